@@ -1,0 +1,67 @@
+"""Shared fixtures: small levels built in code, so each test states exactly what it needs."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from vdc.scenario.schema import Level
+
+
+def base_level(**level_overrides: Any) -> dict[str, Any]:
+    """A one-host level as a plain dict: esx-01 (8 cores × 2,000 MHz, 64 GiB), one datastore,
+    one vSwitch with VLAN 100 trunked, no VMs. Tests add what they need and validate it."""
+    lv: dict[str, Any] = {
+        "level": {"id": "t-level", "title": "Test", "duration": 600, "seed": 7} | level_overrides,
+        "hosts": [
+            {
+                "name": "esx-01",
+                "cores": 8,
+                "mhz": 2000,
+                "memory": 64,
+                "nics": [{"name": "vmnic0", "speed": 10000}, {"name": "vmnic1", "speed": 10000}],
+            }
+        ],
+        "datastores": [{"name": "ds-1", "capacity": 2000, "iops": 20000, "mbps": 1000}],
+        "networks": [
+            {
+                "name": "vSwitch0",
+                "uplinks": ["vmnic0", "vmnic1"],
+                "portgroups": [{"name": "prod", "vlan": 100}],
+            }
+        ],
+        "profiles": [
+            # Demands exactly its baseline: no daily shape, no noise.
+            {"name": "steady", "cpu": 8000, "mem_active": 0.25, "iops": 100, "write_mbps": 0,
+             "net": 10, "shape": "flat", "peak": 0, "noise": 0},
+        ],
+        "vms": [],
+        "services": [],
+    }
+    return lv
+
+
+def add_vm(lv: dict[str, Any], name: str, **kw: Any) -> dict[str, Any]:
+    vm = {
+        "name": name,
+        "host": "esx-01",
+        "vcpu": 4,
+        "memory": 8,
+        "profile": "steady",
+        "boot_s": 0,
+        "nics": [{"portgroup": "prod"}],
+        "disks": [{"datastore": "ds-1", "size": 40, "thin": False}],
+    } | kw
+    lv["vms"].append(vm)
+    return vm
+
+
+def build(lv: dict[str, Any]) -> Level:
+    return Level.model_validate(copy.deepcopy(lv))
+
+
+@pytest.fixture
+def level_dict() -> dict[str, Any]:
+    return base_level()

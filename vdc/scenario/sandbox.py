@@ -1,0 +1,149 @@
+"""Provides the sandbox generator: a whole datacenter with seeded incidents, from a size and a seed.
+
+The same (size, seed) always gives the same level. Layout: clusters of 8 hosts, two shared VMFS
+datastores per cluster, one vSwitch with management, vMotion and one VM port group per service,
+and services of ten VMs (fw → lb → web ×4 → app ×2 → db ×2) spread over each cluster's hosts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vdc.scenario import schema
+from vdc.sim.rng import Streams
+
+SIZES: dict[str, tuple[int, int]] = {
+    "small": (8, 100),
+    "medium": (16, 400),
+    "large": (64, 2000),
+}
+"""size name -> (hosts, VMs)."""
+
+HOSTS_PER_CLUSTER = 8
+SANDBOX_DURATION_S = 8 * 3600
+
+# tier name, VMs per service, profile, vCPU, GiB, disk GiB
+_TIERS = (
+    ("fw", 1, "appliance", 2, 4, 20),
+    ("lb", 1, "appliance", 2, 4, 20),
+    ("web", 4, "web", 2, 8, 40),
+    ("app", 2, "app", 4, 16, 60),
+    ("db", 2, "db", 8, 32, 200),
+)
+VMS_PER_SERVICE = sum(t[1] for t in _TIERS)
+
+
+def generate(size: str = "small", seed: int = 1) -> schema.Level:
+    """A sandbox level of `size` (small, medium, large) built from `seed`."""
+    if size not in SIZES:
+        raise ValueError(f"unknown sandbox size '{size}' (sizes: {', '.join(SIZES)})")
+    n_hosts, n_vms = SIZES[size]
+    rng = Streams(seed).py("sandbox")
+    n_clusters = max(1, n_hosts // HOSTS_PER_CLUSTER)
+    n_services = n_vms // VMS_PER_SERVICE
+
+    clusters: list[dict[str, Any]] = []
+    hosts: list[dict[str, Any]] = []
+    datastores: list[dict[str, Any]] = []
+    for c in range(n_clusters):
+        cname = f"cl-{c + 1:02d}"
+        members = [f"esx-{c * HOSTS_PER_CLUSTER + i + 1:02d}" for i in range(HOSTS_PER_CLUSTER)]
+        clusters.append({"name": cname, "ha": {"enabled": True}, "drs": {"enabled": True}})
+        for h in members:
+            hosts.append(
+                {
+                    "name": h,
+                    "cluster": cname,
+                    # Small sandboxes are less dense: smaller hosts keep them busy (~40 % CPU).
+                    "cores": 16 if size == "small" else 32,
+                    "mhz": 2400,
+                    "memory": 256 if size == "small" else 768,
+                    "cpu_generation": 3,
+                    "nics": [{"name": "vmnic0", "speed": 10000}, {"name": "vmnic1", "speed": 10000}],
+                    "power_idle": 180,
+                    "power_busy": 520,
+                    "cost": 18000,
+                }
+            )
+        for k in range(2):
+            datastores.append(
+                {
+                    "name": f"ds-{c + 1:02d}-{k + 1}",
+                    "type": "vmfs",
+                    "capacity": 40960,
+                    "used": 2048,
+                    "iops": 60000,
+                    "mbps": 2000,
+                    "hosts": members,
+                }
+            )
+
+    portgroups = [
+        {"name": "Management", "vlan": 10, "vmkernel": "management"},
+        {"name": "vMotion", "vlan": 20, "vmkernel": "vmotion"},
+    ] + [{"name": f"pg-svc-{s + 1:03d}", "vlan": 100 + s} for s in range(n_services)]
+    networks = [{"name": "vSwitch0", "uplinks": ["vmnic0", "vmnic1"], "portgroups": portgroups}]
+
+    vms: list[dict[str, Any]] = []
+    services: list[dict[str, Any]] = []
+    for s in range(n_services):
+        c = s % n_clusters
+        members = [f"esx-{c * HOSTS_PER_CLUSTER + i + 1:02d}" for i in range(HOSTS_PER_CLUSTER)]
+        svc = f"svc-{s + 1:03d}"
+        tiers = []
+        for tier, count, profile, vcpu, mem, disk in _TIERS:
+            names = []
+            for k in range(count):
+                name = f"{svc}-{tier}{k + 1}"
+                names.append(name)
+                vms.append(
+                    {
+                        "name": name,
+                        # Spread a tier's VMs over different hosts; the offset varies per service.
+                        "host": members[(s * 3 + k + rng.randrange(HOSTS_PER_CLUSTER)) % HOSTS_PER_CLUSTER],
+                        "vcpu": vcpu,
+                        "memory": mem,
+                        "nics": [{"portgroup": f"pg-svc-{s + 1:03d}"}],
+                        "disks": [{"datastore": f"ds-{c + 1:02d}-{1 + (s + k) % 2}", "size": disk}],
+                        "profile": profile,
+                        "load": round(rng.uniform(0.6, 1.3), 2),
+                    }
+                )
+            tiers.append({"name": tier, "vms": names})
+        services.append({"name": svc, "tiers": tiers})
+
+    level = {
+        "level": {
+            "id": f"sandbox-{size}-{seed}",
+            "title": f"Sandbox ({size}, seed {seed})",
+            "briefing": (
+                f"A generated datacenter: {n_hosts} hosts, {len(vms)} VMs in {n_services} services. "
+                "Random load spikes, host failures, dead uplinks, filling datastores and bad "
+                "changes arrive at seeded times. Keep the services up."
+            ),
+            "duration": SANDBOX_DURATION_S,
+            "seed": seed,
+            "concepts": ["consolidation", "contention", "incidents"],
+            "end_on_fail": False,
+        },
+        "clusters": clusters,
+        "hosts": hosts,
+        "datastores": datastores,
+        "networks": networks,
+        "vms": vms,
+        "services": services,
+        # Trouble scales with the size of the estate: rates are per cluster of 8 hosts.
+        "incidents": [
+            {"kind": "load_spike", "rate_per_hour": 2.0 * n_clusters, "factor": 3.0, "duration": 900},
+            {"kind": "host_failure", "rate_per_hour": 0.1 * n_clusters, "duration": 1800},
+            {"kind": "uplink_down", "rate_per_hour": 0.2 * n_clusters, "duration": 900},
+            {"kind": "datastore_fill", "rate_per_hour": 0.2 * n_clusters, "gib": 4096},
+            {"kind": "bad_change", "rate_per_hour": 0.2 * n_clusters, "duration": 1200},
+        ],
+        "objectives": [
+            {"id": "uptime", "kind": "service_uptime", "service": "*", "target": 0.99, "worst": 0.9},
+            {"id": "ready", "kind": "max_cpu_ready", "target": 10, "worst": 40},
+            {"id": "space", "kind": "datastore_below", "datastore": "*", "target": 85, "when": "always"},
+        ],
+    }
+    return schema.Level.model_validate(level)

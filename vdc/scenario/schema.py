@@ -1,0 +1,441 @@
+"""Provides the typed level format: pydantic models that a level TOML file validates into.
+
+Every key is documented in docs/levels.md; the JSON Schema (`vdc schema`) is generated from
+these models. Units: GiB for memory and disk, MHz for CPU, Mbit/s for network, seconds for time.
+Cross-references between objects (a VM's host, a disk's datastore, …) are checked by
+`vdc.scenario.checks`, not here, so that their errors can name what exists.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+"""An inventory name: letters, digits, `_`, `.`, `-`; no spaces (names are typed in commands)."""
+
+Seconds = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+
+Edition = Literal["essentials", "essentials-plus", "standard", "enterprise-plus", "vvf", "vcf"]
+HostState = Literal["on", "off", "maintenance", "failed", "isolated"]
+RestartPriority = Literal["disabled", "lowest", "low", "medium", "high", "highest"]
+Shape = Literal["flat", "office", "web", "nightly", "batch"]
+
+
+class Strict(BaseModel):
+    """Base for every table: unknown keys are errors (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Hint(Strict):
+    """A tip shown to the player (when hints are on) once its trigger fires."""
+
+    text: str = Field(min_length=1)
+    trigger: Literal["time", "event", "metric"] = "time"
+    at: Seconds | None = None
+    """trigger = "time": sim-seconds after the start."""
+    event: str | None = None
+    """trigger = "event": an event kind, e.g. "host_failed"."""
+    metric: Literal["host_cpu_pct", "host_mem_pct", "datastore_pct", "vm_ready_pct"] | None = None
+    """trigger = "metric": which metric; fires when any object's value exceeds `above`."""
+    above: float | None = None
+
+    @model_validator(mode="after")
+    def _trigger_fields(self) -> Hint:
+        if self.trigger == "time" and self.at is None:
+            raise ValueError("a time hint needs `at` (sim-seconds)")
+        if self.trigger == "event" and not self.event:
+            raise ValueError("an event hint needs `event` (an event kind such as host_failed)")
+        if self.trigger == "metric" and (self.metric is None or self.above is None):
+            raise ValueError("a metric hint needs `metric` and `above`")
+        return self
+
+
+class LevelMeta(Strict):
+    """The `[level]` table: identity, story and rules of the level."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+    title: str = Field(min_length=1)
+    briefing: str = ""
+    duration: Annotated[int, Field(gt=0, le=7 * 86400)]
+    """Length of the level in sim-seconds."""
+    seed: Annotated[int, Field(ge=0)] = 1
+    start_hour: Annotated[float, Field(ge=0, lt=24)] = 9
+    """Clock hour at sim time 0 (daily workload shapes follow the clock)."""
+    edition: Edition = "enterprise-plus"
+    """Licence edition: which features (HA, vMotion, DRS…) the level allows."""
+    budget: Annotated[float, Field(ge=0)] | None = None
+    """Money the player may spend (deploy, new hosts); None = no budget."""
+    stars: Annotated[list[float], Field(min_length=3, max_length=3)] = [50.0, 75.0, 90.0]
+    """Scores needed for 1, 2 and 3 stars (ascending)."""
+    concepts: list[str] = []
+    hints: list[Hint] = []
+    sample_interval: Annotated[int, Field(ge=1, le=5)] = 5
+    """Seconds between two load samples of the whole datacenter."""
+    end_on_fail: bool = True
+    """End the level early (outcome lost) once a required objective has failed for good."""
+    pause_on: list[str] = []
+    """Event kinds that pause the game in the TUI when they happen."""
+
+    @model_validator(mode="after")
+    def _stars_ascending(self) -> LevelMeta:
+        if not (self.stars[0] <= self.stars[1] <= self.stars[2]):
+            raise ValueError("stars must be three ascending scores, e.g. [50, 75, 90]")
+        return self
+
+
+class HaSettings(Strict):
+    """vSphere HA settings of a cluster (behaviour comes with the operations issue)."""
+
+    enabled: bool = False
+    admission: Literal["disabled", "slots", "percent", "failover-hosts"] = "disabled"
+    failures: Annotated[int, Field(ge=0, le=4)] = 1
+    isolation_response: Literal["none", "power-off", "shutdown"] = "none"
+    default_priority: RestartPriority = "medium"
+
+
+class DrsSettings(Strict):
+    """DRS settings of a cluster (behaviour comes with the operations issue)."""
+
+    enabled: bool = False
+    mode: Literal["manual", "partial", "full"] = "manual"
+    threshold: Annotated[int, Field(ge=1, le=5)] = 3
+
+
+class Cluster(Strict):
+    """A `[[clusters]]` entry."""
+
+    name: Name
+    evc: str | None = None
+    """EVC baseline (a CPU generation label such as "intel-gen3"), or none."""
+    host_groups: dict[str, list[Name]] = {}
+    ha: HaSettings = HaSettings()
+    drs: DrsSettings = DrsSettings()
+
+
+class HostNic(Strict):
+    """A physical NIC (vmnic) of a host and the physical switch port it plugs into."""
+
+    name: Name
+    speed: Annotated[int, Field(gt=0)] = 10000
+    """Link speed in Mbit/s."""
+    vlans: list[Annotated[int, Field(ge=0, le=4094)]] | None = None
+    """VLANs allowed on the physical trunk; omitted = every VLAN is trunked."""
+    link: Literal["up", "down"] = "up"
+
+
+class Host(Strict):
+    """A `[[hosts]]` entry: a hypervisor host, or a bare-metal server (`hypervisor = "none"`)."""
+
+    name: Name
+    cluster: Name | None = None
+    hypervisor: Literal["esxi", "kvm", "none"] = "esxi"
+    cores: Annotated[int, Field(gt=0, le=512)]
+    mhz: Annotated[int, Field(gt=0, le=10000)] = 2400
+    """Clock of one core in MHz."""
+    memory: Positive
+    """GiB."""
+    cpu_vendor: Literal["intel", "amd"] = "intel"
+    cpu_generation: Annotated[int, Field(ge=1, le=20)] = 1
+    nics: list[HostNic] = []
+    local_disk: Annotated[float, Field(ge=0)] = 0
+    """GiB of local disk (a `local` datastore can be defined on it)."""
+    luns: list[Name] = []
+    """SAN LUNs this host can see (for raw device mappings)."""
+    power_idle: Annotated[float, Field(ge=0)] = 150
+    """Watts when on and idle."""
+    power_busy: Annotated[float, Field(ge=0)] = 450
+    """Watts at 100 % CPU."""
+    rack_units: Annotated[int, Field(ge=1, le=10)] = 1
+    cost: Annotated[float, Field(ge=0)] = 10000
+    state: HostState = "on"
+    boot_s: Annotated[float, Field(ge=0)] = 180
+    """Seconds from `host power on` until the host is usable."""
+
+
+class PortGroup(Strict):
+    """A port group on a vSwitch: one VLAN; optionally a VMkernel port."""
+
+    name: Name
+    vlan: Annotated[int, Field(ge=0, le=4094)] = 0
+    vmkernel: Literal["management", "vmotion"] | None = None
+
+
+class Network(Strict):
+    """A `[[networks]]` entry: one standard vSwitch, built the same way on each listed host."""
+
+    name: Name
+    hosts: list[str] = ["*"]
+    """Hosts that have this vSwitch: names or globs ("esx-*"); default every host."""
+    uplinks: list[Name] = []
+    """Names of the host NICs (vmnics) that are this vSwitch's uplinks."""
+    portgroups: list[PortGroup] = Field(min_length=1)
+
+
+class Datastore(Strict):
+    """A `[[datastores]]` entry."""
+
+    name: Name
+    type: Literal["vmfs", "nfs", "local", "vsan"] = "vmfs"
+    capacity: Positive
+    """GiB."""
+    used: Annotated[float, Field(ge=0)] = 0
+    """GiB used by things other than the level's VMs (ISOs, other tenants)."""
+    iops: Positive = 20000
+    """I/O operations per second the datastore can serve."""
+    mbps: Positive = 1000
+    """MB/s of throughput the datastore can serve."""
+    latency_ms: Positive = 1.0
+    """Latency of one I/O when the datastore is idle."""
+    hosts: list[str] = ["*"]
+    """Hosts that mount it: names or globs; a local datastore names exactly one host."""
+
+
+class VmNic(Strict):
+    """A virtual NIC of a VM."""
+
+    portgroup: Name
+    adapter: Literal["e1000", "vmxnet3", "virtio"] = "vmxnet3"
+
+
+class VmDisk(Strict):
+    """A virtual disk of a VM: a .vmdk on a datastore, or a raw device mapping of a LUN."""
+
+    datastore: Name | None = None
+    lun: Name | None = None
+    size: Positive
+    """GiB."""
+    thin: bool = True
+    used: Annotated[float, Field(ge=0)] | None = None
+    """GiB written so far (thin disks); default half the size."""
+    kind: Literal["vmdk", "rdm-virtual", "rdm-physical"] = "vmdk"
+
+    @model_validator(mode="after")
+    def _backing(self) -> VmDisk:
+        if self.kind == "vmdk" and (self.datastore is None or self.lun is not None):
+            raise ValueError("a vmdk disk needs `datastore` (and no `lun`)")
+        if self.kind != "vmdk" and self.lun is None:
+            raise ValueError(f"a {self.kind} disk needs `lun`")
+        if self.used is not None and self.used > self.size:
+            raise ValueError(f"used ({self.used} GiB) is larger than size ({self.size} GiB)")
+        return self
+
+
+class Vm(Strict):
+    """A `[[vms]]` entry."""
+
+    name: Name
+    host: Name
+    vcpu: Annotated[int, Field(ge=1, le=128)] = 1
+    memory: Positive = 4
+    """GiB."""
+    cpu_reservation: Annotated[float, Field(ge=0)] = 0
+    """MHz guaranteed."""
+    mem_reservation: Annotated[float, Field(ge=0)] = 0
+    """GiB guaranteed."""
+    nics: list[VmNic] = []
+    disks: list[VmDisk] = []
+    tools: bool = True
+    os: bool = True
+    """Guest OS installed (a VM without one powers on but serves nothing)."""
+    power: Literal["on", "off"] = "on"
+    profile: Name = "app"
+    load: Annotated[float, Field(ge=0, le=100)] = 1.0
+    """Multiplier on every demand of the profile (a busier or quieter copy)."""
+    ha_priority: RestartPriority = "medium"
+    boot_s: Annotated[float, Field(ge=0)] = 45
+    hot_add: bool = False
+    """CPU and memory may be increased while the VM runs."""
+
+    @model_validator(mode="after")
+    def _reservations(self) -> Vm:
+        if self.mem_reservation > self.memory:
+            raise ValueError(
+                f"mem_reservation ({self.mem_reservation} GiB) exceeds memory ({self.memory} GiB)"
+            )
+        return self
+
+
+class Profile(Strict):
+    """A `[[profiles]]` entry: a workload shape that VMs refer to by name."""
+
+    name: Name
+    cpu: Annotated[float, Field(ge=0)] = 500
+    """Baseline CPU demand in MHz (capped by the VM's vCPUs × the host's core MHz)."""
+    mem_active: Annotated[float, Field(ge=0, le=1)] = 0.3
+    """Fraction of the VM's configured memory that is actively used."""
+    iops: Annotated[float, Field(ge=0)] = 50
+    write_mbps: Annotated[float, Field(ge=0)] = 1
+    """MB/s written (grows thin disks, later snapshot deltas)."""
+    net: Annotated[float, Field(ge=0)] = 20
+    """Mbit/s of network traffic."""
+    shape: Shape = "flat"
+    """Daily shape: flat, office (9–17 h), web (evening peak), nightly (02 h), batch (on the hour)."""
+    peak: Annotated[float, Field(ge=0, le=10)] = 0.5
+    """How much the shape's peak adds to the baseline (0.5 = +50 % at peak)."""
+    noise: Annotated[float, Field(ge=0, le=1)] = 0.05
+    """Relative size of the random fluctuation."""
+
+
+class Tier(Strict):
+    """One tier of a service chain; up while at least one of its VMs is healthy."""
+
+    name: Name
+    vms: list[str] = Field(min_length=1)
+    """VM names or globs."""
+
+
+class Service(Strict):
+    """A `[[services]]` entry: a chain of tiers; up while every tier is up."""
+
+    name: Name
+    tiers: list[Tier] = Field(min_length=1)
+    min_served: Annotated[float, Field(gt=0, le=1)] = 0.8
+    """A VM counts as healthy only while it gets at least this fraction of the CPU it demands."""
+    max_latency_ms: Positive = 50
+    """…and while its storage latency stays under this."""
+
+
+EventKind = Literal[
+    "load_spike",
+    "profile_change",
+    "host_failure",
+    "host_recover",
+    "host_isolated",
+    "uplink_down",
+    "uplink_up",
+    "datastore_fill",
+    "bad_change",
+    "message",
+]
+
+_EVENT_NEEDS: dict[str, tuple[str, ...]] = {
+    "load_spike": ("targets", "factor"),
+    "profile_change": ("targets", "profile"),
+    "host_failure": ("host",),
+    "host_recover": ("host",),
+    "host_isolated": ("host",),
+    "uplink_down": ("host", "uplink"),
+    "uplink_up": ("host", "uplink"),
+    "datastore_fill": ("datastore", "gib"),
+    "bad_change": ("vm",),
+    "message": ("text",),
+}
+
+
+class Event(Strict):
+    """An `[[events]]` entry: something that happens at a fixed sim time."""
+
+    at: Seconds
+    kind: EventKind
+    targets: list[str] | None = None
+    """VM names or globs (load_spike, profile_change)."""
+    factor: Annotated[float, Field(gt=0, le=100)] | None = None
+    duration: Positive | None = None
+    """Seconds the effect lasts (load_spike, host_isolated, bad_change); none = until fixed."""
+    profile: Name | None = None
+    host: Name | None = None
+    uplink: Name | None = None
+    datastore: Name | None = None
+    gib: Positive | None = None
+    vm: Name | None = None
+    text: str | None = None
+    warning: Seconds | None = None
+    """Seconds of advance warning: a message is logged this long before the event."""
+    warning_text: str | None = None
+
+    @model_validator(mode="after")
+    def _needs(self) -> Event:
+        missing = [k for k in _EVENT_NEEDS[self.kind] if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} event needs {', '.join(missing)}")
+        if self.warning is not None and self.warning > self.at:
+            raise ValueError(f"warning ({self.warning} s) is earlier than the start (at = {self.at})")
+        return self
+
+
+class Incident(Strict):
+    """An `[[incidents]]` entry: seeded random trouble, drawn up front from its own RNG stream."""
+
+    kind: Literal["load_spike", "host_failure", "uplink_down", "datastore_fill", "bad_change"]
+    rate_per_hour: Annotated[float, Field(gt=0, le=60)]
+    targets: list[str] = ["*"]
+    """Names or globs of the VMs, hosts or datastores it may hit."""
+    start: Seconds = 0
+    end: Seconds | None = None
+    """Window in sim-seconds (default: the whole level)."""
+    factor: Annotated[float, Field(gt=0, le=100)] = 3.0
+    duration: Positive = 600
+    gib: Positive = 100
+    warning: Seconds | None = None
+
+
+ObjectiveKind = Literal[
+    "service_uptime",
+    "max_vm_downtime",
+    "max_cpu_ready",
+    "datastore_below",
+    "host_state_by",
+    "max_power_kw",
+    "max_cost",
+    "max_commands",
+]
+
+
+class Objective(Strict):
+    """An `[[objectives]]` entry. `target` is perfect, `worst` scores zero, linear in between."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    kind: ObjectiveKind
+    description: str | None = None
+    weight: Annotated[float, Field(gt=0)] = 1
+    required: bool = False
+    target: float | None = None
+    worst: float | None = None
+    service: str | None = None
+    """service_uptime: a service name, or "*" for every service (the worst one counts)."""
+    vms: str = "*"
+    """max_vm_downtime / max_cpu_ready: VM name or glob."""
+    datastore: str | None = None
+    host: Name | None = None
+    state: HostState | None = None
+    by: Seconds | None = None
+    when: Literal["end", "always"] = "end"
+
+    @model_validator(mode="after")
+    def _fields(self) -> Objective:
+        needs = {
+            "service_uptime": ("service", "target"),
+            "max_vm_downtime": ("target",),
+            "max_cpu_ready": ("target",),
+            "datastore_below": ("datastore", "target"),
+            "host_state_by": ("host", "state", "by"),
+            "max_power_kw": ("target",),
+            "max_cost": ("target",),
+            "max_commands": ("target",),
+        }[self.kind]
+        missing = [k for k in needs if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} objective needs {', '.join(missing)}")
+        if self.kind == "service_uptime" and self.target is not None and not 0 < self.target <= 1:
+            raise ValueError("service_uptime target is a fraction between 0 and 1, e.g. 0.99")
+        return self
+
+
+class Level(Strict):
+    """A whole level file."""
+
+    level: LevelMeta
+    clusters: list[Cluster] = []
+    hosts: list[Host] = Field(min_length=1)
+    datastores: list[Datastore] = []
+    networks: list[Network] = []
+    profiles: list[Profile] = []
+    vms: list[Vm] = []
+    services: list[Service] = []
+    events: list[Event] = []
+    incidents: list[Incident] = []
+    objectives: list[Objective] = []

@@ -1,0 +1,439 @@
+"""Provides the load and contention sampler: one pass over the whole datacenter per sample.
+
+There is no SimPy process per VM. Every `sample_interval` seconds `Sampler.sample` computes every
+VM's demand (see `workload.py`) and what contention lets it have, over flat numpy arrays that
+cache the inventory (rebuilt only when a command or event changes its structure).
+
+CPU (relaxed co-scheduling, sim-facts §8). On a host of capacity C = cores × core MHz, each
+running VM i demands d_i MHz (≤ vcpu_i × core MHz) and has reservation r_i. Reserved demand
+min(d_i, r_i) is served first; the rest is shared in proportion to demand:
+
+    g = min(1, (C − Σ min(d, r)) / Σ (d − min(d, r)))
+    served_i = min(d_i, r_i) + (d_i − min(d_i, r_i)) × g        served fraction f_i = served_i / d_i
+    ready_i (%RDY per vCPU) = 100 × d_i / (vcpu_i × core MHz) × (1 − f_i)
+
+Without reservations f = min(1, C / D): two 4-vCPU VMs each demanding 8,000 MHz on 8 × 2,000 MHz
+get f = 1 and ready 0; three get f = 16,000 / 24,000 = 0.667 and ready = 33.3 % per vCPU.
+The reported ready is smoothed over a 20 s window, like vCenter's real-time chart.
+
+Memory (a single overcommit penalty for now; reclamation states come later, sim-facts §9).
+With A = Σ active memory of running VMs on a host of M GiB and overcommit ρ = A / M:
+
+    mem_factor = 1 if ρ ≤ 1 else 1 / (1 + MEM_PENALTY × (ρ − 1))
+    added latency = SWAP_LATENCY_MS × (ρ − 1) when ρ > 1
+
+applied to the unreserved share of each VM's active memory.
+
+Storage. A VM's IOPS and write MB/s split over its vmdk disks by size. A datastore at
+utilisation u = max(IOPS / IOPS capability, MB/s / MB/s capability) answers with latency
+
+    lat(u) = base × 1 / (1 − u)                         for u < 0.9
+    lat(u) = base × (10 + 200 × (u − 0.9))              beyond (queues grow without bound)
+
+A VM's latency is the size-weighted mean over its disks (RDMs answer at `RDM_LATENCY_MS`).
+Thin disks grow by `NEW_BLOCK_FRACTION` of what is written; a full datastore pauses the VMs
+whose thin disks need new blocks there.
+
+Network. Each host's VM traffic shares the total speed of its up uplinks:
+f_net = min(1, Σ up uplink Mbit/s / Σ VM Mbit/s). A VM is reachable while every one of its NICs'
+port groups has its VLAN trunked on an up uplink of that vSwitch on its host.
+
+A VM is healthy while it runs (on, booted, on a working host), has a guest OS, has no active bad
+change, is reachable, is not paused, gets served = min(f_cpu, f_net) × mem_factor ≥ its
+service's `min_served`, and its latency is ≤ the service's `max_latency_ms`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from vdc.sim.workload import SPIKE_MEMORY_SHARE, Noise, Profile, shape_factors
+
+if TYPE_CHECKING:
+    from vdc.sim.engine import Simulation
+
+MEM_PENALTY = 4.0
+SWAP_LATENCY_MS = 200.0
+RDM_LATENCY_MS = 0.5
+NEW_BLOCK_FRACTION = 0.05
+READY_WINDOW_S = 20.0
+DEFAULT_MIN_SERVED = 0.8
+DEFAULT_MAX_LATENCY_MS = 50.0
+
+
+def latency_factor(u: np.ndarray) -> np.ndarray:
+    """Queueing-style latency multiplier: 1/(1−u) below 90 % busy, steep and linear above."""
+    low = 1.0 / (1.0 - np.minimum(u, 0.9))
+    high = 10.0 + 200.0 * (u - 0.9)
+    return np.where(u < 0.9, low, high)
+
+
+class Sampler:
+    """Flat-array view of the inventory plus the per-sample contention computation."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.built_version = -1
+        self.noise = Noise(sim.streams.np("workload-noise"), float(sim.dt))
+        self.spike = np.ones(0)
+        self.last_t = 0.0
+        self._init_results()
+
+    # ------------------------------------------------------------------ structure cache
+    def _init_results(self) -> None:
+        z = np.zeros(0)
+        self.vm_cpu_demand = z
+        self.vm_cpu_served = z
+        self.vm_served = z
+        self.vm_ready = z
+        self.vm_ready_avg = z
+        self.vm_mem_active = z
+        self.vm_latency = z
+        self.vm_iops = z
+        self.vm_net = z
+        self.vm_healthy = np.zeros(0, dtype=bool)
+        self.vm_running = np.zeros(0, dtype=bool)
+        self.vm_paused = np.zeros(0, dtype=bool)
+        self.vm_downtime = z
+        self.vm_ready_peak = z
+
+    def rebuild(self) -> None:
+        """Re-derive every cached array from the inventory objects (after a change)."""
+        sim, inv = self.sim, self.sim.inv
+        self.flush()
+        self.host_names = list(inv.hosts)
+        self.vm_names = list(inv.vms)
+        self.ds_names = list(inv.datastores)
+        hidx = {n: i for i, n in enumerate(self.host_names)}
+        didx = {n: i for i, n in enumerate(self.ds_names)}
+        vidx = {n: i for i, n in enumerate(self.vm_names)}
+        self.vm_index = vidx
+        self.host_index = hidx
+        hosts = list(inv.hosts.values())
+        vms = list(inv.vms.values())
+        n = len(vms)
+
+        self.host_cap = np.array([h.capacity_mhz for h in hosts], dtype=float)
+        self.host_core_mhz = np.array([h.mhz for h in hosts], dtype=float)
+        self.host_mem = np.array([h.memory for h in hosts], dtype=float)
+        self.host_runs = np.array([h.runs_vms for h in hosts], dtype=bool)
+        self.host_idle_w = np.array([h.power_idle for h in hosts], dtype=float)
+        self.host_busy_w = np.array([h.power_busy for h in hosts], dtype=float)
+        self.host_powered = np.array(
+            [h.state in ("on", "maintenance", "isolated", "booting") for h in hosts], dtype=bool
+        )
+
+        profiles: list[Profile] = list(sim.profiles.values())
+        self.profiles = profiles
+        pidx = {p.name: i for i, p in enumerate(profiles)}
+        self.p_cpu = np.array([p.cpu for p in profiles], dtype=float)
+        self.p_mem = np.array([p.mem_active for p in profiles], dtype=float)
+        self.p_iops = np.array([p.iops for p in profiles], dtype=float)
+        self.p_write = np.array([p.write_mbps for p in profiles], dtype=float)
+        self.p_net = np.array([p.net for p in profiles], dtype=float)
+        self.p_noise = np.array([p.noise for p in profiles], dtype=float)
+
+        self.vm_host = np.array([hidx[v.host] for v in vms], dtype=np.int64)
+        self.vm_prof = np.array([pidx[v.profile] for v in vms], dtype=np.int64)
+        self.vm_on = np.array([v.power == "on" for v in vms], dtype=bool)
+        self.vm_up_at = np.array([v.up_at for v in vms], dtype=float)
+        self.vm_vcpu = np.array([v.vcpu for v in vms], dtype=float)
+        self.vm_memory = np.array([v.memory for v in vms], dtype=float)
+        self.vm_cpu_res = np.array([v.cpu_reservation for v in vms], dtype=float)
+        self.vm_mem_res = np.array([v.mem_reservation for v in vms], dtype=float)
+        self.vm_load = np.array([v.load for v in vms], dtype=float)
+        # Thresholds of health: the strictest of the services a VM belongs to.
+        min_served = np.full(n, DEFAULT_MIN_SERVED)
+        max_lat = np.full(n, DEFAULT_MAX_LATENCY_MS)
+        assigned = np.zeros(n, dtype=bool)
+        mem_vm: list[int] = []
+        mem_tier: list[int] = []
+        tier_service: list[int] = []
+        for si, svc in enumerate(inv.services.values()):
+            for tier in svc.tiers:
+                ti = len(tier_service)
+                tier_service.append(si)
+                for name in tier.vms:
+                    if name in vidx:
+                        i = vidx[name]
+                        mem_vm.append(i)
+                        mem_tier.append(ti)
+                        if assigned[i]:
+                            min_served[i] = max(min_served[i], svc.min_served)
+                            max_lat[i] = min(max_lat[i], svc.max_latency_ms)
+                        else:
+                            min_served[i], max_lat[i] = svc.min_served, svc.max_latency_ms
+                            assigned[i] = True
+        self.vm_min_served = min_served
+        self.vm_max_lat = max_lat
+        self.mem_vm = np.array(mem_vm, dtype=np.int64)
+        self.mem_tier = np.array(mem_tier, dtype=np.int64)
+        self.tier_service = np.array(tier_service, dtype=np.int64)
+        self.n_tiers = len(tier_service)
+        self.service_names = list(inv.services)
+
+        # Disks: one row per disk; datastore index −1 for raw device mappings.
+        self.disks = [d for v in vms for d in v.disks]
+        disk_vm: list[int] = []
+        disk_ds: list[int] = []
+        disk_w: list[float] = []
+        for i, v in enumerate(vms):
+            total = sum(d.size for d in v.disks) or 1.0
+            for d in v.disks:
+                disk_vm.append(i)
+                disk_ds.append(didx[d.datastore] if d.datastore is not None else -1)
+                disk_w.append(d.size / total)
+        self.disk_vm = np.array(disk_vm, dtype=np.int64)
+        self.disk_ds = np.array(disk_ds, dtype=np.int64)
+        self.disk_w = np.array(disk_w, dtype=float)
+        self.disk_thin = np.array([d.thin for d in self.disks], dtype=bool)
+        self.disk_size = np.array([d.size for d in self.disks], dtype=float)
+        self.disk_used = np.array([d.used for d in self.disks], dtype=float)
+        self.disk_on_ds = self.disk_ds >= 0
+        dsl = list(inv.datastores.values())
+        self.ds_cap = np.array([d.capacity for d in dsl], dtype=float)
+        self.ds_iops_cap = np.array([d.iops for d in dsl], dtype=float)
+        self.ds_mbps_cap = np.array([d.mbps for d in dsl], dtype=float)
+        self.ds_base_lat = np.array([d.latency_ms for d in dsl], dtype=float)
+        self.vm_swap = np.array([v.swap_gib for v in vms], dtype=float)
+        self.vm_home = np.array(
+            [didx[v.home_datastore] if v.home_datastore is not None else -1 for v in vms],
+            dtype=np.int64,
+        )
+
+        # Per-VM state that survives rebuilds (indexed by position; VMs are only appended).
+        self.noise.resize(n)
+        self.spike = _grow(self.spike, n, 1.0)
+        self.vm_downtime = _grow(self.vm_downtime, n, 0.0)
+        self.vm_ready_peak = _grow(self.vm_ready_peak, n, 0.0)
+        self.vm_ready_avg = _grow(self.vm_ready_avg, n, 0.0)
+        self.vm_healthy = _grow(self.vm_healthy.astype(float), n, 0.0) > 0
+        self._load_network()
+        self._load_health()
+        self._load_datastores()
+        self.built_version = sim.structure_version
+        sim.dirty_parts.clear()
+
+    def refresh(self, parts: list[str]) -> None:
+        """Reload only the parts a small change touched (cheaper than a rebuild)."""
+        for part in parts:
+            {"network": self._load_network, "health": self._load_health,
+             "datastores": self._load_datastores}[part]()
+        parts.clear()
+
+    def _load_network(self) -> None:
+        """Uplink capacity per host and reachability per VM (links, trunks, isolation)."""
+        inv = self.sim.inv
+        hosts = list(inv.hosts.values())
+        self.host_net_cap = np.array(
+            [0.0 if h.state == "isolated" else h.uplink_mbps() for h in hosts], dtype=float
+        )
+        carries: dict[tuple[str, str], bool] = {}  # (host, port group) -> reaches the network
+
+        def reach(v) -> bool:
+            for nic in v.nics:
+                key = (v.host, nic.portgroup)
+                if key not in carries:
+                    carries[key] = inv.hosts[v.host].carries(nic.portgroup)
+                if not carries[key]:
+                    return False
+            return True
+
+        self.vm_reachable = np.array([reach(v) for v in inv.vms.values()], dtype=bool)
+
+    def _load_health(self) -> None:
+        """Whether each VM's guest can serve at all (OS installed, no active bad change)."""
+        self.vm_ok = np.array([v.os and not v.broken for v in self.sim.inv.vms.values()], dtype=bool)
+
+    def _load_datastores(self) -> None:
+        """Space used on each datastore by things other than the VMs."""
+        self.ds_other = np.array(
+            [d.other_used for d in self.sim.inv.datastores.values()], dtype=float
+        )
+
+    def flush(self) -> None:
+        """Write array-held state (thin disk growth) back to the inventory objects."""
+        if self.built_version < 0:
+            return
+        for d, used in zip(self.disks, self.disk_used.tolist(), strict=True):
+            d.used = used
+
+    # ------------------------------------------------------------------ the sample
+    def _derive(self) -> None:
+        """Per-VM constants between two rebuilds: baselines, caps, swap files per datastore."""
+        prof = self.vm_prof
+        self.base_cpu = self.p_cpu[prof] * self.vm_load
+        self.base_iops = self.p_iops[prof] * self.vm_load
+        self.base_write = self.p_write[prof] * self.vm_load
+        self.base_net = self.p_net[prof] * self.vm_load
+        self.base_mem = self.p_mem[prof] * self.vm_memory
+        self.noise_amp = self.p_noise[prof]
+        self.cpu_cap_vm = self.vm_vcpu * self.host_core_mhz[self.vm_host]
+        self.on_ok = self.vm_on & self.host_runs[self.vm_host]
+        self.last_up_at = float(self.vm_up_at.max()) if self.vm_up_at.size else 0.0
+        D = len(self.ds_names)
+        self.dds = np.where(self.disk_on_ds, self.disk_ds, 0)
+        self.w_on = self.disk_w * self.disk_on_ds
+        swap = np.where(self.vm_on & (self.vm_home >= 0), self.vm_swap, 0.0)
+        self.ds_swap = np.bincount(np.maximum(self.vm_home, 0), weights=swap, minlength=D)
+        self._mem_key: tuple[int, bytes] | None = None
+        self._no_pause = np.zeros(len(self.vm_names), dtype=bool)
+
+    def sample(self, t: float, dt: float) -> None:
+        """Compute demand, contention and health at time t; account the last `dt` seconds."""
+        sim = self.sim
+        if self.built_version != sim.structure_version:
+            self.rebuild()
+            self._derive()
+        elif sim.dirty_parts:
+            self.refresh(sim.dirty_parts)
+        H = len(self.host_names)
+        n = len(self.vm_names)
+        vm_host = self.vm_host
+        # Running: on, booted, on a host that runs VMs. Past the last boot, `on_ok` is the answer.
+        running = self.on_ok if t >= self.last_up_at else self.on_ok & (t >= self.vm_up_at)
+        self.vm_running = running
+        run_f = running.astype(float)
+
+        shape = shape_factors(self.profiles, t, sim.start_hour)[self.vm_prof]
+        noise = np.maximum(0.0, 1.0 + self.noise_amp * self.noise.step())
+        mult = shape * noise * self.spike * run_f
+        cpu_cap_vm = self.cpu_cap_vm
+        d = np.minimum(self.base_cpu * mult, cpu_cap_vm)
+
+        # CPU: reservations first, the rest shared in proportion to demand.
+        r = np.minimum(d, self.vm_cpu_res)
+        dh = np.bincount(vm_host, weights=d, minlength=H)
+        rh = np.bincount(vm_host, weights=r, minlength=H)
+        want = np.maximum(dh - rh, 1e-9)
+        g = np.minimum(1.0, np.maximum(0.0, self.host_cap - rh) / want)
+        served_mhz = r + (d - r) * g[vm_host]
+        f_cpu = served_mhz / np.maximum(d, 1e-9)
+        f_cpu[d <= 1e-9] = 1.0
+        ready = (100.0 * d / cpu_cap_vm) * (1.0 - f_cpu)
+        alpha = min(1.0, dt / READY_WINDOW_S) if dt > 0 else 1.0
+        self.vm_ready_avg += alpha * (ready - self.vm_ready_avg)
+        np.maximum(self.vm_ready_peak, self.vm_ready_avg, out=self.vm_ready_peak)
+
+        # Memory: depends only on spikes and which VMs run, so it is recomputed only then.
+        key = (sim.spike_version, running.tobytes())
+        if key != self._mem_key:
+            self._mem_key = key
+            self._memory(running, run_f, H)
+
+        # Storage: IOPS and MB/s per datastore, latency per VM, thin growth, full datastores.
+        D = len(self.ds_names)
+        dvm, dds, w_on = self.disk_vm, self.dds, self.w_on
+        mult_d = mult[dvm] * w_on
+        ds_iops = np.bincount(dds, weights=self.base_iops[dvm] * mult_d, minlength=D)
+        ds_mbps = np.bincount(dds, weights=self.base_write[dvm] * mult_d, minlength=D)
+        if D:
+            util = np.maximum(ds_iops / self.ds_iops_cap, ds_mbps / self.ds_mbps_cap)
+            ds_lat = self.ds_base_lat * latency_factor(util)
+            disk_lat = np.where(self.disk_on_ds, ds_lat[dds], RDM_LATENCY_MS)
+        else:
+            util = ds_lat = np.zeros(0)
+            disk_lat = np.full(dvm.size, RDM_LATENCY_MS)
+        vm_lat = np.bincount(dvm, weights=self.disk_w * disk_lat, minlength=n) + self.swap_lat_vm
+
+        alloc = np.where(self.disk_thin, self.disk_used, self.disk_size) * self.disk_on_ds
+        ds_used = self.ds_other + np.bincount(dds, weights=alloc, minlength=D) + self.ds_swap
+        ds_full = ds_used >= self.ds_cap - 1e-9
+        write = self.base_write * mult
+        growing = self.disk_thin & self.disk_on_ds & (self.disk_used < self.disk_size)
+        if D and ds_full.any():
+            blocked = growing & ds_full[dds]
+            paused = np.bincount(dvm, weights=blocked, minlength=n) > 0
+            paused &= running & (write > 0)
+            growing = growing & ~blocked
+        else:
+            paused = self._no_pause
+        self.vm_paused = paused
+        if dt > 0 and D:
+            grow = write[dvm] * self.disk_w * (dt / 1024.0 * NEW_BLOCK_FRACTION)
+            self.disk_used = np.minimum(self.disk_size, self.disk_used + grow * growing)
+
+        # Network: VM traffic shares the host's up uplinks.
+        net = self.base_net * mult
+        nh = np.bincount(vm_host, weights=net, minlength=H)
+        nf_h = np.minimum(1.0, self.host_net_cap / np.maximum(nh, 1e-9))
+        f_net = nf_h[vm_host]
+
+        served = np.minimum(f_cpu, f_net) * self.mem_factor
+        healthy = (
+            running
+            & self.vm_ok
+            & self.vm_reachable
+            & ~paused
+            & (served >= self.vm_min_served - 1e-9)
+            & (vm_lat <= self.vm_max_lat + 1e-9)
+        )
+
+        # Services: a tier is up while one of its VMs is healthy; a service while all tiers are.
+        if self.n_tiers:
+            tier_ok = np.bincount(self.mem_tier, weights=healthy[self.mem_vm], minlength=self.n_tiers) > 0
+            down = np.bincount(self.tier_service, weights=~tier_ok, minlength=len(self.service_names))
+            self.service_up = down == 0
+            self.tier_up = tier_ok
+        else:
+            self.service_up = np.zeros(0, dtype=bool)
+            self.tier_up = np.zeros(0, dtype=bool)
+
+        if dt > 0:
+            # The state seen at the previous sample holds until this one (left-point rule,
+            # the same as the services' downtime).
+            self.vm_downtime += dt * ~self.vm_healthy
+
+        host_used = np.bincount(vm_host, weights=served_mhz, minlength=H)
+        self.host_cpu_pct = 100.0 * host_used / self.host_cap
+        self.host_cpu_demand_pct = 100.0 * dh / self.host_cap
+        self.host_power_w = self.host_powered * (
+            self.host_idle_w
+            + (self.host_busy_w - self.host_idle_w) * np.minimum(1.0, host_used / self.host_cap)
+        )
+        self.ds_used = ds_used
+        self.ds_pct = 100.0 * ds_used / self.ds_cap
+        self.ds_iops = ds_iops
+        self.ds_latency = ds_lat
+        self.ds_util = util
+        self.host_net_demand = nh
+
+        self.vm_cpu_demand = d
+        self.vm_cpu_served = served_mhz
+        self.vm_f_cpu = f_cpu
+        self.vm_f_net = f_net
+        self.vm_served = served
+        self.vm_ready = ready
+        self.vm_latency = vm_lat
+        self.vm_iops = self.base_iops * mult
+        self.vm_net = net
+        self.vm_healthy = healthy
+        self.last_t = t
+
+    def _memory(self, running: np.ndarray, run_f: np.ndarray, H: int) -> None:
+        """Active memory against host memory: overcommit penalty and swap latency per VM."""
+        vm_host = self.vm_host
+        spike_mem = 1.0 + SPIKE_MEMORY_SHARE * (self.spike - 1.0)
+        active = np.minimum(self.vm_memory, self.base_mem * spike_mem) * run_f
+        ah = np.bincount(vm_host, weights=active, minlength=H)
+        rho = ah / self.host_mem
+        over = np.maximum(rho - 1.0, 0.0)
+        mf_h = 1.0 / (1.0 + MEM_PENALTY * over)
+        unreserved = 1.0 - np.clip(self.vm_mem_res / np.maximum(active, 1e-9), 0.0, 1.0)
+        self.mem_factor = 1.0 - (1.0 - mf_h[vm_host]) * unreserved
+        self.swap_lat_vm = (SWAP_LATENCY_MS * over)[vm_host]
+        self.vm_mem_active = active
+        self.vm_mem_factor = self.mem_factor
+        self.host_mem_active = ah
+        self.host_mem_pct = 100.0 * rho
+        self.host_mem_consumed = np.bincount(vm_host, weights=self.vm_memory * run_f, minlength=H)
+        self.host_vm_count = np.bincount(vm_host, weights=run_f, minlength=H)
+
+
+def _grow(a: np.ndarray, n: int, fill: float) -> np.ndarray:
+    """`a` extended to length n with `fill` (state of VMs added after the start)."""
+    if a.size >= n:
+        return a[:n]
+    return np.concatenate([a, np.full(n - a.size, fill)])

@@ -1,0 +1,512 @@
+"""Provides `Simulation`: the SimPy environment, the inventory, the timeline and the sampler.
+
+Time only moves through `run_until` (called by `vdc.session.Session`), in slices of any size:
+SimPy's `run(until=t)` stops before every ordinary event at t, so a command applied between two
+slices at time t lands after everything before t and before anything at t. Two processes run:
+the timeline (level events and incidents, fixed up front) and the sampler (load, contention,
+health, metrics and digests every `sample_interval` seconds). Both are created in a fixed order,
+so simultaneous events always resolve the same way, however the time is sliced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from vdc.scenario import schema
+from vdc.sim import objectives as obj
+from vdc.sim.contention import Sampler
+from vdc.sim.events import EventLog
+from vdc.sim.model import Inventory, build_inventory, expand
+from vdc.sim.ring import TableRing
+from vdc.sim.rng import Streams
+from vdc.sim.timeline import Action
+from vdc.sim.timeline import build as build_timeline
+from vdc.sim.workload import BUILTIN, Profile
+
+DIGEST_EVERY_S = 60
+"""State digests are taken every 60 sim-seconds (and at the end)."""
+
+FINE_HISTORY = 240
+"""Samples kept for sparklines (20 min at 5 s)."""
+
+DATASTORE_WARN_PCT = 75.0
+DATASTORE_ALERT_PCT = 85.0
+HOST_CPU_HIGH_PCT = 90.0
+
+
+@dataclass
+class Metrics:
+    """Accumulated measurements of the run (the sampler keeps the per-VM arrays).
+
+    Per-service and per-datastore values are arrays in inventory order; the dict properties
+    are for readers.
+    """
+
+    service_names: list[str] = field(default_factory=list)
+    service_down: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    service_now: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
+    ds_names: list[str] = field(default_factory=list)
+    ds_peak: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    power_kw: float = 0.0
+    peak_kw: float = 0.0
+    energy_kwh: float = 0.0
+    state_at_deadline: dict[str, str] = field(default_factory=dict)
+    samples: int = 0
+
+    @property
+    def service_down_s(self) -> dict[str, float]:
+        """Seconds each service has been down so far."""
+        return dict(zip(self.service_names, self.service_down.tolist(), strict=True))
+
+    @property
+    def service_up(self) -> dict[str, bool]:
+        """Whether each service is up at the last sample."""
+        return dict(zip(self.service_names, self.service_now.tolist(), strict=True))
+
+    @property
+    def ds_peak_pct(self) -> dict[str, float]:
+        """Highest fill (%) each datastore has reached."""
+        return dict(zip(self.ds_names, self.ds_peak.tolist(), strict=True))
+
+
+class Simulation:
+    """One run of one level with one seed. Mutated only by the timeline and by commands."""
+
+    def __init__(self, level: schema.Level, *, seed: int | None = None) -> None:
+        self.level = level
+        meta = level.level
+        self.seed = meta.seed if seed is None else seed
+        self.duration = int(meta.duration)
+        self.dt = int(meta.sample_interval)
+        self.start_hour = float(meta.start_hour)
+        self.env = simpy.Environment()
+        self.streams = Streams(self.seed)
+        self.log = EventLog()
+        self.inv: Inventory = build_inventory(level)
+        self.profiles: dict[str, Profile] = dict(BUILTIN)
+        for p in level.profiles:
+            self.profiles[p.name] = Profile(**p.model_dump())
+        self.structure_version = 0
+        self.dirty_parts: list[str] = []
+        self.spike_version = 0
+        self.accepted_commands = 0
+        self.metrics = Metrics()
+        self.ended_at: float | None = None
+        self.end_reason = ""
+        self.digests: list[tuple[float, str]] = []
+        self._spikes: dict[int, tuple[list[int], float]] = {}
+        self._fills: list[tuple[str, float, float, float]] = []  # ds, gib/s, until, last
+        self._alarm: dict[tuple[str, str], str] = {}
+        self._ds_level = np.zeros(0, dtype=int)
+        self._cpu_high = np.zeros(0, dtype=bool)
+        self.timeline: list[Action] = build_timeline(level, self.streams)
+        self.sampler = Sampler(self)
+        self.history = TableRing(FINE_HISTORY, [])
+        """Per-sample series: `host_cpu:NAME`, `ds_pct:NAME`."""
+        self.coarse = TableRing(self.duration // DIGEST_EVERY_S + 2, [])
+        """Per-minute series for the debrief: also `service_up:NAME` and `power_kw`."""
+        self.metrics.service_names = list(self.inv.services)
+        self.metrics.service_down = np.zeros(len(self.inv.services))
+        self.metrics.service_now = np.ones(len(self.inv.services), dtype=bool)
+        for ds in self.inv.datastores.values():
+            ds.used = self.datastore_used(ds.name)
+        self.env.process(self._timeline_process())
+        self.env.process(self._sample_process())
+
+    # ------------------------------------------------------------------ time
+    @property
+    def now(self) -> float:
+        t = float(self.env.now)
+        return min(t, self.ended_at) if self.ended_at is not None else t
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None
+
+    def run_until(self, t: float) -> None:
+        """Advance to sim time t (clamped to the level's end); idempotent for t ≤ now."""
+        t = min(float(t), float(self.duration))
+        if t > self.env.now and not self.ended:
+            self.env.run(until=t)
+        if t >= self.duration and not self.ended:
+            # run(until) stops before the events at `until`; at the very end nothing can come
+            # after them, so process the final sample (which ends the level) now.
+            while not self.ended and self.env.peek() <= self.duration:
+                self.env.step()
+
+    def touch(self, part: str = "all") -> None:
+        """Mark the inventory changed so the sampler reloads its arrays before the next sample.
+
+        `part` narrows a small change to what it affects: "network" (links, trunks, isolation),
+        "health" (guest OS, bad changes) or "datastores" (space used by others); anything else
+        rebuilds everything.
+        """
+        if part == "all":
+            self.structure_version += 1
+        elif part not in self.dirty_parts:
+            self.dirty_parts.append(part)
+
+    # ------------------------------------------------------------------ processes
+    def _timeline_process(self):
+        for action in self.timeline:
+            if action.t > self.env.now:
+                yield self.env.timeout(action.t - self.env.now)
+            if self.ended:
+                return
+            self.apply_action(action)
+
+    def _sample_process(self):
+        k = 0
+        last = 0.0
+        while True:
+            t = float(self.env.now)
+            self._sample(t, t - last)
+            last = t
+            if self.ended or t >= self.duration:
+                return
+            k += 1
+            nxt = min(float(k * self.dt), float(self.duration))
+            yield self.env.timeout(nxt - t)
+
+    def _sample(self, t: float, dt: float) -> None:
+        self._apply_fills(t)
+        s = self.sampler
+        s.sample(t, dt)
+        m = self.metrics
+        m.samples += 1
+        # Services: downtime (left-point rule, like the VMs') and transitions.
+        up = s.service_up
+        if dt > 0:
+            m.service_down += dt * ~m.service_now
+        if m.samples > 1:
+            for i in np.flatnonzero(up != m.service_now).tolist():
+                name = s.service_names[i]
+                if up[i]:
+                    self.log.add(t, "service_up", name, f"service {name} is up again")
+                else:
+                    self.log.add(t, "service_down", name, f"service {name} is down: {self._why_down(i)}")
+        m.service_now = up.copy()
+        # Power.
+        kw = float(s.host_power_w.sum()) / 1000.0
+        m.power_kw = kw
+        m.peak_kw = max(m.peak_kw, kw)
+        m.energy_kwh += kw * dt / 3600.0
+        # Datastores: used space back on the objects, alarms at 75 / 85 / 100 %.
+        pct = s.ds_pct
+        for i, ds in enumerate(self.inv.datastores.values()):
+            ds.used = float(s.ds_used[i])
+        if m.ds_peak.size != pct.size:
+            m.ds_names = list(s.ds_names)
+            m.ds_peak = np.concatenate([m.ds_peak, np.zeros(pct.size - m.ds_peak.size)])
+        m.ds_peak = np.maximum(m.ds_peak, pct)
+        ds_level = (
+            (pct >= DATASTORE_WARN_PCT).astype(int)
+            + (pct >= DATASTORE_ALERT_PCT)
+            + (pct >= 100.0 - 1e-9)
+        )
+        for i in np.flatnonzero(ds_level != self._ds_level[: ds_level.size]).tolist() if ds_level.size == self._ds_level.size else range(ds_level.size):
+            name = s.ds_names[i]
+            self._alarm_transition(
+                t, ("ds", name), ("ok", "warning", "alert", "full")[int(ds_level[i])],
+                f"{name} is {pct[i]:.1f} % full",
+            )
+        self._ds_level = ds_level
+        # Hosts: CPU demand alarm.
+        high = (s.host_cpu_demand_pct >= HOST_CPU_HIGH_PCT) & s.host_runs
+        changed = range(high.size) if high.size != self._cpu_high.size else np.flatnonzero(high != self._cpu_high).tolist()
+        for i in changed:
+            h = s.host_names[i]
+            self._alarm_transition(
+                t, ("cpu", h), "cpu_high" if high[i] else "ok",
+                f"{h} CPU demand at {s.host_cpu_demand_pct[i]:.0f} % of capacity",
+            )
+        self._cpu_high = high
+        self._record_history(t)
+        # Objective deadlines and early loss.
+        for o in self.level.objectives:
+            if o.kind == "host_state_by" and o.id not in m.state_at_deadline and t >= (o.by or 0):
+                m.state_at_deadline[o.id] = self.inv.hosts[o.host or ""].state
+        if self.level.level.end_on_fail and t < self.duration:
+            for st in self.objective_statuses():
+                if st.required and st.failed_for_good:
+                    self.log.add(t, "objective_failed", st.id, f"required objective failed: {st.description}")
+                    self._end(t, f"required objective failed: {st.description}")
+                    break
+        if t >= self.duration and not self.ended:
+            self._end(t, "the level's time is up")
+        if t % DIGEST_EVERY_S == 0 or self.ended:
+            self.digests.append((t, self.digest()))
+
+    def _end(self, t: float, reason: str) -> None:
+        self.ended_at = t
+        self.end_reason = reason
+        self.log.add(t, "level_end", self.level.level.id, reason)
+
+    def _alarm_transition(self, t: float, key: tuple[str, str], level: str, detail: str) -> None:
+        prev = self._alarm.get(key, "ok")
+        if prev == level:
+            return
+        self._alarm[key] = level
+        kind = {
+            "full": "datastore_full", "alert": "datastore_alert", "warning": "datastore_warning",
+            "cpu_high": "host_cpu_high",
+        }.get(level)
+        if kind is not None:
+            self.log.add(t, kind, key[1], detail)
+        else:
+            self.log.add(t, "alarm_cleared", key[1], f"{detail} (alarm cleared)")
+
+    def _record_history(self, t: float) -> None:
+        """Fine history every sample (sparklines), coarse every minute (debrief charts)."""
+        s = self.sampler
+        hosts = [f"host_cpu:{h}" for h in s.host_names]
+        dss = [f"ds_pct:{d}" for d in s.ds_names]
+        self.history.append(hosts + dss, np.concatenate([s.host_cpu_pct, s.ds_pct]))
+        if t % DIGEST_EVERY_S == 0:
+            svcs = [f"service_up:{n}" for n in s.service_names]
+            self.coarse.append(
+                svcs + hosts + dss + ["power_kw"],
+                np.concatenate(
+                    [s.service_up.astype(float), s.host_cpu_pct, s.ds_pct, [self.metrics.power_kw]]
+                ),
+            )
+
+    def _why_down(self, service_index: int) -> str:
+        s = self.sampler
+        down = [
+            self.inv.services[s.service_names[service_index]].tiers[j - self._tier_offset(service_index)].name
+            for j in range(len(s.tier_up))
+            if s.tier_service[j] == service_index and not s.tier_up[j]
+        ]
+        return f"tier {', '.join(down)} has no healthy VM" if down else "no healthy VM"
+
+    def _tier_offset(self, service_index: int) -> int:
+        return int(np.searchsorted(self.sampler.tier_service, service_index))
+
+    # ------------------------------------------------------------------ timeline effects
+    def apply_action(self, a: Action) -> None:
+        """Apply one timeline step to the inventory and log it."""
+        t = float(self.env.now)
+        p = a.params
+        op = a.op
+        log = self.log.add
+        if op == "warning":
+            log(t, "warning", str(p.get("subject", "")), str(p["text"]))
+        elif op == "message":
+            log(t, "message", "level", str(p["text"]))
+        elif op in ("load_spike", "load_spike_end"):
+            idx = self._vm_indices(p["targets"])  # type: ignore[arg-type]
+            key = id(p)
+            if op == "load_spike":
+                self._spikes[key] = (idx, float(p["factor"]))  # type: ignore[arg-type]
+                log(t, "load_spike", ",".join(p["targets"]), f"load ×{p['factor']:g} on {len(idx)} VM(s)")  # type: ignore[arg-type]
+            else:
+                self._spikes.pop(key, None)
+                log(t, "load_spike_end", ",".join(p["targets"]), "load back to normal")  # type: ignore[arg-type]
+            self._recompute_spikes()
+        elif op == "profile_change":
+            for name in expand(p["targets"], list(self.inv.vms)):  # type: ignore[arg-type]
+                self.inv.vms[name].profile = str(p["profile"])
+            log(t, "profile_change", ",".join(p["targets"]), f"workload is now '{p['profile']}'")  # type: ignore[arg-type]
+            self.touch()
+        elif op == "host_failure":
+            self.fail_host(str(p["host"]))
+        elif op == "host_recover":
+            self.recover_host(str(p["host"]))
+        elif op == "host_isolated":
+            h = self.inv.hosts[str(p["host"])]
+            if h.state == "on":
+                h.state = "isolated"
+                log(t, "host_isolated", h.name, f"{h.name} lost its management network; its VMs are cut off")
+                self.touch("network")
+        elif op == "host_isolated_end":
+            h = self.inv.hosts[str(p["host"])]
+            if h.state == "isolated":
+                h.state = "on"
+                log(t, "host_connected", h.name, f"{h.name} is reachable again")
+                self.touch("network")
+        elif op in ("uplink_down", "uplink_up"):
+            h = self.inv.hosts[str(p["host"])]
+            nic = h.nics[str(p["uplink"])]
+            nic.link_up = op == "uplink_up"
+            log(t, op, h.name, f"{h.name} {nic.name} link {'up' if nic.link_up else 'down'}")
+            self.touch("network")
+            self._log_cut_vms(t, h.name)
+        elif op == "datastore_fill":
+            ds = self.inv.datastores[str(p["datastore"])]
+            gib = float(p["gib"])  # type: ignore[arg-type]
+            if p.get("duration"):
+                dur = float(p["duration"])  # type: ignore[arg-type]
+                self._fills.append((ds.name, gib / dur, t + dur, t))
+                log(t, "datastore_fill", ds.name, f"another tenant starts writing {gib:g} GiB to {ds.name} over {dur:g} s")
+            else:
+                ds.other_used += gib
+                log(t, "datastore_fill", ds.name, f"another tenant put {gib:g} GiB on {ds.name}")
+                self.touch("datastores")
+        elif op == "bad_change":
+            vm = self.inv.vms[str(p["vm"])]
+            vm.broken = True
+            log(t, "bad_change", vm.name, f"a bad change broke {vm.name}'s application")
+            self.touch("health")
+        elif op == "bad_change_end":
+            vm = self.inv.vms[str(p["vm"])]
+            if vm.broken:
+                vm.broken = False
+                log(t, "bad_change_fixed", vm.name, f"{vm.name}'s application works again")
+                self.touch("health")
+        else:  # pragma: no cover - timeline only produces the ops above
+            raise ValueError(op)
+
+    def _apply_fills(self, t: float) -> None:
+        """Advance gradual datastore fills up to time t."""
+        if not self._fills:
+            return
+        keep = []
+        changed = False
+        for ds, rate, until, last in self._fills:
+            upto = min(t, until)
+            if upto > last:
+                self.inv.datastores[ds].other_used += rate * (upto - last)
+                changed = True
+            if t < until:
+                keep.append((ds, rate, until, upto))
+        self._fills = keep
+        if changed:
+            self.touch("datastores")
+
+    def _vm_indices(self, patterns: list[str]) -> list[int]:
+        names = list(self.inv.vms)
+        pos = {n: i for i, n in enumerate(names)}
+        return [pos[n] for n in expand(patterns, names)]
+
+    def _recompute_spikes(self) -> None:
+        s = self.sampler
+        if s.built_version != self.structure_version:
+            s.rebuild()
+        spike = np.ones(len(self.inv.vms))
+        for idx, factor in self._spikes.values():
+            spike[idx] *= factor
+        s.spike = spike
+        self.spike_version += 1
+
+    def _log_cut_vms(self, t: float, host: str) -> None:
+        cut = [
+            v.name for v in self.inv.vms_on(host)
+            if v.power == "on" and not all(self.inv.hosts[host].carries(n.portgroup) for n in v.nics)
+        ]
+        if cut:
+            self.log.add(t, "vlan_cut", host, f"no working uplink carries the VLAN of {', '.join(cut)}")
+
+    # ------------------------------------------------------------------ state changes
+    def fail_host(self, name: str) -> None:
+        t = float(self.env.now)
+        h = self.inv.hosts[name]
+        if h.state in ("failed", "off"):
+            return
+        h.state = "failed"
+        down = []
+        for v in self.inv.vms_on(name):
+            if v.power == "on":
+                v.power = "off"
+                down.append(v.name)
+        self.log.add(t, "host_failed", name, f"{name} failed; {len(down)} VM(s) went down" + (f": {', '.join(down)}" if down else ""))
+        self.touch()
+
+    def recover_host(self, name: str) -> None:
+        t = float(self.env.now)
+        h = self.inv.hosts[name]
+        if h.state != "failed":
+            return
+        h.state = "booting"
+        h.ready_at = t + h.boot_s
+        self.log.add(t, "host_recovering", name, f"{name} is rebooting ({h.boot_s:g} s)")
+        self.touch()
+        self.env.process(self._finish_boot(h.name, h.ready_at))
+
+    def boot_host(self, name: str) -> None:
+        t = float(self.env.now)
+        h = self.inv.hosts[name]
+        h.state = "booting"
+        h.ready_at = t + h.boot_s
+        self.touch()
+        self.env.process(self._finish_boot(name, h.ready_at))
+
+    def _finish_boot(self, name: str, at: float):
+        yield self.env.timeout(at - self.env.now)
+        h = self.inv.hosts[name]
+        if h.state == "booting" and h.ready_at == at:
+            h.state = "on"
+            self.log.add(at, "host_on", name, f"{name} is up")
+            self.touch()
+
+    def datastore_used(self, name: str) -> float:
+        """GiB used on a datastore right now: other data, VM disks and running VMs' swap files."""
+        if self.sampler.built_version >= 0:
+            self.sampler.flush()
+        ds = self.inv.datastores[name]
+        used = ds.other_used
+        for v in self.inv.vms.values():
+            used += sum(d.allocated for d in v.disks if d.datastore == name)
+            if v.power == "on" and v.home_datastore == name:
+                used += v.swap_gib
+        return used
+
+    def cost(self) -> float:
+        """Cost of the hosts in service (a host powered off counts as retired)."""
+        return float(sum(h.cost for h in self.inv.hosts.values() if h.state != "off"))
+
+    # ------------------------------------------------------------------ reading
+    def service_names(self) -> list[str]:
+        return list(self.inv.services)
+
+    def objective_statuses(self) -> list[obj.ObjectiveStatus]:
+        return [obj.evaluate(self, o) for o in self.level.objectives]
+
+    def outcome(self, *, stopped_early: bool = False) -> str:
+        statuses = self.objective_statuses()
+        if any(s.required and s.failed_for_good for s in statuses):
+            return "lost"
+        if stopped_early and not self.ended:
+            return "incomplete"
+        if not self.ended:
+            return "running"
+        return "won" if all(s.met for s in statuses if s.required) else "lost"
+
+    def digest(self) -> str:
+        """SHA-256 over a canonical form of the state (sorted keys, floats rounded to 1e-4)."""
+        s = self.sampler
+        if s.built_version != self.structure_version:
+            s.rebuild()
+        elif self.dirty_parts:
+            s.refresh(self.dirty_parts)
+
+        def r(x: float) -> float:
+            return round(float(x), 4)
+
+        head = {
+            "t": r(self.env.now),
+            "hosts": {
+                h.name: [h.state, [n.link_up for n in h.nics.values()]] for h in self.inv.hosts.values()
+            },
+            "vm_names": s.vm_names,
+            "host_names": s.host_names,
+            "profiles": [p.name for p in s.profiles],
+            "ds": {d.name: r(d.other_used) for d in self.inv.datastores.values()},
+            "services": [r(x) for x in self.metrics.service_down.tolist()],
+            "energy": r(self.metrics.energy_kwh),
+            "commands": self.accepted_commands,
+            "events": len(self.log),
+        }
+        h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
+        for arr in (
+            s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,
+            s.disk_used, s.vm_downtime, s.vm_ready_peak,
+        ):
+            # Rounded, then in a fixed dtype and byte order: the same on every platform.
+            h.update(np.round(np.asarray(arr, dtype="<f8"), 4).tobytes())
+        return h.hexdigest()

@@ -1,0 +1,343 @@
+"""Provides the live inventory: hosts, clusters, datastores, networks, VMs and services.
+
+These are plain mutable objects owned by the `Simulation`; commands and timeline events change
+them, and the contention sampler caches them in flat arrays (see `contention.py`). Renderers
+never see them: they read `Simulation.snapshot()`.
+Units: GiB for memory and disk, MHz for CPU, Mbit/s for network, seconds for time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from vdc.scenario import schema
+
+# Host states a level may start in, plus the transitional "booting".
+HOST_STATES = ("on", "off", "maintenance", "failed", "isolated", "booting")
+
+
+@dataclass(slots=True)
+class Uplink:
+    """A physical NIC (vmnic) and the trunk of the switch port it plugs into."""
+
+    name: str
+    speed: int
+    vlans: tuple[int, ...] | None  # None = every VLAN trunked
+    link_up: bool = True
+
+    def carries(self, vlan: int) -> bool:
+        return self.link_up and (self.vlans is None or vlan in self.vlans)
+
+
+@dataclass(slots=True)
+class PortGroup:
+    name: str
+    vlan: int
+    vmkernel: str | None = None
+
+
+@dataclass(slots=True)
+class VSwitch:
+    """A standard vSwitch on one host: uplinks by NIC name, port groups by name."""
+
+    name: str
+    uplinks: list[str]
+    portgroups: dict[str, PortGroup]
+
+
+@dataclass(slots=True)
+class Host:
+    name: str
+    cluster: str | None
+    hypervisor: str
+    cores: int
+    mhz: int
+    memory: float
+    cpu_vendor: str
+    cpu_generation: int
+    nics: dict[str, Uplink]
+    vswitches: list[VSwitch]
+    local_disk: float
+    luns: list[str]
+    power_idle: float
+    power_busy: float
+    rack_units: int
+    cost: float
+    state: str
+    boot_s: float
+    ready_at: float = 0.0  # when a booting host becomes "on"
+    isolated_until: float | None = None
+
+    @property
+    def capacity_mhz(self) -> float:
+        return float(self.cores * self.mhz)
+
+    @property
+    def runs_vms(self) -> bool:
+        """Whether VMs on this host execute (an isolated host keeps running them)."""
+        return self.state in ("on", "isolated", "maintenance")
+
+    @property
+    def accepts_vms(self) -> bool:
+        """Whether a VM may be powered on or placed here."""
+        return self.state == "on" and self.hypervisor != "none"
+
+    def portgroup(self, name: str) -> tuple[VSwitch, PortGroup] | None:
+        for vs in self.vswitches:
+            pg = vs.portgroups.get(name)
+            if pg is not None:
+                return vs, pg
+        return None
+
+    def carries(self, portgroup: str) -> bool:
+        """Whether a VM NIC on `portgroup` reaches the physical network from this host."""
+        found = self.portgroup(portgroup)
+        if found is None or self.state == "isolated":
+            return False
+        vs, pg = found
+        return any(self.nics[u].carries(pg.vlan) for u in vs.uplinks if u in self.nics)
+
+    def uplink_mbps(self) -> float:
+        """Total speed of this host's up uplinks (what its VMs' traffic can use)."""
+        return float(sum(n.speed for n in self.nics.values() if n.link_up))
+
+
+@dataclass(slots=True)
+class Cluster:
+    name: str
+    hosts: list[str]
+    evc: str | None
+    host_groups: dict[str, list[str]]
+    ha: dict[str, object]
+    drs: dict[str, object]
+
+
+@dataclass(slots=True)
+class Datastore:
+    name: str
+    type: str
+    capacity: float
+    other_used: float  # GiB not belonging to the level's VMs (ISOs, another tenant)
+    iops: float
+    mbps: float
+    latency_ms: float
+    hosts: list[str]
+    used: float = 0.0  # recomputed by the sampler: other + disks + swap files
+
+    @property
+    def pct(self) -> float:
+        return 100.0 * self.used / self.capacity
+
+
+@dataclass(slots=True)
+class VmNic:
+    portgroup: str
+    adapter: str
+
+
+@dataclass(slots=True)
+class VmDisk:
+    datastore: str | None
+    lun: str | None
+    size: float
+    thin: bool
+    used: float
+    kind: str
+
+    @property
+    def allocated(self) -> float:
+        """GiB this disk takes on its datastore."""
+        return self.used if self.thin else self.size
+
+
+@dataclass(slots=True)
+class Vm:
+    name: str
+    host: str
+    vcpu: int
+    memory: float
+    cpu_reservation: float
+    mem_reservation: float
+    nics: list[VmNic]
+    disks: list[VmDisk]
+    tools: bool
+    os: bool
+    power: str  # "on" | "off"
+    profile: str
+    load: float
+    ha_priority: str
+    boot_s: float
+    hot_add: bool
+    up_at: float = 0.0  # when the guest has finished booting
+    broken: bool = False  # a bad change is active
+
+    def is_running(self, now: float) -> bool:
+        return self.power == "on" and now >= self.up_at
+
+    @property
+    def swap_gib(self) -> float:
+        """Size of the .vswp file created at power-on (configured − reserved memory)."""
+        return self.memory - self.mem_reservation
+
+    @property
+    def home_datastore(self) -> str | None:
+        """Where the swap file lives: the datastore of the first vmdk disk."""
+        for d in self.disks:
+            if d.datastore is not None:
+                return d.datastore
+        return None
+
+
+@dataclass(slots=True)
+class Tier:
+    name: str
+    vms: list[str]
+
+
+@dataclass(slots=True)
+class Service:
+    name: str
+    tiers: list[Tier]
+    min_served: float
+    max_latency_ms: float
+
+
+@dataclass(slots=True)
+class Inventory:
+    """Every object of the datacenter, by name, in level-file order."""
+
+    clusters: dict[str, Cluster] = field(default_factory=dict)
+    hosts: dict[str, Host] = field(default_factory=dict)
+    datastores: dict[str, Datastore] = field(default_factory=dict)
+    vms: dict[str, Vm] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+
+    def vms_on(self, host: str) -> list[Vm]:
+        return [v for v in self.vms.values() if v.host == host]
+
+    def mounted(self, host: str) -> list[str]:
+        return [d.name for d in self.datastores.values() if host in d.hosts]
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
+
+
+def expand(
+    patterns: list[str] | tuple[str, ...],
+    names: list[str],
+    index: dict[str, int] | None = None,
+) -> list[str]:
+    """Names matching any of the patterns (exact or fnmatch glob), in the order of `names`.
+
+    `index` (name -> position in `names`) makes exact names cheap for big inventories.
+    """
+    if any(_is_glob(p) for p in patterns):
+        return [n for n in names if any(n == p or fnmatchcase(n, p) for p in patterns)]
+    if index is None:
+        index = {n: i for i, n in enumerate(names)}
+    hits = sorted({index[p] for p in patterns if p in index})
+    return [names[i] for i in hits]
+
+
+def build_inventory(level: schema.Level) -> Inventory:
+    """Make the live inventory from a validated level (cross-checks already passed)."""
+    inv = Inventory()
+    host_names = [h.name for h in level.hosts]
+    for c in level.clusters:
+        inv.clusters[c.name] = Cluster(
+            name=c.name,
+            hosts=[h.name for h in level.hosts if h.cluster == c.name],
+            evc=c.evc,
+            host_groups={k: list(v) for k, v in c.host_groups.items()},
+            ha=c.ha.model_dump(),
+            drs=c.drs.model_dump(),
+        )
+    for h in level.hosts:
+        inv.hosts[h.name] = Host(
+            name=h.name,
+            cluster=h.cluster,
+            hypervisor=h.hypervisor,
+            cores=h.cores,
+            mhz=h.mhz,
+            memory=float(h.memory),
+            cpu_vendor=h.cpu_vendor,
+            cpu_generation=h.cpu_generation,
+            nics={
+                n.name: Uplink(
+                    n.name, n.speed, tuple(n.vlans) if n.vlans is not None else None, n.link == "up"
+                )
+                for n in h.nics
+            },
+            vswitches=[],
+            local_disk=float(h.local_disk),
+            luns=list(h.luns),
+            power_idle=float(h.power_idle),
+            power_busy=float(h.power_busy),
+            rack_units=h.rack_units,
+            cost=float(h.cost),
+            state=h.state,
+            boot_s=float(h.boot_s),
+        )
+    for net in level.networks:
+        for hn in expand(net.hosts, host_names):
+            inv.hosts[hn].vswitches.append(
+                VSwitch(
+                    name=net.name,
+                    uplinks=list(net.uplinks),
+                    portgroups={
+                        pg.name: PortGroup(pg.name, pg.vlan, pg.vmkernel) for pg in net.portgroups
+                    },
+                )
+            )
+    for d in level.datastores:
+        inv.datastores[d.name] = Datastore(
+            name=d.name,
+            type=d.type,
+            capacity=float(d.capacity),
+            other_used=float(d.used),
+            iops=float(d.iops),
+            mbps=float(d.mbps),
+            latency_ms=float(d.latency_ms),
+            hosts=expand(d.hosts, host_names),
+        )
+    for v in level.vms:
+        inv.vms[v.name] = Vm(
+            name=v.name,
+            host=v.host,
+            vcpu=v.vcpu,
+            memory=float(v.memory),
+            cpu_reservation=float(v.cpu_reservation),
+            mem_reservation=float(v.mem_reservation),
+            nics=[VmNic(n.portgroup, n.adapter) for n in v.nics],
+            disks=[
+                VmDisk(
+                    datastore=d.datastore,
+                    lun=d.lun,
+                    size=float(d.size),
+                    thin=d.thin,
+                    used=float(d.used if d.used is not None else (d.size / 2 if d.thin else d.size)),
+                    kind=d.kind,
+                )
+                for d in v.disks
+            ],
+            tools=v.tools,
+            os=v.os,
+            power=v.power,
+            profile=v.profile,
+            load=float(v.load),
+            ha_priority=v.ha_priority,
+            boot_s=float(v.boot_s),
+            hot_add=v.hot_add,
+        )
+    vm_names = list(inv.vms)
+    vm_index = {n: i for i, n in enumerate(vm_names)}
+    for s in level.services:
+        inv.services[s.name] = Service(
+            name=s.name,
+            tiers=[Tier(t.name, expand(t.vms, vm_names, vm_index)) for t in s.tiers],
+            min_served=float(s.min_served),
+            max_latency_ms=float(s.max_latency_ms),
+        )
+    return inv

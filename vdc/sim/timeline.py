@@ -1,0 +1,128 @@
+"""Provides the level's timeline: scripted events and seeded random incidents, fixed up front.
+
+Everything the level will throw at the player is expanded here, before the first sample, into
+one sorted list of `Action`s (start and end of every effect, advance warnings). Random incidents
+are drawn from their own RNG stream per `[[incidents]]` entry, so nothing the player does can
+shift them, and adding one entry does not change the draws of another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vdc.scenario import schema
+from vdc.sim.model import expand
+from vdc.sim.rng import Streams
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One timeline step: at time t, do `op` with `params` (applied by the engine)."""
+
+    t: float
+    op: str
+    params: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    origin: str = "event"  # "event" (scripted) or "incident" (random)
+
+
+def _describe(e: schema.Event) -> str:
+    """Default warning text for an event with advance warning."""
+    targets = ", ".join(e.targets or [])
+    k = e.kind
+    if k == "load_spike":
+        return f"a load spike ×{e.factor or 1:g} on {targets}"
+    if k == "profile_change":
+        return f"workload change to '{e.profile}' on {targets}"
+    if k == "datastore_fill":
+        return f"{e.datastore} gets {e.gib or 0:g} GiB of other data"
+    return {
+        "host_failure": f"{e.host} is expected to fail",
+        "host_recover": f"{e.host} comes back",
+        "host_isolated": f"{e.host} loses its management network",
+        "uplink_down": f"{e.host} {e.uplink} goes down",
+        "uplink_up": f"{e.host} {e.uplink} comes back",
+        "bad_change": f"a risky change is applied to {e.vm}",
+    }.get(k, e.text or "")
+
+
+def _event_actions(e: schema.Event, origin: str = "event") -> list[Action]:
+    """The actions of one event: an optional warning, the start, and the end of its effect."""
+    out: list[Action] = []
+    p = e.model_dump(exclude_none=True)
+    if e.warning:
+        text = e.warning_text or f"in {e.warning:g} s: {_describe(e)}"
+        out.append(Action(e.at - e.warning, "warning", {"text": text, "subject": _subject(e)}, origin))
+    out.append(Action(e.at, e.kind, p, origin))
+    if e.duration is not None:
+        end = {
+            "load_spike": "load_spike_end",
+            "host_isolated": "host_isolated_end",
+            "bad_change": "bad_change_end",
+            "host_failure": "host_recover",
+            "uplink_down": "uplink_up",
+        }.get(e.kind)
+        if end is not None:
+            out.append(Action(e.at + e.duration, end, p, origin))
+    return out
+
+
+def _subject(e: schema.Event) -> str:
+    return e.host or e.vm or e.datastore or ",".join(e.targets or []) or "level"
+
+
+def build(level: schema.Level, streams: Streams) -> list[Action]:
+    """All actions of the level, sorted by time (stable: file order breaks ties)."""
+    actions: list[Action] = []
+    for e in level.events:
+        actions.extend(_event_actions(e))
+    actions.extend(draw_incidents(level, streams))
+    duration = float(level.level.duration)
+    actions = [a for a in actions if a.t <= duration]
+    actions.sort(key=lambda a: a.t)  # sort is stable
+    return actions
+
+
+def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
+    """Poisson arrivals per `[[incidents]]` entry, each from its own stream."""
+    vms = [v.name for v in level.vms]
+    hosts = [h.name for h in level.hosts if h.hypervisor != "none"]
+    datastores = [d.name for d in level.datastores]
+    host_nics = {h.name: [n.name for n in h.nics] for h in level.hosts}
+    out: list[Action] = []
+    for i, inc in enumerate(level.incidents):
+        rng = streams.py(f"incident:{i}:{inc.kind}")
+        pool = {
+            "load_spike": vms,
+            "bad_change": vms,
+            "host_failure": hosts,
+            "uplink_down": [h for h in hosts if host_nics[h]],
+            "datastore_fill": datastores,
+        }[inc.kind]
+        targets = expand(inc.targets, pool)
+        if not targets:
+            continue
+        end = float(inc.end if inc.end is not None else level.level.duration)
+        t = float(inc.start)
+        rate = inc.rate_per_hour / 3600.0
+        while True:
+            t += rng.expovariate(rate)
+            if t >= end:
+                break
+            target = targets[rng.randrange(len(targets))]
+            at = round(t, 1)
+            kw: dict[str, object] = {"at": at, "kind": inc.kind, "warning": inc.warning}
+            if inc.kind == "load_spike":
+                kw |= {"targets": [target], "factor": inc.factor, "duration": inc.duration}
+            elif inc.kind == "bad_change":
+                kw |= {"vm": target, "duration": inc.duration}
+            elif inc.kind == "host_failure":
+                kw |= {"host": target, "duration": inc.duration}
+            elif inc.kind == "uplink_down":
+                nics = host_nics[target]
+                kw |= {"host": target, "uplink": nics[rng.randrange(len(nics))], "duration": inc.duration}
+            else:
+                kw |= {"datastore": target, "gib": inc.gib}
+            if inc.warning is not None and inc.warning > at:
+                kw["warning"] = None
+            out.extend(_event_actions(schema.Event(**kw), origin="incident"))
+    return out
