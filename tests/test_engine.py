@@ -162,3 +162,31 @@ def test_histories_are_fixed_size():
     sim.run_until(sim.duration)
     assert len(sim.history) == 240
     assert len(sim.coarse.series("power_kw")) == sim.duration // 60 + 1
+
+
+def test_snapshot_is_a_frozen_copy_with_reasons():
+    lv = base_level()
+    add_vm(lv, "a", vcpu=1)
+    add_vm(lv, "b", vcpu=1, power="off")
+    lv["services"] = [{"name": "svc", "tiers": [{"name": "t", "vms": ["a", "b"]}]}]
+    lv["events"] = [{"at": 100, "kind": "bad_change", "vm": "a"}]
+    sim = Simulation(build(lv))
+    sim.run_until(60)
+    view = sim.snapshot()
+    assert view.vms.names == ("a", "b")
+    assert view.vms.power == ("on", "off")
+    assert view.vms.reasons == ("", "powered off")
+    assert view.services[0].up and view.services[0].tiers[0].up
+    assert view.hosts[0].vm_count == 1 and view.hosts[0].state == "on"
+    assert view.hosts[0].vswitches[0].portgroups[0].carried
+    # Samples at 0, 5, …, 55: the one at t = 60 comes after anything submitted at 60.
+    assert len(view.hosts[0].cpu_history) == 12
+    sim.run_until(200)
+    assert view.vms.reasons == ("", "powered off")  # the old snapshot did not move
+    later = sim.snapshot()
+    assert later.vms.reasons == ("broken by a bad change", "powered off")
+    assert not later.services[0].up
+    # Down since 100, accounted up to the last sample (195): 95 s of 195.
+    assert later.services[0].uptime == pytest.approx(1 - 95 / 195)
+    with pytest.raises(AttributeError):
+        later.t = 0  # type: ignore[misc]

@@ -26,6 +26,7 @@ from vdc.sim.ring import TableRing
 from vdc.sim.rng import Streams
 from vdc.sim.timeline import Action
 from vdc.sim.timeline import build as build_timeline
+from vdc.sim.view import SimView, snapshot
 from vdc.sim.workload import BUILTIN, Profile
 
 DIGEST_EVERY_S = 60
@@ -461,6 +462,10 @@ class Simulation:
         return float(sum(h.cost for h in self.inv.hosts.values() if h.state != "off"))
 
     # ------------------------------------------------------------------ reading
+    def snapshot(self) -> SimView:
+        """A frozen, read-only view of the state for renderers."""
+        return snapshot(self)
+
     def service_names(self) -> list[str]:
         return list(self.inv.services)
 

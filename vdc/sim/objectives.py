@@ -111,7 +111,6 @@ def _linear(value: float, target: float, worst: float, higher_is_better: bool) -
 def evaluate(sim: Simulation, o: schema.Objective) -> ObjectiveStatus:
     """The status of objective `o` at the simulation's current time."""
     s = sim.sampler
-    now = sim.now
     duration = float(sim.duration)
     target = o.target
     worst = o.worst if o.worst is not None else default_worst(o)
@@ -120,10 +119,10 @@ def evaluate(sim: Simulation, o: schema.Objective) -> ObjectiveStatus:
     higher = False
     if o.kind == "service_uptime":
         names = sim.service_names() if o.service == "*" else [o.service or ""]
-        elapsed = max(now, 1e-9)
+        elapsed = s.last_t  # downtime is accounted up to the last sample
         downs = [sim.metrics.service_down_s.get(n, 0.0) for n in names]
         worst_down = max(downs) if downs else 0.0
-        value = round(1.0 - worst_down / elapsed, 6) if now > 0 else 1.0
+        value = round(1.0 - worst_down / elapsed, 6) if elapsed > 0 else 1.0
         failed = worst_down > (1.0 - float(target or 0)) * duration + 1e-9
         higher = True
     elif o.kind in ("max_vm_downtime", "max_cpu_ready"):

@@ -1,0 +1,288 @@
+"""Provides read-only snapshots of the simulation for renderers (the TUI, reports).
+
+A snapshot is a frozen copy: holding one never lets a renderer change the model, and the model
+moving on never changes a snapshot already taken. VM data is column-wise (numpy arrays copied
+at snapshot time) so a table of 2,000 VMs can be sorted and windowed without 2,000 objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from vdc.sim.engine import Simulation
+
+
+@dataclass(frozen=True, slots=True)
+class UplinkView:
+    name: str
+    speed: int
+    up: bool
+    vlans: tuple[int, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PortGroupView:
+    name: str
+    vlan: int
+    vmkernel: str | None
+    carried: bool
+    """Whether an up uplink of its vSwitch trunks this VLAN."""
+
+
+@dataclass(frozen=True, slots=True)
+class VSwitchView:
+    name: str
+    uplinks: tuple[str, ...]
+    portgroups: tuple[PortGroupView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HostView:
+    name: str
+    cluster: str | None
+    state: str
+    cores: int
+    mhz: int
+    memory: float
+    cpu_pct: float
+    cpu_demand_pct: float
+    mem_pct: float
+    ready_pct: float
+    """Highest CPU ready (% per vCPU) among its VMs."""
+    vm_count: int
+    power_w: float
+    uplinks: tuple[UplinkView, ...]
+    vswitches: tuple[VSwitchView, ...]
+    cpu_history: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DatastoreView:
+    name: str
+    type: str
+    capacity: float
+    used: float
+    pct: float
+    provisioned: float
+    """GiB the VMs' disks could grow to (thin disks at full size)."""
+    iops: float
+    iops_capacity: float
+    latency_ms: float
+    hosts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TierView:
+    name: str
+    up: bool
+    vms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    name: str
+    up: bool
+    uptime: float
+    tiers: tuple[TierView, ...]
+
+
+@dataclass(frozen=True)
+class VmTable:
+    """Every VM as columns, in inventory order."""
+
+    names: tuple[str, ...]
+    hosts: tuple[str, ...]
+    power: tuple[str, ...]
+    """"on", "booting" or "off"."""
+    vcpu: np.ndarray
+    memory: np.ndarray
+    cpu_mhz: np.ndarray
+    cpu_pct: np.ndarray
+    """Served CPU as % of what the vCPUs could use."""
+    ready_pct: np.ndarray
+    mem_active: np.ndarray
+    latency_ms: np.ndarray
+    healthy: np.ndarray
+    downtime_s: np.ndarray
+    services: tuple[str, ...]
+    reasons: tuple[str, ...]
+    """Why a VM is unhealthy ("" when healthy)."""
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+@dataclass(frozen=True)
+class SimView:
+    """Everything a renderer shows, at one sim time."""
+
+    t: float
+    duration: int
+    ended: bool
+    level_id: str
+    title: str
+    hosts: tuple[HostView, ...]
+    datastores: tuple[DatastoreView, ...]
+    services: tuple[ServiceView, ...]
+    vms: VmTable
+    power_kw: float
+    events_total: int
+
+
+def vm_reason(sim: Simulation, i: int) -> str:
+    """Plain words for why VM number i is not healthy now ("" if it is)."""
+    s = sim.sampler
+    if s.vm_healthy[i]:
+        return ""
+    vm = sim.inv.vms[s.vm_names[i]]
+    host = sim.inv.hosts[vm.host]
+    if vm.power != "on":
+        return "host failed" if host.state == "failed" else "powered off"
+    if not s.host_runs[s.vm_host[i]]:
+        return f"host {host.state}"
+    if not s.vm_running[i]:
+        return "booting"
+    if not vm.os:
+        return "no guest OS"
+    if vm.broken:
+        return "broken by a bad change"
+    if not s.vm_reachable[i]:
+        return "network cut (VLAN not carried)"
+    if s.vm_paused[i]:
+        return "paused: datastore full"
+    if s.vm_served[i] < s.vm_min_served[i]:
+        return f"starved: gets {100 * s.vm_served[i]:.0f} % of its demand"
+    if s.vm_latency[i] > s.vm_max_lat[i]:
+        return f"storage latency {s.vm_latency[i]:.0f} ms"
+    return "unhealthy"
+
+
+def snapshot(sim: Simulation) -> SimView:
+    """A frozen view of the simulation as of its last sample."""
+    s = sim.sampler
+    if s.built_version < 0:
+        s.rebuild()
+    inv = sim.inv
+    now = sim.now
+    n = len(s.vm_names)
+    has = s.vm_healthy.size == n  # False before the first sample
+
+    hosts = []
+    for i, h in enumerate(inv.hosts.values()):
+        on_host = np.flatnonzero(s.vm_host == i) if has else np.zeros(0, dtype=int)
+        vswitches = tuple(
+            VSwitchView(
+                vs.name,
+                tuple(vs.uplinks),
+                tuple(
+                    PortGroupView(
+                        pg.name, pg.vlan, pg.vmkernel,
+                        any(h.nics[u].carries(pg.vlan) for u in vs.uplinks if u in h.nics),
+                    )
+                    for pg in vs.portgroups.values()
+                ),
+            )
+            for vs in h.vswitches
+        )
+        hosts.append(
+            HostView(
+                name=h.name,
+                cluster=h.cluster,
+                state=h.state,
+                cores=h.cores,
+                mhz=h.mhz,
+                memory=h.memory,
+                cpu_pct=float(s.host_cpu_pct[i]) if has else 0.0,
+                cpu_demand_pct=float(s.host_cpu_demand_pct[i]) if has else 0.0,
+                mem_pct=float(s.host_mem_pct[i]) if has else 0.0,
+                ready_pct=float(s.vm_ready_avg[on_host].max()) if on_host.size else 0.0,
+                vm_count=int(s.host_vm_count[i]) if has else 0,
+                power_w=float(s.host_power_w[i]) if has else 0.0,
+                uplinks=tuple(
+                    UplinkView(u.name, u.speed, u.link_up, u.vlans) for u in h.nics.values()
+                ),
+                vswitches=vswitches,
+                cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
+            )
+        )
+    datastores = []
+    for i, d in enumerate(inv.datastores.values()):
+        provisioned = d.other_used + sum(
+            disk.size for v in inv.vms.values() for disk in v.disks if disk.datastore == d.name
+        )
+        datastores.append(
+            DatastoreView(
+                name=d.name, type=d.type, capacity=d.capacity, used=d.used, pct=d.pct,
+                provisioned=provisioned,
+                iops=float(s.ds_iops[i]) if has else 0.0,
+                iops_capacity=d.iops,
+                latency_ms=float(s.ds_latency[i]) if has else d.latency_ms,
+                hosts=tuple(d.hosts),
+            )
+        )
+    down = sim.metrics.service_down_s
+    services = []
+    tier_j = 0
+    for k, svc in enumerate(inv.services.values()):
+        tiers = []
+        for tier in svc.tiers:
+            up = bool(s.tier_up[tier_j]) if has and s.tier_up.size > tier_j else False
+            tiers.append(TierView(tier.name, up, tuple(tier.vms)))
+            tier_j += 1
+        services.append(
+            ServiceView(
+                name=svc.name,
+                up=bool(s.service_up[k]) if has else False,
+                uptime=1.0 - down.get(svc.name, 0.0) / s.last_t if s.last_t > 0 else 1.0,
+                tiers=tuple(tiers),
+            )
+        )
+    member: dict[str, str] = {}
+    for svc in inv.services.values():
+        for tier in svc.tiers:
+            for vm in tier.vms:
+                member.setdefault(vm, svc.name)
+    vms = list(inv.vms.values())
+    power = tuple(
+        "off" if v.power != "on" else ("booting" if now < v.up_at else "on") for v in vms
+    )
+
+    def col(name: str) -> np.ndarray:
+        arr = getattr(s, name)
+        return arr.copy() if has and arr.size == n else np.zeros(n)
+
+    cap = s.cpu_cap_vm if has and getattr(s, "cpu_cap_vm", np.zeros(0)).size == n else None
+    cpu = col("vm_cpu_served")
+    table = VmTable(
+        names=tuple(s.vm_names),
+        hosts=tuple(v.host for v in vms),
+        power=power,
+        vcpu=np.array([v.vcpu for v in vms]),
+        memory=np.array([v.memory for v in vms]),
+        cpu_mhz=cpu,
+        cpu_pct=100.0 * cpu / cap if cap is not None else np.zeros(n),
+        ready_pct=col("vm_ready_avg"),
+        mem_active=col("vm_mem_active"),
+        latency_ms=col("vm_latency"),
+        healthy=s.vm_healthy.copy() if has else np.zeros(n, dtype=bool),
+        downtime_s=col("vm_downtime"),
+        services=tuple(member.get(v.name, "") for v in vms),
+        reasons=tuple(vm_reason(sim, i) for i in range(n)) if has else ("",) * n,
+    )
+    return SimView(
+        t=now,
+        duration=sim.duration,
+        ended=sim.ended,
+        level_id=sim.level.level.id,
+        title=sim.level.level.title,
+        hosts=tuple(hosts),
+        datastores=tuple(datastores),
+        services=tuple(services),
+        vms=table,
+        power_kw=sim.metrics.power_kw,
+        events_total=len(sim.log),
+    )
