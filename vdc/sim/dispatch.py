@@ -139,8 +139,8 @@ def _power_on(sim: Simulation, c: Command, apply: bool) -> str:
     vm.power = "on"
     vm.up_at = sim.now + vm.boot_s
     sim.touch()
-    where = f" on {h.name}" + (" (moved while off)" if moved else "")
-    return f"{vm.name} powering on{where}; up in {_fmt(vm.boot_s)} s"
+    where = f"moved to {h.name} while off" if moved else h.name
+    return f"{vm.name} is powering on ({where}); up in {_fmt(vm.boot_s)} s"
 
 
 def _power_off(sim: Simulation, c: Command, apply: bool) -> str:
@@ -229,7 +229,7 @@ def _host_power_on(sim: Simulation, c: Command, apply: bool) -> str:
     if not apply:
         return ""
     sim.boot_host(h.name)
-    return f"{h.name} powering on; up in {_fmt(h.boot_s)} s"
+    return f"{h.name} is powering on; up in {_fmt(h.boot_s)} s"
 
 
 def _host_power_off(sim: Simulation, c: Command, apply: bool) -> str:
@@ -239,9 +239,8 @@ def _host_power_off(sim: Simulation, c: Command, apply: bool) -> str:
     running = _running_on(sim, h.name)
     if running:
         names = ", ".join(v.name for v in running[:5]) + (", …" if len(running) > 5 else "")
-        raise Rejected(
-            f"{h.name} still runs {len(running)} VM(s) ({names}); power them off or move them first"
-        )
+        what = "1 VM" if len(running) == 1 else f"{len(running)} VMs"
+        raise Rejected(f"{h.name} still runs {what} ({names}); power them off or move them first")
     if not apply:
         return ""
     h.state = "off"
@@ -295,7 +294,7 @@ def execute(sim: Simulation, c: Command) -> Verdict:
     except Rejected as e:
         sim.log.add(t, "command_rejected", c.name, str(e))
         return Verdict(False, str(e))
-    if c.name != "help":
+    if not c.spec.meta:
         sim.accepted_commands += 1
         sim.log.add(t, "command", c.name, message)
     return Verdict(True, message)

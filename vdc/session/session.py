@@ -1,0 +1,80 @@
+"""Provides `Session`: the only way anything advances a simulation or submits commands.
+
+The headless runner, the TUI and (later) replays all drive the simulation through a session,
+so a command given at sim time t has the same effect in all of them. A command submitted at t
+is applied after every event before t and before any event at t, and is recorded with its
+time and verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vdc.sim.commands import Command, format_command, parse
+from vdc.sim.dispatch import execute
+from vdc.sim.engine import Simulation
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRecord:
+    """A submitted command: when, its canonical text, and what became of it."""
+
+    t: float
+    text: str
+    accepted: bool
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"t": self.t, "text": self.text, "accepted": self.accepted, "message": self.message}
+
+
+class Session:
+    """Advances one `Simulation` and records every command given to it."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.records: list[CommandRecord] = []
+
+    @property
+    def now(self) -> float:
+        return self.sim.now
+
+    @property
+    def ended(self) -> bool:
+        return self.sim.ended
+
+    def advance_to(self, t: float) -> None:
+        """Run the simulation up to sim time t (never past the level's end)."""
+        self.sim.run_until(t)
+
+    def advance(self, dt: float) -> None:
+        self.advance_to(self.sim.env.now + dt)
+
+    def submit(self, command: Command | str) -> CommandRecord:
+        """Validate and apply a command now. Text is parsed first (CommandSyntaxError if bad)."""
+        cmd = parse(command) if isinstance(command, str) else command
+        verdict = execute(self.sim, cmd)
+        rec = CommandRecord(round(self.sim.now, 3), format_command(cmd), verdict.accepted, verdict.message)
+        self.records.append(rec)
+        return rec
+
+    def play(self, timed: Iterable[tuple[float, Command]], until: float | None = None) -> None:
+        """Submit each command at its time, then advance to `until` (default: the level's end)."""
+        end = float(self.sim.duration if until is None else min(until, self.sim.duration))
+        for t, cmd in timed:
+            if t > end:
+                break
+            self.advance_to(t)
+            if self.sim.ended:
+                break
+            self.submit(cmd)
+        self.advance_to(end)
+
+    @property
+    def accepted(self) -> list[CommandRecord]:
+        return [r for r in self.records if r.accepted]
+
+    @property
+    def rejected(self) -> list[CommandRecord]:
+        return [r for r in self.records if not r.accepted]
