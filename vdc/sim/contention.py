@@ -45,6 +45,8 @@ service's `min_served`, and its latency is ≤ the service's `max_latency_ms`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -210,6 +212,9 @@ class Sampler:
         self.vm_ready_peak = _grow(self.vm_ready_peak, n, 0.0)
         self.vm_ready_avg = _grow(self.vm_ready_avg, n, 0.0)
         self.vm_healthy = _grow(self.vm_healthy.astype(float), n, 0.0) > 0
+        names = json.dumps([self.vm_names, self.host_names, self.ds_names, [p.name for p in profiles]])
+        self.names_hash = hashlib.sha256(names.encode()).hexdigest()
+        """Digest of the inventory's names and order (the state digest includes it)."""
         self._load_network()
         self._load_health()
         self._load_datastores()

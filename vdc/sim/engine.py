@@ -111,6 +111,9 @@ class Simulation:
         """Per-sample series: `host_cpu:NAME`, `ds_pct:NAME`."""
         self.coarse = TableRing(self.duration // DIGEST_EVERY_S + 2, [])
         """Per-minute series for the debrief: also `service_up:NAME` and `power_kw`."""
+        self._series_version = -1
+        self._fine_names: list[str] = []
+        self._coarse_names: list[str] = []
         self.metrics.service_names = list(self.inv.services)
         self.metrics.service_down = np.zeros(len(self.inv.services))
         self.metrics.service_now = np.ones(len(self.inv.services), dtype=bool)
@@ -265,13 +268,17 @@ class Simulation:
     def _record_history(self, t: float) -> None:
         """Fine history every sample (sparklines), coarse every minute (debrief charts)."""
         s = self.sampler
-        hosts = [f"host_cpu:{h}" for h in s.host_names]
-        dss = [f"ds_pct:{d}" for d in s.ds_names]
-        self.history.append(hosts + dss, np.concatenate([s.host_cpu_pct, s.ds_pct]))
-        if t % DIGEST_EVERY_S == 0:
+        if self._series_version != s.built_version:
+            hosts = [f"host_cpu:{h}" for h in s.host_names]
+            dss = [f"ds_pct:{d}" for d in s.ds_names]
             svcs = [f"service_up:{n}" for n in s.service_names]
+            self._fine_names = hosts + dss
+            self._coarse_names = svcs + hosts + dss + ["power_kw"]
+            self._series_version = s.built_version
+        self.history.append(self._fine_names, np.concatenate([s.host_cpu_pct, s.ds_pct]))
+        if t % DIGEST_EVERY_S == 0:
             self.coarse.append(
-                svcs + hosts + dss + ["power_kw"],
+                self._coarse_names,
                 np.concatenate(
                     [s.service_up.astype(float), s.host_cpu_pct, s.ds_pct, [self.metrics.power_kw]]
                 ),
@@ -498,9 +505,7 @@ class Simulation:
             "hosts": {
                 h.name: [h.state, [n.link_up for n in h.nics.values()]] for h in self.inv.hosts.values()
             },
-            "vm_names": s.vm_names,
-            "host_names": s.host_names,
-            "profiles": [p.name for p in s.profiles],
+            "names": s.names_hash,
             "ds": {d.name: r(d.other_used) for d in self.inv.datastores.values()},
             "services": [r(x) for x in self.metrics.service_down.tolist()],
             "energy": r(self.metrics.energy_kwh),
