@@ -125,8 +125,10 @@ def test_host_boot_then_power_on_there():
     rec = s.submit("host power on esx-02")
     assert rec.accepted and rec.message == "esx-02 is powering on; up in 120 s"
     s.advance_to(60)
-    assert s.submit("power on db-01 esx-02").message == "esx-02 is still booting (up in 60 s)"
-    assert s.submit("host power on esx-02").message == "esx-02 is already booting (up in 60 s)"
+    assert s.submit("power on db-01 esx-02").message == "esx-02 is still booting (ready at t = 120 s)"
+    assert s.submit("host power on esx-02").message == "esx-02 is already booting (ready at t = 120 s)"
+    s.advance_to(120)  # the host comes up at 120, after any command given at 120
+    assert s.submit("power on db-01 esx-02").message == "esx-02 is still booting (ready at t = 120 s)"
     s.advance_to(121)
     rec = s.submit("power on db-01 esx-02")
     assert rec.accepted

@@ -62,7 +62,7 @@ def _host_usable(sim: Simulation, h: Host) -> None:
     if h.state == "off":
         raise Rejected(f"{h.name} is powered off; power it on first: host power on {h.name}")
     if h.state == "booting":
-        raise Rejected(f"{h.name} is still booting (up in {_fmt(h.ready_at - sim.now)} s)")
+        raise Rejected(f"{h.name} is still booting (ready at t = {_fmt(h.ready_at)} s)")
     if h.state == "maintenance":
         raise Rejected(f"{h.name} is in maintenance mode")
     if h.state == "isolated":
@@ -223,7 +223,7 @@ def _host_power_on(sim: Simulation, c: Command, apply: bool) -> str:
     if h.state == "failed":
         raise Rejected(f"{h.name} has failed; it cannot be powered on until it is repaired")
     if h.state == "booting":
-        raise Rejected(f"{h.name} is already booting (up in {_fmt(h.ready_at - sim.now)} s)")
+        raise Rejected(f"{h.name} is already booting (ready at t = {_fmt(h.ready_at)} s)")
     if h.state != "off":
         raise Rejected(f"{h.name} is already on")
     if not apply:

@@ -78,10 +78,11 @@ def describe(o: schema.Objective) -> str:
     if k == "service_uptime":
         what = "every service" if o.service == "*" else o.service
         return f"Keep {what} up ≥ {100 * t:g} % of the time"
+    vms = "every VM" if o.vms == "*" else o.vms
     if k == "max_vm_downtime":
-        return f"No VM ({o.vms}) down more than {t:g} s"
+        return f"No VM ({vms}) down more than {t:g} s"
     if k == "max_cpu_ready":
-        return f"CPU ready of {o.vms} stays under {t:g} % per vCPU"
+        return f"CPU ready of {vms} stays under {t:g} % per vCPU"
     if k == "datastore_below":
         what = "every datastore" if o.datastore == "*" else o.datastore
         return f"Keep {what} under {t:g} % full {when}"

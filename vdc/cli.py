@@ -1,0 +1,222 @@
+"""Provides the `vdc` command.
+
+Only click is imported at module level: `vdc --help`, `vdc run` and `vdc check` must start fast
+and never load Textual. Rich, pydantic, numpy and the simulation are imported inside the
+commands that need them. Bad input of any kind exits 2 with one line on stderr, no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from vdc import __version__
+
+SANDBOX_SIZES = ("small", "medium", "large")
+
+
+def _fail(message: str) -> NoReturn:
+    """Print a one-line error and exit 2 (bad input)."""
+    click.echo(f"vdc: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _load(ref: str, *, size: str = "small", seed: int | None = None):
+    """A `LoadedLevel` from a path, level id, id prefix, or `sandbox`."""
+    from vdc.scenario.loader import LevelError, level_from_model, load_level
+    from vdc.scenario.paths import find_level
+
+    try:
+        if ref == "sandbox":
+            from vdc.scenario.sandbox import generate
+
+            return level_from_model(generate(size, 1 if seed is None else seed))
+        return load_level(find_level(ref))
+    except LevelError as e:
+        _fail(str(e))
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vdc")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """vdc — a virtualized-datacenter simulator game for the terminal.
+
+    Keep a company's services up while load spikes, hosts crash, datastores fill and
+    uplinks die, with the tools an operator has: power, resources, vMotion, HA, DRS,
+    snapshots. Levels are TOML files; `vdc run` plays one headless with a timed action
+    script.
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        click.echo("")
+        ctx.invoke(levels_cmd)
+        click.echo("\nPlay one headless:  vdc run 01-first-light --actions my-actions.txt")
+
+
+@main.command("levels")
+def levels_cmd() -> None:
+    """List the shipped levels."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from vdc.scenario.loader import LevelError, load_level
+    from vdc.scenario.paths import list_levels
+
+    table = Table(title="vdc levels", title_justify="left")
+    table.add_column("id", style="bold")
+    table.add_column("title")
+    table.add_column("duration", justify="right")
+    table.add_column("teaches")
+    for path in list_levels():
+        try:
+            lvl = load_level(path).level.level
+        except LevelError as e:
+            table.add_row(path.stem, f"[red]invalid:[/] {e}", "", "")
+            continue
+        table.add_row(lvl.id, lvl.title, _duration(lvl.duration), ", ".join(lvl.concepts))
+    Console().print(table)
+
+
+def _duration(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}h{m:02d}m" if h else f"{m}m{s:02d}s"
+
+
+@main.command("check")
+@click.argument("levels", nargs=-1, required=True)
+def check_cmd(levels: tuple[str, ...]) -> None:
+    """Validate level files (paths, ids or id prefixes). Exit 2 if any is bad."""
+    from vdc.scenario.loader import LevelError, load_level
+    from vdc.scenario.paths import find_level
+
+    bad = 0
+    for ref in levels:
+        try:
+            loaded = load_level(find_level(ref))
+        except LevelError as e:
+            click.echo(f"vdc: error: {e}", err=True)
+            bad += 1
+            continue
+        lv = loaded.level
+        click.echo(
+            f"ok  {loaded.path}: {lv.level.id} — {len(lv.hosts)} hosts, {len(lv.vms)} VMs, "
+            f"{len(lv.services)} services, {len(lv.events)} events, {len(lv.objectives)} objectives"
+        )
+    if bad:
+        sys.exit(2)
+
+
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the level format."""
+    from vdc.scenario.schema import Level
+
+    click.echo(json.dumps(Level.model_json_schema(), indent=2))
+
+
+@main.command("run")
+@click.argument("level")
+@click.option("--seed", type=int, default=None, help="Master seed (default: the level's).")
+@click.option(
+    "--actions",
+    "actions_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Action script: one '<sim-seconds> <command>' per line.",
+)
+@click.option("--until", type=float, default=None, help="Stop at this sim time (outcome incomplete).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--events", is_flag=True, help="Include the event log.")
+@click.option(
+    "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
+)
+def run_cmd(
+    level: str,
+    seed: int | None,
+    actions_file: Path | None,
+    until: float | None,
+    as_json: bool,
+    events: bool,
+    size: str,
+) -> None:
+    """Play LEVEL headless (a path, an id, an id prefix, or `sandbox`)."""
+    from vdc.session.actions import ActionScriptError, load_actions
+
+    if until is not None and until < 0:
+        _fail(f"--until must be a time in seconds ≥ 0, got {until:g}")
+    loaded = _load(level, size=size, seed=seed)
+    actions = []
+    if actions_file is not None:
+        try:
+            actions = load_actions(actions_file)
+        except ActionScriptError as e:
+            _fail(str(e))
+    from vdc.session.runner import result, run_level
+
+    duration = loaded.level.level.duration
+    stopped_early = until is not None and until < duration
+    session = run_level(loaded.level, seed=seed, actions=actions, until=until)
+    out = result(session, content_hash=loaded.content_hash, stopped_early=stopped_early, events=events)
+    if as_json:
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        _print_summary(out)
+
+
+_UNITS = {
+    "max_vm_downtime": " s", "max_cpu_ready": " %", "datastore_below": " %",
+    "max_power_kw": " kW", "max_commands": "",
+}
+
+
+def _value(kind: str, v: object) -> str:
+    """An objective's value in the unit a player reads it in."""
+    if not isinstance(v, int | float):
+        return str(v)
+    if kind == "service_uptime":
+        return f"{100 * v:.2f} %"
+    return f"{v:.4g}{_UNITS.get(kind, '')}"
+
+
+def _print_summary(out: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    mark = {"won": "✔ won", "lost": "✘ lost", "incomplete": "… incomplete"}[out["outcome"]]
+    stars = "★" * out["stars"] + "☆" * (3 - out["stars"])
+    console.print(
+        f"[bold]{out['level']}[/]  seed {out['seed']}  t = {out['sim_time']:g} / {out['duration']} s"
+    )
+    console.print(f"[bold]{mark}[/]  score {out['score']:.1f}  {stars}  ({out['end_reason'] or 'stopped'})")
+    table = Table(title="Objectives", title_justify="left")
+    for col in ("", "objective", "value", "target", "weight"):
+        table.add_column(col)
+    for o in out["objectives"]:
+        table.add_row(
+            "✔" if o["met"] else "✘",
+            o["description"] + (" (required)" if o["required"] else ""),
+            _value(o["kind"], o["value"]),
+            _value(o["kind"], o["target"]),
+            f"{o['weight']:g}",
+        )
+    console.print(table)
+    m = out["metrics"]
+    worst_vm = max(m["vm_downtime_s"].items(), key=lambda kv: kv[1], default=("-", 0.0))
+    console.print(
+        "services up: "
+        + ", ".join(f"{k} {100 * v:.2f} %" for k, v in m["service_uptime"].items())
+        + f"\nmost downtime: {worst_vm[0]} {worst_vm[1]:g} s   peak CPU ready: "
+        f"{m['max_cpu_ready_pct']:.1f} %   power: {m['power_kw']:.2f} kW (peak {m['peak_power_kw']:.2f})"
+    )
+    cmds = out["commands"]
+    console.print(f"commands: {cmds['accepted']} accepted, {len(cmds['rejected'])} rejected")
+    for r in cmds["rejected"]:
+        console.print(f"  t={r['t']:g}  {r['text']}  → {r['reason']}")
+    console.print(f"digest {out['digest']}")

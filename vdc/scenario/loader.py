@@ -1,0 +1,591 @@
+"""Provides the level loader: a TOML level file in, a validated and cross-checked `Level` out.
+
+Three steps, each failing with a one-line `LevelError` (`FILE:LINE: KEYPATH: what was expected`):
+
+1. read and parse the TOML (`tomllib`): missing file, not UTF-8, syntax errors with their line;
+2. validate against the pydantic models of `vdc.scenario.schema` in strict mode (TOML values are
+   typed, so `cores = "4"` or `tools = "no"` is a mistake, not something to coerce); the first
+   problem is reported in plain words;
+3. cross-check references and capacities (`vdc.scenario.checks`).
+
+tomllib gives no positions for values, so line numbers are found afterwards by scanning the
+source text for the table headers and keys of the offending key path (best effort: the line of
+the closest enclosing key or header when the exact key is not written in the file).
+
+`content_hash` identifies a level by its parsed content, not its text: comments, whitespace and
+key order do not change it, any value does. Saves record it to recognise their level.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from types import NoneType, UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from vdc.scenario import checks
+from vdc.scenario.checks import CheckError, Loc, format_loc, num
+from vdc.scenario.schema import Level
+
+__all__ = [
+    "LevelError",
+    "LoadedLevel",
+    "content_hash",
+    "level_from_model",
+    "load_level",
+    "load_level_text",
+]
+
+_NUMBERED_STEM = re.compile(r"^\d+-")
+"""File names like `01-first-light.toml`: their `[level] id` must equal the stem."""
+
+
+class LevelError(ValueError):
+    """A level cannot be used. Its text is one line: `FILE:LINE: KEYPATH: message`.
+
+    `file`, `line` and `path` (the key path, `vms[3].host`) are each optional; `message` is the
+    plain sentence.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.message = _one_line(message)
+        self.file = _one_line(file) if file is not None else None
+        self.line = line
+        self.path = _one_line(path) if path else None
+        parts: list[str] = []
+        if self.file is not None:
+            parts.append(self.file if line is None else f"{self.file}:{line}")
+        if self.path:
+            parts.append(self.path)
+        parts.append(self.message)
+        super().__init__(": ".join(parts))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split()) if ("\n" in text or "\r" in text) else text
+
+
+@dataclass(frozen=True)
+class LoadedLevel:
+    """A validated level, where it came from, and its content hash."""
+
+    level: Level
+    path: Path | None
+    content_hash: str
+    source_text: str | None
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def load_level(path: str | Path) -> LoadedLevel:
+    """Read, parse, validate and cross-check the level file at `path`."""
+    p = Path(path)
+    file = str(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise LevelError("no such file", file=file) from None
+    except IsADirectoryError:
+        raise LevelError("is a directory, not a level file", file=file) from None
+    except PermissionError:
+        raise LevelError("permission denied", file=file) from None
+    except (OSError, ValueError) as e:  # ValueError: e.g. a NUL byte in the path
+        reason = getattr(e, "strerror", None) or str(e)
+        raise LevelError(f"cannot read the file ({reason})", file=file) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LevelError("not UTF-8 text", file=file) from None
+    return _load(text.removeprefix("\ufeff"), file, path=p)
+
+
+def load_level_text(text: str, source: str) -> LoadedLevel:
+    """The same as `load_level`, from a string; `source` names it in error messages."""
+    if not isinstance(text, str):
+        raise LevelError("expected level text", file=source)
+    return _load(text.removeprefix("\ufeff"), source, path=None)
+
+
+def level_from_model(level: Level) -> LoadedLevel:
+    """Cross-check a level built in code (e.g. the sandbox generator) and hash it."""
+    source = f"<{level.level.id}>"
+    try:
+        checks.check_level(level)
+    except CheckError as e:
+        raise LevelError(e.message, file=source, path=e.path) from None
+    return LoadedLevel(level=level, path=None, content_hash=content_hash(level), source_text=None)
+
+
+def content_hash(level: Level) -> str:
+    """SHA-256 (hex) of the level's canonical JSON: independent of comments and key order."""
+    canonical = json.dumps(level.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def _load(text: str, file: str, *, path: Path | None) -> LoadedLevel:
+    data = _parse(text, file)
+    try:
+        level = Level.model_validate(data, strict=True)
+    except ValidationError as e:
+        err = e.errors(include_url=False)[0]
+        loc = tuple(p for p in err["loc"])
+        raise LevelError(
+            _translate(err), file=file, line=_line_for(text, loc), path=format_loc(loc)
+        ) from None
+    except RecursionError:
+        raise LevelError("the level is nested too deeply", file=file) from None
+    if path is not None and _NUMBERED_STEM.match(path.stem) and level.level.id != path.stem:
+        loc = ("level", "id")
+        raise LevelError(
+            f"'{level.level.id}' does not match the file name '{path.stem}'",
+            file=file,
+            line=_line_for(text, loc),
+            path=format_loc(loc),
+        )
+    try:
+        checks.check_level(level)
+    except CheckError as e:
+        raise LevelError(e.message, file=file, line=_line_for(text, e.loc), path=e.path) from None
+    return LoadedLevel(level=level, path=path, content_hash=content_hash(level), source_text=text)
+
+
+_TOML_POS = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)\s*$")
+_TOML_KEYTUPLE = re.compile(r"\(((?:'[^']*'(?:, )?)+),?\)")
+
+
+def _parse(text: str, file: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e.args[0]) if e.args else str(e)
+        m = _TOML_POS.search(msg)
+        line: int | None = None
+        if m:
+            msg = msg[: m.start()]
+            if m.group(1):
+                line = int(m.group(1))
+            else:  # "at end of document": the last line
+                line = max(1, len(text.splitlines()))
+        # "Cannot declare ('vms', 'disks') twice" -> "Cannot declare [vms.disks] twice"
+        msg = _TOML_KEYTUPLE.sub(
+            lambda k: "[" + ".".join(re.findall(r"'([^']*)'", k.group(1))) + "]", msg
+        )
+        raise LevelError(f"TOML syntax error: {msg}", file=file, line=line) from None
+    except RecursionError:
+        raise LevelError("TOML syntax error: nested too deeply", file=file) from None
+
+
+# --------------------------------------------------------------------------- pydantic errors
+
+_PATTERN_WORDS = {
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": (
+        "is not a valid name (letters, digits, '_', '.' and '-', starting with a letter or "
+        "digit; no spaces)"
+    ),
+    r"^[a-z0-9][a-z0-9-]*$": (
+        "is not a valid id (lowercase letters, digits and '-', starting with a letter or digit)"
+    ),
+    r"^[a-z0-9][a-z0-9_-]*$": (
+        "is not a valid id (lowercase letters, digits, '_' and '-', starting with a letter or "
+        "digit)"
+    ),
+}
+
+
+def _show(value: object) -> str:
+    """A TOML value as a message shows it: 'four', 4.5, true, a table, a list."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        digits = str(value)
+        return digits if len(digits) <= 20 else f"{digits[:12]}… ({len(digits)} digits)"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        s = value if len(value) <= 40 else value[:40] + "…"
+        s = "".join(
+            ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+            for ch in s
+        )
+        return f"'{s}'"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, datetime):
+        return f"a date-time ({value.isoformat()})"
+    if isinstance(value, date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, time):
+        return f"a time ({value.isoformat()})"
+    return "nothing" if value is None else type(value).__name__
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+
+
+def _translate(err: Any) -> str:
+    """A pydantic error as a plain sentence."""
+    kind: str = err.get("type", "")
+    ctx: dict[str, Any] = err.get("ctx") or {}
+    inp = err.get("input")
+    loc: Loc = tuple(err.get("loc", ()))
+    got = _show(inp)
+    if kind == "missing":
+        return "missing (required)"
+    if kind == "extra_forbidden":
+        key = str(loc[-1]) if loc else "?"
+        model = _model_at(loc[:-1])
+        fields = list(model.model_fields) if model is not None else []
+        close = difflib.get_close_matches(key, fields, n=1)
+        if close:
+            return f"unknown key '{key}' (did you mean '{close[0]}'?)"
+        if fields:
+            return f"unknown key '{key}' (valid keys: {', '.join(fields)})"
+        return f"unknown key '{key}'"
+    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
+        return f"expected an integer, got {got}"
+    if kind in ("float_type", "float_parsing"):
+        if isinstance(inp, int) and not isinstance(inp, bool):
+            return f"number too large, got {got}"
+        return f"expected a number, got {got}"
+    if kind == "finite_number":
+        return f"must be a finite number, got {got}"
+    if kind in ("string_type", "string_unicode"):
+        return f"expected text, got {got}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {got}"
+    if kind in ("list_type", "tuple_type", "iterable_type"):
+        if isinstance(inp, dict) and loc and all(isinstance(p, str) for p in loc):
+            header = ".".join(str(p) for p in loc)
+            return (
+                f"expected a list, got a table (write [[{header}]] for each entry, not [{header}])"
+            )
+        return f"expected a list, got {got}"
+    if kind in ("dict_type", "model_type", "model_attributes_type", "dataclass_type"):
+        return f"expected a table, got {got}"
+    if kind == "literal_error":
+        options = re.findall(r"'((?:[^'\\]|\\.)*)'", str(ctx.get("expected", "")))
+        msg = f"expected one of {', '.join(repr(o) for o in options)}, got {got}"
+        if isinstance(inp, str):
+            close = difflib.get_close_matches(inp, options, n=1)
+            if close:
+                msg += f" (did you mean '{close[0]}'?)"
+        return msg
+    if kind == "greater_than":
+        return f"must be greater than {num(ctx['gt'])}, got {got}"
+    if kind == "greater_than_equal":
+        return f"must be at least {num(ctx['ge'])}, got {got}"
+    if kind == "less_than":
+        return f"must be less than {num(ctx['lt'])}, got {got}"
+    if kind == "less_than_equal":
+        return f"must be at most {num(ctx['le'])}, got {got}"
+    if kind == "string_too_short":
+        n = int(ctx.get("min_length", 1))
+        return "must not be empty" if n <= 1 else f"must be at least {n} characters, got {got}"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters, got {len(str(inp))}"
+    if kind == "string_pattern_mismatch":
+        words = _PATTERN_WORDS.get(str(ctx.get("pattern")))
+        if words:
+            return f"{got} {words}"
+        return f"{got} does not match the pattern {ctx.get('pattern')}"
+    if kind == "too_short":
+        n, actual = int(ctx.get("min_length", 0)), ctx.get("actual_length")
+        return f"needs at least {_plural(n, 'entry')}, got {actual}"
+    if kind == "too_long":
+        n, actual = int(ctx.get("max_length", 0)), ctx.get("actual_length")
+        return f"takes at most {_plural(n, 'entry')}, got {actual}"
+    msg = str(err.get("msg", "invalid value"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg
+
+
+def _strip(t: Any) -> Any:
+    """Unwrap Annotated[X, …] and X | None down to X."""
+    while True:
+        origin = get_origin(t)
+        if origin is Annotated:
+            t = get_args(t)[0]
+        elif origin is Union or origin is UnionType:
+            args = [a for a in get_args(t) if a is not NoneType]
+            if len(args) != 1:
+                return t
+            t = args[0]
+        else:
+            return t
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The model class of the table at key path `loc` (for listing its keys)."""
+    t: Any = Level
+    for part in loc:
+        t = _strip(t)
+        origin = get_origin(t)
+        if isinstance(part, int):
+            if origin in (list, tuple):
+                t = get_args(t)[0]
+                continue
+            return None
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            field = t.model_fields.get(part)
+            if field is None:
+                return None
+            t = field.annotation
+        elif origin is dict:
+            t = get_args(t)[1]
+        else:
+            return None
+    t = _strip(t)
+    return t if isinstance(t, type) and issubclass(t, BaseModel) else None
+
+
+# --------------------------------------------------------------------------- line numbers
+
+
+def _line_for(text: str, loc: Loc) -> int | None:
+    """The line of key path `loc` in the TOML source, or of its closest written ancestor."""
+    lines = line_map(text)
+    for k in range(len(loc), 0, -1):
+        line = lines.get(tuple(loc[:k]))
+        if line is not None:
+            return line
+    return None
+
+
+def line_map(text: str) -> dict[Loc, int]:
+    """Key path -> 1-based line where it is written (first occurrence), for valid TOML."""
+    scanner = _Scanner(text)
+    try:
+        scanner.document()
+    except Exception:  # noqa: BLE001 - best effort: a partial map is still useful
+        pass
+    return scanner.lines
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class _Scanner:
+    """Walks TOML text recording where each table, key and array element starts.
+
+    Only used on text tomllib has accepted, so it can be lenient; it never evaluates values.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.i = 0
+        self.line = 1
+        self.lines: dict[Loc, int] = {}
+        self.arrays: dict[Loc, int] = {}  # array-of-tables path -> entries so far
+
+    # -- low level
+    def _peek(self, k: int = 1) -> str:
+        return self.s[self.i : self.i + k]
+
+    def _adv(self, n: int = 1) -> None:
+        self.line += self.s.count("\n", self.i, self.i + n)
+        self.i += n
+
+    def _skip(self, newlines: bool) -> None:
+        s = self.s
+        while self.i < len(s):
+            ch = s[self.i]
+            if ch in " \t":
+                self.i += 1
+            elif newlines and ch in "\r\n":
+                self._adv()
+            elif newlines and ch == "#":
+                end = s.find("\n", self.i)
+                self.i = len(s) if end < 0 else end
+            else:
+                return
+
+    def _skip_line(self) -> None:
+        end = self.s.find("\n", self.i)
+        self.i = len(self.s) if end < 0 else end
+
+    def _record(self, loc: Loc, line: int) -> None:
+        self.lines.setdefault(loc, line)
+
+    # -- grammar
+    def document(self) -> None:
+        table: Loc = ()
+        while True:
+            self._skip(newlines=True)
+            if self.i >= len(self.s):
+                return
+            line = self.line
+            if self._peek(2) == "[[":
+                self._adv(2)
+                parts = self._key()
+                parent = self._resolve(parts[:-1])
+                array = (*parent, parts[-1])
+                n = self.arrays.get(array, 0)
+                self.arrays[array] = n + 1
+                table = (*array, n)
+                self._record(array, line)
+                self._record(table, line)
+                self._skip_line()
+            elif self._peek() == "[":
+                self._adv()
+                table = self._resolve(self._key())
+                self._record(table, line)
+                self._skip_line()
+            else:
+                self._keyvalue(table)
+                self._skip(newlines=False)
+                if self._peek() == "#":
+                    self._skip_line()
+
+    def _resolve(self, parts: list[str]) -> Loc:
+        """The path of a header's key, with the current index of each array of tables in it;
+        every enclosing table it implies is recorded at this line (unless written before)."""
+        path: Loc = ()
+        for p in parts:
+            path = (*path, p)
+            if path in self.arrays:
+                path = (*path, self.arrays[path] - 1)
+            self._record(path, self.line)
+        return path
+
+    def _key(self) -> list[str]:
+        parts: list[str] = []
+        while True:
+            self._skip(newlines=False)
+            ch = self._peek()
+            if ch == '"':
+                start = self.i
+                self._string_basic()
+                raw = self.s[start : self.i]
+                try:
+                    parts.append(json.loads(raw))
+                except ValueError:
+                    parts.append(raw[1:-1])
+            elif ch == "'":
+                end = self.s.index("'", self.i + 1)
+                parts.append(self.s[self.i + 1 : end])
+                self._adv(end + 1 - self.i)
+            else:
+                m = _BARE_KEY.match(self.s, self.i)
+                if not m:
+                    raise ValueError("bad key")
+                parts.append(m.group())
+                self._adv(m.end() - self.i)
+            self._skip(newlines=False)
+            if self._peek() == ".":
+                self._adv()
+                continue
+            return parts
+
+    def _keyvalue(self, base: Loc) -> None:
+        line = self.line
+        parts = self._key()
+        for k in range(1, len(parts) + 1):
+            self._record((*base, *parts[:k]), line)
+        self._skip(newlines=False)
+        if self._peek() != "=":
+            raise ValueError("expected =")
+        self._adv()
+        self._skip(newlines=False)
+        self._value((*base, *parts))
+
+    def _value(self, loc: Loc) -> None:
+        ch = self._peek()
+        if ch == "[":
+            self._adv()
+            k = 0
+            while True:
+                self._skip(newlines=True)
+                if self._peek() == "]":
+                    self._adv()
+                    return
+                self._record((*loc, k), self.line)
+                self._value((*loc, k))
+                self._skip(newlines=True)
+                if self._peek() == ",":
+                    self._adv()
+                    k += 1
+                    continue
+                if self._peek() == "]":
+                    self._adv()
+                    return
+                raise ValueError("bad array")
+        elif ch == "{":
+            self._adv()
+            while True:
+                self._skip(newlines=True)
+                if self._peek() == "}":
+                    self._adv()
+                    return
+                self._keyvalue(loc)
+                self._skip(newlines=True)
+                if self._peek() == ",":
+                    self._adv()
+                    continue
+                if self._peek() == "}":
+                    self._adv()
+                    return
+                raise ValueError("bad inline table")
+        elif self._peek(3) in ('"""', "'''"):
+            quote = self._peek(3)
+            end = self.i + 3
+            while True:
+                end = self.s.index(quote, end)
+                if quote == '"""' and _escaped(self.s, end):
+                    end += 1
+                    continue
+                break
+            end += 3
+            while end < len(self.s) and self.s[end] == quote[0]:
+                end += 1  # up to two quotes may end the content
+            self._adv(end - self.i)
+        elif ch == '"':
+            self._string_basic()
+        elif ch == "'":
+            end = self.s.index("'", self.i + 1)
+            self._adv(end + 1 - self.i)
+        else:
+            start = self.i
+            while self.i < len(self.s) and self.s[self.i] not in ",]}\n#":
+                self.i += 1
+            if self.i == start:
+                raise ValueError("empty value")
+
+    def _string_basic(self) -> None:
+        i = self.i + 1
+        s = self.s
+        while i < len(s) and s[i] != '"':
+            i += 2 if s[i] == "\\" else 1
+        self._adv(i + 1 - self.i)
+
+
+def _escaped(s: str, pos: int) -> bool:
+    """Whether the character at `pos` is preceded by an odd number of backslashes."""
+    n = 0
+    while pos - n - 1 >= 0 and s[pos - n - 1] == "\\":
+        n += 1
+    return n % 2 == 1
