@@ -218,6 +218,7 @@ class Sampler:
         self._load_network()
         self._load_health()
         self._load_datastores()
+        self._derive()
         self.built_version = sim.structure_version
         sim.dirty_parts.clear()
 
@@ -291,7 +292,6 @@ class Sampler:
         sim = self.sim
         if self.built_version != sim.structure_version:
             self.rebuild()
-            self._derive()
         elif sim.dirty_parts:
             self.refresh(sim.dirty_parts)
         H = len(self.host_names)
