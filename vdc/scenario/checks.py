@@ -18,6 +18,7 @@ from fnmatch import fnmatchcase
 from pydantic import BaseModel
 
 from vdc.scenario import schema
+from vdc.scenario.names import expand, is_glob
 
 BUILTIN_PROFILES: tuple[str, ...] = ("idle", "web", "app", "db", "batch", "appliance", "desktop")
 """Workload profiles the engine defines (numbers in vdc/sim/workload.py); levels may add more."""
@@ -59,30 +60,6 @@ def format_loc(loc: Iterable[str | int]) -> str:
 
 def _bare(key: str) -> bool:
     return bool(key) and all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in key)
-
-
-def is_glob(pattern: str) -> bool:
-    """Whether `pattern` has fnmatch wildcards (`*`, `?`, `[...]`)."""
-    return any(ch in pattern for ch in "*?[")
-
-
-def expand(patterns: Sequence[str], names: Sequence[str]) -> list[str]:
-    """The names matching any pattern (an exact name or an fnmatch glob, case-sensitive).
-
-    The result follows the order of `names` and holds each name once, whatever the order of
-    the patterns.
-    """
-    exact = {p for p in patterns if not is_glob(p)}
-    globs = [p for p in patterns if is_glob(p)]
-    out: list[str] = []
-    seen: set[str] = set()
-    for n in names:
-        if n in seen:
-            continue
-        if n in exact or any(fnmatchcase(n, g) for g in globs):
-            out.append(n)
-            seen.add(n)
-    return out
 
 
 def num(x: float) -> str:

@@ -76,8 +76,12 @@ class LevelError(ValueError):
         super().__init__(": ".join(parts))
 
 
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split()) if ("\n" in text or "\r" in text) else text
+    """`text` with any line break folded into a space (an error is always one line)."""
+    return " ".join(text.split()) if any(ch in text for ch in _LINE_BREAKS) else text
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ Shape = Literal["flat", "office", "web", "nightly", "batch"]
 class Strict(BaseModel):
     """Base for every table: unknown keys are errors (a typo must not pass silently)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: no quiet coercion ("8" is not 8, true is not 1); no inf/nan sneaking past bounds.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Hint(Strict):
@@ -168,7 +169,7 @@ class Network(Strict):
     """A `[[networks]]` entry: one standard vSwitch, built the same way on each listed host."""
 
     name: Name
-    hosts: list[str] = ["*"]
+    hosts: Annotated[list[str], Field(min_length=1)] = ["*"]
     """Hosts that have this vSwitch: names or globs ("esx-*"); default every host."""
     uplinks: list[Name] = []
     """Names of the host NICs (vmnics) that are this vSwitch's uplinks."""
@@ -190,7 +191,7 @@ class Datastore(Strict):
     """MB/s of throughput the datastore can serve."""
     latency_ms: Positive = 1.0
     """Latency of one I/O when the datastore is idle."""
-    hosts: list[str] = ["*"]
+    hosts: Annotated[list[str], Field(min_length=1)] = ["*"]
     """Hosts that mount it: names or globs; a local datastore names exactly one host."""
 
 
@@ -331,11 +332,12 @@ class Event(Strict):
 
     at: Seconds
     kind: EventKind
-    targets: list[str] | None = None
+    targets: Annotated[list[str], Field(min_length=1)] | None = None
     """VM names or globs (load_spike, profile_change)."""
     factor: Annotated[float, Field(gt=0, le=100)] | None = None
     duration: Positive | None = None
-    """Seconds the effect lasts (load_spike, host_isolated, bad_change); none = until fixed."""
+    """Seconds the effect lasts: a load_spike, host_isolated or bad_change ends, a failed host
+    or a downed uplink comes back; a datastore_fill spreads its GiB over it. None = for good."""
     profile: Name | None = None
     host: Name | None = None
     uplink: Name | None = None
@@ -353,7 +355,9 @@ class Event(Strict):
         if missing:
             raise ValueError(f"a {self.kind} event needs {', '.join(missing)}")
         if self.warning is not None and self.warning > self.at:
-            raise ValueError(f"warning ({self.warning} s) is earlier than the start (at = {self.at})")
+            raise ValueError(
+                f"warning ({self.warning:g} s ahead) would fall before the level starts (at = {self.at:g})"
+            )
         return self
 
 
@@ -362,7 +366,7 @@ class Incident(Strict):
 
     kind: Literal["load_spike", "host_failure", "uplink_down", "datastore_fill", "bad_change"]
     rate_per_hour: Annotated[float, Field(gt=0, le=60)]
-    targets: list[str] = ["*"]
+    targets: Annotated[list[str], Field(min_length=1)] = ["*"]
     """Names or globs of the VMs, hosts or datastores it may hit."""
     start: Seconds = 0
     end: Seconds | None = None

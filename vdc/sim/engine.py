@@ -18,10 +18,11 @@ import numpy as np
 import simpy
 
 from vdc.scenario import schema
+from vdc.scenario.names import expand
 from vdc.sim import objectives as obj
 from vdc.sim.contention import Sampler
 from vdc.sim.events import EventLog
-from vdc.sim.model import Inventory, build_inventory, expand
+from vdc.sim.model import Inventory, build_inventory
 from vdc.sim.ring import TableRing
 from vdc.sim.rng import Streams
 from vdc.sim.timeline import Action

@@ -9,9 +9,9 @@ Units: GiB for memory and disk, MHz for CPU, Mbit/s for network, seconds for tim
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 
 from vdc.scenario import schema
+from vdc.scenario.names import expand
 
 # Host states a level may start in, plus the transitional "booting".
 HOST_STATES = ("on", "off", "maintenance", "failed", "isolated", "booting")
@@ -218,27 +218,6 @@ class Inventory:
 
     def mounted(self, host: str) -> list[str]:
         return [d.name for d in self.datastores.values() if host in d.hosts]
-
-
-def _is_glob(pattern: str) -> bool:
-    return any(ch in pattern for ch in "*?[")
-
-
-def expand(
-    patterns: list[str] | tuple[str, ...],
-    names: list[str],
-    index: dict[str, int] | None = None,
-) -> list[str]:
-    """Names matching any of the patterns (exact or fnmatch glob), in the order of `names`.
-
-    `index` (name -> position in `names`) makes exact names cheap for big inventories.
-    """
-    if any(_is_glob(p) for p in patterns):
-        return [n for n in names if any(n == p or fnmatchcase(n, p) for p in patterns)]
-    if index is None:
-        index = {n: i for i, n in enumerate(names)}
-    hits = sorted({index[p] for p in patterns if p in index})
-    return [names[i] for i in hits]
 
 
 def build_inventory(level: schema.Level) -> Inventory:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vdc.scenario import schema
-from vdc.sim.model import expand
+from vdc.scenario.names import expand
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vdc.scenario import schema
-from vdc.sim.model import expand
+from vdc.scenario.names import expand
 from vdc.sim.rng import Streams
 
 
