@@ -77,6 +77,8 @@ def test_until_gives_incomplete():
         (("run", "01", "--actions", "missing.txt"), None, "missing.txt: no such file"),
         (("run", "01", "--until", "-5"), None, "vdc: error: --until must be a time"),
         (("check", "tests/data/levels/unknown-host.toml"), None, "unknown-host.toml"),
+        (("play", "nope"), None, "vdc: error: no level matches 'nope'"),
+        ((), None, "vdc: error: the game needs a terminal"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, args, content, message):
@@ -112,7 +114,10 @@ def test_headless_commands_never_import_textual():
         "sys.stderr.write('LOADED:' + ','.join(bad))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    for args in (["--help"], ["check", "levels/00-sandbox.toml"], ["run", "01", "--json", "--until", "60"]):
+    for args in (
+        ["--help"], ["check", "levels/00-sandbox.toml"], ["run", "01", "--json", "--until", "60"],
+        ["play", "--help"],
+    ):
         r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                            env=env, cwd=ROOT)
         loaded = r.stderr.rsplit("LOADED:", 1)[1].split(",")

@@ -52,10 +52,27 @@ def main(ctx: click.Context) -> None:
     script.
     """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
-        click.echo("")
-        ctx.invoke(levels_cmd)
-        click.echo("\nPlay one headless:  vdc run 01-first-light --actions my-actions.txt")
+        _play(None)
+
+
+def _play(loaded, seed: int | None = None) -> None:
+    """Start the terminal UI (Textual is imported only here)."""
+    if not sys.stdout.isatty():
+        _fail("the game needs a terminal; for headless play use `vdc run LEVEL`")
+    from vdc.tui.app import VdcApp
+
+    VdcApp(level=loaded, seed=seed).run()
+
+
+@main.command("play")
+@click.argument("level")
+@click.option("--seed", type=int, default=None, help="Master seed (default: the level's).")
+@click.option(
+    "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
+)
+def play_cmd(level: str, seed: int | None, size: str) -> None:
+    """Play LEVEL in the terminal UI, starting at its briefing (a path, id, prefix or `sandbox`)."""
+    _play(_load(level, size=size, seed=seed), seed=seed)
 
 
 @main.command("levels")

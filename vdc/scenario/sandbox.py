@@ -48,7 +48,9 @@ def generate(size: str = "small", seed: int = 1) -> schema.Level:
     for c in range(n_clusters):
         cname = f"cl-{c + 1:02d}"
         members = [f"esx-{c * HOSTS_PER_CLUSTER + i + 1:02d}" for i in range(HOSTS_PER_CLUSTER)]
-        clusters.append({"name": cname, "ha": {"enabled": True}, "drs": {"enabled": True}})
+        # HA and DRS stay off until their behaviour exists (the operations milestone): a
+        # setting that does nothing would lie to the player.
+        clusters.append({"name": cname})
         for h in members:
             hosts.append(
                 {
@@ -141,7 +143,8 @@ def generate(size: str = "small", seed: int = 1) -> schema.Level:
             {"kind": "bad_change", "rate_per_hour": 0.2 * n_clusters, "duration": 1200},
         ],
         "objectives": [
-            {"id": "uptime", "kind": "service_uptime", "service": "*", "target": 0.99, "worst": 0.9},
+            {"id": "uptime", "kind": "service_uptime", "service": "*", "target": 0.99, "worst": 0.9,
+             "required": True},
             {"id": "ready", "kind": "max_cpu_ready", "target": 10, "worst": 40},
             {"id": "space", "kind": "datastore_below", "datastore": "*", "target": 85, "when": "always"},
         ],

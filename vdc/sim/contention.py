@@ -81,6 +81,8 @@ class Sampler:
         self.noise = Noise(sim.streams.np("workload-noise"), float(sim.dt))
         self.spike = np.ones(0)
         self.last_t = 0.0
+        self.samples = 0
+        """Samples taken so far (0: nothing measured yet, at t = 0 before the first one)."""
         self._init_results()
 
     # ------------------------------------------------------------------ structure cache
@@ -416,6 +418,7 @@ class Sampler:
         self.vm_net = net
         self.vm_healthy = healthy
         self.last_t = t
+        self.samples += 1
 
     def _memory(self, running: np.ndarray, run_f: np.ndarray, H: int) -> None:
         """Active memory against host memory: overcommit penalty and swap latency per VM."""

@@ -423,7 +423,11 @@ class Simulation:
             if v.power == "on":
                 v.power = "off"
                 down.append(v.name)
-        self.log.add(t, "host_failed", name, f"{name} failed; {len(down)} VM(s) went down" + (f": {', '.join(down)}" if down else ""))
+        what = f"its {len(down)} VMs went down" if len(down) != 1 else "its VM went down"
+        self.log.add(
+            t, "host_failed", name,
+            f"{name} failed; {what}: {', '.join(down)}" if down else f"{name} failed (it ran no VMs)",
+        )
         self.touch()
 
     def recover_host(self, name: str) -> None:

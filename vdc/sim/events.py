@@ -19,6 +19,8 @@ SEVERITY: dict[str, str] = {
     "load_spike": "warning",
     "datastore_warning": "warning",
     "cpu_ready_warning": "warning",
+    "host_cpu_high": "warning",
+    "alarm_cleared": "info",
     "memory_overcommit": "warning",
     "command_rejected": "warning",
     "warning": "warning",

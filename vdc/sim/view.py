@@ -169,7 +169,7 @@ def snapshot(sim: Simulation) -> SimView:
     inv = sim.inv
     now = sim.now
     n = len(s.vm_names)
-    has = s.vm_healthy.size == n  # False before the first sample
+    has = s.samples > 0 and s.vm_healthy.size == n  # nothing measured before the first sample
 
     hosts = []
     for i, h in enumerate(inv.hosts.values()):
@@ -230,13 +230,16 @@ def snapshot(sim: Simulation) -> SimView:
     for k, svc in enumerate(inv.services.values()):
         tiers = []
         for tier in svc.tiers:
-            up = bool(s.tier_up[tier_j]) if has and s.tier_up.size > tier_j else False
+            if has and s.tier_up.size > tier_j:
+                up = bool(s.tier_up[tier_j])
+            else:  # not measured yet: up while one of its VMs is on
+                up = any(inv.vms[v].power == "on" for v in tier.vms)
             tiers.append(TierView(tier.name, up, tuple(tier.vms)))
             tier_j += 1
         services.append(
             ServiceView(
                 name=svc.name,
-                up=bool(s.service_up[k]) if has else False,
+                up=bool(s.service_up[k]) if has else all(t.up for t in tiers),
                 uptime=1.0 - down.get(svc.name, 0.0) / s.last_t if s.last_t > 0 else 1.0,
                 tiers=tuple(tiers),
             )
@@ -268,10 +271,14 @@ def snapshot(sim: Simulation) -> SimView:
         ready_pct=col("vm_ready_avg"),
         mem_active=col("vm_mem_active"),
         latency_ms=col("vm_latency"),
-        healthy=s.vm_healthy.copy() if has else np.zeros(n, dtype=bool),
+        # Before the first sample nothing is measured: a VM that is on counts as healthy.
+        healthy=s.vm_healthy.copy() if has else np.array([p == "on" for p in power], dtype=bool),
         downtime_s=col("vm_downtime"),
         services=tuple(member.get(v.name, "") for v in vms),
-        reasons=tuple(vm_reason(sim, i) for i in range(n)) if has else ("",) * n,
+        reasons=(
+            tuple(vm_reason(sim, i) for i in range(n)) if has
+            else tuple("" if p == "on" else "powered off" for p in power)
+        ),
     )
     return SimView(
         t=now,

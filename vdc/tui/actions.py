@@ -1,0 +1,61 @@
+"""Provides the one catalog of player actions: keys, help lines and palette entries.
+
+The game screen's bindings, the `?` key list and the command palette are all built from
+`GAME_ACTIONS`, so a key is declared once. Actions that act on the selection produce command
+text for the session (the same command language as the `:` line and action scripts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class GameAction:
+    """One thing the player can do from the game screen."""
+
+    id: str
+    key: str
+    action: str
+    description: str
+    group: str
+    show: bool = True
+    key_display: str | None = None
+
+
+GAME_ACTIONS: tuple[GameAction, ...] = (
+    GameAction("pause", "space", "toggle_pause", "Pause / resume", "Time", key_display="Space"),
+    GameAction("faster", "plus,equals_sign", "faster", "Faster", "Time", key_display="+"),
+    GameAction("slower", "minus", "slower", "Slower", "Time", key_display="-"),
+    GameAction("command", "colon", "command_line", "Command line", "Act", key_display=":"),
+    GameAction("power-on", "o", "power_on", "Power on selection", "Act"),
+    GameAction("power-off", "x", "power_off", "Power off selection", "Act"),
+    GameAction("reset", "t", "reset", "Reset selected VM", "Act", show=False),
+    GameAction("cpu", "c", "set_cpu", "Set vCPUs of selected VM", "Act", show=False),
+    GameAction("mem", "m", "set_mem", "Set memory of selected VM", "Act", show=False),
+    GameAction("zoom", "z", "zoom", "Zoom panel", "View"),
+    GameAction("hosts", "1", "show_panel('hosts')", "Hosts", "View", show=False),
+    GameAction("datastores", "2", "show_panel('datastores')", "Datastores", "View", show=False),
+    GameAction("network", "3", "show_panel('network')", "Network", "View", show=False),
+    GameAction("vms", "4", "show_panel('vms')", "VMs", "View", show=False),
+    GameAction("services", "5", "show_panel('services')", "Services", "View", show=False),
+    GameAction("alarms", "6", "show_panel('alarms')", "Alarms", "View", show=False),
+    GameAction("log", "7", "show_panel('log')", "Event log", "View", show=False),
+    GameAction("keys", "question_mark", "keys_help", "Keys", "Help", key_display="?"),
+    GameAction("concepts", "f1", "concepts", "Concepts", "Help", key_display="F1"),
+    GameAction("quit", "q", "quit_level", "Quit level", "Help"),
+)
+
+
+def bindings() -> list[Binding]:
+    """Textual bindings for the game screen, from the catalog."""
+    return [
+        Binding(a.key, a.action, a.description, show=a.show, key_display=a.key_display, id=a.id)
+        for a in GAME_ACTIONS
+    ]
+
+
+def key_label(a: GameAction) -> str:
+    return a.key_display or a.key.split(",")[0]

@@ -1,0 +1,121 @@
+"""Provides `VdcApp`: the title screen, briefings, the game and the debrief, wired together.
+
+The app builds a `GameController` per level and hands it to the game screen; everything the
+screens show comes from it. Dependencies are injected (`tick_interval=None` for tests: time then
+only moves when a test steps it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from vdc.scenario.loader import LevelError, LoadedLevel, level_from_model, load_level
+from vdc.scenario.paths import find_level, list_levels
+from vdc.tui.controller import TICK_S, GameController
+from vdc.tui.palette import VdcCommands
+
+
+class VdcApp(App[None]):
+    """vdc in the terminal."""
+
+    TITLE = "vdc"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {VdcCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        *,
+        level: LoadedLevel | None = None,
+        seed: int | None = None,
+        tick_interval: float | None = TICK_S,
+    ) -> None:
+        super().__init__()
+        self.initial_level = level
+        self.initial_seed = seed
+        self.tick_interval = tick_interval
+        self.controller: GameController | None = None
+        self._current: tuple[LoadedLevel, int | None] | None = None
+
+    def on_mount(self) -> None:
+        from vdc.tui.screens.title import TitleScreen
+
+        self.push_screen(TitleScreen())
+        if self.initial_level is not None:
+            self.open_loaded(self.initial_level, seed=self.initial_seed)
+
+    # ------------------------------------------------------------------ navigation
+    def open_briefing(self, ref: str) -> None:
+        try:
+            loaded = load_level(find_level(ref))
+        except LevelError as e:
+            self.notify(str(e), title="Cannot open level", severity="error")
+            return
+        self.open_loaded(loaded)
+
+    def open_sandbox(self, size: str, seed: int) -> None:
+        from vdc.scenario.sandbox import generate
+
+        self.open_loaded(level_from_model(generate(size, seed)))
+
+    def open_loaded(self, loaded: LoadedLevel, *, seed: int | None = None) -> None:
+        from vdc.tui.screens.briefing import BriefingScreen
+
+        self.push_screen(BriefingScreen(loaded, seed=seed))
+
+    def start_level(self, loaded: LoadedLevel, *, seed: int | None = None, hints: bool = True) -> None:
+        """Leave the briefing for a fresh game of `loaded`."""
+        from vdc.tui.screens.game import GameScreen
+
+        self._current = (loaded, seed)
+        self.controller = GameController(
+            loaded.level, seed=seed, content_hash=loaded.content_hash, hints=hints
+        )
+        self.switch_screen(GameScreen(self.controller, tick_interval=self.tick_interval))
+
+    def show_debrief(self, controller: GameController) -> None:
+        from vdc.tui.screens.debrief import DebriefScreen
+
+        report, series = controller.report()
+        self.push_screen(
+            DebriefScreen(report, series, has_next=self._next_level() is not None),
+            self._after_debrief,
+        )
+
+    def _after_debrief(self, choice: str | None) -> None:
+        """Retry: the same briefing again. Next: the next level's briefing. Menu: the title."""
+        from vdc.tui.screens.briefing import BriefingScreen
+
+        assert self._current is not None
+        loaded, seed = self._current
+        nxt = self._next_level()
+        if choice == "retry":
+            self.switch_screen(BriefingScreen(loaded, seed=seed))
+        elif choice == "next" and nxt is not None:
+            try:
+                self.switch_screen(BriefingScreen(load_level(nxt)))
+            except LevelError as e:
+                self.notify(str(e), title="Cannot open level", severity="error")
+                self.leave_level()
+        else:
+            self.leave_level()
+
+    def leave_level(self) -> None:
+        """Back to the title screen, dropping the running level."""
+        from vdc.tui.screens.title import TitleScreen
+
+        self.controller = None
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
+            self.pop_screen()
+
+    def _next_level(self) -> Path | None:
+        if self._current is None or self._current[0].path is None:
+            return None
+        levels = list_levels()
+        path = self._current[0].path.resolve()
+        for i, p in enumerate(levels):
+            if p.resolve() == path and i + 1 < len(levels):
+                return levels[i + 1]
+        return None

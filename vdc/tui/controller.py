@@ -1,0 +1,164 @@
+"""Provides `GameController`: the TUI's only handle on a running level.
+
+It owns the `Session` (so every command and every advance of time goes through the same code as
+headless runs and replays), the speed and the pause state, and hands the screens read-only
+data: snapshots, new event records, objective statuses, hints that fired. It knows nothing of
+Textual: the game screen calls `tick()` from a Textual timer, tests call `step()` explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vdc.scenario import schema
+from vdc.session.runner import result
+from vdc.session.session import CommandRecord, Session
+from vdc.sim.commands import Command
+from vdc.sim.engine import Simulation
+from vdc.sim.events import EventRecord
+from vdc.sim.objectives import ObjectiveStatus, score
+from vdc.sim.view import SimView
+
+SPEEDS = (1, 2, 4, 8, 16)
+"""Sim-seconds per wall-second at each speed step."""
+
+TICK_S = 0.25
+"""Wall seconds between two timer ticks (4 Hz)."""
+
+TOAST_KINDS = (
+    "host_failed", "host_isolated", "service_down", "datastore_alert", "datastore_full",
+    "vlan_cut", "bad_change", "message", "warning", "objective_failed", "level_end",
+)
+"""Event kinds important enough to raise a toast."""
+
+
+@dataclass(frozen=True, slots=True)
+class FiredHint:
+    t: float
+    text: str
+
+
+class GameController:
+    """Speed, pause and the session of one level being played."""
+
+    def __init__(
+        self,
+        level: schema.Level,
+        *,
+        seed: int | None = None,
+        content_hash: str = "",
+        hints: bool = True,
+    ) -> None:
+        self.level = level
+        self.content_hash = content_hash
+        self.session = Session(Simulation(level, seed=seed))
+        self.sim = self.session.sim
+        self.speed_index = 0
+        self.paused = True
+        self.hints_on = hints
+        self._log_seen = 0
+        self._hints_left = list(level.level.hints) if hints else []
+        self.pause_on = tuple(level.level.pause_on)
+
+    # ------------------------------------------------------------------ time
+    @property
+    def speed(self) -> int:
+        return SPEEDS[self.speed_index]
+
+    @property
+    def now(self) -> float:
+        return self.sim.now
+
+    @property
+    def ended(self) -> bool:
+        return self.sim.ended
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume; returns the new paused state. Commands work while paused."""
+        if not self.ended:
+            self.paused = not self.paused
+        return self.paused
+
+    def faster(self) -> int:
+        self.speed_index = min(len(SPEEDS) - 1, self.speed_index + 1)
+        return self.speed
+
+    def slower(self) -> int:
+        self.speed_index = max(0, self.speed_index - 1)
+        return self.speed
+
+    def tick(self, wall_s: float = TICK_S) -> bool:
+        """One timer tick: advance `wall_s × speed` sim-seconds unless paused. True if moved."""
+        if self.paused or self.ended:
+            return False
+        self.step(wall_s * self.speed)
+        return True
+
+    def step(self, sim_s: float) -> None:
+        """Advance the simulation by `sim_s` seconds, paused or not (tests, fast-forward)."""
+        self.session.advance(sim_s)
+        if self.ended:
+            self.paused = True
+
+    # ------------------------------------------------------------------ acting
+    def submit(self, command: Command | str) -> CommandRecord:
+        """Give a command now (CommandSyntaxError if text does not parse)."""
+        return self.session.submit(command)
+
+    # ------------------------------------------------------------------ reading
+    def view(self) -> SimView:
+        return self.sim.snapshot()
+
+    def new_events(self) -> list[EventRecord]:
+        """Event records appended since the last call."""
+        records = self.sim.log.since(self._log_seen)
+        self._log_seen += len(records)
+        return records
+
+    def objectives(self) -> list[ObjectiveStatus]:
+        return self.sim.objective_statuses()
+
+    def score(self) -> float:
+        return score(self.objectives())
+
+    def should_pause_for(self, records: list[EventRecord]) -> bool:
+        """Whether the level asks to pause on one of these events."""
+        return any(r.kind in self.pause_on for r in records)
+
+    def due_hints(self, records: list[EventRecord], view: SimView) -> list[FiredHint]:
+        """Hints whose trigger fired (each fires once): time, event kind, or a metric."""
+        fired: list[FiredHint] = []
+        keep = []
+        kinds = {r.kind for r in records}  # membership only
+        for h in self._hints_left:
+            if h.trigger == "time":
+                hit = view.t >= (h.at or 0)
+            elif h.trigger == "event":
+                hit = h.event in kinds
+            else:
+                hit = _metric_value(view, h.metric or "") > (h.above or 0)
+            if hit:
+                fired.append(FiredHint(view.t, h.text))
+            else:
+                keep.append(h)
+        self._hints_left = keep
+        return fired
+
+    def report(self) -> tuple[dict, dict[str, list[float]]]:
+        """The debrief's data: the headless result (with events) and per-minute series."""
+        out = result(self.session, content_hash=self.content_hash, events=True)
+        coarse = self.sim.coarse
+        return out, {name: coarse.series(name) for name in coarse.names}
+
+
+def _metric_value(view: SimView, metric: str) -> float:
+    """The highest value of a hint metric over the objects it applies to."""
+    if metric == "host_cpu_pct":
+        return max((h.cpu_demand_pct for h in view.hosts), default=0.0)
+    if metric == "host_mem_pct":
+        return max((h.mem_pct for h in view.hosts), default=0.0)
+    if metric == "datastore_pct":
+        return max((d.pct for d in view.datastores), default=0.0)
+    if metric == "vm_ready_pct":
+        return float(view.vms.ready_pct.max()) if len(view.vms) else 0.0
+    return 0.0

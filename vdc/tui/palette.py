@@ -1,0 +1,60 @@
+"""Provides the command palette (Ctrl+P): every command and game action, fuzzy-searched.
+
+Hits come from the same catalogs as everything else: `vdc.sim.commands.COMMANDS` for the
+command language and `vdc.tui.actions.GAME_ACTIONS` for keys. A template (`power on VM`) opens
+the `:` line ready to complete; a concrete command for the selection runs at once.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from vdc.sim.commands import COMMANDS
+from vdc.tui.actions import GAME_ACTIONS, key_label
+
+
+class VdcCommands(Provider):
+    """Commands of the game screen; outside a game it offers nothing."""
+
+    def _game(self):
+        from vdc.tui.screens.game import GameScreen
+
+        screen = self.screen
+        return screen if isinstance(screen, GameScreen) else None
+
+    def _candidates(self) -> list[tuple[str, object, str]]:
+        game = self._game()
+        if game is None:
+            return []
+        out: list[tuple[str, object, str]] = []
+        for a in GAME_ACTIONS:
+            out.append((a.description, partial(game.run_action, a.action), f"key {key_label(a)}"))
+        for spec in COMMANDS:
+            if spec.available:
+                prefix = " ".join(s.text for s in spec.slots if s.kind == "literal") + " "
+                if spec.name.startswith("vm set"):
+                    prefix = "vm set "
+                out.append((spec.usage, partial(game.action_command_line, prefix), spec.help))
+        sel = game.selected
+        if sel is not None:
+            kind, name = sel
+            verbs = (
+                ("power on", "power off", "power reset") if kind == "vm"
+                else ("host power on", "host power off")
+            )
+            for verb in verbs:
+                out.append((f"{verb} {name}", partial(game.submit, f"{verb} {name}"), "the selection"))
+        return out
+
+    async def discover(self) -> Hits:
+        for text, action, help_text in self._candidates():
+            yield DiscoveryHit(text, action, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, action, help_text in self._candidates():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), action, help=help_text)  # type: ignore[arg-type]

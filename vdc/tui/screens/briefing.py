@@ -1,0 +1,82 @@
+"""Provides the briefing: the level's story, objectives with weights, what it teaches, Start."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Label, Markdown, Switch
+
+from vdc.concepts import describe
+from vdc.scenario.loader import LoadedLevel
+from vdc.sim.objectives import describe as describe_objective
+
+
+class BriefingScreen(Screen):
+    """Read the situation, then Start (Enter). Hints can be switched off here."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", priority=True),
+        Binding("h", "toggle_hints", "Hints on/off"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, loaded: LoadedLevel, *, seed: int | None = None) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.seed = seed
+
+    def compose(self) -> ComposeResult:
+        lvl = self.loaded.level
+        meta = lvl.level
+        with VerticalScroll(id="briefing-box"):
+            yield Label(meta.title, classes="screen-title")
+            yield Label(
+                f"{meta.id} · {meta.duration // 60} min of sim time · seed "
+                f"{meta.seed if self.seed is None else self.seed} · licence {meta.edition}",
+                classes="hint-line",
+            )
+            yield Markdown(_story(meta.briefing), id="story")
+            yield Label("Objectives", classes="section-title")
+            yield Markdown(_objectives(lvl), id="objectives")
+            if meta.concepts:
+                yield Label("What this level teaches", classes="section-title")
+                yield Markdown(
+                    "\n".join(f"- **{describe(c)[0]}** — {describe(c)[1]}" for c in meta.concepts),
+                    id="concepts",
+                )
+        with Horizontal(id="briefing-actions"):
+            yield Label("Hints ", classes="form-label")
+            yield Switch(value=True, id="hints")
+            yield Button("Start", id="start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    def action_toggle_hints(self) -> None:
+        sw = self.query_one("#hints", Switch)
+        sw.value = not sw.value
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        hints = self.query_one("#hints", Switch).value
+        self.app.start_level(self.loaded, seed=self.seed, hints=hints)  # type: ignore[attr-defined]
+
+
+def _story(text: str) -> str:
+    return " ".join(text.split()) or "_No briefing._"
+
+
+def _objectives(level) -> str:
+    if not level.objectives:
+        return "_None: play freely._"
+    lines = []
+    for o in level.objectives:
+        req = " **(required)**" if o.required else ""
+        lines.append(f"- {describe_objective(o)}{req} — weight {o.weight:g}")
+    stars = level.level.stars
+    lines.append(f"\nStars at scores {stars[0]:g} / {stars[1]:g} / {stars[2]:g}.")
+    return "\n".join(lines)

@@ -1,0 +1,622 @@
+"""Provides the debrief: how a level ended, each objective against its target, what happened
+when (incidents and the player's commands), and charts of service health, host load and
+datastore fill over the run.
+
+The screen gets plain data — the headless result object (`vdc.session.runner.result(...,
+events=True)`, fields in docs/cli.md) and the per-minute history series by name
+(`service_up:NAME`, `host_cpu:NAME`, `ds_pct:NAME`, `power_kw`) — so it shows a live game's end,
+a replay's end and a saved report alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.console import RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, RenderResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.geometry import Size
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Static
+
+from vdc.tui.format import Tones, clock
+from vdc.tui.widgets.chart import MAX_SERIES, LineChart, Series, Threshold, aggregate
+
+_BOLD = Style(bold=True)
+
+
+def _tone(tones: Tones, name: str) -> Style:
+    """The tone's Rich style; a muted tone Rich cannot read (it has alpha) becomes dim text."""
+    style = tones(name)
+    if style.color is None and name == "foreground-muted":
+        return Style(dim=True)
+    return style
+
+DATASTORE_ALERT_PCT = 85.0
+"""The datastore fill line drawn on the chart (the usual vCenter alarm level)."""
+
+OUTCOMES: dict[str, tuple[str, str, str]] = {
+    # outcome -> (symbol, word, tone)
+    "won": ("✔", "Level won", "success"),
+    "lost": ("✘", "Level lost", "error"),
+    "incomplete": ("…", "Incomplete", "warning"),
+}
+
+# --------------------------------------------------------------------------- objectives
+
+_UNITS: dict[str, str] = {
+    "max_vm_downtime": "s",
+    "max_cpu_ready": "%",
+    "datastore_below": "%",
+    "max_power_kw": "kW",
+}
+"""Objective kind -> the unit of its value and target (service_uptime is a fraction, shown
+as %; counts and costs have no unit)."""
+
+
+@dataclass(frozen=True)
+class ObjectiveRow:
+    """One objective as the debrief shows it."""
+
+    id: str
+    met: bool
+    description: str
+    value: str
+    """The measured value with its unit, e.g. `94.7 %`, `0.40 kW`, `95 s`."""
+    target: str
+    """The target with its comparison, e.g. `≥ 90 %`, `≤ 1.2 kW`."""
+    weight: str
+    required: bool
+
+
+def _num(x: float, decimals: int = 1) -> str:
+    """A number without trailing zeros: 90, 1.2, 20,000."""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    text = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def _with_unit(x: float, unit: str, decimals: int = 1) -> str:
+    text = _num(x, decimals)
+    return f"{text} {unit}" if unit else text
+
+
+def format_objective_value(kind: str, value: object, *, target: bool = False) -> str:
+    """A value (or target) of an objective in its unit: uptime as %, others with s, %, kW."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if kind == "service_uptime":
+        return f"{_num(100 * x, 1 if target else 2)} %"
+    if kind == "max_power_kw":
+        return _with_unit(x, "kW", 2)
+    return _with_unit(x, _UNITS.get(kind, ""), 1)
+
+
+def _comparison(kind: str) -> str:
+    if kind == "service_uptime":
+        return "≥"
+    if kind == "host_state_by":
+        return "="
+    return "≤"
+
+
+def objective_rows(report: Mapping[str, Any]) -> list[ObjectiveRow]:
+    """The report's objectives, in order, ready to show."""
+    rows = []
+    for o in report.get("objectives") or []:
+        kind = str(o.get("kind", ""))
+        weight = o.get("weight", 1)
+        rows.append(
+            ObjectiveRow(
+                id=str(o.get("id", "")),
+                met=bool(o.get("met")),
+                description=str(o.get("description", "")),
+                value=format_objective_value(kind, o.get("value")),
+                target=f"{_comparison(kind)} "
+                + format_objective_value(kind, o.get("target"), target=True),
+                weight=_num(float(weight)) if isinstance(weight, int | float) else str(weight),
+                required=bool(o.get("required")),
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- timeline
+
+_RECOVERIES = frozenset(
+    {
+        "service_up", "host_on", "host_connected", "bad_change_fixed", "load_spike_end",
+        "uplink_up", "alarm_cleared",
+    }
+)
+_CRITICAL = frozenset(
+    {
+        "host_failed", "host_isolated", "service_down", "datastore_alert", "datastore_full",
+        "vlan_cut", "bad_change", "objective_failed", "level_lost",
+    }
+)
+_WARNINGS = frozenset(
+    {
+        "load_spike", "uplink_down", "datastore_fill", "datastore_warning", "host_cpu_high",
+        "cpu_ready_warning", "memory_overcommit", "vm_down", "vm_unhealthy", "warning",
+    }
+)
+
+TIMELINE_KINDS: dict[str, tuple[str, str, str]] = {
+    # category -> (symbol, legend word, tone)
+    "command": ("▶", "your command", "primary"),
+    "rejected": ("⊘", "refused", "warning"),
+    "critical": ("✖", "incident", "error"),
+    "warning": ("▲", "warning", "warning"),
+    "recovery": ("✔", "recovered", "success"),
+    "progress": ("◐", "in progress", "primary"),
+    "end": ("■", "end", "accent"),
+    "info": ("·", "note", "foreground-muted"),
+}
+"""How each category of event is marked on the timeline (symbol and word, then tone)."""
+
+_KIND_WORDS: dict[str, str] = {
+    "command": "you",
+    "command_rejected": "refused",
+    "bad_change_fixed": "change fixed",
+    "load_spike_end": "spike over",
+    "level_end": "end",
+    "host_on": "host up",
+}
+
+
+def event_category(kind: str) -> str:
+    """The timeline category of an event kind (see `TIMELINE_KINDS`)."""
+    if kind == "command":
+        return "command"
+    if kind == "command_rejected":
+        return "rejected"
+    if kind in _CRITICAL:
+        return "critical"
+    if kind in _WARNINGS:
+        return "warning"
+    if kind in _RECOVERIES:
+        return "recovery"
+    if kind == "host_recovering":
+        return "progress"
+    if kind == "level_end":
+        return "end"
+    return "info"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the timeline."""
+
+    t: float
+    category: str
+    """A key of `TIMELINE_KINDS`."""
+    title: str
+    """The kind in words (`host failed`), or the command for the player's own entries."""
+    detail: str
+
+
+def timeline_entries(report: Mapping[str, Any]) -> list[TimelineEntry]:
+    """The report's events in time order, refused commands with the text the player typed."""
+    rejected: dict[float, list[dict[str, Any]]] = {}
+    for r in (report.get("commands") or {}).get("rejected") or []:
+        rejected.setdefault(round(float(r.get("t", 0.0)), 3), []).append(r)
+    out = []
+    for e in sorted(report.get("events") or [], key=lambda e: float(e.get("t", 0.0))):
+        kind = str(e.get("kind", ""))
+        t = float(e.get("t", 0.0))
+        subject = str(e.get("subject", ""))
+        detail = str(e.get("detail", ""))
+        category = event_category(kind)
+        if category == "command":
+            title = subject
+        elif category == "rejected":
+            same = rejected.get(round(t, 3)) or []
+            typed = same.pop(0).get("text") if same else None
+            title = str(typed or subject)
+        else:
+            title = _KIND_WORDS.get(kind, kind.replace("_", " "))
+        out.append(TimelineEntry(t, category, title, detail))
+    return out
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _named(series: Mapping[str, Sequence[float]], prefix: str) -> list[tuple[str, Sequence[float]]]:
+    return [(k[len(prefix):], v) for k, v in series.items() if k.startswith(prefix)]
+
+
+def _chart_series(
+    items: list[tuple[str, Sequence[float]]],
+    *,
+    scale: float,
+    many: tuple[tuple[str, str], ...],
+) -> list[Series]:
+    """One series per item while they can be told apart; otherwise the `many` aggregates."""
+    if len(items) <= MAX_SERIES:
+        return [Series(n, tuple(float(x) * scale for x in v)) for n, v in items]
+    columns = [v for _, v in items]
+    return [aggregate(label, columns, how, scale=scale) for how, label in many]
+
+
+def service_series(series: Mapping[str, Sequence[float]]) -> list[Series]:
+    """Each service's up-ness in % (100 = up at that minute); mean and worst when many."""
+    items = _named(series, "service_up:")
+    return _chart_series(
+        items, scale=100.0,
+        many=(("mean", f"all {len(items)} services (mean)"), ("min", "worst service")),
+    )
+
+
+def host_series(series: Mapping[str, Sequence[float]]) -> list[Series]:
+    """CPU % per host; the busiest host and the mean when many."""
+    items = _named(series, "host_cpu:")
+    return _chart_series(
+        items, scale=1.0, many=(("max", "busiest host"), ("mean", f"mean of {len(items)} hosts"))
+    )
+
+
+def datastore_series(series: Mapping[str, Sequence[float]]) -> list[Series]:
+    """Fill % per datastore; the fullest and the mean when many."""
+    items = _named(series, "ds_pct:")
+    return _chart_series(
+        items, scale=1.0,
+        many=(("max", "fullest datastore"), ("mean", f"mean of {len(items)} datastores")),
+    )
+
+
+# --------------------------------------------------------------------------- the screen
+
+
+class FlowLine(Widget):
+    """Short items in a row that wraps *between* items only, never inside one."""
+
+    DEFAULT_CSS = """
+    FlowLine { height: auto; }
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Content],
+        *,
+        separator: Content | str = "  ",
+        id: str | None = None,  # noqa: A002 - Textual's keyword
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.items = list(items)
+        self.separator = Content(separator) if isinstance(separator, str) else separator
+
+    def lines(self, width: int) -> list[Content]:
+        """The items laid out in lines of at most `width` cells (a longer item is cut)."""
+        out: list[Content] = []
+        line: Content | None = None
+        for item in self.items:
+            gap = self.separator.cell_length
+            if line is not None and line.cell_length + gap + item.cell_length > width:
+                out.append(line)
+                line = None
+            line = item if line is None else line + self.separator + item
+        if line is not None:
+            out.append(line)
+        return [c.truncate(width, ellipsis=True) if c.cell_length > width else c for c in out]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self.lines(width)))
+
+    def render(self) -> RenderResult:
+        return Content("\n").join(self.lines(self.content_size.width))
+
+
+class DebriefScreen(Screen[str]):
+    """The end of a level: outcome, score and stars, objectives, timeline and charts.
+
+    Dismisses with `"retry"`, `"next"` (only offered when there is a next level) or `"menu"`.
+
+    | Key | Action |
+    | :- | :- |
+    | `r` | Retry the level. |
+    | `n` | Next level (when there is one). |
+    | `m`, `escape` | Back to the menu. |
+    | `up`, `down`, `pageup`, `pagedown` | Scroll the report (the timeline, when side by side). |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry"),
+        Binding("n", "next", "Next level"),
+        Binding("m", "menu", "Menu"),
+        Binding("escape", "menu", "Menu", show=False),
+        Binding("up", "scroll(-1)", "Scroll up", show=False),
+        Binding("down", "scroll(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll(-10)", "Page up", show=False),
+        Binding("pagedown", "scroll(10)", "Page down", show=False),
+    ]
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (120, "-wide"),
+    ]
+    """Side by side (text left, charts right) from 120 columns; one scrolling column below."""
+
+    DEFAULT_CSS = """
+    DebriefScreen {
+        layout: vertical;
+        #debrief-scroll { height: 1fr; }
+        #debrief-outcome { padding: 0 1; height: auto; }
+        #debrief-facts { padding: 0 1; }
+        #debrief-columns { height: auto; }
+        #debrief-text, #debrief-charts { height: auto; }
+        .debrief-section {
+            height: auto;
+            border: round $border-blurred;
+            border-title-color: $foreground;
+            border-title-style: bold;
+            padding: 0 1;
+        }
+        #debrief-timeline { height: auto; }
+        LineChart.debrief-chart {
+            height: 12;
+            border: round $border-blurred;
+            border-title-color: $foreground;
+            border-title-style: bold;
+            padding: 0 1;
+        }
+        #debrief-buttons {
+            height: auto;
+            padding: 0 1;
+            background: $panel;
+            Button { margin-right: 2; }
+        }
+        &.-wide {
+            #debrief-scroll { overflow-y: hidden; }
+            #debrief-columns { height: 1fr; layout: horizontal; }
+            #debrief-text { width: 1fr; height: 1fr; }
+            #debrief-charts { width: 1fr; height: 1fr; }
+            #debrief-timeline { height: 1fr; }
+            #debrief-timeline-scroll { height: 1fr; }
+            LineChart.debrief-chart { height: 1fr; }
+        }
+        &.-narrow {
+            #debrief-columns { layout: vertical; }
+            #debrief-timeline-scroll { height: auto; }
+        }
+    }
+    """
+
+    def __init__(
+        self,
+        report: Mapping[str, Any],
+        series: Mapping[str, Sequence[float]],
+        *,
+        has_next: bool = False,
+    ) -> None:
+        """Args:
+        report: The result object (`vdc.session.runner.result(session, events=True)`).
+        series: The per-minute history by name (`service_up:NAME`, `host_cpu:NAME`, …).
+        has_next: Whether the campaign has a level after this one (enables `n`).
+        """
+        super().__init__()
+        self.report = report
+        self.series = series
+        self.has_next = has_next
+
+    # -- composition --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="debrief-scroll", can_focus=False):
+            yield Static(self._outcome(), id="debrief-outcome")
+            yield FlowLine(
+                self._facts(), separator=Content.styled(" · ", "$foreground-muted"),
+                id="debrief-facts",
+            )
+            with Horizontal(id="debrief-columns"):
+                with Vertical(id="debrief-text"):
+                    objectives = Static(self._objectives(), id="debrief-objectives")
+                    objectives.add_class("debrief-section")
+                    objectives.border_title = "Objectives"
+                    yield objectives
+                    with Vertical(id="debrief-timeline", classes="debrief-section") as box:
+                        box.border_title = "Timeline"
+                        yield FlowLine(self._timeline_legend(), id="debrief-timeline-legend")
+                        with VerticalScroll(id="debrief-timeline-scroll", can_focus=False):
+                            yield Static(self._timeline(), id="debrief-timeline-list")
+                with Vertical(id="debrief-charts"):
+                    yield from self._charts()
+        with Horizontal(id="debrief-buttons"):
+            yield Button("Retry (r)", id="retry", compact=True)
+            if self.has_next:
+                yield Button("Next level (n)", id="next", variant="primary", compact=True)
+            yield Button("Menu (m)", id="menu", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        first = "next" if self.has_next else "retry"
+        self.query_one(f"#{first}", Button).focus()
+
+    def _outcome(self) -> Content:
+        r = self.report
+        outcome = str(r.get("outcome", "incomplete"))
+        symbol, word, tone = OUTCOMES.get(outcome, ("?", outcome, "foreground"))
+        reason = str(r.get("end_reason") or "")
+        t = float(r.get("sim_time", 0.0))
+        duration = float(r.get("duration", 0.0))
+        stopped_early = not reason and outcome == "incomplete"
+        if stopped_early:
+            reason = f"stopped at {clock(t)} of {clock(duration)}"
+        stars = int(r.get("stars", 0))
+        star_text = "★" * stars + "☆" * (3 - stars)
+        star_words = (
+            f"{stars} of 3 stars" if outcome == "won" else "no stars (stars need a win)"
+        )
+        score = float(r.get("score", 0.0))
+        level = str(r.get("level", ""))
+        lines = [
+            f"[b ${tone}]{symbol} {word}[/]"
+            + (f" — {escape(reason)}" if reason else "")
+            + f"  [$foreground-muted]·[/]  [b]{escape(level)}[/]",
+            f"Score [b]{_num(score)}[/] / 100   [b $accent]{star_text}[/] {star_words}",
+        ]
+        return Content.from_markup("\n".join(lines))
+
+    def _facts(self) -> list[Content]:
+        """The small print under the outcome: seed, time, commands, power."""
+        r = self.report
+        cmds = r.get("commands") or {}
+        metrics = r.get("metrics") or {}
+        facts = [f"seed {r.get('seed', '?')}"]
+        if r.get("outcome") != "incomplete" or r.get("end_reason"):
+            facts.append(
+                f"sim time {clock(float(r.get('sim_time', 0.0)))}"
+                f" of {clock(float(r.get('duration', 0.0)))}"
+            )
+        facts.append(
+            f"{cmds.get('accepted', 0)} commands, {len(cmds.get('rejected') or [])} refused"
+        )
+        if "peak_power_kw" in metrics:
+            facts.append(f"peak power {_num(float(metrics['peak_power_kw']), 2)} kW")
+        if "energy_kwh" in metrics:
+            facts.append(f"energy {_num(float(metrics['energy_kwh']), 2)} kWh")
+        return [Content.styled(f, "$foreground-muted") for f in facts]
+
+    def _objectives(self) -> RenderableType:
+        tones = Tones.of(self.app)
+        rows = objective_rows(self.report)
+        if not rows:
+            return Text("No objectives: free play.", style=_tone(tones, "foreground-muted"))
+        table = Table(
+            box=None, expand=True, padding=(0, 1), pad_edge=False, show_edge=False,
+            header_style=_tone(tones, "foreground-muted"),
+        )
+        table.add_column("", no_wrap=True)
+        table.add_column("Objective", ratio=1)
+        table.add_column("Result", justify="right", no_wrap=True)
+        table.add_column("Target", justify="right", no_wrap=True)
+        table.add_column("Weight", justify="right", no_wrap=True)
+        for row in rows:
+            mark = (
+                tones.text("✔ met", "success") if row.met else tones.text("✘ missed", "error")
+            )
+            desc = Text(row.description)
+            if row.required:
+                desc.append(" (required)", style=tones("warning") + _BOLD)
+            table.add_row(mark, desc, row.value, row.target, row.weight)
+        return table
+
+    def _timeline_legend(self) -> list[Content]:
+        used = {e.category for e in timeline_entries(self.report)}
+        return [
+            Content.from_markup(f"[${tone}]{symbol}[/] [$foreground-muted]{word}[/]")
+            for key, (symbol, word, tone) in TIMELINE_KINDS.items()
+            if key in used or key in ("command", "critical", "recovery")
+        ]
+
+    def _timeline(self) -> RenderableType:
+        tones = Tones.of(self.app)
+        entries = timeline_entries(self.report)
+        if not entries:
+            return Text(
+                "No events recorded: no incidents, no commands.",
+                style=_tone(tones, "foreground-muted"),
+            )
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(no_wrap=True, style=_tone(tones, "foreground-muted"))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for e in entries:
+            symbol, _, tone = TIMELINE_KINDS[e.category]
+            what = Text()
+            if e.category in ("command", "rejected"):
+                what.append("you: " if e.category == "command" else "refused: ", style=_BOLD)
+                what.append(e.title, style=_tone(tones, tone) + _BOLD)
+            else:
+                what.append(e.title, style=_tone(tones, tone) + _BOLD)
+            if e.detail:
+                what.append(" — " + e.detail)
+            grid.add_row(clock(e.t), Text(symbol, style=_tone(tones, tone) + _BOLD), what)
+        return grid
+
+    def _charts(self) -> ComposeResult:
+        n_services = len(_named(self.series, "service_up:"))
+        n_hosts = len(_named(self.series, "host_cpu:"))
+        one_each = {"services": n_services <= MAX_SERIES, "hosts": n_hosts <= MAX_SERIES}
+        charts = (
+            (
+                "chart-services",
+                "Service health — % up, per service"
+                if one_each["services"] else "Service health — % of services up",
+                service_series(self.series),
+                (),
+            ),
+            (
+                "chart-hosts",
+                "Host load — CPU % per host" if one_each["hosts"] else "Host load — CPU %",
+                host_series(self.series),
+                (),
+            ),
+            (
+                "chart-datastores",
+                "Datastore fill — % used",
+                datastore_series(self.series),
+                (Threshold(DATASTORE_ALERT_PCT, "alert"),),
+            ),
+        )
+        for chart_id, title, data, thresholds in charts:
+            chart = LineChart(
+                data, unit="%", y_min=0.0, y_max=100.0, thresholds=thresholds,
+                id=chart_id, classes="debrief-chart",
+            )
+            chart.border_title = title
+            yield chart
+
+    # -- actions ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`next` exists only when there is a next level (it is then also hidden)."""
+        if action == "next" and not self.has_next:
+            return False
+        return True
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll what overflows: the whole report in one column, the timeline side by side."""
+        target = "#debrief-timeline-scroll" if self.has_class("-wide") else "#debrief-scroll"
+        scroll = self.query_one(target, VerticalScroll)
+        scroll.scroll_relative(y=lines, animate=False)
+
+    def action_retry(self) -> None:
+        """Play the same level again."""
+        self.dismiss("retry")
+
+    def action_next(self) -> None:
+        """Go on to the next level."""
+        if self.has_next:
+            self.dismiss("next")
+
+    def action_menu(self) -> None:
+        """Back to the menu."""
+        self.dismiss("menu")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"retry": self.action_retry, "next": self.action_next, "menu": self.action_menu}.get(
+            event.button.id or "", lambda: None
+        )()
+

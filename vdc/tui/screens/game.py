@@ -1,0 +1,281 @@
+"""Provides the game screen: the live datacenter, the controls of time, and every way to act.
+
+It renders read-only snapshots from the `GameController` into one panel per widget module and
+turns keys, the `:` line and the palette into command text for the session. It never changes
+the model itself.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from vdc.sim.commands import CommandSyntaxError
+from vdc.sim.events import EventRecord
+from vdc.tui import actions
+from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
+from vdc.tui.widgets.alarms import AlarmsPanel
+from vdc.tui.widgets.cmdline import CommandLine
+from vdc.tui.widgets.datastores import DatastoresPanel
+from vdc.tui.widgets.eventlog import EventLogPanel
+from vdc.tui.widgets.hosts import HostsPanel
+from vdc.tui.widgets.network import NetworkPanel
+from vdc.tui.widgets.services import ServicesPanel
+from vdc.tui.widgets.topbar import TopBar
+from vdc.tui.widgets.vms import VmTable
+
+INFRA = ("hosts", "datastores", "network")
+"""Panels of the left column; on a small terminal one of them shows at a time."""
+
+WIDE = (120, 36)
+"""Terminal size from which every panel is shown at once."""
+
+
+class GameScreen(Screen):
+    """The datacenter at work. Space pauses, `:` commands, `?` lists the keys."""
+
+    BINDINGS = actions.bindings()
+
+    def __init__(self, controller: GameController, *, tick_interval: float | None = TICK_S) -> None:
+        super().__init__()
+        self.controller = controller
+        self.tick_interval = tick_interval
+        self.selected: tuple[str, str] | None = None
+        """("vm" | "host", name) of the last thing the player selected."""
+        self.active_infra = "hosts"
+        self.active_right = "log"
+        self._ended_shown = False
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        with Horizontal(id="panels"):
+            with Vertical(id="left"):
+                yield HostsPanel(id="hosts", classes="panel infra")
+                yield DatastoresPanel(id="datastores", classes="panel infra")
+                yield NetworkPanel(id="network", classes="panel infra")
+            with Vertical(id="right"):
+                with Horizontal(id="status-row"):
+                    yield ServicesPanel(id="services", classes="panel")
+                    yield AlarmsPanel(id="alarms", classes="panel")
+                yield VmTable(id="vms", classes="panel swap")
+                yield EventLogPanel(id="log", classes="panel swap")
+        yield CommandLine(self._names, id="cmdline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_layout()
+        self.refresh_view()
+        if self.tick_interval:
+            self.set_interval(self.tick_interval, self._on_tick, name="sim-tick")
+        self._focus_panel(self.query_one(HostsPanel))
+
+    def on_resize(self) -> None:
+        self._apply_layout()
+
+    @property
+    def compact(self) -> bool:
+        return self.size.width < WIDE[0] or self.size.height < WIDE[1]
+
+    def _apply_layout(self) -> None:
+        """Wide: every panel. Compact: one infra panel on the left, VMs or log on the right."""
+        compact = self.compact
+        self.set_class(compact, "-compact")
+        for name in INFRA:
+            self.query_one(f"#{name}").display = (not compact) or name == self.active_infra
+        self.query_one("#vms").display = (not compact) or self.active_right == "vms"
+        self.query_one("#log").display = (not compact) or self.active_right == "log"
+
+    # ------------------------------------------------------------------ time
+    def _on_tick(self) -> None:
+        if self.controller.tick():
+            self.refresh_view()
+
+    def step(self, sim_s: float) -> None:
+        """Advance explicitly (tests, fast-forward) and redraw."""
+        self.controller.step(sim_s)
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Read a snapshot and the new events; redraw every panel in one batch."""
+        c = self.controller
+        view = c.view()
+        records = c.new_events()
+        statuses = c.objectives()
+        with self.app.batch_update():
+            self.query_one(TopBar).show(
+                title=view.title, t=view.t, duration=view.duration, paused=c.paused,
+                speed=c.speed, statuses=statuses, score=c.score(), ended=view.ended,
+            )
+            for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel, AlarmsPanel):
+                self.query_one(panel).show(view)
+            log = self.query_one(EventLogPanel)
+            log.show(view)
+            if records:
+                log.add_events(records)
+        self._announce(records)
+        for hint in c.due_hints(records, view):
+            self.notify(hint.text, title="Hint", timeout=12)
+        if records and not c.paused and c.should_pause_for(records):
+            c.paused = True
+            self.notify("Paused for you to look: press Space to go on.", title="Paused")
+            self._refresh_topbar()
+        if view.ended and not self._ended_shown:
+            self._ended_shown = True
+            self.app.call_later(self.app.show_debrief, c)  # type: ignore[attr-defined]
+
+    def _refresh_topbar(self) -> None:
+        c = self.controller
+        view_t = c.now
+        self.query_one(TopBar).show(
+            title=c.level.level.title, t=view_t, duration=c.sim.duration, paused=c.paused,
+            speed=c.speed, statuses=c.objectives(), score=c.score(), ended=c.ended,
+        )
+
+    def _announce(self, records: list[EventRecord]) -> None:
+        """Toasts for the events a player must not miss."""
+        for r in records:
+            if r.kind in TOAST_KINDS:
+                severity = {"critical": "error", "warning": "warning"}.get(r.severity, "information")
+                self.notify(r.detail, title=r.kind.replace("_", " "), severity=severity)  # type: ignore[arg-type]
+
+    def action_toggle_pause(self) -> None:
+        self.controller.toggle_pause()
+        self._refresh_topbar()
+
+    def action_faster(self) -> None:
+        self.controller.faster()
+        self._refresh_topbar()
+
+    def action_slower(self) -> None:
+        self.controller.slower()
+        self._refresh_topbar()
+
+    # ------------------------------------------------------------------ acting
+    def submit(self, text: str) -> None:
+        """Parse and give a command; a refusal or a typo is told in a toast (and the log)."""
+        try:
+            rec = self.controller.submit(text)
+        except CommandSyntaxError as e:
+            self.notify(str(e), title="Not a command", severity="error")
+            return
+        if rec.accepted:
+            self.notify(rec.message, title=rec.text, timeout=8 if "\n" in rec.message else 4)
+        else:
+            self.notify(rec.message, title=f"Refused: {rec.text}", severity="error")
+        self.refresh_view()
+
+    @on(CommandLine.Submitted)
+    def _command_submitted(self, message: CommandLine.Submitted) -> None:
+        self.submit(message.text)
+
+    def action_command_line(self, prefill: str = "") -> None:
+        self.query_one(CommandLine).open(prefill)
+
+    def _selection(self, kind: str | None = None) -> tuple[str, str] | None:
+        if self.selected is None or (kind is not None and self.selected[0] != kind):
+            what = {"vm": "a VM", "host": "a host"}.get(kind or "", "a VM or a host")
+            self.notify(
+                f"Select {what} first: arrow keys in the Hosts or VMs panel.", severity="warning"
+            )
+            return None
+        return self.selected
+
+    def action_power_on(self) -> None:
+        sel = self._selection()
+        if sel:
+            self.submit(f"power on {sel[1]}" if sel[0] == "vm" else f"host power on {sel[1]}")
+
+    def action_power_off(self) -> None:
+        sel = self._selection()
+        if sel:
+            self.submit(f"power off {sel[1]}" if sel[0] == "vm" else f"host power off {sel[1]}")
+
+    def action_reset(self) -> None:
+        sel = self._selection("vm")
+        if sel:
+            self.submit(f"power reset {sel[1]}")
+
+    def action_set_cpu(self) -> None:
+        sel = self._selection("vm")
+        if sel:
+            self.action_command_line(f"vm set {sel[1]} cpu ")
+
+    def action_set_mem(self) -> None:
+        sel = self._selection("vm")
+        if sel:
+            self.action_command_line(f"vm set {sel[1]} mem ")
+
+    @on(HostsPanel.HostSelected)
+    def _host_selected(self, message: HostsPanel.HostSelected) -> None:
+        self.selected = ("host", message.host)
+
+    @on(HostsPanel.VmSelected)
+    @on(VmTable.VmSelected)
+    def _vm_selected(self, message) -> None:
+        self.selected = ("vm", message.vm)
+
+    def _names(self) -> dict[str, list[str]]:
+        """Inventory names for completion, by kind."""
+        inv = self.controller.sim.inv
+        return {
+            "vm": list(inv.vms),
+            "host": list(inv.hosts),
+            "cluster": list(inv.clusters),
+            "datastore": list(inv.datastores),
+        }
+
+    # ------------------------------------------------------------------ view
+    def action_show_panel(self, name: str) -> None:
+        """Focus a panel; on a small terminal, bring it into its slot first."""
+        if name in INFRA:
+            self.active_infra = name
+        elif name in ("vms", "log"):
+            self.active_right = name
+        self._apply_layout()
+        self.call_after_refresh(self._focus_panel, self.query_one(f"#{name}"))
+
+    def _focus_panel(self, panel: Widget) -> None:
+        """Focus a panel, or the first thing inside it that takes focus."""
+        if panel.focusable:
+            panel.focus()
+            return
+        for child in panel.query(Widget):
+            if child.focusable:
+                child.focus()
+                return
+
+    def action_zoom(self) -> None:
+        """Show the focused panel full screen, or go back."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        panel = self._focused_panel()
+        if panel is not None:
+            # Panels are containers (they do not take focus themselves), so set the
+            # screen's maximized widget directly rather than through maximize().
+            self.maximized = panel
+
+    def _focused_panel(self) -> Widget | None:
+        node = self.focused
+        while node is not None and not (isinstance(node, Widget) and node.has_class("panel")):
+            node = node.parent  # type: ignore[assignment]
+        return node
+
+    # ------------------------------------------------------------------ help
+    def action_keys_help(self) -> None:
+        from vdc.tui.screens.help import KeysScreen
+
+        self.app.push_screen(KeysScreen())
+
+    def action_concepts(self) -> None:
+        from vdc.tui.screens.help import ConceptsScreen
+
+        self.app.push_screen(ConceptsScreen(list(self.controller.level.level.concepts)))
+
+    def action_quit_level(self) -> None:
+        self.app.leave_level()  # type: ignore[attr-defined]

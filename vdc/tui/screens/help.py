@@ -1,0 +1,66 @@
+"""Provides the help screens: the key list (`?`) and the level's concepts (F1)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Markdown
+
+from vdc.concepts import describe
+from vdc.sim.commands import COMMANDS
+from vdc.tui.actions import GAME_ACTIONS, key_label
+
+
+def keys_markdown() -> str:
+    """Every key of the game screen (from the action catalog) and every command."""
+    lines = ["## Keys", "", "| key | what it does |", "|---|---|"]
+    for a in GAME_ACTIONS:
+        lines.append(f"| `{key_label(a)}` | {a.description} |")
+    lines += [
+        "| `Tab` / `Shift+Tab` | move between panels |",
+        "| `Ctrl+P` | command palette (fuzzy search over every command) |",
+        "",
+        "## Commands (`:` line, palette, action scripts)",
+        "",
+        "| command | what it does |",
+        "|---|---|",
+    ]
+    for spec in COMMANDS:
+        if spec.available:
+            lines.append(f"| `{spec.usage}` | {spec.help} |")
+    lines += [
+        "",
+        "Select a VM or host with the arrow keys in its panel, then act with a key; "
+        "`c` and `m` open the command line ready for the new size. Tab completes command "
+        "words and names on the `:` line; Up and Down recall earlier commands.",
+    ]
+    return "\n".join(lines)
+
+
+class KeysScreen(ModalScreen[None]):
+    """`?`: keys and commands."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Label("Help — Esc to close", classes="screen-title")
+            yield Markdown(keys_markdown())
+
+
+class ConceptsScreen(ModalScreen[None]):
+    """F1: the concepts the current level teaches, in plain words."""
+
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
+
+    def __init__(self, concepts: list[str]) -> None:
+        super().__init__()
+        self.concepts = concepts
+
+    def compose(self) -> ComposeResult:
+        body = "\n\n".join(f"### {describe(c)[0]}\n{describe(c)[1]}" for c in self.concepts)
+        with VerticalScroll(classes="dialog"):
+            yield Label("Concepts — Esc to close", classes="screen-title")
+            yield Markdown(body or "This level lists no concepts.")

@@ -1,0 +1,582 @@
+"""Provides the hosts panel: one row per hypervisor host, expandable to the VMs it runs.
+
+Also provides the helpers the infrastructure panels share: `fit` (a cell of an exact width),
+`sync_rows` (make a `DataTable` show a list of rows by touching only what changed) and `gauge`
+(a bar on a track).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Self, TypeVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.css.query import NoMatches
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist
+
+from vdc.sim.view import HostView, SimView
+from vdc.tui.format import (
+    HOST_STATES,
+    VM_POWER,
+    Tones,
+    bar,
+    level_tone,
+    sparkline,
+)
+
+Justify = Literal["left", "right"]
+PanelT = TypeVar("PanelT", bound=Widget)
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def fit(content: Text | str, width: int, justify: Justify = "left", *, gutter: bool = True) -> Text:
+    """`content` as a Text exactly `width` cells wide, with a one-cell gutter on the left.
+
+    The tables run with `cell_padding=0` so that every cell is laid out here: columns then keep
+    their width from tick to tick, and a narrow panel spends one cell between columns, not two.
+    Text that does not fit ends in an ellipsis.
+    """
+    text = Text(content) if isinstance(content, str) else content.copy()
+    inner = max(0, width - 1) if gutter else width
+    text.truncate(inner, overflow="ellipsis")
+    text.align(justify, inner)
+    text.no_wrap = True
+    text.end = ""
+    if gutter and width > 0:
+        text = Text(" ", end="") + text
+        text.no_wrap = True
+    return text
+
+
+def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+    """Make `table` show `rows` (key, cells) in this order, changing only what differs.
+
+    Cells that are equal to what the table holds are left alone, so an unchanged tick repaints
+    nothing. Rows are added or removed only when the list of keys changes; a `DataTable` cannot
+    insert in the middle, so rows after the first difference are taken out and put back with
+    the same keys. The caller puts the cursor back (see `HostsPanel._restore_cursor`).
+    """
+    current = [row.key.value for row in table.ordered_rows]
+    wanted = [key for key, _ in rows]
+    keep = len(wanted)
+    if current != wanted:
+        keep = 0
+        for have, want in zip(current, wanted, strict=False):
+            if have != want:
+                break
+            keep += 1
+        for key in current[keep:]:
+            table.remove_row(key)
+        for key, cells in rows[keep:]:
+            table.add_row(*cells, key=key)
+    columns = [column.key for column in table.ordered_columns]
+    for key, cells in rows[:keep]:
+        for column, cell in zip(columns, cells, strict=False):
+            if table.get_cell(key, column) != cell:
+                table.update_cell(key, column, cell)
+
+
+def cursor_key(table: DataTable) -> str | None:
+    """The key of the row under the cursor, or None for an empty table."""
+    if not table.row_count or not table.is_valid_row_index(table.cursor_row):
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def move_cursor_to(table: DataTable, key: str) -> bool:
+    """Put the cursor on the row `key` (if it exists); True if it is there now."""
+    try:
+        index = table.get_row_index(key)
+    except RowDoesNotExist:
+        return False
+    if index != table.cursor_row:
+        table.move_cursor(row=index)
+    return True
+
+
+def focus_inside(panel: PanelT, kind: type[Widget], scroll_visible: bool = True) -> PanelT:
+    """Focus the `kind` child of a panel that takes no focus itself (as soon as it exists)."""
+    try:
+        panel.query_one(kind).focus(scroll_visible)
+    except NoMatches:  # not composed yet: right after it is
+        panel.call_after_refresh(focus_inside, panel, kind, scroll_visible)
+    return panel
+
+
+TRACK = "─"
+"""Drawn where a bar is empty, so its length reads at a glance (in the muted tone)."""
+
+
+def gauge(tones: Tones, fraction: float, width: int, tone: str, marks: Sequence[float] = ()) -> Text:
+    """`format.bar` in `tone` on a muted track, its marks (`│` / `┃`) in the foreground tone."""
+    cells = bar(fraction, width, marks)
+    text = Text(end="", no_wrap=True)
+    for char in cells:
+        if char == " ":
+            text.append(TRACK, tones("foreground-muted"))
+        elif char in "│┃":
+            text.append(char, tones("foreground"))
+        else:
+            text.append(char, tones(tone))
+    return text
+
+
+def meter(tones: Tones, value: float, width: int, tone: str) -> Text:
+    """A gauge `width` cells wide and the percent after it (just the percent when width is 0)."""
+    number = f"{value:.0f}%".rjust(NUM_W)
+    if width <= 0:
+        return tones.text(number, tone)
+    text = gauge(tones, value / 100.0, width, tone)
+    text.append(" ")
+    text.append(number, tones(tone))
+    return text
+
+
+def history(values: Sequence[float], width: int) -> str:
+    """A sparkline of the whole series in `width` cells (averaged in buckets when longer)."""
+    n = len(values)
+    if n > width > 0:
+        values = [
+            sum(values[n * k // width : n * (k + 1) // width])
+            / max(1, n * (k + 1) // width - n * k // width)
+            for k in range(width)
+        ]
+    return sparkline(values, width)
+
+
+def ready_text(tones: Tones, ready: float) -> Text:
+    """CPU ready %: a plain number while fine, `▲` from 5 % (warning), `✖` from 10 % (error)."""
+    tone = level_tone(ready, 5.0, 10.0)
+    number = f"{ready:.1f}%" if ready < 10 else f"{ready:.0f}%"
+    symbol = {"success": "", "warning": "▲", "error": "✖"}[tone]
+    return tones.text(symbol + number, tone, bold=tone == "error")
+
+
+# --------------------------------------------------------------------------- layout
+
+STATE_W = 8
+"""Room kept for the state column: `✖ FAILED` (wider states widen it)."""
+NUM_W = 4
+"""`100%`."""
+READY_W = 5
+"""`✖12%`, `▲7.2%`."""
+VMS_W = 3
+POWER_W = 6
+"""`1040 W`."""
+HIST_MIN = 10
+
+
+@dataclass(frozen=True)
+class HostsLayout:
+    """Which columns the hosts table shows, and how wide: chosen from the panel's width."""
+
+    state: int
+    name: int
+    bar: int
+    """Cells per CPU / memory bar; 0 shows the percentages only."""
+    vms: bool
+    power: bool
+    hist: int
+    """Cells of the CPU history sparkline (and, on VM rows, their health); 0 hides it."""
+
+    def columns(self) -> list[tuple[str, str, int, Justify]]:
+        """(key, label, width with gutter, justify) of each shown column, left to right."""
+        meter_w = (self.bar + 1 + NUM_W) if self.bar else NUM_W
+        justify: Justify = "left" if self.bar else "right"
+        cols: list[tuple[str, str, int, Justify]] = [
+            ("state", "State", self.state, "left"),
+            ("name", "Host", self.name + 1, "left"),
+            ("cpu", "CPU", meter_w + 1, justify),
+            ("mem", "Mem", meter_w + 1, justify),
+            ("ready", "Ready", READY_W + 1, "right"),
+        ]
+        if self.vms:
+            cols.append(("vms", "VMs", VMS_W + 1, "right"))
+        if self.power:
+            cols.append(("power", "Power", POWER_W + 1, "right"))
+        if self.hist:
+            label = (
+                "CPU history · VM health" if self.hist >= 23
+                else "CPU history" if self.hist >= 11 else "History"
+            )
+            cols.append(("hist", label, self.hist + 1, "left"))
+        return cols
+
+    @property
+    def width(self) -> int:
+        return sum(width for _, _, width, _ in self.columns())
+
+
+def choose_layout(width: int, state: int, name: int, name_min: int | None = None) -> HostsLayout:
+    """The richest layout that fits `width` cells.
+
+    What goes first as the panel narrows: the history column, the power column, the bars
+    (down to 3 cells, then numbers only), the VM count, then the end of long VM names (down
+    to `name_min`, the widest host name). State, name, CPU %, memory % and ready % stay.
+    """
+
+    def make(bar_w: int, vms: bool, power: bool, hist: int) -> HostsLayout:
+        return HostsLayout(state, name, bar_w, vms, power, hist)
+
+    base = make(6, True, True, HIST_MIN)
+    spare = width - base.width
+    if spare >= 0:
+        # The history column also tells why a VM is down: it grows first, a little.
+        grow = min(spare, 4)
+        hist, spare = HIST_MIN + grow, spare - grow
+        bar_w = 6
+        while spare >= 2 and bar_w < 16:
+            bar_w, spare = bar_w + 1, spare - 2
+        grow = min(spare, 16)
+        hist, spare = hist + grow, spare - grow
+        while spare >= 2 and bar_w < 24:
+            bar_w, spare = bar_w + 1, spare - 2
+        return make(bar_w, True, True, hist + min(spare, 40))
+    for power, smallest in ((True, 4), (False, 3)):
+        bar_w = min(12, (width - make(0, True, power, 0).width) // 2 - 1)
+        if bar_w >= smallest:
+            return make(bar_w, True, power, 0)
+    for vms in (True, False):
+        if make(0, vms, False, 0).width <= width:
+            return make(0, vms, False, 0)
+    least = make(0, False, False, 0)
+    name = max(name_min or name, name - (least.width - width))
+    return HostsLayout(state, name, 0, False, False, 0)
+
+
+# --------------------------------------------------------------------------- the panel
+
+
+class HostsPanel(Widget):
+    """The hosts of the datacenter as a table: state, load, CPU ready, VMs, power, CPU history.
+
+    Up / Down move the cursor; the host (or VM) under it is the player's selection and is posted
+    as `HostsPanel.HostSelected` (or `HostsPanel.VmSelected`) while the panel has focus.
+    Enter (or a click on the selected row) expands a host to list its VMs, or folds it again.
+    Call `show(view)` with each new `SimView`; cells change in place, rows only when the set
+    of rows does.
+    """
+
+    DEFAULT_CSS = """
+    HostsPanel {
+        height: 1fr;
+        border: round $border-blurred;
+        border-title-color: $foreground-muted;
+        &:focus-within {
+            border: round $border;
+            border-title-color: $foreground;
+            border-title-style: bold;
+        }
+        & > DataTable {
+            height: 1fr;
+            scrollbar-size-vertical: 1;
+        }
+    }
+    """
+
+    class HostSelected(Message):
+        """The cursor is on a host. Handler: `on_hosts_panel_host_selected`."""
+
+        def __init__(self, panel: HostsPanel, host: str) -> None:
+            super().__init__()
+            self.panel = panel
+            self.host: str = host
+            """The host's name."""
+
+        @property
+        def control(self) -> HostsPanel:
+            return self.panel
+
+    class VmSelected(Message):
+        """The cursor is on a VM of an expanded host. Handler: `on_hosts_panel_vm_selected`."""
+
+        def __init__(self, panel: HostsPanel, vm: str) -> None:
+            super().__init__()
+            self.panel = panel
+            self.vm: str = vm
+            """The VM's name."""
+
+        @property
+        def control(self) -> HostsPanel:
+            return self.panel
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's keyword
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.border_title = "Hosts"
+        self.view: SimView | None = None
+        """The last view shown."""
+        self._expanded: list[str] = []
+        self._layout: HostsLayout | None = None
+        self._announced: str | None = None
+        self._vm_host: dict[str, str] = {}
+        self._tones: tuple[str, Tones] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row", cell_padding=0, show_row_labels=False)
+
+    @property
+    def table(self) -> DataTable:
+        """The table inside the panel."""
+        return self.query_one(DataTable)
+
+    # ------------------------------------------------------------------ public API
+    def show(self, view: SimView) -> None:
+        """Draw `view`: called on every sim tick with a fresh snapshot."""
+        self.view = view
+        if self.is_mounted:
+            self._draw()
+
+    @property
+    def selected_host(self) -> str | None:
+        """The host under the cursor (for a VM row, the host it runs on)."""
+        key = self._cursor_key()
+        if key is None:
+            return None
+        kind, name = key.split(":", 1)
+        return name if kind == "host" else self._vm_host.get(name)
+
+    @property
+    def selected_vm(self) -> str | None:
+        """The VM under the cursor, if the cursor is on a VM row."""
+        key = self._cursor_key()
+        return key[3:] if key and key.startswith("vm:") else None
+
+    @property
+    def expanded(self) -> tuple[str, ...]:
+        """Hosts whose VMs are listed, in the order they were expanded."""
+        return tuple(self._expanded)
+
+    def toggle(self, host: str) -> Self:
+        """Expand `host` to list its VMs, or fold it if it is expanded."""
+        if host in self._expanded:
+            self._expanded.remove(host)
+        else:
+            self._expanded.append(host)
+        if self.view is not None and self.is_mounted:
+            self._draw()
+        return self
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Focus the table inside (the panel itself takes no focus)."""
+        return focus_inside(self, DataTable, scroll_visible)
+
+    # ------------------------------------------------------------------ drawing
+    def on_mount(self) -> None:
+        if self.view is not None:
+            self._draw()
+
+    def on_resize(self, _: events.Resize) -> None:
+        if self.view is not None:
+            self._draw()
+
+    def _tones_now(self) -> Tones:
+        theme = self.app.theme
+        if self._tones is None or self._tones[0] != theme:
+            self._tones = (theme, Tones.of(self.app))
+        return self._tones[1]
+
+    def _draw(self) -> None:
+        view = self.view
+        assert view is not None
+        table = self.table
+        vms = view.vms
+        before = (self._cursor_key(), self.selected_host)
+        self._vm_host = dict(zip(vms.names, vms.hosts, strict=False))
+        # Widths come from what is listed (hosts, and the VMs of expanded hosts), so that
+        # the layout only changes when the player expands a host or the panel is resized.
+        hosts_w = max([2 + len(h.name) for h in view.hosts] + [4])
+        listed = set(self._expanded)
+        vms_w = max([3 + len(n) for n, h in zip(vms.names, vms.hosts, strict=False)
+                     if h in listed] + [0])
+        layout = choose_layout(
+            self._available_width(),
+            max([STATE_W, *(_state_width(h.state) for h in view.hosts)]),
+            max(hosts_w, vms_w),
+            hosts_w,
+        )
+        if layout != self._layout:
+            self._layout = layout
+            table.clear(columns=True)
+            for key, label, width, justify in layout.columns():
+                table.add_column(fit(label, width, justify, gutter=key != "state"),
+                                 width=width, key=key)
+        sync_rows(table, self._rows(view, layout))
+        self._restore_cursor(*before)
+
+    def _available_width(self) -> int:
+        """Cells the columns may use: the table's width less one for a vertical scrollbar."""
+        width = self.content_size.width
+        return (width if width > 0 else 80) - 1
+
+    def _rows(self, view: SimView, layout: HostsLayout) -> list[tuple[str, list[Text]]]:
+        tones = self._tones_now()
+        columns = layout.columns()
+        vms_of: dict[str, list[int]] = {}
+        if self._expanded:
+            for i, host in enumerate(view.vms.hosts):
+                vms_of.setdefault(host, []).append(i)
+        rows: list[tuple[str, list[Text]]] = []
+        for host in view.hosts:
+            open_ = host.name in self._expanded
+            cells = self._host_cells(tones, host, layout, open_)
+            rows.append((f"host:{host.name}", _fit_row(cells, columns)))
+            if not open_:
+                continue
+            members = vms_of.get(host.name, [])
+            for j, i in enumerate(members):
+                cells = self._vm_cells(tones, view, i, layout, last=j == len(members) - 1)
+                rows.append((f"vm:{view.vms.names[i]}", _fit_row(cells, columns)))
+            if not members:
+                empty = {"name": tones.text(" └ no VMs", "foreground-muted")}
+                rows.append((f"none:{host.name}", _fit_row(empty, columns)))
+        return rows
+
+    def _host_cells(
+        self, tones: Tones, host: HostView, layout: HostsLayout, open_: bool
+    ) -> dict[str, Text]:
+        symbol, word, tone = HOST_STATES.get(host.state, ("?", host.state, "warning"))
+        alarm = host.state in ("failed", "isolated")
+        cells = {
+            "state": tones.text(f"{symbol} {word}", tone, bold=alarm),
+            "name": tones.text(
+                ("▾ " if open_ else "▸ ") + host.name,
+                "error" if alarm else "foreground",
+                bold=alarm,
+            ),
+            "hist": tones.text(history(host.cpu_history, layout.hist), "primary"),
+        }
+        if host.state in ("failed", "off"):
+            dash = tones.text("—", "foreground-muted")
+            cells |= {"cpu": dash, "mem": dash, "ready": dash, "power": dash}
+            cells["vms"] = tones.text(str(host.vm_count), "foreground-muted")
+            return cells
+        cells |= {
+            "cpu": meter(tones, host.cpu_pct, layout.bar, level_tone(host.cpu_pct, 75, 90)),
+            "mem": meter(tones, host.mem_pct, layout.bar, level_tone(host.mem_pct, 80, 95)),
+            "ready": ready_text(tones, host.ready_pct),
+            "vms": Text(str(host.vm_count)),
+            "power": Text(f"{host.power_w:.0f} W"),
+        }
+        return cells
+
+    def _vm_cells(
+        self, tones: Tones, view: SimView, i: int, layout: HostsLayout, *, last: bool
+    ) -> dict[str, Text]:
+        vms = view.vms
+        power = vms.power[i]
+        healthy = bool(vms.healthy[i])
+        reason = vms.reasons[i]
+        if healthy or reason in ("powered off", "booting"):
+            symbol, word, tone = VM_POWER.get(power, ("?", power, "warning"))
+            state = tones.text(f"{symbol} {word}", tone)
+        else:
+            state = tones.text("✖ DOWN", "error", bold=True)
+        if healthy:
+            health = tones.text("✔ ok", "success")
+        elif reason == "powered off":
+            health = tones.text("○ powered off", "foreground-muted")
+        elif reason == "booting":
+            health = tones.text("◐ booting", "primary")
+        else:
+            health = tones.text(f"✖ {short_reason(reason)}", "error")
+        cells = {
+            "state": state,
+            "name": Text((" └ " if last else " ├ ") + vms.names[i]),
+            "hist": health,
+        }
+        if power == "off":
+            dash = tones.text("—", "foreground-muted")
+            return cells | {"cpu": dash, "mem": dash, "ready": dash}
+        cpu = float(vms.cpu_pct[i])
+        memory = float(vms.memory[i])
+        mem = 100.0 * float(vms.mem_active[i]) / memory if memory > 0 else 0.0
+        return cells | {
+            "cpu": meter(tones, cpu, layout.bar, level_tone(cpu, 90, 100)),
+            "mem": meter(tones, mem, layout.bar, "success"),
+            "ready": ready_text(tones, float(vms.ready_pct[i])),
+        }
+
+    # ------------------------------------------------------------------ cursor and selection
+    def _cursor_key(self) -> str | None:
+        if not self.is_mounted:
+            return None
+        return cursor_key(self.table)
+
+    def _restore_cursor(self, key: str | None, host: str | None) -> None:
+        """After rows moved: back to the same row, or to the host it was listed under."""
+        if key is None or move_cursor_to(self.table, key):
+            return
+        if host is not None:
+            move_cursor_to(self.table, f"host:{host}")
+
+    def _announce(self, *, force: bool = False) -> None:
+        """Post the selection under the cursor (once per change unless `force`)."""
+        key = self._cursor_key()
+        if key is None or (key == self._announced and not force):
+            return
+        self._announced = key
+        kind, name = key.split(":", 1)
+        if kind == "host":
+            self.post_message(self.HostSelected(self, name))
+        elif kind == "vm":
+            self.post_message(self.VmSelected(self, name))
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        # Rows are taken out and put back when a host expands, which moves the cursor for a
+        # moment: only what the cursor rests on, and only while the player is here, counts.
+        if self.table.has_focus:
+            self._announce()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        kind, name = str(event.row_key.value).split(":", 1)
+        if kind == "host":
+            self.toggle(name)
+        self._announce(force=kind == "vm")
+
+    def on_descendant_focus(self, _: events.DescendantFocus) -> None:
+        self._announce(force=True)
+
+
+def short_reason(reason: str) -> str:
+    """`view.vm_reason` in a few words, for a table cell."""
+    if not reason:
+        return "unhealthy"
+    if reason.startswith("network cut"):
+        return "VLAN cut off"
+    if reason.startswith("paused: "):
+        return reason.removeprefix("paused: ")
+    if reason.startswith("starved"):
+        return "starved: " + reason.removeprefix("starved: gets ").removesuffix(" of its demand")
+    if reason.startswith("broken by"):
+        return "bad change"
+    return reason
+
+
+def _state_width(state: str) -> int:
+    _, word, _ = HOST_STATES.get(state, ("?", state, ""))
+    return 2 + len(word)
+
+
+def _fit_row(cells: dict[str, Text], columns: list[tuple[str, str, int, Justify]]) -> list[Text]:
+    return [
+        fit(cells.get(key, Text("")), width, justify, gutter=key != "state")
+        for key, _, width, justify in columns
+    ]

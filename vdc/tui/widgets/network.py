@@ -1,0 +1,404 @@
+"""Provides the network panel: each host's vSwitches, their uplinks and their port groups, with
+what is cut off said in words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Self
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from vdc.sim.view import HostView, PortGroupView, SimView, UplinkView, VSwitchView
+from vdc.tui.format import HOST_STATES, Tones
+from vdc.tui.widgets.hosts import focus_inside
+
+VMKERNEL = {"management": "mgmt", "vmotion": "vmotion"}
+"""Short marks of VMkernel port groups."""
+
+COLUMN_MIN = 50
+"""Cells a host needs side by side with others; narrower panels stack the hosts."""
+
+
+def speed(mbit: int) -> str:
+    """Link speed for people: 10G, 2.5G, 100M."""
+    if mbit >= 1000:
+        g = mbit / 1000
+        return f"{g:.0f}G" if g == int(g) else f"{g:.1f}G"
+    return f"{mbit}M"
+
+
+def vlan_name(vlan: int) -> str:
+    return "untagged" if vlan == 0 else f"VLAN {vlan}"
+
+
+def trunk(uplink: UplinkView) -> str:
+    """What the physical switch port lets through."""
+    if uplink.vlans is None:
+        return "all VLANs"
+    if not uplink.vlans:
+        return "no VLANs"
+    return "VLANs " + ",".join(str(v) for v in uplink.vlans)
+
+
+def carries(uplink: UplinkView, vlan: int) -> bool:
+    return uplink.vlans is None or vlan in uplink.vlans
+
+
+def cut_reason(pg: PortGroupView, uplinks: Sequence[UplinkView]) -> str:
+    """Why a port group's VLAN reaches no physical switch, in words."""
+    name = vlan_name(pg.vlan)
+    up = [u for u in uplinks if u.up]
+    if not uplinks:
+        return f"{name} cut: vSwitch has no uplink"
+    if not up:
+        return f"{name} cut: no uplink up"
+    only_down = [u.name for u in uplinks if not u.up and carries(u, pg.vlan)]
+    if only_down:
+        return f"{name} only trunked on down {', '.join(only_down)}"
+    return f"{name} not trunked on {', '.join(u.name for u in up)}"
+
+
+def host_problems(host: HostView) -> tuple[int, int, int]:
+    """(uplinks down, vSwitches without an up uplink, port groups cut) of a host."""
+    links = {u.name: u for u in host.uplinks}
+    down = sum(1 for u in host.uplinks if not u.up)
+    dead = 0
+    cut = 0
+    for vs in host.vswitches:
+        if not any(links[n].up for n in vs.uplinks if n in links):
+            dead += 1
+        cut += sum(1 for pg in vs.portgroups if not pg.carried)
+    return down, dead, cut
+
+
+def is_down(host: HostView) -> bool:
+    """A host that is not running has no network to speak of."""
+    return host.state in ("failed", "off")
+
+
+def summary_lines(view: SimView, tones: Tones) -> list[Text]:
+    """One line per host in trouble (so that a small panel shows it without scrolling)."""
+    lines: list[Text] = []
+    for host in view.hosts:
+        if is_down(host):
+            continue
+        down, dead, cut = host_problems(host)
+        if not (down or cut):
+            continue
+        bad = bool(cut or dead)
+        total = len(host.uplinks)
+        line = tones.text(f"{'✖' if bad else '▲'} {host.name}: ", "error" if bad else "warning",
+                          bold=True)
+        parts: list[Text] = []
+        if total and down == total:
+            parts.append(tones.text("ALL UPLINKS DOWN", "error", bold=True))
+        elif down:
+            parts.append(tones.text(f"{down}/{total} uplinks down", "warning"))
+        cut_names = [
+            f"{pg.name} ({vlan_name(pg.vlan)})"
+            for vs in host.vswitches
+            for pg in vs.portgroups
+            if not pg.carried
+        ]
+        if len(cut_names) > 2:
+            parts.append(tones.text(f"{len(cut_names)} port groups cut off", "error"))
+        elif cut_names:
+            parts.append(tones.text(f"{' and '.join(cut_names)} cut off", "error"))
+        lines.append(line + Text(", ", end="").join(parts))
+    if not lines:
+        return [tones.text("✔ every uplink up, every VLAN carried", "success")]
+    return lines
+
+
+def host_lines(host: HostView, tones: Tones, width: int) -> list[Text]:
+    """The lines of one host, none wider than `width` where that can be helped."""
+    symbol, word, tone = HOST_STATES.get(host.state, ("?", host.state, "warning"))
+    head = Text(end="")
+    head.append(symbol, tones(tone) + Style(bold=True))
+    head.append(f" {host.name}  ", Style(bold=True))
+    if is_down(host):
+        head.append_text(tones.text(f"{word}: no network while the host is down", tone,
+                                    bold=tone == "error"))
+        return [head]
+    down, dead, cut = host_problems(host)
+    total = len(host.uplinks)
+    if total and down == total:
+        head.append_text(tones.text("✖ ALL UPLINKS DOWN: host cut off", "error", bold=True))
+    elif dead:
+        head.append_text(tones.text(f"✖ {_n(dead, 'vSwitch')} without uplink", "error",
+                                    bold=True))
+    elif cut:
+        head.append_text(tones.text(f"✖ {_n(cut, 'port group')} cut", "error", bold=True))
+    elif down:
+        head.append_text(tones.text(f"▲ {total - down}/{total} uplinks up", "warning"))
+    else:
+        head.append_text(tones.text(f"✔ {total}/{total} uplinks up", "success"))
+    if host.state != "on":
+        head.append_text(tones.text(f"  {symbol} {word}", tone))
+    links = {u.name: u for u in host.uplinks}
+    lines = [head]
+    for vs in host.vswitches:
+        lines.extend(vswitch_lines(vs, links, tones, width))
+    return lines
+
+
+def vswitch_lines(
+    vs: VSwitchView, links: dict[str, UplinkView], tones: Tones, width: int
+) -> list[Text]:
+    """A vSwitch: its name, then its uplinks, then its port groups (one per line)."""
+    uplinks = [links[n] for n in vs.uplinks if n in links]
+    head = Text(f"  {vs.name}", style="bold")
+    if not any(u.up for u in uplinks):
+        head = _beside(head, tones.text("✖ no uplink up: every port group cut off", "error",
+                                        bold=True), width)[0]
+    lines = [head]
+    name_w = max([len(u.name) for u in uplinks] + [len(p.name) for p in vs.portgroups])
+    for u in uplinks:
+        line = Text("    ", end="")
+        line.append(f"{u.name:<{name_w}}", tones("foreground" if u.up else "error"))
+        line.append(f"  {speed(u.speed):>4}  ")
+        line.append_text(tones.text("● up  ", "success") if u.up
+                         else tones.text("✖ down", "error", bold=True))
+        lines.extend(_beside(line, tones.text(trunk(u), "foreground-muted"), width,
+                             optional=u.vlans is None))
+    vlan_w = max(len(vlan_name(p.vlan)) for p in vs.portgroups)
+    role_w = max([len(VMKERNEL.get(p.vmkernel or "", "")) for p in vs.portgroups])
+    for pg in vs.portgroups:
+        line = (
+            Text(f"    {pg.name:<{name_w}}") if pg.carried
+            else tones.text(f"    {pg.name:<{name_w}}", "error", bold=True)
+        )
+        line.append(f"  {vlan_name(pg.vlan):<{vlan_w}}")
+        if role_w:
+            line.append("  ")
+            line.append_text(tones.text(f"{VMKERNEL.get(pg.vmkernel or '', ''):<{role_w}}",
+                                        "primary"))
+        if pg.carried:
+            line.append("  ")
+            line.append_text(tones.text("✔", "success"))
+            lines.append(line)
+        else:
+            reason = tones.text(f"✖ {cut_reason(pg, uplinks)}", "error", bold=True)
+            lines.extend(_beside(line, reason, width))
+    return lines
+
+
+def _beside(line: Text, detail: Text, width: int, *, optional: bool = False) -> list[Text]:
+    """`line` then `detail` on the same line if both fit in `width`, else `detail` on its own
+    line under it (or, if `optional`, not at all)."""
+    if line.cell_len + 2 + detail.cell_len <= width:
+        return [line + Text("  ", end="") + detail]
+    if optional:
+        return [line]
+    return [line, Text("      ", end="") + detail]
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}" if k == 1 else f"{k} {word}es" if word.endswith("h") else f"{k} {word}s"
+
+
+class NetworkPanel(Widget):
+    """Per host: its vSwitches, their uplinks (speed, link `● up` or `✖ down`, trunked VLANs)
+    and port groups (VLAN, VMkernel role), with every cut said in words: a VLAN not trunked on
+    any up uplink, a host whose last uplink is down.
+
+    A summary on top names the trouble so it shows even in a small panel, and when not all
+    fits, healthy hosts fold to one line (Enter shows them in full); the rest scrolls (Up /
+    Down, Page Up / Page Down). Wide panels put the hosts side by side. Call
+    `show(view)` with each new `SimView`: a host's text is only redrawn when its network (or
+    the panel's width) changed.
+    """
+
+    DEFAULT_CSS = """
+    NetworkPanel {
+        height: 1fr;
+        border: round $border-blurred;
+        border-title-color: $foreground-muted;
+        &:focus-within {
+            border: round $border;
+            border-title-color: $foreground;
+            border-title-style: bold;
+        }
+        & > VerticalScroll {
+            height: 1fr;
+            scrollbar-size-vertical: 1;
+            background: $surface;
+        }
+        & #network-summary {
+            padding: 0 1;
+            margin-bottom: 1;
+        }
+        & #network-hosts {
+            height: auto;
+        }
+        & .network-column {
+            width: 1fr;
+            height: auto;
+        }
+        & .network-host {
+            padding: 0 1;
+            margin-bottom: 1;
+        }
+        &.-tight #network-summary, &.-tight .network-host {
+            margin-bottom: 0;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "toggle_details", "Details", show=False),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | enter | Show every host in full, or fold healthy hosts again when space is short. |
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's keyword
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.border_title = "Network"
+        self.details = False
+        """Show healthy hosts in full even when the panel is too short for everything."""
+        self.view: SimView | None = None
+        """The last view shown."""
+        self.text: Text = Text()
+        """Everything the panel shows now (summary, then each host), for tests."""
+        self._summary: Text | None = None
+        self._hosts: dict[str, tuple[Text, Static]] = {}
+        """Host name -> (the text it shows, its Static)."""
+        self._full: dict[str, tuple[object, Text, bool]] = {}
+        """Host name -> (what it was drawn from, its full text, whether it is healthy)."""
+        self._shape: tuple[tuple[str, ...], int] | None = None
+        self._tones: tuple[str, Tones] | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(id="network-summary")
+            yield Horizontal(id="network-hosts")
+
+    # ------------------------------------------------------------------ public API
+    def show(self, view: SimView) -> None:
+        """Draw `view`: called on every sim tick with a fresh snapshot."""
+        self.view = view
+        if self.is_mounted:
+            self._draw()
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Focus the scrolling body (the panel itself takes no focus)."""
+        return focus_inside(self, VerticalScroll, scroll_visible)
+
+    def action_toggle_details(self) -> None:
+        """Show every host in full, or let healthy hosts fold again."""
+        self.details = not self.details
+        if self.view is not None:
+            self._draw()
+
+    # ------------------------------------------------------------------ drawing
+    def on_mount(self) -> None:
+        if self.view is not None:
+            self._draw()
+
+    def on_resize(self, _: events.Resize) -> None:
+        if self.view is not None:
+            self._draw()
+
+    def _tones_now(self) -> Tones:
+        theme = self.app.theme
+        if self._tones is None or self._tones[0] != theme:
+            self._tones = (theme, Tones.of(self.app))
+            self._hosts.clear()  # redraw in the new theme's tones
+            self._full.clear()
+            self._summary = None
+        return self._tones[1]
+
+    def _draw(self) -> None:
+        view = self.view
+        assert view is not None
+        tones = self._tones_now()
+        inner = max(20, (self.content_size.width or 80) - 3)  # less a scrollbar and a margin
+        columns = max(1, min(len(view.hosts), inner // COLUMN_MIN))
+        width = inner // columns - 2  # less the padding of each host
+
+        summary = Text("\n", end="").join(summary_lines(view, tones))
+        if summary != self._summary:
+            self._summary = summary
+            self.query_one("#network-summary", Static).update(summary)
+
+        # A host's full text is only rebuilt when its network (or the width) changed.
+        full: dict[str, tuple[Text, bool]] = {}
+        for host in view.hosts:
+            drawn_from = (host.state, host.uplinks, host.vswitches, width)
+            cached = self._full.get(host.name)
+            if cached is None or cached[0] != drawn_from:
+                down, _, cut = host_problems(host)
+                text = Text("\n", end="").join(host_lines(host, tones, width))
+                cached = (drawn_from, text, not (down or cut) and not is_down(host))
+                self._full[host.name] = cached
+            full[host.name] = (cached[1], cached[2])
+        # When it all does not fit, healthy hosts shrink to their first line, so that the
+        # hosts in trouble come into view without scrolling.
+        per_column = -(-len(view.hosts) // columns)
+        needed = summary.plain.count("\n") + 2 + per_column * (
+            1 + max([t.plain.count("\n") + 1 for t, _ in full.values()] + [0])
+        )
+        fold = not self.details and needed > (self.content_size.height or 24)
+
+        texts: list[Text] = []
+        changed: list[tuple[Static, Text]] = []
+        for host in view.hosts:
+            text, healthy = full[host.name]
+            if fold and healthy:
+                hint = tones.text("(Enter: details)", "foreground-muted")
+                text = _beside(text.split("\n")[0], hint, width, optional=True)[0]
+            known = self._hosts.get(host.name)
+            texts.append(text)
+            if known is not None and known[0] == text:
+                continue
+            static = known[1] if known is not None else Static(classes="network-host")
+            self._hosts[host.name] = (text, static)
+            changed.append((static, text))
+        self.text = Text("\n", end="").join([summary, *texts])
+        # Blank lines between hosts only while they fit.
+        tall = summary.plain.count("\n") + 2 + max(
+            sum(t.plain.count("\n") + 2 for t in texts[c * per_column : (c + 1) * per_column])
+            for c in range(columns)
+        )
+        self.set_class(tall > (self.content_size.height or 24), "-tight")
+
+        shape = (tuple(h.name for h in view.hosts), columns)
+        if shape != self._shape:
+            self._shape = shape
+            self._arrange(view, columns)
+        else:
+            for static, text in changed:
+                static.update(text)
+
+    def _arrange(self, view: SimView, columns: int) -> None:
+        """(Re)mount the hosts' blocks in `columns` side-by-side columns, in order."""
+        box = self.query_one("#network-hosts", Horizontal)
+        box.remove_children()
+        per_column = -(-len(view.hosts) // columns)
+        groups: list[Vertical] = []
+        for c in range(columns):
+            blocks = []
+            for host in view.hosts[c * per_column : (c + 1) * per_column]:
+                text = self._hosts[host.name][0]
+                static = Static(text, classes="network-host")
+                self._hosts[host.name] = (text, static)
+                blocks.append(static)
+            groups.append(Vertical(*blocks, classes="network-column"))
+        box.mount_all(groups)

@@ -1,0 +1,258 @@
+"""Provides `ServicesPanel`: each service chain on one line, its tiers in order, with uptime.
+
+A line reads `shop  ✔ up  99.2%  fw ✔ → lb ✔ → web ✔ → db ✖`: the service's state in a symbol
+and a word, its uptime so far, then the chain with a symbol per tier (down tiers in the error
+tone). When the panel is narrow the chain is drawn compact (`fw✔›lb✔›web✔›db✖`), narrower still
+as the tiers that are down (`db ✖ +3 up`), and the uptime gives way before the chain does, so a
+line never wraps.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.events import Resize
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from vdc.sim.view import ServiceView, SimView
+from vdc.tui.format import HEALTH, Tones
+
+_STATE_WIDTH = 6
+"""Cells for `✔ up` / `✖ DOWN`."""
+
+_UPTIME_WIDTH = 6
+"""Cells for `100.0%`."""
+
+_MIN_CHAIN = 12
+"""Cells the chain needs next to the uptime; with less, the uptime makes way."""
+
+_BOLD = Style(bold=True)
+
+
+def uptime_text(uptime: float) -> str:
+    """Uptime so far as a percentage with one decimal, never rounded up to 100.0%."""
+    tenths = int(uptime * 1000.0 + 1e-9)  # floor: 99.96 % shows as 99.9 %, not 100.0 %
+    return f"{tenths / 10:.1f}%"
+
+
+class ServicesPanel(Widget):
+    """The service chains: state, uptime so far, and the state of each tier in order.
+
+    Call `show(view)` with each new snapshot. Enter or a click on a line posts
+    `ServicesPanel.ServiceSelected`.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = []
+    """Navigation keys are the inner OptionList's (up, down, home, end, enter)."""
+
+    DEFAULT_CSS = """
+    ServicesPanel {
+        height: auto;
+        max-height: 100%;
+        border: round $primary-muted;
+        border-title-color: $foreground;
+        border-subtitle-color: $foreground-muted;
+        &:focus-within { border: round $primary; }
+        &.-down { border-subtitle-color: $error; }
+        & > OptionList {
+            height: auto;
+            max-height: 100%;
+            background: $surface;
+            scrollbar-size-vertical: 1;
+        }
+        & > #services-empty { color: $foreground-muted; padding: 0 1; }
+    }
+    """
+
+    class ServiceSelected(Message):
+        """Posted when the player selects a service (Enter or click). Handle with
+        `on_services_panel_service_selected`."""
+
+        def __init__(self, name: str, panel: ServicesPanel | None = None) -> None:
+            self.name: str = name
+            """The service's name."""
+            self.panel = panel
+            """The ServicesPanel that posted it."""
+            super().__init__()
+
+        @property
+        def control(self) -> ServicesPanel | None:
+            return self.panel
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's keyword
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.border_title = "Services"
+        self._view: SimView | None = None
+        self._names: tuple[str, ...] = ()
+        self._keys: list[tuple[object, ...]] = []
+        """What each line shows (state, uptime, tier states, width) as last drawn."""
+        self._tones = Tones({})
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(compact=True, id="services-list")
+
+    def on_mount(self) -> None:
+        self._tones = Tones.of(self.app)
+        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
+
+    def _on_theme_changed(self, _theme: object) -> None:
+        self._tones = Tones.of(self.app)
+        self._redraw()
+
+    def on_resize(self, _event: Resize) -> None:
+        self._redraw()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def option_list(self) -> OptionList:
+        """The inner OptionList (for focus and tests)."""
+        return self.query_one("#services-list", OptionList)
+
+    @property
+    def lines(self) -> list[str]:
+        """The plain text of every line, top to bottom (for tests and screen readers)."""
+        ol = self.option_list
+        return [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
+
+    @property
+    def selected_service(self) -> str | None:
+        """The service under the highlight, or None."""
+        ol = self.option_list
+        if ol.highlighted is None or ol.highlighted >= ol.option_count:
+            return None
+        return ol.get_option_at_index(ol.highlighted).id
+
+    def show(self, view: SimView) -> None:
+        """Bring the lines up to date with a new snapshot (only changed lines are redrawn)."""
+        self._view = view
+        services = view.services
+        names = tuple(s.name for s in services)
+        ol = self.option_list
+        width = self._line_width()
+        name_width = min(16, max((len(n) for n in names), default=0))
+        if names != self._names:
+            self._names = names
+            self._keys = [self._key(s, width, name_width) for s in services]
+            ol.set_options(
+                Option(self._line(s, width, name_width), id=s.name) for s in services
+            )
+        else:
+            for i, svc in enumerate(services):
+                key = self._key(svc, width, name_width)
+                if key != self._keys[i]:
+                    self._keys[i] = key
+                    ol.replace_option_prompt_at_index(i, self._line(svc, width, name_width))
+        down = sum(not s.up for s in services)
+        self.set_class(down > 0, "-down")
+        if not services:
+            self.border_subtitle = "no services"
+        elif down:
+            self.border_subtitle = f"{HEALTH[False][0]} {down} of {len(services)} down"
+        else:
+            self.border_subtitle = f"{HEALTH[True][0]} all {len(services)} up"
+
+    # ------------------------------------------------------------------ internals
+    @on(OptionList.OptionSelected, "#services-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.ServiceSelected(event.option.id, self))
+
+    def _redraw(self) -> None:
+        if self._view is not None and self.is_mounted:
+            self._names = ()
+            highlighted = self.option_list.highlighted
+            self.show(self._view)
+            self.option_list.highlighted = highlighted
+
+    def _line_width(self) -> int:
+        width = self.option_list.scrollable_content_region.width
+        return width if width > 0 else 80
+
+    @staticmethod
+    def _key(svc: ServiceView, width: int, name_width: int) -> tuple[object, ...]:
+        return (
+            svc.up,
+            uptime_text(svc.uptime),
+            tuple(t.up for t in svc.tiers),
+            tuple(t.name for t in svc.tiers),
+            width,
+            name_width,
+        )
+
+    def _line(self, svc: ServiceView, width: int, name_width: int) -> Text:
+        """One service as one line of at most `width` cells.
+
+        Wide enough: name, state word, uptime, chain. Too narrow for the chain: the state as a
+        symbol alone and no uptime, so the chain (which tier is down) stays readable.
+        """
+        tones = self._tones
+        symbol, _word, tone = HEALTH[svc.up]
+        state_style = tones(tone) if svc.up else tones(tone) + _BOLD
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append(svc.name.ljust(name_width), style="bold")
+        line.append(" ")
+        wide = width - line.cell_len - _STATE_WIDTH - _UPTIME_WIDTH - 3 >= _MIN_CHAIN
+        if wide:
+            word = "up" if svc.up else "DOWN"
+            line.append(f"{symbol} {word}".ljust(_STATE_WIDTH), style=state_style)
+            line.append(" ")
+            line.append(uptime_text(svc.uptime).rjust(_UPTIME_WIDTH))
+            line.append("  ")
+        else:
+            line.append(symbol, style=state_style)
+            line.append(" ")
+        line.append_text(self._chain(svc, width - line.cell_len))
+        line.truncate(width, overflow="ellipsis")
+        return line
+
+    def _chain(self, svc: ServiceView, room: int) -> Text:
+        """The tiers in order, as wide as fits in `room` cells: full, compact or a summary."""
+        tones = self._tones
+
+        def draw(sep: str, gap: str) -> Text:
+            out = Text(end="")
+            for k, tier in enumerate(svc.tiers):
+                if k:
+                    out.append(sep, style=tones("foreground-muted"))
+                symbol, _word, tone = HEALTH[tier.up]
+                if tier.up:
+                    out.append(tier.name)
+                    out.append(f"{gap}{symbol}", style=tones(tone))
+                else:
+                    out.append(f"{tier.name}{gap}{symbol}", style=tones(tone) + _BOLD)
+            return out
+
+        full = draw(" → ", " ")
+        if full.cell_len <= room:
+            return full
+        compact = draw("›", "")
+        if compact.cell_len <= room:
+            return compact
+        down = [t.name for t in svc.tiers if not t.up]
+        n = len(svc.tiers)
+        if not down:
+            return tones.text(f"{n} tier{'s' if n > 1 else ''} {HEALTH[True][0]}", "success")
+        # Only the tiers that are down, then how many others are up.
+        summary = tones.text(
+            " ".join(f"{name} {HEALTH[False][0]}" for name in down), "error", bold=True
+        )
+        others = f" +{n - len(down)} up"
+        if n > len(down) and summary.cell_len + len(others) <= room:
+            summary.append(others, style=tones("foreground-muted"))
+        return summary

@@ -1,0 +1,67 @@
+"""Provides the top bar: level, sim clock, speed, objectives at a glance, running score."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from vdc.sim.objectives import ObjectiveStatus
+from vdc.tui.format import clock
+
+
+def objectives_glance(statuses: list[ObjectiveStatus]) -> tuple[int, int, int]:
+    """(met, at risk, failed): failed = failed for good; at risk = not met yet."""
+    failed = sum(1 for s in statuses if s.failed_for_good)
+    met = sum(1 for s in statuses if s.met and not s.failed_for_good)
+    return met, len(statuses) - met - failed, failed
+
+
+class TopBar(Static):
+    """One line that says where the level stands; updated every tick."""
+
+    DEFAULT_CSS = """
+    TopBar {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def show(
+        self,
+        *,
+        title: str,
+        t: float,
+        duration: int,
+        paused: bool,
+        speed: int,
+        statuses: list[ObjectiveStatus],
+        score: float,
+        ended: bool,
+    ) -> None:
+        met, risk, failed = objectives_glance(statuses)
+        if ended:
+            state = "[$accent]■ ENDED[/]"
+        elif paused:
+            state = "[$warning]‖ PAUSED[/]"
+        else:
+            state = f"[$success]▶ {speed}×[/]"
+        goals = (
+            f"[$success]✔{met}[/] "
+            + (f"[$warning]▲{risk}[/] " if risk else "▲0 ")
+            + (f"[$error]✖{failed}[/]" if failed else "✖0")
+        )
+        time_ = f"{clock(t)} / {clock(duration)}"
+        tail = f"{state} │ {time_} │ goals {goals} │ score [b]{score:.0f}[/]"
+        width = self.size.width - 2 or 120
+        room = width - len(Content.from_markup(tail).plain) - 3
+        if room < 12:  # narrow terminal: shorter words, the title gets what is left
+            tail = f"{state} │ {time_} │ {goals} │ [b]{score:.0f}[/] pts"
+            room = width - len(Content.from_markup(tail).plain) - 3
+        name = title if len(title) <= room else title[: max(0, room - 1)] + "…"
+        self.update(Content.from_markup(f"[b]{_escape(name)}[/] │ {tail}"))
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
