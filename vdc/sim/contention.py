@@ -177,6 +177,13 @@ class Sampler:
         self.tier_service = np.array(tier_service, dtype=np.int64)
         self.n_tiers = len(tier_service)
         self.service_names = list(inv.services)
+        # Names for renderers, derived once per rebuild: each VM's host and first service.
+        self.vm_host_names = tuple(v.host for v in vms)
+        first_service = [""] * n
+        for vi, ti in zip(mem_vm, mem_tier, strict=True):
+            if not first_service[vi]:
+                first_service[vi] = self.service_names[tier_service[ti]]
+        self.vm_service_names = tuple(first_service)
 
         # Disks: one row per disk; datastore index −1 for raw device mappings.
         self.disks = [d for v in vms for d in v.disks]

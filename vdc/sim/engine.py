@@ -95,6 +95,10 @@ class Simulation:
             self.profiles[p.name] = Profile(**p.model_dump())
         self.structure_version = 0
         self.dirty_parts: list[str] = []
+        self.network_version = 0
+        """Bumped by every change to links, trunks, isolation or host states."""
+        self.view_cache: dict[str, object] = {}
+        """Renderer-side caches keyed by versions (see `vdc.sim.view`); not simulation state."""
         self.spike_version = 0
         self.accepted_commands = 0
         self.metrics = Metrics()
@@ -151,6 +155,8 @@ class Simulation:
         "health" (guest OS, bad changes) or "datastores" (space used by others); anything else
         rebuilds everything.
         """
+        if part in ("all", "network"):
+            self.network_version += 1
         if part == "all":
             self.structure_version += 1
         elif part not in self.dirty_parts:

@@ -14,6 +14,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
+    from vdc.sim.model import Host
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,24 @@ class SimView:
     events_total: int
 
 
+def _vswitches(h: Host) -> tuple[VSwitchView, ...]:
+    """The vSwitch views of host `h`: which port groups reach the physical network."""
+    return tuple(
+        VSwitchView(
+            vs.name,
+            tuple(vs.uplinks),
+            tuple(
+                PortGroupView(
+                    pg.name, pg.vlan, pg.vmkernel,
+                    any(h.nics[u].carries(pg.vlan) for u in vs.uplinks if u in h.nics),
+                )
+                for pg in vs.portgroups.values()
+            ),
+        )
+        for vs in h.vswitches
+    )
+
+
 def vm_reason(sim: Simulation, i: int) -> str:
     """Plain words for why VM number i is not healthy now ("" if it is)."""
     s = sim.sampler
@@ -164,30 +183,28 @@ def vm_reason(sim: Simulation, i: int) -> str:
 def snapshot(sim: Simulation) -> SimView:
     """A frozen view of the simulation as of its last sample."""
     s = sim.sampler
-    if s.built_version < 0:
-        s.rebuild()
+    if s.built_version != sim.structure_version:
+        s.rebuild()  # a command changed the inventory since the last sample
     inv = sim.inv
     now = sim.now
     n = len(s.vm_names)
     has = s.samples > 0 and s.vm_healthy.size == n  # nothing measured before the first sample
 
+    ready_max = np.zeros(len(s.host_names))
+    if has and n:
+        np.maximum.at(ready_max, s.vm_host, s.vm_ready_avg)
+    # Network views change only when the network does: rebuilt on a new network version.
+    net_key = (sim.structure_version, sim.network_version)
+    if sim.view_cache.get("net_key") != net_key:
+        sim.view_cache["net_key"] = net_key
+        sim.view_cache["vswitches"] = {h.name: _vswitches(h) for h in inv.hosts.values()}
+        sim.view_cache["uplinks"] = {
+            h.name: tuple(UplinkView(u.name, u.speed, u.link_up, u.vlans) for u in h.nics.values())
+            for h in inv.hosts.values()
+        }
     hosts = []
     for i, h in enumerate(inv.hosts.values()):
-        on_host = np.flatnonzero(s.vm_host == i) if has else np.zeros(0, dtype=int)
-        vswitches = tuple(
-            VSwitchView(
-                vs.name,
-                tuple(vs.uplinks),
-                tuple(
-                    PortGroupView(
-                        pg.name, pg.vlan, pg.vmkernel,
-                        any(h.nics[u].carries(pg.vlan) for u in vs.uplinks if u in h.nics),
-                    )
-                    for pg in vs.portgroups.values()
-                ),
-            )
-            for vs in h.vswitches
-        )
+        vswitches = sim.view_cache["vswitches"][h.name]
         hosts.append(
             HostView(
                 name=h.name,
@@ -199,25 +216,22 @@ def snapshot(sim: Simulation) -> SimView:
                 cpu_pct=float(s.host_cpu_pct[i]) if has else 0.0,
                 cpu_demand_pct=float(s.host_cpu_demand_pct[i]) if has else 0.0,
                 mem_pct=float(s.host_mem_pct[i]) if has else 0.0,
-                ready_pct=float(s.vm_ready_avg[on_host].max()) if on_host.size else 0.0,
+                ready_pct=float(ready_max[i]),
                 vm_count=int(s.host_vm_count[i]) if has else 0,
                 power_w=float(s.host_power_w[i]) if has else 0.0,
-                uplinks=tuple(
-                    UplinkView(u.name, u.speed, u.link_up, u.vlans) for u in h.nics.values()
-                ),
+                uplinks=sim.view_cache["uplinks"][h.name],
                 vswitches=vswitches,
                 cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
             )
         )
+    # What the disks could grow to: thin disks at their full size.
+    provisioned = np.bincount(s.dds, weights=s.disk_size * s.disk_on_ds, minlength=len(s.ds_names))
     datastores = []
     for i, d in enumerate(inv.datastores.values()):
-        provisioned = d.other_used + sum(
-            disk.size for v in inv.vms.values() for disk in v.disks if disk.datastore == d.name
-        )
         datastores.append(
             DatastoreView(
                 name=d.name, type=d.type, capacity=d.capacity, used=d.used, pct=d.pct,
-                provisioned=provisioned,
+                provisioned=d.other_used + float(provisioned[i]),
                 iops=float(s.ds_iops[i]) if has else 0.0,
                 iops_capacity=d.iops,
                 latency_ms=float(s.ds_latency[i]) if has else d.latency_ms,
@@ -244,41 +258,37 @@ def snapshot(sim: Simulation) -> SimView:
                 tiers=tuple(tiers),
             )
         )
-    member: dict[str, str] = {}
-    for svc in inv.services.values():
-        for tier in svc.tiers:
-            for vm in tier.vms:
-                member.setdefault(vm, svc.name)
-    vms = list(inv.vms.values())
-    power = tuple(
-        "off" if v.power != "on" else ("booting" if now < v.up_at else "on") for v in vms
-    )
+    power_arr = np.where(~s.vm_on, "off", np.where(now < s.vm_up_at, "booting", "on"))
+    power = tuple(power_arr.tolist())
 
     def col(name: str) -> np.ndarray:
         arr = getattr(s, name)
         return arr.copy() if has and arr.size == n else np.zeros(n)
 
-    cap = s.cpu_cap_vm if has and getattr(s, "cpu_cap_vm", np.zeros(0)).size == n else None
     cpu = col("vm_cpu_served")
+    if has:
+        healthy = s.vm_healthy.copy()
+        reasons = [""] * n
+        for i in np.flatnonzero(~healthy).tolist():  # words only for the VMs in trouble
+            reasons[i] = vm_reason(sim, i)
+    else:  # nothing measured before the first sample: a VM that is on counts as healthy
+        healthy = power_arr == "on"
+        reasons = ["" if p == "on" else "powered off" for p in power]
     table = VmTable(
         names=tuple(s.vm_names),
-        hosts=tuple(v.host for v in vms),
+        hosts=s.vm_host_names,
         power=power,
-        vcpu=np.array([v.vcpu for v in vms]),
-        memory=np.array([v.memory for v in vms]),
+        vcpu=s.vm_vcpu.copy(),
+        memory=s.vm_memory.copy(),
         cpu_mhz=cpu,
-        cpu_pct=100.0 * cpu / cap if cap is not None else np.zeros(n),
+        cpu_pct=100.0 * cpu / s.cpu_cap_vm if has else np.zeros(n),
         ready_pct=col("vm_ready_avg"),
         mem_active=col("vm_mem_active"),
         latency_ms=col("vm_latency"),
-        # Before the first sample nothing is measured: a VM that is on counts as healthy.
-        healthy=s.vm_healthy.copy() if has else np.array([p == "on" for p in power], dtype=bool),
+        healthy=healthy,
         downtime_s=col("vm_downtime"),
-        services=tuple(member.get(v.name, "") for v in vms),
-        reasons=(
-            tuple(vm_reason(sim, i) for i in range(n)) if has
-            else tuple("" if p == "on" else "powered off" for p in power)
-        ),
+        services=s.vm_service_names,
+        reasons=tuple(reasons),
     )
     return SimView(
         t=now,

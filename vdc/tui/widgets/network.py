@@ -284,6 +284,7 @@ class NetworkPanel(Widget):
         """Host name -> (what it was drawn from, its full text, whether it is healthy)."""
         self._shape: tuple[tuple[str, ...], int] | None = None
         self._tones: tuple[str, Tones] | None = None
+        self._last_key: object = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -329,6 +330,14 @@ class NetworkPanel(Widget):
         view = self.view
         assert view is not None
         tones = self._tones_now()
+        # The network changes rarely: skip everything while nothing it shows has changed.
+        key = (
+            tuple((h.name, h.state, h.uplinks, h.vswitches) for h in view.hosts),
+            self.content_size, self.details, self.app.theme,
+        )
+        if key == self._last_key:
+            return
+        self._last_key = key
         inner = max(20, (self.content_size.width or 80) - 3)  # less a scrollbar and a margin
         columns = max(1, min(len(view.hosts), inner // COLUMN_MIN))
         width = inner // columns - 2  # less the padding of each host
