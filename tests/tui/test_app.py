@@ -252,3 +252,30 @@ async def test_end_of_level_shows_the_debrief_and_menu_returns_to_title():
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(pilot.app.screen, TitleScreen)
+
+
+def test_no_color_turns_the_app_monochrome(monkeypatch):
+    # State is never told by colour alone (symbols and words everywhere), so NO_COLOR loses
+    # nothing: the app draws through Textual's monochrome filter.
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = VdcApp(tick_interval=None)
+    assert app.no_color
+    assert "Monochrome" in [type(f).__name__ for f in app._filters]
+
+
+async def test_metric_hint_fires_when_a_host_runs_hot():
+    from vdc.scenario.loader import load_level_text
+
+    text = TROUBLE.read_text(encoding="utf-8").replace(
+        '{ trigger = "time", at = 30, text = "Watch the alarms panel." },',
+        '{ trigger = "metric", metric = "datastore_pct", above = 85, text = "A datastore is filling up." },',
+    )
+    app = VdcApp(level=load_level_text(text, "trouble.toml"), tick_interval=None)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        game = await start(pilot)
+        game.step(290)
+        await pilot.pause()
+        assert not any("filling up" in t for t in toasts(pilot.app))
+        game.step(20)  # the fill at 300 s takes ds-archive to 88 %
+        await pilot.pause()
+        assert any(t == "Hint: A datastore is filling up." for t in toasts(pilot.app))
