@@ -23,6 +23,7 @@ from vdc.tui.widgets.hosts import (
     move_cursor_to,
     sync_rows,
 )
+from vdc.tui.widgets.table import InPlaceTable
 
 Justify = Literal["left", "right"]
 
@@ -221,7 +222,7 @@ class DatastoresPanel(Widget):
         self._tones: tuple[str, Tones] | None = None
 
     def compose(self) -> ComposeResult:
-        yield DataTable(cursor_type="row", cell_padding=0, show_row_labels=False)
+        yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
 
     @property
     def table(self) -> DataTable:

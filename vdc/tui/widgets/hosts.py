@@ -29,6 +29,7 @@ from vdc.tui.format import (
     level_tone,
     sparkline,
 )
+from vdc.tui.widgets.table import InPlaceTable
 
 Justify = Literal["left", "right"]
 PanelT = TypeVar("PanelT", bound=Widget)
@@ -326,7 +327,7 @@ class HostsPanel(Widget):
         self._tones: tuple[str, Tones] | None = None
 
     def compose(self) -> ComposeResult:
-        yield DataTable(cursor_type="row", cell_padding=0, show_row_labels=False)
+        yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
 
     @property
     def table(self) -> DataTable:

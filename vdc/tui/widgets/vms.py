@@ -31,6 +31,7 @@ from textual.widgets import DataTable, Input
 from vdc.sim.view import SimView
 from vdc.sim.view import VmTable as VmColumns
 from vdc.tui.format import HEALTH, SEVERITY, VM_POWER, Tones
+from vdc.tui.widgets.table import InPlaceTable
 
 CellType = str | Text
 
@@ -243,7 +244,7 @@ class VmTable(Widget):
 
     # ------------------------------------------------------------------ compose / mount
     def compose(self) -> ComposeResult:
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="vm-data")
+        yield InPlaceTable(cursor_type="row", zebra_stripes=True, id="vm-data")
         yield Input(placeholder="filter: name, host, service or reason", id="vm-filter")
 
     def on_mount(self) -> None:
