@@ -279,3 +279,21 @@ async def test_metric_hint_fires_when_a_host_runs_hot():
         game.step(20)  # the fill at 300 s takes ds-archive to 88 %
         await pilot.pause()
         assert any(t == "Hint: A datastore is filling up." for t in toasts(pilot.app))
+
+
+async def test_ticks_between_samples_only_move_the_clock():
+    async with level_app().run_test(size=(100, 30)) as pilot:
+        game = await start(pilot)
+        game.step(11)  # past the sample at 10 s
+        calls = []
+        real = game.refresh_view
+        game.refresh_view = lambda: (calls.append(game.controller.now), real())[1]
+        game.controller.paused = False
+        for _ in range(4):  # 1×: 11 → 12 s, no sample (samples at 10, 15, …)
+            game._on_tick()
+        await pilot.pause()
+        assert calls == []
+        assert "0:00:12" in str(game.query_one("#topbar").render())
+        for _ in range(13):  # to 15.25 s: the sample at 15 s redraws everything
+            game._on_tick()
+        assert calls == [pytest.approx(15.25)]

@@ -57,6 +57,7 @@ class GameController:
         self.paused = True
         self.hints_on = hints
         self._log_seen = 0
+        self._viewed: tuple[int, int, int, int] | None = None
         self._hints_left = list(level.level.hints) if hints else []
         self.pause_on = tuple(level.level.pause_on)
 
@@ -107,7 +108,17 @@ class GameController:
 
     # ------------------------------------------------------------------ reading
     def view(self) -> SimView:
+        self._viewed = self._state_mark()
         return self.sim.snapshot()
+
+    def _state_mark(self) -> tuple[int, int, int, int]:
+        """What a redraw depends on besides the clock: samples, events, inventory changes."""
+        sim = self.sim
+        return (sim.sampler.samples, len(sim.log), sim.structure_version, sim.network_version)
+
+    def changed_since_last_view(self) -> bool:
+        """Whether anything but the clock moved since the last `view()`."""
+        return self._state_mark() != self._viewed
 
     def new_events(self) -> list[EventRecord]:
         """Event records appended since the last call."""

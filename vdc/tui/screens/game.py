@@ -16,6 +16,7 @@ from textual.widgets import Footer
 
 from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
+from vdc.sim.objectives import score
 from vdc.tui import actions
 from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
 from vdc.tui.widgets.alarms import AlarmsPanel
@@ -92,8 +93,13 @@ class GameScreen(Screen):
 
     # ------------------------------------------------------------------ time
     def _on_tick(self) -> None:
-        if self.controller.tick():
+        c = self.controller
+        if not c.tick():
+            return
+        if c.changed_since_last_view():
             self.refresh_view()
+        else:  # between two samples only the clock moves
+            self._refresh_topbar()
 
     def step(self, sim_s: float) -> None:
         """Advance explicitly (tests, fast-forward) and redraw."""
@@ -109,7 +115,7 @@ class GameScreen(Screen):
         with self.app.batch_update():
             self.query_one(TopBar).show(
                 title=view.title, t=view.t, duration=view.duration, paused=c.paused,
-                speed=c.speed, statuses=statuses, score=c.score(), ended=view.ended,
+                speed=c.speed, statuses=statuses, score=score(statuses), ended=view.ended,
             )
             for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel, AlarmsPanel):
                 self.query_one(panel).show(view)
@@ -130,10 +136,10 @@ class GameScreen(Screen):
 
     def _refresh_topbar(self) -> None:
         c = self.controller
-        view_t = c.now
+        statuses = c.objectives()
         self.query_one(TopBar).show(
-            title=c.level.level.title, t=view_t, duration=c.sim.duration, paused=c.paused,
-            speed=c.speed, statuses=c.objectives(), score=c.score(), ended=c.ended,
+            title=c.level.level.title, t=c.now, duration=c.sim.duration, paused=c.paused,
+            speed=c.speed, statuses=statuses, score=score(statuses), ended=c.ended,
         )
 
     def _announce(self, records: list[EventRecord]) -> None:
