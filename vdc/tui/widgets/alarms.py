@@ -16,11 +16,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.widget import Widget
 from textual.widgets import Static
 
 from vdc.sim.view import SimView
 from vdc.tui.format import HEALTH, SEVERITY, Tones
+from vdc.tui.widgets.panel import Panel
 
 HOST_CPU_HIGH_PCT = 90.0
 """Host CPU demand (% of capacity) from which a host is short of CPU."""
@@ -89,7 +89,7 @@ def active_alarms(view: SimView) -> list[tuple[str, str]]:
     return [(severity, text) for _rank, _group, severity, text in out]
 
 
-class AlarmsPanel(Widget):
+class AlarmsPanel(Panel):
     """The active alarms, one per line (severity symbol + short text), critical first.
 
     Call `show(view)` with each new snapshot; `alarms` holds what is shown. The border title
@@ -103,9 +103,6 @@ class AlarmsPanel(Widget):
     AlarmsPanel {
         height: auto;
         max-height: 100%;
-        border: round $primary-muted;
-        border-title-color: $foreground;
-        &:focus-within { border: round $primary; }
         &.-critical { border: round $error; border-title-color: $error; }
         &.-warning { border: round $warning; border-title-color: $warning; }
         & > VerticalScroll {

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import DataTable
 
 from vdc.sim.view import DatastoreView, SimView
@@ -23,6 +22,7 @@ from vdc.tui.widgets.hosts import (
     move_cursor_to,
     sync_rows,
 )
+from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.table import InPlaceTable
 
 Justify = Literal["left", "right"]
@@ -161,7 +161,7 @@ def choose_layout(width: int, name: int, used: int, iops: int) -> DatastoresLayo
     return drops[-1]
 
 
-class DatastoresPanel(Widget):
+class DatastoresPanel(Panel):
     """The datastores as a table: fill against the 75 % and 85 % marks, thin provisioning,
     IOPS against what the datastore can do, and latency.
 
@@ -173,13 +173,6 @@ class DatastoresPanel(Widget):
     DEFAULT_CSS = """
     DatastoresPanel {
         height: 1fr;
-        border: round $border-blurred;
-        border-title-color: $foreground-muted;
-        &:focus-within {
-            border: round $border;
-            border-title-color: $foreground;
-            border-title-style: bold;
-        }
         & > DataTable {
             height: 1fr;
             scrollbar-size-vertical: 1;

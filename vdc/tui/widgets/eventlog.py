@@ -18,18 +18,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
-from textual.widget import Widget
 from textual.widgets import RichLog
 
 from vdc.sim.events import EventRecord
 from vdc.sim.view import SimView
 from vdc.tui.format import SEVERITY, Tones, clock
+from vdc.tui.widgets.panel import Panel
 
 MAX_RECORDS = 2000
 """Records (and lines) kept; older ones scroll out of memory."""
 
 
-class EventLogPanel(Widget):
+class EventLogPanel(Panel):
     """The event log: one entry per record, newest at the bottom, following new records.
 
     Call `add_events(records)` with the records appended since the last call; `show(view)`
@@ -42,10 +42,6 @@ class EventLogPanel(Widget):
     DEFAULT_CSS = """
     EventLogPanel {
         height: 1fr;
-        border: round $primary-muted;
-        border-title-color: $foreground;
-        border-subtitle-color: $foreground-muted;
-        &:focus-within { border: round $primary; }
         & > RichLog {
             height: 1fr;
             background: $surface;

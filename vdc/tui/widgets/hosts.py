@@ -29,6 +29,7 @@ from vdc.tui.format import (
     level_tone,
     sparkline,
 )
+from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.table import InPlaceTable
 
 Justify = Literal["left", "right"]
@@ -255,7 +256,7 @@ def choose_layout(width: int, state: int, name: int, name_min: int | None = None
 # --------------------------------------------------------------------------- the panel
 
 
-class HostsPanel(Widget):
+class HostsPanel(Panel):
     """The hosts of the datacenter as a table: state, load, CPU ready, VMs, power, CPU history.
 
     Up / Down move the cursor; the host (or VM) under it is the player's selection and is posted
@@ -268,13 +269,6 @@ class HostsPanel(Widget):
     DEFAULT_CSS = """
     HostsPanel {
         height: 1fr;
-        border: round $border-blurred;
-        border-title-color: $foreground-muted;
-        &:focus-within {
-            border: round $border;
-            border-title-color: $foreground;
-            border-title-style: bold;
-        }
         & > DataTable {
             height: 1fr;
             scrollbar-size-vertical: 1;

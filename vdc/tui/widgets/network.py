@@ -12,12 +12,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widget import Widget
 from textual.widgets import Static
 
 from vdc.sim.view import HostView, PortGroupView, SimView, UplinkView, VSwitchView
 from vdc.tui.format import HOST_STATES, Tones
 from vdc.tui.widgets.hosts import focus_inside
+from vdc.tui.widgets.panel import Panel
 
 VMKERNEL = {"management": "mgmt", "vmotion": "vmotion"}
 """Short marks of VMkernel port groups."""
@@ -204,7 +204,7 @@ def _n(k: int, word: str) -> str:
     return f"{k} {word}" if k == 1 else f"{k} {word}es" if word.endswith("h") else f"{k} {word}s"
 
 
-class NetworkPanel(Widget):
+class NetworkPanel(Panel):
     """Per host: its vSwitches, their uplinks (speed, link `● up` or `✖ down`, trunked VLANs)
     and port groups (VLAN, VMkernel role), with every cut said in words: a VLAN not trunked on
     any up uplink, a host whose last uplink is down.
@@ -219,13 +219,6 @@ class NetworkPanel(Widget):
     DEFAULT_CSS = """
     NetworkPanel {
         height: 1fr;
-        border: round $border-blurred;
-        border-title-color: $foreground-muted;
-        &:focus-within {
-            border: round $border;
-            border-title-color: $foreground;
-            border-title-style: bold;
-        }
         & > VerticalScroll {
             height: 1fr;
             scrollbar-size-vertical: 1;

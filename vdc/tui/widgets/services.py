@@ -18,12 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from vdc.sim.view import ServiceView, SimView
 from vdc.tui.format import HEALTH, Tones
+from vdc.tui.widgets.panel import Panel
 
 _STATE_WIDTH = 6
 """Cells for `✔ up` / `✖ DOWN`."""
@@ -43,7 +43,7 @@ def uptime_text(uptime: float) -> str:
     return f"{tenths / 10:.1f}%"
 
 
-class ServicesPanel(Widget):
+class ServicesPanel(Panel):
     """The service chains: state, uptime so far, and the state of each tier in order.
 
     Call `show(view)` with each new snapshot. Enter or a click on a line posts
@@ -57,10 +57,6 @@ class ServicesPanel(Widget):
     ServicesPanel {
         height: auto;
         max-height: 100%;
-        border: round $primary-muted;
-        border-title-color: $foreground;
-        border-subtitle-color: $foreground-muted;
-        &:focus-within { border: round $primary; }
         &.-down { border-subtitle-color: $error; }
         & > OptionList {
             height: auto;

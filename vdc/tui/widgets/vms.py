@@ -25,12 +25,12 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.events import Resize
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
 from vdc.sim.view import SimView
 from vdc.sim.view import VmTable as VmColumns
 from vdc.tui.format import HEALTH, SEVERITY, VM_POWER, Tones
+from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.table import InPlaceTable
 
 CellType = str | Text
@@ -148,7 +148,7 @@ def _tenths_text(key: int) -> str:
     return f"{key / 10:.1f}" if key < 100 else f"{key // 10}"
 
 
-class VmTable(Widget):
+class VmTable(Panel):
     """The VM inventory: name, host, power, CPU, ready, memory, latency, service, health.
 
     Call `show(view)` with each new snapshot. Sort with `sort_by()`, the keys below or a click
@@ -177,10 +177,6 @@ class VmTable(Widget):
     DEFAULT_CSS = """
     VmTable {
         height: 1fr;
-        border: round $primary-muted;
-        border-title-color: $foreground;
-        border-subtitle-color: $foreground-muted;
-        &:focus-within { border: round $primary; }
         & > DataTable {
             height: 1fr;
             background: $surface;
