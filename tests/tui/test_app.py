@@ -297,3 +297,31 @@ async def test_ticks_between_samples_only_move_the_clock():
         for _ in range(13):  # to 15.25 s: the sample at 15 s redraws everything
             game._on_tick()
         assert calls == [pytest.approx(15.25)]
+
+
+async def test_hosts_out_of_view_are_brought_up_to_date_when_scrolled_into_view():
+    from vdc.scenario.loader import level_from_model
+    from vdc.scenario.sandbox import generate
+    from vdc.tui.widgets.hosts import HostsPanel
+
+    app = VdcApp(level=level_from_model(generate("medium", 2)), tick_interval=None)
+    async with app.run_test(size=(100, 14)) as pilot:
+        game = await start(pilot)
+        game.step(300)
+        await pilot.pause()
+        panel = game.query_one(HostsPanel)
+        table = panel.table
+        assert table.row_count == 16 and table.size.height <= 10  # the last hosts are out of view
+        last = game.controller.view().hosts[-1].name
+
+        def state_cell() -> str:
+            return str(table.get_cell(f"host:{last}", table.ordered_columns[0].key))
+
+        game.controller.sim.fail_host(last)  # (a test may poke the model; the TUI never does)
+        game.step(60)
+        await pilot.pause()
+        assert "FAILED" not in state_cell()  # out of view: not rebuilt yet
+        table.scroll_end(animate=False)
+        await pilot.pause()
+        await pilot.pause()
+        assert "FAILED" in state_cell()

@@ -319,6 +319,8 @@ class HostsPanel(Panel):
         self._announced: str | None = None
         self._vm_host: dict[str, str] = {}
         self._tones: tuple[str, Tones] | None = None
+        self._row_cache: dict[str, tuple[bool, list[Text]]] = {}
+        self._row_cache_for: object = None
 
     def compose(self) -> ComposeResult:
         yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
@@ -371,6 +373,12 @@ class HostsPanel(Panel):
 
     # ------------------------------------------------------------------ drawing
     def on_mount(self) -> None:
+        self.watch(self.table, "scroll_y", self._scrolled, init=False)
+        if self.view is not None:
+            self._draw()
+
+    def _scrolled(self, _old: float, _new: float) -> None:
+        """Rows that come into view get their current cells."""
         if self.view is not None:
             self._draw()
 
@@ -425,10 +433,24 @@ class HostsPanel(Panel):
             for i, host in enumerate(view.vms.hosts):
                 vms_of.setdefault(host, []).append(i)
         rows: list[tuple[str, list[Text]]] = []
+        # Rows out of view keep their last cells (a 64-host table shows ~15): they are built
+        # again as soon as they scroll into view (see `_scrolled`).
+        table = self.table
+        top = int(table.scroll_y) - 2
+        bottom = top + table.size.height + 4
+        fresh = (tones, layout)
+        if self._row_cache_for != fresh:
+            self._row_cache.clear()
+            self._row_cache_for = fresh
         for host in view.hosts:
             open_ = host.name in self._expanded
-            cells = self._host_cells(tones, host, layout, open_)
-            rows.append((f"host:{host.name}", _fit_row(cells, columns)))
+            key = f"host:{host.name}"
+            cached = self._row_cache.get(key)
+            if top <= len(rows) <= bottom or cached is None or cached[0] != open_:
+                cells = self._host_cells(tones, host, layout, open_)
+                cached = (open_, _fit_row(cells, columns))
+                self._row_cache[key] = cached
+            rows.append((key, cached[1]))
             if not open_:
                 continue
             members = vms_of.get(host.name, [])
