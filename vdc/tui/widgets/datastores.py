@@ -223,12 +223,6 @@ class DatastoresPanel(Panel):
         return self.query_one(DataTable)
 
     # ------------------------------------------------------------------ public API
-    def show(self, view: SimView) -> None:
-        """Draw `view`: called on every sim tick with a fresh snapshot."""
-        self.view = view
-        if self.is_mounted:
-            self._draw()
-
     @property
     def selected_datastore(self) -> str | None:
         """The datastore under the cursor."""
@@ -240,20 +234,6 @@ class DatastoresPanel(Panel):
         return focus_inside(self, DataTable, scroll_visible)
 
     # ------------------------------------------------------------------ drawing
-    def on_mount(self) -> None:
-        if self.view is not None:
-            self._draw()
-
-    def on_resize(self, _: events.Resize) -> None:
-        if self.view is not None:
-            self._draw()
-
-    def _tones_now(self) -> Tones:
-        theme = self.app.theme
-        if self._tones is None or self._tones[0] != theme:
-            self._tones = (theme, Tones.of(self.app))
-        return self._tones[1]
-
     def _draw(self) -> None:
         view = self.view
         assert view is not None

@@ -331,12 +331,6 @@ class HostsPanel(Panel):
         return self.query_one(DataTable)
 
     # ------------------------------------------------------------------ public API
-    def show(self, view: SimView) -> None:
-        """Draw `view`: called on every sim tick with a fresh snapshot."""
-        self.view = view
-        if self.is_mounted:
-            self._draw()
-
     @property
     def selected_host(self) -> str | None:
         """The host under the cursor (for a VM row, the host it runs on)."""
@@ -373,24 +367,13 @@ class HostsPanel(Panel):
 
     # ------------------------------------------------------------------ drawing
     def on_mount(self) -> None:
+        # (Textual also runs Panel.on_mount, which draws the view.)
         self.watch(self.table, "scroll_y", self._scrolled, init=False)
-        if self.view is not None:
-            self._draw()
 
     def _scrolled(self, _old: float, _new: float) -> None:
         """Rows that come into view get their current cells."""
         if self.view is not None:
             self._draw()
-
-    def on_resize(self, _: events.Resize) -> None:
-        if self.view is not None:
-            self._draw()
-
-    def _tones_now(self) -> Tones:
-        theme = self.app.theme
-        if self._tones is None or self._tones[0] != theme:
-            self._tones = (theme, Tones.of(self.app))
-        return self._tones[1]
 
     def _draw(self) -> None:
         view = self.view

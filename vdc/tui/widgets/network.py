@@ -8,7 +8,6 @@ from typing import ClassVar, Self
 
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -285,12 +284,6 @@ class NetworkPanel(Panel):
             yield Horizontal(id="network-hosts")
 
     # ------------------------------------------------------------------ public API
-    def show(self, view: SimView) -> None:
-        """Draw `view`: called on every sim tick with a fresh snapshot."""
-        self.view = view
-        if self.is_mounted:
-            self._draw()
-
     def focus(self, scroll_visible: bool = True) -> Self:
         """Focus the scrolling body (the panel itself takes no focus)."""
         return focus_inside(self, VerticalScroll, scroll_visible)
@@ -302,22 +295,10 @@ class NetworkPanel(Panel):
             self._draw()
 
     # ------------------------------------------------------------------ drawing
-    def on_mount(self) -> None:
-        if self.view is not None:
-            self._draw()
-
-    def on_resize(self, _: events.Resize) -> None:
-        if self.view is not None:
-            self._draw()
-
-    def _tones_now(self) -> Tones:
-        theme = self.app.theme
-        if self._tones is None or self._tones[0] != theme:
-            self._tones = (theme, Tones.of(self.app))
-            self._hosts.clear()  # redraw in the new theme's tones
-            self._full.clear()
-            self._summary = None
-        return self._tones[1]
+    def _theme_changed(self) -> None:
+        self._hosts.clear()  # redraw in the new theme's tones
+        self._full.clear()
+        self._summary = None
 
     def _draw(self) -> None:
         view = self.view

@@ -2,15 +2,55 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widget import Widget
+
+from vdc.sim.view import SimView
+from vdc.tui.format import Tones
 
 
 class Panel(Widget):
     """Base of the game's panels: a rounded frame whose title brightens when focus is inside.
 
     Subclasses add only their own layout rules to `DEFAULT_CSS` (Textual combines the CSS of a
-    class and its bases, and a `Panel` rule matches every subclass).
+    class and its bases, and a `Panel` rule matches every subclass). A panel that draws the
+    whole view at once implements `_draw()`: `show(view)` keeps the view and draws it once
+    mounted, and a resize draws it again.
     """
+
+    view: SimView | None = None
+    """The last snapshot shown."""
+    _tones: tuple[str, Tones] | None = None
+
+    def show(self, view: SimView) -> None:
+        """Draw `view`: called on every sim tick with a fresh snapshot."""
+        self.view = view
+        if self.is_mounted:
+            self._draw()
+
+    def _draw(self) -> None:
+        """Render `self.view` (panels that use `show` as it is implement this)."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        # Textual runs the on_mount of every class in the MRO: subclasses add, never repeat.
+        if self.view is not None:
+            self._draw()
+
+    def on_resize(self, _: events.Resize) -> None:
+        if self.view is not None:
+            self._draw()
+
+    def _tones_now(self) -> Tones:
+        """The theme's tones, looked up again only when the theme changes."""
+        theme = self.app.theme
+        if self._tones is None or self._tones[0] != theme:
+            self._tones = (theme, Tones.of(self.app))
+            self._theme_changed()
+        return self._tones[1]
+
+    def _theme_changed(self) -> None:
+        """Drop whatever was drawn in the old theme's tones (nothing by default)."""
 
     DEFAULT_CSS = """
     Panel {
