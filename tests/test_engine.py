@@ -9,7 +9,7 @@ from conftest import add_vm, base_level, build
 
 from vdc.scenario.sandbox import generate
 from vdc.sim.engine import Simulation
-from vdc.sim.ring import Ring, TableRing
+from vdc.sim.ring import TableRing
 from vdc.sim.rng import Streams, stream_seed
 
 
@@ -149,10 +149,6 @@ def test_incidents_drawn_up_front_and_independent_of_each_other():
 
 
 def test_histories_are_fixed_size():
-    r = Ring(3)
-    for x in range(5):
-        r.append(x)
-    assert r.values() == [2, 3, 4] and r.last() == 4
     t = TableRing(2, ["a"])
     t.append(["a"], [1.0])
     t.append(["a", "b"], [2.0, 5.0])

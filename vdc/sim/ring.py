@@ -1,44 +1,8 @@
-"""Provides a fixed-size ring buffer of floats for histories (sparklines, debrief charts)."""
+"""Provides fixed-size ring buffers for histories (sparklines, debrief charts): memory never grows."""
 
 from __future__ import annotations
 
-from array import array
-
-
-class Ring:
-    """The last `capacity` values appended, oldest first; memory never grows."""
-
-    __slots__ = ("_buf", "_cap", "_n", "_head")
-
-    def __init__(self, capacity: int) -> None:
-        if capacity <= 0:
-            raise ValueError("capacity must be positive")
-        self._cap = capacity
-        self._buf = array("d", bytes(8 * capacity))
-        self._n = 0
-        self._head = 0  # next write position
-
-    def append(self, value: float) -> None:
-        self._buf[self._head] = value
-        self._head = (self._head + 1) % self._cap
-        if self._n < self._cap:
-            self._n += 1
-
-    def __len__(self) -> int:
-        return self._n
-
-    @property
-    def capacity(self) -> int:
-        return self._cap
-
-    def values(self) -> list[float]:
-        """All held values, oldest first."""
-        if self._n < self._cap:
-            return self._buf[: self._n].tolist()
-        return self._buf[self._head :].tolist() + self._buf[: self._head].tolist()
-
-    def last(self, default: float = 0.0) -> float:
-        return self._buf[(self._head - 1) % self._cap] if self._n else default
+import numpy as np
 
 
 class TableRing:
@@ -49,9 +13,6 @@ class TableRing:
     """
 
     def __init__(self, capacity: int, names: list[str]) -> None:
-        import numpy as np
-
-        self._np = np
         self._cap = capacity
         self.names = list(names)
         self._col = {n: i for i, n in enumerate(self.names)}
@@ -62,7 +23,6 @@ class TableRing:
     def _ensure(self, names: list[str]) -> None:
         if names == self.names:
             return
-        np = self._np
         extra = [n for n in names if n not in self._col]
         if extra:
             self._buf = np.concatenate([self._buf, np.zeros((self._cap, len(extra)))], axis=1)
@@ -90,4 +50,4 @@ class TableRing:
             return []
         if self._n < self._cap:
             return self._buf[: self._n, col].tolist()
-        return self._np.concatenate([self._buf[self._head :, col], self._buf[: self._head, col]]).tolist()
+        return np.concatenate([self._buf[self._head :, col], self._buf[: self._head, col]]).tolist()
