@@ -153,6 +153,13 @@ def schema_cmd() -> None:
 @click.option(
     "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
 )
+@click.option(
+    "--save",
+    "save_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the run's save (.vdcsave) to this file.",
+)
 def run_cmd(
     level: str,
     seed: int | None,
@@ -161,6 +168,7 @@ def run_cmd(
     as_json: bool,
     events: bool,
     size: str,
+    save_file: Path | None,
 ) -> None:
     """Play LEVEL headless (a path, an id, an id prefix, or `sandbox`)."""
     from vdc.session.actions import ActionScriptError, load_actions
@@ -180,6 +188,14 @@ def run_cmd(
     stopped_early = until is not None and until < duration
     session = run_level(loaded.level, seed=seed, actions=actions, until=until)
     out = result(session, content_hash=loaded.content_hash, stopped_early=stopped_early, events=events)
+    if save_file is not None:
+        from vdc.session.save import save
+
+        try:
+            save(session, save_file, result=result(session, content_hash=loaded.content_hash,
+                                                   stopped_early=stopped_early))
+        except OSError as e:
+            _fail(f"{save_file}: cannot write the save ({e.strerror})")
     if as_json:
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     else:
@@ -237,3 +253,47 @@ def _print_summary(out: dict[str, Any]) -> None:
     for r in cmds["rejected"]:
         console.print(f"  t={r['t']:g}  {r['text']}  → {r['reason']}")
     console.print(f"digest {out['digest']}")
+
+
+@main.command("replay")
+@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--verify", is_flag=True, required=True, help="Re-simulate headless and compare every digest.")
+@click.option("--level", "level_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Refuse the save unless its embedded level equals this level file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run object plus `verified`.")
+def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: bool) -> None:
+    """Verify a saved session: exit 0 when it replays exactly, 3 when it diverges, 2 if unreadable."""
+    from vdc.scenario.loader import LevelError, content_hash, load_level
+    from vdc.session.runner import result
+    from vdc.session.save import SaveError, load
+    from vdc.session.verify import verify as verify_save
+
+    try:
+        saved = load(save_file)
+    except SaveError as e:
+        _fail(str(e))
+    if level_file is not None:
+        try:
+            expected = load_level(level_file)
+        except LevelError as e:
+            _fail(str(e))
+        if content_hash(expected.level) != saved.level_hash:
+            click.echo(f"vdc: {save_file}: level differs from {level_file}", err=True)
+            sys.exit(3)
+    try:
+        session, divergence = verify_save(saved)
+    except SaveError as e:
+        _fail(f"{save_file}: {e}")
+    stopped_early = saved.sim_time < saved.level.level.duration
+    if as_json:
+        out = result(session, content_hash=saved.level_hash, stopped_early=stopped_early)
+        out["verified"] = divergence is None
+        out["divergence"] = divergence.as_dict() if divergence else None
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    elif divergence is None:
+        click.echo(f"verified: {save_file} replays exactly ({len(saved.digests)} digests, "
+                   f"{len(saved.commands)} commands, t = {saved.sim_time:g} s)")
+    if divergence is not None:
+        click.echo(f"vdc: {save_file}: {divergence.message()}", err=True)
+        sys.exit(3)
+

@@ -1,0 +1,155 @@
+"""Saves: written atomically, verified by re-simulation, tampering caught where it happened."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTION = ROOT / "levels" / "solutions" / "01-first-light.txt"
+SCRIPT = "0 host power on esx-02\n0 power on intranet-web-01\n61 power on intranet-db-01 esx-02\n400 power off mail-01\n"
+
+
+def vdc(*args: str, env: dict[str, str] | None = None):
+    e = dict(os.environ, PYTHONPATH=str(ROOT))
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "vdc", *args], capture_output=True, text=True,
+                          env=e, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("saves")
+    (d / "a.txt").write_text(SCRIPT, encoding="utf-8")
+    path = d / "run.vdcsave"
+    r = vdc("run", "01", "--actions", str(d / "a.txt"), "--save", str(path))
+    assert r.returncode == 0, r.stderr
+    return path
+
+
+def _tampered(saved: Path, tmp_path: Path, change) -> Path:
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    change(data)
+    out = tmp_path / "t.vdcsave"
+    out.write_text(json.dumps(data), encoding="utf-8")
+    return out
+
+
+def test_save_holds_level_seed_commands_digests_and_result(saved: Path):
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["schema_version"] == 1 and data["level_id"] == "01-first-light"
+    assert data["level"]["level"]["id"] == "01-first-light" and data["seed"] == 1
+    assert [c["text"] for c in data["commands"]] == [
+        "host power on esx-02", "power on intranet-web-01", "power on intranet-db-01 esx-02",
+        "power off mail-01",
+    ]
+    assert len(data["digests"]) == 1800 // 60 + 1 and data["digests"][1][0] == 60.0
+    assert data["result"]["outcome"] == "won"
+    assert oct(saved.stat().st_mode & 0o777) != oct(0o600)
+
+
+def test_verify_passes_under_different_hash_seeds(saved: Path):
+    for seed in ("0", "77"):
+        r = vdc("replay", str(saved), "--verify", env={"PYTHONHASHSEED": seed})
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.startswith("verified:")
+    out = json.loads(vdc("replay", str(saved), "--verify", "--json").stdout)
+    assert out["verified"] is True and out["divergence"] is None and out["outcome"] == "won"
+
+
+def test_command_time_changed_is_caught_at_the_next_digest(saved: Path, tmp_path: Path):
+    def change(d):  # power off mail-01 at 430 s instead of 400 s
+        d["commands"][3]["t"] = 430.0
+    r = vdc("replay", str(_tampered(saved, tmp_path, change)), "--verify")
+    assert r.returncode == 3
+    assert "diverged at t=420s" in r.stderr
+    assert "last command before it: t=61 power on intranet-db-01 esx-02" in r.stderr
+
+
+def test_command_removed_is_caught(saved: Path, tmp_path: Path):
+    r = vdc("replay", str(_tampered(saved, tmp_path, lambda d: d["commands"].pop(3))), "--verify")
+    assert r.returncode == 3 and "diverged at t=420s" in r.stderr
+    assert "last command before it: t=61 power on intranet-db-01 esx-02" in r.stderr
+
+
+def test_digest_changed_is_caught_at_its_time(saved: Path, tmp_path: Path):
+    def change(d):
+        d["digests"][5][1] = "0" * 64
+    r = vdc("replay", str(_tampered(saved, tmp_path, change)), "--verify", "--json")
+    assert r.returncode == 3
+    out = json.loads(r.stdout)
+    assert out["verified"] is False and out["divergence"]["t"] == 300.0
+    assert out["divergence"]["expected"] == "000000000000"
+
+
+def test_level_option_refuses_an_edited_level(saved: Path, tmp_path: Path):
+    text = (ROOT / "levels" / "01-first-light.toml").read_text(encoding="utf-8")
+    edited = tmp_path / "01-first-light.toml"
+    edited.write_text(text.replace("memory = 64", "memory = 128", 1), encoding="utf-8")
+    r = vdc("replay", str(saved), "--verify", "--level", str(edited))
+    assert r.returncode == 3 and "level differs" in r.stderr
+    same = vdc("replay", str(saved), "--verify", "--level", "levels/01-first-light.toml")
+    assert same.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"schema_version": 1, "program": "vdc", "lev', "not a vdc save (broken JSON at line 1"),
+        (b"\xff\xfe garbage", "not a vdc save (not UTF-8 text)"),
+        (b"[1, 2, 3]", "not a vdc save"),
+        (b'{"program": "vdc", "schema_version": 99}', "save format version 99 is not supported"),
+        (b'{"program": "vdc", "schema_version": 1, "seed": 1}', "damaged save (missing"),
+    ],
+)
+def test_bad_saves_exit_2_with_one_line(tmp_path: Path, content: bytes, message: str):
+    f = tmp_path / "bad.vdcsave"
+    f.write_bytes(content)
+    r = vdc("replay", str(f), "--verify")
+    assert r.returncode == 2
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_truncated_save_and_embedded_level_tampering(saved: Path, tmp_path: Path):
+    text = saved.read_text(encoding="utf-8")
+    cut = tmp_path / "cut.vdcsave"
+    cut.write_text(text[: len(text) // 2], encoding="utf-8")
+    r = vdc("replay", str(cut), "--verify")
+    assert r.returncode == 2 and "broken JSON" in r.stderr
+
+    def change(d):
+        d["level"]["hosts"][0]["memory"] = 128
+    r = vdc("replay", str(_tampered(saved, tmp_path, change)), "--verify")
+    assert r.returncode == 2 and "embedded level does not match its hash" in r.stderr
+
+
+def test_atomic_write_leaves_the_old_file_when_the_writer_dies(tmp_path: Path):
+    """A writer killed mid-write (SIGKILL while writing a large save) leaves the previous
+    save intact and loadable."""
+    target = tmp_path / "auto.vdcsave"
+    target.write_text('{"old": true}', encoding="utf-8")
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from vdc.session import save as s\n"
+        "class Slow(str):\n"
+        "    pass\n"
+        "import os\n"
+        "real_fsync = os.fsync\n"
+        "def stall(fd):\n"
+        "    print('writing', flush=True); time.sleep(30)\n"
+        "os.fsync = stall\n"
+        f"s.write_atomic(Path({str(target)!r}), 'x' * 1_000_000)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.stdout.readline().strip() == "writing"
+    proc.kill()
+    proc.wait()
+    assert target.read_text(encoding="utf-8") == '{"old": true}'

@@ -1,0 +1,89 @@
+"""Provides verification of a save: re-simulate it headless and compare every digest.
+
+The same level content, seed and timed commands give the same digests on any machine; the
+first digest that differs says where a save was tampered with (or where a program change
+altered the simulation), together with the last command before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vdc.session.save import Save, SaveError
+from vdc.session.session import Session
+from vdc.sim.commands import CommandSyntaxError, parse
+from vdc.sim.engine import Simulation
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where a re-simulation first disagreed with the save."""
+
+    t: float
+    expected: str
+    got: str
+    last_command: str | None
+
+    def message(self) -> str:
+        last = self.last_command or "none"
+        return (
+            f"diverged at t={self.t:g}s: expected {self.expected}, got {self.got}; "
+            f"last command before it: {last}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {"t": self.t, "expected": self.expected, "got": self.got,
+                "last_command": self.last_command, "message": self.message()}
+
+
+def replay(save: Save) -> Session:
+    """Re-simulate a save's commands at their times, up to where the save stopped."""
+    session = Session(Simulation(save.level, seed=save.seed))
+    for c in save.commands:
+        if c.t > save.sim_time:
+            break
+        session.advance_to(c.t)
+        if session.ended:
+            break
+        try:
+            session.submit(parse(c.text))
+        except CommandSyntaxError as e:
+            raise SaveError(f"damaged save: command at t={c.t:g} does not parse: {e}") from None
+    session.advance_to(save.sim_time)
+    return session
+
+
+def verify(save: Save) -> tuple[Session, Divergence | None]:
+    """Replay `save` and return the session and the first divergence (None if it matches)."""
+    session = replay(save)
+    got = dict(session.sim.digests)
+    first: Divergence | None = None
+    for t, expected in save.digests:
+        actual = got.get(t, "missing")
+        if actual != expected:
+            first = Divergence(t, _short(expected), _short(actual), _last_before(save, t))
+            break
+    if first is None and len(session.sim.digests) != len(save.digests):
+        extra = session.sim.digests[len(save.digests)] if len(session.sim.digests) > len(save.digests) else None
+        t = extra[0] if extra else save.digests[-1][0] if save.digests else 0.0
+        first = Divergence(t, "no digest", _short(extra[1]) if extra else "missing", _last_before(save, t))
+    if first is None:
+        for rec, c in zip(session.records, save.commands, strict=False):
+            if rec.accepted != c.accepted:
+                first = Divergence(
+                    c.t,
+                    "accepted" if c.accepted else "rejected",
+                    "accepted" if rec.accepted else f"rejected ({rec.message})",
+                    c.text,
+                )
+                break
+    return session, first
+
+
+def _short(digest: str) -> str:
+    return digest[:12] if len(digest) == 64 else digest
+
+
+def _last_before(save: Save, t: float) -> str | None:
+    before = [c for c in save.commands if c.t <= t]
+    return f"t={before[-1].t:g} {before[-1].text}" if before else None
