@@ -65,3 +65,9 @@ def build(lv: dict[str, Any]) -> Level:
 @pytest.fixture
 def level_dict() -> dict[str, Any]:
     return base_level()
+
+
+@pytest.fixture(autouse=True)
+def _saves_in_tmp(tmp_path_factory, monkeypatch):
+    """Autosaves of games played in tests go to a fresh directory, never the user's."""
+    monkeypatch.setenv("VDC_SAVES_DIR", str(tmp_path_factory.mktemp("saves")))

@@ -79,6 +79,8 @@ def test_until_gives_incomplete():
         (("check", "tests/data/levels/unknown-host.toml"), None, "unknown-host.toml"),
         (("play", "nope"), None, "vdc: error: no level matches 'nope'"),
         ((), None, "vdc: error: the game needs a terminal"),
+        (("continue",), None, "vdc: error: no saved game in"),
+        (("continue", "{f}"), "garbage", "a.txt: not a vdc save"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, args, content, message):

@@ -55,13 +55,22 @@ def main(ctx: click.Context) -> None:
         _play(None)
 
 
-def _play(loaded, seed: int | None = None) -> None:
+def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
+          resume: Path | None = None) -> None:
     """Start the terminal UI (Textual is imported only here)."""
     if not sys.stdout.isatty():
         _fail("the game needs a terminal; for headless play use `vdc run LEVEL`")
     from vdc.tui.app import VdcApp
 
-    VdcApp(level=loaded, seed=seed).run()
+    VdcApp(level=loaded, seed=seed, saves_dir=saves_dir, resume=resume).run()
+
+
+SAVES_DIR_OPTION = click.option(
+    "--saves-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where saves go (default: $VDC_SAVES_DIR or the user data directory).",
+)
 
 
 @main.command("play")
@@ -70,9 +79,31 @@ def _play(loaded, seed: int | None = None) -> None:
 @click.option(
     "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
 )
-def play_cmd(level: str, seed: int | None, size: str) -> None:
+@SAVES_DIR_OPTION
+def play_cmd(level: str, seed: int | None, size: str, saves_dir: Path | None) -> None:
     """Play LEVEL in the terminal UI, starting at its briefing (a path, id, prefix or `sandbox`)."""
-    _play(_load(level, size=size, seed=seed), seed=seed)
+    _play(_load(level, size=size, seed=seed), seed=seed, saves_dir=saves_dir)
+
+
+@main.command("continue")
+@click.argument("save_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@SAVES_DIR_OPTION
+def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
+    """Continue a saved game (default: the most recent save) in the terminal UI."""
+    from vdc.session.paths import latest_save
+    from vdc.session.paths import saves_dir as find_saves_dir
+    from vdc.session.save import SaveError, load
+
+    if save_file is None:
+        directory = find_saves_dir(saves_dir)
+        save_file = latest_save(directory)
+        if save_file is None:
+            _fail(f"no saved game in {directory}")
+    try:
+        load(save_file)  # a bad save is refused here, in one line, before the UI starts
+    except SaveError as e:
+        _fail(str(e))
+    _play(None, saves_dir=saves_dir, resume=save_file)
 
 
 @main.command("levels")

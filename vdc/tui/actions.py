@@ -45,7 +45,8 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("log", "7", "show_panel('log')", "Event log", "View", show=False),
     GameAction("keys", "question_mark", "keys_help", "Keys", "Help", key_display="?"),
     GameAction("concepts", "f1", "concepts", "Concepts", "Help", key_display="F1"),
-    GameAction("quit", "q", "quit_level", "Quit level", "Help"),
+    GameAction("save", "ctrl+s", "save_game", "Save", "Game", key_display="^s"),
+    GameAction("quit", "q", "quit_level", "Quit level", "Game"),
 )
 
 

@@ -31,10 +31,14 @@ class VdcApp(App[None]):
         level: LoadedLevel | None = None,
         seed: int | None = None,
         tick_interval: float | None = TICK_S,
+        saves_dir: Path | None = None,
+        resume: Path | None = None,
     ) -> None:
         super().__init__()
         self.initial_level = level
         self.initial_seed = seed
+        self._saves_dir = saves_dir
+        self.initial_resume = resume
         self.tick_interval = tick_interval
         self.controller: GameController | None = None
         self._current: tuple[LoadedLevel, int | None] | None = None
@@ -43,8 +47,32 @@ class VdcApp(App[None]):
         from vdc.tui.screens.title import TitleScreen
 
         self.push_screen(TitleScreen())
-        if self.initial_level is not None:
+        if self.initial_resume is not None:
+            self.continue_game(self.initial_resume)
+        elif self.initial_level is not None:
             self.open_loaded(self.initial_level, seed=self.initial_seed)
+
+    def saves_directory(self) -> Path:
+        """Where saves go (`--saves-dir`, `VDC_SAVES_DIR`, or the user data directory)."""
+        from vdc.session.paths import saves_dir
+
+        return saves_dir(self._saves_dir)
+
+    def continue_game(self, path: Path) -> None:
+        """Re-simulate a save up to where it stopped and play on from there."""
+        from vdc.session.save import SaveError, load
+        from vdc.tui.screens.game import GameScreen
+
+        try:
+            saved = load(path)
+            controller = GameController.resume(saved)
+        except SaveError as e:
+            self.notify(str(e), title="Cannot continue", severity="error")
+            return
+        loaded = LoadedLevel(saved.level, None, saved.level_hash, None)
+        self._current = (loaded, saved.seed)
+        self.controller = controller
+        self.push_screen(GameScreen(controller, tick_interval=self.tick_interval))
 
     # ------------------------------------------------------------------ navigation
     def open_briefing(self, ref: str) -> None:

@@ -9,10 +9,14 @@ Textual: the game screen calls `tick()` from a Textual timer, tests call `step()
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from vdc.scenario import schema
 from vdc.session.runner import result
+from vdc.session.save import Save
+from vdc.session.save import save as write_save
 from vdc.session.session import CommandRecord, Session
+from vdc.session.verify import replay
 from vdc.sim.commands import Command
 from vdc.sim.engine import Simulation
 from vdc.sim.events import EventRecord
@@ -48,10 +52,11 @@ class GameController:
         seed: int | None = None,
         content_hash: str = "",
         hints: bool = True,
+        session: Session | None = None,
     ) -> None:
         self.level = level
         self.content_hash = content_hash
-        self.session = Session(Simulation(level, seed=seed))
+        self.session = session if session is not None else Session(Simulation(level, seed=seed))
         self.sim = self.session.sim
         self.speed_index = 0
         self.paused = True
@@ -154,6 +159,19 @@ class GameController:
                 keep.append(h)
         self._hints_left = keep
         return fired
+
+    @classmethod
+    def resume(cls, saved: Save, *, hints: bool = True) -> GameController:
+        """Continue a saved game: re-simulate its commands headless up to where it stopped."""
+        c = cls(saved.level, content_hash=saved.level_hash, hints=hints, session=replay(saved))
+        c.new_events()  # what happened before the save is history, not news
+        c._hints_left = [h for h in c._hints_left if h.trigger == "time" and (h.at or 0) > c.now]
+        return c
+
+    def save(self, path: Path) -> None:
+        """Write this game's save atomically (the result too once the level is over)."""
+        out = result(self.session, content_hash=self.content_hash) if self.ended else None
+        write_save(self.session, path, result=out)
 
     def report(self) -> tuple[dict, dict[str, list[float]]]:
         """The debrief's data: the headless result (with events) and per-minute series."""

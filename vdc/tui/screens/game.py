@@ -29,6 +29,9 @@ from vdc.tui.widgets.services import ServicesPanel
 from vdc.tui.widgets.topbar import TopBar
 from vdc.tui.widgets.vms import VmTable
 
+AUTOSAVE_EVERY_S = 300
+"""Sim-seconds between two autosaves (and one at the end of the level)."""
+
 INFRA = ("hosts", "datastores", "network")
 """Panels of the left column; on a small terminal one of them shows at a time."""
 
@@ -50,6 +53,7 @@ class GameScreen(Screen):
         self.active_infra = "hosts"
         self.active_right = "log"
         self._ended_shown = False
+        self._next_autosave = float(AUTOSAVE_EVERY_S)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -130,6 +134,9 @@ class GameScreen(Screen):
             c.paused = True
             self.notify("Paused for you to look: press Space to go on.", title="Paused")
             self._refresh_topbar()
+        if view.t >= self._next_autosave or (view.ended and not self._ended_shown):
+            self._next_autosave = (view.t // AUTOSAVE_EVERY_S + 1) * AUTOSAVE_EVERY_S
+            self._save("autosave", quiet=True)
         if view.ended and not self._ended_shown:
             self._ended_shown = True
             self.app.call_later(self.app.show_debrief, c)  # type: ignore[attr-defined]
@@ -282,6 +289,22 @@ class GameScreen(Screen):
         from vdc.tui.screens.help import ConceptsScreen
 
         self.app.push_screen(ConceptsScreen(list(self.controller.level.level.concepts)))
+
+    def action_save_game(self) -> None:
+        self._save("save")
+
+    def _save(self, kind: str, *, quiet: bool = False) -> None:
+        """Write the game's save into the saves directory; say where (or why not)."""
+        from vdc.session.paths import save_path
+
+        try:
+            path = save_path(self.app.saves_directory(), self.controller.level.level.id, kind)  # type: ignore[attr-defined]
+            self.controller.save(path)
+        except (OSError, ValueError) as e:
+            self.notify(f"Could not save: {e}", title="Save failed", severity="error")
+            return
+        if not quiet:
+            self.notify(f"Saved at {self.controller.now:.0f} s to {path}", title="Saved")
 
     def action_quit_level(self) -> None:
         self.app.leave_level()  # type: ignore[attr-defined]

@@ -37,10 +37,17 @@ class TitleScreen(Screen):
     BINDINGS = [Binding("q", "app.quit", "Quit"), Binding("question_mark", "help", "Help", key_display="?")]
 
     def compose(self) -> ComposeResult:
+        from vdc.session.paths import latest_save
+
+        self.latest = latest_save(self.app.saves_directory())  # type: ignore[attr-defined]
+        resume = (
+            [Option(f"Continue — {self.latest.name}", id="continue")] if self.latest else []
+        )
         with Center(id="title-box"):
             yield Static(LOGO, id="logo")
             yield Label("a virtualized-datacenter simulator", id="tagline")
             yield OptionList(
+                *resume,
                 Option("Campaign — the levels, in order", id="campaign"),
                 Option("Sandbox — a generated datacenter with random trouble", id="sandbox"),
                 Option("Help — keys and how to play", id="help"),
@@ -52,7 +59,9 @@ class TitleScreen(Screen):
     @on(OptionList.OptionSelected, "#menu")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         choice = event.option.id
-        if choice == "campaign":
+        if choice == "continue" and self.latest is not None:
+            self.app.continue_game(self.latest)  # type: ignore[attr-defined]
+        elif choice == "campaign":
             self.app.push_screen(CampaignScreen())
         elif choice == "sandbox":
             self.app.push_screen(SandboxScreen())

@@ -1,0 +1,84 @@
+"""Save from the game, autosave, and Continue: the resumed game ends where an uninterrupted
+run of the same commands ends (same final digest)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from vdc.scenario.loader import load_level
+from vdc.scenario.paths import find_level
+from vdc.session.actions import parse_actions
+from vdc.session.runner import run_level
+from vdc.session.save import load
+from vdc.session.verify import verify
+from vdc.tui.app import VdcApp
+from vdc.tui.screens.game import GameScreen
+from vdc.tui.screens.title import TitleScreen
+
+
+def saves() -> Path:
+    return Path(os.environ["VDC_SAVES_DIR"])
+
+
+async def test_ctrl_s_saves_a_game_that_verifies_and_continue_finishes_like_one_run():
+    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        game = app.screen
+        assert isinstance(game, GameScreen)
+        game.submit("host power on esx-02")
+        game.step(90)
+        game.submit("power on intranet-db-01 esx-02")
+        game.step(30)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        path = saves() / "01-first-light.save.vdcsave"
+        assert path.is_file()
+        assert any(n.title == "Saved" for n in app._notifications)
+    saved = load(path)
+    assert saved.sim_time == 120.0 and [c.text for c in saved.commands] == [
+        "host power on esx-02", "power on intranet-db-01 esx-02",
+    ]
+    assert verify(saved)[1] is None
+
+    resumed = VdcApp(resume=path, tick_interval=None)
+    async with resumed.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        game = resumed.screen
+        assert isinstance(game, GameScreen)
+        assert game.controller.now == 120.0
+        game.step(2000)  # to the end
+        final = game.controller.sim.digest()
+        await pilot.pause()
+        await pilot.pause()
+        assert type(resumed.screen).__name__ == "DebriefScreen"
+    straight = run_level(
+        load_level(find_level("01")).level,
+        actions=parse_actions("0 host power on esx-02\n90 power on intranet-db-01 esx-02\n"),
+    )
+    assert final == straight.sim.digest()
+
+
+async def test_autosave_every_five_sim_minutes_and_title_offers_continue():
+    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.step(299)
+        assert not (saves() / "01-first-light.autosave.vdcsave").exists()
+        app.screen.step(10)
+        await pilot.pause()
+    auto = saves() / "01-first-light.autosave.vdcsave"
+    assert auto.is_file() and load(auto).sim_time == 309.0  # the first refresh past 300 s
+
+    title = VdcApp(tick_interval=None)
+    async with title.run_test(size=(100, 30)) as pilot:
+        assert isinstance(title.screen, TitleScreen)
+        menu = title.screen.query_one("#menu")
+        assert "Continue" in str(menu.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(title.screen, GameScreen)
+        assert title.screen.controller.now == 309.0

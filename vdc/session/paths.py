@@ -1,0 +1,47 @@
+"""Provides where saves live: `--saves-dir`, else `VDC_SAVES_DIR`, else the user data directory.
+
+The repository's `saves/` is for shipped reference sessions, never a player's autosaves. File
+names are made here from level ids and checked, so nothing a level or a player types can write
+outside the saves directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+SAVE_SUFFIX = ".vdcsave"
+
+
+def saves_dir(override: str | Path | None = None) -> Path:
+    """The saves directory (created on first use)."""
+    if override:
+        path = Path(override)
+    elif os.environ.get("VDC_SAVES_DIR"):
+        path = Path(os.environ["VDC_SAVES_DIR"])
+    else:
+        from platformdirs import user_data_dir
+
+        path = Path(user_data_dir("vdc", appauthor=False)) / "saves"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_name(level_id: str, kind: str = "autosave") -> str:
+    """`<level-id>.<kind>.vdcsave`, from characters that cannot leave the directory."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", level_id).strip("-.") or "level"
+    return f"{safe}.{re.sub(r'[^a-z]+', '', kind) or 'save'}{SAVE_SUFFIX}"
+
+
+def save_path(directory: Path, level_id: str, kind: str = "autosave") -> Path:
+    path = (directory / save_name(level_id, kind)).resolve()
+    if path.parent != directory.resolve():  # belt and braces: never outside the directory
+        raise ValueError(f"refusing to write outside {directory}: {path}")
+    return path
+
+
+def latest_save(directory: Path) -> Path | None:
+    """The most recently written save in `directory` (None if there is none)."""
+    saves = sorted(directory.glob(f"*{SAVE_SUFFIX}"), key=lambda p: (p.stat().st_mtime, p.name))
+    return saves[-1] if saves else None
