@@ -82,3 +82,22 @@ async def test_autosave_every_five_sim_minutes_and_title_offers_continue():
         await pilot.pause()
         assert isinstance(title.screen, GameScreen)
         assert title.screen.controller.now == 309.0
+
+
+async def test_continued_game_logs_its_history_without_toasting_it():
+    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.submit("power on intranet-db-01")  # refused: a command_rejected event
+        app.screen.step(60)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    path = saves() / "01-first-light.save.vdcsave"
+    resumed = VdcApp(resume=path, tick_interval=None)
+    async with resumed.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        log = resumed.screen.query_one("EventLogPanel")
+        assert [r.kind for r in log.records] == ["command_rejected"]
+        assert not [n for n in resumed._notifications if "esx-01 has" in n.message]
+        assert "First light" in str(resumed.screen.query_one("#topbar").render())

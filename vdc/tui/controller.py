@@ -63,6 +63,8 @@ class GameController:
         self.hints_on = hints
         self._log_seen = 0
         self._viewed: tuple[int, int, int, int] | None = None
+        self.history_until = -1.0
+        """Events before this sim time are replayed history (a continued game): log only."""
         self._hints_left = list(level.level.hints) if hints else []
         self.pause_on = tuple(level.level.pause_on)
 
@@ -164,8 +166,10 @@ class GameController:
     def resume(cls, saved: Save, *, hints: bool = True) -> GameController:
         """Continue a saved game: re-simulate its commands headless up to where it stopped."""
         c = cls(saved.level, content_hash=saved.level_hash, hints=hints, session=replay(saved))
-        c.new_events()  # what happened before the save is history, not news
-        c._hints_left = [h for h in c._hints_left if h.trigger == "time" and (h.at or 0) > c.now]
+        # What happened before the save goes to the log, but is history, not news: no toasts,
+        # no hints for it.
+        c.history_until = c.now
+        c._hints_left = [h for h in c._hints_left if h.trigger != "time" or (h.at or 0) > c.now]
         return c
 
     def save(self, path: Path) -> None:

@@ -127,10 +127,11 @@ class GameScreen(Screen):
             log.show(view)
             if records:
                 log.add_events(records)
-        self._announce(records)
-        for hint in c.due_hints(records, view):
+        news = [r for r in records if r.t >= c.history_until]
+        self._announce(news)
+        for hint in c.due_hints(news, view):
             self.notify(hint.text, title="Hint", timeout=12)
-        if records and not c.paused and c.should_pause_for(records):
+        if news and not c.paused and c.should_pause_for(news):
             c.paused = True
             self.notify("Paused for you to look: press Space to go on.", title="Paused")
             self._refresh_topbar()

@@ -52,15 +52,25 @@ class TopBar(Static):
             + (f"[$warning]▲{risk}[/] " if risk else "▲0 ")
             + (f"[$error]✖{failed}[/]" if failed else "✖0")
         )
+        self._last = dict(
+            title=title, t=t, duration=duration, paused=paused, speed=speed,
+            statuses=statuses, score=score, ended=ended,
+        )
         time_ = f"{clock(t)} / {clock(duration)}"
         tail = f"{state} │ {time_} │ goals {goals} │ score [b]{score:.0f}[/]"
-        width = self.size.width - 2 or 120
+        width = (self.size.width or 120) - 2
         room = width - len(Content.from_markup(tail).plain) - 3
         if room < 12:  # narrow terminal: shorter words, the title gets what is left
             tail = f"{state} │ {time_} │ {goals} │ [b]{score:.0f}[/] pts"
             room = width - len(Content.from_markup(tail).plain) - 3
         name = title if len(title) <= room else title[: max(0, room - 1)] + "…"
         self.update(Content.from_markup(f"[b]{_escape(name)}[/] │ {tail}"))
+
+
+    def on_resize(self) -> None:
+        """The layout of the line depends on the width: lay it out again."""
+        if getattr(self, "_last", None):
+            self.show(**self._last)
 
 
 def _escape(text: str) -> str:
