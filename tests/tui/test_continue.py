@@ -101,3 +101,52 @@ async def test_continued_game_logs_its_history_without_toasting_it():
         assert [r.kind for r in log.records] == ["command_rejected"]
         assert not [n for n in resumed._notifications if "esx-01 has" in n.message]
         assert "First light" in str(resumed.screen.query_one("#topbar").render())
+
+
+async def test_leaving_with_unsaved_commands_asks_first():
+    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        game = app.screen
+        game.submit("host power on esx-02")
+        await pilot.press("q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LeaveScreen"
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert app.screen is game
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("s")  # save and leave
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+    saved = load(saves() / "01-first-light.save.vdcsave")
+    assert [c.text for c in saved.commands] == ["host power on esx-02"]
+
+
+async def test_leaving_after_saving_or_choosing_leave_does_not_save():
+    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.submit("host power on esx-02")
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("l")  # leave without saving
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+    assert not (saves() / "01-first-light.save.vdcsave").exists()
+
+
+async def test_autosave_at_an_important_event():
+    trouble = Path(__file__).resolve().parent.parent / "data" / "levels" / "tui-trouble.toml"
+    app = VdcApp(level=load_level(trouble), tick_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.step(90)  # nothing has happened yet
+        assert not (saves() / "tui-trouble.autosave.vdcsave").exists()
+        app.screen.step(20)  # at 100 an uplink dies and cuts web-02's VLAN: critical
+        await pilot.pause()
+    assert load(saves() / "tui-trouble.autosave.vdcsave").sim_time == 110.0

@@ -76,3 +76,16 @@ def test_command_line_completion(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_debrief(snap_compare, size):
     assert snap_compare(_app(TROUBLE), terminal_size=size, run_before=_game_at(1000))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_leave_with_unsaved_commands(snap_compare, size):
+    async def run_before(pilot) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.screen.submit("host power on esx-02")
+        pilot.app.clear_notifications()
+        await pilot.press("q")
+        await pilot.pause()
+
+    assert snap_compare(_app(find_level("01")), terminal_size=size, run_before=run_before)

@@ -54,6 +54,7 @@ class GameScreen(Screen):
         self.active_right = "log"
         self._ended_shown = False
         self._next_autosave = float(AUTOSAVE_EVERY_S)
+        self._saved_records = 0
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -135,7 +136,8 @@ class GameScreen(Screen):
             c.paused = True
             self.notify("Paused for you to look: press Space to go on.", title="Paused")
             self._refresh_topbar()
-        if view.t >= self._next_autosave or (view.ended and not self._ended_shown):
+        important = any(r.severity == "critical" for r in news)
+        if view.t >= self._next_autosave or important or (view.ended and not self._ended_shown):
             self._next_autosave = (view.t // AUTOSAVE_EVERY_S + 1) * AUTOSAVE_EVERY_S
             self._save("autosave", quiet=True)
         if view.ended and not self._ended_shown:
@@ -294,6 +296,11 @@ class GameScreen(Screen):
     def action_save_game(self) -> None:
         self._save("save")
 
+    @property
+    def unsaved(self) -> bool:
+        """Whether the player gave commands since the last save they made."""
+        return len(self.controller.session.records) > self._saved_records
+
     def _save(self, kind: str, *, quiet: bool = False) -> None:
         """Write the game's save into the saves directory; say where (or why not)."""
         from vdc.session.paths import save_path
@@ -305,7 +312,20 @@ class GameScreen(Screen):
             self.notify(f"Could not save: {e}", title="Save failed", severity="error")
             return
         if not quiet:
+            self._saved_records = len(self.controller.session.records)
             self.notify(f"Saved at {self.controller.now:.0f} s to {path}", title="Saved")
 
     def action_quit_level(self) -> None:
-        self.app.leave_level()  # type: ignore[attr-defined]
+        """Leave the level; with commands given since the last save, ask first."""
+        if self.controller.ended or not self.unsaved:
+            self.app.leave_level()  # type: ignore[attr-defined]
+            return
+        from vdc.tui.screens.help import LeaveScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice == "save":
+                self._save("save")
+            if choice in ("save", "leave"):
+                self.app.leave_level()  # type: ignore[attr-defined]
+
+        self.app.push_screen(LeaveScreen(), chosen)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Markdown
+from textual.widgets import Button, Label, Markdown
 
 from vdc.concepts import describe
 from vdc.sim.commands import COMMANDS
@@ -64,3 +64,29 @@ class ConceptsScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog"):
             yield Label("Concepts — Esc to close", classes="screen-title")
             yield Markdown(body or "This level lists no concepts.")
+
+
+class LeaveScreen(ModalScreen[str]):
+    """Leaving a level with unsaved commands: save first, leave anyway, or stay."""
+
+    BINDINGS = [
+        Binding("s", "choose('save')", "Save and leave"),
+        Binding("l", "choose('leave')", "Leave without saving"),
+        Binding("escape,c", "choose('stay')", "Stay"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small-dialog"):
+            yield Label("Leave this level?", classes="screen-title")
+            yield Label("You gave commands since you last saved this game.")
+            with Horizontal(classes="form-row"):
+                yield Button("Save and leave (s)", id="save", variant="primary")
+                yield Button("Leave (l)", id="leave")
+                yield Button("Stay (Esc)", id="stay")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "stay")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
