@@ -328,3 +328,8 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
         click.echo(f"vdc: {save_file}: {divergence.message()}", err=True)
         sys.exit(3)
 
+
+from vdc.cli_review import grade_cmd, report_cmd  # noqa: E402  (commands in their own module)
+
+main.add_command(grade_cmd)
+main.add_command(report_cmd)
