@@ -1,0 +1,165 @@
+"""Provides `vdc grade` and `vdc report`: reviewing saved sessions headless.
+
+Only click is imported at module level (`vdc --help` must stay fast and never load Textual or
+Rich); the simulation, Rich and the renderers load inside the commands. Registered at the end
+of `vdc/cli.py`. Bad input exits 2 with one line `vdc: error: …` on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+
+def _fail(message: str) -> NoReturn:
+    """Print a one-line error and exit 2 (bad input), like the rest of `vdc`."""
+    click.echo(f"vdc: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _level_hash(ref: str) -> str:
+    """The content hash of the level `ref` names (a path, an id or an id prefix)."""
+    from vdc.scenario.loader import LevelError, load_level
+    from vdc.scenario.paths import find_level
+
+    try:
+        return load_level(find_level(ref)).content_hash
+    except LevelError as e:
+        _fail(str(e))
+
+
+@click.command("grade")
+@click.argument("saves", nargs=-1, required=True)
+@click.option("--level", "level_ref", default=None,
+              help="Refuse saves whose embedded level differs from this level file (or id).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header line.")
+@click.option("--jobs", "-j", type=int, default=None,
+              help="Worker processes (default: the number of CPUs; 1 = no subprocesses).")
+def grade_cmd(saves: tuple[str, ...], level_ref: str | None, as_json: bool, as_csv: bool,
+              jobs: int | None) -> None:
+    """Verify and score every save (files or directories of .vdcsave): one row per save.
+
+    Exit 0 when every save replays exactly, 3 when any diverged or is for another level,
+    2 when any could not be read.
+    """
+    from vdc.session import grade as g
+
+    if as_json and as_csv:
+        _fail("--json and --csv exclude each other")
+    if jobs is not None and jobs < 1:
+        _fail(f"--jobs must be at least 1, got {jobs}")
+    level_hash = _level_hash(level_ref) if level_ref is not None else None
+    paths = g.expand(saves)
+    if not paths:
+        _fail(f"no .vdcsave files in {', '.join(saves)}")
+    if sys.stderr.isatty() and not os.environ.get("VDC_NO_PROGRESS"):
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=Console(stderr=True), auto_refresh=False, transient=True) as bar:
+            task = bar.add_task("grading", total=len(paths))
+
+            def done(_row: g.Row) -> None:
+                bar.advance(task)
+                bar.refresh()
+
+            rows = g.grade(paths, level_hash=level_hash, jobs=jobs, on_done=done)
+    else:
+        rows = g.grade(paths, level_hash=level_hash, jobs=jobs)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+    elif as_csv:
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=g.CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("" if v is None else v) for k, v in r.as_dict().items()})
+    else:
+        _grade_table(rows)
+    sys.exit(g.exit_code(rows))
+
+
+def _grade_table(rows) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from vdc.session import grade as g
+    from vdc.session.report import OUTCOME_MARK, stars_text
+
+    mark = {g.VERIFIED: "✔ yes", g.DIVERGED: "✘ diverged", g.LEVEL_DIFFERS: "✘ level differs",
+            g.UNREADABLE: "✘ unreadable"}
+    table = Table(title=f"vdc grade — {len(rows)} save{'' if len(rows) == 1 else 's'}", title_justify="left")
+    for col, just in (("file", "left"), ("verified", "left"), ("outcome", "left"), ("score", "right"),
+                      ("stars", "left"), ("worst objective", "left"), ("note", "left")):
+        table.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    for r in rows:
+        status = mark[r.status]
+        if r.status == g.DIVERGED:  # the table says where; JSON and CSV carry the whole message
+            status += " " + r.reason.removeprefix("diverged ").split(":")[0]
+        worst = (f"{r.worst_objective} {g.format_value(r.worst_kind, r.worst_value)}"
+                 if r.worst_objective else "")
+        table.add_row(
+            escape(r.file), status,
+            OUTCOME_MARK.get(r.outcome or "", ""),
+            "" if r.score is None else f"{r.score:.1f}",
+            "" if r.stars is None else stars_text(r.stars),
+            escape(worst),
+            escape(r.reason) if r.status in (g.UNREADABLE, g.LEVEL_DIFFERS) else "",
+        )
+    Console().print(table)
+
+
+@click.command("report")
+@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md",
+              help="Markdown (default), JSON, or one self-contained HTML file.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file (atomically) instead of stdout.")
+@click.option("--no-reference", is_flag=True, help="Leave out the comparison with the reference solution.")
+def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: bool) -> None:
+    """Review a save: outcome, objectives, timeline, downtime, biggest mistakes, reference.
+
+    The save is re-simulated first; a save that does not replay exactly still gets its report
+    (headed NOT VERIFIED) and exits 3. Exit 2 for a save that cannot be read.
+    """
+    from vdc.session import report as rep
+    from vdc.session.save import SaveError, load, write_atomic
+
+    try:
+        saved = load(save_file)
+        data = rep.build(saved, str(save_file), reference=not no_reference)
+    except SaveError as e:
+        _fail(str(e) if str(e).startswith(str(save_file)) else f"{save_file}: {e}")
+    if fmt == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "html":
+        from vdc.session.report_html import render
+
+        text = render(data)
+    else:
+        text = rep.markdown(data)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            write_atomic(output, text)
+        except OSError as e:
+            _fail(f"{output}: cannot write the report ({e.strerror})")
+    if not data["verified"]:
+        click.echo(f"vdc: {save_file}: {data['divergence']['message']}", err=True)
+        sys.exit(3)
