@@ -171,3 +171,24 @@ def test_run_that_ended_early_on_a_failed_objective_verifies(tmp_path: Path):
     save(session, tmp_path / "ended.vdcsave", result=result(session))
     [row] = g.grade([tmp_path / "ended.vdcsave"], jobs=1)
     assert row.status == g.VERIFIED, row.reason
+
+
+def test_progress_bar_only_on_a_terminal():
+    """With stderr on a terminal a progress bar counts the saves (and is cleared at the end);
+    stdout stays the plain result."""
+    import pty
+
+    leader, follower = pty.openpty()
+    r = subprocess.run([sys.executable, "-m", "vdc", "grade", str(REFERENCE), str(NAIVE), "--json"],
+                       stdout=subprocess.PIPE, stderr=follower, text=True, cwd=ROOT,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    os.close(follower)
+    err = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            err += chunk
+    except OSError:  # the terminal is closed once the child is gone
+        pass
+    os.close(leader)
+    assert r.returncode == 0 and len(json.loads(r.stdout)) == 2
+    assert b"grading" in err and b"2/2" in err

@@ -8,7 +8,6 @@ of `vdc/cli.py`. Bad input exits 2 with one line `vdc: error: …` on stderr, ne
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -58,7 +57,7 @@ def grade_cmd(saves: tuple[str, ...], level_ref: str | None, as_json: bool, as_c
     paths = g.expand(saves)
     if not paths:
         _fail(f"no .vdcsave files in {', '.join(saves)}")
-    if sys.stderr.isatty() and not os.environ.get("VDC_NO_PROGRESS"):
+    if sys.stderr.isatty():
         from rich.console import Console
         from rich.progress import (
             BarColumn,
