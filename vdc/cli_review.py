@@ -42,7 +42,9 @@ def _level_hash(ref: str) -> str:
               help="Worker processes (default: the number of CPUs; 1 = no subprocesses).")
 def grade_cmd(saves: tuple[str, ...], level_ref: str | None, as_json: bool, as_csv: bool,
               jobs: int | None) -> None:
-    """Verify and score every save (files or directories of .vdcsave): one row per save.
+    """Verify and score a cohort of saves, one row per save.
+
+    SAVES are .vdcsave files or directories (every *.vdcsave below them).
 
     Exit 0 when every save replays exactly, 3 when any diverged or is for another level,
     2 when any could not be read.
@@ -131,7 +133,7 @@ def _grade_table(rows) -> None:
               help="Write the report to this file (atomically) instead of stdout.")
 @click.option("--no-reference", is_flag=True, help="Leave out the comparison with the reference solution.")
 def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: bool) -> None:
-    """Review a save: outcome, objectives, timeline, downtime, biggest mistakes, reference.
+    """Review one save: timeline, downtime, mistakes, reference.
 
     The save is re-simulated first; a save that does not replay exactly still gets its report
     (headed NOT VERIFIED) and exits 3. Exit 2 for a save that cannot be read.
