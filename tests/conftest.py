@@ -71,3 +71,9 @@ def level_dict() -> dict[str, Any]:
 def _saves_in_tmp(tmp_path_factory, monkeypatch):
     """Autosaves of games played in tests go to a fresh directory, never the user's."""
     monkeypatch.setenv("VDC_SAVES_DIR", str(tmp_path_factory.mktemp("saves")))
+
+
+@pytest.fixture(autouse=True)
+def _data_in_tmp(tmp_path_factory, monkeypatch):
+    """Campaign progress of games played in tests goes to a fresh directory, never the user's."""
+    monkeypatch.setenv("VDC_DATA_DIR", str(tmp_path_factory.mktemp("data")))
