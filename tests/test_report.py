@@ -177,3 +177,19 @@ def test_bad_save_exits_2_with_one_line(tmp_path: Path):
     assert r.stderr.strip() == f"vdc: error: {f}: not a vdc save (not UTF-8 text)"
     r = vdc("report", str(REFERENCE), "--output", str(tmp_path / "missing-dir" / "r.md"))
     assert r.returncode == 2 and "cannot write the report" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_chart_axes_use_round_numbers():
+    from vdc.session.report_html import nice_top, tick_step
+
+    assert [nice_top(x) for x in (0.0, 0.207, 0.401, 1.0, 3.2, 41.7, 120.0)] == [1.0, 0.25, 0.5, 1.0, 5.0, 50.0, 200.0]
+    assert [tick_step(n) for n in (5, 30, 59, 60, 480)] == [1, 5, 10, 10, 120]
+
+
+def test_vm_table_lists_only_vms_that_were_down():
+    md = rep.markdown(rep.build(load(NAIVE), str(NAIVE), reference=False))
+    vms = md.split("| VM | not healthy |")[1].split("## Timeline")[0]
+    assert vms.strip().splitlines() == [
+        "|---|---|", "| mail-01 | 28m30s |", "| intranet-db-01 | 2m30s |", "| intranet-web-01 | 30s |",
+        "", "1 other VM stayed healthy throughout.",
+    ]

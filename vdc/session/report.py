@@ -41,6 +41,8 @@ PLACING = ("power on", "vmotion")
 MAX_MISTAKES = 10
 """How many mistakes the report lists (the rest are counted)."""
 
+_UNPREFIXED = ("level_end", "message")
+"""Event kinds whose subject is not an object of the datacenter (not put before the text)."""
 _KIND_RANK = {"service_outage": 0, "vm_downtime": 1, "datastore_full": 2, "busy_host": 3}
 
 
@@ -230,7 +232,9 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
 
     timeline += [
         {"t": e["t"], "type": "event", "kind": e["kind"], "subject": e["subject"],
-         "text": e["detail"], "severity": SEVERITY.get(e["kind"], "info")}
+         "text": e["detail"] if e["kind"] in _UNPREFIXED or e["subject"] in e["detail"]
+         else f"{e['subject']}: {e['detail']}",
+         "severity": SEVERITY.get(e["kind"], "info")}
         for e in events if e["kind"] not in ("command", "command_rejected")
     ]
     timeline.sort(key=lambda x: (x["t"], 0 if x["type"] == "action" else 1))  # stable: log order
@@ -381,10 +385,18 @@ def markdown(r: dict[str, Any]) -> str:
         spells = ", ".join(f"{clock(o['start'])}–{clock(o['end'])}" for o in s["outages"]) or "none"
         add(f"| {s['name']} | {duration(s['down_s'])} | {100 * s['uptime']:.2f} % | {spells} |")
     add("")
-    add("| VM | not healthy |")
-    add("|---|---|")
-    for v in r["downtime"]["vms"]:
+    hurt = sorted((v for v in r["downtime"]["vms"] if v["down_s"] > 0), key=lambda v: (-v["down_s"], v["name"]))
+    if hurt:
+        add("| VM | not healthy |")
+        add("|---|---|")
+    for v in hurt:
         add(f"| {v['name']} | {duration(v['down_s'])} |")
+    rest = len(r["downtime"]["vms"]) - len(hurt)
+    if rest:
+        if hurt:
+            add("")
+        add(f"{rest} other VM{'' if rest == 1 else 's'} stayed healthy throughout." if hurt
+            else f"All {rest} VM{'' if rest == 1 else 's'} stayed healthy throughout.")
     add("")
     add("## Timeline")
     add("")

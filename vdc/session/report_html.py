@@ -48,6 +48,14 @@ def _y(v: float, top: float) -> float:
     return PAD_T + (H - PAD_T - PAD_B) * (1 - min(max(v / top, 0.0), 1.0))
 
 
+def tick_step(points: int, most: int = 7) -> int:
+    """Samples between x ticks: a round number (1, 2, 5, 10, 15, 30, 60 …) giving ≤ `most` ticks."""
+    for step in (1, 2, 5, 10, 15, 30, 60, 120, 240, 480):
+        if points // step < most:
+            return step
+    return max(1, points // most + 1)
+
+
 def _axes(title: str, n: int, interval: float, top: float, unit: str) -> list[str]:
     """Frame, title, y gridlines at 0/50/100 % of `top`, x ticks in minutes."""
     parts = [f'<svg viewBox="0 0 {W} {H}" role="img" '
@@ -58,7 +66,7 @@ def _axes(title: str, n: int, interval: float, top: float, unit: str) -> list[st
         parts.append(f'<line x1="{PAD_L}" y1="{y:.1f}" x2="{W - PAD_R}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{PAD_L - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
                      f'{top * frac:.3g}{escape(unit)}</text>')
-    ticks = max(1, (n - 1) // 6)
+    ticks = tick_step(n - 1)
     for i in range(0, n, ticks):
         x = _x(i, n)
         parts.append(f'<text x="{x:.1f}" y="{H - 8}" font-size="11" text-anchor="middle">'
@@ -150,8 +158,9 @@ def service_chart(services: list[dict[str, Any]], end: float, actions: list[dict
         parts.append(f'<text x="{ax:.1f}" y="{PAD_T + 4}" font-size="10" text-anchor="middle" '
                      f'fill="{"#333" if act["accepted"] else "#c62828"}">▼<title>{clock(act["t"])} '
                      f'{escape(act["text"])}{"" if act["accepted"] else " (refused)"}</title></text>')
-    for i in range(7):
-        t = end * i / 6
+    step = 60.0 * tick_step(int(end // 60))
+    for i in range(int(end // step) + 1):
+        t = i * step
         parts.append(f'<text x="{x(t):.1f}" y="{height - 8}" font-size="11" '
                      f'text-anchor="middle">{clock(t)[:-3]}</text>')
     parts.append("</svg>")
