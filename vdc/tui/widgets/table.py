@@ -11,21 +11,58 @@ the panel tests and snapshots check that what is drawn follows every update.
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region
+from textual.coordinate import Coordinate
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, CellType, ColumnKey, RowKey
+
+Sizes = tuple[Size, Size, Size, Size]
+
+
+def same_sizes(widget: ScrollView, size: Size, virtual: Size, container: Size) -> Sizes | None:
+    """The sizes a ScrollView's `_size_updated` is about to apply, or None if it applied them
+    last time (then there is nothing to do).
+
+    `ScrollView._size_updated` compares the container size it is given with one computed
+    differently (the widget's own size minus gutter), so every layout pass counts as a change
+    and repaints the scrollbars: some 5 ms each for a tall one, on every tick and keypress.
+    """
+    sizes = (size, virtual, container, widget.virtual_size)
+    return None if sizes == getattr(widget, "_applied_sizes", None) else sizes
 
 
 class InPlaceTable(DataTable):
     """A `DataTable` for tables that change a few cells many times a second."""
 
     def __init__(self, *args, **kwargs) -> None:
+        self._row_lines: dict[RowKey, tuple[tuple[object, ...], tuple[list, list]]] = {}
+        """Per row key: what its line depends on, and the line (see `_render_line_in_row`)."""
         super().__init__(*args, **kwargs)
         self._dirty_rows: dict[RowKey, None] = {}
+        self._applied_sizes: Sizes | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        if same_sizes(self, size, virtual_size, container_size) is None:
+            return False
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        self._applied_sizes = (size, virtual_size, container_size, self.virtual_size)
+        return changed
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._row_lines.clear()
+
+    def notify_style_update(self) -> None:
+        self._row_lines.clear()
+        super().notify_style_update()
 
     def update_cell(
         self,
@@ -51,18 +88,91 @@ class InPlaceTable(DataTable):
         self.refresh()
 
     def _drop_dirty(self) -> None:
-        """Forget the cached renders of the rows updated since the last render."""
+        """Forget the rendered lines of the rows updated since the last render."""
         dirty = self._dirty_rows
         self._dirty_rows = {}
+        rows = self._row_lines
+        for key in dirty:
+            rows.pop(key, None)
         indexes = {self._row_locations.get(k) for k in dirty}  # membership only
+        for key in [k for k in self._row_renderable_cache.keys() if k[1] in indexes]:
+            self._row_renderable_cache.discard(key)
         for cache, pos, wanted in (
             (self._cell_render_cache, 0, dirty),
             (self._row_render_cache, 0, dirty),
-            (self._row_renderable_cache, 1, indexes),
         ):
-            for key in [k for k in cache.keys() if k[pos] in wanted]:
-                cache.discard(key)
-        self._line_cache.clear()  # lines are cheap to re-join from the cached rows
+            if len(cache):  # (only rows that are not plain one-line text use these)
+                for key in [k for k in cache.keys() if k[pos] in wanted]:
+                    cache.discard(key)
+        header = self.header_height if self.show_header else 0
+        lines = {i + header for i in indexes if i is not None}
+        for key in [k for k in self._line_cache.keys() if k[0] in lines]:
+            self._line_cache.discard(key)
+
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[list[list[Segment]], list[list[Segment]]]:
+        """As DataTable's, for one-line rows of `Text` under a row cursor: kept per row, so an
+        update drops just its own row (DataTable's caches can only be cleared whole)."""
+        row = self.rows.get(row_key)
+        if (
+            row is None
+            or row.height != 1
+            or self.cursor_type != "row"
+            or self.fixed_columns
+            or self.fixed_rows
+            or (self._labelled_row_exists and self.show_row_labels)
+        ):
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        row_index = self._row_locations.get(row_key)
+        hover = self._show_hover_cursor and hover_location.row == row_index
+        cursor = cursor_location.row == row_index
+        deps = (
+            row_index, base_style, cursor, hover, self.show_cursor, self._update_count,
+            self._pseudo_class_state, self.size.width,
+        )
+        cached = self._row_lines.get(row_key)
+        if cached is not None and cached[0] == deps:
+            return cached[1]
+        data = self._data[row_key]
+        cells = [data.get(column.key) for column in self.ordered_columns]
+        if not all(isinstance(cell, Text) for cell in cells):
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        row_style = self._get_row_style(row_index, base_style)
+        component, post = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
+        )
+        console = self.app.console
+        padding = self.cell_padding
+        scrollable: list[list[Segment]] = []
+        table_width = 0
+        for column_index, (column, cell) in enumerate(zip(self.ordered_columns, cells, strict=True)):
+            width = column.get_render_width(self)
+            table_width += width
+            pre = row_style + Style.from_meta({"row": row_index, "column": column_index})
+            line = text_cell_line(cell, width, padding, console)  # type: ignore[arg-type]
+            scrollable.append(list(Segment.apply_style(line, pre + component, post)))
+        extend, _ = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            False, False,
+        )
+        extend = row_style + extend
+        extend += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        remaining = max(0, self.size.width - table_width - self._row_label_column_width)
+        scrollable.append([Segment(" " * remaining, extend)])
+        pair: tuple[list[list[Segment]], list[list[Segment]]] = ([], scrollable)
+        self._row_lines[row_key] = (deps, pair)
+        return pair
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if self._dirty_rows:
@@ -108,20 +218,25 @@ class InPlaceTable(DataTable):
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
         )
         pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index})
-        pad = " " * self.cell_padding
-        inner = max(0, width - 2 * self.cell_padding)
-        if cell.cell_len > inner or cell.justify in ("right", "center", "full"):
-            cell = cell.copy()
-            cell.truncate(inner, overflow=cell.overflow or "fold")
-            if cell.justify in ("right", "center"):
-                cell.align(cell.justify, inner)
-        console = self.app.console
-        if cell.spans or not cell.style:
-            body = list(cell.render(console, end=""))
-        else:  # Text.render applies the base style only through spans
-            body = [Segment(cell.plain, console.get_style(cell.style))]
-        segments = [Segment(pad), *body, Segment(pad)] if pad else body
-        line = Segment.adjust_line_length(segments, width)
+        line = text_cell_line(cell, width, self.cell_padding, self.app.console)
         lines = [list(Segment.apply_style(line, pre_style + component_style, post_style))]
         self._cell_render_cache[cache_key] = lines
         return lines
+
+
+def text_cell_line(cell: Text, width: int, padding: int, console: Console) -> list[Segment]:
+    """One line of `Text` as DataTable draws it in a cell: padded either side, cut or filled
+    to `width`, not yet styled by its row (what `Styled(Padding(cell))` renders, faster)."""
+    pad = " " * padding
+    inner = max(0, width - 2 * padding)
+    if cell.cell_len > inner or cell.justify in ("right", "center", "full"):
+        cell = cell.copy()
+        cell.truncate(inner, overflow=cell.overflow or "fold")
+        if cell.justify in ("right", "center"):
+            cell.align(cell.justify, inner)
+    if cell.spans or not cell.style:
+        body = list(cell.render(console, end=""))
+    else:  # Text.render applies the base style only through spans
+        body = [Segment(cell.plain, console.get_style(cell.style))]
+    segments = [Segment(pad), *body, Segment(pad)] if pad else body
+    return Segment.adjust_line_length(segments, width)

@@ -2,9 +2,10 @@
 
 The table is built for 2,000 VMs updated four times a second: each `show(view)` compares what
 each cell would display with what it displays now (vectorised over the view's numpy columns)
-and calls `DataTable.update_cell` only for the cells whose text changed. Rows are re-ordered
-only when the order actually changed, and sorting uses the *displayed* (rounded) values with
-inventory order breaking ties, so rows do not shuffle while the numbers on screen stand still.
+and tells the `LineTable` which rows changed; it makes cells only for the rows it draws.
+Rows are re-ordered only when the order actually changed, and sorting uses the *displayed*
+(rounded) values with inventory order breaking ties, so rows do not shuffle while the numbers
+on screen stand still.
 
 The columns fit the panel instead of scrolling sideways: when it is narrow, the least useful
 columns (latency, memory, service, host) are left out, most useful first kept: name, health,
@@ -22,16 +23,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.coordinate import Coordinate
 from textual.events import Resize
 from textual.message import Message
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from vdc.sim.view import SimView
 from vdc.sim.view import VmTable as VmColumns
 from vdc.tui.format import HEALTH, SEVERITY, VM_POWER, Tones
+from vdc.tui.widgets.linetable import LineColumn, LineTable
 from vdc.tui.widgets.panel import Panel
-from vdc.tui.widgets.table import InPlaceTable
 
 CellType = str | Text
 
@@ -83,8 +83,8 @@ _SORT_WORDS: dict[str, tuple[str, str, str]] = {
 }
 
 _REBUILD_ABOVE = 64
-"""Rows entering or leaving the filter in one show(): above this, re-add the visible rows
-at once (DataTable.remove_row is O(rows), so many single removals cost more)."""
+"""Rows entering or leaving the filter in one show(): above this the cursor and the scroll go
+back to the top (the set of rows is a different one)."""
 
 _POWER_RANK = {"off": 0, "booting": 1, "on": 2}
 """Power sort: problems (off, booting) first."""
@@ -177,7 +177,7 @@ class VmTable(Panel):
     DEFAULT_CSS = """
     VmTable {
         height: 1fr;
-        & > DataTable {
+        & > LineTable {
             height: 1fr;
             background: $surface;
             overflow-x: hidden;
@@ -237,10 +237,12 @@ class VmTable(Panel):
         self._chosen: str | None = None
         """The VM the player put the cursor on (the cursor follows it), or None."""
         self._tones = Tones({})
+        self._fmt: dict[str, Callable[[object], CellType]] | None = None
+        """Per shown column, display key → cell (None: make them again)."""
 
     # ------------------------------------------------------------------ compose / mount
     def compose(self) -> ComposeResult:
-        yield InPlaceTable(cursor_type="row", zebra_stripes=True, id="vm-data")
+        yield LineTable(self._cells_of, zebra_stripes=True, id="vm-data")
         yield Input(placeholder="filter: name, host, service or reason", id="vm-filter")
 
     def on_mount(self) -> None:
@@ -249,6 +251,7 @@ class VmTable(Panel):
 
     def _on_theme_changed(self, _theme: object) -> None:
         self._tones = Tones.of(self.app)
+        self._fmt = None
         self._keys = {}  # every cell is redrawn with the new tones
         if self._view is not None:
             self.show(self._view)
@@ -258,9 +261,9 @@ class VmTable(Panel):
             self._relayout(self._view.vms)
 
     @property
-    def table(self) -> DataTable[CellType]:
-        """The inner DataTable (for focus and tests; its rows belong to this widget)."""
-        return self.query_one("#vm-data", DataTable)
+    def table(self) -> LineTable:
+        """The inner LineTable (for focus and tests; its rows belong to this widget)."""
+        return self.query_one("#vm-data", LineTable)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -287,8 +290,7 @@ class VmTable(Panel):
         table = self.table
         if table.row_count == 0:
             return None
-        row = min(table.cursor_row, table.row_count - 1)
-        return table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
+        return table.row_key_at(min(table.cursor_row, table.row_count - 1))
 
     @property
     def visible_vms(self) -> list[str]:
@@ -376,28 +378,27 @@ class VmTable(Panel):
             self.remove_class("-filtering")
         self.table.focus()
 
-    @on(DataTable.RowSelected, "#vm-data")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(LineTable.RowSelected, "#vm-data")
+    def _row_selected(self, event: LineTable.RowSelected) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self._chosen = event.row_key.value
-            self.post_message(self.VmSelected(event.row_key.value, self))
+        self._chosen = event.row_key
+        self.post_message(self.VmSelected(event.row_key, self))
 
-    @on(DataTable.RowHighlighted, "#vm-data")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(LineTable.RowHighlighted, "#vm-data")
+    def _row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         """The player moved the cursor: follow that VM from now on."""
         event.stop()
-        vm = event.row_key.value
-        if vm is None or vm != self.selected_vm:
+        vm = event.row_key
+        if vm != self.selected_vm:
             return  # stale: the rows moved under the cursor since this was posted
         if self._chosen is None and self.table.cursor_row == 0:
             return  # still the top row (also where clear() and the first row put it)
         self._chosen = vm
 
-    @on(DataTable.HeaderSelected, "#vm-data")
-    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+    @on(LineTable.HeaderSelected, "#vm-data")
+    def _header_selected(self, event: LineTable.HeaderSelected) -> None:
         event.stop()
-        column = str(event.column_key.value)
+        column = event.column_key
         self.sort_by(column, not self._reverse if column == self._sort else False)
 
     # ------------------------------------------------------------------ columns
@@ -426,11 +427,13 @@ class VmTable(Panel):
     def _relayout(self, vms: VmColumns) -> None:
         """Re-create the columns (first show, new inventory, new width) and re-add the rows."""
         self._columns = self._fit()
+        self._fmt = None
         table = self.table
-        table.clear(columns=True)
-        for col in self._columns:
-            label = Text(col.label, justify="right" if col.numeric else "left")
-            table.add_column(label, key=col.key, width=col.width)
+        table.clear()
+        table.set_columns(
+            LineColumn(col.key, Text(col.label, justify="right" if col.numeric else "left"), col.width)
+            for col in self._columns
+        )
         self._shown = np.zeros(len(vms), dtype=bool)
         self._order = []
         self._place_rows(vms)
@@ -505,30 +508,32 @@ class VmTable(Panel):
         }
 
     def _update_cells(self, vms: VmColumns) -> None:
-        """Update in place every shown cell whose displayed text changed."""
+        """Tell the table which rows show other text now (it re-makes those it draws)."""
         new = self._display_keys(vms)
         old = self._keys
-        fmt = self._formatters()
-        table = self.table
-        shown = self._shown
-        names = self._names
-        for col in self._columns[1:]:
-            keys = new[col.key]
-            before = old.get(col.key)
-            if before is None:
-                changed = np.flatnonzero(shown).tolist()
-            elif isinstance(keys, np.ndarray):
-                changed = np.flatnonzero((keys != before) & shown).tolist()
-            else:
-                changed = [
-                    i
-                    for i, (a, b) in enumerate(zip(keys, before, strict=True))  # type: ignore[call-overload]
-                    if a != b and shown[i]
-                ]
-            format_cell = fmt[col.key]
-            for i in changed:
-                table.update_cell(names[i], col.key, format_cell(keys[i]))  # type: ignore[index]
         self._keys = new
+        if any(old.get(col.key) is None for col in self._columns[1:]):
+            self.table.invalidate_all()
+            return
+        changed = np.zeros(len(vms), dtype=bool)
+        for col in self._columns[1:]:
+            keys, before = new[col.key], old[col.key]
+            if isinstance(keys, np.ndarray):
+                changed |= keys != before
+            else:
+                changed |= np.fromiter(
+                    (a != b for a, b in zip(keys, before, strict=True)),  # type: ignore[call-overload]
+                    dtype=bool,
+                    count=len(vms),
+                )
+        names = self._names
+        self.table.invalidate([names[i] for i in np.flatnonzero(changed).tolist()])
+
+    def _cells_of(self, vm: str) -> list[CellType]:
+        """The cells of `vm`'s row, as shown now (the table asks only for rows it draws)."""
+        if self._fmt is None:
+            self._fmt = self._formatters()
+        return self._row_cells(self._index[vm], self._fmt)
 
     def _row_cells(self, i: int, fmt: dict[str, Callable[[object], CellType]]) -> list[CellType]:
         keys = self._keys
@@ -578,33 +583,18 @@ class VmTable(Panel):
         return np.lexsort((index, rank))
 
     def _place_rows(self, vms: VmColumns) -> None:
-        """Add/remove rows to match the filter, then re-order only if the order changed."""
+        """Show the rows that pass the filter, in the wanted order (if that changed)."""
         table = self.table
         cursor_in_view = self._cursor_in_view()
         wanted = self._wanted(vms)
         order = self._sort_order(vms)
         want_order: list[int] = order[wanted[order]].tolist()
-        leaving = np.flatnonzero(self._shown & ~wanted).tolist()
-        entering = np.flatnonzero(wanted & ~self._shown).tolist()
+        moved = int(np.count_nonzero(self._shown != wanted))
         names = self._names
-        if len(leaving) + len(entering) > _REBUILD_ABOVE:
-            fmt = self._formatters()
+        if moved > _REBUILD_ABOVE:
             table.clear()
-            for i in want_order:
-                table.add_row(*self._row_cells(i, fmt), key=names[i])
-        else:
-            for i in leaving:
-                table.remove_row(names[i])
-            gone = set(leaving)
-            current = [i for i in self._order if i not in gone] if gone else self._order
-            if entering:
-                fmt = self._formatters()
-                for i in entering:
-                    table.add_row(*self._row_cells(i, fmt), key=names[i])
-                current = current + entering
-            if current != want_order:
-                position = {names[i]: p for p, i in enumerate(want_order)}
-                table.sort("name", key=position.__getitem__)
+        if moved or want_order != self._order or table.row_count != len(want_order):
+            table.set_rows([names[i] for i in want_order])
         self._order = want_order
         self._shown = wanted
         self._refresh_title()
@@ -617,14 +607,8 @@ class VmTable(Panel):
         """Put the cursor back on `vm`; scroll to it only if it was on screen before."""
         table = self.table
         row = table.get_row_index(vm)
-        if row == table.cursor_row:
-            return
-        keep_y = table.scroll_y
-        table.move_cursor(row=row, scroll=scroll)
-        if not scroll:
-            # DataTable scrolls to any new cursor position (after the next refresh); the
-            # player had scrolled away from the cursor, so keep their view where it was.
-            table.scroll_to(y=keep_y, animate=False)
+        if row != table.cursor_row:
+            table.move_cursor(row=row, scroll=scroll)
 
     def _cursor_in_view(self) -> bool:
         table = self.table
@@ -637,7 +621,9 @@ class VmTable(Panel):
     def _refresh_title(self) -> None:
         total = len(self._names)
         shown = len(self._order)
-        self.border_title = f"VMs ({total:,})" if shown == total else f"VMs ({shown:,} of {total:,})"
+        title = f"VMs ({total:,})" if shown == total else f"VMs ({shown:,} of {total:,})"
+        if title != self.border_title:  # setting it repaints the whole panel
+            self.border_title = title
 
     def _refresh_subtitle(self) -> None:
         parts = []
@@ -648,4 +634,6 @@ class VmTable(Panel):
             parts.append("inventory order, reversed")
         if self._filter:
             parts.append(f"filter “{self._filter}”")
-        self.border_subtitle = " · ".join(parts)
+        subtitle = " · ".join(parts)
+        if subtitle != self.border_subtitle:
+            self.border_subtitle = subtitle
