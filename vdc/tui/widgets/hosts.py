@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Literal, Self, TypeVar
 
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.css.query import NoMatches
@@ -45,8 +46,20 @@ def fit(content: Text | str, width: int, justify: Justify = "left", *, gutter: b
     their width from tick to tick, and a narrow panel spends one cell between columns, not two.
     Text that does not fit ends in an ellipsis.
     """
-    text = Text(content) if isinstance(content, str) else content.copy()
     inner = max(0, width - 1) if gutter else width
+    if gutter and width > 0:
+        source = Text(content) if isinstance(content, str) else content
+        room = inner - source.cell_len
+        if room >= 0:  # fits: what the steps below give, built at once (a tick makes hundreds)
+            shift = 1 if justify == "left" else 1 + room
+            body = f"{source.plain}{' ' * room}" if justify == "left" else f"{' ' * room}{source.plain}"
+            out = Text(f" {body}", end="", no_wrap=True)
+            spans = out.spans
+            if source.style and body:
+                spans.append(Span(1, 1 + len(body), source.style))
+            spans.extend(Span(a + shift, b + shift, style) for a, b, style in source.spans)
+            return out
+    text = Text(content) if isinstance(content, str) else content.copy()
     text.truncate(inner, overflow="ellipsis")
     text.align(justify, inner)
     text.no_wrap = True
@@ -79,10 +92,19 @@ def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[Text]]]) -> N
         for key, cells in rows[keep:]:
             table.add_row(*cells, key=key)
     columns = [column.key for column in table.ordered_columns]
+    # The row lists synced last time: a caller that hands the same list object again (a row
+    # it did not rebuild) has nothing new in it.
+    synced: dict[str, object] = getattr(table, "_synced_rows", {})
+    if getattr(table, "_synced_columns", None) != columns or current != wanted:
+        synced = {}
     for key, cells in rows[:keep]:
+        if synced.get(key) is cells:
+            continue
         for column, cell in zip(columns, cells, strict=False):
             if table.get_cell(key, column) != cell:
                 table.update_cell(key, column, cell)
+    table._synced_rows = {key: cells for key, cells in rows}  # type: ignore[attr-defined]
+    table._synced_columns = columns  # type: ignore[attr-defined]
 
 
 def cursor_key(table: DataTable) -> str | None:
@@ -120,13 +142,14 @@ def gauge(tones: Tones, fraction: float, width: int, tone: str, marks: Sequence[
     """`format.bar` in `tone` on a muted track, its marks (`│` / `┃`) in the foreground tone."""
     cells = bar(fraction, width, marks)
     text = Text(end="", no_wrap=True)
-    for char in cells:
-        if char == " ":
-            text.append(TRACK, tones("foreground-muted"))
-        elif char in "│┃":
-            text.append(char, tones("foreground"))
+    for kind, run in groupby(cells, lambda c: 0 if c == " " else 1 if c in "│┃" else 2):
+        chars = "".join(run)
+        if kind == 0:
+            text.append(TRACK * len(chars), tones("foreground-muted"))
+        elif kind == 1:
+            text.append(chars, tones("foreground"))
         else:
-            text.append(char, tones(tone))
+            text.append(chars, tones(tone))
     return text
 
 

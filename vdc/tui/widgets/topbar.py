@@ -64,7 +64,11 @@ class TopBar(Static):
             tail = f"{state} │ {time_} │ {goals} │ [b]{score:.0f}[/] pts"
             room = width - len(Content.from_markup(tail).plain) - 3
         name = title if len(title) <= room else title[: max(0, room - 1)] + "…"
-        self.update(Content.from_markup(f"[b]{_escape(name)}[/] │ {tail}"))
+        markup = f"[b]{_escape(name)}[/] │ {tail}"
+        if markup != getattr(self, "_markup", None):
+            self._markup = markup
+            # One line whose width comes from the screen: a new text never needs a layout.
+            self.update(Content.from_markup(markup), layout=False)
 
 
     def on_resize(self) -> None:
