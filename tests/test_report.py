@@ -193,3 +193,29 @@ def test_vm_table_lists_only_vms_that_were_down():
         "|---|---|", "| mail-01 | 28m30s |", "| intranet-db-01 | 2m30s |", "| intranet-web-01 | 30s |",
         "", "1 other VM stayed healthy throughout.",
     ]
+
+
+def test_reference_of_another_version_of_the_level_is_named_not_compared(tmp_path: Path):
+    from vdc.scenario.loader import content_hash, load_level
+    from vdc.scenario.schema import Level
+
+    data = load_level(ROOT / "levels" / "01-first-light.toml").level.model_dump(mode="json")
+    data["hosts"][0]["memory"] = 128  # an edited copy: room for the database on esx-01
+    level = Level.model_validate(data)
+    session = run_level(level, actions=parse_actions("0 power on intranet-web-01\n0 power on intranet-db-01\n"))
+    save(session, tmp_path / "edited.vdcsave", result=result(session, content_hash=content_hash(level)))
+    r = rep.build(load(tmp_path / "edited.vdcsave"), str(tmp_path / "edited.vdcsave"))
+    assert r["verified"] and r["outcome"] == "won"
+    assert r["reference"]["comparable"] is False and "player" not in r["reference"]
+    assert r["reference"]["note"] == "the reference solution is for another version of this level; numbers differ in kind"
+
+
+def test_a_stale_reference_is_still_compared_with_a_note(tmp_path: Path):
+    data = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    data["digests"][3][1] = "0" * 64
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / REFERENCE.name).write_text(json.dumps(data), encoding="utf-8")
+    r = rep.build(load(GAVE_UP), str(GAVE_UP), reference_root=tmp_path)
+    ref = r["reference"]
+    assert ref["comparable"] and ref["note"].startswith("the reference solution no longer replays exactly")
+    assert (ref["player"]["score"], ref["reference"]["score"]) == (50.0, 100.0)

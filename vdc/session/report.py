@@ -309,15 +309,16 @@ def _reference(save, name: str, report: dict[str, Any], root: Path | None) -> di
         return {"file": str(path), "note": "this save is the reference solution", "comparable": False}
     try:
         ref_save = load(path)
+        if ref_save.level_hash != save.level_hash:
+            return {"file": str(path), "comparable": False,
+                    "note": "the reference solution is for another version of this level; numbers differ in kind"}
         ref = build(ref_save, str(path), reference=False)
     except SaveError as e:
         return {"file": str(path), "note": f"the reference cannot be read: {e}", "comparable": False}
-    note = ""
-    if not ref["verified"]:
-        note = "the reference solution no longer replays exactly (regenerate it)"
-    if ref_save.level_hash != save.level_hash:
-        note = "the reference solution is for another version of this level; numbers differ in kind"
-    return {"file": str(path), "note": note, "comparable": not note,
+    note = "" if ref["verified"] else (
+        "the reference solution no longer replays exactly (regenerate it): its numbers are "
+        "those of its commands today")
+    return {"file": str(path), "note": note, "comparable": True,
             "player": summary(report), "reference": summary(ref)}
 
 
