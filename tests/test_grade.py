@@ -192,3 +192,21 @@ def test_progress_bar_only_on_a_terminal():
     os.close(leader)
     assert r.returncode == 0 and len(json.loads(r.stdout)) == 2
     assert b"grading" in err and b"2/2" in err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the patched worker is inherited by fork")
+def test_a_worker_that_dies_gives_rows_not_a_traceback(monkeypatch):
+    import signal
+
+    real = g._grade_star
+
+    def dying(work):
+        if "naive" in work[0]:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(work)
+
+    monkeypatch.setattr(g, "_grade_star", dying)
+    rows = g.grade([NAIVE, REFERENCE], jobs=2)
+    naive = next(r for r in rows if r.file == str(NAIVE))
+    assert naive.status == g.UNREADABLE and naive.reason.startswith("cannot grade (the worker died")
+    assert g.exit_code(rows) == 2

@@ -133,9 +133,12 @@ def grade(
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_grade_star, w) for w in work]
+            futures = {pool.submit(_grade_star, w): w[0] for w in work}
             for f in as_completed(futures):
-                rows.append(f.result())
+                try:
+                    rows.append(f.result())
+                except Exception as e:  # noqa: BLE001 - a worker killed (out of memory, a signal)
+                    rows.append(Row(futures[f], UNREADABLE, f"cannot grade (the worker died: {type(e).__name__})"))
                 if on_done:
                     on_done(rows[-1])
     return sorted(rows, key=lambda r: (Path(r.file).name, r.file))
