@@ -210,3 +210,12 @@ def test_a_worker_that_dies_gives_rows_not_a_traceback(monkeypatch):
     naive = next(r for r in rows if r.file == str(NAIVE))
     assert naive.status == g.UNREADABLE and naive.reason.startswith("cannot grade (the worker died")
     assert g.exit_code(rows) == 2
+
+
+def test_an_edited_result_field_changes_nothing(tmp_path: Path):
+    data = json.loads(GAVE_UP.read_text(encoding="utf-8"))
+    data["result"].update(outcome="won", score=100.0, stars=3)
+    f = tmp_path / "bragging.vdcsave"
+    f.write_text(json.dumps(data), encoding="utf-8")
+    [row] = g.grade([f], jobs=1)
+    assert (row.status, row.outcome, row.score, row.stars) == (g.VERIFIED, "lost", 50.0, 0)
