@@ -84,8 +84,9 @@ class InPlaceTable(DataTable):
                 f"No cell exists for row_key={row_key!r}, column_key={column_key!r}."
             )
         self._data[row_key][column_key] = value
-        self._dirty_rows[row_key] = None
-        self.refresh()
+        if row_key not in self._dirty_rows:
+            self._dirty_rows[row_key] = None
+            self.refresh_row(self._row_locations.get(row_key))  # just that row's line
 
     def _drop_dirty(self) -> None:
         """Forget the rendered lines of the rows updated since the last render."""

@@ -520,6 +520,8 @@ class VmTable(Panel):
             keys, before = new[col.key], old[col.key]
             if isinstance(keys, np.ndarray):
                 changed |= keys != before
+            elif keys is before or keys == before:  # (words: mostly the same every tick)
+                continue
             else:
                 changed |= np.fromiter(
                     (a != b for a, b in zip(keys, before, strict=True)),  # type: ignore[call-overload]
