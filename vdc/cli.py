@@ -288,21 +288,36 @@ def _print_summary(out: dict[str, Any]) -> None:
 
 @main.command("replay")
 @click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--verify", is_flag=True, required=True, help="Re-simulate headless and compare every digest.")
+@click.option("--verify", is_flag=True, help="Re-simulate headless and compare every digest (no UI).")
 @click.option("--level", "level_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Refuse the save unless its embedded level equals this level file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run object plus `verified`.")
 def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: bool) -> None:
-    """Verify a saved session: exit 0 when it replays exactly, 3 when it diverges, 2 if unreadable."""
+    """Watch a saved session again, or verify it headless with --verify.
+
+    The viewer is the game screen, read-only: play/pause, up to 64×, the next or previous
+    player command, seek, a timeline of commands and incidents. With --verify: exit 0 when
+    the save replays exactly, 3 when it diverges (or --level differs), 2 if it is unreadable.
+    """
     from vdc.scenario.loader import LevelError, content_hash, load_level
-    from vdc.session.runner import result
     from vdc.session.save import SaveError, load
-    from vdc.session.verify import verify as verify_save
 
     try:
         saved = load(save_file)
     except SaveError as e:
         _fail(str(e))
+    if not verify:
+        if level_file is not None or as_json:
+            _fail("--level and --json go with --verify (the headless check)")
+        if not sys.stdout.isatty():
+            _fail("the replay viewer needs a terminal; to check a save headless use "
+                  "`vdc replay SAVE --verify`")
+        from vdc.tui.app import VdcApp
+
+        VdcApp(replay=save_file).run()
+        return
+    from vdc.session.runner import result
+    from vdc.session.verify import verify as verify_save
     if level_file is not None:
         try:
             expected = load_level(level_file)

@@ -18,7 +18,7 @@ from typing import Any
 from vdc import __version__
 from vdc.scenario.loader import content_hash
 from vdc.scenario.schema import Level
-from vdc.session.session import Session
+from vdc.session.session import Session, SpeedChange
 
 SCHEMA_VERSION = 1
 """The save format this vdc writes and reads."""
@@ -48,6 +48,7 @@ class Save:
     digests: list[tuple[float, str]]
     result: dict[str, Any] | None
     program_version: str
+    speed_changes: tuple[SpeedChange, ...] = ()
 
 
 def to_data(session: Session, *, result: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -65,7 +66,7 @@ def to_data(session: Session, *, result: dict[str, Any] | None = None) -> dict[s
         "sim_time": round(sim.now, 3),
         "commands": [r.as_dict() for r in session.records],
         "digests": [[t, d] for t, d in sim.digests],
-        "speed_changes": [],
+        "speed_changes": [c.as_dict() for c in session.speed_changes],
         "result": result,
     }
 
@@ -137,6 +138,10 @@ def from_data(data: object, name: str = "<save>") -> Save:
             digests=digests,
             result=data.get("result"),
             program_version=str(data.get("program_version", "?")),
+            speed_changes=tuple(
+                SpeedChange(float(c["t"]), int(c["speed"]), bool(c["paused"]))
+                for c in data.get("speed_changes", [])
+            ),
         )
     except (KeyError, TypeError, ValueError) as e:
         what = f"missing {e}" if isinstance(e, KeyError) else str(e).splitlines()[0]

@@ -29,12 +29,37 @@ class CommandRecord:
         return {"t": self.t, "text": self.text, "accepted": self.accepted, "message": self.message}
 
 
+@dataclass(frozen=True, slots=True)
+class SpeedChange:
+    """The player changed the speed or paused at sim time t (kept for faithful viewing only:
+    speed never changes what the simulation does)."""
+
+    t: float
+    speed: int
+    paused: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {"t": self.t, "speed": self.speed, "paused": self.paused}
+
+
 class Session:
     """Advances one `Simulation` and records every command given to it."""
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
         self.records: list[CommandRecord] = []
+        self.speed_changes: list[SpeedChange] = []
+
+    def note_speed(self, speed: int, paused: bool) -> None:
+        """Record the viewing speed (and pause) the player chose now, if it changed."""
+        last = self.speed_changes[-1] if self.speed_changes else None
+        if last is not None and (last.speed, last.paused) == (speed, paused):
+            return
+        change = SpeedChange(round(self.sim.now, 3), speed, paused)
+        if last is not None and last.t == change.t:
+            self.speed_changes[-1] = change  # several key presses at one moment: the last counts
+        else:
+            self.speed_changes.append(change)
 
     @property
     def now(self) -> float:

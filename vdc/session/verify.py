@@ -56,6 +56,11 @@ def replay(save: Save) -> Session:
 def verify(save: Save) -> tuple[Session, Divergence | None]:
     """Replay `save` and return the session and the first divergence (None if it matches)."""
     session = replay(save)
+    return session, compare(save, session)
+
+
+def compare(save: Save, session: Session) -> Divergence | None:
+    """The first place where a re-simulation of `save` disagrees with it (None: it matches)."""
     got = dict(session.sim.digests)
     first: Divergence | None = None
     for t, expected in save.digests:
@@ -77,7 +82,7 @@ def verify(save: Save) -> tuple[Session, Divergence | None]:
                     c.text,
                 )
                 break
-    return session, first
+    return first
 
 
 def _short(digest: str) -> str:

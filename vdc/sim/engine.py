@@ -11,8 +11,11 @@ so simultaneous events always resolve the same way, however the time is sliced.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import simpy
@@ -76,6 +79,26 @@ class Metrics:
         return dict(zip(self.ds_names, self.ds_peak.tolist(), strict=True))
 
 
+class Environment(simpy.Environment):
+    """A SimPy environment that can be pickled and deep-copied (checkpoints for replays).
+
+    SimPy binds its event classes to the instance and counts event ids with an
+    `itertools.count`; neither copies. Here the classes resolve through the class (bound
+    early only on `simpy.Environment` itself), and the counter travels as its next value.
+    """
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        n = next(self._eid)
+        self._eid = itertools.count(n)  # put back: this environment goes on from the same id
+        state["_eid"] = n
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._eid = itertools.count(int(state["_eid"]))  # type: ignore[call-overload]
+
+
 class Simulation:
     """One run of one level with one seed. Mutated only by the timeline and by commands."""
 
@@ -86,7 +109,7 @@ class Simulation:
         self.duration = int(meta.duration)
         self.dt = int(meta.sample_interval)
         self.start_hour = float(meta.start_hour)
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.streams = Streams(self.seed)
         self.log = EventLog()
         self.inv: Inventory = build_inventory(level)
@@ -105,7 +128,7 @@ class Simulation:
         self.ended_at: float | None = None
         self.end_reason = ""
         self.digests: list[tuple[float, str]] = []
-        self._spikes: dict[int, tuple[list[int], float]] = {}
+        self._spikes: list[tuple[dict[str, object], list[int], float]] = []
         self._fills: list[tuple[str, float, float, float]] = []  # ds, gib/s, until, last
         self._alarm: dict[tuple[str, str], str] = {}
         self._ds_level = np.zeros(0, dtype=int)
@@ -124,8 +147,11 @@ class Simulation:
         self.metrics.service_now = np.ones(len(self.inv.services), dtype=bool)
         for ds in self.inv.datastores.values():
             ds.used = self.datastore_used(ds.name)
-        self.env.process(self._timeline_process())
-        self.env.process(self._sample_process())
+        self._timeline_i = 0
+        self._sample_k = 0
+        self._sample_last = 0.0
+        self._start(self._timeline_step)
+        self._start(self._sample_step)
 
     # ------------------------------------------------------------------ time
     @property
@@ -163,26 +189,45 @@ class Simulation:
             self.dirty_parts.append(part)
 
     # ------------------------------------------------------------------ processes
-    def _timeline_process(self):
-        for action in self.timeline:
-            if action.t > self.env.now:
-                yield self.env.timeout(action.t - self.env.now)
+    # The simulation's processes are chains of SimPy events with bound-method callbacks, not
+    # generators: a generator cannot be copied, and `copy.deepcopy(simulation)` is what gives
+    # the replay viewer its checkpoints. They schedule exactly what a generator process would
+    # (a start is an urgent event, a wait a timeout), so the order of events is the same.
+    def _start(self, fn: Callable[..., None], *args: object) -> None:
+        """Run `fn(*args)` now, after the event being handled (how a SimPy process starts)."""
+        ev = simpy.Event(self.env)
+        ev._ok = True  # noqa: SLF001 - a triggered event, as simpy's Initialize makes it
+        ev._value = None  # noqa: SLF001
+        ev.callbacks.append(partial(_call, fn, args))
+        self.env.schedule(ev, simpy.core.URGENT)
+
+    def _after(self, delay: float, fn: Callable[..., None], *args: object) -> None:
+        """Run `fn(*args)` `delay` sim-seconds from now."""
+        self.env.timeout(delay).callbacks.append(partial(_call, fn, args))
+
+    def _timeline_step(self, resumed: bool = False) -> None:
+        """Apply the timeline's actions that are due; wait for the next one."""
+        while self._timeline_i < len(self.timeline):
+            action = self.timeline[self._timeline_i]
+            if not resumed and action.t > self.env.now:
+                self._after(action.t - self.env.now, self._timeline_step, True)
+                return
+            resumed = False
             if self.ended:
                 return
             self.apply_action(action)
+            self._timeline_i += 1
 
-    def _sample_process(self):
-        k = 0
-        last = 0.0
-        while True:
-            t = float(self.env.now)
-            self._sample(t, t - last)
-            last = t
-            if self.ended or t >= self.duration:
-                return
-            k += 1
-            nxt = min(float(k * self.dt), float(self.duration))
-            yield self.env.timeout(nxt - t)
+    def _sample_step(self) -> None:
+        """Sample now; wait for the next sample time (the last one is at the level's end)."""
+        t = float(self.env.now)
+        self._sample(t, t - self._sample_last)
+        self._sample_last = t
+        if self.ended or t >= self.duration:
+            return
+        self._sample_k += 1
+        nxt = min(float(self._sample_k * self.dt), float(self.duration))
+        self._after(nxt - t, self._sample_step)
 
     def _sample(self, t: float, dt: float) -> None:
         self._apply_fills(t)
@@ -316,12 +361,13 @@ class Simulation:
             log(t, "message", "level", str(p["text"]))
         elif op in ("load_spike", "load_spike_end"):
             idx = self._vm_indices(p["targets"])  # type: ignore[arg-type]
-            key = id(p)
+            # A spike's start and end share one params dict: the spike is found by that object
+            # (not by id(), which a copied simulation would not share).
             if op == "load_spike":
-                self._spikes[key] = (idx, float(p["factor"]))  # type: ignore[arg-type]
+                self._spikes.append((p, idx, float(p["factor"])))  # type: ignore[arg-type]
                 log(t, "load_spike", ",".join(p["targets"]), f"load ×{p['factor']:g} on {len(idx)} VM(s)")  # type: ignore[arg-type]
             else:
-                self._spikes.pop(key, None)
+                self._spikes = [s for s in self._spikes if s[0] is not p]
                 log(t, "load_spike_end", ",".join(p["targets"]), "load back to normal")  # type: ignore[arg-type]
             self._recompute_spikes()
         elif op == "profile_change":
@@ -404,7 +450,7 @@ class Simulation:
         if s.built_version != self.structure_version:
             s.rebuild()
         spike = np.ones(len(self.inv.vms))
-        for idx, factor in self._spikes.values():
+        for _, idx, factor in self._spikes:
             spike[idx] *= factor
         s.spike = spike
         self.spike_version += 1
@@ -445,7 +491,7 @@ class Simulation:
         h.ready_at = t + h.boot_s
         self.log.add(t, "host_recovering", name, f"{name} is rebooting ({h.boot_s:g} s)")
         self.touch()
-        self.env.process(self._finish_boot(h.name, h.ready_at))
+        self._start(self._wait_boot, h.name, h.ready_at)
 
     def boot_host(self, name: str) -> None:
         t = float(self.env.now)
@@ -453,10 +499,12 @@ class Simulation:
         h.state = "booting"
         h.ready_at = t + h.boot_s
         self.touch()
-        self.env.process(self._finish_boot(name, h.ready_at))
+        self._start(self._wait_boot, name, h.ready_at)
 
-    def _finish_boot(self, name: str, at: float):
-        yield self.env.timeout(at - self.env.now)
+    def _wait_boot(self, name: str, at: float) -> None:
+        self._after(at - self.env.now, self._finish_boot, name, at)
+
+    def _finish_boot(self, name: str, at: float) -> None:
         h = self.inv.hosts[name]
         if h.state == "booting" and h.ready_at == at:
             h.state = "on"
@@ -531,3 +579,8 @@ class Simulation:
             # Rounded, then in a fixed dtype and byte order: the same on every platform.
             h.update(np.round(np.asarray(arr, dtype="<f8"), 4).tobytes())
         return h.hexdigest()
+
+
+def _call(fn: Callable[..., None], args: tuple[object, ...], _event: object) -> None:
+    """An event callback: SimPy passes the event, the process step wants its own arguments."""
+    fn(*args)

@@ -50,11 +50,32 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
 )
 
 
-def bindings() -> list[Binding]:
-    """Textual bindings for the game screen, from the catalog."""
+_VIEW_IDS = ("zoom", "hosts", "datastores", "network", "vms", "services", "alarms", "log",
+             "keys", "concepts")
+
+REPLAY_ACTIONS: tuple[GameAction, ...] = (
+    GameAction("pause", "space", "toggle_pause", "Play / pause", "Time", key_display="Space"),
+    GameAction("faster", "plus,equals_sign", "faster", "Faster (up to 64×)", "Time", key_display="+"),
+    GameAction("slower", "minus", "slower", "Slower", "Time", key_display="-"),
+    GameAction("next-action", "n", "next_action", "Next player command", "Replay"),
+    GameAction("prev-action", "p", "previous_action", "Previous player command", "Replay"),
+    GameAction("back", "left_square_bracket", "seek_by(-60)", "Back 1 minute", "Replay",
+               key_display="["),
+    GameAction("forward", "right_square_bracket", "seek_by(60)", "Forward 1 minute", "Replay",
+               key_display="]"),
+    GameAction("goto", "g", "goto", "Go to a time", "Replay"),
+    GameAction("follow", "f", "follow_speed", "Speed as the player watched", "Replay", show=False),
+    *(a for a in GAME_ACTIONS if a.id in _VIEW_IDS),
+    GameAction("quit", "q", "quit_level", "Leave the replay", "Game"),
+)
+"""The replay viewer's keys: transport and viewing; nothing that acts on the datacenter."""
+
+
+def bindings(catalog: tuple[GameAction, ...] = GAME_ACTIONS) -> list[Binding]:
+    """Textual bindings for a screen, from a catalog (the game's by default)."""
     return [
         Binding(a.key, a.action, a.description, show=a.show, key_display=a.key_display, id=a.id)
-        for a in GAME_ACTIONS
+        for a in catalog
     ]
 
 

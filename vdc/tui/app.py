@@ -33,12 +33,14 @@ class VdcApp(App[None]):
         tick_interval: float | None = TICK_S,
         saves_dir: Path | None = None,
         resume: Path | None = None,
+        replay: Path | None = None,
     ) -> None:
         super().__init__()
         self.initial_level = level
         self.initial_seed = seed
         self._saves_dir = saves_dir
         self.initial_resume = resume
+        self.initial_replay = replay
         self.tick_interval = tick_interval
         self.controller: GameController | None = None
         self._current: tuple[LoadedLevel, int | None] | None = None
@@ -47,7 +49,9 @@ class VdcApp(App[None]):
         from vdc.tui.screens.title import TitleScreen
 
         self.push_screen(TitleScreen())
-        if self.initial_resume is not None:
+        if self.initial_replay is not None:
+            self.open_replay(self.initial_replay)
+        elif self.initial_resume is not None:
             self.continue_game(self.initial_resume)
         elif self.initial_level is not None:
             self.open_loaded(self.initial_level, seed=self.initial_seed)
@@ -73,6 +77,20 @@ class VdcApp(App[None]):
         self._current = (loaded, saved.seed)
         self.controller = controller
         self.push_screen(GameScreen(controller, tick_interval=self.tick_interval))
+
+    def open_replay(self, path: Path) -> None:
+        """Watch a save again: the game screen, read-only, with transport and a timeline."""
+        from vdc.session.save import SaveError, load
+        from vdc.tui.replay_controller import ReplayController
+        from vdc.tui.screens.replay import ReplayScreen
+
+        try:
+            controller = ReplayController(load(path), path=Path(path))
+        except SaveError as e:
+            self.notify(str(e), title="Cannot replay", severity="error")
+            return
+        self.controller = controller
+        self.push_screen(ReplayScreen(controller, tick_interval=self.tick_interval))
 
     # ------------------------------------------------------------------ navigation
     def open_briefing(self, ref: str) -> None:

@@ -45,6 +45,11 @@ class FiredHint:
 class GameController:
     """Speed, pause and the session of one level being played."""
 
+    speeds: tuple[int, ...] = SPEEDS
+    """The speed steps `faster` and `slower` walk through."""
+    read_only = False
+    """A replay shows what was played and takes no commands."""
+
     def __init__(
         self,
         level: schema.Level,
@@ -71,7 +76,7 @@ class GameController:
     # ------------------------------------------------------------------ time
     @property
     def speed(self) -> int:
-        return SPEEDS[self.speed_index]
+        return self.speeds[self.speed_index]
 
     @property
     def now(self) -> float:
@@ -85,15 +90,22 @@ class GameController:
         """Pause or resume; returns the new paused state. Commands work while paused."""
         if not self.ended:
             self.paused = not self.paused
+            self._note_speed()
         return self.paused
 
     def faster(self) -> int:
-        self.speed_index = min(len(SPEEDS) - 1, self.speed_index + 1)
+        self.speed_index = min(len(self.speeds) - 1, self.speed_index + 1)
+        self._note_speed()
         return self.speed
 
     def slower(self) -> int:
         self.speed_index = max(0, self.speed_index - 1)
+        self._note_speed()
         return self.speed
+
+    def _note_speed(self) -> None:
+        """Keep the speed the player watches at in the save (it never changes the run)."""
+        self.session.note_speed(self.speed, self.paused)
 
     def tick(self, wall_s: float = TICK_S) -> bool:
         """One timer tick: advance `wall_s × speed` sim-seconds unless paused. True if moved."""
@@ -166,6 +178,7 @@ class GameController:
     def resume(cls, saved: Save, *, hints: bool = True) -> GameController:
         """Continue a saved game: re-simulate its commands headless up to where it stopped."""
         c = cls(saved.level, content_hash=saved.level_hash, hints=hints, session=replay(saved))
+        c.session.speed_changes = list(saved.speed_changes)
         # What happened before the save goes to the log, but is history, not news: no toasts,
         # no hints for it.
         c.history_until = c.now

@@ -12,11 +12,11 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from vdc.sim.commands import COMMANDS
-from vdc.tui.actions import GAME_ACTIONS, key_label
+from vdc.tui.actions import GAME_ACTIONS, REPLAY_ACTIONS, key_label
 
 
 class VdcCommands(Provider):
-    """Commands of the game screen; outside a game it offers nothing."""
+    """Commands of the game screen (transport only in a replay); outside a game nothing."""
 
     def _game(self):
         from vdc.tui.screens.game import GameScreen
@@ -29,8 +29,11 @@ class VdcCommands(Provider):
         if game is None:
             return []
         out: list[tuple[str, object, str]] = []
-        for a in GAME_ACTIONS:
+        read_only = game.controller.read_only
+        for a in REPLAY_ACTIONS if read_only else GAME_ACTIONS:
             out.append((a.description, partial(game.run_action, a.action), f"key {key_label(a)}"))
+        if read_only:  # a replay offers its transport and views, no commands
+            return out
         for spec in COMMANDS:
             if spec.available:
                 prefix = " ".join(s.text for s in spec.slots if s.kind == "literal") + " "

@@ -43,6 +43,8 @@ class GameScreen(Screen):
     """The datacenter at work. Space pauses, `:` commands, `?` lists the keys."""
 
     BINDINGS = actions.bindings()
+    autosaves = True
+    """A live game autosaves; the replay viewer writes nothing."""
 
     def __init__(self, controller: GameController, *, tick_interval: float | None = TICK_S) -> None:
         super().__init__()
@@ -59,6 +61,7 @@ class GameScreen(Screen):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
+        yield from self.compose_strip()
         with Horizontal(id="panels"):
             with Vertical(id="left"):
                 yield HostsPanel(id="hosts", classes="panel infra")
@@ -72,6 +75,10 @@ class GameScreen(Screen):
                 yield EventLogPanel(id="log", classes="panel swap")
         yield CommandLine(self._names, id="cmdline")
         yield Footer()
+
+    def compose_strip(self) -> ComposeResult:
+        """Widgets between the top bar and the panels (the replay viewer's timeline)."""
+        yield from ()
 
     def on_mount(self) -> None:
         self._apply_layout()
@@ -120,7 +127,7 @@ class GameScreen(Screen):
         with self.app.batch_update():
             self.query_one(TopBar).show(
                 title=view.title, t=view.t, duration=view.duration, paused=c.paused,
-                speed=c.speed, statuses=statuses, score=score(statuses), ended=view.ended,
+                speed=c.speed, statuses=statuses, score=score(statuses), ended=c.ended,
             )
             for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel, AlarmsPanel):
                 self.query_one(panel).show(view)
@@ -137,12 +144,19 @@ class GameScreen(Screen):
             self.notify("Paused for you to look: press Space to go on.", title="Paused")
             self._refresh_topbar()
         important = any(r.severity == "critical" for r in news)
-        if view.t >= self._next_autosave or important or (view.ended and not self._ended_shown):
+        ended = c.ended
+        if self.autosaves and (
+            view.t >= self._next_autosave or important or (ended and not self._ended_shown)
+        ):
             self._next_autosave = (view.t // AUTOSAVE_EVERY_S + 1) * AUTOSAVE_EVERY_S
             self._save("autosave", quiet=True)
-        if view.ended and not self._ended_shown:
+        if ended and not self._ended_shown:
             self._ended_shown = True
-            self.app.call_later(self.app.show_debrief, c)  # type: ignore[attr-defined]
+            self.on_level_end()
+
+    def on_level_end(self) -> None:
+        """The level is over: on to the debrief."""
+        self.app.call_later(self.app.show_debrief, self.controller)  # type: ignore[attr-defined]
 
     def _refresh_topbar(self) -> None:
         c = self.controller

@@ -10,7 +10,25 @@ from textual.widgets import Button, Label, Markdown
 
 from vdc.concepts import describe
 from vdc.sim.commands import COMMANDS
-from vdc.tui.actions import GAME_ACTIONS, key_label
+from vdc.tui.actions import GAME_ACTIONS, REPLAY_ACTIONS, key_label
+
+
+def replay_keys_markdown() -> str:
+    """The replay viewer's keys (from its catalog) and what its timeline shows."""
+    lines = ["## Replay keys", "", "| key | what it does |", "|---|---|"]
+    for a in REPLAY_ACTIONS:
+        lines.append(f"| `{key_label(a)}` | {a.description} |")
+    lines += [
+        "| `Tab` / `Shift+Tab` | move between panels |",
+        "",
+        "## The timeline",
+        "",
+        "`●` where the replay is; `▲` a command the player gave, `✗` one the game refused, "
+        "`✖` an incident, `≠` where the replay stopped matching the recording. Click the "
+        "track to go there. Going back re-simulates from the start; the commands are given "
+        "again at their recorded times, so what you see is the real run.",
+    ]
+    return "\n".join(lines)
 
 
 def keys_markdown() -> str:
@@ -44,10 +62,14 @@ class KeysScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
+    def __init__(self, *, replay: bool = False) -> None:
+        super().__init__()
+        self.replay = replay
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Label("Help — Esc to close", classes="screen-title")
-            yield Markdown(keys_markdown())
+            yield Markdown(replay_keys_markdown() if self.replay else keys_markdown())
 
 
 class ConceptsScreen(ModalScreen[None]):

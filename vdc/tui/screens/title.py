@@ -32,7 +32,7 @@ class LevelEntry:
 
 
 class TitleScreen(Screen):
-    """Campaign, Sandbox, Help, Quit."""
+    """Continue, Campaign, Sandbox, Replays, Help, Quit."""
 
     BINDINGS = [Binding("q", "app.quit", "Quit"), Binding("question_mark", "help", "Help", key_display="?")]
 
@@ -50,6 +50,7 @@ class TitleScreen(Screen):
                 *resume,
                 Option("Campaign — the levels, in order", id="campaign"),
                 Option("Sandbox — a generated datacenter with random trouble", id="sandbox"),
+                Option("Replays — watch a saved game again", id="replays"),
                 Option("Help — keys and how to play", id="help"),
                 Option("Quit", id="quit"),
                 id="menu",
@@ -65,6 +66,10 @@ class TitleScreen(Screen):
             self.app.push_screen(CampaignScreen())
         elif choice == "sandbox":
             self.app.push_screen(SandboxScreen())
+        elif choice == "replays":
+            from vdc.tui.screens.replays import ReplaysScreen
+
+            self.app.push_screen(ReplaysScreen())
         elif choice == "help":
             self.action_help()
         else:

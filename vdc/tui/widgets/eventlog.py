@@ -128,6 +128,15 @@ class EventLogPanel(Panel):
     def show(self, view: SimView) -> None:
         """Accepts a snapshot like the other panels; the log is fed by `add_events`."""
 
+    def clear(self) -> None:
+        """Forget every record (a replay that went back to t=0 feeds them again)."""
+        self.records.clear()
+        self._total = 0
+        if self.is_mounted:
+            self.rich_log.clear()
+            self._write_placeholder()
+            self._refresh_subtitle()
+
     def entry_lines(self, rec: EventRecord, width: int) -> list[Text]:
         """One record as lines of at most `width` cells: a head, then the sentence wrapped
         under itself."""

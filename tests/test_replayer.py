@@ -1,0 +1,146 @@
+"""The replayer behind the viewer: seeking lands on the state of the real run, the action
+steps find the player's commands, the timeline knows every incident and the divergence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vdc.scenario.loader import load_level
+from vdc.session.actions import parse_actions
+from vdc.session.replayer import Replayer, parse_position
+from vdc.session.runner import run_level
+from vdc.session.save import load, save
+from vdc.session.session import Session
+from vdc.sim.engine import Simulation
+
+TROUBLE = Path(__file__).resolve().parent / "data" / "levels" / "tui-trouble.toml"
+SCRIPT = "30 power off web-01\n120 power on web-01\n250 power on db-01 esx-01\n400 power on nosuch\n"
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory) -> Path:
+    session = run_level(load_level(TROUBLE).level, actions=parse_actions(SCRIPT))
+    path = tmp_path_factory.mktemp("replay") / "trouble.vdcsave"
+    save(session, path)
+    return path
+
+
+def _digest_of_run_until(t: float) -> str:
+    return run_level(load_level(TROUBLE).level, actions=parse_actions(SCRIPT), until=t).sim.digest()
+
+
+def test_seek_forward_and_back_land_on_the_real_runs_state(saved: Path):
+    r = Replayer(load(saved))
+    assert r.end == 900.0 and r.now == 0.0
+    r.seek(260)
+    assert r.now == 260.0 and r.sim_digest() == _digest_of_run_until(260)
+    first = r.session
+    assert r.seek(125) is True  # backwards: restored from the checkpoint at t=0
+    assert r.session is not first
+    assert r.now == 125.0 and r.sim_digest() == _digest_of_run_until(125)
+    assert [c.text for c in r.session.records] == ["power off web-01", "power on web-01"]
+    assert r.seek(130) is False  # forward in the same stretch: plays on
+    r.seek(10_000)
+    assert r.now == 900.0 and r.at_end and r.sim_digest() == _digest_of_run_until(900)
+    assert r.seek(-5) is True and r.now == 0.0
+
+
+def test_checkpoints_are_kept_and_a_seek_through_one_lands_on_the_same_state(saved: Path):
+    r = Replayer(load(saved))
+    assert r.every == 600.0 and r.checkpoint_times == [0.0, 600.0]
+    assert r.seek(700) is True  # forward past a checkpoint: restored from it
+    assert r.now == 700.0 and r.sim_digest() == _digest_of_run_until(700)
+    assert [c.text for c in r.session.records] == [c.text for c in load(saved).commands]
+    r.seek(650)
+    assert r.sim_digest() == _digest_of_run_until(650)
+
+
+def test_seek_gives_the_same_state_however_the_way_is_sliced(saved: Path):
+    a, b = Replayer(load(saved)), Replayer(load(saved))
+    a.seek(700)
+    for t in range(0, 701, 7):
+        b.advance_to(t)
+    b.advance_to(700)
+    assert a.sim_digest() == b.sim_digest()
+    assert [x.as_dict() for x in a.session.records] == [x.as_dict() for x in b.session.records]
+
+
+def test_next_and_previous_action_walk_the_recorded_commands(saved: Path):
+    r = Replayer(load(saved))
+    assert r.action_times == [30.0, 120.0, 250.0, 400.0]
+    assert r.next_action() == 30.0 and r.previous_action() is None
+    r.seek(30)
+    assert r.given == 1 and r.next_action() == 120.0
+    r.seek(250)
+    assert r.given == 3 and r.previous_action() == 120.0 and r.next_action() == 400.0
+    r.seek(900)
+    assert r.next_action() is None and r.previous_action() == 400.0
+
+
+def test_markers_hold_commands_refusals_and_incidents(saved: Path):
+    r = Replayer(load(saved))
+    kinds = [(m.t, m.kind) for m in r.markers]
+    assert (30.0, "command") in kinds and (400.0, "rejected") in kinds
+    incidents = [m for m in r.markers if m.kind == "incident"]
+    assert any(m.t == 200.0 and "host failed" in m.text for m in incidents)
+    assert all(m.t <= r.end for m in r.markers)
+    assert r.divergence is None
+
+
+def test_a_changed_digest_is_marked_where_it_diverged(saved: Path, tmp_path: Path):
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["digests"][5][1] = "f" * 64  # t = 300 s
+    bad = tmp_path / "bad.vdcsave"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    r = Replayer(load(bad))
+    assert r.divergence is not None and r.divergence.t == 300.0
+    assert r.markers[-1].kind == "divergence" or any(m.kind == "divergence" for m in r.markers)
+
+
+def test_a_save_that_stopped_early_replays_only_to_where_it_stopped(tmp_path: Path):
+    session = Session(Simulation(load_level(TROUBLE).level))
+    session.advance_to(30)
+    session.submit("power off build-01")
+    session.advance_to(95)
+    path = tmp_path / "early.vdcsave"
+    save(session, path)
+    r = Replayer(load(path))
+    assert r.end == 95.0
+    r.advance_to(500)
+    assert r.now == 95.0 and r.at_end
+
+
+def test_speed_changes_are_saved_and_read_back(tmp_path: Path):
+    session = Session(Simulation(load_level(TROUBLE).level))
+    session.note_speed(1, False)
+    session.advance_to(40)
+    session.note_speed(4, False)
+    session.note_speed(8, False)  # same moment: the last one counts
+    session.note_speed(8, False)  # no change: nothing recorded
+    session.advance_to(90)
+    session.note_speed(8, True)
+    path = tmp_path / "speed.vdcsave"
+    save(session, path)
+    saved = load(path)
+    assert [(c.t, c.speed, c.paused) for c in saved.speed_changes] == [
+        (0.0, 1, False), (40.0, 8, False), (90.0, 8, True),
+    ]
+    r = Replayer(saved)
+    assert r.speed_at(10) == 1 and r.speed_at(40) == 8 and r.speed_at(89) == 8
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("90", 90.0), ("90s", 90.0), ("2m", 120.0), ("1h", 3600.0), ("1:30", 90.0),
+    ("0:01:30", 90.0), (" 2.5m ", 150.0),
+])
+def test_positions_a_viewer_types(text: str, seconds: float):
+    assert parse_position(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "-5", "1:2:3:4", "inf", "nan", "1:-3"])
+def test_positions_that_are_not_times_say_so(text: str):
+    with pytest.raises(ValueError, match="time"):
+        parse_position(text)

@@ -1,0 +1,319 @@
+"""The replay viewer: read-only game screen with transport, timeline and divergence banner.
+
+The simulation is stepped explicitly (no live timer), so every check reads a fixed state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from vdc.scenario.loader import load_level
+from vdc.session.actions import parse_actions
+from vdc.session.runner import run_level
+from vdc.session.save import save
+from vdc.tui.app import VdcApp
+from vdc.tui.controller import GameController
+from vdc.tui.screens.replay import GotoScreen, ReplayScreen
+from vdc.tui.screens.title import TitleScreen
+from vdc.tui.widgets.eventlog import EventLogPanel
+from vdc.tui.widgets.hosts import HostsPanel
+from vdc.tui.widgets.timeline import TimelineBar, column, track_cells
+
+ROOT = Path(__file__).resolve().parents[2]
+TROUBLE = ROOT / "tests" / "data" / "levels" / "tui-trouble.toml"
+SCRIPT = "30 power off web-01\n120 power on web-01\n250 power on db-01 esx-01\n400 power on nosuch\n"
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
+
+
+def _write_save(directory: Path, name: str = "trouble.vdcsave") -> Path:
+    session = run_level(load_level(TROUBLE).level, actions=parse_actions(SCRIPT))
+    path = directory / name
+    save(session, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory) -> Path:
+    return _write_save(tmp_path_factory.mktemp("replays"))
+
+
+def _titles(app) -> list[str]:
+    return [n.title for n in app._notifications]
+
+
+def _host_state(screen, name: str) -> str:
+    view = screen.query_one(HostsPanel).view
+    return next(h.state for h in view.hosts if h.name == name)
+
+
+async def test_the_viewer_opens_paused_at_zero_with_every_command_on_the_timeline(saved: Path):
+    app = VdcApp(replay=saved, tick_interval=None)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        c = screen.controller
+        assert c.now == 0.0 and c.paused and c.end == 900.0
+        bar = screen.query_one(TimelineBar)
+        text = bar.render().plain
+        assert "REPLAY trouble.vdcsave" in text and "4 commands" in text
+        assert "0:00:00" in text and "0:15:00" in text
+        assert text.count("▲") == 3 and "✗" in text and "✖" in text
+
+
+async def test_next_command_steps_to_it_and_shows_its_effect(saved: Path):
+    app = VdcApp(replay=saved, tick_interval=None)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.controller.now == 30.0
+        vms = screen.controller.view().vms
+        assert vms.power[vms.names.index("web-01")] == "off"
+        assert "Player at 0:00:30: power off web-01" in _titles(app)
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert screen.controller.now == 250.0
+        assert _host_state(screen, "esx-03") == "failed"  # the host failure at 200 s is shown
+        log = screen.query_one(EventLogPanel)
+        assert [r.kind for r in log.records].count("command") == 3
+        assert screen.query_one(TimelineBar).now == 250.0
+
+
+async def test_previous_command_goes_back_by_re_simulating_from_zero(saved: Path):
+    app = VdcApp(replay=saved, tick_interval=None)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.seek(260)
+        await pilot.pause()
+        assert _host_state(screen, "esx-03") == "failed"
+        app.clear_notifications()
+        await pilot.press("p")
+        await pilot.pause()
+        c = screen.controller
+        assert c.now == 250.0 and c.paused
+        await pilot.press("p")
+        await pilot.pause()
+        assert c.now == 120.0
+        assert _host_state(screen, "esx-03") == "on"  # before the failure again
+        log = screen.query_one(EventLogPanel)
+        assert all(r.t <= 120.0 for r in log.records)  # the log started again too
+        assert [r.kind for r in log.records].count("command") == 2
+        assert "Player at 0:02:00: power on web-01" in _titles(app)
+        assert "Player at 0:00:30: power off web-01" not in _titles(app)
+
+
+async def test_seek_keys_go_to_and_timeline_click(saved: Path):
+    app = VdcApp(replay=saved, tick_interval=None)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        c = screen.controller
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert c.now == 120.0
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert c.now == 60.0
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, GotoScreen)
+        await pilot.press(*"soon", "enter")
+        await pilot.pause()
+        assert "not a time" in str(app.screen.query_one("#goto-error").render())
+        app.screen.query_one(Input).value = ""
+        await pilot.press(*"5:00", "enter")
+        await pilot.pause()
+        assert app.screen is screen and c.now == 300.0
+        bar = screen.query_one(TimelineBar)
+        x = 1 + len("0:05:00 ") + column(450, c.end, bar._track_width())  # padding + label
+        await pilot.click(TimelineBar, offset=(x, 1))
+        await pilot.pause()
+        assert abs(c.now - 450) <= c.end / bar._track_width()
+
+
+async def test_play_speed_goes_to_64x_and_stops_at_the_end(saved: Path):
+    app = VdcApp(replay=saved, tick_interval=None)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        c = screen.controller
+        for _ in range(8):
+            await pilot.press("plus")
+        assert c.speed == 64
+        await pilot.press("space")
+        screen._on_tick()
+        await pilot.pause()
+        assert c.now == 16.0  # 0.25 s of wall time at 64×
+        screen.seek(890)
+        screen._on_tick()
+        await pilot.pause()
+        assert c.now == 900.0 and c.ended and c.paused
+        assert "Replay ended" in _titles(app)
+        assert "trouble" not in " ".join(p.name for p in Path(os.environ["VDC_SAVES_DIR"]).iterdir())
+
+
+async def test_a_replay_takes_no_commands(saved: Path):
+    app = VdcApp(replay=saved, tick_interval=None)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for key in ("o", "x", "colon", "ctrl+s"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert screen.controller.session.records == []
+        screen.submit("power off web-01")
+        await pilot.pause()
+        assert screen.controller.session.records == []
+        assert "Replay" in _titles(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Replay keys" in app.screen.query_one("Markdown")._markdown
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+
+
+async def test_the_palette_offers_transport_and_no_commands(saved: Path):
+    from vdc.tui.palette import VdcCommands
+
+    app = VdcApp(replay=saved, tick_interval=None)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        provider = VdcCommands(app.screen)
+        texts = [t for t, _, _ in provider._candidates()]
+        assert "Next player command" in texts and "Go to a time" in texts
+        assert not any(t.startswith(("power on", "vm set", "host power")) for t in texts)
+
+
+async def test_a_diverging_save_shows_the_banner(saved: Path, tmp_path: Path):
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["digests"][5][1] = "f" * 64
+    bad = tmp_path / "bad.vdcsave"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    app = VdcApp(replay=bad, tick_interval=None)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.pause()
+        banner = str(app.screen.query_one("#divergence").render())
+        assert "Differs from the recording from 0:05:00" in banner and "ffffffffffff" in banner
+        assert "Replay diverges" in _titles(app)
+        assert "≠" in app.screen.query_one(TimelineBar).render().plain
+
+
+async def test_an_unreadable_save_is_told_and_the_title_stays(tmp_path: Path):
+    bad = tmp_path / "broken.vdcsave"
+    bad.write_text("{not json", encoding="utf-8")
+    app = VdcApp(replay=bad, tick_interval=None)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        assert "Cannot replay" in _titles(app)
+
+
+async def test_replays_list_on_the_title_screen_opens_the_viewer():
+    directory = Path(os.environ["VDC_SAVES_DIR"])
+    _write_save(directory, "older.vdcsave")
+    (directory / "junk.vdcsave").write_text("nope", encoding="utf-8")
+    app = VdcApp(tick_interval=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        menu_ids = [o.id for o in app.screen.query_one("#menu")._options]
+        await pilot.press(*["down"] * menu_ids.index("replays"), "enter")
+        await pilot.pause()
+        table = app.screen.query_one("#saves", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert any(r[0] == "older.vdcsave" and r[1] == "tui-trouble" and r[3] == "4" for r in rows)
+        assert any(r[0] == "junk.vdcsave" and "not a vdc save" in r[1] for r in rows)
+        table.move_cursor(row=[r[0] for r in rows].index("older.vdcsave"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplayScreen)
+
+
+async def test_speed_changes_of_live_play_are_recorded_for_the_viewer(tmp_path: Path):
+    c = GameController(load_level(TROUBLE).level)
+    c.toggle_pause()
+    c.step(40)
+    c.faster()
+    c.faster()
+    c.step(20)
+    c.toggle_pause()
+    assert [(x.t, x.speed, x.paused) for x in c.session.speed_changes] == [
+        (0.0, 1, False), (40.0, 4, False), (60.0, 4, True),
+    ]
+    c.save(tmp_path / "s.vdcsave")
+    app = VdcApp(replay=tmp_path / "s.vdcsave", tick_interval=None)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("f", "space")
+        screen.seek(45)
+        screen._on_tick()
+        assert screen.controller.speed == 4 and screen.controller.now == 46.0
+
+
+def test_vdc_replay_without_a_terminal_points_to_verify(saved: Path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-m", "vdc", "replay", str(saved)], capture_output=True,
+                       text=True, env=env)
+    assert r.returncode == 2 and "needs a terminal" in r.stderr and "--verify" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "vdc", "replay", str(saved), "--json"],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "go with --verify" in r.stderr
+
+
+def test_track_cells_put_the_worst_marker_on_a_shared_cell():
+    from vdc.session.replayer import Marker
+
+    cells = track_cells([Marker(0, "command", "a"), Marker(1, "incident", "b"),
+                         Marker(100, "rejected", "c")], end=100, width=11)
+    assert cells[0] == "incident" and cells[10] == "rejected" and cells[5] is None
+
+
+# ---------------------------------------------------------------------------- snapshots
+def _snapshot_save() -> Path:
+    """A save at a fixed path (its name is on the screen)."""
+    directory = Path("/tmp/vdc-snapshot-replays")
+    directory.mkdir(exist_ok=True)
+    return _write_save(directory)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_viewer_with_timeline(snap_compare, size):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("n", "n", "n")
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    app = VdcApp(replay=_snapshot_save(), tick_interval=None)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_viewer_diverged(snap_compare, size):
+    path = _snapshot_save()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["digests"][5][1] = "f" * 64
+    bad = path.with_name("tampered.vdcsave")
+    bad.write_text(json.dumps(data), encoding="utf-8")
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.screen.seek(420)
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    app = VdcApp(replay=bad, tick_interval=None)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

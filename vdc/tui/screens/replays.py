@@ -1,0 +1,87 @@
+"""Provides the Replays list: every save in the saves directory, newest first, to watch again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+
+from vdc.session.paths import SAVE_SUFFIX
+from vdc.tui.format import clock
+
+
+@dataclass(frozen=True)
+class SaveEntry:
+    """What the list shows of a save file (read without re-simulating it)."""
+
+    path: Path
+    level: str
+    sim_time: float
+    commands: int
+    outcome: str
+    modified: str
+    error: str = ""
+
+
+def save_entries(directory: Path) -> list[SaveEntry]:
+    """The saves in `directory`, newest first; an unreadable file is listed with its reason."""
+    files = sorted(directory.glob(f"*{SAVE_SUFFIX}"), key=lambda p: (-p.stat().st_mtime, p.name))
+    return [_entry(p) for p in files]
+
+
+def _entry(path: Path) -> SaveEntry:
+    modified = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        result = data.get("result") or {}
+        outcome = (
+            f"{result['outcome']} · {result['score']:.0f} pts" if result else "in progress"
+        )
+        return SaveEntry(path, str(data["level_id"]), float(data["sim_time"]),
+                         len(data["commands"]), outcome, modified)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
+        why = "not a vdc save" if not isinstance(e, OSError) else "cannot read"
+        return SaveEntry(path, "", 0.0, 0, "", modified, why)
+
+
+class ReplaysScreen(Screen):
+    """Pick a save to watch again; Enter opens the replay viewer."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="replays-box"):
+            yield Label("Replays", classes="screen-title")
+            yield Label("", id="replays-where", classes="hint-line")
+            yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
+            yield Label("Enter: watch   Esc: back", classes="hint-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        directory = self.app.saves_directory()  # type: ignore[attr-defined]
+        entries = save_entries(directory)
+        self.query_one("#replays-where", Label).update(
+            f"{len(entries)} save{'s' if len(entries) != 1 else ''} in {directory}"
+            if entries else f"No saves yet in {directory}: play a level (Ctrl+S saves it)."
+        )
+        table = self.query_one("#saves", DataTable)
+        table.add_columns("save", "level", "at", "commands", "result", "saved")
+        for e in entries:
+            if e.error:
+                table.add_row(e.path.name, f"✖ {e.error}", "", "", "", e.modified, key=str(e.path))
+            else:
+                table.add_row(e.path.name, e.level, clock(e.sim_time), str(e.commands), e.outcome,
+                              e.modified, key=str(e.path))
+        table.focus()
+
+    @on(DataTable.RowSelected, "#saves")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.app.open_replay(Path(str(event.row_key.value)))  # type: ignore[attr-defined]
