@@ -241,21 +241,42 @@ def snapshot(sim: Simulation) -> SimView:
     down = sim.metrics.service_down_s
     services = []
     tier_j = 0
+    n_tiers = sum(len(svc.tiers) for svc in inv.services.values())
+    measured = has and s.tier_up.size >= n_tiers
+    # Tier views are immutable and their members change only with the structure (as the
+    # sampler's tier arrays do): per service, one tuple of views per pattern of tiers up.
+    cached = sim.view_cache.get("tiers")
+    if cached is None or cached[0] != sim.structure_version:
+        cached = (sim.structure_version, {})
+        sim.view_cache["tiers"] = cached
+    tier_views: dict[tuple[int, tuple[bool, ...]], tuple[TierView, ...]] = cached[1]
+    tier_up = s.tier_up.tolist() if measured else []
     for k, svc in enumerate(inv.services.values()):
-        tiers = []
-        for tier in svc.tiers:
-            if has and s.tier_up.size > tier_j:
-                up = bool(s.tier_up[tier_j])
-            else:  # not measured yet: up while one of its VMs is on
-                up = any(inv.vms[v].power == "on" for v in tier.vms)
-            tiers.append(TierView(tier.name, up, tuple(tier.vms)))
-            tier_j += 1
+        first, tier_j = tier_j, tier_j + len(svc.tiers)
+        if measured:
+            ups = tuple(bool(u) for u in tier_up[first:tier_j])
+            tiers = tier_views.get((k, ups))
+            if tiers is None:
+                tiers = tier_views[(k, ups)] = tuple(
+                    TierView(tier.name, up, tuple(tier.vms))
+                    for tier, up in zip(svc.tiers, ups, strict=True)
+                )
+        else:  # not measured yet: up while one of its VMs is on
+            tiers = tuple(
+                TierView(
+                    tier.name,
+                    bool(s.tier_up[j]) if has and s.tier_up.size > j
+                    else any(inv.vms[v].power == "on" for v in tier.vms),
+                    tuple(tier.vms),
+                )
+                for j, tier in enumerate(svc.tiers, first)
+            )
         services.append(
             ServiceView(
                 name=svc.name,
                 up=bool(s.service_up[k]) if has else all(t.up for t in tiers),
                 uptime=1.0 - down.get(svc.name, 0.0) / s.last_t if s.last_t > 0 else 1.0,
-                tiers=tuple(tiers),
+                tiers=tiers,
             )
         )
     power_arr = np.where(~s.vm_on, "off", np.where(now < s.vm_up_at, "booting", "on"))
