@@ -341,6 +341,7 @@ class HostsPanel(Panel):
         self._layout: HostsLayout | None = None
         self._announced: str | None = None
         self._vm_host: dict[str, str] = {}
+        self._placement: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self._tones: tuple[str, Tones] | None = None
         self._row_cache: dict[str, tuple[bool, list[Text]]] = {}
         self._row_cache_for: object = None
@@ -404,13 +405,16 @@ class HostsPanel(Panel):
         table = self.table
         vms = view.vms
         before = (self._cursor_key(), self.selected_host)
-        self._vm_host = dict(zip(vms.names, vms.hosts, strict=False))
+        placement = (vms.names, vms.hosts)
+        if placement != self._placement:  # (2,000 VMs: only when one moves or the list changes)
+            self._placement = placement
+            self._vm_host = dict(zip(vms.names, vms.hosts, strict=False))
         # Widths come from what is listed (hosts, and the VMs of expanded hosts), so that
         # the layout only changes when the player expands a host or the panel is resized.
         hosts_w = max([2 + len(h.name) for h in view.hosts] + [4])
         listed = set(self._expanded)
         vms_w = max([3 + len(n) for n, h in zip(vms.names, vms.hosts, strict=False)
-                     if h in listed] + [0])
+                     if h in listed] + [0]) if listed else 0
         layout = choose_layout(
             self._available_width(),
             max([STATE_W, *(_state_width(h.state) for h in view.hosts)]),
@@ -442,8 +446,8 @@ class HostsPanel(Panel):
         # Rows out of view keep their last cells (a 64-host table shows ~15): they are built
         # again as soon as they scroll into view (see `_scrolled`).
         table = self.table
-        top = int(table.scroll_y) - 2
-        bottom = top + table.size.height + 4
+        top = int(table.scroll_y)
+        bottom = top + table.size.height  # (the header takes a line: one row to spare)
         fresh = (tones, layout)
         if self._row_cache_for != fresh:
             self._row_cache.clear()

@@ -174,6 +174,7 @@ class LineTable(ScrollView, can_focus=True):
         self._lines: dict[int, tuple[object, tuple[object, ...], Strip]] = {}
         """Per row index (-1: the header): (bodies, what else it depends on, the strip)."""
         self._styles: dict[tuple[bool, bool, bool], tuple[Style, Style]] = {}
+        self._pres: dict[tuple[int, bool, bool, int], list[Style]] = {}
         self._base = Style()
         self._pseudo: object = None
         self._applied_sizes: Sizes | None = None
@@ -388,6 +389,7 @@ class LineTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._pres.clear()
         self._lines.clear()
         self.refresh()
 
@@ -402,17 +404,26 @@ class LineTable(ScrollView, can_focus=True):
         n = len(keys)
         top = self.scroll_offset.y
         width = max(self.virtual_size.width, self.size.width)
+        stale: list[int] = []
         for y in range(1, self.size.height):
             row = top + y - 1
             cached = lines.get(row)
-            if cached is None:
-                self.refresh(Region(0, y, width, 1))
-                continue
             key = keys[row] if row < n else None
-            if cached[0] is not (bodies.get(key) if key is not None else None) or (
-                cached[1][0] != key
+            if (
+                cached is None
+                or cached[1][0] != key
+                or cached[0] is not (bodies.get(key) if key is not None else None)
             ):
-                self.refresh(Region(0, y, width, 1))
+                stale.append(y)
+        if stale:  # one region per run of lines: a refresh costs about the same for any size
+            regions = []
+            start = previous = stale[0]
+            for y in [*stale[1:], -1]:
+                if y != previous + 1:
+                    regions.append(Region(0, start, width, previous - start + 1))
+                    start = y
+                previous = y
+            self.refresh(*regions)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base = self.rich_style
@@ -496,22 +507,40 @@ class LineTable(ScrollView, can_focus=True):
     def _render_row(
         self, row: int, bodies: list[list[Segment]], cursor: bool, hover: bool, width: int
     ) -> Strip:
-        row_style = self._row_style(row)
-        component, post = self._cell_styles(row == -1, hover, cursor)
+        pres = self._pre_styles(row, cursor, hover, len(bodies))
+        post = self._cell_styles(row == -1, hover, cursor)[1]
         apply = Segment.apply_style
         segments: list[Segment] = []
-        for column, body in enumerate(bodies):
-            pre = row_style + Style.from_meta({"row": row, "column": column}) + component
+        for pre, body in zip(pres, bodies, strict=False):
             segments.extend(apply(body, pre, post))
-        remaining = max(0, width - self.table_width)
-        extend = row_style + component
-        extend += Style.from_meta({"row": row, "column": 0, "out_of_bounds": True})
-        segments.append(Segment(" " * remaining, extend))
-        strip = Strip(segments)
+        table_width = self.table_width
+        segments.append(Segment(" " * max(0, width - table_width), pres[-1]))
         x = self.scroll_offset.x
+        if not x and table_width <= width:  # (always, for a table that fits): one Strip
+            return Strip(Segment.simplify(segments), width)
+        strip = Strip(segments)
         if x:
             strip = strip.crop(x, x + width)
         return strip.adjust_cell_length(width, self._base).simplify()
+
+    def _pre_styles(self, row: int, cursor: bool, hover: bool, columns: int) -> list[Style]:
+        """Each cell's style before its own (row, meta for the mouse, cursor), then the
+        style of the space after the last column: the same for a line until it moves."""
+        key = (row, cursor, hover, columns)
+        styles = self._pres.get(key)
+        if styles is None:
+            row_style = self._row_style(row)
+            component = self._cell_styles(row == -1, hover, cursor)[0]
+            styles = [
+                row_style + Style.from_meta({"row": row, "column": column}) + component
+                for column in range(columns)
+            ]
+            extend = row_style + component
+            styles.append(extend + Style.from_meta({"row": row, "column": 0, "out_of_bounds": True}))
+            if len(self._pres) > 512:
+                self._pres.clear()
+            self._pres[key] = styles
+        return styles
 
 
 def _as_text(cell: object) -> Text:

@@ -238,6 +238,8 @@ class VmTable(Panel):
         """The VM the player put the cursor on (the cursor follows it), or None."""
         self._tones = Tones({})
         self._fmt: dict[str, Callable[[object], CellType]] | None = None
+        self._words: tuple | None = None
+        """(power, reasons, healthy, off mask, health keys) of the last view (see _display_keys)."""
         """Per shown column, display key → cell (None: make them again)."""
 
     # ------------------------------------------------------------------ compose / mount
@@ -441,7 +443,17 @@ class VmTable(Panel):
     # ------------------------------------------------------------------ cells
     def _display_keys(self, vms: VmColumns) -> dict[str, object]:
         """Per column, a value per VM that changes exactly when the cell's text changes."""
-        off = np.fromiter((p == "off" for p in vms.power), dtype=bool, count=len(vms))
+        words = self._words
+        if words is None or words[0] != vms.power or words[1] != vms.reasons or not np.array_equal(
+            words[2], vms.healthy
+        ):  # power and health words change rarely: worked out again only when they do
+            off = np.fromiter((p == "off" for p in vms.power), dtype=bool, count=len(vms))
+            health = tuple(
+                "" if ok else reason or "unhealthy"
+                for ok, reason in zip(vms.healthy.tolist(), vms.reasons, strict=True)
+            )
+            words = self._words = (vms.power, vms.reasons, vms.healthy.copy(), off, health)
+        off, health = words[3], words[4]
         mem_cfg = np.rint(vms.memory * 10.0).astype(np.int64)
         return {
             "host": vms.hosts,
@@ -451,10 +463,7 @@ class VmTable(Panel):
             "memory": np.where(off, -1, _tenths(vms.mem_active) * 100_000 + mem_cfg),
             "latency": np.where(off, -1, _tenths(vms.latency_ms)),
             "service": vms.services,
-            "health": tuple(
-                "" if ok else reason or "unhealthy"
-                for ok, reason in zip(vms.healthy.tolist(), vms.reasons, strict=True)
-            ),
+            "health": health,
         }
 
     def _formatters(self) -> dict[str, Callable[[object], CellType]]:
