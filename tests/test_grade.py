@@ -152,8 +152,6 @@ def test_review_commands_load_only_click():
     assert "grade" in vdc("--help").stdout and "report" in vdc("--help").stdout
 
 
-@pytest.mark.xfail(strict=True, reason="vdc.session.verify.replay advances to sim_time but not through "
-                   "the events at it, so a run that ended early (end_on_fail) misses its last digest")
 def test_run_that_ended_early_on_a_failed_objective_verifies(tmp_path: Path):
     from conftest import add_vm, base_level, build
 

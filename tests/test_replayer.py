@@ -144,3 +144,23 @@ def test_positions_a_viewer_types(text: str, seconds: float):
 def test_positions_that_are_not_times_say_so(text: str):
     with pytest.raises(ValueError, match="time"):
         parse_position(text)
+
+
+def test_a_run_that_ended_early_replays_to_its_end(tmp_path: Path):
+    """The sample that ended the level (a required objective failed) is replayed too."""
+    from conftest import add_vm, base_level, build
+
+    lv = base_level(duration=900)
+    add_vm(lv, "web-01")
+    lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "vms": ["web-01"]}]}]
+    lv["objectives"] = [{"id": "up", "kind": "service_uptime", "service": "shop", "target": 0.9,
+                         "required": True}]
+    session = run_level(build(lv), actions=parse_actions("10 power off web-01\n"))
+    assert session.sim.ended_at == 105.0
+    save(session, tmp_path / "ended.vdcsave")
+    r = Replayer(load(tmp_path / "ended.vdcsave"))
+    assert r.divergence is None and r.end == 105.0
+    r.seek(50)
+    assert not r.session.ended
+    r.seek(105)
+    assert r.session.ended and r.session.sim.digests == session.sim.digests

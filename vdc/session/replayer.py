@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from vdc.scenario.schema import Level
 from vdc.session.save import Save, SavedCommand, SaveError
 from vdc.session.session import Session
-from vdc.session.verify import Divergence, compare
+from vdc.session.verify import Divergence, compare, ended_at_end
 from vdc.sim.commands import CommandSyntaxError, parse
 from vdc.sim.engine import Simulation
 
@@ -56,6 +56,8 @@ class Replayer:
         """The recording stops here: nothing after it was played."""
         self.commands: list[SavedCommand] = [c for c in save.commands if c.t <= self.end]
         self.action_times: list[float] = sorted({c.t for c in self.commands})
+        self._ends_here = ended_at_end(save)
+        """The recorded run ended at `end` (its last events there were processed)."""
         self.every = max(CHECKPOINT_MIN_S, _whole_minutes(self.end / CHECKPOINTS_MAX))
         """Sim-seconds between checkpoints (widened if they would take too much memory)."""
         self._checkpoints: list[tuple[float, int, bytes]] = []
@@ -108,6 +110,8 @@ class Replayer:
                 raise SaveError(f"damaged save: command at t={c.t:g} does not parse: {e}") from None
             self._next += 1
         self.session.advance_to(t)
+        if t >= self.end - EPS and self._ends_here:
+            self.session.sim.settle()
 
     def seek(self, t: float) -> bool:
         """Jump to sim time `t` (clamped to the recording). True if the session was replaced

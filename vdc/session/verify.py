@@ -50,7 +50,19 @@ def replay(save: Save) -> Session:
         except CommandSyntaxError as e:
             raise SaveError(f"damaged save: command at t={c.t:g} does not parse: {e}") from None
     session.advance_to(save.sim_time)
+    if ended_at_end(save):
+        session.sim.settle()
     return session
+
+
+def ended_at_end(save: Save) -> bool:
+    """Whether the recorded run ended where the save stops (before the level's time was up).
+
+    A save's last digest is at its own time only if the events at that time were processed,
+    which happens only when the sample there ended the level: a game saved (or a headless run
+    stopped) at t has not processed them, and neither does its replay.
+    """
+    return bool(save.digests) and save.digests[-1][0] >= save.sim_time
 
 
 def verify(save: Save) -> tuple[Session, Divergence | None]:

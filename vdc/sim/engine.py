@@ -174,6 +174,17 @@ class Simulation:
             while not self.ended and self.env.peek() <= self.duration:
                 self.env.step()
 
+    def settle(self) -> None:
+        """Process the events due at the current time too, until the level ends.
+
+        `run_until(t)` stops before the events at t (so that a command given at t comes
+        first). A run that ended at t had processed them — the sample that ended the level —
+        and a replay of it must as well, or the last digest would be missing.
+        """
+        now = self.env.now
+        while not self.ended and self.env.peek() <= now:
+            self.env.step()
+
     def touch(self, part: str = "all") -> None:
         """Mark the inventory changed so the sampler reloads its arrays before the next sample.
 
