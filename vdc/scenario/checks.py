@@ -137,6 +137,7 @@ def check_level(level: schema.Level) -> None:
     _check_vms(level)
     _check_placement(level)
     _check_services(level)
+    _check_vcenter(level)
     _check_events(level)
     _check_incidents(level)
     _check_objectives(level)
@@ -441,6 +442,12 @@ def _check_services(level: schema.Level) -> None:
         for k, tier in enumerate(s.tiers):
             loc: Loc = ("services", i, "tiers", k, "vms")
             _check_patterns(loc, tier.vms, "VM", vm_names, name_set=vm_set)
+
+
+def _check_vcenter(level: schema.Level) -> None:
+    name = level.level.vcenter
+    if name is not None and name not in {v.name for v in level.vms}:
+        raise CheckError(("level", "vcenter"), unknown("VM", name, [v.name for v in level.vms]))
 
 
 def _check_events(level: schema.Level) -> None:

@@ -69,7 +69,10 @@ class LevelMeta(Strict):
     edition: Edition = "enterprise-plus"
     """Licence edition: which features (HA, vMotion, DRS…) the level allows."""
     budget: Annotated[float, Field(ge=0)] | None = None
-    """Money the player may spend (deploy, new hosts); None = no budget."""
+    """Money the player may spend (licence upgrades, deploy, new hosts); None = no budget."""
+    vcenter: Name | None = None
+    """The VM that is the vCenter appliance; None = vCenter runs outside this datacenter and
+    is always available."""
     stars: Annotated[list[float], Field(min_length=3, max_length=3)] = [50.0, 75.0, 90.0]
     """Scores needed for 1, 2 and 3 stars (ascending)."""
     concepts: list[str] = []

@@ -115,6 +115,8 @@ class Slot:
         if self.kind == "flag":
             return f"[{self.text}]"
         shown = "|".join(self.choices) if self.kind == "choice" else self.name.upper()
+        if len(shown) > CHOICES_SHOWN_MAX:  # a long list of choices reads as its name
+            shown = self.name.upper()
         shown += "..." if self.many else ""
         return f"[{shown}]" if self.optional else shown
 
@@ -122,6 +124,10 @@ class Slot:
     def label(self) -> str:
         """What the slot is called in a message: `count`, `VM`, `snapshot name`."""
         return _LABELS.get(self.name, self.name.replace("_", " "))
+
+
+CHOICES_SHOWN_MAX = 32
+"""Choices longer than this (joined by |) show in usage lines as the slot's name."""
 
 
 def _compile(pattern: str, limits: Mapping[str, tuple[float, float | None]]) -> tuple[Slot, ...]:
@@ -447,9 +453,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "license upgrade {edition:essentials|essentials-plus|standard|enterprise-plus|vvf|vcf}",
-        "Buy a higher vSphere edition to unlock more features.",
+        "Buy a higher vSphere edition for every host, from the level's budget.",
         "license upgrade enterprise-plus",
-        available=False,
     ),
 )
 
@@ -771,7 +776,12 @@ def help_text(words: tuple[str, ...] | None = None) -> str:
     blocks = []
     for s in found:
         later = "" if s.available else f"  {_LATER}"
-        blocks.append(f"{s.usage}{later}\n  {s.help}\n  example: {s.example}")
+        named = [
+            f"\n  {slot.name.upper()}: {', '.join(slot.choices)}"
+            for slot in s.slots
+            if slot.kind == "choice" and len("|".join(slot.choices)) > CHOICES_SHOWN_MAX
+        ]
+        blocks.append(f"{s.usage}{later}\n  {s.help}{''.join(named)}\n  example: {s.example}")
     return "\n".join(blocks)
 
 

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vdc.sim import licensing
 from vdc.sim.commands import Command
 from vdc.sim.model import Host, Vm
+from vdc.sim.vcenter import unavailable_message
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -51,6 +53,20 @@ def _vm(sim: Simulation, name: object) -> Vm:
 
 def _host(sim: Simulation, name: object) -> Host:
     return _lookup("host", str(name), sim.inv.hosts)  # type: ignore[return-value]
+
+
+def require_feature(sim: Simulation, feature: str) -> None:
+    """Reject unless the licence edition includes `feature` (ha, vmotion, svmotion, drs…)."""
+    why = licensing.refusal(sim.edition, feature)
+    if why is not None:
+        raise Rejected(why)
+
+
+def require_vcenter(sim: Simulation) -> None:
+    """Reject while vCenter is down (vMotion, Storage vMotion, DRS, cluster configuration)."""
+    why = unavailable_message(sim)
+    if why is not None:
+        raise Rejected(why)
 
 
 def _host_usable(sim: Simulation, h: Host) -> None:
@@ -248,6 +264,38 @@ def _host_power_off(sim: Simulation, c: Command, apply: bool) -> str:
     return f"{h.name} powered off"
 
 
+def _license_upgrade(sim: Simulation, c: Command, apply: bool) -> str:
+    new = str(c["edition"])
+    old = sim.edition
+    order = licensing.EDITIONS
+    if new == old:
+        raise Rejected(f"the licence is already {old}")
+    if order.index(new) < order.index(old):
+        raise Rejected(f"{new} is below the current {old} licence; licences are only upgraded")
+    require_vcenter(sim)
+    hosts = [h for h in sim.inv.hosts.values() if h.hypervisor != "none"]
+    limit = licensing.MAX_HOSTS.get(new)
+    if limit is not None and len(hosts) > limit:
+        raise Rejected(f"{new} covers at most {limit} hosts; this datacenter has {len(hosts)}")
+    cost = licensing.upgrade_cost(old, new, len(hosts))
+    budget = sim.level.level.budget
+    if budget is None:
+        raise Rejected("this level has no budget to buy licences with")
+    left = budget - sim.spent
+    if cost > left + 1e-9:
+        raise Rejected(
+            f"{new} for {len(hosts)} hosts costs {cost:,.0f}; the budget has {left:,.0f} left"
+        )
+    if not apply:
+        return ""
+    sim.spent += cost
+    sim.edition = new
+    gained = sorted(licensing.FEATURES[new] - licensing.FEATURES[old])
+    what = ", ".join(licensing.FEATURE_NAMES[f] for f in gained) or "nothing new"
+    return (f"licence upgraded {old} → {new} for {cost:,.0f} ({budget - sim.spent:,.0f} left); "
+            f"now available: {what}")
+
+
 def _help(sim: Simulation, c: Command, apply: bool) -> str:
     from vdc.sim.commands import help_text
 
@@ -263,6 +311,7 @@ HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
     "vm set mem": _set_mem,
     "host power on": _host_power_on,
     "host power off": _host_power_off,
+    "license upgrade": _license_upgrade,
     "help": _help,
 }
 

@@ -28,6 +28,7 @@ from vdc.sim.events import EventLog
 from vdc.sim.model import Inventory, build_inventory
 from vdc.sim.ring import TableRing
 from vdc.sim.rng import Streams
+from vdc.sim.tasks import TaskList
 from vdc.sim.timeline import Action
 from vdc.sim.timeline import build as build_timeline
 from vdc.sim.view import SimView, snapshot
@@ -124,6 +125,11 @@ class Simulation:
         """Renderer-side caches keyed by versions (see `vdc.sim.view`); not simulation state."""
         self.spike_version = 0
         self.accepted_commands = 0
+        self.edition = str(meta.edition)
+        """The licence edition now (`license upgrade` raises it)."""
+        self.spent = 0.0
+        """Money spent from the level's budget (licence upgrades)."""
+        self.tasks = TaskList()
         self.metrics = Metrics()
         self.ended_at: float | None = None
         self.end_reason = ""
@@ -535,8 +541,9 @@ class Simulation:
         return used
 
     def cost(self) -> float:
-        """Cost of the hosts in service (a host powered off counts as retired)."""
-        return float(sum(h.cost for h in self.inv.hosts.values() if h.state != "off"))
+        """Cost of the hosts in service (a host powered off counts as retired) and of what was
+        bought (licence upgrades)."""
+        return float(sum(h.cost for h in self.inv.hosts.values() if h.state != "off")) + self.spent
 
     # ------------------------------------------------------------------ reading
     def snapshot(self) -> SimView:
@@ -582,6 +589,9 @@ class Simulation:
             "commands": self.accepted_commands,
             "events": len(self.log),
         }
+        if self.edition != self.level.level.edition or self.spent:
+            # Only runs that bought something carry these (older saves keep their digests).
+            head["licence"] = [self.edition, r(self.spent)]
         h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
         for arr in (
             s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,

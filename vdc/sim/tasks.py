@@ -1,0 +1,81 @@
+"""Provides the task list: operations that take sim time (vMotion, Storage vMotion, HA
+restarts, snapshot consolidation, maintenance, host reboots), queued, running or finished.
+
+A mechanism adds its task when a command (or HA, or DRS) starts one, moves it through
+`queued → running → done | failed`, and keeps `ends_at` as its expected end so that the Tasks
+panel can show progress and an ETA. The list is plain data: it copies with the simulation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TASK_STATES = ("queued", "running", "done", "failed")
+
+
+@dataclass(slots=True)
+class Task:
+    id: int
+    kind: str
+    """vmotion, svmotion, ha_restart, consolidate, maintenance, host_reboot, …"""
+    subject: str
+    """The VM or host it works on."""
+    target: str
+    """Where it goes (a host or datastore), or "" when nowhere."""
+    queued_at: float
+    state: str = "queued"
+    started_at: float | None = None
+    ends_at: float | None = None
+    """Expected end while running (updated when the estimate changes)."""
+    finished_at: float | None = None
+    detail: str = ""
+    """What it is doing now, what it did, or why it failed."""
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("queued", "running")
+
+    def progress(self, now: float) -> float:
+        """Fraction done, by time, while running (0 queued, 1 finished)."""
+        if self.state in ("done", "failed"):
+            return 1.0
+        if self.state != "running" or self.started_at is None or self.ends_at is None:
+            return 0.0
+        span = self.ends_at - self.started_at
+        return 1.0 if span <= 0 else max(0.0, min(1.0, (now - self.started_at) / span))
+
+
+@dataclass(slots=True)
+class TaskList:
+    """Every task of the run, oldest first."""
+
+    tasks: list[Task] = field(default_factory=list)
+    version: int = 0
+    """Bumped on every change (renderers redraw only then)."""
+
+    def add(self, kind: str, subject: str, target: str, t: float, detail: str = "") -> Task:
+        task = Task(len(self.tasks) + 1, kind, subject, target, round(float(t), 3), detail=detail)
+        self.tasks.append(task)
+        self.version += 1
+        return task
+
+    def start(self, task: Task, t: float, ends_at: float, detail: str = "") -> None:
+        task.state = "running"
+        task.started_at = round(float(t), 3)
+        task.ends_at = float(ends_at)
+        if detail:
+            task.detail = detail
+        self.version += 1
+
+    def finish(self, task: Task, t: float, *, ok: bool = True, detail: str = "") -> None:
+        task.state = "done" if ok else "failed"
+        task.finished_at = round(float(t), 3)
+        if detail:
+            task.detail = detail
+        self.version += 1
+
+    def active(self, kind: str | None = None) -> list[Task]:
+        return [t for t in self.tasks if t.active and (kind is None or t.kind == kind)]
+
+    def of(self, subject: str) -> list[Task]:
+        return [t for t in self.tasks if t.subject == subject]
