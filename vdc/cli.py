@@ -40,10 +40,16 @@ def _load(ref: str, *, size: str = "small", seed: int | None = None):
         _fail(str(e))
 
 
+ALL_OPTION = click.option(
+    "--all", "unlock_all", is_flag=True, help="Every campaign level unlocked, whatever was won."
+)
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vdc")
+@ALL_OPTION
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, unlock_all: bool) -> None:
     """vdc — a virtualized-datacenter simulator game for the terminal.
 
     Keep a company's services up while load spikes, hosts crash, datastores fill and
@@ -51,18 +57,37 @@ def main(ctx: click.Context) -> None:
     snapshots. Levels are TOML files; `vdc run` plays one headless with a timed action
     script.
     """
+    ctx.ensure_object(dict)["unlock_all"] = unlock_all
     if ctx.invoked_subcommand is None:
-        _play(None)
+        _play(None, unlock_all=unlock_all)
+
+
+def _unlock_all(own_flag: bool) -> bool:
+    """`--all` given to the subcommand or to `vdc` itself."""
+    ctx = click.get_current_context(silent=True)
+    return own_flag or bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("unlock_all"))
 
 
 def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
-          resume: Path | None = None) -> None:
+          resume: Path | None = None, unlock_all: bool = False) -> None:
     """Start the terminal UI (Textual is imported only here)."""
     if not sys.stdout.isatty():
         _fail("the game needs a terminal; for headless play use `vdc run LEVEL`")
     from vdc.tui.app import VdcApp
 
-    VdcApp(level=loaded, seed=seed, saves_dir=saves_dir, resume=resume).run()
+    VdcApp(
+        level=loaded, seed=seed, saves_dir=saves_dir, resume=resume, unlock_all=unlock_all
+    ).run()
+
+
+def _progress(*, quiet: bool = False):
+    """Campaign progress, with its one-line warning on stderr if the file had to be set aside."""
+    from vdc.session import progress
+
+    loaded = progress.load()
+    if loaded.warning and not quiet:
+        click.echo(f"vdc: warning: {loaded.warning}", err=True)
+    return loaded
 
 
 SAVES_DIR_OPTION = click.option(
@@ -80,9 +105,30 @@ SAVES_DIR_OPTION = click.option(
     "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
 )
 @SAVES_DIR_OPTION
-def play_cmd(level: str, seed: int | None, size: str, saves_dir: Path | None) -> None:
-    """Play LEVEL in the terminal UI, starting at its briefing (a path, id, prefix or `sandbox`)."""
-    _play(_load(level, size=size, seed=seed), seed=seed, saves_dir=saves_dir)
+@ALL_OPTION
+def play_cmd(level: str, seed: int | None, size: str, saves_dir: Path | None,
+             unlock_all: bool) -> None:
+    """Play LEVEL in the terminal UI, starting at its briefing (a path, id, prefix or `sandbox`).
+
+    A campaign level opens once the one before it was won (or with --all).
+    """
+    unlock_all = _unlock_all(unlock_all)
+    loaded = _load(level, size=size, seed=seed)
+    if not unlock_all and loaded.path is not None:
+        _refuse_if_locked(Path(loaded.path))
+    _play(loaded, seed=seed, saves_dir=saves_dir, unlock_all=unlock_all)
+
+
+def _refuse_if_locked(path: Path) -> None:
+    """A locked shipped level is refused in one line, before anything needs a terminal."""
+    from vdc.session import progress
+
+    ids = progress.campaign_ids()
+    if ids.get(path.stem) is None or ids[path.stem].resolve() != path.resolve():
+        return  # not a shipped level (a trainer's file): always playable
+    before = progress.prerequisites(list(ids), _progress()).get(path.stem)
+    if before is not None:
+        _fail(f"{path.stem} is locked: win {before} first (or play it with --all)")
 
 
 @main.command("continue")
@@ -107,27 +153,40 @@ def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
 
 
 @main.command("levels")
-def levels_cmd() -> None:
-    """List the shipped levels."""
+@ALL_OPTION
+def levels_cmd(unlock_all: bool) -> None:
+    """List the shipped levels, with your best result and which are unlocked."""
     from rich.console import Console
     from rich.table import Table
 
     from vdc.scenario.loader import LevelError, load_level
-    from vdc.scenario.paths import list_levels
+    from vdc.session import progress
 
+    ids = progress.campaign_ids()
+    done = _progress()
+    locked = progress.prerequisites(list(ids), done, unlock_all=_unlock_all(unlock_all))
     table = Table(title="vdc levels", title_justify="left")
-    table.add_column("id", style="bold")
+    table.add_column("id", style="bold", no_wrap=True)
     table.add_column("title")
-    table.add_column("duration", justify="right")
+    table.add_column("duration", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("best", no_wrap=True)
     table.add_column("teaches")
-    for path in list_levels():
+    for stem, path in ids.items():
+        symbol, word, _ = progress.STATUS_LABELS[progress.status(stem, done, locked)]
+        state = f"{symbol} {word}"
+        best = progress.best_text(done.of(stem))
         try:
             lvl = load_level(path).level.level
         except LevelError as e:
-            table.add_row(path.stem, f"[red]invalid:[/] {e}", "", "")
+            table.add_row(stem, f"[red]invalid:[/] {e}", "", state, best, "")
             continue
-        table.add_row(lvl.id, lvl.title, _duration(lvl.duration), ", ".join(lvl.concepts))
-    Console().print(table)
+        table.add_row(lvl.id, lvl.title, _duration(lvl.duration), state, best,
+                      ", ".join(lvl.concepts))
+    console = Console()
+    console.print(table)
+    for stem, before in locked.items():
+        console.print(f"🔒 {stem}: win {before} first (or use --all)", highlight=False)
 
 
 def _duration(seconds: float) -> str:
@@ -343,6 +402,10 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
         click.echo(f"vdc: {save_file}: {divergence.message()}", err=True)
         sys.exit(3)
 
+
+from vdc.cli_progress import progress_group  # noqa: E402  (a group in its own module)
+
+main.add_command(progress_group)
 
 from vdc.cli_review import grade_cmd, report_cmd  # noqa: E402  (commands in their own module)
 

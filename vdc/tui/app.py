@@ -33,9 +33,12 @@ class VdcApp(App[None]):
         tick_interval: float | None = TICK_S,
         saves_dir: Path | None = None,
         resume: Path | None = None,
+        unlock_all: bool = False,
         replay: Path | None = None,
     ) -> None:
         super().__init__()
+        self.unlock_all = unlock_all
+        """Every campaign level open (`--all`), whatever the progress says."""
         self.initial_level = level
         self.initial_seed = seed
         self._saves_dir = saves_dir
@@ -122,13 +125,20 @@ class VdcApp(App[None]):
         self.switch_screen(GameScreen(self.controller, tick_interval=self.tick_interval))
 
     def show_debrief(self, controller: GameController) -> None:
+        from vdc.session import progress
         from vdc.tui.screens.debrief import DebriefScreen
 
         report, series = controller.report()
-        self.push_screen(
-            DebriefScreen(report, series, has_next=self._next_level() is not None),
-            self._after_debrief,
-        )
+        # A finished game of a shipped level counts towards the campaign (not `vdc run`).
+        warning = progress.record_campaign_result(report)
+        if warning:
+            self.notify(warning, title="Progress", severity="warning", timeout=10)
+        nxt = self._next_level()
+        if nxt is not None and nxt.stem in progress.prerequisites(
+            list(progress.campaign_ids()), progress.load(), unlock_all=self.unlock_all
+        ):
+            nxt = None  # not won yet: Next stays hidden until the level opens
+        self.push_screen(DebriefScreen(report, series, has_next=nxt is not None), self._after_debrief)
 
     def _after_debrief(self, choice: str | None) -> None:
         """Retry: the same briefing again. Next: the next level's briefing. Menu: the title."""

@@ -29,6 +29,11 @@ class LevelEntry:
     concepts: str
     duration: int
     error: str = ""
+    status: str = "new"
+    """`locked`, `won`, `played` or `new` (vdc.session.progress)."""
+    best: str = "—"
+    requires: str = ""
+    """The level to win first, when locked."""
 
 
 class TitleScreen(Screen):
@@ -82,7 +87,10 @@ class TitleScreen(Screen):
 
 
 class CampaignScreen(Screen):
-    """The shipped levels with what each teaches; Enter opens a level's briefing."""
+    """The shipped levels with what each teaches, their best result and whether they are open.
+
+    Enter opens a level's briefing; a locked level says which level to win first instead.
+    """
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
@@ -90,37 +98,79 @@ class CampaignScreen(Screen):
         with Vertical(id="campaign-box"):
             yield Label("Campaign", classes="screen-title")
             yield DataTable(id="levels", cursor_type="row", zebra_stripes=True)
-            yield Label("Enter: briefing   Esc: back", classes="hint-line")
+            opened = "every level unlocked (--all)" if getattr(self.app, "unlock_all", False) else (
+                "win a level to open the next"
+            )
+            yield Label(f"Enter: briefing   Esc: back   {opened}", classes="hint-line")
         yield Footer()
 
     def on_mount(self) -> None:
+        from vdc.session.progress import STATUS_LABELS
+        from vdc.tui.format import Tones, state_text
+
+        tones = Tones.of(self.app)
+        entries, warning = campaign_entries(unlock_all=getattr(self.app, "unlock_all", False))
+        self.entries = {e.ref: e for e in entries}
         table = self.query_one("#levels", DataTable)
-        table.add_columns("#", "level", "teaches", "length")
-        for i, e in enumerate(campaign_entries()):
+        table.add_columns("#", "level", "status", "best", "length", "teaches")
+        for i, e in enumerate(entries):
             title = e.title if not e.error else f"✖ invalid: {e.error}"
-            table.add_row(str(i), title, e.concepts, f"{e.duration // 60} min", key=e.ref)
+            table.add_row(
+                str(i),
+                title,
+                state_text(tones, STATUS_LABELS, e.status),
+                e.best,
+                f"{e.duration // 60} min",
+                e.concepts,
+                key=e.ref,
+            )
         table.focus()
+        if warning:
+            self.notify(warning, title="Progress", severity="warning", timeout=10)
 
     @on(DataTable.RowSelected, "#levels")
     def _open(self, event: DataTable.RowSelected) -> None:
         ref = str(event.row_key.value)
+        entry = self.entries.get(ref)
+        if entry is not None and entry.status == "locked":
+            before = next((e for e in self.entries.values() if e.ref == entry.requires), None)
+            name = f"“{before.title}” ({before.ref})" if before else entry.requires
+            self.notify(
+                f"Win {name} first to open “{entry.title}”.",
+                title="Locked",
+                severity="warning",
+            )
+            return
         self.app.open_briefing(ref)  # type: ignore[attr-defined]
 
 
-def campaign_entries() -> list[LevelEntry]:
-    """The shipped levels, in file order; a broken file is listed with its error."""
+def campaign_entries(*, unlock_all: bool = False) -> tuple[list[LevelEntry], str | None]:
+    """The shipped levels in file order with their progress, and a warning about progress.
+
+    A broken file is listed with its error. Levels are keyed by file stem (a numbered level's
+    id must equal it), so a broken file still takes its place in the unlock order.
+    """
     from vdc.scenario.loader import LevelError, load_level
     from vdc.scenario.paths import list_levels
+    from vdc.session import progress as prog
 
+    paths = list_levels()
+    progress = prog.load()
+    locked = prog.prerequisites([p.stem for p in paths], progress, unlock_all=unlock_all)
     out = []
-    for path in list_levels():
+    for path in paths:
+        kept = {
+            "status": prog.status(path.stem, progress, locked),
+            "best": prog.best_text(progress.of(path.stem)),
+            "requires": locked.get(path.stem, ""),
+        }
         try:
             meta = load_level(path).level.level
         except LevelError as e:
-            out.append(LevelEntry(str(path), path.stem, "", 0, str(e)))
+            out.append(LevelEntry(path.stem, path.stem, "", 0, str(e), **kept))
             continue
-        out.append(LevelEntry(meta.id, meta.title, ", ".join(meta.concepts), meta.duration))
-    return out
+        out.append(LevelEntry(meta.id, meta.title, ", ".join(meta.concepts), meta.duration, **kept))
+    return out, progress.warning
 
 
 class SandboxScreen(Screen):
