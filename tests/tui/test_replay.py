@@ -317,3 +317,25 @@ def test_snapshot_viewer_diverged(snap_compare, size):
 
     app = VdcApp(replay=bad, tick_interval=None)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_replays_list(snap_compare, size, monkeypatch):
+    import vdc.tui.screens.replays as replays
+
+    directory = Path("/tmp/vdc-snapshot-replays-list")
+    directory.mkdir(exist_ok=True)
+    for old in directory.glob("*.vdcsave"):
+        old.unlink()
+    _write_save(directory, "trouble.vdcsave")
+    (directory / "broken.vdcsave").write_text("{", encoding="utf-8")
+    os.utime(directory / "broken.vdcsave", (1_000_000_000, 1_000_000_000))
+    monkeypatch.setenv("VDC_SAVES_DIR", str(directory))
+    monkeypatch.setattr(replays, "modified_text", lambda path: "2026-12-01 09:30")
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.push_screen(replays.ReplaysScreen())
+        await pilot.pause()
+
+    assert snap_compare(VdcApp(tick_interval=None), terminal_size=size, run_before=run_before)

@@ -37,14 +37,21 @@ def save_entries(directory: Path) -> list[SaveEntry]:
     return [_entry(p) for p in files]
 
 
+def modified_text(path: Path) -> str:
+    """When the file was written, in the player's local time."""
+    return datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+
+
 def _entry(path: Path) -> SaveEntry:
-    modified = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    modified = modified_text(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         result = data.get("result") or {}
-        outcome = (
-            f"{result['outcome']} · {result['score']:.0f} pts" if result else "in progress"
-        )
+        if result:
+            outcome = f"{result['outcome']} · {result['score']:.0f} pts"
+        else:
+            ended = float(data["sim_time"]) >= float(data["level"]["level"]["duration"])
+            outcome = "finished" if ended else "unfinished"
         return SaveEntry(path, str(data["level_id"]), float(data["sim_time"]),
                          len(data["commands"]), outcome, modified)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
@@ -56,6 +63,13 @@ class ReplaysScreen(Screen):
     """Pick a save to watch again; Enter opens the replay viewer."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    DEFAULT_CSS = """
+    ReplaysScreen #saves {
+        height: auto;
+        max-height: 1fr;
+    }
+    """
 
     def compose(self) -> ComposeResult:
         with Vertical(id="replays-box"):
@@ -73,7 +87,7 @@ class ReplaysScreen(Screen):
             if entries else f"No saves yet in {directory}: play a level (Ctrl+S saves it)."
         )
         table = self.query_one("#saves", DataTable)
-        table.add_columns("save", "level", "at", "commands", "result", "saved")
+        table.add_columns("save", "level", "at", "cmds", "result", "saved")
         for e in entries:
             if e.error:
                 table.add_row(e.path.name, f"✖ {e.error}", "", "", "", e.modified, key=str(e.path))
