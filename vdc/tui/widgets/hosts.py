@@ -343,7 +343,7 @@ class HostsPanel(Panel):
         self._vm_host: dict[str, str] = {}
         self._placement: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self._tones: tuple[str, Tones] | None = None
-        self._row_cache: dict[str, tuple[bool, list[Text]]] = {}
+        self._row_cache: dict[str, tuple[bool, list[Text], tuple[object, ...]]] = {}
         self._row_cache_for: object = None
 
     def compose(self) -> ComposeResult:
@@ -457,9 +457,12 @@ class HostsPanel(Panel):
             key = f"host:{host.name}"
             cached = self._row_cache.get(key)
             if top <= len(rows) <= bottom or cached is None or cached[0] != open_:
-                cells = self._host_cells(tones, host, layout, open_)
-                cached = (open_, _fit_row(cells, columns))
-                self._row_cache[key] = cached
+                # Most rows show the same text as last tick: rebuilt only if it would differ.
+                shows = host_shows(host, layout, open_)
+                if cached is None or cached[0] != open_ or cached[2] != shows:
+                    cells = self._host_cells(tones, host, layout, open_)
+                    cached = (open_, _fit_row(cells, columns), shows)
+                    self._row_cache[key] = cached
             rows.append((key, cached[1]))
             if not open_:
                 continue
@@ -580,6 +583,26 @@ class HostsPanel(Panel):
 
     def on_descendant_focus(self, _: events.DescendantFocus) -> None:
         self._announce(force=True)
+
+
+def host_shows(host: HostView, layout: HostsLayout, open_: bool) -> tuple[object, ...]:
+    """What a host's row shows (as `HostsPanel._host_cells` words it), cheaply: equal
+    tuples draw the same cells."""
+    hist = history(host.cpu_history, layout.hist)
+    if host.state in ("failed", "off"):
+        return (host.state, host.name, open_, hist, host.vm_count)
+
+    def meter_shows(value: float, warn: float, bad: float) -> tuple[str, str, str]:
+        drawn = bar(value / 100.0, layout.bar) if layout.bar > 0 else ""
+        return drawn, f"{value:.0f}", level_tone(value, warn, bad)
+
+    ready = host.ready_pct
+    return (
+        host.state, host.name, open_, hist,
+        meter_shows(host.cpu_pct, 75, 90), meter_shows(host.mem_pct, 80, 95),
+        level_tone(ready, 5.0, 10.0), f"{ready:.1f}" if ready < 10 else f"{ready:.0f}",
+        host.vm_count, f"{host.power_w:.0f}",
+    )
 
 
 def short_reason(reason: str) -> str:
