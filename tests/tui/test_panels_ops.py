@@ -699,3 +699,22 @@ def test_snapshot_alarms_calm(snap_compare):
 def test_snapshot_event_log(snap_compare, size):
     app = PanelApp(EventLogPanel(), events=list(trouble_sim().log))
     assert snap_compare(app, terminal_size=size)
+
+
+async def test_clicks_on_a_row_and_a_header():
+    view = sandbox_sim(600).snapshot()
+    app = PanelApp(VmTable(), view)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        table = app.panel
+        assert isinstance(table, VmTable)
+        lt = table.table
+        await pilot.click(lt, offset=(3, 3))  # the third row: the cursor goes there
+        assert table.selected_vm == table.visible_vms[2] and app.selected == []
+        await pilot.click(lt, offset=(3, 3))  # again: selected
+        assert app.selected == [table.visible_vms[2]]
+        x = lt.columns[0].width + 2 + 1  # inside the Host label
+        await pilot.click(lt, offset=(x, 0))
+        assert table.sort_column == "host"
+        await pilot.click(lt, offset=(x, 0))
+        assert (table.sort_column, table.sort_reverse) == ("host", True)
