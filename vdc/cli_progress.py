@@ -45,7 +45,7 @@ def _show(done) -> None:
     table = Table(title=f"vdc progress  ({done.path})", title_justify="left")
     for col, justify in (("level", "left"), ("status", "left"), ("best", "left"),
                          ("won / played", "right"), ("last played", "left")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     # Shipped levels in campaign order, then anything recorded for a level no longer shipped.
     for level_id in [*ids, *sorted(set(done.levels) - set(ids))]:
         lp = done.of(level_id)
@@ -53,8 +53,13 @@ def _show(done) -> None:
         if level_id not in ids:
             word += " (not shipped)"
         table.add_row(level_id, f"{symbol} {word}", progress.best_text(lp),
-                      f"{lp.won} / {lp.played}", (lp.last_played or "—").replace("T", " "))
+                      f"{lp.won} / {lp.played}", _when(lp.last_played))
     Console().print(table)
+
+
+def _when(iso: str | None) -> str:
+    """`2026-12-01 20:04 UTC` from the stored ISO time (UTC, to the second)."""
+    return f"{iso[:16].replace('T', ' ')} UTC" if iso else "—"
 
 
 @progress_group.command("reset")
