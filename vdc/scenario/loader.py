@@ -136,10 +136,25 @@ def level_from_model(level: Level) -> LoadedLevel:
     return LoadedLevel(level=level, path=None, content_hash=content_hash(level), source_text=None)
 
 
-def content_hash(level: Level) -> str:
-    """SHA-256 (hex) of the level's canonical JSON: independent of comments and key order."""
-    canonical = json.dumps(level.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+def canonical_data(level: Level) -> dict:
+    """The level as JSON data without the keys left at their defaults.
+
+    A key that a later vdc adds (with a default) is therefore absent from every level that
+    does not set it, and changes neither this data nor the content hash of existing levels.
+    """
+    return level.model_dump(mode="json", exclude_defaults=True)
+
+
+def data_hash(data: object) -> str:
+    """SHA-256 (hex) of JSON data in canonical form (sorted keys, no spaces)."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_hash(level: Level) -> str:
+    """SHA-256 (hex) of the level's canonical content: independent of comments, key order and
+    of keys written out at their default values."""
+    return data_hash(canonical_data(level))
 
 
 # --------------------------------------------------------------------------- the steps

@@ -8,6 +8,7 @@ atomically (temp file, fsync, rename), and documented in docs/saves.md.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vdc import __version__
-from vdc.scenario.loader import content_hash
+from vdc.scenario.loader import canonical_data, content_hash, data_hash
 from vdc.scenario.schema import Level
 from vdc.session.session import Session, SpeedChange
 
@@ -61,7 +62,7 @@ def to_data(session: Session, *, result: dict[str, Any] | None = None) -> dict[s
         "program_version": __version__,
         "level_id": level.level.id,
         "level_hash": content_hash(level),
-        "level": level.model_dump(mode="json"),
+        "level": canonical_data(level),
         "seed": sim.seed,
         "sim_time": round(sim.now, 3),
         "commands": [r.as_dict() for r in session.records],
@@ -146,6 +147,9 @@ def from_data(data: object, name: str = "<save>") -> Save:
     except (KeyError, TypeError, ValueError) as e:
         what = f"missing {e}" if isinstance(e, KeyError) else str(e).splitlines()[0]
         raise SaveError(f"{name}: damaged save ({what})") from None
-    if content_hash(level) != save_.level_hash:
+    # Integrity: the hash was taken of exactly the level data embedded (older saves embed every
+    # key, newer ones only those not at their defaults). Identity, for comparing with a level
+    # file, is the content hash of the level as this vdc reads it.
+    if data_hash(data["level"]) != save_.level_hash:
         raise SaveError(f"{name}: damaged save (the embedded level does not match its hash)")
-    return save_
+    return dataclasses.replace(save_, level_hash=content_hash(level))
