@@ -133,33 +133,31 @@ def full_spells(events: list[dict[str, Any]], end: float) -> list[tuple[str, flo
     return out
 
 
+class PlacementWatch:
+    """Reads the load of each placing command's target host just before the command is given
+    again (the sampler's last sample), during the one re-simulation the report makes."""
+
+    def __init__(self) -> None:
+        self.loads: list[dict[str, Any] | None] = []
+
+    def __call__(self, session, cmd) -> None:
+        self.loads.append(_host_load(session.sim, cmd) if cmd.name in PLACING else None)
+
+    def placements(self, session) -> list[dict[str, Any]]:
+        """Accepted placing commands with the load their target host had."""
+        return [
+            {"t": rec.t, "text": rec.text} | load
+            for rec, load in zip(session.records, self.loads, strict=False)
+            if load is not None and rec.accepted
+        ]
+
+
 def busy_placements(save) -> list[dict[str, Any]]:
-    """Accepted placing commands, with the load of their target host just before each one.
+    """Accepted placing commands, with the load of their target host just before each one."""
+    from vdc.session.verify import replay
 
-    Re-simulates the save's commands exactly as verification does (same session code, same
-    order), reading the sampler's last sample before each command is submitted.
-    """
-    from vdc.session.session import Session
-    from vdc.sim.commands import CommandSyntaxError, parse
-    from vdc.sim.engine import Simulation
-
-    session = Session(Simulation(save.level, seed=save.seed))
-    out = []
-    for c in save.commands:
-        if c.t > save.sim_time:
-            break
-        session.advance_to(c.t)
-        if session.ended:
-            break
-        try:
-            cmd = parse(c.text)
-        except CommandSyntaxError:
-            break  # verification reports it; nothing after it is the saved run
-        load = _host_load(session.sim, cmd) if cmd.name in PLACING else None
-        rec = session.submit(cmd)
-        if load is not None and rec.accepted:
-            out.append({"t": rec.t, "text": rec.text} | load)
-    return out
+    watch = PlacementWatch()
+    return watch.placements(replay(save, watch))
 
 
 def _host_load(sim, cmd) -> dict[str, Any] | None:
@@ -175,7 +173,8 @@ def _host_load(sim, cmd) -> dict[str, Any] | None:
             "mem_pct": round(float(s.host_mem_pct[i]), 1)}
 
 
-def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str, float]]]) -> list[Mistake]:
+def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str, float]]],
+             placements: list[dict[str, Any]] | None = None) -> list[Mistake]:
     """Every mistake the rules of the module doc find, biggest first."""
     found: list[Mistake] = []
     for name, spells in service_outages.items():
@@ -195,8 +194,10 @@ def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str
     for ds, t, lasted in full_spells(out["events"], float(out["sim_time"])):
         found.append(Mistake("datastore_full", t, ds,
                              f"datastore {ds} was full at {clock(t)} for {duration(lasted)}", lasted))
-    if any(c.accepted and c.text.startswith(tuple(f"{p} " for p in PLACING)) for c in save.commands):
-        for p in busy_placements(save):
+    if placements is None:
+        placements = busy_placements(save)
+    if placements:
+        for p in placements:
             if p["cpu_pct"] >= BUSY_HOST_PCT or p["mem_pct"] >= BUSY_HOST_PCT:
                 found.append(Mistake(
                     "busy_host", p["t"], p["host"],
@@ -214,14 +215,15 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
     from vdc.session.verify import verify
     from vdc.sim.engine import DIGEST_EVERY_S
 
-    session, divergence = verify(save)
+    watch = PlacementWatch()
+    session, divergence = verify(save, watch)
     stopped_early = save.sim_time < save.level.level.duration
     out = result(session, content_hash=save.level_hash, stopped_early=stopped_early, events=True)
     events = out["events"]
     end = float(out["sim_time"])
     down = session.sim.metrics.service_down_s
     spells = {n: outages(events, n, float(down[n]), end) for n in down}
-    found = mistakes(save, out, spells)
+    found = mistakes(save, out, spells, watch.placements(session))
     coarse = session.sim.coarse
     series = {n: [round(x, 3) for x in coarse.series(n)] for n in coarse.names}
     timeline: list[dict[str, Any]] = [

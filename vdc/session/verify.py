@@ -7,11 +7,12 @@ altered the simulation), together with the last command before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vdc.session.save import Save, SaveError
 from vdc.session.session import Session
-from vdc.sim.commands import CommandSyntaxError, parse
+from vdc.sim.commands import Command, CommandSyntaxError, parse
 from vdc.sim.engine import Simulation
 
 
@@ -36,7 +37,12 @@ class Divergence:
                 "last_command": self.last_command, "message": self.message()}
 
 
-def replay(save: Save) -> Session:
+BeforeCommand = Callable[[Session, Command], None]
+"""Called with the session just before each recorded command is given again (to read the state
+a command met, as the report does)."""
+
+
+def replay(save: Save, before_command: BeforeCommand | None = None) -> Session:
     """Re-simulate a save's commands at their times, up to where the save stopped."""
     session = Session(Simulation(save.level, seed=save.seed))
     for c in save.commands:
@@ -46,9 +52,12 @@ def replay(save: Save) -> Session:
         if session.ended:
             break
         try:
-            session.submit(parse(c.text))
+            cmd = parse(c.text)
         except CommandSyntaxError as e:
             raise SaveError(f"damaged save: command at t={c.t:g} does not parse: {e}") from None
+        if before_command is not None:
+            before_command(session, cmd)
+        session.submit(cmd)
     session.advance_to(save.sim_time)
     if ended_at_end(save):
         session.sim.settle()
@@ -65,9 +74,11 @@ def ended_at_end(save: Save) -> bool:
     return bool(save.digests) and save.digests[-1][0] >= save.sim_time
 
 
-def verify(save: Save) -> tuple[Session, Divergence | None]:
+def verify(
+    save: Save, before_command: BeforeCommand | None = None
+) -> tuple[Session, Divergence | None]:
     """Replay `save` and return the session and the first divergence (None if it matches)."""
-    session = replay(save)
+    session = replay(save, before_command)
     return session, compare(save, session)
 
 
