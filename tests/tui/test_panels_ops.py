@@ -718,3 +718,22 @@ async def test_clicks_on_a_row_and_a_header():
         assert table.sort_column == "host"
         await pilot.click(lt, offset=(x, 0))
         assert (table.sort_column, table.sort_reverse) == ("host", True)
+
+
+async def test_theme_change_redraws_the_vm_rows():
+    view = trouble_sim().snapshot()
+    app = PanelApp(VmTable(), view)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        lt = app.panel.table  # type: ignore[attr-defined]
+        region = lt.size.region
+        before = lt.render_lines(region)
+        app.theme = "nord"
+        await pilot.pause()
+        after = lt.render_lines(region)
+        assert [s.text for s in after] == [s.text for s in before]  # same words…
+
+        def down_colour(lines: list[Any]) -> object:
+            return next(seg.style.color for line in lines for seg in line if "DOWN" in seg.text)
+
+        assert down_colour(after) != down_colour(before)  # …in the new theme's tones
