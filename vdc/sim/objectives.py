@@ -121,7 +121,8 @@ def evaluate(sim: Simulation, o: schema.Objective) -> ObjectiveStatus:
     if o.kind == "service_uptime":
         names = sim.service_names() if o.service == "*" else [o.service or ""]
         elapsed = s.last_t  # downtime is accounted up to the last sample
-        downs = [sim.metrics.service_down_s.get(n, 0.0) for n in names]
+        down_s = sim.metrics.service_down_s  # a dict built per read: read it once
+        downs = [down_s.get(n, 0.0) for n in names]
         worst_down = max(downs) if downs else 0.0
         value = round(1.0 - worst_down / elapsed, 6) if elapsed > 0 else 1.0
         failed = worst_down > (1.0 - float(target or 0)) * duration + 1e-9

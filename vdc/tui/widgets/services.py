@@ -156,11 +156,13 @@ class ServicesPanel(Panel):
         down = sum(not s.up for s in services)
         self.set_class(down > 0, "-down")
         if not services:
-            self.border_subtitle = "no services"
+            subtitle = "no services"
         elif down:
-            self.border_subtitle = f"{HEALTH[False][0]} {down} of {len(services)} down"
+            subtitle = f"{HEALTH[False][0]} {down} of {len(services)} down"
         else:
-            self.border_subtitle = f"{HEALTH[True][0]} all {len(services)} up"
+            subtitle = f"{HEALTH[True][0]} all {len(services)} up"
+        if subtitle != self.border_subtitle:  # setting it repaints the whole panel
+            self.border_subtitle = subtitle
 
     # ------------------------------------------------------------------ internals
     @on(OptionList.OptionSelected, "#services-list")
