@@ -149,7 +149,7 @@ def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
         load(save_file)  # a bad save is refused here, in one line, before the UI starts
     except SaveError as e:
         _fail(str(e))
-    _play(None, saves_dir=saves_dir, resume=save_file)
+    _play(None, saves_dir=saves_dir, resume=save_file, unlock_all=_unlock_all(False))
 
 
 @main.command("levels")
