@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vdc.sim import licensing
+from vdc.sim import licensing, maintenance
 from vdc.sim.commands import Command
 from vdc.sim.model import Host, Vm
 from vdc.sim.vcenter import unavailable_message
@@ -83,6 +83,8 @@ def _host_usable(sim: Simulation, h: Host) -> None:
         raise Rejected(f"{h.name} is in maintenance mode")
     if h.state == "isolated":
         raise Rejected(f"{h.name} is cut off from the management network")
+    if maintenance.entering(sim, h.name):
+        raise Rejected(f"{h.name} is entering maintenance mode")
 
 
 def _running_on(sim: Simulation, host: str, exclude: str = "") -> list[Vm]:
@@ -303,6 +305,8 @@ def _help(sim: Simulation, c: Command, apply: bool) -> str:
     return help_text(tuple(words) if words else None)
 
 
+from vdc.sim.moves import MOVE_HANDLERS  # noqa: E402 - its handlers use the helpers above
+
 HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
     "power on": _power_on,
     "power off": _power_off,
@@ -312,6 +316,7 @@ HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
     "host power on": _host_power_on,
     "host power off": _host_power_off,
     "license upgrade": _license_upgrade,
+    **MOVE_HANDLERS,
     "help": _help,
 }
 
