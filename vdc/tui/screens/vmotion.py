@@ -58,7 +58,7 @@ class MoveDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.title_text, classes="screen-title")
             yield OptionList(*(Option(line, id=name) for name, line, _ in self.rows))
-            yield Label("Enter: move there   Esc: cancel   (✖ rows would be refused, with the reason)")
+            yield Label("Enter: move there   Esc: cancel   ✖: refused (why)")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(f"{self.verb} {self.vm} {event.option.id}")

@@ -85,7 +85,7 @@ def render_tasks(tasks: tuple[TaskView, ...], tones, width: int) -> Text:
         what = KIND_WORDS.get(t.kind, t.kind)
         where = f" → {t.target}" if t.target else ""
         out.append(f"{what} {t.subject}{where}", tones("foreground"))
-        if t.state == "running":
+        if t.state == "running" and t.kind != "maintenance":  # maintenance waits: no ETA
             out.append(f"  {bar(t.progress, BAR_W)} {100 * t.progress:3.0f}%", tones("primary"))
             if t.eta_s:
                 out.append(f"  ETA {eta(t.eta_s)}", tones("foreground-muted"))
