@@ -57,7 +57,8 @@ class MoveDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="screen-title")
-            yield OptionList(*(Option(line, id=name) for name, line, _ in self.rows))
+            # Refused targets are listed (with why) but cannot be chosen.
+            yield OptionList(*(Option(line, id=name, disabled=not ok) for name, line, ok in self.rows))
             yield Label("Enter: move there   Esc: cancel   ✖: refused (why)")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -20,6 +20,8 @@ TASK_STATES: dict[str, tuple[str, str, str]] = {
     "done": ("✔", "done", "success"),
     "failed": ("✖", "FAILED", "error"),
 }
+SHORT_WORDS = {"svmotion": "svMotion", "maintenance": "Maint.", "ha_restart": "HA"}
+"""Shorter kind words for a narrow panel."""
 KIND_WORDS = {
     "vmotion": "vMotion", "svmotion": "Storage vMotion", "maintenance": "Maintenance",
     "host_reboot": "Reboot", "ha_restart": "HA restart", "consolidate": "Consolidate",
@@ -43,6 +45,7 @@ class TasksPanel(Panel):
     TasksPanel {
         height: 1fr;
         & > VerticalScroll { background: $surface; padding: 0 1; scrollbar-size-vertical: 1; }
+        & #task-lines { text-wrap: nowrap; text-overflow: ellipsis; }
     }
     """
 
@@ -68,8 +71,17 @@ class TasksPanel(Panel):
         self.border_subtitle = f"{active} active" if active else ""
 
 
+def _what(t: TaskView, narrow: bool) -> str:
+    kind = (narrow and SHORT_WORDS.get(t.kind)) or KIND_WORDS.get(t.kind, t.kind)
+    return f"{kind} {t.subject}" + (f" → {t.target}" if t.target else "")
+
+
 def render_tasks(tasks: tuple[TaskView, ...], tones, width: int) -> Text:
-    """Active tasks (oldest first), then the last finished ones (newest first)."""
+    """Active tasks (oldest first), then the last finished ones (newest first).
+
+    Wide: one line per task, progress and ETA in a column. Narrow (< 70 cells): progress and
+    ETA on a second line under the task, so they are never cut off.
+    """
     active = [t for t in tasks if t.state in ("queued", "running")]
     done = [t for t in reversed(tasks) if t.state not in ("queued", "running")][:FINISHED_SHOWN]
     out = Text(no_wrap=True, overflow="ellipsis")
@@ -77,18 +89,25 @@ def render_tasks(tasks: tuple[TaskView, ...], tones, width: int) -> Text:
         out.append("No tasks yet: vMotion, Storage vMotion, maintenance and reboots show here.",
                    tones("foreground-muted"))
         return out
-    for n, t in enumerate(active + done):
+    narrow = width < 70
+    shown = active + done
+    col = max(len(_what(t, narrow)) for t in shown)
+    for n, t in enumerate(shown):
         if n:
             out.append("\n")
         symbol, word, tone = TASK_STATES.get(t.state, ("·", t.state, "foreground"))
         out.append(f"{symbol} {word:<7} ", tones(tone))
-        what = KIND_WORDS.get(t.kind, t.kind)
-        where = f" → {t.target}" if t.target else ""
-        out.append(f"{what} {t.subject}{where}", tones("foreground"))
+        what = _what(t, narrow)
+        out.append(what if narrow else what.ljust(col), tones("foreground"))
         if t.state == "running" and t.kind != "maintenance":  # maintenance waits: no ETA
-            out.append(f"  {bar(t.progress, BAR_W)} {100 * t.progress:3.0f}%", tones("primary"))
-            if t.eta_s:
-                out.append(f"  ETA {eta(t.eta_s)}", tones("foreground-muted"))
-        if t.detail and width > 60:
+            if narrow:
+                out.append(f"\n  {bar(t.progress, 6)}{100 * t.progress:4.0f}%", tones("primary"))
+                out.append(f" ETA {eta(t.eta_s)}" if t.eta_s else "", tones("foreground-muted"))
+            else:
+                out.append(f"  {bar(t.progress, BAR_W)}{100 * t.progress:4.0f}%", tones("primary"))
+                out.append(f"  ETA {eta(t.eta_s):>6}" if t.eta_s else " " * 12, tones("foreground-muted"))
+        elif not narrow:
+            out.append(" " * (BAR_W + 19))
+        if t.detail and not narrow:
             out.append(f"  {t.detail}", tones("foreground-muted"))
     return out
