@@ -456,3 +456,46 @@ def test_digest_unchanged_without_tasks():
     a.run_until(120)
     assert "tasks" not in str(a.digest())  # smoke: no tasks, no key
     assert not a.tasks.tasks
+
+
+def test_sdps_slows_the_guest_while_a_non_converging_migration_runs():
+    lv = _level(speed=1000)
+    lv["profiles"].append(dict(DIRTY50, name="dirty200", mem_active=1.0, write_mbps=144))
+    add_vm(lv, "hot-01", memory=16, profile="dirty200")  # 4 × 16 + 0.5 × 144 = 136 MB/s > 117.5
+    s = Session(Simulation(build(lv)))
+    s.advance(10)
+    assert s.sim.sampler.vm_served[0] == pytest.approx(1.0)
+    rec = s.submit("vmotion hot-01 esx-02")
+    assert rec.accepted
+    s.advance(20)
+    # Its dirty rate is held at 0.8 × 117.5 = 94 MB/s of its own 136: it gets 69 % of its demand.
+    assert s.sim.sampler.vm_served[0] == pytest.approx(94 / 136, abs=0.01)
+    s.advance(2000)
+    assert s.sim.inv.vms["hot-01"].host == "esx-02"
+    assert "guest slowed (SDPS)" in s.sim.log.of_kind("vmotion_completed")[0].detail
+    assert s.sim.sampler.vm_served[0] == pytest.approx(1.0)
+
+
+def test_an_incoming_vmotion_holds_its_place_on_the_destination():
+    lv = _level()
+    lv["hosts"][1]["memory"] = 24
+    add_vm(lv, "big-01", memory=16, mem_reservation=16, profile="idle")
+    add_vm(lv, "res-01", memory=12, mem_reservation=12, power="off", host="esx-02")
+    s = Session(Simulation(build(lv)))
+    assert s.submit("vmotion big-01 esx-02").accepted
+    assert s.submit("power on res-01").message == "esx-02 has 8 GiB unreserved memory, res-01 reserves 12 GiB"
+    assert s.submit("host power off esx-02").message == "esx-02 has a vMotion in progress"
+    assert s.submit("host reboot esx-02").message == "esx-02 has a vMotion in progress"
+
+
+def test_a_vm_powered_off_mid_migration_fails_it():
+    lv = _level()
+    add_vm(lv, "web-01", memory=16, profile="dirty50")
+    s = Session(Simulation(build(lv)))
+    assert s.submit("vmotion web-01 esx-02").accepted
+    s.advance(5)
+    assert s.submit("power off web-01").accepted
+    s.advance(60)
+    t = s.sim.tasks.tasks[0]
+    assert t.state == "failed" and t.detail == "web-01 was powered off"
+    assert s.sim.inv.vms["web-01"].host == "esx-01"

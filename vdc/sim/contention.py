@@ -383,6 +383,11 @@ class Sampler:
         f_net = nf_h[vm_host]
 
         served = np.minimum(f_cpu, f_net) * self.mem_factor
+        if moving and sim.migrations.running:
+            idx, factor = moveload.slowed(sim, self)
+            if idx:
+                served = served.copy()
+                served[idx] *= factor
         healthy = (
             running
             & self.vm_ok

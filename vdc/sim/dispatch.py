@@ -97,7 +97,9 @@ def _check_fits(sim: Simulation, vm: Vm, h: Host, vcpu: int, memory: float) -> N
         raise Rejected(f"{vm.name} would have {vcpu} vCPUs but {h.name} has only {h.cores} cores")
     if memory > h.memory:
         raise Rejected(f"{vm.name} needs {_fmt(memory)} GiB but {h.name} has only {_fmt(h.memory)} GiB of memory")
-    others = _running_on(sim, h.name, exclude=vm.name)
+    others = _running_on(sim, h.name, exclude=vm.name) + [
+        sim.inv.vms[m.vm] for m in sim.migrations.incoming(h.name) if m.vm != vm.name
+    ]  # a vMotion on its way already holds its place
     free_res = h.memory - sum(v.mem_reservation for v in others)
     if vm.mem_reservation > free_res + 1e-9:
         raise Rejected(
@@ -259,6 +261,8 @@ def _host_power_off(sim: Simulation, c: Command, apply: bool) -> str:
         names = ", ".join(v.name for v in running[:5]) + (", …" if len(running) > 5 else "")
         what = "1 VM" if len(running) == 1 else f"{len(running)} VMs"
         raise Rejected(f"{h.name} still runs {what} ({names}); power them off or move them first")
+    if sim.migrations.on_host(h.name):
+        raise Rejected(f"{h.name} has a vMotion in progress")
     if not apply:
         return ""
     h.state = "off"

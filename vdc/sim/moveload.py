@@ -48,5 +48,22 @@ def ds_mbps(sim: Simulation, s: Sampler) -> np.ndarray:
     return out
 
 
+def slowed(sim: Simulation, s: Sampler) -> tuple[list[int], list[float]]:
+    """VMs that SDPS slows while they migrate, and the share of their demand they still get
+    (their dirty rate brought down to `SDPS_RATIO` × the bandwidth: the guest runs that much slower)."""
+    from vdc.sim.vmotion import dirty_rate
+
+    idx: list[int] = []
+    factor: list[float] = []
+    for m in sim.migrations.running:
+        if m.plan is None or not m.plan.slowed:
+            continue
+        own = dirty_rate(sim, sim.inv.vms[m.vm])
+        if own > 0 and m.vm in s.vm_index:
+            idx.append(s.vm_index[m.vm])
+            factor.append(min(1.0, m.plan.dirty_bps / own))
+    return idx, factor
+
+
 def ds_held(sim: Simulation, s: Sampler) -> np.ndarray:
     return np.array([sim.svmotions.held(n) for n in s.ds_names], dtype=float)

@@ -227,6 +227,11 @@ def switchover(sim: Simulation, task_id: int) -> None:
     board.running.remove(m)
     board.version += 1
     vm = sim.inv.vms[m.vm]
+    if vm.power != "on":
+        _fail(sim, m, f"{vm.name} was powered off")
+        sim.touch()
+        pump(sim)
+        return
     vm.host = m.dst
     sampler = sim.sampler
     if sampler.built_version >= 0 and m.vm in sampler.vm_index:
