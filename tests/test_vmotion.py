@@ -499,3 +499,16 @@ def test_a_vm_powered_off_mid_migration_fails_it():
     t = s.sim.tasks.tasks[0]
     assert t.state == "failed" and t.detail == "web-01 was powered off"
     assert s.sim.inv.vms["web-01"].host == "esx-01"
+
+
+def test_maintenance_in_a_fully_automated_cluster_says_what_blocks_it():
+    lv = _level()
+    lv["clusters"] = [{"name": "prod", "drs": {"enabled": True, "mode": "full"}}]
+    for h in lv["hosts"]:
+        h["cluster"] = "prod"
+    add_vm(lv, "web-01", profile="idle")
+    s = Session(Simulation(build(lv)))
+    s.submit("maintenance enter esx-01")
+    assert s.sim.tasks.tasks[0].detail == (
+        "waiting for 1 running VM to leave: web-01; "
+        "DRS does not evacuate hosts in this version: move them with vmotion")

@@ -40,8 +40,13 @@ def entering(sim: Simulation, host: str) -> Entering | None:
 def drs_evacuate(sim: Simulation, host: str) -> str:
     """Hook: in a fully automated DRS cluster, DRS moves the VMs off (comes with DRS).
 
-    Returns what it did or why not, for the task's detail ("" for nothing to say).
+    Returns what it did or why not, for the task's detail ("" for nothing to say). Until DRS
+    moves VMs, a fully automated cluster says so, so the player knows to move them.
     """
+    h = sim.inv.hosts[host]
+    c = sim.inv.clusters.get(h.cluster or "")
+    if c is not None and c.drs.get("enabled") and c.drs.get("mode") == "full":
+        return "DRS does not evacuate hosts in this version: move them with vmotion"
     return ""
 
 
