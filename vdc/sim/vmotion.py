@@ -20,7 +20,6 @@ slower side's link shared by the migrations then running on the busier side.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -264,12 +263,6 @@ def host_down(sim: Simulation, host: str) -> None:
         board.version += 1
         sim.touch()
         pump(sim)
-
-
-def eta_text(seconds: float) -> str:
-    """Seconds as the Tasks panel shows an ETA."""
-    s = max(0, math.ceil(seconds))
-    return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
 
 
 def _evc_generation(label: str | None) -> int | None:
