@@ -63,3 +63,43 @@ def test_load_spikes_end_in_a_copy_too():
     b.advance_to(3600)
     assert a.sim.digest() == b.sim.digest()
     assert [s[2] for s in a.sim._spikes] == [s[2] for s in b.sim._spikes]
+
+
+def test_migrations_maintenance_and_reboots_in_flight_copy_and_slice_the_same():
+    """A copy taken while vMotions, a Storage vMotion and maintenance are in progress goes on
+    identically, and so does the same run sliced into 1-second steps."""
+    level = generate("small", 2)
+    vms = [v for v in level.vms if v.power == "on"]
+    hosts = [h.name for h in level.hosts]
+    # Sandbox hosts share storage and networks: move two VMs away from the first one's host.
+    src = vms[0].host
+    dst = next(h for h in hosts if h != src)
+    movers = [v.name for v in vms if v.host == src][:2]
+    ds = [d.name for d in level.datastores]
+
+    def play(s: Session, *, sliced: bool = False, copy_at: float | None = None):
+        s.advance_to(60)
+        for name in movers:
+            assert s.submit(f"vmotion {name} {dst}").accepted
+        other = next(d for d in ds if d != next(x.datastore for x in level.vms[0].disks if x.datastore))
+        s.submit(f"svmotion {level.vms[-1].name} {other}")
+        s.submit(f"maintenance enter {src}")
+        twin = None
+        t = 60.0
+        while t < 900:
+            t += 1.0 if sliced else 840.0
+            if copy_at is not None and twin is None and t >= copy_at:
+                s.advance_to(copy_at)
+                twin = copy.deepcopy(s)
+            s.advance_to(min(t, 900))
+        return twin
+
+    a = Session(Simulation(level))
+    twin = play(a, copy_at=70)
+    assert any(k.kind == "vmotion" and k.state == "done" for k in a.sim.tasks.tasks)
+    twin.advance_to(900)
+    assert twin.sim.digests == a.sim.digests
+    b = Session(Simulation(level))
+    play(b, sliced=True)
+    assert b.sim.digests == a.sim.digests
+    assert [r.as_dict() for r in b.sim.log] == [r.as_dict() for r in a.sim.log]

@@ -100,6 +100,11 @@ def test_available_and_meta_flags():
         "host power on",
         "host power off",
         "help",
+        "vmotion",
+        "svmotion",
+        "maintenance enter",
+        "maintenance exit",
+        "host reboot",
         "license upgrade",
     ]
     assert [s.name for s in COMMANDS if s.meta] == ["help"]
@@ -254,9 +259,9 @@ def test_help_accepts_any_words():
 
 def test_reserved_verb_parses_then_is_unavailable():
     with pytest.raises(CommandUnavailable) as info:
-        parse("vmotion web-01 esx-02")
-    assert str(info.value) == "vmotion is not available in this version of vdc"
-    assert info.value.command == Command("vmotion", (("vm", "web-01"), ("host", "esx-02")))
+        parse("snapshot list web-01")
+    assert str(info.value) == "snapshot list is not available in this version of vdc"
+    assert info.value.command == Command("snapshot list", (("vm", "web-01"),))
     assert isinstance(info.value, CommandSyntaxError)
     with pytest.raises(CommandUnavailable, match=r"^drs rule add is not available"):
         parse("drs rule add prod r keep-apart a b")
@@ -474,15 +479,12 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     lines = text.splitlines()
     assert lines[0] == "Commands:"
     assert lines[1] == (
-        "  power on VM [HOST]       Power a VM on, on its own host or on a host you name "
+        "  power on VM [HOST]" + " " * 31 + "Power a VM on, on its own host or on a host you name "
         "(it moves there while off)."
     )
-    assert len(lines) == 1 + 9 + 2
-    assert lines[-2] == (
-        "Coming later: vmotion, svmotion, snapshot, maintenance, host reboot, ha, drs, net, "
-        "vm nic, tools, os, deploy, p2v."
-    )
-    assert "vmotion VM HOST" not in text
+    assert len(lines) == 1 + 14 + 2
+    assert lines[-2] == "Coming later: snapshot, ha, drs, net, vm nic, tools, os, deploy, p2v."
+    assert "vmotion VM HOST" in text and "snapshot list VM" not in text
     assert help_text(()) == text
 
 
@@ -498,7 +500,8 @@ def test_help_for_named_commands():
     ]
     # Trailing arguments are ignored; a longer name does not match a shorter one.
     assert help_text(("power", "on", "web-01")).splitlines()[0] == "power on VM [HOST]"
-    assert help_text(("vmotion",)).splitlines()[0] == "vmotion VM HOST  (coming in a later version)"
+    assert help_text(("vmotion",)).splitlines()[0] == "vmotion VM HOST"
+    assert help_text(("snapshot", "list")).splitlines()[0] == "snapshot list VM  (coming in a later version)"
     assert (
         help_text(("vmotoin",))
         == "no command 'vmotoin' (did you mean 'vmotion'?); type 'help' for the list"
@@ -512,20 +515,20 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 
 def test_complete_command_words():
-    assert complete("", NAMES) == ["help", "host", "license", "power", "vm"]
+    assert complete("", NAMES) == ["help", "host", "license", "maintenance", "power", "svmotion", "vm", "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
-    assert complete("v", NAMES) == ["vm"]
+    assert complete("v", NAMES) == ["vm", "vmotion"]
     assert complete("x", NAMES) == []
     # Reserved verbs are not offered.
-    assert complete("vmo", NAMES) == []
-    assert complete("vmo", NAMES, available_only=False) == ["vmotion"]
+    assert complete("sna", NAMES) == []
+    assert complete("sna", NAMES, available_only=False) == ["snapshot"]
 
 
 def test_complete_second_word():
     assert complete("power ", NAMES) == ["off", "on", "reset"]
     assert complete("power o", NAMES) == ["off", "on"]
-    assert complete("host ", NAMES) == ["power"]
+    assert complete("host ", NAMES) == ["power", "reboot"]
     assert complete("host power ", NAMES) == ["off", "on"]
     assert complete("vm ", NAMES) == ["set"]
     assert complete("vm set web-01 ", NAMES) == ["cpu", "mem"]
@@ -557,5 +560,6 @@ def test_complete_choices_flags_and_help():
     assert complete("snapshot revert db-01 ", {"snap": ["pre-patch"]}, available_only=False) == [
         "pre-patch"
     ]
-    assert complete("help ", NAMES) == ["help", "host", "license", "power", "vm"]
+    assert complete("help ", NAMES) == [
+        "help", "host", "license", "maintenance", "power", "svmotion", "vm", "vmotion"]
     assert complete("help power o", NAMES) == ["off", "on"]

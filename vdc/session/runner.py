@@ -75,6 +75,8 @@ def result(
             "energy_kwh": round(sim.metrics.energy_kwh, 3),
             "cost": round(sim.cost(), 2),
             "datastore_pct": {d.name: round(d.pct, 3) for d in sim.inv.datastores.values()},
+            "migrations": sum(1 for k in sim.tasks.tasks if k.kind == "vmotion" and k.state == "done"),
+            "svmotions": sum(1 for k in sim.tasks.tasks if k.kind == "svmotion" and k.state == "done"),
         },
     }
     if events:

@@ -266,13 +266,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "vmotion {vm:vm} {host:host}",
         "Move a running VM to another host without stopping it.",
         "vmotion web-01 esx-02",
-        available=False,
     ),
     CommandSpec(
         "svmotion {vm:vm} {datastore:datastore}",
         "Move a VM's disks to another datastore while it keeps running.",
         "svmotion db-01 ds-gold",
-        available=False,
     ),
     CommandSpec(
         "snapshot create {vm:vm} {snap:word} [--memory] [--quiesce]",
@@ -302,19 +300,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "maintenance enter {host:host} [--evacuate-powered-off]",
         "Put a host into maintenance mode once its running VMs have moved off.",
         "maintenance enter esx-03",
-        available=False,
     ),
     CommandSpec(
         "maintenance exit {host:host}",
         "Take a host out of maintenance mode so it can run VMs again.",
         "maintenance exit esx-03",
-        available=False,
     ),
     CommandSpec(
         "host reboot {host:host}",
         "Reboot a host that runs no VMs; it is gone until it has booted.",
         "host reboot esx-03",
-        available=False,
     ),
     CommandSpec(
         "ha enable {cluster:cluster}",

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.sim import moveload
 from vdc.sim.workload import SPIKE_MEMORY_SHARE, Noise, Profile, shape_factors
 
 if TYPE_CHECKING:
@@ -322,7 +323,9 @@ class Sampler:
         dh = np.bincount(vm_host, weights=d, minlength=H)
         rh = np.bincount(vm_host, weights=r, minlength=H)
         want = np.maximum(dh - rh, 1e-9)
-        g = np.minimum(1.0, np.maximum(0.0, self.host_cap - rh) / want)
+        moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
+        extra_mhz = moveload.host_mhz(sim, self) if moving else 0.0
+        g = np.minimum(1.0, np.maximum(0.0, self.host_cap - extra_mhz - rh) / want)
         served_mhz = r + (d - r) * g[vm_host]
         f_cpu = served_mhz / np.maximum(d, 1e-9)
         f_cpu[d <= 1e-9] = 1.0
@@ -332,7 +335,7 @@ class Sampler:
         np.maximum(self.vm_ready_peak, self.vm_ready_avg, out=self.vm_ready_peak)
 
         # Memory: depends only on spikes and which VMs run, so it is recomputed only then.
-        key = (sim.spike_version, running.tobytes())
+        key = (sim.spike_version, running.tobytes(), sim.migrations.version)
         if key != self._mem_key:
             self._mem_key = key
             self._memory(running, run_f, H)
@@ -343,6 +346,8 @@ class Sampler:
         mult_d = mult[dvm] * w_on
         ds_iops = np.bincount(dds, weights=self.base_iops[dvm] * mult_d, minlength=D)
         ds_mbps = np.bincount(dds, weights=self.base_write[dvm] * mult_d, minlength=D)
+        if moving:
+            ds_mbps = ds_mbps + moveload.ds_mbps(sim, self)
         if D:
             util = np.maximum(ds_iops / self.ds_iops_cap, ds_mbps / self.ds_mbps_cap)
             ds_lat = self.ds_base_lat * latency_factor(util)
@@ -354,6 +359,8 @@ class Sampler:
 
         alloc = np.where(self.disk_thin, self.disk_used, self.disk_size) * self.disk_on_ds
         ds_used = self.ds_other + np.bincount(dds, weights=alloc, minlength=D) + self.ds_swap
+        if moving:
+            ds_used = ds_used + moveload.ds_held(sim, self)
         ds_full = ds_used >= self.ds_cap - 1e-9
         write = self.base_write * mult
         growing = self.disk_thin & self.disk_on_ds & (self.disk_used < self.disk_size)
@@ -376,6 +383,11 @@ class Sampler:
         f_net = nf_h[vm_host]
 
         served = np.minimum(f_cpu, f_net) * self.mem_factor
+        if moving and sim.migrations.running:
+            idx, factor = moveload.slowed(sim, self)
+            if idx:
+                served = served.copy()
+                served[idx] *= factor
         healthy = (
             running
             & self.vm_ok
@@ -400,9 +412,9 @@ class Sampler:
             # the same as the services' downtime).
             self.vm_downtime += dt * ~self.vm_healthy
 
-        host_used = np.bincount(vm_host, weights=served_mhz, minlength=H)
+        host_used = np.bincount(vm_host, weights=served_mhz, minlength=H) + extra_mhz
         self.host_cpu_pct = 100.0 * host_used / self.host_cap
-        self.host_cpu_demand_pct = 100.0 * dh / self.host_cap
+        self.host_cpu_demand_pct = 100.0 * (dh + extra_mhz) / self.host_cap
         self.host_power_w = self.host_powered * (
             self.host_idle_w
             + (self.host_busy_w - self.host_idle_w) * np.minimum(1.0, host_used / self.host_cap)
@@ -433,6 +445,8 @@ class Sampler:
         spike_mem = 1.0 + SPIKE_MEMORY_SHARE * (self.spike - 1.0)
         active = np.minimum(self.vm_memory, self.base_mem * spike_mem) * run_f
         ah = np.bincount(vm_host, weights=active, minlength=H)
+        incoming = moveload.host_mem(self.sim, self) if self.sim.migrations.running else 0.0
+        ah = ah + incoming  # the destination of a vMotion holds the VM's memory meanwhile
         rho = ah / self.host_mem
         over = np.maximum(rho - 1.0, 0.0)
         mf_h = 1.0 / (1.0 + MEM_PENALTY * over)
@@ -443,7 +457,7 @@ class Sampler:
         self.vm_mem_factor = self.mem_factor
         self.host_mem_active = ah
         self.host_mem_pct = 100.0 * rho
-        self.host_mem_consumed = np.bincount(vm_host, weights=self.vm_memory * run_f, minlength=H)
+        self.host_mem_consumed = np.bincount(vm_host, weights=self.vm_memory * run_f, minlength=H) + incoming
         self.host_vm_count = np.bincount(vm_host, weights=run_f, minlength=H)
 
 

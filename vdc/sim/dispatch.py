@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vdc.sim import licensing
+from vdc.sim import licensing, maintenance
 from vdc.sim.commands import Command
 from vdc.sim.model import Host, Vm
 from vdc.sim.vcenter import unavailable_message
@@ -83,6 +83,8 @@ def _host_usable(sim: Simulation, h: Host) -> None:
         raise Rejected(f"{h.name} is in maintenance mode")
     if h.state == "isolated":
         raise Rejected(f"{h.name} is cut off from the management network")
+    if maintenance.entering(sim, h.name):
+        raise Rejected(f"{h.name} is entering maintenance mode")
 
 
 def _running_on(sim: Simulation, host: str, exclude: str = "") -> list[Vm]:
@@ -95,7 +97,9 @@ def _check_fits(sim: Simulation, vm: Vm, h: Host, vcpu: int, memory: float) -> N
         raise Rejected(f"{vm.name} would have {vcpu} vCPUs but {h.name} has only {h.cores} cores")
     if memory > h.memory:
         raise Rejected(f"{vm.name} needs {_fmt(memory)} GiB but {h.name} has only {_fmt(h.memory)} GiB of memory")
-    others = _running_on(sim, h.name, exclude=vm.name)
+    others = _running_on(sim, h.name, exclude=vm.name) + [
+        sim.inv.vms[m.vm] for m in sim.migrations.incoming(h.name) if m.vm != vm.name
+    ]  # a vMotion on its way already holds its place
     free_res = h.memory - sum(v.mem_reservation for v in others)
     if vm.mem_reservation > free_res + 1e-9:
         raise Rejected(
@@ -257,6 +261,8 @@ def _host_power_off(sim: Simulation, c: Command, apply: bool) -> str:
         names = ", ".join(v.name for v in running[:5]) + (", …" if len(running) > 5 else "")
         what = "1 VM" if len(running) == 1 else f"{len(running)} VMs"
         raise Rejected(f"{h.name} still runs {what} ({names}); power them off or move them first")
+    if sim.migrations.on_host(h.name):
+        raise Rejected(f"{h.name} has a vMotion in progress")
     if not apply:
         return ""
     h.state = "off"
@@ -303,6 +309,8 @@ def _help(sim: Simulation, c: Command, apply: bool) -> str:
     return help_text(tuple(words) if words else None)
 
 
+from vdc.sim.moves import MOVE_HANDLERS  # noqa: E402 - its handlers use the helpers above
+
 HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
     "power on": _power_on,
     "power off": _power_off,
@@ -312,6 +320,7 @@ HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
     "host power on": _host_power_on,
     "host power off": _host_power_off,
     "license upgrade": _license_upgrade,
+    **MOVE_HANDLERS,
     "help": _help,
 }
 

@@ -22,6 +22,7 @@ import simpy
 
 from vdc.scenario import schema
 from vdc.scenario.names import expand
+from vdc.sim import maintenance, svmotion, vmotion
 from vdc.sim import objectives as obj
 from vdc.sim.contention import Sampler
 from vdc.sim.events import EventLog
@@ -130,6 +131,9 @@ class Simulation:
         self.spent = 0.0
         """Money spent from the level's budget (licence upgrades)."""
         self.tasks = TaskList()
+        self.migrations = vmotion.new_board()
+        self.svmotions = svmotion.new_board()
+        self.maintenance = maintenance.new_board()
         self.metrics = Metrics()
         self.ended_at: float | None = None
         self.end_reason = ""
@@ -300,6 +304,8 @@ class Simulation:
             )
         self._cpu_high = high
         self._record_history(t)
+        if self.maintenance.entering:
+            maintenance.poll(self)
         # Objective deadlines and early loss.
         for o in self.level.objectives:
             if o.kind == "host_state_by" and o.id not in m.state_at_deadline and t >= (o.by or 0):
@@ -498,6 +504,9 @@ class Simulation:
             f"{name} failed; {what}: {', '.join(down)}" if down else f"{name} failed (it ran no VMs)",
         )
         self.touch()
+        vmotion.host_down(self, name)
+        svmotion.host_down(self, name)
+        maintenance.host_down(self, name)
 
     def recover_host(self, name: str) -> None:
         t = float(self.env.now)
@@ -538,7 +547,7 @@ class Simulation:
             used += sum(d.allocated for d in v.disks if d.datastore == name)
             if v.power == "on" and v.home_datastore == name:
                 used += v.swap_gib
-        return used
+        return used + self.svmotions.held(name)
 
     def cost(self) -> float:
         """Cost of the hosts in service (a host powered off counts as retired) and of what was
@@ -592,6 +601,9 @@ class Simulation:
         if self.edition != self.level.level.edition or self.spent:
             # Only runs that bought something carry these (older saves keep their digests).
             head["licence"] = [self.edition, r(self.spent)]
+        if self.tasks.tasks:
+            # Only runs with migrations, maintenance or reboots carry these.
+            head["tasks"] = [[k.kind, k.subject, k.target, k.state] for k in self.tasks.tasks]
         h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
         for arr in (
             s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,

@@ -26,6 +26,8 @@ SEVERITY: dict[str, str] = {
     "warning": "warning",
     "objective_failed": "critical",
     "level_lost": "critical",
+    "vmotion_failed": "warning",
+    "svmotion_failed": "warning",
 }
 
 

@@ -117,6 +117,21 @@ class VmTable:
         return len(self.names)
 
 
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """One task of the Tasks panel (see `vdc.sim.tasks`)."""
+
+    id: int
+    kind: str
+    subject: str
+    target: str
+    state: str
+    progress: float
+    eta_s: float | None
+    """Seconds left while running (None otherwise)."""
+    detail: str
+
+
 @dataclass(frozen=True)
 class SimView:
     """Everything a renderer shows, at one sim time."""
@@ -132,6 +147,7 @@ class SimView:
     vms: VmTable
     power_kw: float
     events_total: int
+    tasks: tuple[TaskView, ...] = ()
 
 
 def _vswitches(h: Host) -> tuple[VSwitchView, ...]:
@@ -323,4 +339,24 @@ def snapshot(sim: Simulation) -> SimView:
         vms=table,
         power_kw=sim.metrics.power_kw,
         events_total=len(sim.log),
+        tasks=_tasks(sim, now),
     )
+
+
+def _tasks(sim: Simulation, now: float) -> tuple[TaskView, ...]:
+    """The tasks, read afresh only when the task list changed or one runs (progress moves)."""
+    tl = sim.tasks
+    key = ("tasks", tl.version, now if any(t.state == "running" for t in tl.tasks) else None)
+    cached = sim.view_cache.get("tasks")
+    if isinstance(cached, tuple) and cached[0] == key:
+        return cached[1]
+    out = tuple(
+        TaskView(
+            t.id, t.kind, t.subject, t.target, t.state, t.progress(now),
+            max(0.0, t.ends_at - now) if t.state == "running" and t.ends_at is not None else None,
+            t.detail,
+        )
+        for t in tl.tasks
+    )
+    sim.view_cache["tasks"] = (key, out)
+    return out

@@ -35,6 +35,10 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("reset", "t", "reset", "Reset selected VM", "Act", show=False),
     GameAction("cpu", "c", "set_cpu", "Set vCPUs of selected VM", "Act", show=False),
     GameAction("mem", "m", "set_mem", "Set memory of selected VM", "Act", show=False),
+    GameAction("vmotion", "v", "vmotion", "vMotion selected VM", "Act", show=False),
+    GameAction("svmotion", "V", "svmotion", "Storage vMotion selected VM", "Act", show=False),
+    GameAction("maintenance", "M", "maintenance", "Maintenance mode on/off for selected host", "Act",
+               show=False),
     GameAction("zoom", "z", "zoom", "Zoom panel", "View"),
     GameAction("hosts", "1", "show_panel('hosts')", "Hosts", "View", show=False),
     GameAction("datastores", "2", "show_panel('datastores')", "Datastores", "View", show=False),
@@ -43,6 +47,7 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("services", "5", "show_panel('services')", "Services", "View", show=False),
     GameAction("alarms", "6", "show_panel('alarms')", "Alarms", "View", show=False),
     GameAction("log", "7", "show_panel('log')", "Event log", "View", show=False),
+    GameAction("tasks", "8", "show_panel('tasks')", "Tasks", "View", show=False),
     GameAction("keys", "question_mark", "keys_help", "Keys", "Help", key_display="?"),
     GameAction("concepts", "f1", "concepts", "Concepts", "Help", key_display="F1"),
     GameAction("save", "ctrl+s", "save_game", "Save", "Game", key_display="^s"),
@@ -51,7 +56,7 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
 
 
 _VIEW_IDS = ("zoom", "hosts", "datastores", "network", "vms", "services", "alarms", "log",
-             "keys", "concepts")
+             "tasks", "keys", "concepts")
 
 REPLAY_ACTIONS: tuple[GameAction, ...] = (
     GameAction("pause", "space", "toggle_pause", "Play / pause", "Time", key_display="Space"),

@@ -32,6 +32,8 @@ TICK_S = 0.25
 TOAST_KINDS = (
     "host_failed", "host_isolated", "service_down", "datastore_alert", "datastore_full",
     "vlan_cut", "bad_change", "message", "warning", "objective_failed", "level_end",
+    "vmotion_completed", "vmotion_failed", "svmotion_completed", "svmotion_failed",
+    "maintenance_entered",
 )
 """Event kinds important enough to raise a toast."""
 

@@ -26,6 +26,7 @@ from vdc.tui.widgets.eventlog import EventLogPanel
 from vdc.tui.widgets.hosts import HostsPanel
 from vdc.tui.widgets.network import NetworkPanel
 from vdc.tui.widgets.services import ServicesPanel
+from vdc.tui.widgets.tasks import TasksPanel
 from vdc.tui.widgets.topbar import TopBar
 from vdc.tui.widgets.vms import VmTable
 
@@ -54,6 +55,8 @@ class GameScreen(Screen):
         """("vm" | "host", name) of the last thing the player selected."""
         self.active_infra = "hosts"
         self.active_right = "log"
+        self.active_bottom = "log"
+        """What shares the event log's place: "log" or "tasks" (key 8)."""
         self._ended_shown = False
         self._next_autosave = float(AUTOSAVE_EVERY_S)
         self._saved_records = 0
@@ -73,6 +76,7 @@ class GameScreen(Screen):
                     yield AlarmsPanel(id="alarms", classes="panel")
                 yield VmTable(id="vms", classes="panel swap")
                 yield EventLogPanel(id="log", classes="panel swap")
+                yield TasksPanel(id="tasks", classes="panel swap")
         yield CommandLine(self._names, id="cmdline")
         yield Footer()
 
@@ -101,7 +105,9 @@ class GameScreen(Screen):
         for name in INFRA:
             self.query_one(f"#{name}").display = (not compact) or name == self.active_infra
         self.query_one("#vms").display = (not compact) or self.active_right == "vms"
-        self.query_one("#log").display = (not compact) or self.active_right == "log"
+        for name in ("log", "tasks"):
+            shown = self.active_right == name if compact else self.active_bottom == name
+            self.query_one(f"#{name}").display = shown
 
     # ------------------------------------------------------------------ time
     def _on_tick(self) -> None:
@@ -129,7 +135,8 @@ class GameScreen(Screen):
                 title=view.title, t=view.t, duration=view.duration, paused=c.paused,
                 speed=c.speed, statuses=statuses, score=score(statuses), ended=c.ended,
             )
-            for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel, AlarmsPanel):
+            for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel, AlarmsPanel,
+                          TasksPanel):
                 self.query_one(panel).show(view)
             log = self.query_one(EventLogPanel)
             log.show(view)
@@ -240,6 +247,38 @@ class GameScreen(Screen):
         if sel:
             self.action_command_line(f"vm set {sel[1]} mem ")
 
+    def action_vmotion(self) -> None:
+        """The vMotion dialog for the selected VM: targets, what each would do, Enter moves."""
+        from vdc.sim.vmotion import targets
+        from vdc.tui.screens.vmotion import vmotion_dialog
+
+        sel = self._selection("vm")
+        if sel:
+            dialog = vmotion_dialog(sel[1], targets(self.controller.sim, sel[1]))
+            self.app.push_screen(dialog, self._dialog_done)
+
+    def action_svmotion(self) -> None:
+        from vdc.sim.svmotion import targets
+        from vdc.tui.screens.vmotion import svmotion_dialog
+
+        sel = self._selection("vm")
+        if sel:
+            dialog = svmotion_dialog(sel[1], targets(self.controller.sim, sel[1]))
+            self.app.push_screen(dialog, self._dialog_done)
+
+    def _dialog_done(self, text: str | None) -> None:
+        if text:
+            self.submit(text)
+
+    def action_maintenance(self) -> None:
+        sel = self._selection("host")
+        if sel:
+            h = self.controller.sim.inv.hosts[sel[1]]
+            from vdc.sim.maintenance import entering
+
+            leave = h.state == "maintenance" or entering(self.controller.sim, h.name) is not None
+            self.submit(f"maintenance {'exit' if leave else 'enter'} {sel[1]}")
+
     @on(HostsPanel.HostSelected)
     def _host_selected(self, message: HostsPanel.HostSelected) -> None:
         self.selected = ("host", message.host)
@@ -264,8 +303,10 @@ class GameScreen(Screen):
         """Focus a panel; on a small terminal, bring it into its slot first."""
         if name in INFRA:
             self.active_infra = name
-        elif name in ("vms", "log"):
+        elif name in ("vms", "log", "tasks"):
             self.active_right = name
+            if name != "vms":
+                self.active_bottom = name
         self._apply_layout()
         self.call_after_refresh(self._focus_panel, self.query_one(f"#{name}"))
 

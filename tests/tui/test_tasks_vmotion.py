@@ -1,0 +1,126 @@
+"""The Tasks panel (key 8) and the vMotion / Storage vMotion dialogs: Pilot tests and SVG
+snapshots at 80×24 and 160×50 of a paused simulation stepped explicitly."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from vdc.scenario.loader import level_from_model
+from vdc.scenario.schema import Level
+from vdc.tui.app import VdcApp
+from vdc.tui.screens.vmotion import MoveDialog
+from vdc.tui.widgets.tasks import TasksPanel
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
+
+
+def _level() -> Level:
+    host = {"name": "esx-01", "cores": 8, "mhz": 2000, "memory": 64, "cpu_generation": 3,
+            "nics": [{"name": "vmnic0", "speed": 10000}, {"name": "vmnic1", "speed": 10000}]}
+    lv = {
+        "level": {"id": "t-vmotion", "title": "Moving day", "duration": 3600, "seed": 7},
+        "hosts": [host, dict(host, name="esx-02"), dict(host, name="esx-03", cpu_vendor="amd"),
+                  dict(host, name="esx-04", state="maintenance")],
+        "datastores": [{"name": "ds-1", "capacity": 2000, "iops": 20000, "mbps": 1000},
+                       {"name": "ds-2", "capacity": 1000, "iops": 20000, "mbps": 400}],
+        "networks": [{"name": "vSwitch0", "uplinks": ["vmnic0", "vmnic1"], "portgroups": [
+            {"name": "prod", "vlan": 100}, {"name": "vmk-vmotion", "vlan": 200, "vmkernel": "vmotion"}]}],
+        "profiles": [{"name": "dirty50", "cpu": 1000, "mem_active": 0.78125, "iops": 10,
+                      "write_mbps": 0, "net": 1, "shape": "flat", "peak": 0, "noise": 0}],
+        "vms": [
+            {"name": n, "host": "esx-01", "vcpu": 2, "memory": 16, "profile": "dirty50", "boot_s": 0,
+             "nics": [{"portgroup": "prod"}], "disks": [{"datastore": "ds-1", "size": 40, "thin": False}]}
+            for n in ("db-01", "db-02", "app-01")
+        ],
+        "services": [],
+    }
+    return Level.model_validate(copy.deepcopy(lv))
+
+
+def _app() -> VdcApp:
+    return VdcApp(level=level_from_model(_level()), tick_interval=None)
+
+
+def _with_tasks(*keys: str):
+    async def run_before(pilot) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.step(5)
+        screen.submit("vmotion db-01 esx-02")
+        screen.submit("svmotion app-01 ds-2")
+        screen.submit("maintenance enter esx-01")
+        screen.step(10)
+        screen.selected = ("vm", "db-02")
+        if keys:
+            await pilot.press(*keys)
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+async def test_tasks_panel_shows_progress_and_the_dialog_submits():
+    app = _app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        screen.step(5)
+        screen.submit("vmotion db-01 esx-02")
+        screen.step(10)
+        await pilot.press("8")
+        await pilot.pause()
+        panel = app.screen.query_one(TasksPanel)
+        assert panel.display and not app.screen.query_one("#log").display
+        text = str(panel.query_one("#task-lines").render())
+        assert "▶ running vMotion db-01 → esx-02" in text and "ETA" in text
+        screen.selected = ("vm", "db-02")
+        await pilot.press("v")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, MoveDialog)
+        lines = [str(line) for _, line, _ in dialog.rows]
+        assert [name for name, _, _ in dialog.rows] == ["esx-02", "esx-03", "esx-04"]
+        assert "compatible" in lines[0] and "cannot cross CPU vendors" in lines[1]
+        assert "in maintenance mode" in lines[2]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        sim = screen.controller.sim
+        assert [t.subject for t in sim.tasks.tasks if t.kind == "vmotion"] == ["db-01", "db-02"]
+        screen.step(60)
+        assert sim.inv.vms["db-01"].host == "esx-02" and sim.inv.vms["db-02"].host == "esx-02"
+
+
+async def test_svmotion_dialog_and_maintenance_key():
+    app = _app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        screen.selected = ("vm", "app-01")
+        await pilot.press("V")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, MoveDialog)
+        assert "already on ds-1" in str(dialog.rows[0][1]) and "copy about" in str(dialog.rows[1][1])
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.selected = ("host", "esx-04")
+        await pilot.press("M")
+        await pilot.pause()
+        assert screen.controller.sim.inv.hosts["esx-04"].state == "on"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_tasks_panel_snapshot(snap_compare, size):
+    assert snap_compare(_app(), terminal_size=size, run_before=_with_tasks("8"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_vmotion_dialog_snapshot(snap_compare, size):
+    assert snap_compare(_app(), terminal_size=size, run_before=_with_tasks("v"))

@@ -1,0 +1,135 @@
+"""Provides maintenance mode and host reboots.
+
+`maintenance enter` puts a host in "entering maintenance": it takes no new VMs and waits until
+no running VM is left on it (and, with --evacuate-powered-off, no powered-off VM either), then
+it is in maintenance. The player moves the VMs (vMotion, or power on elsewhere while off); DRS
+evacuation in a fully automated cluster is the `drs_evacuate` hook, filled in with DRS.
+`host reboot` takes a host without running VMs down for its boot time; it comes back in the
+state it left (a host rebooted in maintenance stays in maintenance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vdc.sim.engine import Simulation
+
+
+@dataclass(slots=True)
+class Entering:
+    host: str
+    task_id: int
+    evacuate_off: bool
+
+
+@dataclass(slots=True)
+class MaintenanceBoard:
+    entering: list[Entering]
+
+
+def new_board() -> MaintenanceBoard:
+    return MaintenanceBoard([])
+
+
+def entering(sim: Simulation, host: str) -> Entering | None:
+    return next((e for e in sim.maintenance.entering if e.host == host), None)
+
+
+def drs_evacuate(sim: Simulation, host: str) -> str:
+    """Hook: in a fully automated DRS cluster, DRS moves the VMs off (comes with DRS).
+
+    Returns what it did or why not, for the task's detail ("" for nothing to say). Until DRS
+    moves VMs, a fully automated cluster says so, so the player knows to move them.
+    """
+    h = sim.inv.hosts[host]
+    c = sim.inv.clusters.get(h.cluster or "")
+    if c is not None and c.drs.get("enabled") and c.drs.get("mode") == "full":
+        return "DRS does not evacuate hosts in this version: move them with vmotion"
+    return ""
+
+
+def blocking(sim: Simulation, e: Entering) -> list[str]:
+    """VMs that still keep the host from being in maintenance."""
+    return [
+        v.name for v in sim.inv.vms_on(e.host)
+        if v.power == "on" or e.evacuate_off
+    ]
+
+
+def begin(sim: Simulation, host: str, evacuate_off: bool) -> str:
+    """Start entering maintenance (validated already); returns what happened."""
+    task = sim.tasks.add("maintenance", host, "", sim.now)
+    e = Entering(host, task.id, evacuate_off)
+    sim.maintenance.entering.append(e)
+    sim.tasks.start(task, sim.now, sim.now, detail="entering maintenance")
+    sim.log.add(sim.now, "maintenance_entering", host, f"{host} is entering maintenance mode")
+    poll(sim)
+    if entering(sim, host) is None:
+        return f"{host} is in maintenance mode"
+    return f"{host} is entering maintenance mode; {sim.tasks.tasks[task.id - 1].detail}"
+
+
+def poll(sim: Simulation) -> None:
+    """Finish entering maintenance for hosts that are empty now; say what blocks the others."""
+    for e in list(sim.maintenance.entering):
+        task = sim.tasks.tasks[e.task_id - 1]
+        left = blocking(sim, e)
+        if not left:
+            sim.maintenance.entering.remove(e)
+            sim.inv.hosts[e.host].state = "maintenance"
+            sim.tasks.finish(task, sim.now, detail=f"{e.host} is in maintenance mode")
+            sim.log.add(sim.now, "maintenance_entered", e.host, f"{e.host} is in maintenance mode")
+            sim.touch()
+            continue
+        what = "VM" if len(left) == 1 else "VMs"
+        kind = "" if e.evacuate_off else "running "
+        names = ", ".join(left[:4]) + (", …" if len(left) > 4 else "")
+        extra = drs_evacuate(sim, e.host)
+        detail = f"waiting for {len(left)} {kind}{what} to leave: {names}" + (f"; {extra}" if extra else "")
+        if detail != task.detail:
+            task.detail = detail
+            task.ends_at = sim.now
+            sim.tasks.version += 1
+
+
+def cancel(sim: Simulation, host: str) -> None:
+    e = entering(sim, host)
+    if e is not None:
+        sim.maintenance.entering.remove(e)
+        sim.tasks.finish(sim.tasks.tasks[e.task_id - 1], sim.now, ok=False, detail="cancelled by maintenance exit")
+
+
+def host_down(sim: Simulation, host: str) -> None:
+    e = entering(sim, host)
+    if e is not None:
+        sim.maintenance.entering.remove(e)
+        sim.tasks.finish(sim.tasks.tasks[e.task_id - 1], sim.now, ok=False, detail=f"{host} failed")
+
+
+def reboot(sim: Simulation, host: str) -> None:
+    """Take `host` down for its boot time (validated already)."""
+    h = sim.inv.hosts[host]
+    back = h.state
+    h.state = "booting"
+    h.ready_at = sim.now + h.boot_s
+    task = sim.tasks.add("host_reboot", host, "", sim.now)
+    sim.tasks.start(task, sim.now, h.ready_at, detail=f"rebooting ({h.boot_s:g} s)")
+    sim.log.add(sim.now, "host_rebooting", host, f"{host} is rebooting ({h.boot_s:g} s)")
+    sim.touch()
+    sim._after(h.boot_s, rebooted, sim, host, h.ready_at, back, task.id)
+
+
+def rebooted(sim: Simulation, host: str, at: float, back: str, task_id: int) -> None:
+    h = sim.inv.hosts[host]
+    task = sim.tasks.tasks[task_id - 1]
+    if h.state != "booting" or h.ready_at != at:
+        if task.active:
+            sim.tasks.finish(task, sim.now, ok=False, detail=f"{host} is {h.state}")
+        return
+    h.state = back
+    where = " (in maintenance mode)" if back == "maintenance" else ""
+    sim.tasks.finish(task, sim.now, detail=f"{host} is up{where}")
+    sim.log.add(sim.now, "host_on", host, f"{host} is up{where}")
+    sim.touch()

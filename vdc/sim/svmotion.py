@@ -1,0 +1,202 @@
+"""Provides Storage vMotion: a single-pass copy of a VM's disks to another datastore (§6).
+
+Duration = TASK_OVERHEAD_S + Σ allocated disk GiB (2^30 bytes) / R + SWITCH_S, where R (MB/s,
+10^6 bytes) is the slower side: min(COPY_MBPS, source datastore MB/s, destination MB/s). While
+it copies, the destination holds the disks' space as well as the source, and both datastores
+carry R MB/s of extra I/O. At most SLOTS_PER_HOST per host at once; the next one queues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vdc.sim.model import Vm
+from vdc.sim.vmotion import GIB, MB, TASK_OVERHEAD_S
+
+if TYPE_CHECKING:
+    from vdc.sim.engine import Simulation
+    from vdc.sim.model import Datastore
+    from vdc.sim.tasks import Task
+
+COPY_MBPS = 600.0
+"""Software data mover rate, MB/s (§6: 500–700 MB/s when offload cannot be used)."""
+SWITCH_S = 0.5
+"""Stun when the VM switches to the copied disks [assumption: ≤ 1 s]."""
+SLOTS_PER_HOST = 2
+"""Concurrent Storage vMotions per host (host cost 4 of 8, §5)."""
+
+
+@dataclass(slots=True)
+class Copy:
+    task_id: int
+    vm: str
+    host: str
+    dst: str
+    sources: list[str]
+    gib: float
+    rate_mbps: float = 0.0
+    total_s: float = 0.0
+
+
+@dataclass(slots=True)
+class CopyBoard:
+    queued: list[Copy]
+    running: list[Copy]
+    version: int = 0
+
+    def of_vm(self, vm: str) -> Copy | None:
+        return next((c for c in self.running + self.queued if c.vm == vm), None)
+
+    def held(self, datastore: str) -> float:
+        """GiB held on `datastore` by copies in progress towards it."""
+        return sum(c.gib for c in self.running if c.dst == datastore)
+
+
+def new_board() -> CopyBoard:
+    return CopyBoard([], [])
+
+
+def moving(vm: Vm, dst: str) -> tuple[list[str], float]:
+    """Source datastores and GiB of the VM's vmdk disks not already on `dst`."""
+    disks = [d for d in vm.disks if d.datastore is not None and d.datastore != dst]
+    sources = list(dict.fromkeys(d.datastore for d in disks if d.datastore is not None))
+    return sources, sum(d.allocated for d in disks)
+
+
+def plan(sim: Simulation, vm: Vm, dst: Datastore) -> tuple[float, float]:
+    """(rate MB/s, total seconds) of copying `vm`'s disks to `dst`."""
+    sources, gib = moving(vm, dst.name)
+    rate = min([COPY_MBPS, dst.mbps] + [sim.inv.datastores[s].mbps for s in sources])
+    return rate, TASK_OVERHEAD_S + gib * GIB / (rate * MB) + SWITCH_S
+
+
+def free_gib(sim: Simulation, ds: Datastore) -> float:
+    return ds.capacity - sim.datastore_used(ds.name)
+
+
+def check(sim: Simulation, vm: Vm, dst: Datastore, *, queued: bool = False) -> None:
+    """Raise `Rejected` unless `vm`'s disks can move to `dst` now."""
+    from vdc.sim import dispatch as d
+
+    d.require_vcenter(sim)
+    d.require_feature(sim, "svmotion")
+    if not queued and (sim.migrations.of_vm(vm.name) or sim.svmotions.of_vm(vm.name)):
+        raise d.Rejected(f"{vm.name} is already being migrated")
+    sources, gib = moving(vm, dst.name)
+    if not sources:
+        raise d.Rejected(f"{vm.name}'s disks are already on {dst.name}")
+    h = sim.inv.hosts[vm.host]
+    if h.state not in ("on", "maintenance"):
+        raise d.Rejected(f"{vm.name}'s host {h.name} is {'down (failed)' if h.state == 'failed' else h.state}")
+    if h.name not in dst.hosts:
+        raise d.Rejected(f"{h.name} does not mount {dst.name}")
+    free = free_gib(sim, dst)
+    if gib > free + 1e-9:
+        raise d.Rejected(f"{dst.name} has {d._fmt(max(free, 0))} GiB free, {vm.name}'s disks need {d._fmt(gib)} GiB")
+
+
+def _task(sim: Simulation, c: Copy) -> Task:
+    return sim.tasks.tasks[c.task_id - 1]
+
+
+def submit(sim: Simulation, vm: Vm, dst: Datastore) -> Task:
+    sources, gib = moving(vm, dst.name)
+    task = sim.tasks.add("svmotion", vm.name, dst.name, sim.now, detail="waiting for a free slot")
+    sim.svmotions.queued.append(Copy(task.id, vm.name, vm.host, dst.name, sources, gib))
+    sim.svmotions.version += 1
+    pump(sim)
+    return task
+
+
+def pump(sim: Simulation) -> None:
+    """Start queued copies while their host has a free slot."""
+    from vdc.sim.dispatch import Rejected
+
+    board = sim.svmotions
+    for c in list(board.queued):
+        if sum(1 for r in board.running if r.host == c.host) >= SLOTS_PER_HOST:
+            continue
+        board.queued.remove(c)
+        vm, dst = sim.inv.vms[c.vm], sim.inv.datastores[c.dst]
+        try:
+            check(sim, vm, dst, queued=True)
+        except Rejected as e:
+            _fail(sim, c, str(e))
+            continue
+        c.sources, c.gib = moving(vm, dst.name)
+        c.rate_mbps, c.total_s = plan(sim, vm, dst)
+        board.running.append(c)
+        board.version += 1
+        sim.tasks.start(_task(sim, c), sim.now, sim.now + c.total_s,
+                        detail=f"copying {c.gib:g} GiB at {c.rate_mbps:.0f} MB/s")
+        sim.log.add(sim.now, "svmotion_started", vm.name,
+                    f"Storage vMotion of {vm.name} → {dst.name} ({c.gib:g} GiB) started; expected {c.total_s:.1f} s")
+        sim.touch("datastores")
+        sim._after(c.total_s, finish, sim, c.task_id)
+
+
+def finish(sim: Simulation, task_id: int) -> None:
+    board = sim.svmotions
+    c = next((x for x in board.running if x.task_id == task_id), None)
+    if c is None:
+        return
+    board.running.remove(c)
+    board.version += 1
+    vm = sim.inv.vms[c.vm]
+    if sim.sampler.built_version >= 0:
+        sim.sampler.flush()  # thin disks' growth back on the objects before they move
+    for disk in vm.disks:
+        if disk.datastore is not None and disk.datastore in c.sources:
+            disk.datastore = c.dst
+    s = sim.sampler
+    if vm.power == "on" and s.built_version >= 0 and vm.name in s.vm_index:
+        s.vm_downtime[s.vm_index[vm.name]] += SWITCH_S
+    detail = f"{vm.name}'s disks now on {c.dst}: {c.gib:g} GiB in {c.total_s:.1f} s"
+    sim.tasks.finish(_task(sim, c), sim.now, detail=detail)
+    sim.log.add(sim.now, "svmotion_completed", vm.name, detail)
+    sim.touch()
+    pump(sim)
+
+
+def _fail(sim: Simulation, c: Copy, reason: str) -> None:
+    sim.tasks.finish(_task(sim, c), sim.now, ok=False, detail=reason)
+    sim.log.add(sim.now, "svmotion_failed", c.vm, f"Storage vMotion of {c.vm} to {c.dst} failed: {reason}")
+
+
+def host_down(sim: Simulation, host: str) -> None:
+    board = sim.svmotions
+    hit = [c for c in board.running + board.queued if c.host == host]
+    for c in hit:
+        (board.running if c in board.running else board.queued).remove(c)
+        _fail(sim, c, f"{host} failed")
+    if hit:
+        board.version += 1
+        sim.touch("datastores")
+        pump(sim)
+
+
+@dataclass(frozen=True, slots=True)
+class DatastoreRow:
+    """What moving a VM's disks to one datastore would do (the Storage vMotion dialog's rows)."""
+
+    datastore: str
+    free_after_gib: float
+    refusal: str
+    duration_s: float
+
+
+def targets(sim: Simulation, vm_name: str) -> list[DatastoreRow]:
+    from vdc.sim.dispatch import Rejected
+
+    vm = sim.inv.vms[vm_name]
+    rows = []
+    for ds in sim.inv.datastores.values():
+        _, gib = moving(vm, ds.name)
+        try:
+            check(sim, vm, ds)
+            why = ""
+        except Rejected as e:
+            why = str(e)
+        rows.append(DatastoreRow(ds.name, free_gib(sim, ds) - gib, why, plan(sim, vm, ds)[1] if not why else 0.0))
+    return rows

@@ -1,0 +1,396 @@
+"""Provides vMotion: the pre-copy model (pure functions) and the migration scheduler.
+
+Units (chosen so that the fact sheet's reference numbers come out, design/sim-facts.md §5):
+VM memory is in GiB (2^30 bytes), the dirty rate in MB/s (10^6 bytes), link speeds in Mbit/s
+(10^6 bits). A 16 GiB VM dirtying 50 MB/s over a free 10 GbE link (B = 10,000 × 0.94 / 8 =
+1,175 MB/s) pre-copies in 14.62 + 0.62 = 15.2 s over 2 rounds; over 1 GbE (117.5 MB/s) in
+253.8 s over 7 rounds. Rounds:
+
+    V0 = M, t_i = V_i / B, V_{i+1} = D × t_i; stop when V_{i+1} / B ≤ SWITCHOVER_GOAL_S
+
+and the switchover (the VM's stun) sends V_{i+1} plus the device state. When D ≥ B the copy never
+converges: SDPS slows the guest so that its dirty rate is SDPS_RATIO × B (also after
+MAX_ROUNDS rounds that did not converge).
+
+A migration holds a slot on both hosts (4 per host on a 1 GbE vMotion link, 8 on 10 GbE); the
+next one queues. While it runs the VM stays on the source, the destination reserves its memory,
+and each host spends about one core on the stream. The bandwidth is fixed when it starts: the
+slower side's link shared by the migrations then running on the busier side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vdc.sim.model import Host, Vm
+
+if TYPE_CHECKING:
+    from vdc.sim.engine import Simulation
+    from vdc.sim.tasks import Task
+
+GIB = 2**30
+MB = 10**6
+
+LINK_EFFICIENCY = 0.94
+"""Share of the link speed a vMotion stream gets (protocol overhead) [assumption]."""
+STREAM_GBPS = 15.0
+"""What one vMotion stream (one helper thread, one core) can move, Gbit/s (§5)."""
+SWITCHOVER_GOAL_S = 0.5
+"""ESXi stops pre-copying once the rest fits in this switchover time (§5)."""
+DEVICE_STATE_S = 0.03
+"""Device state and RARP during the stun [assumption: 20–50 ms]."""
+SETUP_S = 2.0
+"""Trace install and destination preparation [assumption: 1–3 s]."""
+TASK_OVERHEAD_S = 3.0
+"""vCenter task overhead (validation, spec, cleanup) [assumption: 2–5 s]."""
+MAX_ROUNDS = 30
+"""Rounds before SDPS forces convergence (Xen gives up after 30)."""
+SDPS_RATIO = 0.8
+"""SDPS slows the guest until its dirty rate is this share of the bandwidth [game tuning]."""
+SLOTS_1G = 4
+SLOTS_10G = 8
+"""Concurrent vMotions per host on a 1 GbE / 10 GbE vMotion link (§5)."""
+DIRTY_PER_ACTIVE_GIB = 4.0
+"""MB/s of memory a VM dirties per GiB of active memory [game tuning]."""
+DIRTY_PER_WRITE = 0.5
+"""MB/s of memory dirtied per MB/s the VM writes to disk (buffers, caches) [game tuning]."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreCopy:
+    """The outcome of the pre-copy model for one migration."""
+
+    rounds: int
+    precopy_s: float
+    stun_s: float
+    sent_bytes: float
+    slowed: bool
+    """SDPS had to slow the guest for the copy to converge."""
+    dirty_bps: float
+    """The dirty rate the copy ran at (lower than the guest's own when slowed)."""
+
+
+def precopy(memory_bytes: float, dirty_bps: float, bandwidth_bps: float,
+            goal_s: float = SWITCHOVER_GOAL_S) -> PreCopy:
+    """Iterative pre-copy of `memory_bytes` at `bandwidth_bps` while the guest dirties `dirty_bps`."""
+    slowed = dirty_bps >= bandwidth_bps
+    dirty = SDPS_RATIO * bandwidth_bps if slowed else dirty_bps
+    v = float(memory_bytes)
+    total = sent = 0.0
+    rounds = 0
+    while True:
+        t = v / bandwidth_bps
+        total += t
+        sent += v
+        rounds += 1
+        v = dirty * t
+        if v / bandwidth_bps <= goal_s:
+            break
+        if rounds >= MAX_ROUNDS and not slowed:
+            slowed = True
+            dirty = min(dirty, SDPS_RATIO * bandwidth_bps)
+    return PreCopy(rounds, total, v / bandwidth_bps + DEVICE_STATE_S, sent + v, slowed, dirty)
+
+
+def bandwidth(link_mbps: float, sharing: int = 1, streams: int = 1) -> float:
+    """Effective bytes/s of one migration: min(link × 0.94, streams × 15 Gbit/s) / sharing."""
+    raw = min(link_mbps * LINK_EFFICIENCY, streams * STREAM_GBPS * 1000.0) * 1e6 / 8.0
+    return raw / max(1, sharing)
+
+
+def dirty_rate(sim: Simulation, vm: Vm) -> float:
+    """The VM's dirty rate in bytes/s: from its active memory and disk writes, × load × spike."""
+    p = sim.profiles[vm.profile]
+    spike = 1.0
+    i = sim.sampler.vm_index.get(vm.name) if sim.sampler.built_version >= 0 else None
+    if i is not None and i < sim.sampler.spike.size:
+        spike = float(sim.sampler.spike[i])
+    mbps = DIRTY_PER_ACTIVE_GIB * vm.memory * p.mem_active + DIRTY_PER_WRITE * p.write_mbps
+    return mbps * vm.load * spike * MB
+
+
+def vmotion_link(h: Host) -> float:
+    """Mbit/s of the host's vMotion VMkernel port (its fastest up uplink), 0 when it has none."""
+    best = 0.0
+    for vs in h.vswitches:
+        for pg in vs.portgroups.values():
+            if pg.vmkernel != "vmotion":
+                continue
+            for u in vs.uplinks:
+                nic = h.nics.get(u)
+                if nic is not None and nic.carries(pg.vlan):
+                    best = max(best, float(nic.speed))
+    return best
+
+
+def slots(h: Host) -> int:
+    return SLOTS_10G if vmotion_link(h) >= 10000 else SLOTS_1G
+
+
+@dataclass(slots=True)
+class Migration:
+    """A vMotion in the scheduler: queued, then running until its switchover."""
+
+    task_id: int
+    vm: str
+    src: str
+    dst: str
+    plan: PreCopy | None = None
+    total_s: float = 0.0
+
+
+@dataclass(slots=True)
+class MigrationBoard:
+    """The simulation's vMotions (queued first-come first-served, then running)."""
+
+    queued: list[Migration]
+    running: list[Migration]
+    version: int = 0
+
+    def on_host(self, host: str) -> list[Migration]:
+        return [m for m in self.running if host in (m.src, m.dst)]
+
+    def incoming(self, host: str) -> list[Migration]:
+        return [m for m in self.running if m.dst == host]
+
+    def of_vm(self, vm: str) -> Migration | None:
+        for m in self.running + self.queued:
+            if m.vm == vm:
+                return m
+        return None
+
+
+def new_board() -> MigrationBoard:
+    return MigrationBoard([], [])
+
+
+def _task(sim: Simulation, m: Migration) -> Task:
+    return sim.tasks.tasks[m.task_id - 1]
+
+
+def estimate(sim: Simulation, vm: Vm, src: Host, dst: Host, extra_sharing: int = 0) -> tuple[PreCopy, float]:
+    """The pre-copy plan and total seconds if `vm` moved from `src` to `dst` now."""
+    board = sim.migrations
+    link = min(vmotion_link(src), vmotion_link(dst))
+    sharing = 1 + extra_sharing + max(len(board.on_host(src.name)), len(board.on_host(dst.name)))
+    plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), bandwidth(link, sharing))
+    return plan, TASK_OVERHEAD_S + SETUP_S + plan.precopy_s + plan.stun_s
+
+
+def submit(sim: Simulation, vm: Vm, dst: Host) -> Task:
+    """Queue a vMotion of `vm` to `dst` (validated already) and start it if slots allow."""
+    task = sim.tasks.add("vmotion", vm.name, dst.name, sim.now, detail="waiting for a free slot")
+    sim.migrations.queued.append(Migration(task.id, vm.name, vm.host, dst.name))
+    sim.migrations.version += 1
+    sim.log.add(sim.now, "vmotion_queued", vm.name, f"vMotion of {vm.name} {vm.host} → {dst.name} queued")
+    pump(sim)
+    return task
+
+
+def _free(sim: Simulation, host: str) -> bool:
+    return len(sim.migrations.on_host(host)) < slots(sim.inv.hosts[host])
+
+
+def pump(sim: Simulation) -> None:
+    """Start queued migrations in order while both of their hosts have a free slot."""
+    from vdc.sim.dispatch import Rejected
+
+    board = sim.migrations
+    for m in list(board.queued):
+        if not (_free(sim, m.src) and _free(sim, m.dst)):
+            continue
+        board.queued.remove(m)
+        vm, dst = sim.inv.vms[m.vm], sim.inv.hosts[m.dst]
+        try:
+            check_vmotion(sim, vm, dst, queued=True)
+        except Rejected as e:
+            _fail(sim, m, str(e))
+            continue
+        m.plan, m.total_s = estimate(sim, vm, sim.inv.hosts[m.src], dst)
+        board.running.append(m)
+        board.version += 1
+        sim.tasks.start(_task(sim, m), sim.now, sim.now + m.total_s, detail=f"pre-copy of {vm.memory:g} GiB")
+        sim.log.add(sim.now, "vmotion_started", vm.name,
+                    f"vMotion of {vm.name} {m.src} → {m.dst} started; expected {m.total_s:.1f} s")
+        sim.touch()
+        sim._after(m.total_s, switchover, sim, m.task_id)
+
+
+def switchover(sim: Simulation, task_id: int) -> None:
+    """The end of the pre-copy: stun, move the VM to the destination, free the slots."""
+    board = sim.migrations
+    m = next((x for x in board.running if x.task_id == task_id), None)
+    if m is None or m.plan is None:
+        return  # failed earlier
+    board.running.remove(m)
+    board.version += 1
+    vm = sim.inv.vms[m.vm]
+    if vm.power != "on":
+        _fail(sim, m, f"{vm.name} was powered off")
+        sim.touch()
+        pump(sim)
+        return
+    vm.host = m.dst
+    sampler = sim.sampler
+    if sampler.built_version >= 0 and m.vm in sampler.vm_index:
+        sampler.vm_downtime[sampler.vm_index[m.vm]] += m.plan.stun_s
+    slowed = "; guest slowed (SDPS) to converge" if m.plan.slowed else ""
+    detail = (f"{vm.name} now on {m.dst}: {m.total_s:.1f} s, {m.plan.rounds} rounds, "
+              f"stun {m.plan.stun_s * 1000:.0f} ms{slowed}")
+    sim.tasks.finish(_task(sim, m), sim.now, detail=detail)
+    sim.log.add(sim.now, "vmotion_completed", vm.name, detail)
+    sim.touch()
+    pump(sim)
+
+
+def _fail(sim: Simulation, m: Migration, reason: str) -> None:
+    sim.tasks.finish(_task(sim, m), sim.now, ok=False, detail=reason)
+    sim.log.add(sim.now, "vmotion_failed", m.vm, f"vMotion of {m.vm} to {m.dst} failed: {reason}")
+
+
+def host_down(sim: Simulation, host: str) -> None:
+    """A host failed: its migrations fail (the VM stays with, or dies with, its source)."""
+    board = sim.migrations
+    hit = [m for m in board.running + board.queued if host in (m.src, m.dst)]
+    for m in hit:
+        if m in board.running:
+            board.running.remove(m)
+        else:
+            board.queued.remove(m)
+        _fail(sim, m, f"{host} failed")
+    if hit:
+        board.version += 1
+        sim.touch()
+        pump(sim)
+
+
+def _evc_generation(label: str | None) -> int | None:
+    """The CPU generation of an EVC baseline label such as "intel-gen3" (None without EVC)."""
+    if not label:
+        return None
+    digits = "".join(ch for ch in label.rsplit("-", 1)[-1] if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def _offered_generation(sim: Simulation, h: Host) -> int:
+    """CPU features a host exposes to VMs: its own, masked to its cluster's EVC baseline."""
+    c = sim.inv.clusters.get(h.cluster or "")
+    evc = _evc_generation(c.evc if c is not None else None)
+    return h.cpu_generation if evc is None else min(h.cpu_generation, evc)
+
+
+def policy_refusal(sim: Simulation, vm: Vm, dst: Host) -> str | None:
+    """Hook for placement policy: required DRS VM-host rules and HA's dedicated failover hosts.
+
+    Neither is in the model yet (they arrive with the DRS and HA pieces); return the player's
+    reason when a move would break one.
+    """
+    return None
+
+
+def check_vmotion(sim: Simulation, vm: Vm, dst: Host, *, queued: bool = False) -> None:
+    """Raise `Rejected` with the player's reason unless `vm` can vMotion to `dst` now."""
+    from vdc.sim import dispatch as d
+    from vdc.sim import maintenance
+
+    d.require_vcenter(sim)
+    d.require_feature(sim, "vmotion")
+    if vm.power != "on":
+        raise d.Rejected(f"{vm.name} is powered off; move it cold with: power on {vm.name} {dst.name}")
+    if not queued:
+        busy = sim.migrations.of_vm(vm.name) or sim.svmotions.of_vm(vm.name)
+        if busy is not None:
+            raise d.Rejected(f"{vm.name} is already being migrated")
+    src = sim.inv.hosts[vm.host]
+    if dst.name == src.name:
+        raise d.Rejected(f"{vm.name} already runs on {dst.name}")
+    if src.state == "isolated":
+        raise d.Rejected(f"{src.name} is cut off from the management network")
+    if dst.hypervisor == "none":
+        raise d.Rejected(f"{dst.name} is a bare-metal server, not a hypervisor host")
+    if dst.state == "maintenance":
+        raise d.Rejected(f"{dst.name} is in maintenance mode")
+    if dst.state == "isolated":
+        raise d.Rejected(f"{dst.name} is not connected to vCenter (cut off from the management network)")
+    if dst.state != "on":
+        raise d.Rejected(f"{dst.name} is {'down (failed)' if dst.state == 'failed' else dst.state}")
+    if maintenance.entering(sim, dst.name):
+        raise d.Rejected(f"{dst.name} is entering maintenance mode")
+    why = policy_refusal(sim, vm, dst)
+    if why is not None:
+        raise d.Rejected(why)
+    for h in (src, dst):
+        if vmotion_link(h) <= 0:
+            raise d.Rejected(f"{h.name} has no working vMotion VMkernel port")
+    for disk in vm.disks:
+        if disk.datastore is None:
+            continue
+        ds = sim.inv.datastores[disk.datastore]
+        if ds.type == "local":
+            raise d.Rejected(
+                f"{vm.name}'s disk is on {ds.name}, local to {src.name}; move it to shared storage first (svmotion)"
+            )
+    d._check_storage_and_network(sim, vm, dst)
+    if src.cpu_vendor != dst.cpu_vendor:
+        raise d.Rejected(
+            f"{vm.name} runs on an {src.cpu_vendor} CPU and {dst.name} has {dst.cpu_vendor}; vMotion cannot cross CPU vendors"
+        )
+    needs, has = _offered_generation(sim, src), _offered_generation(sim, dst)
+    if has < needs:
+        raise d.Rejected(
+            f"{dst.name} offers CPU generation {has}, {vm.name} uses generation {needs} features "
+            "(set an EVC baseline on the cluster)"
+        )
+    if vm.vcpu > dst.cores:
+        raise d.Rejected(f"{vm.name} has {vm.vcpu} vCPUs but {dst.name} has only {dst.cores} cores")
+    incoming = [sim.inv.vms[m.vm] for m in sim.migrations.incoming(dst.name) if m.vm != vm.name]
+    residents = d._running_on(sim, dst.name, exclude=vm.name) + incoming
+    free = dst.memory - sum(v.memory for v in residents)
+    if vm.memory > free + 1e-9:
+        raise d.Rejected(f"{dst.name} has {d._fmt(max(free, 0))} GiB of memory free, {vm.name} needs {d._fmt(vm.memory)} GiB")
+    # (Reservations fit too: a VM reserves at most its configured memory.)
+    free_mhz = dst.capacity_mhz - sum(v.cpu_reservation for v in residents)
+    if vm.cpu_reservation > free_mhz + 1e-9:
+        raise d.Rejected(
+            f"{dst.name} has {free_mhz:.0f} MHz unreserved CPU, {vm.name} reserves {vm.cpu_reservation:.0f} MHz"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    """What moving a VM to one host would do (the vMotion dialog's rows)."""
+
+    host: str
+    cpu_pct: float
+    mem_pct: float
+    refusal: str
+    """"" when compatible, else the reason the move would be refused."""
+    duration_s: float
+
+
+def targets(sim: Simulation, vm_name: str) -> list[TargetRow]:
+    """Every other hypervisor host: CPU and memory % after the move, refusal, expected duration."""
+    from vdc.sim.dispatch import Rejected
+
+    vm = sim.inv.vms[vm_name]
+    s = sim.sampler
+    src = sim.inv.hosts[vm.host]
+    i = s.vm_index.get(vm.name) if s.built_version >= 0 else None
+    demand = float(s.vm_cpu_demand[i]) if i is not None and i < s.vm_cpu_demand.size else 0.0
+    rows = []
+    for h in sim.inv.hosts.values():
+        if h.name == vm.host or h.hypervisor == "none":
+            continue
+        j = s.host_index.get(h.name) if s.built_version >= 0 else None
+        cpu = float(s.host_cpu_pct[j]) if j is not None and j < s.host_cpu_pct.size else 0.0
+        mem = float(s.host_mem_consumed[j]) if j is not None and j < s.host_mem_consumed.size else 0.0
+        try:
+            check_vmotion(sim, vm, h)
+            why = ""
+        except Rejected as e:
+            why = str(e)
+        duration = estimate(sim, vm, src, h)[1] if not why else 0.0
+        rows.append(TargetRow(h.name, cpu + 100.0 * demand / h.capacity_mhz,
+                              100.0 * (mem + vm.memory) / h.memory, why, duration))
+    return rows

@@ -1,0 +1,78 @@
+"""Provides the vMotion and Storage vMotion dialogs: one row per target with what the move
+would do, compatible (✔) or the refusal (✖ and why). Enter on a row dismisses with the command
+text (`vmotion VM HOST` / `svmotion VM DATASTORE`), which the game screen submits like any other.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from vdc.sim.svmotion import DatastoreRow
+from vdc.sim.vmotion import TargetRow
+from vdc.tui.format import gib
+from vdc.tui.widgets.tasks import eta
+
+
+def vmotion_line(r: TargetRow) -> Text:
+    mark = "✖ " if r.refusal else "✔ "
+    head = f"{mark}{r.host:<10} CPU {r.cpu_pct:3.0f}%  mem {r.mem_pct:3.0f}%  "
+    tail = r.refusal if r.refusal else f"compatible, about {eta(r.duration_s)}"
+    return Text(head + tail, no_wrap=True, overflow="ellipsis")
+
+
+def svmotion_line(r: DatastoreRow) -> Text:
+    mark = "✖ " if r.refusal else "✔ "
+    head = f"{mark}{r.datastore:<10} free after {gib(max(r.free_after_gib, 0)):>8}  "
+    tail = r.refusal if r.refusal else f"copy about {eta(r.duration_s)}"
+    return Text(head + tail, no_wrap=True, overflow="ellipsis")
+
+
+class MoveDialog(ModalScreen[str | None]):
+    """Choose where a VM goes; dismisses with the command text, or None on Escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    MoveDialog { align: center middle; }
+    MoveDialog > Vertical {
+        width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: round $border; background: $surface; padding: 0 1;
+    }
+    MoveDialog OptionList { height: auto; max-height: 20; }
+    """
+
+    def __init__(self, title: str, verb: str, vm: str, rows: list[tuple[str, Text, bool]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.verb = verb
+        self.vm = vm
+        self.rows = rows
+        """(target name, line, compatible) per row."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="screen-title")
+            # Refused targets are listed (with why) but cannot be chosen.
+            yield OptionList(*(Option(line, id=name, disabled=not ok) for name, line, ok in self.rows))
+            yield Label("Enter: move there   Esc: cancel   ✖: refused (why)")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(f"{self.verb} {self.vm} {event.option.id}")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def vmotion_dialog(vm: str, rows: list[TargetRow]) -> MoveDialog:
+    return MoveDialog(f"vMotion {vm} to…", "vmotion", vm,
+                      [(r.host, vmotion_line(r), not r.refusal) for r in rows])
+
+
+def svmotion_dialog(vm: str, rows: list[DatastoreRow]) -> MoveDialog:
+    return MoveDialog(f"Storage vMotion {vm}'s disks to…", "svmotion", vm,
+                      [(r.datastore, svmotion_line(r), not r.refusal) for r in rows])
