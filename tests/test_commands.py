@@ -100,9 +100,13 @@ def test_available_and_meta_flags():
         "host power on",
         "host power off",
         "help",
+        "snapshot create",
+        "snapshot revert",
+        "snapshot delete",
+        "snapshot list",
         "license upgrade",
     ]
-    assert [s.name for s in COMMANDS if s.meta] == ["help"]
+    assert [s.name for s in COMMANDS if s.meta] == ["help", "snapshot list"]
 
 
 def test_usage_lines():
@@ -213,6 +217,15 @@ def test_cpu_count_limits():
     assert parse("vm set a cpu 1")["count"] == 1
     assert parse("vm set a cpu 128")["count"] == 128
     assert parse("vm set a cpu 008")["count"] == 8
+
+
+def test_snapshot_delete_takes_a_name_or_all():
+    assert parse("snapshot delete db-01 pre-patch").args == (
+        ("vm", "db-01"), ("snap", "pre-patch"), ("all", False))
+    c = parse("snapshot delete db-01 --all")
+    assert c.args == (("vm", "db-01"), ("snap", None), ("all", True))
+    assert format_command(c) == "snapshot delete db-01 --all"
+    assert spec_for("snapshot delete").usage == "snapshot delete VM [SNAP] [--all]"
 
 
 def test_flags_parse_to_bools_in_any_order():
@@ -473,13 +486,14 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     text = help_text(None)
     lines = text.splitlines()
     assert lines[0] == "Commands:"
+    width = len("snapshot create VM SNAP [--memory] [--quiesce]")  # the longest usage
     assert lines[1] == (
-        "  power on VM [HOST]       Power a VM on, on its own host or on a host you name "
-        "(it moves there while off)."
+        "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
+        "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 9 + 2
+    assert len(lines) == 1 + 13 + 2
     assert lines[-2] == (
-        "Coming later: vmotion, svmotion, snapshot, maintenance, host reboot, ha, drs, net, "
+        "Coming later: vmotion, svmotion, maintenance, host reboot, ha, drs, net, "
         "vm nic, tools, os, deploy, p2v."
     )
     assert "vmotion VM HOST" not in text
@@ -512,7 +526,7 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 
 def test_complete_command_words():
-    assert complete("", NAMES) == ["help", "host", "license", "power", "vm"]
+    assert complete("", NAMES) == ["help", "host", "license", "power", "snapshot", "vm"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm"]
@@ -557,5 +571,6 @@ def test_complete_choices_flags_and_help():
     assert complete("snapshot revert db-01 ", {"snap": ["pre-patch"]}, available_only=False) == [
         "pre-patch"
     ]
-    assert complete("help ", NAMES) == ["help", "host", "license", "power", "vm"]
+    assert complete("help ", NAMES) == ["help", "host", "license", "power", "snapshot", "vm"]
+    assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]
