@@ -75,6 +75,9 @@ def result(
             "energy_kwh": round(sim.metrics.energy_kwh, 3),
             "cost": round(sim.cost(), 2),
             "datastore_pct": {d.name: round(d.pct, 3) for d in sim.inv.datastores.values()},
+            "max_datastore_pct": (
+                round(float(sim.metrics.ds_peak.max()), 3) if sim.metrics.ds_peak.size else 0.0
+            ),
         },
     }
     if events:
