@@ -365,7 +365,10 @@ def test_run_result_shows_snapshot_events_and_the_fullest_datastore():
     s = _session(_level(capacity=168))
     _ok(s, "snapshot create db-01 s1")
     s.advance_to(400)
+    _ok(s, "snapshot delete db-01 s1")
+    s.advance_to(500)
     out = result(s, events=True)
     assert out["metrics"]["max_datastore_pct"] == pytest.approx(100.0)
-    kinds = [e["kind"] for e in out["events"]]
-    assert "snapshot_created" in kinds and "datastore_full" in kinds
+    events = [(e["kind"], e["subject"]) for e in out["events"]]
+    assert ("command", "snapshot create") in events and ("command", "snapshot delete") in events
+    assert ("datastore_full", "ds-1") in events and ("snapshot_deleted", "db-01") in events

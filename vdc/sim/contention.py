@@ -286,6 +286,7 @@ class Sampler:
         self.snap_sd = np.zeros(nd, dtype=np.int64)
         self.disk_io_mult = np.ones(nd)
         self.ds_snapfiles = np.zeros(D)
+        self.vm_snap_mem = np.array([sum(x.mem_gib for x in v.snapshots) for v in vms], dtype=float)
         self._snap_rows: list[tuple[int, int]] = []  # (disk row, disk index in its VM)
         # Thin disks' used space is reloaded too: a merge into a thin base grows it.
         self.disk_used = np.array([d.used for d in self.disks], dtype=float)

@@ -164,10 +164,9 @@ def create(sim: Simulation, vm: Vm, name: str, memory: bool, quiesce: bool) -> s
     )
     vm.snapshots.append(snap)
     reload(sim)
-    sim.log.add(now, "snapshot_created", vm.name, f"snapshot {name} of {vm.name} taken"
-                + (" (quiesced)" if quiesce else ""))
     if not memory:
-        return f"snapshot {name} of {vm.name} taken; its writes now go to a new delta"
+        what = "quiesced snapshot" if quiesce else "snapshot"
+        return f"{what} {name} of {vm.name} taken; its writes now go to a new delta"
     task = sim.tasks.add("snapshot", vm.name, vm.home_datastore or "", now, f"memory of {vm.name}")
     sim.tasks.start(task, now, now + dur, f"writing {mem:g} GiB of memory")
     sim._after(dur, _memory_written, sim, vm.name, task.id)
@@ -212,7 +211,6 @@ def revert(sim: Simulation, vm: Vm, k: int) -> str:
         sim.touch()
         words.append("powered off (the snapshot has no memory)")
     reload(sim)
-    sim.log.add(now, "snapshot_reverted", vm.name, f"{vm.name} reverted to {snap.name}")
     return "; ".join(words)
 
 

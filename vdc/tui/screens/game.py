@@ -240,6 +240,23 @@ class GameScreen(Screen):
         if sel:
             self.action_command_line(f"vm set {sel[1]} mem ")
 
+    def action_snapshots(self) -> None:
+        """The snapshot dialog of the selected VM; what it returns is given as a command."""
+        sel = self._selection("vm")
+        if not sel:
+            return
+        from vdc.tui.screens.snapshot import SnapshotScreen
+
+        view = self.controller.view()
+        screen = SnapshotScreen(
+            sel[1], view.snapshots.get(sel[1], ()), view.t, busy=view.snapshot_busy.get(sel[1], "")
+        )
+        self.app.push_screen(screen, self._snapshot_chosen)
+
+    def _snapshot_chosen(self, text: str | None) -> None:
+        if text:
+            self.submit(text)
+
     @on(HostsPanel.HostSelected)
     def _host_selected(self, message: HostsPanel.HostSelected) -> None:
         self.selected = ("host", message.host)
@@ -257,6 +274,7 @@ class GameScreen(Screen):
             "host": list(inv.hosts),
             "cluster": list(inv.clusters),
             "datastore": list(inv.datastores),
+            "snap": [x.name for v in inv.vms.values() for x in v.snapshots],
         }
 
     # ------------------------------------------------------------------ view
