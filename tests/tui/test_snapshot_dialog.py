@@ -46,6 +46,8 @@ def _with_snapshots(*keys: str, open_dialog: bool = False):
             await pilot.press(*keys)
         if open_dialog:
             await pilot.press("n")
+            await pilot.pause()
+            pilot.app.screen.query_one(Input).cursor_blink = False  # a steady picture
         await pilot.pause()
         pilot.app.clear_notifications()
         await pilot.pause()
