@@ -372,3 +372,14 @@ def test_run_result_shows_snapshot_events_and_the_fullest_datastore():
     events = [(e["kind"], e["subject"]) for e in out["events"]]
     assert ("command", "snapshot create") in events and ("command", "snapshot delete") in events
     assert ("datastore_full", "ds-1") in events and ("snapshot_deleted", "db-01") in events
+
+
+def test_revert_to_a_memory_snapshot_starts_a_vm_that_was_powered_off():
+    s = _session()
+    _ok(s, "snapshot create db-01 m --memory")
+    s.advance_to(20)
+    _ok(s, "power off db-01")
+    msg = _ok(s, "snapshot revert db-01 m")
+    assert "running from its saved memory" in msg
+    vm = s.sim.inv.vms["db-01"]
+    assert vm.power == "on" and vm.up_at == 20  # no boot: it resumes from memory

@@ -200,12 +200,15 @@ def revert(sim: Simulation, vm: Vm, k: int) -> str:
                     f"{vm.name}'s application works again: the bad change came after {snap.name}")
         sim.touch("health")
         words.append("the bad change since is undone")
-    if snap.memory and snap.power_on:
+    host = sim.inv.hosts[vm.host]
+    if snap.memory and snap.power_on and (vm.power == "on" or host.runs_vms):
         if vm.power != "on":
             vm.power = "on"
             vm.up_at = now
             sim.touch()
         words.append("running from its saved memory")
+    elif snap.memory and snap.power_on:
+        words.append(f"it stays off: its host {host.name} is {host.state}")
     elif vm.power == "on":
         vm.power = "off"
         sim.touch()

@@ -365,7 +365,7 @@ class VmTable(Panel):
     # ------------------------------------------------------------------ bindings
     def action_cycle_sort(self) -> None:
         """Sort by the next column; after the last, back to inventory order."""
-        order: list[str | None] = [None, *SORT_COLUMNS]
+        order: list[str | None] = [None, *(c for c in SORT_COLUMNS if c != "snap" or self._has_snaps)]
         self.sort_by(order[(order.index(self._sort) + 1) % len(order)], False)
 
     def action_reverse_sort(self) -> None:
