@@ -141,3 +141,16 @@ def test_snapshot_dialog(snap_compare, size):
 def test_game_with_snapshots(snap_compare, size):
     # Small terminals: the datastores panel (2) and the VM table (4).
     assert snap_compare(_app(), terminal_size=size, run_before=_with_snapshots("2", "4"))
+
+
+def test_alarms_panel_lists_deep_chains():
+    from vdc.session.session import Session
+    from vdc.sim.engine import Simulation
+    from vdc.tui.widgets.alarms import active_alarms
+
+    s = Session(Simulation(load_level(TROUBLE).level))
+    s.advance_to(10)
+    for k in range(4):
+        assert s.submit(f"snapshot create web-01 s{k}").accepted
+    s.advance_to(20)
+    assert ("warning", "VM web-01 has a chain of 4 snapshots") in active_alarms(s.sim.snapshot())
