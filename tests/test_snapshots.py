@@ -383,3 +383,12 @@ def test_revert_to_a_memory_snapshot_starts_a_vm_that_was_powered_off():
     assert "running from its saved memory" in msg
     vm = s.sim.inv.vms["db-01"]
     assert vm.power == "on" and vm.up_at == 20  # no boot: it resumes from memory
+
+
+def test_a_vm_on_raw_luns_only_has_nowhere_for_its_deltas():
+    lv = _level()
+    add_vm(lv, "lun-01", power="off", disks=[{"kind": "rdm-virtual", "lun": "lun-2", "size": 50}])
+    s = _session(lv)
+    r = s.submit("snapshot create lun-01 s1")
+    assert not r.accepted
+    assert r.message == "lun-01 has no datastore to hold the snapshot's delta files"
