@@ -392,3 +392,32 @@ def test_a_vm_on_raw_luns_only_has_nowhere_for_its_deltas():
     r = s.submit("snapshot create lun-01 s1")
     assert not r.accepted
     assert r.message == "lun-01 has no datastore to hold the snapshot's delta files"
+
+
+def test_vdc_run_json_events_shows_the_snapshot_events(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    actions = tmp_path / "a.txt"
+    actions.write_text(
+        "10 snapshot create web-01 before --memory\n"
+        "20 snapshot list web-01\n"
+        "300 snapshot delete web-01 --all\n",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, PYTHONPATH=str(root))
+    r = subprocess.run(
+        [sys.executable, "-m", "vdc", "run", "00", "--actions", str(actions), "--json", "--events",
+         "--until", "600"],
+        capture_output=True, text=True, env=env, cwd=root,
+    )
+    out = json.loads(r.stdout)
+    kinds = [(e["kind"], e["subject"]) for e in out["events"]]
+    assert ("command", "snapshot create") in kinds and ("command", "snapshot delete") in kinds
+    assert ("snapshot_deleted", "web-01") in kinds
+    assert out["commands"]["accepted"] == 3
+    assert out["metrics"]["max_datastore_pct"] >= max(out["metrics"]["datastore_pct"].values())
