@@ -103,3 +103,23 @@ def test_migrations_maintenance_and_reboots_in_flight_copy_and_slice_the_same():
     play(b, sliced=True)
     assert b.sim.digests == a.sim.digests
     assert [r.as_dict() for r in b.sim.log] == [r.as_dict() for r in a.sim.log]
+def test_a_copy_taken_while_snapshots_grow_and_merge_goes_on_identically():
+    level = generate("small", 2)
+    a = Session(Simulation(level))
+    vm = next(iter(a.sim.inv.vms))
+    a.advance_to(300)
+    a.submit(f"snapshot create {vm} s1 --memory")
+    a.advance_to(900)
+    a.submit(f"snapshot create {vm} s2")
+    a.advance_to(1200)
+    a.submit(f"snapshot delete {vm} s1")
+    copies = [pickle.loads(pickle.dumps(a)), copy.deepcopy(a)]
+    for s in (a, *copies):
+        s.advance_to(1500)
+        s.submit(f"snapshot revert {vm} s2")
+        s.advance_to(level.level.duration)
+    assert all(r.accepted for r in a.records)
+    assert a.sim.log.of_kind("snapshot_deleted") and a.sim.tasks.tasks[-1].kind == "consolidate"
+    for c in copies:
+        assert c.sim.digests == a.sim.digests
+        assert [r.as_dict() for r in c.sim.log] == [r.as_dict() for r in a.sim.log]

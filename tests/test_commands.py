@@ -102,12 +102,16 @@ def test_available_and_meta_flags():
         "help",
         "vmotion",
         "svmotion",
+        "snapshot create",
+        "snapshot revert",
+        "snapshot delete",
+        "snapshot list",
         "maintenance enter",
         "maintenance exit",
         "host reboot",
         "license upgrade",
     ]
-    assert [s.name for s in COMMANDS if s.meta] == ["help"]
+    assert [s.name for s in COMMANDS if s.meta] == ["help", "snapshot list"]
 
 
 def test_usage_lines():
@@ -220,6 +224,15 @@ def test_cpu_count_limits():
     assert parse("vm set a cpu 008")["count"] == 8
 
 
+def test_snapshot_delete_takes_a_name_or_all():
+    assert parse("snapshot delete db-01 pre-patch").args == (
+        ("vm", "db-01"), ("snap", "pre-patch"), ("all", False))
+    c = parse("snapshot delete db-01 --all")
+    assert c.args == (("vm", "db-01"), ("snap", None), ("all", True))
+    assert format_command(c) == "snapshot delete db-01 --all"
+    assert spec_for("snapshot delete").usage == "snapshot delete VM [SNAP] [--all]"
+
+
 def test_flags_parse_to_bools_in_any_order():
     c = parse("snapshot create db-01 pre-patch --MEMORY", allow_unavailable=True)
     assert c.args == (("vm", "db-01"), ("snap", "pre-patch"), ("memory", True), ("quiesce", False))
@@ -259,9 +272,9 @@ def test_help_accepts_any_words():
 
 def test_reserved_verb_parses_then_is_unavailable():
     with pytest.raises(CommandUnavailable) as info:
-        parse("snapshot list web-01")
-    assert str(info.value) == "snapshot list is not available in this version of vdc"
-    assert info.value.command == Command("snapshot list", (("vm", "web-01"),))
+        parse("tools install web-01")
+    assert str(info.value) == "tools install is not available in this version of vdc"
+    assert info.value.command == Command("tools install", (("vm", "web-01"),))
     assert isinstance(info.value, CommandSyntaxError)
     with pytest.raises(CommandUnavailable, match=r"^drs rule add is not available"):
         parse("drs rule add prod r keep-apart a b")
@@ -478,13 +491,14 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     text = help_text(None)
     lines = text.splitlines()
     assert lines[0] == "Commands:"
+    width = len("maintenance enter HOST [--evacuate-powered-off]")  # the longest usage
     assert lines[1] == (
-        "  power on VM [HOST]" + " " * 31 + "Power a VM on, on its own host or on a host you name "
-        "(it moves there while off)."
+        "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
+        "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 14 + 2
-    assert lines[-2] == "Coming later: snapshot, ha, drs, net, vm nic, tools, os, deploy, p2v."
-    assert "vmotion VM HOST" in text and "snapshot list VM" not in text
+    assert len(lines) == 1 + 18 + 2
+    assert lines[-2] == "Coming later: ha, drs, net, vm nic, tools, os, deploy, p2v."
+    assert "vmotion VM HOST" in text and "ha enable CLUSTER" not in text
     assert help_text(()) == text
 
 
@@ -501,7 +515,7 @@ def test_help_for_named_commands():
     # Trailing arguments are ignored; a longer name does not match a shorter one.
     assert help_text(("power", "on", "web-01")).splitlines()[0] == "power on VM [HOST]"
     assert help_text(("vmotion",)).splitlines()[0] == "vmotion VM HOST"
-    assert help_text(("snapshot", "list")).splitlines()[0] == "snapshot list VM  (coming in a later version)"
+    assert help_text(("tools", "install")).splitlines()[0] == "tools install VM  (coming in a later version)"
     assert (
         help_text(("vmotoin",))
         == "no command 'vmotoin' (did you mean 'vmotion'?); type 'help' for the list"
@@ -515,14 +529,15 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 
 def test_complete_command_words():
-    assert complete("", NAMES) == ["help", "host", "license", "maintenance", "power", "svmotion", "vm", "vmotion"]
+    assert complete("", NAMES) == [
+        "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm", "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm", "vmotion"]
     assert complete("x", NAMES) == []
     # Reserved verbs are not offered.
-    assert complete("sna", NAMES) == []
-    assert complete("sna", NAMES, available_only=False) == ["snapshot"]
+    assert complete("dr", NAMES) == []
+    assert complete("dr", NAMES, available_only=False) == ["drs"]
 
 
 def test_complete_second_word():
@@ -561,5 +576,6 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "help", "host", "license", "maintenance", "power", "svmotion", "vm", "vmotion"]
+        "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm", "vmotion"]
+    assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

@@ -77,6 +77,9 @@ def result(
             "datastore_pct": {d.name: round(d.pct, 3) for d in sim.inv.datastores.values()},
             "migrations": sum(1 for k in sim.tasks.tasks if k.kind == "vmotion" and k.state == "done"),
             "svmotions": sum(1 for k in sim.tasks.tasks if k.kind == "svmotion" and k.state == "done"),
+            "max_datastore_pct": (
+                round(float(sim.metrics.ds_peak.max()), 3) if sim.metrics.ds_peak.size else 0.0
+            ),
         },
     }
     if events:

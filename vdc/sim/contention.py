@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vdc.sim import moveload
+from vdc.sim import snapshots as snaps
 from vdc.sim.workload import SPIKE_MEMORY_SHARE, Noise, Profile, shape_factors
 
 if TYPE_CHECKING:
@@ -103,6 +104,8 @@ class Sampler:
         self.vm_paused = np.zeros(0, dtype=bool)
         self.vm_downtime = z
         self.vm_ready_peak = z
+        self.snap_any = False
+        self.vm_snap_depth = np.zeros(0, dtype=np.int64)
 
     def rebuild(self) -> None:
         """Re-derive every cached array from the inventory objects (after a change)."""
@@ -228,6 +231,7 @@ class Sampler:
         self._load_network()
         self._load_health()
         self._load_datastores()
+        self.load_snapshots()
         self._derive()
         self.built_version = sim.structure_version
         sim.dirty_parts.clear()
@@ -269,12 +273,60 @@ class Sampler:
             [d.other_used for d in self.sim.inv.datastores.values()], dtype=float
         )
 
+    def load_snapshots(self) -> None:
+        """Snapshot chains as per-disk arrays: the live delta's size, older deltas' total,
+        where they live, the I/O efficiency left; memory files per datastore."""
+        sim = self.sim
+        vms = [sim.inv.vms[n] for n in self.vm_names]
+        self.snap_any = any(v.snapshots for v in vms)
+        nd, D = len(self.disks), len(self.ds_names)
+        self.vm_snap_depth = np.array([len(v.snapshots) for v in vms], dtype=np.int64)
+        self.snap_live = np.zeros(nd)
+        self.snap_frozen = np.zeros(nd)
+        self.snap_has = np.zeros(nd, dtype=bool)
+        self.snap_sd = np.zeros(nd, dtype=np.int64)
+        self.disk_io_mult = np.ones(nd)
+        self.ds_snapfiles = np.zeros(D)
+        self.vm_snap_mem = np.array([sum(x.mem_gib for x in v.snapshots) for v in vms], dtype=float)
+        self._snap_rows: list[tuple[int, int]] = []  # (disk row, disk index in its VM)
+        # Thin disks' used space is reloaded too: a merge into a thin base grows it.
+        self.disk_used = np.array([d.used for d in self.disks], dtype=float)
+        if not self.snap_any:
+            return
+        didx = {n: i for i, n in enumerate(self.ds_names)}
+        merging = snaps.consolidating(sim)
+        row = 0
+        for v in vms:
+            chain = v.snapshots
+            if chain:
+                mult = 1.0 / snaps.io_efficiency(len(chain), v.name in merging)
+                home = v.home_datastore
+                if home is not None:
+                    self.ds_snapfiles[didx[home]] += sum(s.mem_gib for s in chain)
+            for j in range(len(v.disks)):
+                if chain:
+                    where = snaps.delta_datastore(v, j)
+                    if where is not None:
+                        self.snap_has[row] = True
+                        self.snap_sd[row] = didx[where]
+                        self.snap_live[row] = chain[-1].sizes[j]
+                        self.snap_frozen[row] = sum(s.sizes[j] for s in chain[:-1])
+                        self._snap_rows.append((row, j))
+                    self.disk_io_mult[row] = mult
+                row += 1
+
     def flush(self) -> None:
-        """Write array-held state (thin disk growth) back to the inventory objects."""
+        """Write array-held state (thin disk growth, live deltas) back to the inventory objects."""
         if self.built_version < 0:
             return
         for d, used in zip(self.disks, self.disk_used.tolist(), strict=True):
             d.used = used
+        if self.snap_any:
+            live = self.snap_live.tolist()
+            for row, j in self._snap_rows:
+                chain = self.sim.inv.vms[self.vm_names[self.disk_vm[row]]].snapshots
+                if chain:
+                    chain[-1].sizes[j] = live[row]
 
     # ------------------------------------------------------------------ the sample
     def _derive(self) -> None:
@@ -344,7 +396,10 @@ class Sampler:
         D = len(self.ds_names)
         dvm, dds, w_on = self.disk_vm, self.dds, self.w_on
         mult_d = mult[dvm] * w_on
-        ds_iops = np.bincount(dds, weights=self.base_iops[dvm] * mult_d, minlength=D)
+        snap_any = self.snap_any
+        # Snapshots: each guest I/O costs 1 / f(depth) back-end I/Os (snapshots.py).
+        iops_d = self.base_iops[dvm] * mult_d * (self.disk_io_mult if snap_any else 1.0)
+        ds_iops = np.bincount(dds, weights=iops_d, minlength=D)
         ds_mbps = np.bincount(dds, weights=self.base_write[dvm] * mult_d, minlength=D)
         if moving:
             ds_mbps = ds_mbps + moveload.ds_mbps(sim, self)
@@ -352,6 +407,8 @@ class Sampler:
             util = np.maximum(ds_iops / self.ds_iops_cap, ds_mbps / self.ds_mbps_cap)
             ds_lat = self.ds_base_lat * latency_factor(util)
             disk_lat = np.where(self.disk_on_ds, ds_lat[dds], RDM_LATENCY_MS)
+            if snap_any:
+                disk_lat = disk_lat * self.disk_io_mult
         else:
             util = ds_lat = np.zeros(0)
             disk_lat = np.full(dvm.size, RDM_LATENCY_MS)
@@ -361,11 +418,16 @@ class Sampler:
         ds_used = self.ds_other + np.bincount(dds, weights=alloc, minlength=D) + self.ds_swap
         if moving:
             ds_used = ds_used + moveload.ds_held(sim, self)
-        ds_full = ds_used >= self.ds_cap - 1e-9
         write = self.base_write * mult
         growing = self.disk_thin & self.disk_on_ds & (self.disk_used < self.disk_size)
+        if snap_any and D:
+            ds_used = self._grow_deltas(ds_used, write, dt, D)
+            growing &= ~self.snap_has  # a base under a snapshot is read-only
+        ds_full = ds_used >= self.ds_cap - 1e-9
         if D and ds_full.any():
             blocked = growing & ds_full[dds]
+            if snap_any:
+                blocked |= self.snap_has & ds_full[self.snap_sd]
             paused = np.bincount(dvm, weights=blocked, minlength=n) > 0
             paused &= running & (write > 0)
             growing = growing & ~blocked
@@ -438,6 +500,26 @@ class Sampler:
         self.vm_healthy = healthy
         self.last_t = t
         self.samples += 1
+
+    def _grow_deltas(self, ds_used: np.ndarray, write: np.ndarray, dt: float, D: int) -> np.ndarray:
+        """Grow the live deltas by the last `dt` s of writes (never past the free space);
+        return the datastores' used space including every delta and memory file."""
+        sd, has = self.snap_sd, self.snap_has
+        ds_used = ds_used + np.bincount(
+            sd, weights=(self.snap_live + self.snap_frozen) * has, minlength=D
+        ) + self.ds_snapfiles
+        if dt > 0:
+            base = np.maximum(self.disk_size, 1e-9)
+            dw = write[self.disk_vm] * self.disk_w * (dt / 1024.0) * has
+            live = self.snap_live
+            inc = (base - live) * -np.expm1(-dw / base)
+            inc_ds = np.bincount(sd, weights=inc, minlength=D)
+            free = np.maximum(self.ds_cap - ds_used, 0.0)
+            scale = np.where(inc_ds > free, free / np.maximum(inc_ds, 1e-300), 1.0)
+            inc = inc * scale[sd]
+            self.snap_live = live + inc
+            ds_used = ds_used + np.bincount(sd, weights=inc, minlength=D)
+        return ds_used
 
     def _memory(self, running: np.ndarray, run_f: np.ndarray, H: int) -> None:
         """Active memory against host memory: overcommit penalty and swap latency per VM."""

@@ -356,3 +356,13 @@ def execute(sim: Simulation, c: Command) -> Verdict:
         sim.accepted_commands += 1
         sim.log.add(t, "command", c.name, message)
     return Verdict(True, message)
+
+
+def _register_more() -> None:
+    """Handlers kept in their own modules (they import this one)."""
+    from vdc.sim import snapshot_cmds
+
+    HANDLERS.update(snapshot_cmds.HANDLERS)
+
+
+_register_more()

@@ -22,7 +22,7 @@ import simpy
 
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import maintenance, svmotion, vmotion
+from vdc.sim import maintenance, snapshots, svmotion, vmotion
 from vdc.sim import objectives as obj
 from vdc.sim.contention import Sampler
 from vdc.sim.events import EventLog
@@ -293,6 +293,7 @@ class Simulation:
                 f"{name} is {pct[i]:.1f} % full",
             )
         self._ds_level = ds_level
+        snapshots.alarms(self, t)
         # Hosts: CPU demand alarm.
         high = (s.host_cpu_demand_pct >= HOST_CPU_HIGH_PCT) & s.host_runs
         changed = range(high.size) if high.size != self._cpu_high.size else np.flatnonzero(high != self._cpu_high).tolist()
@@ -334,6 +335,7 @@ class Simulation:
         kind = {
             "full": "datastore_full", "alert": "datastore_alert", "warning": "datastore_warning",
             "cpu_high": "host_cpu_high",
+            "snap_deep": "snapshot_depth", "snap_old": "snapshot_age",
         }.get(level)
         if kind is not None:
             self.log.add(t, kind, key[1], detail)
@@ -547,7 +549,7 @@ class Simulation:
             used += sum(d.allocated for d in v.disks if d.datastore == name)
             if v.power == "on" and v.home_datastore == name:
                 used += v.swap_gib
-        return used + self.svmotions.held(name)
+        return used + self.svmotions.held(name) + snapshots.space_on(self, name)
 
     def cost(self) -> float:
         """Cost of the hosts in service (a host powered off counts as retired) and of what was
@@ -604,6 +606,9 @@ class Simulation:
         if self.tasks.tasks:
             # Only runs with migrations, maintenance or reboots carry these.
             head["tasks"] = [[k.kind, k.subject, k.target, k.state] for k in self.tasks.tasks]
+        chains = snapshots.digest_part(self)
+        if chains:  # only runs that took snapshots carry them
+            head["snapshots"] = chains
         h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
         for arr in (
             s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,

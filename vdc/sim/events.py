@@ -21,6 +21,8 @@ SEVERITY: dict[str, str] = {
     "cpu_ready_warning": "warning",
     "host_cpu_high": "warning",
     "alarm_cleared": "info",
+    "snapshot_depth": "warning",
+    "snapshot_age": "warning",
     "memory_overcommit": "warning",
     "command_rejected": "warning",
     "warning": "warning",

@@ -171,6 +171,7 @@ class Vm:
     hot_add: bool
     up_at: float = 0.0  # when the guest has finished booting
     broken: bool = False  # a bad change is active
+    snapshots: list = field(default_factory=list)  # vdc.sim.snapshots.Snapshot, oldest first
 
     def is_running(self, now: float) -> bool:
         return self.power == "on" and now >= self.up_at

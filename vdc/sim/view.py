@@ -7,7 +7,7 @@ at snapshot time) so a table of 2,000 VMs can be sorted and windowed without 2,0
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -74,6 +74,22 @@ class DatastoreView:
     iops_capacity: float
     latency_ms: float
     hosts: tuple[str, ...]
+    snapshots: float = 0.0
+    """GiB of that used space in snapshot deltas and memory files."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotView:
+    """One snapshot of a VM's chain (oldest first), as the snapshot dialog lists it."""
+
+    name: str
+    taken_at: float
+    memory: bool
+    quiesced: bool
+    gib: float
+    """Its delta(s) and memory file."""
+    live: bool
+    """The newest: its delta takes the VM's writes now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +128,10 @@ class VmTable:
     services: tuple[str, ...]
     reasons: tuple[str, ...]
     """Why a VM is unhealthy ("" when healthy)."""
+    snap_count: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Snapshots in each VM's chain."""
+    snap_gib: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """GiB each VM's snapshots take (deltas and memory files)."""
 
     def __len__(self) -> int:
         return len(self.names)
@@ -148,6 +168,10 @@ class SimView:
     power_kw: float
     events_total: int
     tasks: tuple[TaskView, ...] = ()
+    snapshots: dict[str, tuple[SnapshotView, ...]] = field(default_factory=dict)
+    """The chains of the VMs that have snapshots (and a busy word: see `snapshot_busy`)."""
+    snapshot_busy: dict[str, str] = field(default_factory=dict)
+    """Why a VM's snapshots cannot be changed now (a memory write or a merge running)."""
 
 
 def _vswitches(h: Host) -> tuple[VSwitchView, ...]:
@@ -242,6 +266,7 @@ def snapshot(sim: Simulation) -> SimView:
         )
     # What the disks could grow to: thin disks at their full size.
     provisioned = np.bincount(s.dds, weights=s.disk_size * s.disk_on_ds, minlength=len(s.ds_names))
+    ds_snap, vm_snap_gib, chains, busy = _snapshots(sim)
     datastores = []
     for i, d in enumerate(inv.datastores.values()):
         datastores.append(
@@ -252,6 +277,7 @@ def snapshot(sim: Simulation) -> SimView:
                 iops_capacity=d.iops,
                 latency_ms=float(s.ds_latency[i]) if has else d.latency_ms,
                 hosts=tuple(d.hosts),
+                snapshots=float(ds_snap[i]) if ds_snap.size > i else 0.0,
             )
         )
     down = sim.metrics.service_down_s
@@ -326,6 +352,8 @@ def snapshot(sim: Simulation) -> SimView:
         downtime_s=col("vm_downtime"),
         services=s.vm_service_names,
         reasons=tuple(reasons),
+        snap_count=s.vm_snap_depth.copy() if s.vm_snap_depth.size == n else np.zeros(n, dtype=np.int64),
+        snap_gib=vm_snap_gib if vm_snap_gib.size == n else np.zeros(n),
     )
     return SimView(
         t=now,
@@ -340,6 +368,8 @@ def snapshot(sim: Simulation) -> SimView:
         power_kw=sim.metrics.power_kw,
         events_total=len(sim.log),
         tasks=_tasks(sim, now),
+        snapshots=chains,
+        snapshot_busy=busy,
     )
 
 
@@ -360,3 +390,32 @@ def _tasks(sim: Simulation, now: float) -> tuple[TaskView, ...]:
     )
     sim.view_cache["tasks"] = (key, out)
     return out
+
+
+def _snapshots(
+    sim: Simulation,
+) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[SnapshotView, ...]], dict[str, str]]:
+    """Snapshot space per datastore and per VM, and the chains (empty while there are none)."""
+    from vdc.sim import snapshots
+
+    s = sim.sampler
+    D, n = len(s.ds_names), len(s.vm_names)
+    if not s.snap_any:
+        return np.zeros(D), np.zeros(n), {}, {}
+    snapshots.sync(sim)  # the live deltas' sizes onto the chains (same numbers, no change)
+    space = (s.snap_live + s.snap_frozen) * s.snap_has
+    ds = np.bincount(s.snap_sd, weights=space, minlength=D) + s.ds_snapfiles
+    vm = np.bincount(s.disk_vm, weights=space, minlength=n) + s.vm_snap_mem
+    chains: dict[str, tuple[SnapshotView, ...]] = {}
+    busy: dict[str, str] = {}
+    for i in np.flatnonzero(s.vm_snap_depth).tolist():
+        v = sim.inv.vms[s.vm_names[i]]
+        last = len(v.snapshots) - 1
+        chains[v.name] = tuple(
+            SnapshotView(x.name, x.taken_at, x.memory, x.quiesced, sum(x.sizes) + x.mem_gib, k == last)
+            for k, x in enumerate(v.snapshots)
+        )
+        why = snapshots.busy(sim, v)
+        if why:
+            busy[v.name] = why
+    return ds, vm, chains, busy

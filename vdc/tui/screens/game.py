@@ -279,6 +279,19 @@ class GameScreen(Screen):
             leave = h.state == "maintenance" or entering(self.controller.sim, h.name) is not None
             self.submit(f"maintenance {'exit' if leave else 'enter'} {sel[1]}")
 
+    def action_snapshots(self) -> None:
+        """The snapshot dialog of the selected VM; what it returns is given as a command."""
+        sel = self._selection("vm")
+        if not sel:
+            return
+        from vdc.tui.screens.snapshot import SnapshotScreen
+
+        view = self.controller.view()
+        screen = SnapshotScreen(
+            sel[1], view.snapshots.get(sel[1], ()), view.t, busy=view.snapshot_busy.get(sel[1], "")
+        )
+        self.app.push_screen(screen, self._dialog_done)
+
     @on(HostsPanel.HostSelected)
     def _host_selected(self, message: HostsPanel.HostSelected) -> None:
         self.selected = ("host", message.host)
@@ -296,6 +309,7 @@ class GameScreen(Screen):
             "host": list(inv.hosts),
             "cluster": list(inv.clusters),
             "datastore": list(inv.datastores),
+            "snap": [x.name for v in inv.vms.values() for x in v.snapshots],
         }
 
     # ------------------------------------------------------------------ view

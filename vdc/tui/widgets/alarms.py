@@ -18,6 +18,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from vdc.sim import snapshots
 from vdc.sim.view import SimView
 from vdc.tui.format import HEALTH, SEVERITY, Tones
 from vdc.tui.widgets.panel import Panel
@@ -77,6 +78,12 @@ def active_alarms(view: SimView) -> list[tuple[str, str]]:
             for pg in vs.portgroups:
                 if not pg.carried:
                     add("critical", 3, f"VLAN {pg.vlan} ({pg.name}) not carried on {h.name}")
+    for name, chain in view.snapshots.items():  # snapshot depth and age (sim-facts §7)
+        if len(chain) > snapshots.DEPTH_ALARM:
+            add("warning", 4, f"VM {name} has a chain of {len(chain)} snapshots")
+        if chain and view.t - chain[0].taken_at > snapshots.AGE_ALARM_S:
+            add("warning", 4, f"VM {name} snapshot {chain[0].name} is over "
+                f"{snapshots.AGE_ALARM_S / 3600:g} h old")
     vms = view.vms
     high = np.flatnonzero(np.asarray(vms.ready_pct) >= VM_READY_PCT)
     waiting = high[np.lexsort((high, -vms.ready_pct[high]))].tolist()  # worst first

@@ -101,6 +101,13 @@ def provisioned_text(tones: Tones, ds: DatastoreView) -> Text:
     return Text(gib(ds.provisioned))
 
 
+def snapshot_share(stores: tuple[DatastoreView, ...]) -> str:
+    """`of which snapshots: ds-1 120 GiB` — the part of the used space in deltas and memory
+    files ("" while there are none)."""
+    parts = [f"{d.name} {gib(d.snapshots)}" for d in stores if d.snapshots > 0]
+    return f"of which snapshots: {', '.join(parts)}" if parts else ""
+
+
 @dataclass(frozen=True)
 class DatastoresLayout:
     """Which columns the datastores table shows, and how wide."""
@@ -267,6 +274,9 @@ class DatastoresPanel(Panel):
         sync_rows(table, rows)
         if before is not None:
             move_cursor_to(table, before)
+        subtitle = snapshot_share(stores)
+        if subtitle != self.border_subtitle:
+            self.border_subtitle = subtitle
 
     def _cells(self, tones: Tones, ds: DatastoreView, layout: DatastoresLayout) -> dict[str, Text]:
         tone = level_tone(ds.pct, WARN_PCT, ALERT_PCT)

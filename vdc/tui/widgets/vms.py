@@ -29,7 +29,7 @@ from textual.widgets import Input
 
 from vdc.sim.view import SimView
 from vdc.sim.view import VmTable as VmColumns
-from vdc.tui.format import HEALTH, SEVERITY, VM_POWER, Tones
+from vdc.tui.format import HEALTH, SEVERITY, VM_POWER, Tones, gib
 from vdc.tui.widgets.linetable import LineColumn, LineTable
 from vdc.tui.widgets.panel import Panel
 
@@ -46,22 +46,25 @@ class _Column:
 
 
 SORT_COLUMNS: tuple[str, ...] = (
-    "name", "host", "power", "cpu", "ready", "memory", "latency", "service", "health",
+    "name", "host", "power", "cpu", "ready", "memory", "latency", "snap", "service", "health",
 )
 """Column keys in display order; also the order `s` cycles through (after "none")."""
 
 _LABELS: dict[str, str] = {
     "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%",
     "memory": "Mem GiB", "latency": "Lat ms", "service": "Service", "health": "Health",
+    "snap": "Snap",
 }
-_NUMERIC = frozenset({"cpu", "ready", "memory", "latency"})
-_FIXED_WIDTHS: dict[str, int] = {"power": 6, "cpu": 4, "ready": 6, "memory": 7, "latency": 6}
+_NUMERIC = frozenset({"cpu", "ready", "memory", "latency", "snap"})
+_FIXED_WIDTHS: dict[str, int] = {
+    "power": 6, "cpu": 4, "ready": 6, "memory": 7, "latency": 6, "snap": 11,
+}
 """Widest text of each fixed-format column (`◐ boot`, `100`, `✖ 12.3`, `100/128`, `1.1`)."""
 
 _KEEP_ORDER: tuple[str, ...] = (
-    "name", "health", "cpu", "ready", "power", "host", "service", "memory", "latency",
+    "name", "health", "cpu", "ready", "power", "snap", "host", "service", "memory", "latency",
 )
-"""Which columns a narrow panel keeps first."""
+"""Which columns a narrow panel keeps first ("snap" only once a VM has a snapshot)."""
 
 _HEALTH_MIN, _HEALTH_WANT, _HEALTH_MAX = 6, 20, 26
 """Health cells: `✖ DOWN` at least, room for a short reason if the panel allows."""
@@ -78,6 +81,7 @@ _SORT_WORDS: dict[str, tuple[str, str, str]] = {
     "ready": ("ready", "high→low", "low→high"),
     "memory": ("memory", "high→low", "low→high"),
     "latency": ("latency", "high→low", "low→high"),
+    "snap": ("snapshots", "largest first", "smallest first"),
     "service": ("service", "A→Z", "Z→A"),
     "health": ("health", "down first", "ok first"),
 }
@@ -105,7 +109,7 @@ def short_reason(reason: str) -> str:
     return reason
 
 
-def fit_columns(width: int, name: int, host: int, service: int) -> list[_Column]:
+def fit_columns(width: int, name: int, host: int, service: int, snap: bool = False) -> list[_Column]:
     """The columns that fit `width` cells, in display order, most useful kept first.
 
     Args:
@@ -118,6 +122,8 @@ def fit_columns(width: int, name: int, host: int, service: int) -> list[_Column]
         kept = {"name", "health"}
         used = name + health + 2 * _PAD
         for key in _KEEP_ORDER[2:]:
+            if key == "snap" and not snap:
+                continue
             if used + widths[key] + _PAD <= width:
                 kept.add(key)
                 used += widths[key] + _PAD
@@ -146,6 +152,20 @@ def _tenths(values: np.ndarray) -> np.ndarray:
 
 def _tenths_text(key: int) -> str:
     return f"{key / 10:.1f}" if key < 100 else f"{key // 10}"
+
+
+def _snap_keys(vms: VmColumns) -> np.ndarray:
+    """Snap display key: GiB in tenths × 100 + count (−1 without snapshots)."""
+    count, size = vms.snap_count, vms.snap_gib
+    if count.size != len(vms):
+        return np.full(len(vms), -1, dtype=np.int64)
+    return np.where(count > 0, np.rint(size * 10.0).astype(np.int64) * 100 + count, -1)
+
+
+def _snap_text(key: int) -> str:
+    """`2 · 14 GiB`."""
+    tenths, n = divmod(key, 100)
+    return f"{n} · {gib(tenths / 10)}"
 
 
 class VmTable(Panel):
@@ -227,6 +247,7 @@ class VmTable(Panel):
         self._index: dict[str, int] = {}
         self._text_widths = (4, 4, 7)
         """Widest VM, host and service name (capped)."""
+        self._has_snaps = False
         self._columns: list[_Column] = []
         self._keys: dict[str, object] = {}
         """Per column, the display key of every VM as last shown ({} = redraw all)."""
@@ -330,8 +351,11 @@ class VmTable(Panel):
         """Bring the table up to date with a new snapshot (cheap when little changed)."""
         self._view = view
         vms = view.vms
-        if vms.names != self._names:
-            self._new_inventory(view)
+        has_snaps = bool(vms.snap_count.any())
+        if vms.names != self._names or has_snaps != self._has_snaps:
+            if vms.names != self._names:
+                self._new_inventory(view)
+            self._has_snaps = has_snaps  # the Snap column comes with the first snapshot
             self._keys = self._display_keys(vms)
             self._relayout(vms)
             return
@@ -341,7 +365,7 @@ class VmTable(Panel):
     # ------------------------------------------------------------------ bindings
     def action_cycle_sort(self) -> None:
         """Sort by the next column; after the last, back to inventory order."""
-        order: list[str | None] = [None, *SORT_COLUMNS]
+        order: list[str | None] = [None, *(c for c in SORT_COLUMNS if c != "snap" or self._has_snaps)]
         self.sort_by(order[(order.index(self._sort) + 1) % len(order)], False)
 
     def action_reverse_sort(self) -> None:
@@ -424,7 +448,7 @@ class VmTable(Panel):
         width = self.table.size.width
         # Without a size yet, lay out for a wide panel; on_resize re-fits.
         room = width - 1 if width > 0 else 200  # always leave the scrollbar its cell
-        return fit_columns(room, *self._text_widths)
+        return fit_columns(room, *self._text_widths, snap=self._has_snaps)
 
     def _relayout(self, vms: VmColumns) -> None:
         """Re-create the columns (first show, new inventory, new width) and re-add the rows."""
@@ -462,6 +486,7 @@ class VmTable(Panel):
             "ready": np.where(off, -1, np.rint(vms.ready_pct * 10.0).astype(np.int64)),
             "memory": np.where(off, -1, _tenths(vms.mem_active) * 100_000 + mem_cfg),
             "latency": np.where(off, -1, _tenths(vms.latency_ms)),
+            "snap": _snap_keys(vms),
             "service": vms.services,
             "health": health,
         }
@@ -512,6 +537,7 @@ class VmTable(Panel):
             "ready": ready,
             "memory": number("memory", memory),
             "latency": number("latency", _tenths_text),
+            "snap": number("snap", _snap_text),
             "service": str,
             "health": health,
         }
