@@ -100,6 +100,11 @@ def test_available_and_meta_flags():
         "host power on",
         "host power off",
         "help",
+        "ha enable",
+        "ha disable",
+        "ha admission",
+        "ha priority",
+        "ha isolation",
         "license upgrade",
     ]
     assert [s.name for s in COMMANDS if s.meta] == ["help"]
@@ -474,12 +479,12 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     lines = text.splitlines()
     assert lines[0] == "Commands:"
     assert lines[1] == (
-        "  power on VM [HOST]       Power a VM on, on its own host or on a host you name "
+        "  power on VM [HOST]                            Power a VM on, on its own host or on a host you name "
         "(it moves there while off)."
     )
-    assert len(lines) == 1 + 9 + 2
+    assert len(lines) == 1 + 14 + 2
     assert lines[-2] == (
-        "Coming later: vmotion, svmotion, snapshot, maintenance, host reboot, ha, drs, net, "
+        "Coming later: vmotion, svmotion, snapshot, maintenance, host reboot, drs, net, "
         "vm nic, tools, os, deploy, p2v."
     )
     assert "vmotion VM HOST" not in text
@@ -512,7 +517,7 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 
 def test_complete_command_words():
-    assert complete("", NAMES) == ["help", "host", "license", "power", "vm"]
+    assert complete("", NAMES) == ["ha", "help", "host", "license", "power", "vm"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm"]
@@ -557,5 +562,5 @@ def test_complete_choices_flags_and_help():
     assert complete("snapshot revert db-01 ", {"snap": ["pre-patch"]}, available_only=False) == [
         "pre-patch"
     ]
-    assert complete("help ", NAMES) == ["help", "host", "license", "power", "vm"]
+    assert complete("help ", NAMES) == ["ha", "help", "host", "license", "power", "vm"]
     assert complete("help power o", NAMES) == ["off", "on"]

@@ -75,6 +75,7 @@ def result(
             "energy_kwh": round(sim.metrics.energy_kwh, 3),
             "cost": round(sim.cost(), 2),
             "datastore_pct": {d.name: round(d.pct, 3) for d in sim.inv.datastores.values()},
+            "ha_restarts": sim.ha.restarts,
         },
     }
     if events:

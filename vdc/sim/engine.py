@@ -22,6 +22,7 @@ import simpy
 
 from vdc.scenario import schema
 from vdc.scenario.names import expand
+from vdc.sim import ha
 from vdc.sim import objectives as obj
 from vdc.sim.contention import Sampler
 from vdc.sim.events import EventLog
@@ -130,6 +131,8 @@ class Simulation:
         self.spent = 0.0
         """Money spent from the level's budget (licence upgrades)."""
         self.tasks = TaskList()
+        self.ha = ha.build(self)
+        """vSphere HA agents per cluster (`vdc.sim.ha`)."""
         self.metrics = Metrics()
         self.ended_at: float | None = None
         self.end_reason = ""
@@ -402,12 +405,14 @@ class Simulation:
                 h.state = "isolated"
                 log(t, "host_isolated", h.name, f"{h.name} lost its management network; its VMs are cut off")
                 self.touch("network")
+                ha.host_isolated(self, h.name)
         elif op == "host_isolated_end":
             h = self.inv.hosts[str(p["host"])]
             if h.state == "isolated":
                 h.state = "on"
                 log(t, "host_connected", h.name, f"{h.name} is reachable again")
                 self.touch("network")
+                ha.host_up(self, h.name)
         elif op in ("uplink_down", "uplink_up"):
             h = self.inv.hosts[str(p["host"])]
             nic = h.nics[str(p["uplink"])]
@@ -498,6 +503,7 @@ class Simulation:
             f"{name} failed; {what}: {', '.join(down)}" if down else f"{name} failed (it ran no VMs)",
         )
         self.touch()
+        ha.host_failed(self, name, down)
 
     def recover_host(self, name: str) -> None:
         t = float(self.env.now)
@@ -527,6 +533,7 @@ class Simulation:
             h.state = "on"
             self.log.add(at, "host_on", name, f"{name} is up")
             self.touch()
+            ha.host_up(self, name)
 
     def datastore_used(self, name: str) -> float:
         """GiB used on a datastore right now: other data, VM disks and running VMs' swap files."""
@@ -592,6 +599,8 @@ class Simulation:
         if self.edition != self.level.level.edition or self.spent:
             # Only runs that bought something carry these (older saves keep their digests).
             head["licence"] = [self.edition, r(self.spent)]
+        if self.ha.active:
+            head["ha"] = self.ha.digest_part()  # only runs where HA acted (older saves keep theirs)
         h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
         for arr in (
             s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,
