@@ -254,11 +254,10 @@ def enqueue(sim: Simulation, cl: ClusterHa, vms: list[str], down_at: float) -> N
     delay = sim.streams.py("ha:placement").uniform(*PLACEMENT_S)
     at = sim.now + delay
     queued = {r.vm for r in cl.queue}
-    for v in vms:
-        if v in queued:
-            continue
-        task = sim.tasks.add("ha_restart", v, "", sim.now, detail="waiting for placement")
-        cl.queue.append(Restart(v, task.id, down_at, at))
+    new = [Restart(v, 0, down_at, at) for v in dict.fromkeys(vms) if v not in queued]
+    for r in _order(sim, new):  # tasks in restart order
+        r.task = sim.tasks.add("ha_restart", r.vm, "", sim.now, detail="waiting for placement").id
+        cl.queue.append(r)
     cl.tries = 0
     sim._after(delay, place, sim, cl.name)  # noqa: SLF001
 
