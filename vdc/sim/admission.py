@@ -175,6 +175,23 @@ def capacity_numbers(sim: Simulation, cluster: str, extra: Vm | None = None) -> 
     return out
 
 
+def summary(sim: Simulation, cluster: str) -> str:
+    """The cluster's admission numbers in one phrase ("33 % CPU / 33 % memory reserved, …")."""
+    nums = capacity_numbers(sim, cluster)
+    if "slots" in nums:
+        r: SlotReport = nums["slots"]  # type: ignore[assignment]
+        return (f"slot {r.cpu_slot:.0f} MHz / {r.mem_slot:g} GiB, slots "
+                f"{'/'.join(map(str, r.slots)) or '-'} for {r.vms} VMs, "
+                f"failover capacity {r.failover_capacity} host(s)")
+    if "percent" in nums:
+        p: PercentReport = nums["percent"]  # type: ignore[assignment]
+        return (f"free {p.free_cpu_pct:.0f} % CPU / {p.free_mem_pct:.0f} % memory, "
+                f"reserved {p.reserve_cpu_pct:.0f} % / {p.reserve_mem_pct:.0f} %")
+    if "failover_hosts" in nums:
+        return "failover hosts " + ", ".join(nums["failover_hosts"])  # type: ignore[arg-type]
+    return "no admission control"
+
+
 def _pct(x: float) -> str:
     return f"{x:.0f} %"
 

@@ -30,23 +30,6 @@ def _changed(sim: Simulation) -> None:
     sim.ha.active = True  # from now on the digest carries the HA state
 
 
-def summary(sim: Simulation, cluster: str) -> str:
-    """The cluster's admission numbers in one phrase ("33 % CPU / 33 % memory reserved, …")."""
-    nums = admission.capacity_numbers(sim, cluster)
-    if "slots" in nums:
-        r: admission.SlotReport = nums["slots"]  # type: ignore[assignment]
-        return (f"slot {r.cpu_slot:.0f} MHz / {r.mem_slot:g} GiB, slots "
-                f"{'/'.join(map(str, r.slots)) or '-'} for {r.vms} VMs, "
-                f"failover capacity {r.failover_capacity} host(s)")
-    if "percent" in nums:
-        p: admission.PercentReport = nums["percent"]  # type: ignore[assignment]
-        return (f"free {p.free_cpu_pct:.0f} % CPU / {p.free_mem_pct:.0f} % memory, "
-                f"reserved {p.reserve_cpu_pct:.0f} % / {p.reserve_mem_pct:.0f} %")
-    if "failover_hosts" in nums:
-        return "failover hosts " + ", ".join(nums["failover_hosts"])  # type: ignore[arg-type]
-    return "no admission control"
-
-
 def _enable(sim: Simulation, c: Command, apply: bool) -> str:
     cl = _cluster(sim, c)
     if cl.ha.get("enabled"):
@@ -124,7 +107,7 @@ def _admission(sim: Simulation, c: Command, apply: bool) -> str:
         return ""
     cl.ha.update(new)
     _changed(sim)
-    return f"HA admission control of {cl.name}: {policy}; {summary(sim, cl.name)}"
+    return f"HA admission control of {cl.name}: {policy}; {admission.summary(sim, cl.name)}"
 
 
 def _priority(sim: Simulation, c: Command, apply: bool) -> str:

@@ -35,6 +35,7 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("reset", "t", "reset", "Reset selected VM", "Act", show=False),
     GameAction("cpu", "c", "set_cpu", "Set vCPUs of selected VM", "Act", show=False),
     GameAction("mem", "m", "set_mem", "Set memory of selected VM", "Act", show=False),
+    GameAction("ha", "H", "ha_settings", "HA settings of the selection's cluster", "Act", show=False),
     GameAction("zoom", "z", "zoom", "Zoom panel", "View"),
     GameAction("hosts", "1", "show_panel('hosts')", "Hosts", "View", show=False),
     GameAction("datastores", "2", "show_panel('datastores')", "Datastores", "View", show=False),
