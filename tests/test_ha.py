@@ -411,3 +411,17 @@ def test_a_copied_simulation_restarts_the_same_way():
         assert c.sim.digests == a.sim.digests
         assert [r.as_dict() for r in c.sim.log] == [r.as_dict() for r in a.sim.log]
     assert a.sim.ha.restarts >= 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ha enable prod", "ha disable prod", "ha admission prod slots 1", "ha priority db-02 high",
+     "ha isolation prod shutdown"],
+)
+def test_cluster_configuration_is_refused_while_vcenter_is_down(text: str):
+    lv = admission_level({"enabled": "disable" in text}, n_hosts=3)
+    lv["level"]["vcenter"] = "vcsa"
+    add_vm(lv, "vcsa", host="esx-01", power="off")
+    sim = Simulation(build(lv))
+    v = execute(sim, _cmd(text))
+    assert (v.accepted, v.message) == (False, "vCenter is unavailable: its appliance vcsa is powered off")

@@ -359,6 +359,4 @@ def execute(sim: Simulation, c: Command) -> Verdict:
     return Verdict(True, message)
 
 
-from vdc.sim.ha_commands import HA_HANDLERS  # noqa: E402 - it uses this module's helpers
-
-HANDLERS.update(HA_HANDLERS)
+import vdc.sim.ha_commands  # noqa: E402, F401 - registers the ha … handlers (uses the helpers above)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from vdc.sim import admission, ha
+from vdc.sim import admission, dispatch, ha
 from vdc.sim.dispatch import Rejected, _lookup, _vm, require_feature, require_vcenter
 
 if TYPE_CHECKING:
@@ -146,3 +146,5 @@ HA_HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
     "ha priority": _priority,
     "ha isolation": _isolation,
 }
+
+dispatch.HANDLERS.update(HA_HANDLERS)
