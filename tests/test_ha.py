@@ -425,3 +425,20 @@ def test_cluster_configuration_is_refused_while_vcenter_is_down(text: str):
     sim = Simulation(build(lv))
     v = execute(sim, _cmd(text))
     assert (v.accepted, v.message) == (False, "vCenter is unavailable: its appliance vcsa is powered off")
+
+
+def test_ha_runs_the_same_however_time_is_sliced():
+    lv = cluster_level()
+    three_vms_on_esx02(lv)
+    lv["events"] = [{"at": 100, "kind": "host_failure", "host": "esx-02", "duration": 200},
+                    {"at": 600, "kind": "host_isolated", "host": "esx-01", "duration": 300}]
+    lv["clusters"][0]["ha"]["isolation_response"] = "shutdown"
+    one = Simulation(build(lv))
+    one.run_until(1800)
+    sliced = Simulation(build(lv))
+    t = 0.0
+    while t < 1800:
+        t += 7.3
+        sliced.run_until(t)
+    assert one.digests == sliced.digests and one.ha.restarts == sliced.ha.restarts >= 3
+    assert [r.as_dict() for r in one.log] == [r.as_dict() for r in sliced.log]
