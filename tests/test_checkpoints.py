@@ -123,3 +123,21 @@ def test_a_copy_taken_while_snapshots_grow_and_merge_goes_on_identically():
     for c in copies:
         assert c.sim.digests == a.sim.digests
         assert [r.as_dict() for r in c.sim.log] == [r.as_dict() for r in a.sim.log]
+
+
+def test_a_copy_taken_while_ha_restarts_goes_on_identically():
+    """HA's detection timers, placement draw and restart queue travel with the copy."""
+    import tomllib
+
+    from vdc.scenario.paths import find_level
+    from vdc.scenario.schema import Level
+
+    data = tomllib.loads(find_level("00").read_text(encoding="utf-8"))
+    data["events"] = [*data["events"], {"at": 300, "kind": "host_failure", "host": "esx-02"}]
+    a = Session(Simulation(Level.model_validate(data)))
+    a.advance_to(325)  # esx-02 declared dead at 318, placement under way
+    b = copy.deepcopy(a)
+    for s in (a, b):
+        s.advance_to(900)
+    assert a.sim.ha.restarts == b.sim.ha.restarts == 3
+    assert a.sim.digests == b.sim.digests

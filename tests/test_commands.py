@@ -109,6 +109,11 @@ def test_available_and_meta_flags():
         "maintenance enter",
         "maintenance exit",
         "host reboot",
+        "ha enable",
+        "ha disable",
+        "ha admission",
+        "ha priority",
+        "ha isolation",
         "license upgrade",
     ]
     assert [s.name for s in COMMANDS if s.meta] == ["help", "snapshot list"]
@@ -496,9 +501,9 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 18 + 2
-    assert lines[-2] == "Coming later: ha, drs, net, vm nic, tools, os, deploy, p2v."
-    assert "vmotion VM HOST" in text and "ha enable CLUSTER" not in text
+    assert len(lines) == 1 + 23 + 2
+    assert lines[-2] == "Coming later: drs, net, vm nic, tools, os, deploy, p2v."
+    assert "vmotion VM HOST" in text and "ha enable CLUSTER" in text and "drs mode" not in text
     assert help_text(()) == text
 
 
@@ -530,7 +535,8 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm", "vmotion"]
+        "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm",
+        "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm", "vmotion"]
@@ -576,6 +582,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm", "vmotion"]
+        "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm",
+        "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

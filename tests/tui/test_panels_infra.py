@@ -57,10 +57,15 @@ def sandbox_with(
     return sim.snapshot()
 
 
+def _no_ha(data: dict[str, Any]) -> None:
+    """HA off in the sandbox's cluster: a failed host's VMs stay down."""
+    data["clusters"][0]["ha"] = {**data["clusters"][0]["ha"], "enabled": False}
+
+
 @cache
 def failed_view() -> SimView:
-    """esx-02 crashed 40 s ago: its three VMs are off ("host failed")."""
-    return sandbox_with([{"at": 560, "kind": "host_failure", "host": "esx-02"}])
+    """esx-02 crashed 40 s ago, HA off: its three VMs are off ("host failed")."""
+    return sandbox_with([{"at": 560, "kind": "host_failure", "host": "esx-02"}], edit=_no_ha)
 
 
 @cache

@@ -80,6 +80,7 @@ def result(
             "max_datastore_pct": (
                 round(float(sim.metrics.ds_peak.max()), 3) if sim.metrics.ds_peak.size else 0.0
             ),
+            "ha_restarts": sim.ha.restarts,
         },
     }
     if events:

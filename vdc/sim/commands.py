@@ -312,13 +312,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "ha enable {cluster:cluster}",
         "Turn on HA, which restarts the VMs of a failed host on the other hosts.",
         "ha enable prod",
-        available=False,
     ),
     CommandSpec(
         "ha disable {cluster:cluster}",
         "Turn off HA for a cluster.",
         "ha disable prod",
-        available=False,
     ),
     CommandSpec(
         "ha admission {cluster:cluster} {policy:disabled|slots|percent|failover-hosts}"
@@ -326,19 +324,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "Choose how HA keeps spare capacity for failures (a host count, CPU and memory "
         "percentages, or host names).",
         "ha admission prod percent 25 25",
-        available=False,
     ),
     CommandSpec(
         "ha priority {vm:vm} {priority:disabled|lowest|low|medium|high|highest}",
         "Set how early HA restarts a VM after a failure.",
         "ha priority db-01 high",
-        available=False,
     ),
     CommandSpec(
         "ha isolation {cluster:cluster} {response:none|power-off|shutdown}",
         "Choose what a host cut off from the network does with its VMs.",
         "ha isolation prod shutdown",
-        available=False,
     ),
     CommandSpec(
         "drs enable {cluster:cluster}",

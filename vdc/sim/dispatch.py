@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vdc.sim import licensing, maintenance
+from vdc.sim.admission import admission_refusal
 from vdc.sim.commands import Command
 from vdc.sim.model import Host, Vm
 from vdc.sim.vcenter import unavailable_message
@@ -33,6 +34,10 @@ class Verdict:
 
 class Rejected(Exception):
     """Raised inside validators; its text is the player-facing reason."""
+
+
+class AdmissionRefused(Rejected):
+    """A refusal by HA admission control (logged as `ha_admission_refused` too)."""
 
 
 def _fmt(x: float) -> str:
@@ -152,6 +157,9 @@ def _power_on(sim: Simulation, c: Command, apply: bool) -> str:
         _check_storage_and_network(sim, vm, h)
     _check_fits(sim, vm, h, vm.vcpu, vm.memory)
     _check_swap_space(sim, vm)
+    why = admission_refusal(sim, vm, h)
+    if why is not None:
+        raise AdmissionRefused(why)
     if not apply:
         return ""
     moved = h.name != vm.host
@@ -351,6 +359,8 @@ def execute(sim: Simulation, c: Command) -> Verdict:
         message = _run(sim, c, apply=True)
     except Rejected as e:
         sim.log.add(t, "command_rejected", c.name, str(e))
+        if isinstance(e, AdmissionRefused):
+            sim.log.add(t, "ha_admission_refused", c.name, str(e))
         return Verdict(False, str(e))
     if not c.spec.meta:
         sim.accepted_commands += 1
@@ -366,3 +376,4 @@ def _register_more() -> None:
 
 
 _register_more()
+import vdc.sim.ha_commands  # noqa: E402, F401 - registers the ha … handlers (uses the helpers above)

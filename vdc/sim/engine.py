@@ -22,7 +22,7 @@ import simpy
 
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import maintenance, snapshots, svmotion, vmotion
+from vdc.sim import ha, maintenance, snapshots, svmotion, vmotion
 from vdc.sim import objectives as obj
 from vdc.sim.contention import Sampler
 from vdc.sim.events import EventLog
@@ -134,6 +134,8 @@ class Simulation:
         self.migrations = vmotion.new_board()
         self.svmotions = svmotion.new_board()
         self.maintenance = maintenance.new_board()
+        self.ha = ha.build(self)
+        """vSphere HA agents per cluster (`vdc.sim.ha`)."""
         self.metrics = Metrics()
         self.ended_at: float | None = None
         self.end_reason = ""
@@ -410,12 +412,14 @@ class Simulation:
                 h.state = "isolated"
                 log(t, "host_isolated", h.name, f"{h.name} lost its management network; its VMs are cut off")
                 self.touch("network")
+                ha.host_isolated(self, h.name)
         elif op == "host_isolated_end":
             h = self.inv.hosts[str(p["host"])]
             if h.state == "isolated":
                 h.state = "on"
                 log(t, "host_connected", h.name, f"{h.name} is reachable again")
                 self.touch("network")
+                ha.host_up(self, h.name)
         elif op in ("uplink_down", "uplink_up"):
             h = self.inv.hosts[str(p["host"])]
             nic = h.nics[str(p["uplink"])]
@@ -509,6 +513,7 @@ class Simulation:
         vmotion.host_down(self, name)
         svmotion.host_down(self, name)
         maintenance.host_down(self, name)
+        ha.host_failed(self, name, down)
 
     def recover_host(self, name: str) -> None:
         t = float(self.env.now)
@@ -538,6 +543,7 @@ class Simulation:
             h.state = "on"
             self.log.add(at, "host_on", name, f"{name} is up")
             self.touch()
+            ha.host_up(self, name)
 
     def datastore_used(self, name: str) -> float:
         """GiB used on a datastore right now: other data, VM disks and running VMs' swap files."""
@@ -609,6 +615,8 @@ class Simulation:
         chains = snapshots.digest_part(self)
         if chains:  # only runs that took snapshots carry them
             head["snapshots"] = chains
+        if self.ha.active:
+            head["ha"] = self.ha.digest_part()  # only runs where HA acted (older saves keep theirs)
         h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
         for arr in (
             s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,

@@ -30,6 +30,14 @@ SEVERITY: dict[str, str] = {
     "level_lost": "critical",
     "vmotion_failed": "warning",
     "svmotion_failed": "warning",
+    "ha_failure_detected": "critical",
+    "ha_host_isolated": "warning",
+    "ha_restart_started": "info",
+    "vm_restarted": "info",
+    "ha_restart_failed": "critical",
+    "ha_admission_refused": "warning",
+    "ha_isolation_response": "warning",
+    "ha_primary_elected": "info",
 }
 
 

@@ -282,6 +282,10 @@ def build_inventory(level: schema.Level) -> Inventory:
             latency_ms=float(d.latency_ms),
             hosts=expand(d.hosts, host_names),
         )
+    # A VM that sets no restart priority takes its cluster's HA default.
+    cluster_of = {
+        h.name: c.ha.default_priority for c in level.clusters for h in level.hosts if h.cluster == c.name
+    }
     for v in level.vms:
         inv.vms[v.name] = Vm(
             name=v.name,
@@ -307,7 +311,8 @@ def build_inventory(level: schema.Level) -> Inventory:
             power=v.power,
             profile=v.profile,
             load=float(v.load),
-            ha_priority=v.ha_priority,
+            ha_priority=v.ha_priority if "ha_priority" in v.model_fields_set or v.host not in cluster_of
+            else cluster_of[v.host],
             boot_s=float(v.boot_s),
             hot_add=v.hot_add,
         )

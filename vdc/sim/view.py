@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.sim import admission
+from vdc.sim.ha import host_role
+
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
     from vdc.sim.model import Host
@@ -59,6 +62,8 @@ class HostView:
     uplinks: tuple[UplinkView, ...]
     vswitches: tuple[VSwitchView, ...]
     cpu_history: tuple[float, ...]
+    ha: str = ""
+    """vSphere HA role: primary, secondary, unreachable, dead, isolated ("" = no HA)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +157,26 @@ class TaskView:
     detail: str
 
 
+@dataclass(frozen=True, slots=True)
+class ClusterHaView:
+    """A cluster's vSphere HA settings and what they leave (the HA settings dialog)."""
+
+    name: str
+    hosts: tuple[str, ...]
+    enabled: bool
+    admission: str
+    failures: int
+    cpu_pct: float | None
+    mem_pct: float | None
+    failover_hosts: tuple[str, ...]
+    isolation: str
+    primary: str | None
+    capacity: str
+    """The admission numbers in words ("free 81 % CPU / 75 % memory, reserved 33 % / 33 %")."""
+    restarting: int
+    """VMs HA is restarting now."""
+
+
 @dataclass(frozen=True)
 class SimView:
     """Everything a renderer shows, at one sim time."""
@@ -172,6 +197,7 @@ class SimView:
     """The chains of the VMs that have snapshots (and a busy word: see `snapshot_busy`)."""
     snapshot_busy: dict[str, str] = field(default_factory=dict)
     """Why a VM's snapshots cannot be changed now (a memory write or a merge running)."""
+    clusters: tuple[ClusterHaView, ...] = ()
 
 
 def _vswitches(h: Host) -> tuple[VSwitchView, ...]:
@@ -262,6 +288,7 @@ def snapshot(sim: Simulation) -> SimView:
                 uplinks=sim.view_cache["uplinks"][h.name],
                 vswitches=vswitches,
                 cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
+                ha=host_role(sim, h.name),
             )
         )
     # What the disks could grow to: thin disks at their full size.
@@ -370,6 +397,7 @@ def snapshot(sim: Simulation) -> SimView:
         tasks=_tasks(sim, now),
         snapshots=chains,
         snapshot_busy=busy,
+        clusters=_clusters(sim),
     )
 
 
@@ -419,3 +447,33 @@ def _snapshots(
         if why:
             busy[v.name] = why
     return ds, vm, chains, busy
+
+
+def _clusters(sim: Simulation) -> tuple[ClusterHaView, ...]:
+    """HA views of the clusters, rebuilt when the inventory, the tasks or a setting change."""
+    key = (sim.structure_version, sim.tasks.version, sim.accepted_commands)
+    cached = sim.view_cache.get("ha_clusters")
+    if cached is not None and cached[0] == key:
+        return cached[1]  # type: ignore[no-any-return]
+    out = []
+    for c in sim.inv.clusters.values():
+        st = c.ha
+        on = bool(st.get("enabled"))
+        agents = sim.ha.clusters.get(c.name)
+        out.append(ClusterHaView(
+            name=c.name,
+            hosts=tuple(c.hosts),
+            enabled=on,
+            admission=str(st.get("admission", "disabled")),
+            failures=int(st.get("failures", 1)),  # type: ignore[call-overload]
+            cpu_pct=st.get("cpu_pct"),  # type: ignore[arg-type]
+            mem_pct=st.get("mem_pct"),  # type: ignore[arg-type]
+            failover_hosts=tuple(st.get("failover_hosts") or ()),  # type: ignore[arg-type]
+            isolation=str(st.get("isolation_response", "none")),
+            primary=agents.primary if agents is not None and on else None,
+            capacity=admission.summary(sim, c.name) if on else "",
+            restarting=len(agents.queue) if agents is not None and on else 0,
+        ))
+    views = tuple(out)
+    sim.view_cache["ha_clusters"] = (key, views)
+    return views

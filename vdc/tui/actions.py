@@ -40,6 +40,7 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("maintenance", "M", "maintenance", "Maintenance mode on/off for selected host", "Act",
                show=False),
     GameAction("snapshots", "n", "snapshots", "Snapshots of selected VM", "Act", show=False),
+    GameAction("ha", "H", "ha_settings", "HA settings of the selection's cluster", "Act", show=False),
     GameAction("zoom", "z", "zoom", "Zoom panel", "View"),
     GameAction("hosts", "1", "show_panel('hosts')", "Hosts", "View", show=False),
     GameAction("datastores", "2", "show_panel('datastores')", "Datastores", "View", show=False),

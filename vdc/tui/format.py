@@ -148,3 +148,13 @@ def gib(x: float) -> str:
 
 def pct(x: float) -> str:
     return f"{x:.0f}%"
+
+
+HA_STATES: dict[str, tuple[str, str, str]] = {
+    "primary": ("★", "primary", "success"),
+    "secondary": ("◇", "secondary", "foreground"),
+    "unreachable": ("?", "unreach", "warning"),
+    "dead": ("✖", "dead", "error"),
+    "isolated": ("◌", "isolated", "error"),
+}
+"""vSphere HA role of a host: symbol, word, tone (no entry: the cluster has no HA)."""

@@ -291,6 +291,23 @@ class GameScreen(Screen):
             sel[1], view.snapshots.get(sel[1], ()), view.t, busy=view.snapshot_busy.get(sel[1], "")
         )
         self.app.push_screen(screen, self._dialog_done)
+    def action_ha_settings(self) -> None:
+        """The HA dialog of the selected host's (or VM's host's) cluster, or of the only one."""
+        from vdc.tui.screens.ha import HaScreen
+
+        view = self.controller.view()
+        cluster_of = {h.name: h.cluster for h in view.hosts}
+        sel = self.selected
+        host = None if sel is None else sel[1] if sel[0] == "host" else dict(
+            zip(view.vms.names, view.vms.hosts, strict=False)).get(sel[1])
+        cluster = cluster_of.get(host or "")
+        if cluster is None and len(view.clusters) == 1:
+            cluster = view.clusters[0].name
+        if cluster is None:
+            self.notify("Select a host of a cluster first: arrow keys in the Hosts panel.",
+                        severity="warning")
+            return
+        self.app.push_screen(HaScreen(self, cluster))
 
     @on(HostsPanel.HostSelected)
     def _host_selected(self, message: HostsPanel.HostSelected) -> None:

@@ -8,7 +8,7 @@ Also provides the helpers the infrastructure panels share: `fit` (a cell of an e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import Literal, Self, TypeVar
 
@@ -23,6 +23,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from vdc.sim.view import HostView, SimView
 from vdc.tui.format import (
+    HA_STATES,
     HOST_STATES,
     VM_POWER,
     Tones,
@@ -196,6 +197,11 @@ VMS_W = 3
 POWER_W = 6
 """`1040 W`."""
 HIST_MIN = 10
+HA_W = 12
+"""`◇ secondary` with its gutter."""
+HA_SHORT_W = 7
+"""`◇ sec`, `✖ dead` with its gutter (narrow panels)."""
+HA_SHORT = {"primary": "pri", "secondary": "sec", "unreachable": "unr", "dead": "dead", "isolated": "iso"}
 
 
 @dataclass(frozen=True)
@@ -210,6 +216,8 @@ class HostsLayout:
     power: bool
     hist: int
     """Cells of the CPU history sparkline (and, on VM rows, their health); 0 hides it."""
+    ha: int = 0
+    """Cells of the vSphere HA role column (wide panels of clusters with HA); 0 hides it."""
 
     def columns(self) -> list[tuple[str, str, int, Justify]]:
         """(key, label, width with gutter, justify) of each shown column, left to right."""
@@ -218,6 +226,7 @@ class HostsLayout:
         cols: list[tuple[str, str, int, Justify]] = [
             ("state", "State", self.state, "left"),
             ("name", "Host", self.name + 1, "left"),
+            *([("ha", "HA", self.ha, "left")] if self.ha else []),
             ("cpu", "CPU", meter_w + 1, justify),
             ("mem", "Mem", meter_w + 1, justify),
             ("ready", "Ready", READY_W + 1, "right"),
@@ -415,12 +424,14 @@ class HostsPanel(Panel):
         listed = set(self._expanded)
         vms_w = max([3 + len(n) for n, h in zip(vms.names, vms.hosts, strict=False)
                      if h in listed] + [0]) if listed else 0
-        layout = choose_layout(
-            self._available_width(),
-            max([STATE_W, *(_state_width(h.state) for h in view.hosts)]),
-            max(hosts_w, vms_w),
-            hosts_w,
-        )
+        state_w = max([STATE_W, *(_state_width(h.state) for h in view.hosts)])
+        layout = choose_layout(self._available_width(), state_w, max(hosts_w, vms_w), hosts_w)
+        if any(h.ha for h in view.hosts):  # the HA role: in full while the bars have room,
+            for ha_w, keep_bars in ((HA_W, True), (HA_SHORT_W, False)):  # else in short
+                with_ha = choose_layout(self._available_width() - ha_w, state_w, max(hosts_w, vms_w), hosts_w)
+                if (with_ha.bar > 0) if keep_bars else with_ha.name >= hosts_w:
+                    layout = replace(with_ha, ha=ha_w)
+                    break
         if layout != self._layout:
             self._layout = layout
             table.clear(columns=True)
@@ -489,6 +500,10 @@ class HostsPanel(Panel):
             ),
             "hist": tones.text(history(host.cpu_history, layout.hist), "primary"),
         }
+        if layout.ha and host.ha:
+            ha_symbol, ha_word, ha_tone = HA_STATES.get(host.ha, ("?", host.ha, "warning"))
+            ha_word = ha_word if layout.ha >= HA_W else HA_SHORT.get(host.ha, ha_word[:4])
+            cells["ha"] = tones.text(f"{ha_symbol} {ha_word}", ha_tone, bold=ha_tone == "error")
         if host.state in ("failed", "off"):
             dash = tones.text("—", "foreground-muted")
             cells |= {"cpu": dash, "mem": dash, "ready": dash, "power": dash}

@@ -1,0 +1,150 @@
+"""Provides the `ha …` commands: cluster HA settings, validated and applied (see dispatch.py).
+
+Cluster configuration goes through vCenter, so every one of them is refused while vCenter is
+down ("vCenter is unavailable: …") — even though HA itself keeps restarting VMs then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from vdc.sim import admission, dispatch, ha
+from vdc.sim.dispatch import Rejected, _lookup, _vm, require_feature, require_vcenter
+
+if TYPE_CHECKING:
+    from vdc.sim.commands import Command
+    from vdc.sim.engine import Simulation
+    from vdc.sim.model import Cluster
+
+
+def _cluster(sim: Simulation, c: Command) -> Cluster:
+    """The named cluster, once the licence and vCenter allow cluster configuration."""
+    cl: Cluster = _lookup("cluster", str(c["cluster"]), sim.inv.clusters)  # type: ignore[assignment]
+    require_feature(sim, "ha")
+    require_vcenter(sim)
+    return cl
+
+
+def _changed(sim: Simulation) -> None:
+    sim.ha.active = True  # from now on the digest carries the HA state
+
+
+def _enable(sim: Simulation, c: Command, apply: bool) -> str:
+    cl = _cluster(sim, c)
+    if cl.ha.get("enabled"):
+        raise Rejected(f"HA is already on for {cl.name}")
+    if not cl.hosts:
+        raise Rejected(f"{cl.name} has no hosts")
+    if not apply:
+        return ""
+    cl.ha["enabled"] = True
+    ha.configure(sim, sim.ha.clusters[cl.name])
+    _changed(sim)
+    primary = sim.ha.clusters[cl.name].primary
+    return f"HA is on for {cl.name}; primary {primary or 'none (no host is up)'}"
+
+
+def _disable(sim: Simulation, c: Command, apply: bool) -> str:
+    cl = _cluster(sim, c)
+    if not cl.ha.get("enabled"):
+        raise Rejected(f"HA is already off for {cl.name}")
+    if not apply:
+        return ""
+    dropped = ha.disable(sim, cl.name)
+    cl.ha["enabled"] = False
+    _changed(sim)
+    extra = f"; {dropped} pending restart(s) dropped" if dropped else ""
+    return f"HA is off for {cl.name}: failed hosts' VMs stay down until you act{extra}"
+
+
+def _number(text: str, what: str, lo: float, hi: float) -> float:
+    try:
+        x = float(text.rstrip("%"))
+    except ValueError:
+        raise Rejected(f"{what} must be a number, got '{text}'") from None
+    if not lo <= x <= hi:
+        raise Rejected(f"{what} must be between {lo:g} and {hi:g}, got {text}")
+    return x
+
+
+def _admission(sim: Simulation, c: Command, apply: bool) -> str:
+    cl = _cluster(sim, c)
+    policy = str(c["policy"])
+    values = [str(v) for v in (c.get("values") or ())]
+    n_hosts = len(cl.hosts)
+    new: dict[str, object] = {"admission": policy, "cpu_pct": None, "mem_pct": None, "failover_hosts": []}
+    if policy == "disabled":
+        if values:
+            raise Rejected("ha admission CLUSTER disabled takes no values")
+    elif policy == "slots" or (policy == "percent" and len(values) == 1):
+        if len(values) != 1:
+            raise Rejected("ha admission CLUSTER slots takes the number of host failures to tolerate")
+        top = max(1, min(4, n_hosts - 1))
+        new["failures"] = int(_number(values[0], "host failures to tolerate", 1, top))
+        if float(values[0].rstrip("%")) != new["failures"]:
+            raise Rejected(f"host failures to tolerate must be a whole number, got {values[0]}")
+    elif policy == "percent":
+        if len(values) != 2:
+            raise Rejected("ha admission CLUSTER percent takes FAILURES, or CPU% and MEM%")
+        new["cpu_pct"] = _number(values[0], "the CPU percentage", 0, 100)
+        new["mem_pct"] = _number(values[1], "the memory percentage", 0, 100)
+    else:  # failover-hosts
+        if not values:
+            raise Rejected("ha admission CLUSTER failover-hosts takes one or more host names")
+        for hn in values:
+            if hn not in sim.inv.hosts:
+                _lookup("host", hn, sim.inv.hosts)
+            if hn not in cl.hosts:
+                raise Rejected(f"{hn} is not a host of {cl.name}")
+        if len(set(values)) >= n_hosts:
+            raise Rejected(f"{cl.name} has {n_hosts} hosts; at least one must stay for the VMs")
+        busy = [hn for hn in values if any(v.power == "on" for v in sim.inv.vms_on(hn))]
+        if busy:
+            raise Rejected(f"{busy[0]} runs VMs; a failover host must be empty (move them first)")
+        new["failover_hosts"] = list(dict.fromkeys(values))
+    if not apply:
+        return ""
+    cl.ha.update(new)
+    _changed(sim)
+    return f"HA admission control of {cl.name}: {policy}; {admission.summary(sim, cl.name)}"
+
+
+def _priority(sim: Simulation, c: Command, apply: bool) -> str:
+    vm = _vm(sim, c["vm"])
+    cluster = sim.inv.hosts[vm.host].cluster
+    if cluster is None:
+        raise Rejected(f"{vm.name} runs on {vm.host}, which is in no cluster, so HA does not protect it")
+    require_feature(sim, "ha")
+    require_vcenter(sim)
+    new = str(c["priority"])
+    if vm.ha_priority == new:
+        raise Rejected(f"{vm.name}'s restart priority is already {new}")
+    if not apply:
+        return ""
+    old, vm.ha_priority = vm.ha_priority, new
+    _changed(sim)
+    return f"{vm.name} restart priority {old} → {new}"
+
+
+def _isolation(sim: Simulation, c: Command, apply: bool) -> str:
+    cl = _cluster(sim, c)
+    new = str(c["response"])
+    if cl.ha.get("isolation_response") == new:
+        raise Rejected(f"{cl.name}'s isolation response is already {new}")
+    if not apply:
+        return ""
+    cl.ha["isolation_response"] = new
+    _changed(sim)
+    return f"{cl.name}: an isolated host now does '{new}' with its VMs"
+
+
+HA_HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
+    "ha enable": _enable,
+    "ha disable": _disable,
+    "ha admission": _admission,
+    "ha priority": _priority,
+    "ha isolation": _isolation,
+}
+
+dispatch.HANDLERS.update(HA_HANDLERS)
