@@ -512,3 +512,20 @@ def test_maintenance_in_a_fully_automated_cluster_says_what_blocks_it():
     assert s.sim.tasks.tasks[0].detail == (
         "waiting for 1 running VM to leave: web-01; "
         "DRS does not evacuate hosts in this version: move them with vmotion")
+
+
+def test_a_dedicated_failover_host_takes_no_vmotion():
+    """HA admission control keeps a failover host empty: vMotion onto it is refused."""
+    lv = _level(hosts=3)
+    lv["clusters"] = [{"name": "prod", "ha": {"enabled": True}}]
+    for h in lv["hosts"]:
+        h["cluster"] = "prod"
+    add_vm(lv, "db-01", memory=16, profile="dirty50")
+    s = Session(Simulation(build(lv)))
+    assert s.submit("ha admission prod failover-hosts esx-03").accepted
+    rec = s.submit("vmotion db-01 esx-03")
+    assert not rec.accepted
+    assert rec.message == (
+        "HA admission control: esx-03 is a dedicated failover host of prod, kept empty for host failures"
+    )
+    assert s.submit("vmotion db-01 esx-02").accepted

@@ -281,12 +281,12 @@ def _offered_generation(sim: Simulation, h: Host) -> int:
 
 
 def policy_refusal(sim: Simulation, vm: Vm, dst: Host) -> str | None:
-    """Hook for placement policy: required DRS VM-host rules and HA's dedicated failover hosts.
+    """Placement policy: HA admission control (a dedicated failover host stays empty; a move
+    into another cluster must leave its reserved failover capacity). Required DRS VM-host rules
+    arrive with DRS."""
+    from vdc.sim.admission import admission_refusal
 
-    Neither is in the model yet (they arrive with the DRS and HA pieces); return the player's
-    reason when a move would break one.
-    """
-    return None
+    return admission_refusal(sim, vm, dst)
 
 
 def check_vmotion(sim: Simulation, vm: Vm, dst: Host, *, queued: bool = False) -> None:
