@@ -410,17 +410,21 @@ async def test_second_show_updates_changed_cells_in_place():
         lt.invalidate, lt.clear, lt._cells_of = real_invalidate, real_clear, real_cells  # type: ignore[method-assign]
 
 
-async def test_enter_on_a_row_posts_vm_selected():
+async def test_the_selection_follows_the_cursor_and_enter_selects_again():
+    """Like the Hosts panel: coming into the table selects the VM under the cursor, moving the
+    cursor selects the VM it lands on, Enter selects it again."""
     view = sandbox_sim(600).snapshot()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         table = app.panel
         assert isinstance(table, VmTable)
         table.table.focus()
+        await pilot.pause()
+        assert app.selected == ["web-01"]
         await pilot.press("down", "down", "enter")
         await pilot.pause()
-        assert app.selected == ["web-03"]
-        assert app.senders == [table]
+        assert app.selected == ["web-01", "web-02", "web-03", "web-03"]
+        assert set(app.senders) == {table}
         assert table.selected_vm == "web-03"
 
 
@@ -709,10 +713,13 @@ async def test_clicks_on_a_row_and_a_header():
         table = app.panel
         assert isinstance(table, VmTable)
         lt = table.table
-        await pilot.click(lt, offset=(3, 3))  # the third row: the cursor goes there
-        assert table.selected_vm == table.visible_vms[2] and app.selected == []
-        await pilot.click(lt, offset=(3, 3))  # again: selected
-        assert app.selected == [table.visible_vms[2]]
+        await pilot.click(lt, offset=(3, 3))  # the third row: focus, and the cursor goes there
+        await pilot.pause()
+        assert table.selected_vm == table.visible_vms[2]
+        assert app.selected[-1] == table.visible_vms[2]
+        n = len(app.selected)
+        await pilot.click(lt, offset=(3, 3))  # again: selected again
+        assert app.selected[n:] == [table.visible_vms[2]]
         x = lt.columns[0].width + 2 + 1  # inside the Host label
         await pilot.click(lt, offset=(x, 0))
         assert table.sort_column == "host"

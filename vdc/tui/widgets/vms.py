@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import numpy as np
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
@@ -420,6 +420,14 @@ class VmTable(Panel):
         if self._chosen is None and self.table.cursor_row == 0:
             return  # still the top row (also where clear() and the first row put it)
         self._chosen = vm
+        if self.table.has_focus:  # like the Hosts panel: the selection follows the cursor
+            self.post_message(self.VmSelected(vm, self))
+
+    def on_descendant_focus(self, _: events.DescendantFocus) -> None:
+        """Coming into the table selects the VM under the cursor (keys act on what is shown)."""
+        vm = self.selected_vm
+        if vm is not None:
+            self.post_message(self.VmSelected(vm, self))
 
     @on(LineTable.HeaderSelected, "#vm-data")
     def _header_selected(self, event: LineTable.HeaderSelected) -> None:
