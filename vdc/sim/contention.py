@@ -106,6 +106,12 @@ class Sampler:
         self.vm_ready_peak = z
         self.snap_any = False
         self.vm_snap_depth = np.zeros(0, dtype=np.int64)
+        # Per-host and per-datastore results exist (empty) before the first sample too: a
+        # dialog opened at t = 0 reads them.
+        for name in ("host_cpu_pct", "host_cpu_demand_pct", "host_mem_pct", "host_mem_active",
+                     "host_mem_consumed", "host_vm_count", "host_power_w", "host_net_demand",
+                     "ds_used", "ds_pct", "ds_iops", "ds_latency", "ds_util"):
+            setattr(self, name, z)
 
     def rebuild(self) -> None:
         """Re-derive every cached array from the inventory objects (after a change)."""
