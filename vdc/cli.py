@@ -7,7 +7,6 @@ commands that need them. Bad input of any kind exits 2 with one line on stderr, 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -222,8 +221,9 @@ def check_cmd(levels: tuple[str, ...]) -> None:
 @main.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the level format."""
-    from vdc.scenario.schema import Level
+    import json
 
+    from vdc.scenario.schema import Level
     click.echo(json.dumps(Level.model_json_schema(), indent=2))
 
 
@@ -287,6 +287,7 @@ def run_cmd(
         except OSError as e:
             _fail(f"{save_file}: cannot write the save ({e.strerror})")
     if as_json:
+        import json
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         _print_summary(out)
@@ -394,6 +395,7 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
         out = result(session, content_hash=saved.level_hash, stopped_early=stopped_early)
         out["verified"] = divergence is None
         out["divergence"] = divergence.as_dict() if divergence else None
+        import json
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     elif divergence is None:
         click.echo(f"verified: {save_file} replays exactly ({len(saved.digests)} digests, "

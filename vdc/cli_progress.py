@@ -6,7 +6,6 @@ the progress module and Rich load inside the commands.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -29,6 +28,7 @@ def progress_group(ctx: click.Context, as_json: bool) -> None:
     if done.warning:
         click.echo(f"vdc: warning: {done.warning}", err=True)
     if as_json:
+        import json
         click.echo(json.dumps(progress.to_data(done), indent=2, ensure_ascii=False))
         return
     _show(done)

@@ -7,7 +7,6 @@ of `vdc/cli.py`. Bad input exits 2 with one line `vdc: error: …` on stderr, ne
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -81,6 +80,7 @@ def grade_cmd(saves: tuple[str, ...], level_ref: str | None, as_json: bool, as_c
     else:
         rows = g.grade(paths, level_hash=level_hash, jobs=jobs)
     if as_json:
+        import json
         click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
     elif as_csv:
         import csv
@@ -147,6 +147,7 @@ def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: boo
     except SaveError as e:
         _fail(str(e) if str(e).startswith(str(save_file)) else f"{save_file}: {e}")
     if fmt == "json":
+        import json
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "html":
         from vdc.session.report_html import render
