@@ -20,7 +20,25 @@ import sys
 import time
 
 
-def _child(size: str, hours: float, profile: bool) -> dict[str, float]:
+def _with_operations(level, hours: float):
+    """The sandbox with vSphere HA on in every cluster (admission: 1 host failure) and a
+    snapshot on every tenth VM that is deleted (consolidated) halfway — the operations of
+    issue 5 running on top of the seeded incidents."""
+    from vdc.scenario.schema import Level
+    from vdc.session.actions import parse_actions
+
+    data = level.model_dump(mode="json")
+    for c in data["clusters"]:
+        c["ha"] = {"enabled": True, "admission": "percent", "failures": 1}
+    level = Level.model_validate(data)
+    vms = [v.name for v in level.vms[::10]]
+    half = int(hours * 1800)
+    lines = [f"60 snapshot create {v} bench" for v in vms]
+    lines += [f"{half} snapshot delete {v} bench" for v in vms]
+    return level, parse_actions("\n".join(lines) + "\n")
+
+
+def _child(size: str, hours: float, profile: bool, ops: bool = False) -> dict[str, float]:
     import resource
 
     import simpy
@@ -29,6 +47,9 @@ def _child(size: str, hours: float, profile: bool) -> dict[str, float]:
     from vdc.session.runner import run_level
 
     level = generate(size, 1)
+    actions = []
+    if ops:
+        level, actions = _with_operations(level, hours)
     until = hours * 3600
     t0 = time.perf_counter()
     if profile:
@@ -37,12 +58,15 @@ def _child(size: str, hours: float, profile: bool) -> dict[str, float]:
 
         prof = cProfile.Profile()
         prof.enable()
-        run_level(level, until=until)
+        session = run_level(level, actions=actions, until=until)
         prof.disable()
         pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(15)
     else:
-        run_level(level, until=until)
+        session = run_level(level, actions=actions, until=until)
     wall = time.perf_counter() - t0
+    if ops:
+        refused = [r for r in session.records if not r.accepted]
+        assert not refused, refused[:3]
 
     # The floor: same VMs, same sample interval, only the per-host sums of demand.
     hosts = {h.name: i for i, h in enumerate(level.hosts)}
@@ -73,18 +97,21 @@ def main() -> None:
     ap.add_argument("--sizes", nargs="*", default=["small", "medium", "large"])
     ap.add_argument("--hours", type=float, default=8.0)
     ap.add_argument("--profile", metavar="SIZE", default=None)
+    ap.add_argument("--ops", action="store_true",
+                    help="HA on in every cluster and snapshots taken and consolidated (issue 5)")
     ap.add_argument("--child", nargs=2, metavar=("SIZE", "HOURS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(_child(args.child[0], float(args.child[1]), False)))
+        print(json.dumps(_child(args.child[0], float(args.child[1]), False, args.ops)))
         return
     if args.profile:
-        _child(args.profile, args.hours, True)
+        _child(args.profile, args.hours, True, args.ops)
         return
     print(f"{'size':8} {'sim-h':>5} {'wall s':>8} {'sim-s/wall-s':>13} {'floor s':>8} {'ratio':>6} {'peak RSS MB':>12}")
     for size in args.sizes:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", size, str(args.hours)],
+            [sys.executable, __file__, "--child", size, str(args.hours),
+             *(["--ops"] if args.ops else [])],
             check=True, capture_output=True, text=True,
         ).stdout
         r = json.loads(out)

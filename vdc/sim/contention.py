@@ -284,16 +284,17 @@ class Sampler:
         where they live, the I/O efficiency left; memory files per datastore."""
         sim = self.sim
         vms = [sim.inv.vms[n] for n in self.vm_names]
-        self.snap_any = any(v.snapshots for v in vms)
+        depth = [len(v.snapshots) for v in vms]
+        self.snap_any = any(depth)
         nd, D = len(self.disks), len(self.ds_names)
-        self.vm_snap_depth = np.array([len(v.snapshots) for v in vms], dtype=np.int64)
+        self.vm_snap_depth = np.array(depth, dtype=np.int64)
         self.snap_live = np.zeros(nd)
         self.snap_frozen = np.zeros(nd)
         self.snap_has = np.zeros(nd, dtype=bool)
         self.snap_sd = np.zeros(nd, dtype=np.int64)
         self.disk_io_mult = np.ones(nd)
         self.ds_snapfiles = np.zeros(D)
-        self.vm_snap_mem = np.array([sum(x.mem_gib for x in v.snapshots) for v in vms], dtype=float)
+        self.vm_snap_mem = np.zeros(len(vms))
         self._snap_rows: list[tuple[int, int]] = []  # (disk row, disk index in its VM)
         # Thin disks' used space is reloaded too: a merge into a thin base grows it.
         self.disk_used = np.array([d.used for d in self.disks], dtype=float)
@@ -301,25 +302,27 @@ class Sampler:
             return
         didx = {n: i for i, n in enumerate(self.ds_names)}
         merging = snaps.consolidating(sim)
-        row = 0
-        for v in vms:
+        # Disk rows are laid out VM after VM: a VM's first row is where its index starts.
+        first = np.searchsorted(self.disk_vm, np.arange(len(vms))).tolist()
+        for i in np.flatnonzero(self.vm_snap_depth).tolist():  # only VMs with a chain
+            v = vms[i]
             chain = v.snapshots
-            if chain:
-                mult = 1.0 / snaps.io_efficiency(len(chain), v.name in merging)
-                home = v.home_datastore
-                if home is not None:
-                    self.ds_snapfiles[didx[home]] += sum(s.mem_gib for s in chain)
+            mult = 1.0 / snaps.io_efficiency(len(chain), v.name in merging)
+            mem = sum(s.mem_gib for s in chain)
+            self.vm_snap_mem[i] = mem
+            home = v.home_datastore
+            if home is not None:
+                self.ds_snapfiles[didx[home]] += mem
             for j in range(len(v.disks)):
-                if chain:
-                    where = snaps.delta_datastore(v, j)
-                    if where is not None:
-                        self.snap_has[row] = True
-                        self.snap_sd[row] = didx[where]
-                        self.snap_live[row] = chain[-1].sizes[j]
-                        self.snap_frozen[row] = sum(s.sizes[j] for s in chain[:-1])
-                        self._snap_rows.append((row, j))
-                    self.disk_io_mult[row] = mult
-                row += 1
+                row = first[i] + j
+                where = snaps.delta_datastore(v, j)
+                if where is not None:
+                    self.snap_has[row] = True
+                    self.snap_sd[row] = didx[where]
+                    self.snap_live[row] = chain[-1].sizes[j]
+                    self.snap_frozen[row] = sum(s.sizes[j] for s in chain[:-1])
+                    self._snap_rows.append((row, j))
+                self.disk_io_mult[row] = mult
 
     def flush(self) -> None:
         """Write array-held state (thin disk growth, live deltas) back to the inventory objects."""

@@ -306,18 +306,19 @@ def alarms(sim: Simulation, t: float) -> None:
         if key[1] not in seen:
             seen.add(key[1])
             names.append(key[1])
+    current = sim._alarm
     for name in names:
         vm = sim.inv.vms[name]
         depth = len(vm.snapshots)
-        sim._alarm_transition(
-            t, ("snapdepth", name), "snap_deep" if depth > DEPTH_ALARM else "ok",
-            f"{name} has a chain of {depth} snapshots",
-        )
+        level = "snap_deep" if depth > DEPTH_ALARM else "ok"
+        if current.get(("snapdepth", name), "ok") != level:  # words only for a change
+            sim._alarm_transition(t, ("snapdepth", name), level,
+                                  f"{name} has a chain of {depth} snapshots")
         oldest = vm.snapshots[0].taken_at if vm.snapshots else t
-        sim._alarm_transition(
-            t, ("snapage", name), "snap_old" if t - oldest > AGE_ALARM_S else "ok",
-            f"{name}'s oldest snapshot is {_age(t - oldest)} old",
-        )
+        level = "snap_old" if t - oldest > AGE_ALARM_S else "ok"
+        if current.get(("snapage", name), "ok") != level:
+            sim._alarm_transition(t, ("snapage", name), level,
+                                  f"{name}'s oldest snapshot is {_age(t - oldest)} old")
 
 
 def digest_part(sim: Simulation) -> dict[str, list[object]]:
