@@ -9,9 +9,10 @@ import pytest
 from textual.widgets import Input, OptionList, Switch
 
 from vdc.scenario.loader import load_level
+from vdc.sim.snapshots import age_text
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.game import GameScreen
-from vdc.tui.screens.snapshot import SnapshotScreen, age_text
+from vdc.tui.screens.snapshot import SnapshotScreen
 from vdc.tui.widgets.datastores import DatastoresPanel
 from vdc.tui.widgets.vms import VmTable
 

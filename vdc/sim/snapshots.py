@@ -279,7 +279,7 @@ def describe(sim: Simulation, vm: Vm) -> str:
     for i, s in enumerate(vm.snapshots):
         tags = [t for t, on in (("memory", s.memory), ("quiesced", s.quiesced)) if on]
         extra = f" [{', '.join(tags)}]" if tags else ""
-        age = _age(now - s.taken_at)
+        age = age_text(now - s.taken_at)
         lines.append(f"{'  ' * i}└ {s.name}{extra}  {sum(s.sizes) + s.mem_gib:.1f} GiB, {age} old")
     lines.append(f"{'  ' * len(vm.snapshots)}└ You are here")
     why = busy(sim, vm)
@@ -288,12 +288,13 @@ def describe(sim: Simulation, vm: Vm) -> str:
     return "\n".join(lines)
 
 
-def _age(s: float) -> str:
-    if s < 120:
-        return f"{s:.0f} s"
-    if s < 7200:
-        return f"{s / 60:.0f} min"
-    return f"{s / 3600:.1f} h"
+def age_text(seconds: float) -> str:
+    """A snapshot's age as players read it: `45 s`, `12 min`, `3.5 h`."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def alarms(sim: Simulation, t: float) -> None:
@@ -318,7 +319,7 @@ def alarms(sim: Simulation, t: float) -> None:
         level = "snap_old" if t - oldest > AGE_ALARM_S else "ok"
         if current.get(("snapage", name), "ok") != level:
             sim._alarm_transition(t, ("snapage", name), level,
-                                  f"{name}'s oldest snapshot is {_age(t - oldest)} old")
+                                  f"{name}'s oldest snapshot is {age_text(t - oldest)} old")
 
 
 def digest_part(sim: Simulation) -> dict[str, list[object]]:

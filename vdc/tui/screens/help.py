@@ -13,11 +13,16 @@ from vdc.sim.commands import COMMANDS
 from vdc.tui.actions import GAME_ACTIONS, REPLAY_ACTIONS, key_label
 
 
+def _keys_table(title: str, catalog) -> list[str]:
+    """A Markdown table of a screen's keys, from its action catalog."""
+    lines = [f"## {title}", "", "| key | what it does |", "|---|---|"]
+    lines += [f"| `{key_label(a)}` | {a.description} |" for a in catalog]
+    return lines
+
+
 def replay_keys_markdown() -> str:
     """The replay viewer's keys (from its catalog) and what its timeline shows."""
-    lines = ["## Replay keys", "", "| key | what it does |", "|---|---|"]
-    for a in REPLAY_ACTIONS:
-        lines.append(f"| `{key_label(a)}` | {a.description} |")
+    lines = _keys_table("Replay keys", REPLAY_ACTIONS)
     lines += [
         "| `Tab` / `Shift+Tab` | move between panels |",
         "",
@@ -33,9 +38,7 @@ def replay_keys_markdown() -> str:
 
 def keys_markdown() -> str:
     """Every key of the game screen (from the action catalog) and every command."""
-    lines = ["## Keys", "", "| key | what it does |", "|---|---|"]
-    for a in GAME_ACTIONS:
-        lines.append(f"| `{key_label(a)}` | {a.description} |")
+    lines = _keys_table("Keys", GAME_ACTIONS)
     lines += [
         "| `Tab` / `Shift+Tab` | move between panels |",
         "| `Ctrl+P` | command palette (fuzzy search over every command) |",

@@ -15,17 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Switch
 from textual.widgets.option_list import Option
 
+from vdc.sim.snapshots import age_text
 from vdc.sim.view import SnapshotView
 from vdc.tui.format import gib
-
-
-def age_text(seconds: float) -> str:
-    """`45 s`, `12 min`, `3.5 h`."""
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def tree_lines(chain: tuple[SnapshotView, ...], now: float) -> list[str]:
