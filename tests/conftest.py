@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,6 +62,35 @@ def add_vm(lv: dict[str, Any], name: str, **kw: Any) -> dict[str, Any]:
 
 def build(lv: dict[str, Any]) -> Level:
     return Level.model_validate(copy.deepcopy(lv))
+
+
+def lost_early_level() -> Level:
+    """One VM serving a shop that must stay up 90 %: powering web-01 off at 10 s fails the
+    required objective for good at 105 s, and the level ends there (end_on_fail)."""
+    lv = base_level(duration=900)
+    add_vm(lv, "web-01")
+    lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "vms": ["web-01"]}]}]
+    lv["objectives"] = [{"id": "up", "kind": "service_uptime", "service": "shop", "target": 0.9,
+                         "required": True}]
+    return build(lv)
+
+
+def campaign_dir(tmp: Path) -> Path:
+    """A campaign of four levels in `tmp/levels`: the sandbox and three copies of level 01
+    (01-first-light, 02-second-wind, 03-third-rail), for tests of unlocking in order."""
+    root = Path(__file__).resolve().parent.parent
+    d = tmp / "levels"
+    d.mkdir()
+    shutil.copy(root / "levels" / "00-sandbox.toml", d)
+    text = (root / "levels" / "01-first-light.toml").read_text(encoding="utf-8")
+    for stem, title in (("01-first-light", "First light"), ("02-second-wind", "Second wind"),
+                        ("03-third-rail", "Third rail")):
+        (d / f"{stem}.toml").write_text(
+            text.replace('id = "01-first-light"', f'id = "{stem}"')
+            .replace('title = "First light"', f'title = "{title}"'),
+            encoding="utf-8",
+        )
+    return d
 
 
 @pytest.fixture

@@ -153,18 +153,13 @@ def test_review_commands_load_only_click():
 
 
 def test_run_that_ended_early_on_a_failed_objective_verifies(tmp_path: Path):
-    from conftest import add_vm, base_level, build
+    from conftest import lost_early_level
 
     from vdc.session.actions import parse_actions
     from vdc.session.runner import result, run_level
     from vdc.session.save import save
 
-    lv = base_level(duration=900)
-    add_vm(lv, "web-01")
-    lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "vms": ["web-01"]}]}]
-    lv["objectives"] = [{"id": "up", "kind": "service_uptime", "service": "shop", "target": 0.9,
-                         "required": True}]
-    session = run_level(build(lv), actions=parse_actions("10 power off web-01\n"))
+    session = run_level(lost_early_level(), actions=parse_actions("10 power off web-01\n"))
     assert session.sim.ended_at == 105.0
     save(session, tmp_path / "ended.vdcsave", result=result(session))
     [row] = g.grade([tmp_path / "ended.vdcsave"], jobs=1)

@@ -10,31 +10,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from conftest import campaign_dir
 
 from vdc.session import progress as prog
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "levels" / "solutions" / "01-first-light.txt"
-
-
-def campaign_dir(tmp: Path) -> Path:
-    """The sandbox and three copies of level 01: 01-first-light, 02-second-wind, 03-third-rail."""
-    d = tmp / "levels"
-    d.mkdir()
-    shutil.copy(ROOT / "levels" / "00-sandbox.toml", d)
-    text = (ROOT / "levels" / "01-first-light.toml").read_text(encoding="utf-8")
-    for stem, title in (("01-first-light", "First light"), ("02-second-wind", "Second wind"),
-                        ("03-third-rail", "Third rail")):
-        (d / f"{stem}.toml").write_text(
-            text.replace('id = "01-first-light"', f'id = "{stem}"')
-            .replace('title = "First light"', f'title = "{title}"'),
-            encoding="utf-8",
-        )
-    return d
 
 
 def report(level: str, outcome: str = "won", score: float = 80.0, stars: int = 2) -> dict:

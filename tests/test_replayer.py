@@ -148,14 +148,9 @@ def test_positions_that_are_not_times_say_so(text: str):
 
 def test_a_run_that_ended_early_replays_to_its_end(tmp_path: Path):
     """The sample that ended the level (a required objective failed) is replayed too."""
-    from conftest import add_vm, base_level, build
+    from conftest import lost_early_level
 
-    lv = base_level(duration=900)
-    add_vm(lv, "web-01")
-    lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "vms": ["web-01"]}]}]
-    lv["objectives"] = [{"id": "up", "kind": "service_uptime", "service": "shop", "target": 0.9,
-                         "required": True}]
-    session = run_level(build(lv), actions=parse_actions("10 power off web-01\n"))
+    session = run_level(lost_early_level(), actions=parse_actions("10 power off web-01\n"))
     assert session.sim.ended_at == 105.0
     save(session, tmp_path / "ended.vdcsave")
     r = Replayer(load(tmp_path / "ended.vdcsave"))

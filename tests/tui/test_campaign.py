@@ -9,10 +9,10 @@ something to unlock; progress lives in the test's own VDC_DATA_DIR (tests/confte
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import campaign_dir
 
 from vdc.scenario import paths
 from vdc.session import progress as prog
@@ -27,17 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def campaign(tmp_path: Path, monkeypatch) -> Path:
     """The sandbox and 01-first-light, 02-second-wind, 03-third-rail (copies of level 01)."""
-    d = tmp_path / "levels"
-    d.mkdir()
-    shutil.copy(ROOT / "levels" / "00-sandbox.toml", d)
-    text = (ROOT / "levels" / "01-first-light.toml").read_text(encoding="utf-8")
-    for stem, title in (("01-first-light", "First light"), ("02-second-wind", "Second wind"),
-                        ("03-third-rail", "Third rail")):
-        (d / f"{stem}.toml").write_text(
-            text.replace('id = "01-first-light"', f'id = "{stem}"')
-            .replace('title = "First light"', f'title = "{title}"'),
-            encoding="utf-8",
-        )
+    d = campaign_dir(tmp_path)
     monkeypatch.setattr(paths, "levels_dir", lambda: d)
     return d
 

@@ -3,10 +3,10 @@ at 80×24 and 160×50. Look at the pictures before accepting new baselines (test
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import campaign_dir
 
 from vdc.scenario import paths
 from vdc.session import progress as prog
@@ -19,17 +19,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50"
 @pytest.fixture
 def campaign(tmp_path: Path, monkeypatch) -> None:
     """The sandbox and three copies of level 01; 01 won with 3 stars, 02 lost, 03 locked."""
-    d = tmp_path / "levels"
-    d.mkdir()
-    shutil.copy(ROOT / "levels" / "00-sandbox.toml", d)
-    text = (ROOT / "levels" / "01-first-light.toml").read_text(encoding="utf-8")
-    for stem, title in (("01-first-light", "First light"), ("02-second-wind", "Second wind"),
-                        ("03-third-rail", "Third rail")):
-        (d / f"{stem}.toml").write_text(
-            text.replace('id = "01-first-light"', f'id = "{stem}"')
-            .replace('title = "First light"', f'title = "{title}"'),
-            encoding="utf-8",
-        )
+    d = campaign_dir(tmp_path)
     monkeypatch.setattr(paths, "levels_dir", lambda: d)
     base = {"seed": 1, "level_hash": "h"}
     prog.record(base | {"level": "01-first-light", "outcome": "won", "score": 97.5, "stars": 3})
