@@ -96,6 +96,11 @@ def _running_on(sim: Simulation, host: str, exclude: str = "") -> list[Vm]:
     return [v for v in sim.inv.vms_on(host) if v.power == "on" and v.name != exclude]
 
 
+def vm_names(vms: list[Vm], most: int = 5) -> str:
+    """ "a, b, c, …": the first `most` names, for a refusal that lists what is in the way."""
+    return ", ".join(v.name for v in vms[:most]) + (", …" if len(vms) > most else "")
+
+
 def _check_fits(sim: Simulation, vm: Vm, h: Host, vcpu: int, memory: float) -> None:
     """Reject unless a VM of this size and reservation can run on host `h`."""
     if vcpu > h.cores:
@@ -266,7 +271,7 @@ def _host_power_off(sim: Simulation, c: Command, apply: bool) -> str:
         raise Rejected(f"{h.name} is already {'powered off' if h.state == 'off' else 'down (failed)'}")
     running = _running_on(sim, h.name)
     if running:
-        names = ", ".join(v.name for v in running[:5]) + (", …" if len(running) > 5 else "")
+        names = vm_names(running)
         what = "1 VM" if len(running) == 1 else f"{len(running)} VMs"
         raise Rejected(f"{h.name} still runs {what} ({names}); power them off or move them first")
     if sim.migrations.on_host(h.name):

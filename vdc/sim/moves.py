@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from vdc.sim import maintenance, svmotion, vmotion
 from vdc.sim.commands import Command
-from vdc.sim.dispatch import Rejected, _fmt, _host, _lookup, _running_on, _vm
+from vdc.sim.dispatch import Rejected, _fmt, _host, _lookup, _running_on, _vm, vm_names
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -91,7 +91,7 @@ def _host_reboot(sim: Simulation, c: Command, apply: bool) -> str:
         raise Rejected(f"{h.name} is cut off from the management network")
     running = _running_on(sim, h.name)
     if running:
-        names = ", ".join(v.name for v in running[:5]) + (", …" if len(running) > 5 else "")
+        names = vm_names(running)
         raise Rejected(f"{h.name} still runs {names}; enter maintenance mode or move them first")
     if sim.migrations.on_host(h.name) or any(m.dst == h.name for m in sim.migrations.queued):
         raise Rejected(f"{h.name} has a vMotion in progress")
