@@ -114,6 +114,14 @@ def test_available_and_meta_flags():
         "ha admission",
         "ha priority",
         "ha isolation",
+        "drs enable",
+        "drs disable",
+        "drs mode",
+        "drs threshold",
+        "drs apply",
+        "drs rule add",
+        "drs rule remove",
+        "drs group",
         "license upgrade",
     ]
     assert [s.name for s in COMMANDS if s.meta] == ["help", "snapshot list"]
@@ -281,13 +289,13 @@ def test_reserved_verb_parses_then_is_unavailable():
     assert str(info.value) == "tools install is not available in this version of vdc"
     assert info.value.command == Command("tools install", (("vm", "web-01"),))
     assert isinstance(info.value, CommandSyntaxError)
-    with pytest.raises(CommandUnavailable, match=r"^drs rule add is not available"):
-        parse("drs rule add prod r keep-apart a b")
+    with pytest.raises(CommandUnavailable, match=r"^net trunk is not available"):
+        parse("net trunk esx-01 vmnic0 add 200")
     # A typo in a reserved command is reported as a typo, not as "not available".
     with pytest.raises(CommandSyntaxError) as info:
-        parse("drs mode prod auto")
+        parse("net trunk esx-01 vmnic0 allow 200")
     assert type(info.value) is CommandSyntaxError
-    assert str(info.value) == "'drs mode' mode must be one of manual, partial, full, got 'auto'"
+    assert str(info.value).startswith("'net trunk' action must be one of add, remove")
 
 
 @pytest.mark.parametrize(
@@ -501,9 +509,9 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 23 + 2
-    assert lines[-2] == "Coming later: drs, net, vm nic, tools, os, deploy, p2v."
-    assert "vmotion VM HOST" in text and "ha enable CLUSTER" in text and "drs mode" not in text
+    assert len(lines) == 1 + 31 + 2
+    assert lines[-2] == "Coming later: net, vm nic, tools, os, deploy, p2v."
+    assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text
     assert help_text(()) == text
 
 
@@ -535,14 +543,14 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm",
+        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm",
         "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm", "vmotion"]
     assert complete("x", NAMES) == []
     # Reserved verbs are not offered.
-    assert complete("dr", NAMES) == []
+    assert complete("ne", NAMES) == []
     assert complete("dr", NAMES, available_only=False) == ["drs"]
 
 
@@ -570,7 +578,7 @@ def test_complete_choices_flags_and_help():
     assert complete("drs mode prod ", NAMES, available_only=False) == ["full", "manual", "partial"]
     assert complete("drs mode prod P", NAMES, available_only=False) == ["partial"]
     assert complete("drs mode p", NAMES, available_only=False) == ["prod"]
-    assert complete("drs mode prod ", NAMES) == []
+    assert complete("net trunk esx-01 vmnic0 ", NAMES) == []  # a reserved verb offers nothing
     assert complete("snapshot create db-01 s1 ", NAMES, available_only=False) == [
         "--memory",
         "--quiesce",
@@ -582,7 +590,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm",
+        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm",
         "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

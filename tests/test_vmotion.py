@@ -501,7 +501,7 @@ def test_a_vm_powered_off_mid_migration_fails_it():
     assert s.sim.inv.vms["web-01"].host == "esx-01"
 
 
-def test_maintenance_in_a_fully_automated_cluster_says_what_blocks_it():
+def test_maintenance_in_a_fully_automated_cluster_is_evacuated_by_drs():
     lv = _level()
     lv["clusters"] = [{"name": "prod", "drs": {"enabled": True, "mode": "full"}}]
     for h in lv["hosts"]:
@@ -509,9 +509,11 @@ def test_maintenance_in_a_fully_automated_cluster_says_what_blocks_it():
     add_vm(lv, "web-01", profile="idle")
     s = Session(Simulation(build(lv)))
     s.submit("maintenance enter esx-01")
-    assert s.sim.tasks.tasks[0].detail == (
-        "waiting for 1 running VM to leave: web-01; "
-        "DRS does not evacuate hosts in this version: move them with vmotion")
+    assert s.sim.tasks.tasks[0].detail == "waiting for 1 running VM to leave: web-01; DRS is moving them"
+    assert [(k.kind, k.subject, k.target) for k in s.sim.tasks.tasks[1:]] == [("vmotion", "web-01", "esx-02")]
+    s.advance(60)
+    assert s.sim.inv.vms["web-01"].host == "esx-02"
+    assert s.sim.inv.hosts["esx-01"].state == "maintenance"
 
 
 def test_a_dedicated_failover_host_takes_no_vmotion():

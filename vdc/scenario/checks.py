@@ -206,6 +206,38 @@ def _check_clusters_and_hosts(level: schema.Level) -> None:
                         ("clusters", i, "host_groups", group, k),
                         f"'{hn}' is not a host of cluster {c.name} ({its})",
                     )
+    _check_drs_rules(level)
+
+
+def _check_drs_rules(level: schema.Level) -> None:
+    """VM groups name VMs of the cluster; rules name existing VMs and groups, without conflicts."""
+    from vdc.sim.drs_rules import conflict
+
+    for i, c in enumerate(level.clusters):
+        members = {h.name for h in level.hosts if h.cluster == c.name}
+        vms = [v.name for v in level.vms if v.host in members]
+        for group, names in c.vm_groups.items():
+            for k, vn in enumerate(names):
+                if vn not in vms:
+                    raise CheckError(("clusters", i, "vm_groups", group, k),
+                                     f"'{vn}' is not a VM of cluster {c.name}")
+        _unique(c.rules, "name", ("clusters", i, "rules"), "rule name", f" in {c.name}")
+        seen: list[tuple[str, str, list[str], list[str]]] = []
+        for j, r in enumerate(c.rules):
+            loc = ("clusters", i, "rules", j)
+            for k, vn in enumerate(r.vms):
+                if vn not in vms:
+                    raise CheckError((*loc, "vms", k), f"'{vn}' is not a VM of cluster {c.name}")
+            if r.vm_group is not None and r.vm_group not in c.vm_groups:
+                raise CheckError((*loc, "vm_group"), unknown("VM group", r.vm_group, list(c.vm_groups)))
+            if r.host_group is not None and r.host_group not in c.host_groups:
+                raise CheckError((*loc, "host_group"), unknown("host group", r.host_group, list(c.host_groups)))
+            vm_list = list(r.vms) if r.vms else list(c.vm_groups.get(r.vm_group or "", []))
+            host_list = list(c.host_groups.get(r.host_group or "", []))
+            why = conflict(r.name, r.type, vm_list, host_list, seen, sorted(members))
+            if why:
+                raise CheckError(loc, why)
+            seen.append((r.name, r.type, vm_list, host_list))
 
 
 def _check_networks(level: schema.Level) -> None:

@@ -102,11 +102,37 @@ class HaSettings(Strict):
 
 
 class DrsSettings(Strict):
-    """DRS settings of a cluster (behaviour comes with the operations issue)."""
+    """DRS settings of a cluster: on/off, automation level and migration threshold."""
 
     enabled: bool = False
     mode: Literal["manual", "partial", "full"] = "manual"
     threshold: Annotated[int, Field(ge=1, le=5)] = 3
+
+
+DrsRuleType = Literal["keep-together", "keep-apart", "must-run-on", "should-run-on", "must-not-run-on"]
+
+
+class DrsRule(Strict):
+    """A `[[clusters.rules]]` entry: a VM-VM rule (`vms`) or a VM-host rule (`vm_group` and
+    `host_group`). must-… rules and keep-apart are never broken by DRS or HA."""
+
+    name: Name
+    type: DrsRuleType
+    vms: list[Name] = []
+    """keep-together / keep-apart: the VMs (two or more)."""
+    vm_group: Name | None = None
+    """must-run-on / should-run-on / must-not-run-on: a key of the cluster's `vm_groups`."""
+    host_group: Name | None = None
+    """…and a key of the cluster's `host_groups`."""
+
+    @model_validator(mode="after")
+    def _members(self) -> DrsRule:
+        if self.type in ("keep-together", "keep-apart"):
+            if len(self.vms) < 2 or self.vm_group or self.host_group:
+                raise ValueError(f"a {self.type} rule names two or more `vms` (and no groups)")
+        elif not (self.vm_group and self.host_group) or self.vms:
+            raise ValueError(f"a {self.type} rule names a `vm_group` and a `host_group` (and no `vms`)")
+        return self
 
 
 class Cluster(Strict):
@@ -116,6 +142,10 @@ class Cluster(Strict):
     evc: str | None = None
     """EVC baseline (a CPU generation label such as "intel-gen3"), or none."""
     host_groups: dict[str, list[Name]] = {}
+    vm_groups: dict[str, list[Name]] = {}
+    """Groups of VMs for DRS VM-host rules to name."""
+    rules: list[DrsRule] = []
+    """DRS rules (kept by DRS and HA; see `drs rule add`)."""
     ha: HaSettings = HaSettings()
     drs: DrsSettings = DrsSettings()
 

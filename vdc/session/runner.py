@@ -11,6 +11,7 @@ from typing import Any
 from vdc.scenario import schema
 from vdc.session.actions import TimedCommand
 from vdc.session.session import Session
+from vdc.sim import drs
 from vdc.sim import objectives as obj
 from vdc.sim.engine import Simulation
 
@@ -81,6 +82,7 @@ def result(
                 round(float(sim.metrics.ds_peak.max()), 3) if sim.metrics.ds_peak.size else 0.0
             ),
             "ha_restarts": sim.ha.restarts,
+            "drs_migrations": drs.migrations_done(sim),
         },
     }
     if events:

@@ -339,33 +339,28 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "drs enable {cluster:cluster}",
         "Turn on DRS, which balances load by moving VMs between hosts.",
         "drs enable prod",
-        available=False,
     ),
     CommandSpec(
         "drs disable {cluster:cluster}",
         "Turn off DRS for a cluster.",
         "drs disable prod",
-        available=False,
     ),
     CommandSpec(
         "drs mode {cluster:cluster} {mode:manual|partial|full}",
         "Choose whether DRS only recommends moves, also places VMs at power-on, or moves them "
         "itself.",
         "drs mode prod full",
-        available=False,
     ),
     CommandSpec(
         "drs threshold {cluster:cluster} {level:int}",
         "Set how eagerly DRS moves VMs, from 1 (only when needed) to 5 (for any gain).",
         "drs threshold prod 4",
-        available=False,
         limits=(("level", 1, 5),),
     ),
     CommandSpec(
         "drs apply {cluster:cluster} {id:word}",
-        "Carry out one of DRS's recommendations.",
+        "Carry out one of DRS's recommendations (its id, such as r3), or all of them.",
         "drs apply prod r1",
-        available=False,
     ),
     CommandSpec(
         "drs rule add {cluster:cluster} {rule:word}"
@@ -373,19 +368,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
         " {members:word...}",
         "Add a rule that keeps VMs together or apart, or ties a VM group to a host group.",
         "drs rule add prod web-apart keep-apart web-01 web-02",
-        available=False,
     ),
     CommandSpec(
         "drs rule remove {cluster:cluster} {rule:word}",
         "Remove a DRS rule.",
         "drs rule remove prod web-apart",
-        available=False,
     ),
     CommandSpec(
         "drs group {cluster:cluster} {type:vm|host} {group:word} {members:word...}",
         "Define a group of VMs or hosts for DRS rules to name.",
         "drs group prod vm web-vms web-01 web-02",
-        available=False,
     ),
     CommandSpec(
         "net uplink {host:host} {uplink:word} {state:up|down}",

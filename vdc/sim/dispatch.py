@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vdc.sim import licensing, maintenance
+from vdc.sim import drs, drs_rules, licensing, maintenance
 from vdc.sim.admission import admission_refusal
 from vdc.sim.commands import Command
 from vdc.sim.model import Host, Vm
@@ -156,7 +156,8 @@ def _power_on(sim: Simulation, c: Command, apply: bool) -> str:
     if vm.power == "on":
         state = "booting" if sim.now < vm.up_at else "powered on"
         raise Rejected(f"{vm.name} is already {state}")
-    h = _host(sim, c.get("host") or vm.host)
+    chosen = None if c.get("host") else drs.initial_host(sim, vm)  # partial / full DRS places it
+    h = _host(sim, c.get("host") or chosen or vm.host)
     _host_usable(sim, h)
     if h.name != vm.host:
         _check_storage_and_network(sim, vm, h)
@@ -165,6 +166,9 @@ def _power_on(sim: Simulation, c: Command, apply: bool) -> str:
     why = admission_refusal(sim, vm, h)
     if why is not None:
         raise AdmissionRefused(why)
+    rule = drs_rules.refusal(sim, vm, h)
+    if rule is not None:
+        raise Rejected(f"{vm.name} cannot run on {h.name}: {rule}")
     if not apply:
         return ""
     moved = h.name != vm.host
@@ -173,6 +177,8 @@ def _power_on(sim: Simulation, c: Command, apply: bool) -> str:
     vm.up_at = sim.now + vm.boot_s
     sim.touch()
     where = f"moved to {h.name} while off" if moved else h.name
+    if chosen is not None:
+        where = f"DRS placed it on {h.name}"
     return f"{vm.name} is powering on ({where}); up in {_fmt(vm.boot_s)} s"
 
 
@@ -382,3 +388,4 @@ def _register_more() -> None:
 
 _register_more()
 import vdc.sim.ha_commands  # noqa: E402, F401 - registers the ha … handlers (uses the helpers above)
+import vdc.sim.drs_commands  # noqa: E402, F401 - registers the drs … handlers

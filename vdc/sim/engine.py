@@ -22,7 +22,7 @@ import simpy
 
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import ha, maintenance, snapshots, svmotion, vmotion
+from vdc.sim import drs, ha, maintenance, snapshots, svmotion, vmotion
 from vdc.sim import objectives as obj
 from vdc.sim.contention import Sampler
 from vdc.sim.events import EventLog
@@ -136,6 +136,8 @@ class Simulation:
         self.maintenance = maintenance.new_board()
         self.ha = ha.build(self)
         """vSphere HA agents per cluster (`vdc.sim.ha`)."""
+        self.drs = drs.build(self)
+        """DRS passes, recommendations and moves per cluster (`vdc.sim.drs`)."""
         self.metrics = Metrics()
         self.ended_at: float | None = None
         self.end_reason = ""
@@ -164,6 +166,8 @@ class Simulation:
         self._sample_last = 0.0
         self._start(self._timeline_step)
         self._start(self._sample_step)
+        if self.drs.active:  # a level that starts with DRS on: its first pass at t = 300
+            drs.ensure_clock(self)
 
     # ------------------------------------------------------------------ time
     @property
@@ -256,6 +260,8 @@ class Simulation:
         self._apply_fills(t)
         s = self.sampler
         s.sample(t, dt)
+        if self.drs.clock_at is not None:
+            drs.observe(self)
         m = self.metrics
         m.samples += 1
         # Services: downtime (left-point rule, like the VMs') and transitions.
@@ -617,6 +623,8 @@ class Simulation:
             head["snapshots"] = chains
         if self.ha.active:
             head["ha"] = self.ha.digest_part()  # only runs where HA acted (older saves keep theirs)
+        if self.drs.active:
+            head["drs"] = self.drs.digest_part(self)  # only runs where DRS was on or configured
         h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
         for arr in (
             s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,

@@ -38,6 +38,9 @@ SEVERITY: dict[str, str] = {
     "ha_admission_refused": "warning",
     "ha_isolation_response": "warning",
     "ha_primary_elected": "info",
+    "drs_pass": "info",
+    "drs_recommendation": "info",
+    "drs_migration": "info",
 }
 
 

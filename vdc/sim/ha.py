@@ -30,6 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from vdc.sim import drs_rules
+
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
     from vdc.sim.model import Host, Vm
@@ -285,8 +287,10 @@ def _reserved(sim: Simulation, host: str, extra: Extra) -> tuple[float, float, f
     return cpu + e[0], mem + e[1], conf + e[2]
 
 
-def _unfit(sim: Simulation, vm: Vm, h: Host, extra: Extra) -> str | None:
-    """Why `vm` cannot restart on `h` now (None if it can)."""
+def _unfit(sim: Simulation, vm: Vm, h: Host, extra: Extra,
+           placed: dict[str, list[str]] | None = None) -> str | None:
+    """Why `vm` cannot restart on `h` now (None if it can): room, storage, network, and the
+    required DRS rules (`placed`: VMs this try already put on hosts)."""
     mounted = sim.inv.mounted(h.name)
     for d in vm.disks:
         if d.datastore is not None and d.datastore not in mounted:
@@ -303,7 +307,7 @@ def _unfit(sim: Simulation, vm: Vm, h: Host, extra: Extra) -> str | None:
         return f"{h.name} has {_fmt(h.memory - mem)} GiB unreserved memory"
     if vm.cpu_reservation > h.capacity_mhz - cpu + 1e-9:
         return f"{h.name} has {h.capacity_mhz - cpu:.0f} MHz unreserved CPU"
-    return None
+    return drs_rules.refusal(sim, vm, h, placed=placed)
 
 
 def _stranded(sim: Simulation, vm: Vm, cluster: str) -> str | None:
@@ -351,6 +355,7 @@ def place(sim: Simulation, cluster: str, counted: bool = True) -> None:
     if not waiting:
         return
     extra: Extra = {}
+    placed: dict[str, list[str]] = {}
     batches: list[list[Restart]] = []
     group = None
     failed: list[tuple[Restart, str, bool]] = []
@@ -368,8 +373,11 @@ def place(sim: Simulation, cluster: str, counted: bool = True) -> None:
             continue
         reasons = []
         target = None
-        for h in _candidates(sim, cl, extra):
-            why = _unfit(sim, vm, h, extra)
+        hosts = _candidates(sim, cl, extra)
+        # Preferred rules (should-run-on, keep-together) are kept when a host keeps them.
+        hosts.sort(key=lambda h: drs_rules.refusal(sim, vm, h, soft=True, placed=placed) is not None)
+        for h in hosts:
+            why = _unfit(sim, vm, h, extra, placed)
             if why is None:
                 target = h
                 break
@@ -379,6 +387,7 @@ def place(sim: Simulation, cluster: str, counted: bool = True) -> None:
             continue
         e = extra.get(target.name, (0.0, 0.0, 0.0))
         extra[target.name] = (e[0] + vm.cpu_reservation, e[1] + vm.mem_reservation, e[2] + vm.memory)
+        placed.setdefault(target.name, []).append(vm.name)
         r.host = target.name
         if group != vm.ha_priority or len(batches[-1]) >= BATCH_SIZE:
             batches.append([])

@@ -2,8 +2,9 @@
 
 `maintenance enter` puts a host in "entering maintenance": it takes no new VMs and waits until
 no running VM is left on it (and, with --evacuate-powered-off, no powered-off VM either), then
-it is in maintenance. The player moves the VMs (vMotion, or power on elsewhere while off); DRS
-evacuation in a fully automated cluster is the `drs_evacuate` hook, filled in with DRS.
+it is in maintenance. The player moves the VMs (vMotion, or power on elsewhere while off); in a
+DRS cluster a pass plans the evacuation at once: a fully automated one moves them itself, the
+others recommend the moves (`vdc.sim.drs`).
 `host reboot` takes a host without running VMs down for its boot time; it comes back in the
 state it left (a host rebooted in maintenance stays in maintenance).
 """
@@ -38,16 +39,10 @@ def entering(sim: Simulation, host: str) -> Entering | None:
 
 
 def drs_evacuate(sim: Simulation, host: str) -> str:
-    """Hook: in a fully automated DRS cluster, DRS moves the VMs off (comes with DRS).
+    """What DRS does about the host's VMs, for the task's detail ("" for nothing to say)."""
+    from vdc.sim import drs
 
-    Returns what it did or why not, for the task's detail ("" for nothing to say). Until DRS
-    moves VMs, a fully automated cluster says so, so the player knows to move them.
-    """
-    h = sim.inv.hosts[host]
-    c = sim.inv.clusters.get(h.cluster or "")
-    if c is not None and c.drs.get("enabled") and c.drs.get("mode") == "full":
-        return "DRS does not evacuate hosts in this version: move them with vmotion"
-    return ""
+    return drs.evacuation_note(sim, host)
 
 
 def blocking(sim: Simulation, e: Entering) -> list[str]:
@@ -65,6 +60,9 @@ def begin(sim: Simulation, host: str, evacuate_off: bool) -> str:
     sim.maintenance.entering.append(e)
     sim.tasks.start(task, sim.now, sim.now, detail="entering maintenance")
     sim.log.add(sim.now, "maintenance_entering", host, f"{host} is entering maintenance mode")
+    from vdc.sim import drs
+
+    drs.host_entering(sim, host)
     poll(sim)
     if entering(sim, host) is None:
         return f"{host} is in maintenance mode"

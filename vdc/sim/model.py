@@ -104,6 +104,18 @@ class Host:
 
 
 @dataclass(slots=True)
+class Rule:
+    """A DRS rule: VM-VM (`vms`) or VM-host (`vm_group` to `host_group`); see `drs_rules`."""
+
+    name: str
+    type: str
+    """keep-together | keep-apart | must-run-on | should-run-on | must-not-run-on"""
+    vms: list[str]
+    vm_group: str = ""
+    host_group: str = ""
+
+
+@dataclass(slots=True)
 class Cluster:
     name: str
     hosts: list[str]
@@ -111,6 +123,9 @@ class Cluster:
     host_groups: dict[str, list[str]]
     ha: dict[str, object]
     drs: dict[str, object]
+    vm_groups: dict[str, list[str]] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    """DRS rules, oldest first."""
 
 
 @dataclass(slots=True)
@@ -233,6 +248,8 @@ def build_inventory(level: schema.Level) -> Inventory:
             host_groups={k: list(v) for k, v in c.host_groups.items()},
             ha=c.ha.model_dump(),
             drs=c.drs.model_dump(),
+            vm_groups={k: list(v) for k, v in c.vm_groups.items()},
+            rules=[Rule(r.name, r.type, list(r.vms), r.vm_group or "", r.host_group or "") for r in c.rules],
         )
     for h in level.hosts:
         inv.hosts[h.name] = Host(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vdc.sim import admission
+from vdc.sim import admission, drs, drs_rules
 from vdc.sim.ha import host_role
 
 if TYPE_CHECKING:
@@ -177,6 +177,56 @@ class ClusterHaView:
     """VMs HA is restarting now."""
 
 
+@dataclass(frozen=True, slots=True)
+class DrsRecommendationView:
+    """A move DRS waits for the player to apply (`drs apply CLUSTER ID`)."""
+
+    id: str
+    vm: str
+    src: str
+    dst: str
+    priority: int
+    """1 = mandatory (maintenance, a broken rule) … 5 = the smallest gain."""
+    reason: str
+    cold: bool
+    """A powered-off VM moved without vMotion."""
+
+
+@dataclass(frozen=True, slots=True)
+class DrsRuleView:
+    name: str
+    type: str
+    text: str
+    """The rule in words ("keep-apart web-01, web-02", "must-run-on lic-vms → lic-hosts")."""
+    required: bool
+    broken: tuple[str, ...]
+    """How it is broken now ("web-02 shares esx-01 with web-01"); empty while it holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterDrsView:
+    """A cluster's DRS settings and what its last pass found (DRS dialog and panel)."""
+
+    name: str
+    enabled: bool
+    mode: str
+    threshold: int
+    last_pass: float | None
+    next_pass: float | None
+    imbalance: float | None
+    target: float | None
+    host_loads: tuple[tuple[str, float, float], ...]
+    """(host, CPU load, memory load) at the last pass, as fractions of capacity."""
+    recommendations: tuple[DrsRecommendationView, ...]
+    rules: tuple[DrsRuleView, ...]
+    vm_groups: tuple[tuple[str, tuple[str, ...]], ...]
+    host_groups: tuple[tuple[str, tuple[str, ...]], ...]
+    migrations: int
+    """DRS moves finished so far (its own and applied recommendations)."""
+    note: str
+    """Why DRS cannot act now ("vCenter is unavailable: …"), or a host it cannot evacuate."""
+
+
 @dataclass(frozen=True)
 class SimView:
     """Everything a renderer shows, at one sim time."""
@@ -198,6 +248,7 @@ class SimView:
     snapshot_busy: dict[str, str] = field(default_factory=dict)
     """Why a VM's snapshots cannot be changed now (a memory write or a merge running)."""
     clusters: tuple[ClusterHaView, ...] = ()
+    drs: tuple[ClusterDrsView, ...] = ()
 
 
 def _vswitches(h: Host) -> tuple[VSwitchView, ...]:
@@ -398,6 +449,7 @@ def snapshot(sim: Simulation) -> SimView:
         snapshots=chains,
         snapshot_busy=busy,
         clusters=_clusters(sim),
+        drs=_drs(sim),
     )
 
 
@@ -476,4 +528,44 @@ def _clusters(sim: Simulation) -> tuple[ClusterHaView, ...]:
         ))
     views = tuple(out)
     sim.view_cache["ha_clusters"] = (key, views)
+    return views
+
+
+def _drs(sim: Simulation) -> tuple[ClusterDrsView, ...]:
+    """DRS views of the clusters, rebuilt when a pass, a setting, the tasks or the inventory change."""
+    key = (sim.drs.version, sim.structure_version, sim.tasks.version, sim.accepted_commands)
+    cached = sim.view_cache.get("drs_clusters")
+    if cached is not None and cached[0] == key:
+        return cached[1]  # type: ignore[no-any-return]
+    out = []
+    for c in sim.inv.clusters.values():
+        cd = sim.drs.clusters[c.name]
+        on = bool(c.drs.get("enabled"))
+        note = cd.skipped or next(iter(cd.blocked.values()), "")
+        out.append(ClusterDrsView(
+            name=c.name,
+            enabled=on,
+            mode=str(c.drs.get("mode", "manual")),
+            threshold=int(c.drs.get("threshold", 3)),  # type: ignore[call-overload]
+            last_pass=cd.last_pass,
+            next_pass=sim.drs.clock_at if on else None,
+            imbalance=cd.imbalance if on else None,
+            target=cd.target if on else None,
+            host_loads=tuple(zip(cd.hosts, cd.cpu_load, cd.mem_load, strict=True)) if on else (),
+            recommendations=tuple(
+                DrsRecommendationView(r.id, r.vm, r.src, r.dst, r.priority, r.reason, r.cold)
+                for r in cd.recommendations
+            ),
+            rules=tuple(
+                DrsRuleView(r.name, r.type, drs_rules.describe(c, r), r.type in drs_rules.REQUIRED,
+                            tuple(f"{vm} {why}" for vm, why in drs_rules.broken(sim, c, r)))
+                for r in c.rules
+            ),
+            vm_groups=tuple((k, tuple(v)) for k, v in c.vm_groups.items()),
+            host_groups=tuple((k, tuple(v)) for k, v in c.host_groups.items()),
+            migrations=drs.migrations_done(sim),
+            note=note if on else "",
+        ))
+    views = tuple(out)
+    sim.view_cache["drs_clusters"] = (key, views)
     return views

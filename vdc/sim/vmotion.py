@@ -282,11 +282,13 @@ def _offered_generation(sim: Simulation, h: Host) -> int:
 
 def policy_refusal(sim: Simulation, vm: Vm, dst: Host) -> str | None:
     """Placement policy: HA admission control (a dedicated failover host stays empty; a move
-    into another cluster must leave its reserved failover capacity). Required DRS VM-host rules
-    arrive with DRS."""
+    into another cluster must leave its reserved failover capacity) and the required DRS rules
+    (must-run-on, must-not-run-on, keep-apart)."""
     from vdc.sim.admission import admission_refusal
+    from vdc.sim.drs_rules import refusal
 
-    return admission_refusal(sim, vm, dst)
+    why = admission_refusal(sim, vm, dst)
+    return why if why is not None else refusal(sim, vm, dst)
 
 
 def check_vmotion(sim: Simulation, vm: Vm, dst: Host, *, queued: bool = False) -> None:
