@@ -387,5 +387,5 @@ def _register_more() -> None:
 
 
 _register_more()
-import vdc.sim.ha_commands  # noqa: E402, F401 - registers the ha … handlers (uses the helpers above)
 import vdc.sim.drs_commands  # noqa: E402, F401 - registers the drs … handlers
+import vdc.sim.ha_commands  # noqa: E402, F401 - registers the ha … handlers (uses the helpers above)

@@ -51,7 +51,7 @@ def conflict(name: str, kind: str, vms: Sequence[str], hosts: Sequence[str],
     Conflicts: keep-together and keep-apart over two of the same VMs; VM-host required rules
     that leave a VM no host at all.
     """
-    for oname, okind, ovms, ohosts in older:
+    for oname, okind, ovms, _ in older:
         if {kind, okind} == {"keep-together", "keep-apart"}:
             both = [v for v in vms if v in ovms]
             if len(both) >= 2:
