@@ -21,15 +21,16 @@ import time
 
 
 def _with_operations(level, hours: float):
-    """The sandbox with vSphere HA on in every cluster (admission: 1 host failure) and a
-    snapshot on every tenth VM that is deleted (consolidated) halfway — the operations of
-    issue 5 running on top of the seeded incidents."""
+    """The sandbox with vSphere HA on in every cluster (admission: 1 host failure), DRS fully
+    automated at threshold 3, and a snapshot on every tenth VM that is deleted (consolidated)
+    halfway — the operations of issue 5 running on top of the seeded incidents."""
     from vdc.scenario.schema import Level
     from vdc.session.actions import parse_actions
 
     data = level.model_dump(mode="json")
     for c in data["clusters"]:
         c["ha"] = {"enabled": True, "admission": "percent", "failures": 1}
+        c["drs"] = {"enabled": True, "mode": "full", "threshold": 3}
     level = Level.model_validate(data)
     vms = [v.name for v in level.vms[::10]]
     half = int(hours * 1800)
@@ -67,6 +68,10 @@ def _child(size: str, hours: float, profile: bool, ops: bool = False) -> dict[st
     if ops:
         refused = [r for r in session.records if not r.accepted]
         assert not refused, refused[:3]
+        from vdc.sim.drs import migrations_done
+
+        print(f"DRS moves: {migrations_done(session.sim)}, passes: "
+              f"{len(session.sim.log.of_kind('drs_pass'))}", file=sys.stderr)
 
     # The floor: same VMs, same sample interval, only the per-host sums of demand.
     hosts = {h.name: i for i, h in enumerate(level.hosts)}
@@ -98,7 +103,7 @@ def main() -> None:
     ap.add_argument("--hours", type=float, default=8.0)
     ap.add_argument("--profile", metavar="SIZE", default=None)
     ap.add_argument("--ops", action="store_true",
-                    help="HA on in every cluster and snapshots taken and consolidated (issue 5)")
+                    help="HA and DRS (full) on in every cluster, snapshots taken and consolidated (issue 5)")
     ap.add_argument("--child", nargs=2, metavar=("SIZE", "HOURS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:

@@ -61,16 +61,15 @@ def conflict(name: str, kind: str, vms: Sequence[str], hosts: Sequence[str],
         return ""
     for v in vms:
         allowed = set(all_hosts)
-        for oname, okind, ovms, ohosts in [*older, (name, kind, list(vms), list(hosts))]:
-            if v not in ovms:
-                continue
-            if okind == "must-run-on":
-                allowed &= set(ohosts)
-            elif okind == "must-not-run-on":
-                allowed -= set(ohosts)
-            if not allowed:
-                return (f"rule {name} would leave {v} no host to run on "
-                        f"(with the older rule {oname}); older rules win")
+        last = ""
+        for oname, okind, ovms, ohosts in older:
+            if v in ovms and okind in ("must-run-on", "must-not-run-on"):
+                allowed = allowed & set(ohosts) if okind == "must-run-on" else allowed - set(ohosts)
+                last = oname
+        allowed = allowed & set(hosts) if kind == "must-run-on" else allowed - set(hosts)
+        if not allowed:
+            with_older = f" (with the older rule {last}); older rules win" if last else ""
+            return f"rule {name} would leave {v} no host to run on{with_older}"
     return ""
 
 
