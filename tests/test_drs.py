@@ -412,18 +412,29 @@ def test_ha_keeps_the_rules_too():
     assert failed and "rule" in failed[0]
 
 
-def test_ha_prefers_the_host_a_should_rule_names():
-    lv = drs_level("manual", 3, vms=0)
-    lv["clusters"][0] |= {"ha": {"enabled": True}, "host_groups": {"pref": ["esx-03"]},
-                          "vm_groups": {"apps": ["app-01", "app-02"]},
-                          "rules": [{"name": "pref", "type": "should-run-on", "vm_group": "apps", "host_group": "pref"}]}
-    add_vm(lv, "app-01", memory=60)
-    add_vm(lv, "app-02", memory=60, host="esx-02")
-    lv["hosts"][2]["memory"] = 64  # esx-03 takes one of them only
-    lv["events"] = [{"at": 100, "kind": "host_failure", "host": "esx-01"}]
-    s = session(lv)
-    s.advance_to(300)
-    assert hosts_of(s)["app-01"] == "esx-03" and s.sim.inv.vms["app-01"].power == "on"
+def test_ha_prefers_the_host_a_should_rule_names_and_bends_it_when_needed():
+    """Without the rule HA would pick esx-02 (less configured memory than esx-03)."""
+    def restarted_on(rule: bool, esx03_fails: bool = False) -> str:
+        lv = drs_level("manual", 3, vms=0)
+        lv["clusters"][0] |= {"ha": {"enabled": True}, "host_groups": {"pref": ["esx-03"]},
+                              "vm_groups": {"apps": ["app-01"]}}
+        if rule:
+            lv["clusters"][0]["rules"] = [
+                {"name": "pref", "type": "should-run-on", "vm_group": "apps", "host_group": "pref"}]
+        add_vm(lv, "app-01", memory=16)
+        add_vm(lv, "other-01", memory=16, host="esx-02")
+        add_vm(lv, "filler-01", memory=64, host="esx-03")
+        lv["events"] = [{"at": 100, "kind": "host_failure", "host": "esx-01"}]
+        if esx03_fails:
+            lv["events"].append({"at": 90, "kind": "host_failure", "host": "esx-03"})
+        s = session(lv)
+        s.advance_to(300)
+        assert s.sim.inv.vms["app-01"].power == "on"
+        return hosts_of(s)["app-01"]
+
+    assert restarted_on(rule=False) == "esx-02"
+    assert restarted_on(rule=True) == "esx-03"
+    assert restarted_on(rule=True, esx03_fails=True) == "esx-02"
 
 
 def test_maintenance_in_full_mode_is_evacuated_within_the_rules():
@@ -489,3 +500,23 @@ def test_passes_are_the_same_however_time_is_sliced_and_after_a_copy():
     c.run_until(3600)
     assert a.digests == c.digests
     assert [e.as_dict() for e in a.log] == [e.as_dict() for e in c.log]
+
+
+def test_an_evacuation_keeps_a_keep_together_pair_on_one_host():
+    lv = drs_level("full", 1, hosts=3, vms=0)
+    add_vm(lv, "app-01")
+    add_vm(lv, "app-02")
+    add_vm(lv, "other-01", host="esx-02")  # without the rule, app-02 would go to esx-03
+    lv["clusters"][0]["rules"] = [{"name": "pair", "type": "keep-together", "vms": ["app-01", "app-02"]}]
+    s = session(lv)
+    s.advance(30)  # loads measured: without the rule app-01 and app-02 would split (tested below)
+    assert s.submit("maintenance enter esx-01").accepted
+    s.advance(120)
+    where = hosts_of(s)
+    assert where["app-01"] == where["app-02"] != "esx-01"
+    lv["clusters"][0]["rules"] = []
+    s = session(lv)
+    s.advance(30)
+    assert s.submit("maintenance enter esx-01").accepted
+    s.advance(120)
+    assert hosts_of(s)["app-01"] != hosts_of(s)["app-02"]

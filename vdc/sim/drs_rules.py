@@ -114,12 +114,14 @@ def refusal(sim: Simulation, vm: Vm, dst: Host, *, soft: bool = False,
             if other is not None:
                 return f"rule {r.name} keeps {vm.name} apart from {other}, which runs on {dst.name}"
         elif soft and r.type == "keep-together":
+            going = {n: h for h, names in (placed or {}).items() for n in names}
             for n in r.vms:
                 o = sim.inv.vms.get(n)
-                if n == vm.name or o is None or o.power != "on" or n in moving:
+                if n == vm.name or o is None or o.power != "on" or (n in moving and n not in going):
                     continue
-                if o.host != dst.name:
-                    return f"rule {r.name} keeps {vm.name} together with {n}, which runs on {o.host}"
+                where = going.get(n, o.host)
+                if where != dst.name:
+                    return f"rule {r.name} keeps {vm.name} together with {n}, which runs on {where}"
     return None
 
 
