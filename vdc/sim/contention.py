@@ -246,8 +246,17 @@ class Sampler:
         """Reload only the parts a small change touched (cheaper than a rebuild)."""
         for part in parts:
             {"network": self._load_network, "health": self._load_health,
-             "datastores": self._load_datastores}[part]()
+             "datastores": self._load_datastores, "placement": self._load_placement}[part]()
         parts.clear()
+
+    def _load_placement(self) -> None:
+        """Which host each VM is on (a vMotion's switchover): what depends on it, nothing more.
+        The same arrays as a rebuild, for a fraction of its cost."""
+        vms = list(self.sim.inv.vms.values())
+        self.vm_host = np.array([self.host_index[v.host] for v in vms], dtype=np.int64)
+        self.vm_host_names = tuple(v.host for v in vms)
+        self._load_network()
+        self._derive()
 
     def _load_network(self) -> None:
         """Uplink capacity per host and reachability per VM (links, trunks, isolation)."""

@@ -23,6 +23,7 @@ from vdc.sim import drs_plan, drs_rules, vmotion
 from vdc.sim.vcenter import vcenter_down_reason
 
 if TYPE_CHECKING:
+    from vdc.sim.contention import Sampler
     from vdc.sim.engine import Simulation
     from vdc.sim.model import Vm
 
@@ -156,6 +157,16 @@ def _averages(sim: Simulation) -> tuple[np.ndarray | None, np.ndarray | None]:
     return st.acc_cpu / st.acc_n, st.acc_mem / st.acc_n
 
 
+def _current(sim: Simulation) -> Sampler:
+    """The sampler with its arrays matching the inventory now (a pass reads them)."""
+    s = sim.sampler
+    if s.built_version != sim.structure_version:
+        s.rebuild()
+    elif sim.dirty_parts:
+        s.refresh(sim.dirty_parts)
+    return s
+
+
 def plan_for(sim: Simulation, cluster: str) -> drs_plan.Plan:
     """The moves a pass of `cluster` would make now."""
     ent = drs_plan.entitlements(sim, *_averages(sim))
@@ -181,18 +192,16 @@ def run_pass(sim: Simulation, cluster: str) -> None:
         cd.skipped = f"vCenter is unavailable: {down}"
         return
     cd.skipped = ""
-    if sim.sampler.built_version != sim.structure_version:
-        sim.sampler.rebuild()
+    _current(sim)
     threshold = int(cl.drs.get("threshold", 3))  # type: ignore[call-overload]
     plan = plan_for(sim, cluster)
-    first = drs_plan.new_plan(sim, cluster, plan.ent)
     n = len(plan.hosts)
     cd.last_pass = now
-    cd.imbalance = first.imbalance
+    cd.imbalance = drs_plan.imbalance(plan.start_cpu, plan.start_mem)
     cd.target = drs_plan.target(threshold, n) if threshold >= 2 else None
-    cd.hosts = list(first.hosts)
-    cd.cpu_load = [float(x) for x in first.cpu]
-    cd.mem_load = [float(x) for x in first.mem]
+    cd.hosts = list(plan.hosts)
+    cd.cpu_load = [float(x) for x in plan.start_cpu]
+    cd.mem_load = [float(x) for x in plan.start_mem]
     cd.blocked = dict(plan.blocked)
     goal = f"target {cd.target:.3f}" if cd.target is not None else "mandatory moves only"
     head = f"{cluster}: imbalance {cd.imbalance:.3f}, {goal} at threshold {threshold}"
@@ -295,12 +304,13 @@ def initial_host(sim: Simulation, vm: Vm) -> str | None:
     if mode(sim, cluster) not in ("partial", "full") or vcenter_down_reason(sim) is not None:
         return None
     assert cluster is not None
-    ent = drs_plan.entitlements(sim, *_averages(sim))
-    s = sim.sampler
-    i = s.vm_index.get(vm.name) if s.built_version >= 0 else None
-    guess = float(s.base_cpu[i]) if i is not None and i < s.base_cpu.size else 0.0
-    ent[vm.name] = (max(guess, vm.cpu_reservation), max(vm.memory * 0.25, vm.mem_reservation))
-    plan = drs_plan.new_plan(sim, cluster, ent)
+    s = _current(sim)
+    cpu, mem = (a.copy() for a in drs_plan.entitlements(sim, *_averages(sim)))
+    i = s.vm_index[vm.name]
+    # Off, it has no demand yet: its baseline CPU and a quarter of its memory stand in.
+    cpu[i] = max(float(s.base_cpu[i]), vm.cpu_reservation)
+    mem[i] = max(vm.memory * 0.25, vm.mem_reservation)
+    plan = drs_plan.new_plan(sim, cluster, (cpu, mem))
     best: tuple[int, float, str] | None = None
     for h in plan.hosts:
         host = sim.inv.hosts[h]

@@ -89,11 +89,16 @@ class Plan:
     mem: np.ndarray
     conf: np.ndarray
     """GiB configured of the VMs running (or planned) on each host: a move must fit."""
-    ent: dict[str, tuple[float, float]]
-    """VM → (CPU MHz, memory GiB) entitlement."""
+    ent_cpu: np.ndarray
+    ent_mem: np.ndarray
+    """Entitlement of every VM (MHz, GiB) in the sampler's order; 0 for VMs that are off."""
+    vm_index: dict[str, int]
     moves: list[Move] = field(default_factory=list)
     blocked: dict[str, str] = field(default_factory=dict)
     """Host entering maintenance → why DRS cannot move a VM off it."""
+    start_cpu: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    start_mem: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """The loads before any move of this plan."""
 
     @property
     def imbalance(self) -> float:
@@ -111,9 +116,13 @@ class Plan:
     def index(self, host: str) -> int | None:
         return self.hosts.index(host) if host in self.hosts else None
 
+    def ent(self, vm: str) -> tuple[float, float]:
+        i = self.vm_index.get(vm)
+        return (0.0, 0.0) if i is None else (float(self.ent_cpu[i]), float(self.ent_mem[i]))
+
     def shift(self, vm: Vm, src: str, dst: str) -> None:
         """Account `vm` leaving `src` for `dst` in the loads."""
-        c, m = self.ent.get(vm.name, (0.0, 0.0))
+        c, m = self.ent(vm.name)
         i, j = self.index(src), self.index(dst)
         if i is not None:
             self.cpu[i] -= c / self.cap_mhz[i]
@@ -141,47 +150,45 @@ def balance_hosts(sim: Simulation, cluster: str) -> list[str]:
     ]
 
 
-def entitlements(sim: Simulation, cpu_avg: np.ndarray | None, mem_avg: np.ndarray | None) -> dict[str, tuple[float, float]]:
-    """(CPU MHz, memory GiB) each running VM is entitled to: average demand, ≥ reservation."""
+def entitlements(sim: Simulation, cpu_avg: np.ndarray | None,
+                 mem_avg: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(CPU MHz, memory GiB) each VM is entitled to, in the sampler's order: its average demand,
+    at least its reservation; 0 for VMs that are off. The sampler must be current."""
     s = sim.sampler
-    cpu = cpu_avg if cpu_avg is not None and cpu_avg.size == len(sim.inv.vms) else s.vm_cpu_demand
-    mem = mem_avg if mem_avg is not None and mem_avg.size == len(sim.inv.vms) else s.vm_mem_active
-    out = {}
-    for v in sim.inv.vms.values():
-        if v.power != "on":
-            continue
-        i = s.vm_index.get(v.name) if s.built_version >= 0 else None
-        c = float(cpu[i]) if i is not None and i < cpu.size else 0.0
-        m = float(mem[i]) if i is not None and i < mem.size else 0.0
-        out[v.name] = (max(c, v.cpu_reservation), max(m, v.mem_reservation))
-    return out
+    n = len(s.vm_names)
+    cpu = cpu_avg if cpu_avg is not None and cpu_avg.size == n else s.vm_cpu_demand
+    mem = mem_avg if mem_avg is not None and mem_avg.size == n else s.vm_mem_active
+    if cpu.size != n or mem.size != n:  # nothing sampled yet
+        cpu = mem = np.zeros(n)
+    on = s.vm_on
+    return (np.where(on, np.maximum(cpu, s.vm_cpu_res), 0.0),
+            np.where(on, np.maximum(mem, s.vm_mem_res), 0.0))
 
 
-def new_plan(sim: Simulation, cluster: str, ent: dict[str, tuple[float, float]]) -> Plan:
+def new_plan(sim: Simulation, cluster: str, ent: tuple[np.ndarray, np.ndarray]) -> Plan:
+    s = sim.sampler
     hosts = balance_hosts(sim, cluster)
     hs = [sim.inv.hosts[h] for h in hosts]
+    k = len(hs)
+    cap_mhz = np.array([h.capacity_mhz for h in hs], dtype=float)
+    cap_gib = np.array([h.memory for h in hs], dtype=float)
+    pidx = np.full(len(s.host_names), -1, dtype=np.int64)
+    for j, h in enumerate(hosts):
+        pidx[s.host_index[h]] = j
+    where = pidx[s.vm_host]
+    inside = s.vm_on & (where >= 0)
+    w = where[inside]
     plan = Plan(
-        hosts=hosts,
-        cap_mhz=np.array([h.capacity_mhz for h in hs], dtype=float),
-        cap_gib=np.array([h.memory for h in hs], dtype=float),
-        cpu=np.zeros(len(hs)), mem=np.zeros(len(hs)), conf=np.zeros(len(hs)),
-        ent=ent,
+        hosts=hosts, cap_mhz=cap_mhz, cap_gib=cap_gib,
+        cpu=np.bincount(w, weights=ent[0][inside], minlength=k) / np.maximum(cap_mhz, 1e-9),
+        mem=np.bincount(w, weights=ent[1][inside], minlength=k) / np.maximum(cap_gib, 1e-9),
+        conf=np.bincount(w, weights=s.vm_memory[inside], minlength=k).astype(float),
+        ent_cpu=ent[0], ent_mem=ent[1], vm_index=s.vm_index,
     )
-    pos = {h: k for k, h in enumerate(hosts)}
-    for v in sim.inv.vms.values():
-        k = pos.get(v.host)
-        if k is None or v.power != "on":
-            continue
-        c, m = ent.get(v.name, (0.0, 0.0))
-        plan.cpu[k] += c / plan.cap_mhz[k]
-        plan.mem[k] += m / plan.cap_gib[k]
-        plan.conf[k] += v.memory
     for m in sim.migrations.running + sim.migrations.queued:  # on their way: count them there
-        if m.dst in pos and m.src not in pos:
-            v = sim.inv.vms[m.vm]
-            plan.shift(v, "", m.dst)
-        elif m.dst in pos and m.src in pos:
-            plan.shift(sim.inv.vms[m.vm], m.src, m.dst)
+        if m.dst in hosts:
+            plan.shift(sim.inv.vms[m.vm], m.src if m.src in hosts else "", m.dst)
+    plan.start_cpu, plan.start_mem = plan.cpu.copy(), plan.mem.copy()
     return plan
 
 
@@ -276,17 +283,14 @@ def mend_rules(sim: Simulation, cluster: str, plan: Plan) -> None:
             add_move(plan, vm, dst, prio, f"rule {r.name}: {vm.name} {why}")
 
 
-def _copy_seconds(sim: Simulation, vms: list[Vm]) -> np.ndarray:
-    """Expected vMotion seconds of each VM over its host's vMotion link (closed-form pre-copy,
-    the cost side of the cost-benefit filter)."""
+def _copy_seconds(sim: Simulation, idx: np.ndarray, bw: np.ndarray) -> np.ndarray:
+    """Expected vMotion seconds of the VMs `idx` (sampler order) at bandwidths `bw` (bytes/s of
+    their hosts' vMotion links): the closed-form pre-copy, the cost side of cost-benefit."""
     s = sim.sampler
-    idx = np.array([s.vm_index[v.name] for v in vms], dtype=int)
-    mem = np.array([v.memory for v in vms]) * vmotion.GIB
+    mem = s.vm_memory[idx] * vmotion.GIB
     spike = s.spike[idx] if s.spike.size == len(s.vm_names) else np.ones(idx.size)
     dirty = (vmotion.DIRTY_PER_ACTIVE_GIB * s.base_mem[idx] * s.vm_load[idx]
              + vmotion.DIRTY_PER_WRITE * s.base_write[idx]) * spike * vmotion.MB
-    links = {h: vmotion.vmotion_link(sim.inv.hosts[h]) for h in dict.fromkeys(v.host for v in vms)}
-    bw = np.array([vmotion.bandwidth(max(links[v.host], 1.0)) for v in vms])
     dirty = np.where(dirty >= bw, vmotion.SDPS_RATIO * bw, dirty)
     r = dirty / bw
     first = mem / bw
@@ -305,23 +309,37 @@ def balance(sim: Simulation, cluster: str, plan: Plan, threshold: int) -> None:
     if threshold < 2 or n < 2:
         return
     goal = target(threshold, n)
+    if plan.imbalance <= goal + 1e-12:
+        return
     cl = sim.inv.clusters[cluster]
     in_rules = {v for r in cl.rules for v in drs_rules.rule_vms(cl, r)}
-    pos = {h: k for k, h in enumerate(plan.hosts)}
-    cands = [
-        v for v in sim.inv.vms.values()
-        if v.host in pos and v.power == "on" and v.is_running(sim.now) and not _busy(sim, v)
-        and v.name in plan.ent and v.name not in plan.moving()
-    ]
-    if not cands:
+    s = sim.sampler
+    pidx = np.full(len(s.host_names), -1, dtype=np.int64)
+    for k, h in enumerate(plan.hosts):
+        pidx[s.host_index[h]] = k
+    where = pidx[s.vm_host]
+    ok_vm = s.vm_on & (where >= 0) & (s.vm_up_at <= sim.now)
+    if s.vm_running.size == ok_vm.size:
+        ok_vm &= s.vm_running
+    busy = {m.vm for m in sim.migrations.running + sim.migrations.queued}
+    busy |= {c.vm for c in sim.svmotions.running + sim.svmotions.queued}
+    busy |= set(plan.moving())
+    ci = np.flatnonzero(ok_vm)
+    if busy:
+        ci = ci[[s.vm_names[i] not in busy for i in ci.tolist()]]
+    if not ci.size:
         return
-    cost = COST_PER_S * _copy_seconds(sim, cands)
+    src = where[ci]
+    link_bw = np.array([vmotion.bandwidth(max(vmotion.vmotion_link(sim.inv.hosts[h]), 1.0))
+                        for h in plan.hosts])
+    cost = COST_PER_S * _copy_seconds(sim, ci, link_bw[src])
     cores = np.array([sim.inv.hosts[h].cores for h in plan.hosts])
-    c_ent = np.array([plan.ent[v.name][0] for v in cands])
-    m_ent = np.array([plan.ent[v.name][1] for v in cands])
-    vmem = np.array([v.memory for v in cands])
-    vcpu = np.array([v.vcpu for v in cands])
-    src = np.array([pos[v.host] for v in cands])
+    c_ent = plan.ent_cpu[ci]
+    m_ent = plan.ent_mem[ci]
+    vmem = s.vm_memory[ci]
+    vcpu = s.vm_vcpu[ci]
+    vm_list = list(sim.inv.vms.values())
+    cands = [vm_list[i] for i in ci.tolist()]
     rows = np.arange(len(cands))
     static_ok = vcpu[:, None] <= cores[None, :]
     static_ok[rows, src] = False

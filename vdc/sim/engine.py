@@ -205,10 +205,10 @@ class Simulation:
         """Mark the inventory changed so the sampler reloads its arrays before the next sample.
 
         `part` narrows a small change to what it affects: "network" (links, trunks, isolation),
-        "health" (guest OS, bad changes) or "datastores" (space used by others); anything else
-        rebuilds everything.
+        "health" (guest OS, bad changes), "datastores" (space used by others) or "placement"
+        (a running VM changed host: a vMotion); anything else rebuilds everything.
         """
-        if part in ("all", "network"):
+        if part in ("all", "network", "placement"):
             self.network_version += 1
         if part == "all":
             self.structure_version += 1

@@ -213,7 +213,7 @@ def pump(sim: Simulation) -> None:
         sim.tasks.start(_task(sim, m), sim.now, sim.now + m.total_s, detail=f"pre-copy of {vm.memory:g} GiB")
         sim.log.add(sim.now, "vmotion_started", vm.name,
                     f"vMotion of {vm.name} {m.src} → {m.dst} started; expected {m.total_s:.1f} s")
-        sim.touch()
+        sim.touch("placement")
         sim._after(m.total_s, switchover, sim, m.task_id)
 
 
@@ -240,7 +240,7 @@ def switchover(sim: Simulation, task_id: int) -> None:
               f"stun {m.plan.stun_s * 1000:.0f} ms{slowed}")
     sim.tasks.finish(_task(sim, m), sim.now, detail=detail)
     sim.log.add(sim.now, "vmotion_completed", vm.name, detail)
-    sim.touch()
+    sim.touch("placement")
     pump(sim)
 
 
