@@ -81,8 +81,8 @@ async def test_panel_lists_recommendations_and_enter_applies_one():
         assert panel.display and not game.query_one("#log").display
         rows = _rows(panel)
         assert [i for i, _ in rows] == ["c:prod", "r:prod:r1", "r:prod:r2", "r:prod:r3"]
-        assert "DRS on, manual, threshold 3 moderate" in rows[0][1]
-        assert "unbalanced: 0.354 > target 0.163" in rows[0][1]
+        assert "DRS on · manual · threshold 3 moderate" in rows[0][1]
+        assert "imbalance 0.354 > target 0.163" in rows[0][1]
         assert rows[1][1].startswith("r1  P2 high      vm-01 esx-01 → esx-02")
         assert "balance load: imbalance 0.354 → 0.270" in rows[1][1]
         assert isinstance(pilot.app.focused, OptionList)
@@ -126,7 +126,7 @@ async def test_panel_before_the_first_pass_and_with_drs_off():
         game.submit("drs disable prod")
         await pilot.pause()
         rows = _rows(game.query_one(DrsPanel))
-        assert "DRS off (set to manual, threshold 3 moderate)" in rows[0][1]
+        assert "DRS off · set to manual · threshold 3 moderate" in rows[0][1]
         assert "no recommendations while DRS is off" in rows[1][1]
 
 
@@ -139,7 +139,7 @@ async def test_dialog_changes_mode_threshold_and_rules_through_commands():
         dialog = pilot.app.screen
         assert isinstance(dialog, DrsScreen) and dialog.cluster == "prod"
         status = str(dialog.query_one("#drs-status").render())
-        assert "DRS on, manual, threshold 3 moderate" in status
+        assert "DRS on · manual · threshold 3 moderate" in status
         loads = str(dialog.query_one("#drs-loads").render())
         assert "esx-01     CPU █████████···  75%   mem █▏··········   9%" in loads
         sim = game.controller.sim

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
     from vdc.tui.screens.game import GameScreen
 
 MODES = ("manual", "partial", "full")
-MODE_WORDS = {"manual": "manual: recommends", "partial": "partial: places at power on",
-              "full": "full: moves VMs itself"}
+MODE_WORDS = {"manual": "manual (advises)", "partial": "partial (places)",
+              "full": "full (moves VMs)"}
+"""Mode → what DRS does in it (partial: places VMs at power on, advises the rest)."""
 BAR_W = 12
 
 
@@ -43,7 +45,7 @@ def loads_text(c: ClusterDrsView) -> str:
     """One line per host: CPU and memory load at the last pass, as bars."""
     if not c.host_loads:
         return "Host loads: none yet (DRS is off or has not passed)"
-    lines = ["Host loads at the last pass:"]
+    lines = ["Host loads at the last pass"]
     for host, cpu, mem in c.host_loads:
         lines.append(f"  {host:<10} CPU {track(cpu)}{100 * cpu:4.0f}%"
                      f"   mem {track(mem)}{100 * mem:4.0f}%")
@@ -55,7 +57,7 @@ def rules_text(c: ClusterDrsView, tones: Tones) -> Text:
     if not c.rules:
         out.append("Rules: none (add one below)", tones("foreground-muted"))
         return out
-    out.append("Rules:")
+    out.append("Rules", tones("primary") + Style(bold=True))
     for r in c.rules:
         mark, tone = ("✖", "error") if r.broken else ("✔", "success")
         out.append(f"\n  {mark} ", tones(tone))
@@ -69,10 +71,18 @@ def rules_text(c: ClusterDrsView, tones: Tones) -> Text:
 def groups_text(c: ClusterDrsView) -> str:
     if not c.vm_groups and not c.host_groups:
         return "Groups: none (set one below: vm|host NAME MEMBER…)"
-    lines = ["Groups:"]
+    lines = ["Groups"]
     lines += [f"  VM group {name}: {', '.join(members)}" for name, members in c.vm_groups]
     lines += [f"  host group {name}: {', '.join(members)}" for name, members in c.host_groups]
     return "\n".join(lines)
+
+
+def titled(text: str, tones: Tones) -> Text:
+    """A section whose first line is its title (when it has more than one line)."""
+    out = Text(text)
+    if "\n" in text:
+        out.stylize(tones("primary") + Style(bold=True), 0, text.index("\n"))
+    return out
 
 
 class DrsScreen(ModalScreen[None]):
@@ -91,8 +101,8 @@ class DrsScreen(ModalScreen[None]):
     }
     DrsScreen .drs-row { height: auto; }
     DrsScreen .drs-label { width: 10; padding: 1 1 0 0; }
-    DrsScreen #drs-mode { width: 28; }
-    DrsScreen #drs-threshold { width: 28; }
+    DrsScreen #drs-mode { width: 27; }
+    DrsScreen #drs-threshold { width: 30; }
     DrsScreen #drs-rule-name { width: 1fr; max-width: 28; }
     DrsScreen .section-title { padding: 0 0 0 1; }
     DrsScreen Input { width: 1fr; }
@@ -161,8 +171,9 @@ class DrsScreen(ModalScreen[None]):
         tones = Tones.of(self.app)
         facts = status_facts(c, now)
         note = f"\n⚠ {c.note}" if c.note else ""
-        self.query_one("#drs-status", Static).update("\n".join(pack(facts, 90, "")) + note)
-        self.query_one("#drs-loads", Static).update(loads_text(c))
+        width = min(94, self.app.size.width - 8)
+        self.query_one("#drs-status", Static).update("\n".join(pack(facts, width, "")) + note)
+        self.query_one("#drs-loads", Static).update(titled(loads_text(c), tones))
         n = len(c.recommendations)
         self.query_one("#drs-recs-title", Static).update(
             f"Recommendations: {n} (Enter applies the highlighted one)" if n else
@@ -179,7 +190,7 @@ class DrsScreen(ModalScreen[None]):
         for b in ("#drs-apply-one", "#drs-apply-all"):
             self.query_one(b, Button).disabled = not n
         self.query_one("#drs-rules", Static).update(rules_text(c, tones))
-        self.query_one("#drs-groups", Static).update(groups_text(c))
+        self.query_one("#drs-groups", Static).update(titled(groups_text(c), tones))
         names = self.query_one("#drs-rule-name", Select)
         names.set_options([(r.name, r.name) for r in c.rules])
         names.disabled = not c.rules

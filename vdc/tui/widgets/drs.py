@@ -9,6 +9,8 @@ with nothing to apply. Enter on a recommendation asks for `drs apply CLUSTER ID`
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -37,23 +39,24 @@ THRESHOLDS: dict[int, str] = {
 
 
 def balance_text(c: ClusterDrsView) -> str:
-    """Imbalance against target in words ("balanced: 0.102 ≤ target 0.163")."""
+    """Imbalance against target in words ("balanced: 0.102 ≤ target 0.163"), short enough
+    for the narrow panel."""
     if c.imbalance is None:
         return "no pass yet"
     if c.target is None:
         return f"imbalance {c.imbalance:.3f}, mandatory moves only"
     if c.imbalance <= c.target:
         return f"balanced: {c.imbalance:.3f} ≤ target {c.target:.3f}"
-    return f"unbalanced: {c.imbalance:.3f} > target {c.target:.3f}"
+    return f"imbalance {c.imbalance:.3f} > target {c.target:.3f}"
 
 
 def status_facts(c: ClusterDrsView, now: float) -> list[str]:
     """What DRS is doing in a cluster, one short fact each (panel header and dialog status)."""
     word = THRESHOLDS.get(c.threshold, "")
     if not c.enabled:
-        return [f"DRS off (set to {c.mode}, threshold {c.threshold} {word})",
-                f"drs enable {c.name} or key D turns it on", migrations_text(c)]
-    facts = [f"DRS on, {c.mode}, threshold {c.threshold} {word}", balance_text(c)]
+        return ["DRS off", f"set to {c.mode}", f"threshold {c.threshold} {word}",
+                f"drs enable {c.name} or D turns it on", migrations_text(c)]
+    facts = ["DRS on", c.mode, f"threshold {c.threshold} {word}", balance_text(c)]
     if c.last_pass is not None:
         facts.append(f"last pass {clock(c.last_pass)}")
     if c.next_pass is not None:
@@ -66,7 +69,7 @@ def migrations_text(c: ClusterDrsView) -> str:
     return f"{c.migrations} DRS migration{'' if c.migrations == 1 else 's'} done"
 
 
-def pack(facts: list[str], width: int, indent: str = "  ") -> list[str]:
+def pack(facts: list[str], width: int, indent: str = " ") -> list[str]:
     """Facts joined with " · " into as few lines of `width` as they fit (never split one)."""
     lines: list[str] = []
     for fact in facts:
@@ -80,15 +83,17 @@ def pack(facts: list[str], width: int, indent: str = "  ") -> list[str]:
 def recommendation_text(r: DrsRecommendationView, tones: Tones, width: int = 80) -> Text:
     """One recommendation: id, priority, VM, move, then why; narrow: the move on its own line."""
     word, tone = PRIORITIES.get(r.priority, ("?", "foreground"))
+    narrow = width < 44
     out = Text()
     out.append(f"{r.id:<3} ", tones("foreground-muted"))
-    out.append(f"P{r.priority} {word:<9}", tones(tone))
+    out.append(f"P{r.priority} {word if narrow else word.ljust(9)}", tones(tone))
     out.append(f" {r.vm}", tones("foreground"))
-    out.append("\n    " if width < 44 else " ")
+    out.append("\n    " if narrow else " ")
     out.append(f"{r.src} → {r.dst}", tones("accent"))
     if r.cold:
         out.append(" (cold: powered off)", tones("foreground-muted"))
-    out.append(f"\n    {r.reason}", tones("foreground-muted"))
+    for line in textwrap.wrap(r.reason, max(10, width - 4)):  # wrapped under itself
+        out.append(f"\n    {line}", tones("foreground-muted"))
     return out
 
 
@@ -111,7 +116,7 @@ class DrsPanel(Panel):
     DEFAULT_CSS = """
     DrsPanel {
         height: 1fr;
-        & > OptionList { height: 1fr; border: none; background: $surface; padding: 0 1;
+        & > OptionList { height: 1fr; border: none; background: $surface; padding: 0 0 0 1;
                          scrollbar-size-vertical: 1; &:focus { border: none; } }
     }
     """
@@ -139,14 +144,14 @@ class DrsPanel(Panel):
             return [Option(Text("No clusters here: DRS balances the VMs of a cluster's hosts.",
                                 tones("foreground-muted")), disabled=True)]
         out: list[Option] = []
-        width = max(20, self.size.width - 5)
+        width = max(20, self.size.width - 4)
         for n, c in enumerate(view.drs):
             head = Text("\n" if n else "")
             head.append(c.name, tones("accent") + Style(bold=True))
             lines = pack(status_facts(c, view.t), width - len(c.name) - 1)
             head.append(" " + "\n".join(lines), tones("foreground"))
             if c.note:
-                head.append(f"\n  ⚠ {c.note}", tones("warning"))
+                head.append(f"\n ⚠ {c.note}", tones("warning"))
             out.append(Option(head, id=f"c:{c.name}", disabled=True))
             for r in c.recommendations:
                 out.append(Option(recommendation_text(r, tones, width), id=f"r:{c.name}:{r.id}"))
