@@ -215,11 +215,34 @@ async def test_dialog_applies_recommendations_and_removes_a_rule():
         assert game.controller.session.records[-1].text == "drs rule remove prod apart"
 
 
-async def test_replay_viewer_has_the_panel_but_no_dialog_key():
+async def test_replay_viewer_shows_the_panel_read_only_and_has_no_dialog_key(tmp_path):
+    from vdc.session.runner import run_level
+    from vdc.session.save import save
     from vdc.tui.actions import REPLAY_ACTIONS
+    from vdc.tui.screens.replay import ReplayScreen
 
     ids = {a.id for a in REPLAY_ACTIONS}
     assert "drs-panel" in ids and "drs" not in ids
+    path = tmp_path / "drs.vdcsave"
+    save(run_level(drs_level(), until=600), path)
+    app = VdcApp(replay=path, tick_interval=None)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        screen.seek(310)
+        await pilot.press("9")
+        await pilot.pause()
+        panel = screen.query_one(DrsPanel)
+        assert panel.display and "r:prod:r1" in [i for i, _ in _rows(panel)]
+        await pilot.press("enter", "A", "D")
+        await pilot.pause()
+        assert app.screen is screen  # no dialog
+        assert "r:prod:r1" in [i for i, _ in _rows(panel)]
+        assert not [t for t in screen.controller.sim.tasks.tasks if t.kind == "vmotion"]
+        assert _said(app).count("Replay: This is a replay: it shows what was played and takes "
+                                "no commands. To play on from a save, continue it "
+                                "(vdc continue SAVE).") == 2
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -156,7 +156,7 @@ class DrsPanel(Panel):
             for r in c.recommendations:
                 out.append(Option(recommendation_text(r, tones, width), id=f"r:{c.name}:{r.id}"))
             if not c.recommendations:
-                out.append(Option(Text("  " + _idle_text(c), tones("foreground-muted")),
+                out.append(Option(Text(" " + _idle_text(c), tones("foreground-muted")),
                                   id=f"i:{c.name}", disabled=True))
         return out
 
