@@ -22,8 +22,9 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50"
 VMK = {"name": "vmk-vmotion", "vlan": 200, "vmkernel": "vmotion"}
 
 
-def drs_level(mode: str = "manual") -> Level:
-    lv = base_level(duration=3600)
+def drs_level(mode: str = "manual", *, vcenter: bool = False) -> Level:
+    """The DRS level; `vcenter`: vCenter runs as VM vcsa-01 on esx-03 (to take it down)."""
+    lv = base_level(duration=3600, **({"vcenter": "vcsa-01"} if vcenter else {}))
     lv["level"]["title"] = "Balancing act"
     lv["hosts"][0]["cluster"] = "prod"
     lv["hosts"][0]["memory"] = 128
@@ -33,6 +34,8 @@ def drs_level(mode: str = "manual") -> Level:
     lv["profiles"][0]["cpu"] = 2000
     for i in range(6):
         add_vm(lv, f"vm-{i + 1:02d}")
+    if vcenter:
+        add_vm(lv, "vcsa-01", host="esx-03", profile="steady")
     return build(lv)
 
 
@@ -128,6 +131,21 @@ async def test_panel_before_the_first_pass_and_with_drs_off():
         rows = _rows(game.query_one(DrsPanel))
         assert "DRS off · set to manual · threshold 3 moderate" in rows[0][1]
         assert "no recommendations while DRS is off" in rows[1][1]
+
+
+async def test_panel_and_dialog_say_why_drs_cannot_act():
+    app = VdcApp(level=level_from_model(drs_level(vcenter=True)), tick_interval=None)
+    async with app.run_test(size=(160, 50)) as pilot:
+        game = await _game(pilot, 30)
+        game.submit("power off vcsa-01")
+        game.step(280)
+        await pilot.press("9")
+        await pilot.pause()
+        head = _rows(game.query_one(DrsPanel))[0][1]
+        assert "⚠ vCenter is unavailable" in head
+        await pilot.press("D")
+        await pilot.pause()
+        assert "⚠ vCenter is unavailable" in str(pilot.app.screen.query_one("#drs-status").render())
 
 
 async def test_dialog_changes_mode_threshold_and_rules_through_commands():

@@ -53,7 +53,7 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("log", "7", "show_panel('log')", "Event log", "View", show=False),
     GameAction("tasks", "8", "show_panel('tasks')", "Tasks", "View", show=False),
     GameAction("drs-panel", "9", "show_panel('drs')",
-               "DRS recommendations (Enter applies one, A all of its cluster)", "View", show=False),
+               "DRS recommendations", "View", show=False),
     GameAction("keys", "question_mark", "keys_help", "Keys", "Help", key_display="?"),
     GameAction("concepts", "f1", "concepts", "Concepts", "Help", key_display="F1"),
     GameAction("save", "ctrl+s", "save_game", "Save", "Game", key_display="^s"),

@@ -80,6 +80,11 @@ def pack(facts: list[str], width: int, indent: str = " ") -> list[str]:
     return lines
 
 
+def hang(text: str, width: int, indent: str = " ") -> str:
+    """`text` wrapped to `width`, every line indented (OptionList would wrap to column 0)."""
+    return "\n".join(indent + line for line in textwrap.wrap(text, max(10, width - len(indent))))
+
+
 def recommendation_text(r: DrsRecommendationView, tones: Tones, width: int = 80) -> Text:
     """One recommendation: id, priority, VM, move, then why; narrow: the move on its own line."""
     word, tone = PRIORITIES.get(r.priority, ("?", "foreground"))
@@ -92,8 +97,7 @@ def recommendation_text(r: DrsRecommendationView, tones: Tones, width: int = 80)
     out.append(f"{r.src} → {r.dst}", tones("accent"))
     if r.cold:
         out.append(" (cold: powered off)", tones("foreground-muted"))
-    for line in textwrap.wrap(r.reason, max(10, width - 4)):  # wrapped under itself
-        out.append(f"\n    {line}", tones("foreground-muted"))
+    out.append("\n" + hang(r.reason, width, "    "), tones("foreground-muted"))
     return out
 
 
@@ -101,6 +105,8 @@ def _idle_text(c: ClusterDrsView) -> str:
     """Why a cluster has nothing to apply."""
     if not c.enabled:
         return "no recommendations while DRS is off"
+    if c.note:
+        return "no recommendations while DRS cannot act (⚠ above)"
     if c.mode == "full":
         return "no recommendations: fully automated, DRS makes its moves itself"
     if c.imbalance is None:
@@ -151,12 +157,12 @@ class DrsPanel(Panel):
             lines = pack(status_facts(c, view.t), width - len(c.name) - 1)
             head.append(" " + "\n".join(lines), tones("foreground"))
             if c.note:
-                head.append(f"\n ⚠ {c.note}", tones("warning"))
+                head.append("\n" + hang(f"⚠ {c.note}", width), tones("warning"))
             out.append(Option(head, id=f"c:{c.name}", disabled=True))
             for r in c.recommendations:
                 out.append(Option(recommendation_text(r, tones, width), id=f"r:{c.name}:{r.id}"))
             if not c.recommendations:
-                out.append(Option(Text(" " + _idle_text(c), tones("foreground-muted")),
+                out.append(Option(Text(hang(_idle_text(c), width), tones("foreground-muted")),
                                   id=f"i:{c.name}", disabled=True))
         return out
 
