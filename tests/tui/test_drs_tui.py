@@ -227,6 +227,10 @@ async def test_dialog_applies_recommendations_and_removes_a_rule():
         dialog.redraw()
         await pilot.pause()
         dialog.query_one("#drs-rule-name", Select).value = "apart"
+        game.step(5)  # the dialog redraws as time goes on; the choice stays
+        dialog.redraw()
+        await pilot.pause()
+        assert dialog.query_one("#drs-rule-name", Select).value == "apart"
         await pilot.click("#drs-rule-remove")
         await pilot.pause()
         assert sim.inv.clusters["prod"].rules == []

@@ -116,6 +116,7 @@ class DrsScreen(ModalScreen[None]):
         self.game = game
         self.cluster = cluster
         self._shown: object = None
+        self._rule_names: tuple[str, ...] | None = None
 
     def current(self) -> ClusterDrsView:
         return next(c for c in self.game.controller.view().drs if c.name == self.cluster)
@@ -192,7 +193,10 @@ class DrsScreen(ModalScreen[None]):
         self.query_one("#drs-rules", Static).update(rules_text(c, tones))
         self.query_one("#drs-groups", Static).update(titled(groups_text(c), tones))
         names = self.query_one("#drs-rule-name", Select)
-        names.set_options([(r.name, r.name) for r in c.rules])
+        rule_names = tuple(r.name for r in c.rules)
+        if rule_names != self._rule_names:  # else a rule picked to remove is kept
+            self._rule_names = rule_names
+            names.set_options([(n, n) for n in rule_names])
         names.disabled = not c.rules
         self.query_one("#drs-rule-remove", Button).disabled = not c.rules
         # A refused change leaves the selects where the cluster really is.
