@@ -15,6 +15,7 @@ from vdc.tui.app import VdcApp
     (("4", "down", "V"), "MoveDialog"),
     (("4", "down", "n"), "SnapshotScreen"),
     (("1", "H"), "HaScreen"),
+    (("1", "D"), "DrsScreen"),
 ])
 async def test_a_dialog_opens_before_the_first_sample(keys, screen):
     app = VdcApp(level=load_level(find_level("00")), tick_interval=None)

@@ -124,3 +124,8 @@ def test_tasks_panel_snapshot(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_vmotion_dialog_snapshot(snap_compare, size):
     assert snap_compare(_app(), terminal_size=size, run_before=_with_tasks("v"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_svmotion_dialog_snapshot(snap_compare, size):
+    assert snap_compare(_app(), terminal_size=size, run_before=_with_tasks("V"))

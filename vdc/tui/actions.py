@@ -41,6 +41,8 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
                show=False),
     GameAction("snapshots", "n", "snapshots", "Snapshots of selected VM", "Act", show=False),
     GameAction("ha", "H", "ha_settings", "HA settings of the selection's cluster", "Act", show=False),
+    GameAction("drs", "D", "drs_settings", "DRS settings of the selection's cluster", "Act",
+               show=False),
     GameAction("zoom", "z", "zoom", "Zoom panel", "View"),
     GameAction("hosts", "1", "show_panel('hosts')", "Hosts", "View", show=False),
     GameAction("datastores", "2", "show_panel('datastores')", "Datastores", "View", show=False),
@@ -50,6 +52,8 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("alarms", "6", "show_panel('alarms')", "Alarms", "View", show=False),
     GameAction("log", "7", "show_panel('log')", "Event log", "View", show=False),
     GameAction("tasks", "8", "show_panel('tasks')", "Tasks", "View", show=False),
+    GameAction("drs-panel", "9", "show_panel('drs')",
+               "DRS recommendations", "View", show=False),
     GameAction("keys", "question_mark", "keys_help", "Keys", "Help", key_display="?"),
     GameAction("concepts", "f1", "concepts", "Concepts", "Help", key_display="F1"),
     GameAction("save", "ctrl+s", "save_game", "Save", "Game", key_display="^s"),
@@ -58,7 +62,7 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
 
 
 _VIEW_IDS = ("zoom", "hosts", "datastores", "network", "vms", "services", "alarms", "log",
-             "tasks", "keys", "concepts")
+             "tasks", "drs-panel", "keys", "concepts")
 
 REPLAY_ACTIONS: tuple[GameAction, ...] = (
     GameAction("pause", "space", "toggle_pause", "Play / pause", "Time", key_display="Space"),

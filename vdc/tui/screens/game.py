@@ -22,6 +22,7 @@ from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
 from vdc.tui.widgets.alarms import AlarmsPanel
 from vdc.tui.widgets.cmdline import CommandLine
 from vdc.tui.widgets.datastores import DatastoresPanel
+from vdc.tui.widgets.drs import DrsPanel
 from vdc.tui.widgets.eventlog import EventLogPanel
 from vdc.tui.widgets.hosts import HostsPanel
 from vdc.tui.widgets.network import NetworkPanel
@@ -35,6 +36,9 @@ AUTOSAVE_EVERY_S = 300
 
 INFRA = ("hosts", "datastores", "network")
 """Panels of the left column; on a small terminal one of them shows at a time."""
+
+BOTTOM = ("log", "tasks", "drs")
+"""Panels that share the event log's place (keys 7, 8, 9)."""
 
 WIDE = (120, 36)
 """Terminal size from which every panel is shown at once."""
@@ -56,7 +60,7 @@ class GameScreen(Screen):
         self.active_infra = "hosts"
         self.active_right = "log"
         self.active_bottom = "log"
-        """What shares the event log's place: "log" or "tasks" (key 8)."""
+        """What shares the event log's place: "log", "tasks" (key 8) or "drs" (key 9)."""
         self._ended_shown = False
         self._next_autosave = float(AUTOSAVE_EVERY_S)
         self._saved_records = 0
@@ -77,6 +81,7 @@ class GameScreen(Screen):
                 yield VmTable(id="vms", classes="panel swap")
                 yield EventLogPanel(id="log", classes="panel swap")
                 yield TasksPanel(id="tasks", classes="panel swap")
+                yield DrsPanel(id="drs", classes="panel swap")
         yield CommandLine(self._names, id="cmdline")
         yield Footer()
 
@@ -105,7 +110,7 @@ class GameScreen(Screen):
         for name in INFRA:
             self.query_one(f"#{name}").display = (not compact) or name == self.active_infra
         self.query_one("#vms").display = (not compact) or self.active_right == "vms"
-        for name in ("log", "tasks"):
+        for name in BOTTOM:
             shown = self.active_right == name if compact else self.active_bottom == name
             self.query_one(f"#{name}").display = shown
 
@@ -136,7 +141,7 @@ class GameScreen(Screen):
                 speed=c.speed, statuses=statuses, score=score(statuses), ended=c.ended,
             )
             for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel, AlarmsPanel,
-                          TasksPanel):
+                          TasksPanel, DrsPanel):
                 self.query_one(panel).show(view)
             log = self.query_one(EventLogPanel)
             log.show(view)
@@ -266,6 +271,10 @@ class GameScreen(Screen):
             dialog = svmotion_dialog(sel[1], targets(self.controller.sim, sel[1]))
             self.app.push_screen(dialog, self._dialog_done)
 
+    @on(DrsPanel.Apply)
+    def _drs_apply(self, message: DrsPanel.Apply) -> None:
+        self.submit(message.text)
+
     def _dialog_done(self, text: str | None) -> None:
         if text:
             self.submit(text)
@@ -291,10 +300,9 @@ class GameScreen(Screen):
             sel[1], view.snapshots.get(sel[1], ()), view.t, busy=view.snapshot_busy.get(sel[1], "")
         )
         self.app.push_screen(screen, self._dialog_done)
-    def action_ha_settings(self) -> None:
-        """The HA dialog of the selected host's (or VM's host's) cluster, or of the only one."""
-        from vdc.tui.screens.ha import HaScreen
 
+    def _selected_cluster(self) -> str | None:
+        """The selected host's (or VM's host's) cluster, or the only one; None: told why."""
         view = self.controller.view()
         cluster_of = {h.name: h.cluster for h in view.hosts}
         sel = self.selected
@@ -306,8 +314,23 @@ class GameScreen(Screen):
         if cluster is None:
             self.notify("Select a host of a cluster first: arrow keys in the Hosts panel.",
                         severity="warning")
-            return
-        self.app.push_screen(HaScreen(self, cluster))
+        return cluster
+
+    def action_ha_settings(self) -> None:
+        """The HA dialog of the selection's cluster."""
+        from vdc.tui.screens.ha import HaScreen
+
+        cluster = self._selected_cluster()
+        if cluster is not None:
+            self.app.push_screen(HaScreen(self, cluster))
+
+    def action_drs_settings(self) -> None:
+        """The DRS dialog of the selection's cluster."""
+        from vdc.tui.screens.drs import DrsScreen
+
+        cluster = self._selected_cluster()
+        if cluster is not None:
+            self.app.push_screen(DrsScreen(self, cluster))
 
     @on(HostsPanel.HostSelected)
     def _host_selected(self, message: HostsPanel.HostSelected) -> None:
@@ -334,7 +357,7 @@ class GameScreen(Screen):
         """Focus a panel; on a small terminal, bring it into its slot first."""
         if name in INFRA:
             self.active_infra = name
-        elif name in ("vms", "log", "tasks"):
+        elif name in ("vms", *BOTTOM):
             self.active_right = name
             if name != "vms":
                 self.active_bottom = name

@@ -5,6 +5,10 @@ text (`vmotion VM HOST` / `svmotion VM DATASTORE`), which the game screen submit
 
 from __future__ import annotations
 
+import textwrap
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,18 +23,41 @@ from vdc.tui.format import gib
 from vdc.tui.widgets.tasks import eta
 
 
-def vmotion_line(r: TargetRow) -> Text:
+class Hanging:
+    """A row whose long tail wraps under itself, not under the target's name (OptionList
+    wraps every prompt; on a narrow terminal a refusal would else start a line of its own)."""
+
+    def __init__(self, head: str, tail: str) -> None:
+        self.head = head
+        self.tail = tail
+
+    def __str__(self) -> str:
+        return self.head + self.tail
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(len(self.head) + 12, len(self.head) + len(self.tail))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = options.max_width - len(self.head)
+        if room < 12:
+            yield Text(str(self))
+            return
+        lines = textwrap.wrap(self.tail, room) or [""]
+        yield Text(self.head + lines[0])
+        for line in lines[1:]:
+            yield Text(" " * len(self.head) + line)
+
+
+def vmotion_line(r: TargetRow) -> Hanging:
     mark = "✖ " if r.refusal else "✔ "
     head = f"{mark}{r.host:<10} CPU {r.cpu_pct:3.0f}%  mem {r.mem_pct:3.0f}%  "
-    tail = r.refusal if r.refusal else f"compatible, about {eta(r.duration_s)}"
-    return Text(head + tail, no_wrap=True, overflow="ellipsis")
+    return Hanging(head, r.refusal if r.refusal else f"compatible, about {eta(r.duration_s)}")
 
 
-def svmotion_line(r: DatastoreRow) -> Text:
+def svmotion_line(r: DatastoreRow) -> Hanging:
     mark = "✖ " if r.refusal else "✔ "
     head = f"{mark}{r.datastore:<10} free after {gib(max(r.free_after_gib, 0)):>8}  "
-    tail = r.refusal if r.refusal else f"copy about {eta(r.duration_s)}"
-    return Text(head + tail, no_wrap=True, overflow="ellipsis")
+    return Hanging(head, r.refusal if r.refusal else f"copy about {eta(r.duration_s)}")
 
 
 class MoveDialog(ModalScreen[str | None]):
@@ -46,7 +73,7 @@ class MoveDialog(ModalScreen[str | None]):
     MoveDialog OptionList { height: auto; max-height: 20; }
     """
 
-    def __init__(self, title: str, verb: str, vm: str, rows: list[tuple[str, Text, bool]]) -> None:
+    def __init__(self, title: str, verb: str, vm: str, rows: list[tuple[str, Hanging, bool]]) -> None:
         super().__init__()
         self.title_text = title
         self.verb = verb
