@@ -520,3 +520,16 @@ def test_an_evacuation_keeps_a_keep_together_pair_on_one_host():
     assert s.submit("maintenance enter esx-01").accepted
     s.advance(120)
     assert hosts_of(s)["app-01"] != hosts_of(s)["app-02"]
+
+
+def test_each_cluster_counts_its_own_drs_moves():
+    lv = drs_level("manual", 3, hosts=4, vms=6)
+    lv["clusters"].append({"name": "dev", "drs": {"enabled": True, "mode": "manual"}})
+    lv["hosts"][3]["cluster"] = "dev"
+    s = session(lv)
+    s.advance_to(310)
+    assert s.submit("drs apply prod all").accepted
+    s.advance(120)
+    views = {c.name: c for c in s.sim.snapshot().drs}
+    assert views["prod"].migrations == 3 and views["dev"].migrations == 0
+    assert all(h != "esx-04" for h in hosts_of(s).values())

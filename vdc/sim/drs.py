@@ -75,6 +75,8 @@ class DrsState:
     task_ids: list[int] = field(default_factory=list)
     """vMotion tasks DRS started or the player applied from a recommendation."""
     cold_moves: int = 0
+    by_cluster: dict[str, list[int]] = field(default_factory=dict)
+    """The same per cluster: its vMotion task ids (a cold move counts as 0)."""
     acc_cpu: np.ndarray = field(default_factory=lambda: np.zeros(0))
     acc_mem: np.ndarray = field(default_factory=lambda: np.zeros(0))
     acc_n: int = 0
@@ -207,7 +209,7 @@ def run_pass(sim: Simulation, cluster: str) -> None:
     head = f"{cluster}: imbalance {cd.imbalance:.3f}, {goal} at threshold {threshold}"
     if str(cl.drs.get("mode")) == "full":
         cd.recommendations = []
-        started = [m for m in plan.moves if _carry_out(sim, m, by="DRS")]
+        started = [m for m in plan.moves if _carry_out(sim, cluster, m, by="DRS")]
         what = f"; {len(started)} migration(s) started" if started else "; balanced" if not plan.moves else ""
         sim.log.add(now, "drs_pass", cluster, head + what)
         return
@@ -230,7 +232,7 @@ def run_pass(sim: Simulation, cluster: str) -> None:
     sim.log.add(now, "drs_pass", cluster, head + what)
 
 
-def _carry_out(sim: Simulation, m: drs_plan.Move | Recommendation, *, by: str) -> bool:
+def _carry_out(sim: Simulation, cluster: str, m: drs_plan.Move | Recommendation, *, by: str) -> bool:
     """Start one move (a vMotion, or a cold move of a powered-off VM); False if it cannot run."""
     from vdc.sim.dispatch import Rejected
 
@@ -246,6 +248,7 @@ def _carry_out(sim: Simulation, m: drs_plan.Move | Recommendation, *, by: str) -
     if m.cold:
         vm.host = dst.name
         sim.drs.cold_moves += 1
+        sim.drs.by_cluster.setdefault(cluster, []).append(0)
         sim.touch()
         sim.log.add(sim.now, "drs_migration", vm.name,
                     f"{by} moved powered-off {vm.name} {m.src} → {dst.name} ({m.reason})")
@@ -253,6 +256,7 @@ def _carry_out(sim: Simulation, m: drs_plan.Move | Recommendation, *, by: str) -
     task = vmotion.submit(sim, vm, dst)
     task.detail = task.detail if task.state != "queued" else f"{by}: waiting for a free slot"
     sim.drs.task_ids.append(task.id)
+    sim.drs.by_cluster.setdefault(cluster, []).append(task.id)
     sim.log.add(sim.now, "drs_migration", vm.name,
                 f"{by} migrates {vm.name} {m.src} → {dst.name} ({m.reason})")
     return True
@@ -283,15 +287,18 @@ def apply(sim: Simulation, cluster: str, rec_id: str) -> list[tuple[Recommendati
     out = []
     for r in chosen:
         cd.recommendations.remove(r)
-        out.append((r, _carry_out(sim, r, by="applied " + r.id + ":")))
+        out.append((r, _carry_out(sim, cluster, r, by="applied " + r.id + ":")))
     sim.drs.version += 1
     return out
 
 
-def migrations_done(sim: Simulation) -> int:
-    """DRS moves finished: its vMotions that completed, and its cold moves."""
-    done = sum(1 for i in sim.drs.task_ids if sim.tasks.tasks[i - 1].state == "done")
-    return done + sim.drs.cold_moves
+def migrations_done(sim: Simulation, cluster: str | None = None) -> int:
+    """DRS moves finished (of one cluster, or all): its vMotions that completed and its cold
+    moves."""
+    st = sim.drs
+    ids = st.task_ids if cluster is None else [i for i in st.by_cluster.get(cluster, []) if i]
+    cold = st.cold_moves if cluster is None else st.by_cluster.get(cluster, []).count(0)
+    return sum(1 for i in ids if sim.tasks.tasks[i - 1].state == "done") + cold
 
 
 def initial_host(sim: Simulation, vm: Vm) -> str | None:

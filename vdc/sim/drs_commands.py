@@ -34,7 +34,7 @@ def _outcome(sim: Simulation, cluster: str) -> str:
     goal = f"target {cd.target:.3f}" if cd.target is not None else "mandatory moves only"
     head = f"imbalance {cd.imbalance:.3f}, {goal}"
     if drs.mode(sim, cluster) == "full":
-        started = sum(1 for i in sim.drs.task_ids if sim.tasks.tasks[i - 1].queued_at == sim.now)
+        started = sum(1 for i in sim.drs.by_cluster.get(cluster, []) if i and sim.tasks.tasks[i - 1].queued_at == sim.now)
         return f"; {head}" + (f"; {started} migration(s) started" if started else "")
     n = len(cd.recommendations)
     return f"; {head}" + (f"; {n} recommendation(s): drs apply {cluster} all" if n else "")

@@ -563,7 +563,7 @@ def _drs(sim: Simulation) -> tuple[ClusterDrsView, ...]:
             ),
             vm_groups=tuple((k, tuple(v)) for k, v in c.vm_groups.items()),
             host_groups=tuple((k, tuple(v)) for k, v in c.host_groups.items()),
-            migrations=drs.migrations_done(sim),
+            migrations=drs.migrations_done(sim, c.name),
             note=note if on else "",
         ))
     views = tuple(out)
