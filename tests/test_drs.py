@@ -533,3 +533,12 @@ def test_each_cluster_counts_its_own_drs_moves():
     views = {c.name: c for c in s.sim.snapshot().drs}
     assert views["prod"].migrations == 3 and views["dev"].migrations == 0
     assert all(h != "esx-04" for h in hosts_of(s).values())
+
+
+def test_a_pass_before_the_first_sample_uses_the_profiles_baselines():
+    """Maintenance at t = 0: the evacuation spreads the VMs, it does not pile them on one host."""
+    s = session(drs_level("manual", 3, hosts=3, vms=4))
+    assert s.sim.sampler.samples == 0
+    assert s.submit("maintenance enter esx-01").accepted
+    recs = s.sim.drs.clusters["prod"].recommendations
+    assert sorted(r.dst for r in recs) == ["esx-02", "esx-02", "esx-03", "esx-03"]

@@ -158,8 +158,10 @@ def entitlements(sim: Simulation, cpu_avg: np.ndarray | None,
     n = len(s.vm_names)
     cpu = cpu_avg if cpu_avg is not None and cpu_avg.size == n else s.vm_cpu_demand
     mem = mem_avg if mem_avg is not None and mem_avg.size == n else s.vm_mem_active
-    if cpu.size != n or mem.size != n:  # nothing sampled yet
-        cpu = mem = np.zeros(n)
+    if cpu.size != n or mem.size != n or s.samples == 0:
+        # Nothing sampled yet (a command at t = 0): the profiles' baselines stand in.
+        cpu = np.minimum(s.base_cpu, s.cpu_cap_vm)
+        mem = s.base_mem
     on = s.vm_on
     return (np.where(on, np.maximum(cpu, s.vm_cpu_res), 0.0),
             np.where(on, np.maximum(mem, s.vm_mem_res), 0.0))
