@@ -542,3 +542,26 @@ def test_a_pass_before_the_first_sample_uses_the_profiles_baselines():
     assert s.submit("maintenance enter esx-01").accepted
     recs = s.sim.drs.clusters["prod"].recommendations
     assert sorted(r.dst for r in recs) == ["esx-02", "esx-02", "esx-03", "esx-03"]
+
+
+def test_more_refusals_with_groups_and_clusters():
+    lv = drs_level("manual", 3, hosts=4, vms=2)
+    lv["clusters"].append({"name": "dev"})
+    lv["hosts"][3]["cluster"] = "dev"
+    add_vm(lv, "dev-01", host="esx-04")
+    s = session(lv)
+    assert s.submit("drs rule add prod a keep-apart vm-01 dev-01").message == (
+        "dev-01 is not a VM of cluster prod (it is on esx-04)")
+    assert s.submit("drs group prod host h esx-04").message == "esx-04 is not a host of cluster prod"
+    assert s.submit("drs group prod vm g vm-01").accepted
+    assert s.submit("drs rule add prod a must-run-on g nowhere").message == (
+        "prod has no host group nowhere (make one: drs group prod host nowhere HOST...)")
+    assert s.submit("drs group prod host one esx-01").accepted
+    assert s.submit("drs group prod host two esx-02").accepted
+    assert s.submit("drs rule add prod on-one must-run-on g one").accepted
+    assert s.submit("drs rule add prod not-two must-not-run-on g two").accepted
+    assert s.submit("drs group prod host two esx-01").message == (
+        "group two would make rules conflict: rule not-two would leave vm-01 no host to run on "
+        "(with the older rule on-one); older rules win")
+    assert s.submit("drs enable dev").message.startswith("DRS is on for dev (manual, threshold 3)")
+    assert s.submit("drs apply dev all").message == "DRS has no recommendations for dev now"
