@@ -16,6 +16,7 @@ from vdc.scenario.loader import LevelError, level_from_model
 from vdc.session.runner import result, run_level
 from vdc.session.session import Session
 from vdc.sim import drs_plan
+from vdc.sim.drs import PERIOD_S
 from vdc.sim.engine import Simulation
 
 VMK = {"name": "vmk-vmotion", "vlan": 200, "vmkernel": "vmotion"}
@@ -98,7 +99,7 @@ def test_full_mode_at_threshold_3_falls_below_its_target_within_a_few_passes():
     s = session(drs_level("full", 3))
     s.advance_to(299)
     assert set(hosts_of(s).values()) == {"esx-01"}  # nothing before the first pass
-    s.advance_to(2 * drs_plan_period() + 60)
+    s.advance_to(2 * PERIOD_S + 60)
     passes = s.sim.log.of_kind("drs_pass")
     first = passes[0].detail
     assert first.startswith("prod: imbalance 0.354, target 0.163 at threshold 3")
@@ -110,12 +111,6 @@ def test_full_mode_at_threshold_3_falls_below_its_target_within_a_few_passes():
     assert {h: spread.count(h) for h in set(spread)} == {"esx-01": 3, "esx-02": 2, "esx-03": 1}
     assert len(s.sim.log.of_kind("drs_migration")) == 3
     assert [k.state for k in s.sim.tasks.tasks] == ["done"] * 3
-
-
-def drs_plan_period() -> int:
-    from vdc.sim.drs import PERIOD_S
-
-    return PERIOD_S
 
 
 def test_manual_mode_moves_nothing_until_drs_apply():

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from vdc.sim import drs, drs_rules, licensing, maintenance
 from vdc.sim.admission import admission_refusal
 from vdc.sim.commands import Command
-from vdc.sim.model import Host, Vm
+from vdc.sim.model import Cluster, Host, Vm
 from vdc.sim.vcenter import unavailable_message
 
 if TYPE_CHECKING:
@@ -72,6 +72,14 @@ def require_vcenter(sim: Simulation) -> None:
     why = unavailable_message(sim)
     if why is not None:
         raise Rejected(why)
+
+
+def configured_cluster(sim: Simulation, name: object, feature: str) -> Cluster:
+    """The named cluster, once the licence (`feature`) and vCenter allow configuring it."""
+    cl: Cluster = _lookup("cluster", str(name), sim.inv.clusters)  # type: ignore[assignment]
+    require_feature(sim, feature)
+    require_vcenter(sim)
+    return cl
 
 
 def _host_usable(sim: Simulation, h: Host) -> None:

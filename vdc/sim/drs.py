@@ -254,7 +254,8 @@ def _carry_out(sim: Simulation, cluster: str, m: drs_plan.Move | Recommendation,
                     f"{by} moved powered-off {vm.name} {m.src} → {dst.name} ({m.reason})")
         return True
     task = vmotion.submit(sim, vm, dst)
-    task.detail = task.detail if task.state != "queued" else f"{by}: waiting for a free slot"
+    if task.state == "queued":
+        task.detail = f"{by}: waiting for a free slot"
     sim.drs.task_ids.append(task.id)
     sim.drs.by_cluster.setdefault(cluster, []).append(task.id)
     sim.log.add(sim.now, "drs_migration", vm.name,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from vdc.sim import dispatch, drs, drs_rules
-from vdc.sim.dispatch import Rejected, _lookup, require_feature, require_vcenter
+from vdc.sim.dispatch import Rejected
 from vdc.sim.model import Rule
 
 if TYPE_CHECKING:
@@ -20,10 +20,7 @@ if TYPE_CHECKING:
 
 
 def _cluster(sim: Simulation, c: Command) -> Cluster:
-    cl: Cluster = _lookup("cluster", str(c["cluster"]), sim.inv.clusters)  # type: ignore[assignment]
-    require_feature(sim, "drs")
-    require_vcenter(sim)
-    return cl
+    return dispatch.configured_cluster(sim, c["cluster"], "drs")
 
 
 def _outcome(sim: Simulation, cluster: str) -> str:

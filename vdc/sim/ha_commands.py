@@ -19,11 +19,7 @@ if TYPE_CHECKING:
 
 
 def _cluster(sim: Simulation, c: Command) -> Cluster:
-    """The named cluster, once the licence and vCenter allow cluster configuration."""
-    cl: Cluster = _lookup("cluster", str(c["cluster"]), sim.inv.clusters)  # type: ignore[assignment]
-    require_feature(sim, "ha")
-    require_vcenter(sim)
-    return cl
+    return dispatch.configured_cluster(sim, c["cluster"], "ha")
 
 
 def _changed(sim: Simulation) -> None:
