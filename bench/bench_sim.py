@@ -68,7 +68,7 @@ def _child(size: str, hours: float, profile: bool, ops: bool = False) -> dict[st
     if ops:
         refused = [r for r in session.records if not r.accepted]
         assert not refused, refused[:3]
-        from vdc.sim.drs import migrations_done
+        from vdc.sim.drs.passes import migrations_done
 
         print(f"DRS moves: {migrations_done(session.sim)}, passes: "
               f"{len(session.sim.log.of_kind('drs_pass'))}", file=sys.stderr)

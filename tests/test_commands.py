@@ -183,11 +183,11 @@ def test_ambiguous_table_is_refused():
     b = CommandSpec("x {host:host} z", "h", "x a z")  # a slot where the other has a slot too
     c = CommandSpec("x {vm:vm} y", "h", "x a y")  # `x a` would be complete and a prefix
     with pytest.raises(AssertionError, match="ambiguous"):
-        cm._check_table([c, b])
+        cm.check_table([c, b])
     with pytest.raises(AssertionError, match="ambiguous"):
-        cm._check_table([a, c])
+        cm.check_table([a, c])
     with pytest.raises(AssertionError, match="unique"):
-        cm._check_table([a, a])
+        cm.check_table([a, a])
 
 
 # ------------------------------------------------------------------------------ parsing

@@ -135,7 +135,7 @@ def test_host_boot_then_power_on_there():
     assert rec.message == "db-01 is powering on (moved to esx-02 while off); up in 0 s"
     assert s.sim.inv.vms["db-01"].host == "esx-02"
     s.advance_to(200)
-    view = s.sim.snapshot()
+    view = s.sim.view()
     assert view.vms.hosts[1] == "esx-02" and view.vms.power[1] == "on"
     assert [h.vm_count for h in view.hosts if h.name == "esx-02"] == [1]
 

@@ -15,8 +15,8 @@ from conftest import add_vm, base_level, build
 from vdc.scenario.loader import LevelError, level_from_model
 from vdc.session.runner import result, run_level
 from vdc.session.session import Session
-from vdc.sim import drs_plan
-from vdc.sim.drs import PERIOD_S
+from vdc.sim.drs import plan as drs_plan
+from vdc.sim.drs.passes import PERIOD_S
 from vdc.sim.engine import Simulation
 
 VMK = {"name": "vmk-vmotion", "vlan": 200, "vmkernel": "vmotion"}
@@ -525,7 +525,7 @@ def test_each_cluster_counts_its_own_drs_moves():
     s.advance_to(310)
     assert s.submit("drs apply prod all").accepted
     s.advance(120)
-    views = {c.name: c for c in s.sim.snapshot().drs}
+    views = {c.name: c for c in s.sim.view().drs}
     assert views["prod"].migrations == 3 and views["dev"].migrations == 0
     assert all(h != "esx-04" for h in hosts_of(s).values())
 

@@ -7,10 +7,10 @@ import random
 import pytest
 from conftest import add_vm, base_level, build
 
+from vdc.rng import Streams, stream_seed
 from vdc.scenario.sandbox import generate
 from vdc.sim.engine import Simulation
 from vdc.sim.ring import TableRing
-from vdc.sim.rng import Streams, stream_seed
 
 
 def _run_sliced(level, cuts: list[float]) -> Simulation:
@@ -168,7 +168,7 @@ def test_snapshot_is_a_frozen_copy_with_reasons():
     lv["events"] = [{"at": 100, "kind": "bad_change", "vm": "a"}]
     sim = Simulation(build(lv))
     sim.run_until(60)
-    view = sim.snapshot()
+    view = sim.view()
     assert view.vms.names == ("a", "b")
     assert view.vms.power == ("on", "off")
     assert view.vms.reasons == ("", "powered off")
@@ -179,7 +179,7 @@ def test_snapshot_is_a_frozen_copy_with_reasons():
     assert len(view.hosts[0].cpu_history) == 12
     sim.run_until(200)
     assert view.vms.reasons == ("", "powered off")  # the old snapshot did not move
-    later = sim.snapshot()
+    later = sim.view()
     assert later.vms.reasons == ("broken by a bad change", "powered off")
     assert not later.services[0].up
     # Down since 100, accounted up to the last sample (195): 95 s of 195.

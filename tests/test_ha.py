@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from tests.conftest import add_vm, base_level, build
 from vdc.session.session import Session
-from vdc.sim import admission, ha
 from vdc.sim.dispatch import execute
 from vdc.sim.engine import Simulation
+from vdc.sim.ha import admission
+from vdc.sim.ha import agents as ha
 
 # --------------------------------------------------------------------------- admission math
 
@@ -71,7 +72,7 @@ def events(sim: Simulation, *kinds: str) -> list[tuple[float, str, str]]:
 
 
 def placement_delay(seed: int = 7) -> float:
-    from vdc.sim.rng import Streams
+    from vdc.rng import Streams
 
     return Streams(seed).py("ha:placement").uniform(*ha.PLACEMENT_S)
 
@@ -342,7 +343,7 @@ def test_ha_commands_change_the_settings():
     assert execute(sim, _cmd("ha priority db-01 highest")).message == "db-01 restart priority medium → highest"
     assert sim.inv.vms["db-01"].ha_priority == "highest"
     assert execute(sim, _cmd("ha isolation prod power-off")).accepted
-    assert sim.inv.clusters["prod"].ha["isolation_response"] == "power-off"
+    assert sim.inv.clusters["prod"].ha.isolation_response == "power-off"
     assert execute(sim, _cmd("ha admission prod disabled")).accepted
     v = execute(sim, _cmd("ha disable prod"))
     assert v.message == "HA is off for prod: failed hosts' VMs stay down until you act"

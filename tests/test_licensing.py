@@ -8,7 +8,7 @@ from conftest import add_vm, base_level, build
 from vdc.scenario.checks import CheckError, check_level
 from vdc.session.session import Session
 from vdc.sim import licensing
-from vdc.sim.dispatch import Rejected, require_feature, require_vcenter
+from vdc.sim.checks import Rejected, require_feature, require_vcenter
 from vdc.sim.engine import Simulation
 from vdc.sim.tasks import TaskList
 from vdc.sim.vcenter import vcenter_down_reason, vcenter_up

@@ -13,9 +13,9 @@ from conftest import add_vm, base_level, build
 
 from vdc.session.runner import result
 from vdc.session.session import Session
-from vdc.sim import snapshots
 from vdc.sim.contention import latency_factor
 from vdc.sim.engine import Simulation
+from vdc.sim.snapshots import chain as snapshots
 
 W = 50.0  # MB/s the writer VM writes
 B = 40.0  # GiB of its one thick disk
@@ -87,7 +87,7 @@ def test_datastore_fills_at_the_computed_moment_and_stuns_the_writer():
     full = s.sim.log.of_kind("datastore_full")
     assert len(full) == 1
     assert t_full <= full[0].t < t_full + s.sim.dt
-    view = s.sim.snapshot()
+    view = s.sim.view()
     i = view.vms.names.index("db-01")
     assert not view.vms.healthy[i] and view.vms.reasons[i] == "paused: datastore full"
     assert s.sim.inv.datastores["ds-1"].used == pytest.approx(168.0)
@@ -96,7 +96,7 @@ def test_datastore_fills_at_the_computed_moment_and_stuns_the_writer():
     # Deleting the snapshot frees the space once merged; the writer runs again.
     _ok(s, "snapshot delete db-01 s1")
     s.advance_to(500)
-    assert s.sim.snapshot().vms.healthy[i]
+    assert s.sim.view().vms.healthy[i]
     assert s.sim.inv.datastores["ds-1"].used == pytest.approx(156.0)
 
 
@@ -165,14 +165,14 @@ def test_revert_undoes_a_bad_change_that_came_after_the_snapshot():
     _ok(s, "snapshot create db-01 good --memory")
     s.advance_to(200)
     assert s.sim.inv.vms["db-01"].broken
-    assert not s.sim.snapshot().vms.healthy[0]
+    assert not s.sim.view().vms.healthy[0]
     msg = _ok(s, "snapshot revert db-01 good")
     assert "the bad change since is undone" in msg and "running from its saved memory" in msg
     vm = s.sim.inv.vms["db-01"]
     assert not vm.broken and vm.power == "on"
     assert sum(vm.snapshots[0].sizes) == 0.0  # a fresh delta
     s.advance_to(210)
-    assert s.sim.snapshot().vms.healthy[0]
+    assert s.sim.view().vms.healthy[0]
     assert s.sim.log.of_kind("bad_change_undone")[0].t == 200
 
 

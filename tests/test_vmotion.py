@@ -10,9 +10,9 @@ from conftest import add_vm, base_level, build
 
 from vdc.session.runner import result, run_level
 from vdc.session.session import Session
-from vdc.sim import svmotion, vmotion
 from vdc.sim.engine import Simulation
-from vdc.sim.vmotion import GIB, MB, bandwidth, precopy
+from vdc.sim.moves import svmotion, vmotion
+from vdc.sim.moves.vmotion import GIB, MB, bandwidth, precopy
 
 VMK = {"name": "vmk-vmotion", "vlan": 200, "vmkernel": "vmotion"}
 DIRTY50 = {"name": "dirty50", "cpu": 1000, "mem_active": 0.78125, "iops": 10, "write_mbps": 0,

@@ -164,10 +164,10 @@ async def test_dialog_changes_mode_threshold_and_rules_through_commands():
         drs = sim.inv.clusters["prod"].drs
         dialog.query_one("#drs-threshold", Select).value = 1
         await pilot.pause()
-        assert drs["threshold"] == 1
+        assert drs.threshold == 1
         dialog.query_one("#drs-mode", Select).value = "partial"
         await pilot.pause()
-        assert drs["mode"] == "partial"
+        assert drs.mode == "partial"
         # A rule typed as the rest of `drs rule add` after the cluster.
         dialog.query_one("#drs-rule", Input).value = "apart keep-apart vm-04 vm-05"
         await pilot.click("#drs-rule-add")
@@ -190,11 +190,11 @@ async def test_dialog_changes_mode_threshold_and_rules_through_commands():
         dialog.query_one("#drs-rule", Input).blur()
         await pilot.press("e")
         await pilot.pause()
-        assert not drs["enabled"]
+        assert not drs.enabled
         assert str(dialog.query_one("#drs-status").render()).startswith("DRS off")
         await pilot.press("e")
         await pilot.pause()
-        assert drs["enabled"]
+        assert drs.enabled
         await pilot.press("escape")
         await pilot.pause()
         assert pilot.app.screen is game

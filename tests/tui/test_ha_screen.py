@@ -62,24 +62,24 @@ async def test_dialog_changes_settings_through_commands():
         dialog.query_one("#ha-isolation", Select).value = "power-off"
         await pilot.pause()
         sim = game.controller.sim
-        assert sim.inv.clusters["prod"].ha["isolation_response"] == "power-off"
+        assert sim.inv.clusters["prod"].ha.isolation_response == "power-off"
         # Admission: policy and values, then apply.
         dialog.query_one("#ha-policy", Select).value = "slots"
         dialog.query_one("#ha-values", Input).value = "1"
         await pilot.click("#ha-apply")
         await pilot.pause()
         assert game.controller.session.records[-1].text == "ha admission prod slots 1"
-        assert sim.inv.clusters["prod"].ha["admission"] == "slots"
+        assert sim.inv.clusters["prod"].ha.admission == "slots"
         capacity = str(dialog.query_one("#ha-capacity").render())
         assert capacity == ("Admission slots: slot 32 MHz / 16 GiB, slots 8/8/8 for 6 VMs, failover capacity 2 host(s)")
         # HA off and on again.
         await pilot.press("e")
         await pilot.pause()
-        assert not sim.inv.clusters["prod"].ha["enabled"]
+        assert not sim.inv.clusters["prod"].ha.enabled
         assert str(dialog.query_one("#ha-status").render()) == "HA is off"
         await pilot.press("e")
         await pilot.pause()
-        assert sim.inv.clusters["prod"].ha["enabled"]
+        assert sim.inv.clusters["prod"].ha.enabled
         await pilot.press("escape")
         await pilot.pause()
         assert pilot.app.screen is game

@@ -38,7 +38,7 @@ def sandbox_view(t: float = 600) -> SimView:
     """The sandbox as shipped, at sim time `t`: three calm hosts."""
     sim = Simulation(load_level(find_level("00")).level)
     sim.run_until(t)
-    return sim.snapshot()
+    return sim.view()
 
 
 def sandbox_with(
@@ -54,7 +54,7 @@ def sandbox_with(
     level = level_from_model(Level.model_validate(data, strict=True)).level
     sim = Simulation(level)
     sim.run_until(t)
-    return sim.snapshot()
+    return sim.view()
 
 
 def _no_ha(data: dict[str, Any]) -> None:

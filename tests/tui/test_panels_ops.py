@@ -90,9 +90,9 @@ def large_views() -> tuple[SimView, SimView]:
     """The 2,000-VM sandbox at t = 60 and t = 64 (one tick at 16× speed)."""
     sim = Simulation(generate("large", 1))
     sim.run_until(60)
-    first = sim.snapshot()
+    first = sim.view()
     sim.run_until(64)
-    return first, sim.snapshot()
+    return first, sim.view()
 
 
 # ---------------------------------------------------------------------------- harness
@@ -150,7 +150,7 @@ def log_text(panel: EventLogPanel) -> list[str]:
 
 
 async def test_vm_cells_match_the_view():
-    view = sandbox_sim(600).snapshot()
+    view = sandbox_sim(600).view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
@@ -180,7 +180,7 @@ async def test_vm_cells_match_the_view():
 
 
 async def test_vm_down_reasons_and_ready_marks():
-    view = trouble_sim().snapshot()
+    view = trouble_sim().view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
@@ -196,7 +196,7 @@ async def test_vm_down_reasons_and_ready_marks():
 
 
 async def test_sort_by_cpu_puts_the_busiest_first_and_reverse_last():
-    view = sandbox_sim(600).snapshot()
+    view = sandbox_sim(600).view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         table = app.panel
@@ -223,7 +223,7 @@ async def test_sort_by_cpu_puts_the_busiest_first_and_reverse_last():
 
 
 async def test_sort_keys_cycle_and_reverse():
-    view = sandbox_sim(600).snapshot()
+    view = sandbox_sim(600).view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         table = app.panel
@@ -244,7 +244,7 @@ async def test_sort_keys_cycle_and_reverse():
 
 
 async def test_sort_by_health_puts_down_vms_first():
-    view = trouble_sim().snapshot()
+    view = trouble_sim().view()
     app = PanelApp(VmTable(), view, sort="health")
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
@@ -257,7 +257,7 @@ async def test_sort_by_health_puts_down_vms_first():
 
 
 async def test_filter_keeps_matching_rows_case_insensitive():
-    view = trouble_sim().snapshot()
+    view = trouble_sim().view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         table = app.panel
@@ -281,7 +281,7 @@ async def test_filter_keeps_matching_rows_case_insensitive():
 
 
 async def test_filter_box_opens_with_slash_and_escape_clears():
-    view = trouble_sim().snapshot()
+    view = trouble_sim().view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         table = app.panel
@@ -298,7 +298,7 @@ async def test_filter_box_opens_with_slash_and_escape_clears():
 
 
 async def test_cursor_stays_on_the_same_vm_across_resorts():
-    view = sandbox_sim(600).snapshot()
+    view = sandbox_sim(600).view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         table = app.panel
@@ -317,7 +317,7 @@ async def test_cursor_stays_on_the_same_vm_across_resorts():
         # …and across a new snapshot that re-orders the rows.
         table.sort_by("cpu")
         before = table.visible_vms
-        table.show(sandbox_sim(1500).snapshot())  # the marketing rush: web VMs climb
+        table.show(sandbox_sim(1500).view())  # the marketing rush: web VMs climb
         await pilot.pause()
         assert table.visible_vms != before
         assert table.selected_vm == "app-01"
@@ -413,7 +413,7 @@ async def test_second_show_updates_changed_cells_in_place():
 async def test_the_selection_follows_the_cursor_and_enter_selects_again():
     """Like the Hosts panel: coming into the table selects the VM under the cursor, moving the
     cursor selects the VM it lands on, Enter selects it again."""
-    view = sandbox_sim(600).snapshot()
+    view = sandbox_sim(600).view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         table = app.panel
@@ -429,7 +429,7 @@ async def test_the_selection_follows_the_cursor_and_enter_selects_again():
 
 
 async def test_narrow_panel_keeps_the_most_useful_columns():
-    view = trouble_sim().snapshot()
+    view = trouble_sim().view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
@@ -448,7 +448,7 @@ async def test_narrow_panel_keeps_the_most_useful_columns():
 
 
 async def test_services_show_the_down_tier_after_a_bad_change():
-    view = trouble_sim().snapshot()
+    view = trouble_sim().view()
     app = PanelApp(ServicesPanel(), view)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -464,7 +464,7 @@ async def test_services_show_the_down_tier_after_a_bad_change():
 
 
 async def test_services_healthy_and_selection():
-    view = sandbox_sim(600).snapshot()
+    view = sandbox_sim(600).view()
     app = PanelApp(ServicesPanel(), view)
     async with app.run_test(size=(80, 24)) as pilot:
         panel = app.panel
@@ -480,7 +480,7 @@ async def test_services_healthy_and_selection():
 
 
 async def test_services_line_fits_a_narrow_panel():
-    view = trouble_sim().snapshot()
+    view = trouble_sim().view()
     app = PanelApp(ServicesPanel(), view)
     async with app.run_test(size=(40, 8)) as pilot:
         await pilot.pause()
@@ -523,7 +523,7 @@ def failed_host_and_full_datastore_level() -> dict[str, Any]:
 async def test_alarms_for_a_host_failure_and_a_datastore_over_85():
     sim = Simulation(build(failed_host_and_full_datastore_level()))
     sim.run_until(5)
-    calm = sim.snapshot()
+    calm = sim.view()
     sim.run_until(30)
     app = PanelApp(AlarmsPanel(), calm)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -533,7 +533,7 @@ async def test_alarms_for_a_host_failure_and_a_datastore_over_85():
         assert panel.alarms == []
         assert panel.border_title == "Alarms"
         assert "No active alarms" in str(panel.query_one("#alarms-text").render())
-        panel.show(sim.snapshot())
+        panel.show(sim.view())
         await pilot.pause()
         assert panel.alarms == [
             ("critical", "host esx-02 failed"),
@@ -544,7 +544,7 @@ async def test_alarms_for_a_host_failure_and_a_datastore_over_85():
 
 
 async def test_alarms_cover_network_cpu_and_ready_critical_first():
-    view = trouble_sim().snapshot()
+    view = trouble_sim().view()
     app = PanelApp(AlarmsPanel(), view)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -573,7 +573,7 @@ async def test_alarms_count_many_waiting_vms_on_one_line():
         add_vm(lv, f"vm-{k:02d}", vcpu=1)
     sim = Simulation(build(lv))
     sim.run_until(60)
-    app = PanelApp(AlarmsPanel(), sim.snapshot())
+    app = PanelApp(AlarmsPanel(), sim.view())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         panel = app.panel
@@ -668,12 +668,12 @@ async def test_event_log_follows_unless_scrolled_up_and_keeps_2000():
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
 def test_snapshot_vm_table_sorted_by_cpu(snap_compare, size):
-    app = PanelApp(VmTable(), trouble_sim().snapshot(), sort="cpu")
+    app = PanelApp(VmTable(), trouble_sim().view(), sort="cpu")
     assert snap_compare(app, terminal_size=size)
 
 
 def test_snapshot_vm_table_narrow(snap_compare):
-    app = PanelApp(VmTable(), trouble_sim().snapshot(), sort="health")
+    app = PanelApp(VmTable(), trouble_sim().view(), sort="health")
     assert snap_compare(app, terminal_size=(40, 8))
 
 
@@ -684,18 +684,18 @@ def test_snapshot_vm_table_large(snap_compare):
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 8)], ids=["80x24", "40x8"])
 def test_snapshot_services_one_down(snap_compare, size):
-    app = PanelApp(ServicesPanel(), trouble_sim().snapshot())
+    app = PanelApp(ServicesPanel(), trouble_sim().view())
     assert snap_compare(app, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 8)], ids=["80x24", "40x8"])
 def test_snapshot_alarms_several(snap_compare, size):
-    app = PanelApp(AlarmsPanel(), trouble_sim().snapshot())
+    app = PanelApp(AlarmsPanel(), trouble_sim().view())
     assert snap_compare(app, terminal_size=size)
 
 
 def test_snapshot_alarms_calm(snap_compare):
-    app = PanelApp(AlarmsPanel(), sandbox_sim(600).snapshot())
+    app = PanelApp(AlarmsPanel(), sandbox_sim(600).view())
     assert snap_compare(app, terminal_size=(40, 8))
 
 
@@ -706,7 +706,7 @@ def test_snapshot_event_log(snap_compare, size):
 
 
 async def test_clicks_on_a_row_and_a_header():
-    view = sandbox_sim(600).snapshot()
+    view = sandbox_sim(600).view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
@@ -728,7 +728,7 @@ async def test_clicks_on_a_row_and_a_header():
 
 
 async def test_theme_change_redraws_the_vm_rows():
-    view = trouble_sim().snapshot()
+    view = trouble_sim().view()
     app = PanelApp(VmTable(), view)
     async with app.run_test(size=(160, 30)) as pilot:
         await pilot.pause()

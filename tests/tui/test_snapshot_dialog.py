@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input, OptionList, Switch
 
 from vdc.scenario.loader import load_level
-from vdc.sim.snapshots import age_text
+from vdc.sim.snapshots.chain import age_text
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.game import GameScreen
 from vdc.tui.screens.snapshot import SnapshotScreen
@@ -154,4 +154,4 @@ def test_alarms_panel_lists_deep_chains():
     for k in range(4):
         assert s.submit(f"snapshot create web-01 s{k}").accepted
     s.advance_to(20)
-    assert ("warning", "VM web-01 has a chain of 4 snapshots") in active_alarms(s.sim.snapshot())
+    assert ("warning", "VM web-01 has a chain of 4 snapshots") in active_alarms(s.sim.view())

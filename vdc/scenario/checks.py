@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from vdc.scenario import schema
 from vdc.scenario.names import expand, is_glob
+from vdc.scenario.rules import conflict
 
 BUILTIN_PROFILES: tuple[str, ...] = ("idle", "web", "app", "db", "batch", "appliance", "desktop")
 """Workload profiles the engine defines (numbers in vdc/sim/workload.py); levels may add more."""
@@ -211,8 +212,6 @@ def _check_clusters_and_hosts(level: schema.Level) -> None:
 
 def _check_drs_rules(level: schema.Level) -> None:
     """VM groups name VMs of the cluster; rules name existing VMs and groups, without conflicts."""
-    from vdc.sim.drs_rules import conflict
-
     for i, c in enumerate(level.clusters):
         members = {h.name for h in level.hosts if h.cluster == c.name}
         vms = [v.name for v in level.vms if v.host in members]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from vdc.rng import Streams
 from vdc.scenario import schema
-from vdc.sim.rng import Streams
 
 SIZES: dict[str, tuple[int, int]] = {
     "small": (8, 100),

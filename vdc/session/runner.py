@@ -11,8 +11,8 @@ from typing import Any
 from vdc.scenario import schema
 from vdc.session.actions import TimedCommand
 from vdc.session.session import Session
-from vdc.sim import drs
 from vdc.sim import objectives as obj
+from vdc.sim.drs import passes as drs
 from vdc.sim.engine import Simulation
 
 

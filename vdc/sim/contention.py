@@ -51,8 +51,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vdc.sim import moveload
-from vdc.sim import snapshots as snaps
+from vdc.sim.moves import load as moveload
+from vdc.sim.snapshots import chain as snaps
 from vdc.sim.workload import SPIKE_MEMORY_SHARE, Noise, Profile, shape_factors
 
 if TYPE_CHECKING:

@@ -20,19 +20,23 @@ from functools import partial
 import numpy as np
 import simpy
 
+from vdc.rng import Streams
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import drs, ha, maintenance, snapshots, svmotion, vmotion
+from vdc.sim import drs, ha, moves, snapshots
 from vdc.sim import objectives as obj
 from vdc.sim.contention import Sampler
+from vdc.sim.drs import passes as drs_passes
 from vdc.sim.events import EventLog
+from vdc.sim.ha import agents as ha_agents
 from vdc.sim.model import Inventory, build_inventory
+from vdc.sim.moves import maintenance, svmotion, vmotion
 from vdc.sim.ring import TableRing
-from vdc.sim.rng import Streams
+from vdc.sim.snapshots import chain as snapshot_chain
 from vdc.sim.tasks import TaskList
 from vdc.sim.timeline import Action
 from vdc.sim.timeline import build as build_timeline
-from vdc.sim.view import SimView, snapshot
+from vdc.sim.view import SimView, ViewCache, build_view
 from vdc.sim.workload import BUILTIN, Profile
 
 DIGEST_EVERY_S = 60
@@ -40,6 +44,9 @@ DIGEST_EVERY_S = 60
 
 FINE_HISTORY = 240
 """Samples kept for sparklines (20 min at 5 s)."""
+
+MECHANICS = (moves, snapshots, ha, drs)
+"""The mechanic packages, in the order they hear of a failed host (`host_down`)."""
 
 DATASTORE_WARN_PCT = 75.0
 DATASTORE_ALERT_PCT = 85.0
@@ -122,8 +129,6 @@ class Simulation:
         self.dirty_parts: list[str] = []
         self.network_version = 0
         """Bumped by every change to links, trunks, isolation or host states."""
-        self.view_cache: dict[str, object] = {}
-        """Renderer-side caches keyed by versions (see `vdc.sim.view`); not simulation state."""
         self.spike_version = 0
         self.accepted_commands = 0
         self.edition = str(meta.edition)
@@ -134,9 +139,9 @@ class Simulation:
         self.migrations = vmotion.new_board()
         self.svmotions = svmotion.new_board()
         self.maintenance = maintenance.new_board()
-        self.ha = ha.build(self)
+        self.ha = ha_agents.build(self)
         """vSphere HA agents per cluster (`vdc.sim.ha`)."""
-        self.drs = drs.build(self)
+        self.drs = drs_passes.build(self)
         """DRS passes, recommendations and moves per cluster (`vdc.sim.drs`)."""
         self.metrics = Metrics()
         self.ended_at: float | None = None
@@ -144,7 +149,8 @@ class Simulation:
         self.digests: list[tuple[float, str]] = []
         self._spikes: list[tuple[dict[str, object], list[int], float]] = []
         self._fills: list[tuple[str, float, float, float]] = []  # ds, gib/s, until, last
-        self._alarm: dict[tuple[str, str], str] = {}
+        self.alarm_levels: dict[tuple[str, str], str] = {}
+        """The level of each alarm now ("ok" when absent), by (kind, subject)."""
         self._ds_level = np.zeros(0, dtype=int)
         self._cpu_high = np.zeros(0, dtype=bool)
         self.timeline: list[Action] = build_timeline(level, self.streams)
@@ -164,10 +170,10 @@ class Simulation:
         self._timeline_i = 0
         self._sample_k = 0
         self._sample_last = 0.0
-        self._start(self._timeline_step)
-        self._start(self._sample_step)
+        self.start(self._timeline_step)
+        self.start(self._sample_step)
         if self.drs.active:  # a level that starts with DRS on: its first pass at t = 300
-            drs.ensure_clock(self)
+            drs_passes.ensure_clock(self)
 
     # ------------------------------------------------------------------ time
     @property
@@ -215,12 +221,14 @@ class Simulation:
         elif part not in self.dirty_parts:
             self.dirty_parts.append(part)
 
-    # ------------------------------------------------------------------ processes
-    # The simulation's processes are chains of SimPy events with bound-method callbacks, not
-    # generators: a generator cannot be copied, and `copy.deepcopy(simulation)` is what gives
-    # the replay viewer its checkpoints. They schedule exactly what a generator process would
-    # (a start is an urgent event, a wait a timeout), so the order of events is the same.
-    def _start(self, fn: Callable[..., None], *args: object) -> None:
+    # ------------------------------------------------------------------ scheduling
+    # The simulation's processes are chains of SimPy events with callbacks, not generators: a
+    # generator cannot be copied, and `copy.deepcopy(simulation)` is what gives the replay
+    # viewer its checkpoints. They schedule exactly what a generator process would (a start is
+    # an urgent event, a wait a timeout), so the order of events is the same. Every mechanic
+    # schedules its work through these two, with a module-level function (or a bound method of
+    # the simulation) and plain arguments, so the pending events copy with the state.
+    def start(self, fn: Callable[..., None], *args: object) -> None:
         """Run `fn(*args)` now, after the event being handled (how a SimPy process starts)."""
         ev = simpy.Event(self.env)
         ev._ok = True  # noqa: SLF001 - a triggered event, as simpy's Initialize makes it
@@ -228,8 +236,8 @@ class Simulation:
         ev.callbacks.append(partial(_call, fn, args))
         self.env.schedule(ev, simpy.core.URGENT)
 
-    def _after(self, delay: float, fn: Callable[..., None], *args: object) -> None:
-        """Run `fn(*args)` `delay` sim-seconds from now."""
+    def after(self, delay: float, fn: Callable[..., None], *args: object) -> None:
+        """Run `fn(*args)` `delay` sim-seconds from now (after the events already due then)."""
         self.env.timeout(delay).callbacks.append(partial(_call, fn, args))
 
     def _timeline_step(self, resumed: bool = False) -> None:
@@ -237,7 +245,7 @@ class Simulation:
         while self._timeline_i < len(self.timeline):
             action = self.timeline[self._timeline_i]
             if not resumed and action.t > self.env.now:
-                self._after(action.t - self.env.now, self._timeline_step, True)
+                self.after(action.t - self.env.now, self._timeline_step, True)
                 return
             resumed = False
             if self.ended:
@@ -254,14 +262,14 @@ class Simulation:
             return
         self._sample_k += 1
         nxt = min(float(self._sample_k * self.dt), float(self.duration))
-        self._after(nxt - t, self._sample_step)
+        self.after(nxt - t, self._sample_step)
 
     def _sample(self, t: float, dt: float) -> None:
         self._apply_fills(t)
         s = self.sampler
         s.sample(t, dt)
         if self.drs.clock_at is not None:
-            drs.observe(self)
+            drs_passes.observe(self)
         m = self.metrics
         m.samples += 1
         # Services: downtime (left-point rule, like the VMs') and transitions.
@@ -296,18 +304,18 @@ class Simulation:
         )
         for i in np.flatnonzero(ds_level != self._ds_level[: ds_level.size]).tolist() if ds_level.size == self._ds_level.size else range(ds_level.size):
             name = s.ds_names[i]
-            self._alarm_transition(
+            self.alarm_transition(
                 t, ("ds", name), ("ok", "warning", "alert", "full")[int(ds_level[i])],
                 f"{name} is {pct[i]:.1f} % full",
             )
         self._ds_level = ds_level
-        snapshots.alarms(self, t)
+        snapshot_chain.alarms(self, t)
         # Hosts: CPU demand alarm.
         high = (s.host_cpu_demand_pct >= HOST_CPU_HIGH_PCT) & s.host_runs
         changed = range(high.size) if high.size != self._cpu_high.size else np.flatnonzero(high != self._cpu_high).tolist()
         for i in changed:
             h = s.host_names[i]
-            self._alarm_transition(
+            self.alarm_transition(
                 t, ("cpu", h), "cpu_high" if high[i] else "ok",
                 f"{h} CPU demand at {s.host_cpu_demand_pct[i]:.0f} % of capacity",
             )
@@ -335,11 +343,12 @@ class Simulation:
         self.end_reason = reason
         self.log.add(t, "level_end", self.level.level.id, reason)
 
-    def _alarm_transition(self, t: float, key: tuple[str, str], level: str, detail: str) -> None:
-        prev = self._alarm.get(key, "ok")
+    def alarm_transition(self, t: float, key: tuple[str, str], level: str, detail: str) -> None:
+        """Set alarm `key` to `level`; log the change (a new alarm, or "alarm cleared")."""
+        prev = self.alarm_levels.get(key, "ok")
         if prev == level:
             return
-        self._alarm[key] = level
+        self.alarm_levels[key] = level
         kind = {
             "full": "datastore_full", "alert": "datastore_alert", "warning": "datastore_warning",
             "cpu_high": "host_cpu_high",
@@ -418,14 +427,14 @@ class Simulation:
                 h.state = "isolated"
                 log(t, "host_isolated", h.name, f"{h.name} lost its management network; its VMs are cut off")
                 self.touch("network")
-                ha.host_isolated(self, h.name)
+                ha_agents.host_isolated(self, h.name)
         elif op == "host_isolated_end":
             h = self.inv.hosts[str(p["host"])]
             if h.state == "isolated":
                 h.state = "on"
                 log(t, "host_connected", h.name, f"{h.name} is reachable again")
                 self.touch("network")
-                ha.host_up(self, h.name)
+                ha_agents.host_up(self, h.name)
         elif op in ("uplink_down", "uplink_up"):
             h = self.inv.hosts[str(p["host"])]
             nic = h.nics[str(p["uplink"])]
@@ -516,10 +525,16 @@ class Simulation:
             f"{name} failed; {what}: {', '.join(down)}" if down else f"{name} failed (it ran no VMs)",
         )
         self.touch()
-        vmotion.host_down(self, name)
-        svmotion.host_down(self, name)
-        maintenance.host_down(self, name)
-        ha.host_failed(self, name, down)
+        for mechanic in MECHANICS:
+            mechanic.host_down(self, name, down)
+
+    def host_entering_maintenance(self, name: str) -> None:
+        """A host began entering maintenance mode: in a DRS cluster, a pass plans its evacuation."""
+        drs_passes.host_entering(self, name)
+
+    def evacuation_note(self, name: str) -> str:
+        """What DRS does about a host entering maintenance ("" when nothing), for its task."""
+        return drs_passes.evacuation_note(self, name)
 
     def recover_host(self, name: str) -> None:
         t = float(self.env.now)
@@ -530,7 +545,7 @@ class Simulation:
         h.ready_at = t + h.boot_s
         self.log.add(t, "host_recovering", name, f"{name} is rebooting ({h.boot_s:g} s)")
         self.touch()
-        self._start(self._wait_boot, h.name, h.ready_at)
+        self.start(self._wait_boot, h.name, h.ready_at)
 
     def boot_host(self, name: str) -> None:
         t = float(self.env.now)
@@ -538,10 +553,10 @@ class Simulation:
         h.state = "booting"
         h.ready_at = t + h.boot_s
         self.touch()
-        self._start(self._wait_boot, name, h.ready_at)
+        self.start(self._wait_boot, name, h.ready_at)
 
     def _wait_boot(self, name: str, at: float) -> None:
-        self._after(at - self.env.now, self._finish_boot, name, at)
+        self.after(at - self.env.now, self._finish_boot, name, at)
 
     def _finish_boot(self, name: str, at: float) -> None:
         h = self.inv.hosts[name]
@@ -549,7 +564,7 @@ class Simulation:
             h.state = "on"
             self.log.add(at, "host_on", name, f"{name} is up")
             self.touch()
-            ha.host_up(self, name)
+            ha_agents.host_up(self, name)
 
     def datastore_used(self, name: str) -> float:
         """GiB used on a datastore right now: other data, VM disks and running VMs' swap files."""
@@ -561,7 +576,7 @@ class Simulation:
             used += sum(d.allocated for d in v.disks if d.datastore == name)
             if v.power == "on" and v.home_datastore == name:
                 used += v.swap_gib
-        return used + self.svmotions.held(name) + snapshots.space_on(self, name)
+        return used + self.svmotions.held(name) + snapshot_chain.space_on(self, name)
 
     def cost(self) -> float:
         """Cost of the hosts in service (a host powered off counts as retired) and of what was
@@ -569,9 +584,13 @@ class Simulation:
         return float(sum(h.cost for h in self.inv.hosts.values() if h.state != "off")) + self.spent
 
     # ------------------------------------------------------------------ reading
-    def snapshot(self) -> SimView:
-        """A frozen, read-only view of the state for renderers."""
-        return snapshot(self)
+    def view(self, cache: ViewCache | None = None) -> SimView:
+        """A frozen, read-only view of the state for renderers.
+
+        A renderer that reads views often keeps one `ViewCache` and passes it each time: parts
+        that have not changed (by their version numbers) are reused instead of rebuilt.
+        """
+        return build_view(self, cache if cache is not None else ViewCache())
 
     def service_names(self) -> list[str]:
         return list(self.inv.services)
@@ -618,7 +637,7 @@ class Simulation:
         if self.tasks.tasks:
             # Only runs with migrations, maintenance or reboots carry these.
             head["tasks"] = [[k.kind, k.subject, k.target, k.state] for k in self.tasks.tasks]
-        chains = snapshots.digest_part(self)
+        chains = snapshot_chain.digest_part(self)
         if chains:  # only runs that took snapshots carry them
             head["snapshots"] = chains
         if self.ha.active:

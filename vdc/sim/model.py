@@ -2,7 +2,7 @@
 
 These are plain mutable objects owned by the `Simulation`; commands and timeline events change
 them, and the contention sampler caches them in flat arrays (see `contention.py`). Renderers
-never see them: they read `Simulation.snapshot()`.
+never see them: they read `Simulation.view()`.
 Units: GiB for memory and disk, MHz for CPU, Mbit/s for network, seconds for time.
 """
 
@@ -105,7 +105,7 @@ class Host:
 
 @dataclass(slots=True)
 class Rule:
-    """A DRS rule: VM-VM (`vms`) or VM-host (`vm_group` to `host_group`); see `drs_rules`."""
+    """A DRS rule: VM-VM (`vms`) or VM-host (`vm_group` to `host_group`); see `vdc.sim.affinity`."""
 
     name: str
     type: str
@@ -116,13 +116,43 @@ class Rule:
 
 
 @dataclass(slots=True)
+class HaSettings:
+    """A cluster's vSphere HA settings now (the level's `[clusters.ha]`, then `ha` commands)."""
+
+    enabled: bool = False
+    admission: str = "disabled"
+    """disabled | slots | percent | failover-hosts"""
+    failures: int = 1
+    """Host failures to tolerate (slots, and percent without explicit shares)."""
+    isolation_response: str = "none"
+    """none | power-off | shutdown"""
+    default_priority: str = "medium"
+    cpu_pct: float | None = None
+    """percent: the CPU share reserved, when given explicitly (`ha admission C percent 25 25`)."""
+    mem_pct: float | None = None
+    failover_hosts: list[str] = field(default_factory=list)
+    """failover-hosts: the dedicated hosts kept empty."""
+
+
+@dataclass(slots=True)
+class DrsSettings:
+    """A cluster's DRS settings now (the level's `[clusters.drs]`, then `drs` commands)."""
+
+    enabled: bool = False
+    mode: str = "manual"
+    """manual | partial | full"""
+    threshold: int = 3
+    """Migration threshold 1 (mandatory moves only) … 5 (aggressive)."""
+
+
+@dataclass(slots=True)
 class Cluster:
     name: str
     hosts: list[str]
     evc: str | None
     host_groups: dict[str, list[str]]
-    ha: dict[str, object]
-    drs: dict[str, object]
+    ha: HaSettings
+    drs: DrsSettings
     vm_groups: dict[str, list[str]] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
     """DRS rules, oldest first."""
@@ -246,8 +276,8 @@ def build_inventory(level: schema.Level) -> Inventory:
             hosts=[h.name for h in level.hosts if h.cluster == c.name],
             evc=c.evc,
             host_groups={k: list(v) for k, v in c.host_groups.items()},
-            ha=c.ha.model_dump(),
-            drs=c.drs.model_dump(),
+            ha=HaSettings(**c.ha.model_dump()),
+            drs=DrsSettings(**c.drs.model_dump()),
             vm_groups={k: list(v) for k, v in c.vm_groups.items()},
             rules=[Rule(r.name, r.type, list(r.vms), r.vm_group or "", r.host_group or "") for r in c.rules],
         )

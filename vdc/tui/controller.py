@@ -21,7 +21,7 @@ from vdc.sim.commands import Command
 from vdc.sim.engine import Simulation
 from vdc.sim.events import EventRecord
 from vdc.sim.objectives import ObjectiveStatus, score
-from vdc.sim.view import SimView
+from vdc.sim.view import SimView, ViewCache
 
 SPEEDS = (1, 2, 4, 8, 16)
 """Sim-seconds per wall-second at each speed step."""
@@ -70,6 +70,8 @@ class GameController:
         self.hints_on = hints
         self._log_seen = 0
         self._viewed: tuple[int, int, int, int] | None = None
+        self._view_cache = ViewCache()
+        """The parts of the last views worth keeping (the renderer's, never the model's)."""
         self.history_until = -1.0
         """Events before this sim time are replayed history (a continued game): log only."""
         self._hints_left = list(level.level.hints) if hints else []
@@ -130,7 +132,7 @@ class GameController:
     # ------------------------------------------------------------------ reading
     def view(self) -> SimView:
         self._viewed = self._state_mark()
-        return self.sim.snapshot()
+        return self.sim.view(self._view_cache)
 
     def _state_mark(self) -> tuple[int, int, int, int]:
         """What a redraw depends on besides the clock: samples, events, inventory changes."""

@@ -254,7 +254,7 @@ class GameScreen(Screen):
 
     def action_vmotion(self) -> None:
         """The vMotion dialog for the selected VM: targets, what each would do, Enter moves."""
-        from vdc.sim.vmotion import targets
+        from vdc.sim.moves.vmotion import targets
         from vdc.tui.screens.vmotion import vmotion_dialog
 
         sel = self._selection("vm")
@@ -263,7 +263,7 @@ class GameScreen(Screen):
             self.app.push_screen(dialog, self._dialog_done)
 
     def action_svmotion(self) -> None:
-        from vdc.sim.svmotion import targets
+        from vdc.sim.moves.svmotion import targets
         from vdc.tui.screens.vmotion import svmotion_dialog
 
         sel = self._selection("vm")
@@ -283,7 +283,7 @@ class GameScreen(Screen):
         sel = self._selection("host")
         if sel:
             h = self.controller.sim.inv.hosts[sel[1]]
-            from vdc.sim.maintenance import entering
+            from vdc.sim.moves.maintenance import entering
 
             leave = h.state == "maintenance" or entering(self.controller.sim, h.name) is not None
             self.submit(f"maintenance {'exit' if leave else 'enter'} {sel[1]}")

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Switch
 from textual.widgets.option_list import Option
 
-from vdc.sim.snapshots import age_text
+from vdc.sim.snapshots.chain import age_text
 from vdc.sim.view import SnapshotView
 from vdc.tui.format import gib
 

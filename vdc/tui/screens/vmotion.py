@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from vdc.sim.svmotion import DatastoreRow
-from vdc.sim.vmotion import TargetRow
+from vdc.sim.moves.svmotion import DatastoreRow
+from vdc.sim.moves.vmotion import TargetRow
 from vdc.tui.format import gib
 from vdc.tui.widgets.tasks import eta
 

@@ -18,7 +18,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from vdc.sim import snapshots
+from vdc.sim.snapshots import chain as snapshots
 from vdc.sim.view import SimView
 from vdc.tui.format import HEALTH, SEVERITY, Tones
 from vdc.tui.widgets.panel import Panel

@@ -27,8 +27,7 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Input
 
-from vdc.sim.view import SimView
-from vdc.sim.view import VmTable as VmColumns
+from vdc.sim.view import SimView, VmColumns
 from vdc.tui.format import HEALTH, SEVERITY, VM_POWER, Tones, gib
 from vdc.tui.widgets.linetable import LineColumn, LineTable
 from vdc.tui.widgets.panel import Panel

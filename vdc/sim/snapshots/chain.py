@@ -169,7 +169,7 @@ def create(sim: Simulation, vm: Vm, name: str, memory: bool, quiesce: bool) -> s
         return f"{what} {name} of {vm.name} taken; its writes now go to a new delta"
     task = sim.tasks.add("snapshot", vm.name, vm.home_datastore or "", now, f"memory of {vm.name}")
     sim.tasks.start(task, now, now + dur, f"writing {mem:g} GiB of memory")
-    sim._after(dur, _memory_written, sim, vm.name, task.id)
+    sim.after(dur, _memory_written, sim, vm.name, task.id)
     return (f"snapshot {name} of {vm.name} taken; writing its {mem:g} GiB of memory "
             f"(about {dur:.0f} s)")
 
@@ -231,7 +231,7 @@ def delete(sim: Simulation, vm: Vm, k: int | None) -> str:
     sim.tasks.start(task, now, now + dur, f"merging {gib:.1f} GiB at {bw:g} MB/s")
     names = [s.name for s in which]
     reload(sim)  # the I/O penalty of consolidation starts now
-    sim._after(dur, _merged, sim, vm.name, names, task.id)
+    sim.after(dur, _merged, sim, vm.name, names, task.id)
     return (f"deleting {label} of {vm.name}: merging {gib:.1f} GiB takes about {dur:.0f} s; "
             "the space is freed when it is done")
 
@@ -303,23 +303,23 @@ def alarms(sim: Simulation, t: float) -> None:
     idx = s.vm_snap_depth.nonzero()[0].tolist() if s.snap_any else []
     names = [s.vm_names[i] for i in idx]
     seen = set(names)
-    for key in [k for k, lv in sim._alarm.items() if k[0] in ("snapdepth", "snapage") and lv != "ok"]:
+    for key in [k for k, lv in sim.alarm_levels.items() if k[0] in ("snapdepth", "snapage") and lv != "ok"]:
         if key[1] not in seen:
             seen.add(key[1])
             names.append(key[1])
-    current = sim._alarm
+    current = sim.alarm_levels
     for name in names:
         vm = sim.inv.vms[name]
         depth = len(vm.snapshots)
         level = "snap_deep" if depth > DEPTH_ALARM else "ok"
         if current.get(("snapdepth", name), "ok") != level:  # words only for a change
-            sim._alarm_transition(t, ("snapdepth", name), level,
-                                  f"{name} has a chain of {depth} snapshots")
+            sim.alarm_transition(t, ("snapdepth", name), level,
+                                 f"{name} has a chain of {depth} snapshots")
         oldest = vm.snapshots[0].taken_at if vm.snapshots else t
         level = "snap_old" if t - oldest > AGE_ALARM_S else "ok"
         if current.get(("snapage", name), "ok") != level:
-            sim._alarm_transition(t, ("snapage", name), level,
-                                  f"{name}'s oldest snapshot is {age_text(t - oldest)} old")
+            sim.alarm_transition(t, ("snapage", name), level,
+                                 f"{name}'s oldest snapshot is {age_text(t - oldest)} old")
 
 
 def digest_part(sim: Simulation) -> dict[str, list[object]]:

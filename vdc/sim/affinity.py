@@ -1,11 +1,13 @@
-"""Provides DRS rules: who may run where, and who breaks a rule now (design/sim-facts.md §4).
+"""Provides what DRS rules do: who may run where, and who breaks a rule now (sim-facts.md §4).
 
 VM-VM rules keep VMs together or apart; VM-host rules tie a VM group to a host group. The
 required ones — must-run-on, must-not-run-on and keep-apart — are never broken by DRS, HA or a
 vMotion: a move or restart that would break one is refused with the rule's name. The preferred
 ones — should-run-on and keep-together — DRS keeps when it balances and mends when they are
 broken; HA and a maintenance evacuation break them only when no host keeps them.
-Conflicting rules are refused when added: the older rule wins.
+Conflicting rules are refused when added: the older rule wins (`vdc.scenario.rules`).
+
+Power on, vMotion, HA and DRS all keep these rules, so this module sits below all of them.
 """
 
 from __future__ import annotations
@@ -13,17 +15,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from vdc.scenario.rules import REQUIRED, RULE_TYPES, VM_HOST, VM_VM
 from vdc.sim.model import Cluster, Rule
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
     from vdc.sim.model import Host, Vm
-
-VM_VM = ("keep-together", "keep-apart")
-VM_HOST = ("must-run-on", "should-run-on", "must-not-run-on")
-RULE_TYPES = VM_VM + VM_HOST
-REQUIRED = ("keep-apart", "must-run-on", "must-not-run-on")
-"""Rules nothing breaks; the others are preferences."""
+__all__ = [
+    "REQUIRED", "RULE_TYPES", "VM_HOST", "VM_VM", "Placed", "broken", "describe", "refusal",
+    "rule_hosts", "rule_vms", "together_home", "violations",
+]
 
 Placed = Mapping[str, Sequence[str]]
 """host → VMs planned onto it (not yet there): a placement being worked out counts them."""
@@ -42,35 +43,6 @@ def describe(cl: Cluster, r: Rule) -> str:
     if r.type in VM_VM:
         return f"{r.type} {', '.join(r.vms)}"
     return f"{r.type} {r.vm_group} → {r.host_group}"
-
-
-def conflict(name: str, kind: str, vms: Sequence[str], hosts: Sequence[str],
-             older: Sequence[tuple[str, str, list[str], list[str]]], all_hosts: Sequence[str]) -> str:
-    """Why a new rule (name, kind, its VMs, its hosts) conflicts with an older one ("" if not).
-
-    Conflicts: keep-together and keep-apart over two of the same VMs; VM-host required rules
-    that leave a VM no host at all.
-    """
-    for oname, okind, ovms, _ in older:
-        if {kind, okind} == {"keep-together", "keep-apart"}:
-            both = [v for v in vms if v in ovms]
-            if len(both) >= 2:
-                return (f"rule {name} ({kind}) conflicts with the older rule {oname} ({okind}) "
-                        f"over {both[0]} and {both[1]}")
-    if kind not in ("must-run-on", "must-not-run-on"):
-        return ""
-    for v in vms:
-        allowed = set(all_hosts)
-        last = ""
-        for oname, okind, ovms, ohosts in older:
-            if v in ovms and okind in ("must-run-on", "must-not-run-on"):
-                allowed = allowed & set(ohosts) if okind == "must-run-on" else allowed - set(ohosts)
-                last = oname
-        allowed = allowed & set(hosts) if kind == "must-run-on" else allowed - set(hosts)
-        if not allowed:
-            with_older = f" (with the older rule {last}); older rules win" if last else ""
-            return f"rule {name} would leave {v} no host to run on{with_older}"
-    return ""
 
 
 def _rules_for(sim: Simulation, vm: Vm, dst: Host) -> list[tuple[Cluster, Rule]]:

@@ -141,10 +141,6 @@ def cluster_hosts(sim: Simulation, cluster: str) -> list[Host]:
             if sim.inv.hosts[h].state in ("on", "isolated")]
 
 
-def _failover_hosts(settings: dict[str, object]) -> list[str]:
-    return [str(h) for h in settings.get("failover_hosts") or []]  # type: ignore[attr-defined]
-
-
 def _running(sim: Simulation, hosts: list[Host], extra: Vm | None) -> list[Vm]:
     names = {h.name for h in hosts}
     vms = [v for v in sim.inv.vms.values() if v.power == "on" and v.host in names]
@@ -153,42 +149,49 @@ def _running(sim: Simulation, hosts: list[Host], extra: Vm | None) -> list[Vm]:
     return vms
 
 
-def capacity_numbers(sim: Simulation, cluster: str, extra: Vm | None = None) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class CapacityNumbers:
+    """A cluster's admission numbers now: the report of its policy (the others None)."""
+
+    policy: str
+    failures: int
+    hosts: int
+    slots: SlotReport | None = None
+    percent: PercentReport | None = None
+    failover_hosts: list[str] | None = None
+
+
+def capacity_numbers(sim: Simulation, cluster: str, extra: Vm | None = None) -> CapacityNumbers:
     """The cluster's admission numbers now (with `extra` powered on too), for messages and UI."""
     st = sim.inv.clusters[cluster].ha
     hosts = cluster_hosts(sim, cluster)
-    spare = set(_failover_hosts(st))
     caps = [(h.capacity_mhz, h.memory) for h in hosts]
     res = [(v.cpu_reservation, v.mem_reservation) for v in _running(sim, hosts, extra)]
-    policy = str(st.get("admission", "disabled"))
-    failures = int(st.get("failures", 1))  # type: ignore[call-overload]
-    out: dict[str, object] = {"policy": policy, "failures": failures, "hosts": len(hosts)}
+    policy, failures = st.admission, st.failures
     if policy == "slots":
-        out["slots"] = slot_report(caps, res)
-    elif policy == "percent":
-        out["percent"] = percent_report(
-            caps, res, failures=failures,
-            cpu_pct=st.get("cpu_pct"), mem_pct=st.get("mem_pct"),  # type: ignore[arg-type]
-        )
-    elif policy == "failover-hosts":
-        out["failover_hosts"] = [h for h in _failover_hosts(st) if h in spare]
-    return out
+        return CapacityNumbers(policy, failures, len(hosts), slots=slot_report(caps, res))
+    if policy == "percent":
+        report = percent_report(caps, res, failures=failures, cpu_pct=st.cpu_pct, mem_pct=st.mem_pct)
+        return CapacityNumbers(policy, failures, len(hosts), percent=report)
+    if policy == "failover-hosts":
+        return CapacityNumbers(policy, failures, len(hosts), failover_hosts=list(st.failover_hosts))
+    return CapacityNumbers(policy, failures, len(hosts))
 
 
 def summary(sim: Simulation, cluster: str) -> str:
     """The cluster's admission numbers in one phrase ("33 % CPU / 33 % memory reserved, …")."""
     nums = capacity_numbers(sim, cluster)
-    if "slots" in nums:
-        r: SlotReport = nums["slots"]  # type: ignore[assignment]
+    if nums.slots is not None:
+        r = nums.slots
         return (f"slot {r.cpu_slot:.0f} MHz / {r.mem_slot:g} GiB, slots "
                 f"{'/'.join(map(str, r.slots)) or '-'} for {r.vms} VMs, "
                 f"failover capacity {r.failover_capacity} host(s)")
-    if "percent" in nums:
-        p: PercentReport = nums["percent"]  # type: ignore[assignment]
+    if nums.percent is not None:
+        p = nums.percent
         return (f"free {p.free_cpu_pct:.0f} % CPU / {p.free_mem_pct:.0f} % memory, "
                 f"reserved {p.reserve_cpu_pct:.0f} % / {p.reserve_mem_pct:.0f} %")
-    if "failover_hosts" in nums:
-        return "failover hosts " + ", ".join(nums["failover_hosts"])  # type: ignore[arg-type]
+    if nums.failover_hosts is not None:
+        return "failover hosts " + ", ".join(nums.failover_hosts)
     return "no admission control"
 
 
@@ -210,12 +213,12 @@ def admission_refusal(sim: Simulation, vm: Vm, target_host: Host) -> str | None:
     if cluster is None or cluster not in sim.inv.clusters:
         return None
     st = sim.inv.clusters[cluster].ha
-    policy = str(st.get("admission", "disabled"))
-    if not st.get("enabled") or policy == "disabled":
+    policy = st.admission
+    if not st.enabled or policy == "disabled":
         return None
     head = "HA admission control: "
     if policy == "failover-hosts":
-        if target_host.name in _failover_hosts(st):
+        if target_host.name in st.failover_hosts:
             return (f"{head}{target_host.name} is a dedicated failover host of {cluster}, "
                     "kept empty for host failures")
         return None
@@ -223,10 +226,10 @@ def admission_refusal(sim: Simulation, vm: Vm, target_host: Host) -> str | None:
     if inside:
         return None  # a move inside the cluster reserves nothing new
     nums = capacity_numbers(sim, cluster, extra=vm)
-    failures = int(nums["failures"])  # type: ignore[call-overload]
+    failures = nums.failures
     verb = "powering on" if vm.power != "on" else "moving in"
-    if policy == "slots":
-        rep: SlotReport = nums["slots"]  # type: ignore[assignment]
+    if nums.slots is not None:
+        rep = nums.slots
         if rep.failover_capacity < failures:
             slots = "/".join(str(s) for s in rep.slots)
             return (
@@ -235,9 +238,9 @@ def admission_refusal(sim: Simulation, vm: Vm, target_host: Host) -> str | None:
                 f"{rep.mem_slot:g} GiB), {failures} required"
             )
         return None
-    if policy == "percent":
-        p: PercentReport = nums["percent"]  # type: ignore[assignment]
-        why = _hosts_word(failures) if st.get("cpu_pct") is None else "failures"
+    if nums.percent is not None:
+        p = nums.percent
+        why = _hosts_word(failures) if st.cpu_pct is None else "failures"
         if p.free_mem_pct < p.reserve_mem_pct - 1e-9:
             return (f"{head}{verb} {vm.name} leaves {_pct(p.free_mem_pct)} of the cluster's memory "
                     f"free, {_pct(p.reserve_mem_pct)} is reserved for {why}")

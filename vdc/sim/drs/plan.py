@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vdc.sim import drs_rules, maintenance, vmotion
+from vdc.sim import affinity, checks
+from vdc.sim.checks import Rejected
+from vdc.sim.moves import vmotion
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -146,7 +148,7 @@ def balance_hosts(sim: Simulation, cluster: str) -> list[str]:
     """Hosts of the cluster DRS may place VMs on: on, and not entering maintenance."""
     return [
         h for h in sim.inv.clusters[cluster].hosts
-        if sim.inv.hosts[h].accepts_vms and maintenance.entering(sim, h) is None
+        if sim.inv.hosts[h].accepts_vms and sim.maintenance.entering_of(h) is None
     ]
 
 
@@ -200,19 +202,17 @@ def _busy(sim: Simulation, vm: Vm) -> bool:
 
 def _fits(sim: Simulation, plan: Plan, vm: Vm, dst: Host, *, cold: bool) -> str | None:
     """Why `vm` cannot go to `dst` in this plan (the vMotion rules, or room left by the plan)."""
-    from vdc.sim import dispatch as d
-
     try:
         if cold:
-            d._check_storage_and_network(sim, vm, dst)
+            checks.check_reach(sim, vm, dst)
         else:
             vmotion.check_vmotion(sim, vm, dst)
-    except d.Rejected as e:
+    except Rejected as e:
         return str(e)
     j = plan.index(dst.name)
     if not cold and j is not None and plan.conf[j] + vm.memory > plan.cap_gib[j] + 1e-9:
         return f"{dst.name} has no memory left for {vm.name} once the other moves are made"
-    return drs_rules.refusal(sim, vm, dst, placed=plan.placed(), moving=plan.moving())
+    return affinity.refusal(sim, vm, dst, placed=plan.placed(), moving=plan.moving())
 
 
 def best_host(sim: Simulation, plan: Plan, vm: Vm, *, within: list[str] | None = None,
@@ -231,7 +231,7 @@ def best_host(sim: Simulation, plan: Plan, vm: Vm, *, within: list[str] | None =
             reasons.append(why)
             continue
         score = plan.after(vm, vm.host, h)
-        soft = drs_rules.refusal(sim, vm, dst, soft=True, placed=plan.placed(), moving=plan.moving())
+        soft = affinity.refusal(sim, vm, dst, soft=True, placed=plan.placed(), moving=plan.moving())
         (bend if soft else keep).append((score, h))
     pick = min(keep or bend, default=None)
     if pick is None:
@@ -267,21 +267,21 @@ def evacuations(sim: Simulation, cluster: str, plan: Plan) -> None:
 def mend_rules(sim: Simulation, cluster: str, plan: Plan) -> None:
     """Priority 1 for broken required rules, 2 for preferred ones: move the VMs that break them."""
     cl = sim.inv.clusters[cluster]
-    for r, name, why in drs_rules.violations(sim, cluster):
+    for r, name, why in affinity.violations(sim, cluster):
         vm = sim.inv.vms[name]
         if name in plan.moving() or _busy(sim, vm) or vm.host not in plan.hosts or not vm.is_running(sim.now):
             continue
         within = None
         if r.type == "must-run-on" or r.type == "should-run-on":
-            within = [h for h in drs_rules.rule_hosts(cl, r) if h in plan.hosts]
+            within = [h for h in affinity.rule_hosts(cl, r) if h in plan.hosts]
         elif r.type == "must-not-run-on":
-            within = [h for h in plan.hosts if h not in drs_rules.rule_hosts(cl, r)]
+            within = [h for h in plan.hosts if h not in affinity.rule_hosts(cl, r)]
         elif r.type == "keep-together":
-            home = drs_rules.together_home(sim, cl, r)
+            home = affinity.together_home(sim, cl, r)
             within = [home] if home in plan.hosts else []
         dst, _ = best_host(sim, plan, vm, within=within)
         if dst is not None:
-            prio = 1 if r.type in drs_rules.REQUIRED else 2
+            prio = 1 if r.type in affinity.REQUIRED else 2
             add_move(plan, vm, dst, prio, f"rule {r.name}: {vm.name} {why}")
 
 
@@ -314,7 +314,7 @@ def balance(sim: Simulation, cluster: str, plan: Plan, threshold: int) -> None:
     if plan.imbalance <= goal + 1e-12:
         return
     cl = sim.inv.clusters[cluster]
-    in_rules = {v for r in cl.rules for v in drs_rules.rule_vms(cl, r)}
+    in_rules = {v for r in cl.rules for v in affinity.rule_vms(cl, r)}
     s = sim.sampler
     pidx = np.full(len(s.host_names), -1, dtype=np.int64)
     for k, h in enumerate(plan.hosts):
@@ -370,7 +370,7 @@ def balance(sim: Simulation, cluster: str, plan: Plan, threshold: int) -> None:
             vm, dst = cands[i], sim.inv.hosts[plan.hosts[j]]
             why = _fits(sim, plan, vm, dst, cold=False)
             if why is None and vm.name in in_rules:
-                why = drs_rules.refusal(sim, vm, dst, soft=True, placed=plan.placed(), moving=plan.moving())
+                why = affinity.refusal(sim, vm, dst, soft=True, placed=plan.placed(), moving=plan.moving())
             if why is None:
                 picked = (i, j)
                 break

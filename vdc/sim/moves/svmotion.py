@@ -9,10 +9,14 @@ carry R MB/s of extra I/O. At most SLOTS_PER_HOST per host at once; the next one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
+from vdc.sim import checks
+from vdc.sim.checks import Rejected
 from vdc.sim.model import Vm
-from vdc.sim.vmotion import GIB, MB, TASK_OVERHEAD_S
+from vdc.sim.moves.slots import SlotQueue
+from vdc.sim.moves.vmotion import GIB, MB, TASK_OVERHEAD_S
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -39,14 +43,10 @@ class Copy:
     total_s: float = 0.0
 
 
-@dataclass(slots=True)
-class CopyBoard:
-    queued: list[Copy]
-    running: list[Copy]
-    version: int = 0
+class CopyBoard(SlotQueue[Copy]):
+    """The simulation's Storage vMotions (queued first-come first-served, then running)."""
 
-    def of_vm(self, vm: str) -> Copy | None:
-        return next((c for c in self.running + self.queued if c.vm == vm), None)
+    __slots__ = ()
 
     def held(self, datastore: str) -> float:
         """GiB held on `datastore` by copies in progress towards it."""
@@ -54,7 +54,7 @@ class CopyBoard:
 
 
 def new_board() -> CopyBoard:
-    return CopyBoard([], [])
+    return CopyBoard()
 
 
 def moving(vm: Vm, dst: str) -> tuple[list[str], float]:
@@ -71,29 +71,26 @@ def plan(sim: Simulation, vm: Vm, dst: Datastore) -> tuple[float, float]:
     return rate, TASK_OVERHEAD_S + gib * GIB / (rate * MB) + SWITCH_S
 
 
-def free_gib(sim: Simulation, ds: Datastore) -> float:
-    return ds.capacity - sim.datastore_used(ds.name)
-
-
 def check(sim: Simulation, vm: Vm, dst: Datastore, *, queued: bool = False) -> None:
-    """Raise `Rejected` unless `vm`'s disks can move to `dst` now."""
-    from vdc.sim import dispatch as d
+    """Raise `Rejected` unless `vm`'s disks can move to `dst` now.
 
-    d.require_vcenter(sim)
-    d.require_feature(sim, "svmotion")
-    if not queued and (sim.migrations.of_vm(vm.name) or sim.svmotions.of_vm(vm.name)):
-        raise d.Rejected(f"{vm.name} is already being migrated")
+    `queued`: checked in full when submitted; the licence (it only goes up) and whether the VM
+    is already being migrated (it is: by this copy) are not asked again.
+    """
+    checks.require_vcenter(sim)
+    if not queued:
+        checks.require_feature(sim, "svmotion")
+        if sim.migrations.of_vm(vm.name) or sim.svmotions.of_vm(vm.name):
+            raise Rejected(f"{vm.name} is already being migrated")
     sources, gib = moving(vm, dst.name)
     if not sources:
-        raise d.Rejected(f"{vm.name}'s disks are already on {dst.name}")
+        raise Rejected(f"{vm.name}'s disks are already on {dst.name}")
     h = sim.inv.hosts[vm.host]
     if h.state not in ("on", "maintenance"):
-        raise d.Rejected(f"{vm.name}'s host {h.name} is {'down (failed)' if h.state == 'failed' else h.state}")
+        raise Rejected(f"{vm.name}'s host {h.name} is {'down (failed)' if h.state == 'failed' else h.state}")
     if h.name not in dst.hosts:
-        raise d.Rejected(f"{h.name} does not mount {dst.name}")
-    free = free_gib(sim, dst)
-    if gib > free + 1e-9:
-        raise d.Rejected(f"{dst.name} has {d._fmt(max(free, 0))} GiB free, {vm.name}'s disks need {d._fmt(gib)} GiB")
+        raise Rejected(f"{h.name} does not mount {dst.name}")
+    checks.check_space(sim, dst, gib, f"{vm.name}'s disks need")
 
 
 def _task(sim: Simulation, c: Copy) -> Task:
@@ -101,48 +98,44 @@ def _task(sim: Simulation, c: Copy) -> Task:
 
 
 def submit(sim: Simulation, vm: Vm, dst: Datastore) -> Task:
+    """Queue a copy of `vm`'s disks to `dst` (checked already) and start it if a slot is free."""
     sources, gib = moving(vm, dst.name)
     task = sim.tasks.add("svmotion", vm.name, dst.name, sim.now, detail="waiting for a free slot")
-    sim.svmotions.queued.append(Copy(task.id, vm.name, vm.host, dst.name, sources, gib))
-    sim.svmotions.version += 1
+    sim.svmotions.submit(Copy(task.id, vm.name, vm.host, dst.name, sources, gib))
     pump(sim)
     return task
 
 
 def pump(sim: Simulation) -> None:
     """Start queued copies while their host has a free slot."""
-    from vdc.sim.dispatch import Rejected
-
     board = sim.svmotions
-    for c in list(board.queued):
-        if sum(1 for r in board.running if r.host == c.host) >= SLOTS_PER_HOST:
-            continue
-        board.queued.remove(c)
-        vm, dst = sim.inv.vms[c.vm], sim.inv.datastores[c.dst]
-        try:
-            check(sim, vm, dst, queued=True)
-        except Rejected as e:
-            _fail(sim, c, str(e))
-            continue
-        c.sources, c.gib = moving(vm, dst.name)
-        c.rate_mbps, c.total_s = plan(sim, vm, dst)
-        board.running.append(c)
-        board.version += 1
-        sim.tasks.start(_task(sim, c), sim.now, sim.now + c.total_s,
-                        detail=f"copying {c.gib:g} GiB at {c.rate_mbps:.0f} MB/s")
-        sim.log.add(sim.now, "svmotion_started", vm.name,
-                    f"Storage vMotion of {vm.name} → {dst.name} ({c.gib:g} GiB) started; expected {c.total_s:.1f} s")
-        sim.touch("datastores")
-        sim._after(c.total_s, finish, sim, c.task_id)
+    board.pump(lambda c: sum(1 for r in board.running if r.host == c.host) < SLOTS_PER_HOST,
+               partial(_start, sim))
+
+
+def _start(sim: Simulation, c: Copy) -> bool:
+    """Re-check a copy that waited and start it."""
+    vm, dst = sim.inv.vms[c.vm], sim.inv.datastores[c.dst]
+    try:
+        check(sim, vm, dst, queued=True)
+    except Rejected as e:
+        _fail(sim, c, str(e))
+        return False
+    c.sources, c.gib = moving(vm, dst.name)
+    c.rate_mbps, c.total_s = plan(sim, vm, dst)
+    sim.tasks.start(_task(sim, c), sim.now, sim.now + c.total_s,
+                    detail=f"copying {c.gib:g} GiB at {c.rate_mbps:.0f} MB/s")
+    sim.log.add(sim.now, "svmotion_started", vm.name,
+                f"Storage vMotion of {vm.name} → {dst.name} ({c.gib:g} GiB) started; expected {c.total_s:.1f} s")
+    sim.touch("datastores")
+    sim.after(c.total_s, finish, sim, c.task_id)
+    return True
 
 
 def finish(sim: Simulation, task_id: int) -> None:
-    board = sim.svmotions
-    c = next((x for x in board.running if x.task_id == task_id), None)
+    c = sim.svmotions.finish(task_id)
     if c is None:
         return
-    board.running.remove(c)
-    board.version += 1
     vm = sim.inv.vms[c.vm]
     if sim.sampler.built_version >= 0:
         sim.sampler.flush()  # thin disks' growth back on the objects before they move
@@ -165,13 +158,10 @@ def _fail(sim: Simulation, c: Copy, reason: str) -> None:
 
 
 def host_down(sim: Simulation, host: str) -> None:
-    board = sim.svmotions
-    hit = [c for c in board.running + board.queued if c.host == host]
+    hit = sim.svmotions.drop(lambda c: c.host == host)
     for c in hit:
-        (board.running if c in board.running else board.queued).remove(c)
         _fail(sim, c, f"{host} failed")
     if hit:
-        board.version += 1
         sim.touch("datastores")
         pump(sim)
 
@@ -187,8 +177,7 @@ class DatastoreRow:
 
 
 def targets(sim: Simulation, vm_name: str) -> list[DatastoreRow]:
-    from vdc.sim.dispatch import Rejected
-
+    """Every datastore: GiB free after the move, refusal, expected duration."""
     vm = sim.inv.vms[vm_name]
     rows = []
     for ds in sim.inv.datastores.values():
@@ -198,5 +187,5 @@ def targets(sim: Simulation, vm_name: str) -> list[DatastoreRow]:
             why = ""
         except Rejected as e:
             why = str(e)
-        rows.append(DatastoreRow(ds.name, free_gib(sim, ds) - gib, why, plan(sim, vm, ds)[1] if not why else 0.0))
+        rows.append(DatastoreRow(ds.name, checks.free_gib(sim, ds) - gib, why, plan(sim, vm, ds)[1] if not why else 0.0))
     return rows

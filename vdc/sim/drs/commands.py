@@ -6,11 +6,13 @@ of settings or rules runs a pass at once, so the player sees what DRS makes of i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from vdc.sim import dispatch, drs, drs_rules
-from vdc.sim.dispatch import Rejected
+from vdc.scenario.rules import VM_HOST, VM_VM, conflict
+from vdc.sim import affinity, checks
+from vdc.sim.checks import Rejected
+from vdc.sim.drs import passes as drs
+from vdc.sim.handler import Apply, Handlers
 from vdc.sim.model import Rule
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _cluster(sim: Simulation, c: Command) -> Cluster:
-    return dispatch.configured_cluster(sim, c["cluster"], "drs")
+    return checks.configured_cluster(sim, c.text("cluster"), "drs")
 
 
 def _outcome(sim: Simulation, cluster: str) -> str:
@@ -37,60 +39,68 @@ def _outcome(sim: Simulation, cluster: str) -> str:
     return f"; {head}" + (f"; {n} recommendation(s): drs apply {cluster} all" if n else "")
 
 
-def _enable(sim: Simulation, c: Command, apply: bool) -> str:
+def _enable(sim: Simulation, c: Command) -> Apply:
     cl = _cluster(sim, c)
-    if cl.drs.get("enabled"):
+    if cl.drs.enabled:
         raise Rejected(f"DRS is already on for {cl.name}")
     if not cl.hosts:
         raise Rejected(f"{cl.name} has no hosts")
-    if not apply:
-        return ""
-    cl.drs["enabled"] = True
-    drs.configured(sim, cl.name)
-    return f"DRS is on for {cl.name} ({cl.drs['mode']}, threshold {cl.drs['threshold']})" + _outcome(sim, cl.name)
+
+    def apply() -> str:
+        cl.drs.enabled = True
+        drs.configured(sim, cl.name)
+        return f"DRS is on for {cl.name} ({cl.drs.mode}, threshold {cl.drs.threshold})" + _outcome(sim, cl.name)
+
+    return apply
 
 
-def _disable(sim: Simulation, c: Command, apply: bool) -> str:
+def _disable(sim: Simulation, c: Command) -> Apply:
     cl = _cluster(sim, c)
-    if not cl.drs.get("enabled"):
+    if not cl.drs.enabled:
         raise Rejected(f"DRS is already off for {cl.name}")
-    if not apply:
-        return ""
-    cl.drs["enabled"] = False
-    drs.configured(sim, cl.name)
-    return f"DRS is off for {cl.name}: VMs stay where they are; its rules still bind HA and vMotion"
+
+    def apply() -> str:
+        cl.drs.enabled = False
+        drs.configured(sim, cl.name)
+        return f"DRS is off for {cl.name}: VMs stay where they are; its rules still bind HA and vMotion"
+
+    return apply
 
 
-def _mode(sim: Simulation, c: Command, apply: bool) -> str:
+def _mode(sim: Simulation, c: Command) -> Apply:
     cl = _cluster(sim, c)
-    new = str(c["mode"])
-    if cl.drs.get("mode") == new:
+    new = c.text("mode")
+    if cl.drs.mode == new:
         raise Rejected(f"DRS of {cl.name} is already {new}")
-    if not apply:
-        return ""
-    old, cl.drs["mode"] = cl.drs.get("mode"), new
-    drs.configured(sim, cl.name)
-    off = "" if cl.drs.get("enabled") else f" (DRS is off: drs enable {cl.name})"
-    return f"DRS of {cl.name}: {old} → {new}{off}" + _outcome(sim, cl.name)
+
+    def apply() -> str:
+        old, cl.drs.mode = cl.drs.mode, new
+        drs.configured(sim, cl.name)
+        off = "" if cl.drs.enabled else f" (DRS is off: drs enable {cl.name})"
+        return f"DRS of {cl.name}: {old} → {new}{off}" + _outcome(sim, cl.name)
+
+    return apply
 
 
-def _threshold(sim: Simulation, c: Command, apply: bool) -> str:
+def _threshold(sim: Simulation, c: Command) -> Apply:
     cl = _cluster(sim, c)
-    new = int(c["level"])  # type: ignore[call-overload]
-    if int(cl.drs.get("threshold", 3)) == new:  # type: ignore[call-overload]
+    new = c.integer("level")
+    if cl.drs.threshold == new:
         raise Rejected(f"the DRS threshold of {cl.name} is already {new}")
-    if not apply:
-        return ""
-    old, cl.drs["threshold"] = cl.drs.get("threshold"), new
-    drs.configured(sim, cl.name)
-    return f"DRS threshold of {cl.name}: {old} → {new}" + _outcome(sim, cl.name)
+
+    def apply() -> str:
+        old, cl.drs.threshold = cl.drs.threshold, new
+        drs.configured(sim, cl.name)
+        return f"DRS threshold of {cl.name}: {old} → {new}" + _outcome(sim, cl.name)
+
+    return apply
 
 
-def _apply(sim: Simulation, c: Command, apply: bool) -> str:
+def _apply(sim: Simulation, c: Command) -> Apply:
     cl = _cluster(sim, c)
-    if not cl.drs.get("enabled"):
+    if not cl.drs.enabled:
         raise Rejected(f"DRS is off for {cl.name}: drs enable {cl.name}")
-    rid = str(c["id"])
+    rid = c.text("id")
     recs = sim.drs.clusters[cl.name].recommendations
     if not recs:
         if drs.mode(sim, cl.name) == "full":
@@ -110,14 +120,16 @@ def _apply(sim: Simulation, c: Command, apply: bool) -> str:
             reasons.append(f"{r.id} is out of date: {why}")
     if len(reasons) == len(chosen):
         raise Rejected(reasons[0] + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""))
-    if not apply:
-        return ""
-    done = drs.apply(sim, cl.name, rid)
-    ok = [r for r, started in done if started]
-    head = (f"applied {ok[0].id}: {ok[0].vm} {ok[0].src} → {ok[0].dst}" if len(ok) == 1
-            else f"applied {len(ok)} recommendations of {cl.name}")
-    skipped = len(done) - len(ok)
-    return head + (f"; {skipped} out of date (see the event log)" if skipped else "")
+
+    def apply() -> str:
+        done = drs.apply(sim, cl.name, rid)
+        ok = [r for r, started in done if started]
+        head = (f"applied {ok[0].id}: {ok[0].vm} {ok[0].src} → {ok[0].dst}" if len(ok) == 1
+                else f"applied {len(ok)} recommendations of {cl.name}")
+        skipped = len(done) - len(ok)
+        return head + (f"; {skipped} out of date (see the event log)" if skipped else "")
+
+    return apply
 
 
 def _members(sim: Simulation, cl: Cluster, names: list[str], kind: str) -> list[str]:
@@ -125,11 +137,11 @@ def _members(sim: Simulation, cl: Cluster, names: list[str], kind: str) -> list[
     out: list[str] = []
     for n in names:
         if kind == "vm":
-            vm = dispatch._vm(sim, n)
+            vm = checks.vm(sim, n)
             if vm.host not in cl.hosts:
                 raise Rejected(f"{vm.name} is not a VM of cluster {cl.name} (it is on {vm.host})")
         else:
-            h = dispatch._host(sim, n)
+            h = checks.host(sim, n)
             if h.name not in cl.hosts:
                 raise Rejected(f"{h.name} is not a host of cluster {cl.name}")
         if n in out:
@@ -146,18 +158,18 @@ def _older(cl: Cluster, skip: str = "", vm_groups: dict[str, list[str]] | None =
     for r in cl.rules:
         if r.name == skip:
             continue
-        vms = list(r.vms) if r.type in drs_rules.VM_VM else list(vg.get(r.vm_group, []))
-        out.append((r.name, r.type, vms, list(hg.get(r.host_group, [])) if r.type in drs_rules.VM_HOST else []))
+        vms = list(r.vms) if r.type in VM_VM else list(vg.get(r.vm_group, []))
+        out.append((r.name, r.type, vms, list(hg.get(r.host_group, [])) if r.type in VM_HOST else []))
     return out
 
 
-def _rule_add(sim: Simulation, c: Command, apply: bool) -> str:
+def _rule_add(sim: Simulation, c: Command) -> Apply:
     cl = _cluster(sim, c)
-    name, kind = str(c["rule"]), str(c["type"])
-    members = [str(m) for m in c.get("members") or ()]
+    name, kind = c.text("rule"), c.text("type")
+    members = list(c.words("members"))
     if any(r.name == name for r in cl.rules):
         raise Rejected(f"{cl.name} already has a rule named {name} (drs rule remove {cl.name} {name})")
-    if kind in drs_rules.VM_VM:
+    if kind in VM_VM:
         if len(members) < 2:
             raise Rejected(f"a {kind} rule names two or more VMs")
         vms = _members(sim, cl, members, "vm")
@@ -173,56 +185,63 @@ def _rule_add(sim: Simulation, c: Command, apply: bool) -> str:
             raise Rejected(f"{cl.name} has no host group {hg} (make one: drs group {cl.name} host {hg} HOST...)")
         rule = Rule(name, kind, [], vg, hg)
         vms, hosts = list(cl.vm_groups[vg]), list(cl.host_groups[hg])
-    why = drs_rules.conflict(name, kind, vms, hosts, _older(cl), list(cl.hosts))
+    why = conflict(name, kind, vms, hosts, _older(cl), list(cl.hosts))
     if why:
         raise Rejected(why)
-    if not apply:
-        return ""
-    cl.rules.append(rule)
-    drs.configured(sim, cl.name)
-    broken = drs_rules.broken(sim, cl, rule)
-    now = ""
-    if broken:
-        who = "; ".join(f"{vm} {w}" for vm, w in broken[:2])
-        fix = "DRS will mend it" if drs.enabled(sim, cl.name) else "move them (DRS is off)"
-        now = f"; broken now: {who} — {fix}"
-    return f"rule {name} added to {cl.name}: {drs_rules.describe(cl, rule)}{now}"
+
+    def apply() -> str:
+        cl.rules.append(rule)
+        drs.configured(sim, cl.name)
+        broken = affinity.broken(sim, cl, rule)
+        now = ""
+        if broken:
+            who = "; ".join(f"{vm} {w}" for vm, w in broken[:2])
+            fix = "DRS will mend it" if drs.enabled(sim, cl.name) else "move them (DRS is off)"
+            now = f"; broken now: {who} — {fix}"
+        return f"rule {name} added to {cl.name}: {affinity.describe(cl, rule)}{now}"
+
+    return apply
 
 
-def _rule_remove(sim: Simulation, c: Command, apply: bool) -> str:
+def _rule_remove(sim: Simulation, c: Command) -> Apply:
     cl = _cluster(sim, c)
-    name = str(c["rule"])
-    rule = next((r for r in cl.rules if r.name == name), None)
-    if rule is None:
+    name = c.text("rule")
+    found = next((r for r in cl.rules if r.name == name), None)
+    if found is None:
         have = ", ".join(r.name for r in cl.rules) or "none"
         raise Rejected(f"{cl.name} has no rule named {name} (its rules: {have})")
-    if not apply:
-        return ""
-    cl.rules.remove(rule)
-    drs.configured(sim, cl.name)
-    return f"rule {name} removed from {cl.name}"
+    rule = found
+
+    def apply() -> str:
+        cl.rules.remove(rule)
+        drs.configured(sim, cl.name)
+        return f"rule {name} removed from {cl.name}"
+
+    return apply
 
 
-def _group(sim: Simulation, c: Command, apply: bool) -> str:
+def _group(sim: Simulation, c: Command) -> Apply:
     cl = _cluster(sim, c)
-    kind, name = str(c["type"]), str(c["group"])
-    members = _members(sim, cl, [str(m) for m in c.get("members") or ()], kind)
+    kind, name = c.text("type"), c.text("group")
+    members = _members(sim, cl, list(c.words("members")), kind)
     table = cl.vm_groups if kind == "vm" else cl.host_groups
     new = {**table, name: members}
     older = _older(cl, vm_groups=new if kind == "vm" else None, host_groups=new if kind == "host" else None)
     for k, (rname, rkind, vms, hosts) in enumerate(older):
-        why = drs_rules.conflict(rname, rkind, vms, hosts, older[:k], list(cl.hosts))
+        why = conflict(rname, rkind, vms, hosts, older[:k], list(cl.hosts))
         if why:
             raise Rejected(f"group {name} would make rules conflict: {why}")
-    if not apply:
-        return ""
-    verb = "changed" if name in table else "made"
-    table[name] = members
-    drs.configured(sim, cl.name)
-    return f"{kind} group {name} of {cl.name} {verb}: {', '.join(members)}"
+
+    def apply() -> str:
+        verb = "changed" if name in table else "made"
+        table[name] = members
+        drs.configured(sim, cl.name)
+        return f"{kind} group {name} of {cl.name} {verb}: {', '.join(members)}"
+
+    return apply
 
 
-DRS_HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
+HANDLERS: Handlers = {
     "drs enable": _enable,
     "drs disable": _disable,
     "drs mode": _mode,
@@ -232,5 +251,3 @@ DRS_HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
     "drs rule remove": _rule_remove,
     "drs group": _group,
 }
-
-dispatch.HANDLERS.update(DRS_HANDLERS)

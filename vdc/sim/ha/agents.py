@@ -21,7 +21,7 @@ that are up and reachable — and the others are secondaries (design/sim-facts.m
   `GUEST_SHUTDOWN_S`, capped at 300 s; without tools it is a power-off) — then they restart
   elsewhere like a failed host's VMs.
 
-Every callback is a module function scheduled with `sim._after`: the state is plain data and
+Every callback is a module function scheduled with `sim.after`: the state is plain data and
 copies with the simulation.
 """
 
@@ -30,11 +30,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vdc.sim import drs_rules
+from vdc.sim import affinity
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
-    from vdc.sim.model import Host, Vm
+    from vdc.sim.model import HaSettings, Host, Vm
+    from vdc.sim.tasks import Task
 
 DEAD_WITH_HBDS_S = 18.0
 """A failed secondary is declared dead this long after it stopped (heartbeat datastores)."""
@@ -125,12 +126,12 @@ class HaState:
 # --------------------------------------------------------------------- reading
 
 
-def settings(sim: Simulation, cluster: str) -> dict[str, object]:
+def settings(sim: Simulation, cluster: str) -> HaSettings:
     return sim.inv.clusters[cluster].ha
 
 
 def enabled(sim: Simulation, cluster: str | None) -> bool:
-    return cluster is not None and cluster in sim.inv.clusters and bool(settings(sim, cluster).get("enabled"))
+    return cluster is not None and cluster in sim.inv.clusters and settings(sim, cluster).enabled
 
 
 def host_role(sim: Simulation, host: str) -> str:
@@ -158,12 +159,8 @@ def _connected(sim: Simulation, cl: ClusterHa) -> list[str]:
 def build(sim: Simulation) -> HaState:
     st = HaState()
     for c in sim.inv.clusters.values():
-        # Set only by `ha admission` (not level keys, so level content hashes stay as they are).
-        c.ha.setdefault("cpu_pct", None)
-        c.ha.setdefault("mem_pct", None)
-        c.ha.setdefault("failover_hosts", [])
         st.clusters[c.name] = ClusterHa(c.name)
-        if c.ha.get("enabled"):
+        if c.ha.enabled:
             configure(sim, st.clusters[c.name])
     return st
 
@@ -217,11 +214,11 @@ def host_failed(sim: Simulation, host: str, down: list[str]) -> None:
     cl.roles[host] = "unreachable"
     if cl.primary == host:
         cl.primary = None
-        sim._after(ELECTION_DONE_S, _elect, sim, cl.name)  # noqa: SLF001
+        sim.after(ELECTION_DONE_S, _elect, sim, cl.name)
         delay = OLD_PRIMARY_DEAD_S
     else:
         delay = DEAD_WITH_HBDS_S if has_heartbeat_datastore(sim, host) else DEAD_NO_HBDS_S
-    sim._after(delay, _declare_dead, sim, cl.name, host, ep)  # noqa: SLF001
+    sim.after(delay, _declare_dead, sim, cl.name, host, ep)
 
 
 def _elect(sim: Simulation, cluster: str) -> None:
@@ -261,13 +258,13 @@ def enqueue(sim: Simulation, cl: ClusterHa, vms: list[str], down_at: float) -> N
         r.task = sim.tasks.add("ha_restart", r.vm, "", sim.now, detail="waiting for placement").id
         cl.queue.append(r)
     cl.tries = 0
-    sim._after(delay, place, sim, cl.name)  # noqa: SLF001
+    sim.after(delay, place, sim, cl.name)
 
 
 # --------------------------------------------------------------------- placement
 
 
-def _task(sim: Simulation, r: Restart):  # noqa: ANN202 - a Task
+def _task(sim: Simulation, r: Restart) -> Task:
     return sim.tasks.tasks[r.task - 1]
 
 
@@ -307,7 +304,7 @@ def _unfit(sim: Simulation, vm: Vm, h: Host, extra: Extra,
         return f"{h.name} has {_fmt(h.memory - mem)} GiB unreserved memory"
     if vm.cpu_reservation > h.capacity_mhz - cpu + 1e-9:
         return f"{h.name} has {h.capacity_mhz - cpu:.0f} MHz unreserved CPU"
-    return drs_rules.refusal(sim, vm, h, placed=placed)
+    return affinity.refusal(sim, vm, h, placed=placed)
 
 
 def _stranded(sim: Simulation, vm: Vm, cluster: str) -> str | None:
@@ -324,7 +321,7 @@ def _stranded(sim: Simulation, vm: Vm, cluster: str) -> str | None:
 
 
 def _candidates(sim: Simulation, cl: ClusterHa, extra: Extra) -> list[Host]:
-    spare = [str(h) for h in settings(sim, cl.name).get("failover_hosts") or []]  # type: ignore[attr-defined]
+    spare = list(settings(sim, cl.name).failover_hosts)
     hosts = [sim.inv.hosts[h] for h in _connected(sim, cl) if sim.inv.hosts[h].accepts_vms]
 
     def key(h: Host) -> tuple[int, float, float, str]:
@@ -375,7 +372,7 @@ def place(sim: Simulation, cluster: str, counted: bool = True) -> None:
         target = None
         hosts = _candidates(sim, cl, extra)
         # Preferred rules (should-run-on, keep-together) are kept when a host keeps them.
-        hosts.sort(key=lambda h: drs_rules.refusal(sim, vm, h, soft=True, placed=placed) is not None)
+        hosts.sort(key=lambda h: affinity.refusal(sim, vm, h, soft=True, placed=placed) is not None)
         for h in hosts:
             why = _unfit(sim, vm, h, extra, placed)
             if why is None:
@@ -398,7 +395,7 @@ def place(sim: Simulation, cluster: str, counted: bool = True) -> None:
         if k == 0:
             power_on_batch(sim, cluster, names)
         else:
-            sim._after(k * BATCH_S, power_on_batch, sim, cluster, names)  # noqa: SLF001
+            sim.after(k * BATCH_S, power_on_batch, sim, cluster, names)
     retry = False
     for r, why, final in failed:
         sim.log.add(now, "ha_restart_failed", r.vm, f"HA cannot restart {r.vm}: {why}"
@@ -412,7 +409,7 @@ def place(sim: Simulation, cluster: str, counted: bool = True) -> None:
     if retry and counted:
         cl.tries += 1
         if cl.tries <= len(RETRY_DELAYS_S):
-            sim._after(RETRY_DELAYS_S[cl.tries - 1], place, sim, cluster)  # noqa: SLF001
+            sim.after(RETRY_DELAYS_S[cl.tries - 1], place, sim, cluster)
 
 
 def _drop(sim: Simulation, cl: ClusterHa, r: Restart, *, ok: bool, detail: str) -> None:
@@ -453,9 +450,9 @@ def power_on_batch(sim: Simulation, cluster: str, names: list[str]) -> None:
         sim.log.add(now, "ha_restart_started", name,
                     f"HA restarts {name} on {h.name} (priority {vm.ha_priority}); "
                     f"up in {_fmt(vm.boot_s)} s")
-        sim._after(vm.boot_s, _restarted, sim, cluster, name, vm.up_at)  # noqa: SLF001
+        sim.after(vm.boot_s, _restarted, sim, cluster, name, vm.up_at)
     if retry:
-        sim._start(place, sim, cluster, False)  # noqa: SLF001
+        sim.start(place, sim, cluster, False)
 
 
 def _restarted(sim: Simulation, cluster: str, name: str, up_at: float) -> None:
@@ -488,9 +485,9 @@ def host_isolated(sim: Simulation, host: str) -> None:
     cl.roles[host] = "unreachable"
     if was_primary:
         cl.primary = None
-        sim._after(ELECTION_DONE_S, _elect, sim, cl.name)  # noqa: SLF001
+        sim.after(ELECTION_DONE_S, _elect, sim, cl.name)
     delay = ISO_PRIMARY_S if was_primary else ISO_SECONDARY_S
-    sim._after(delay, _declare_isolated, sim, cl.name, host, ep)  # noqa: SLF001
+    sim.after(delay, _declare_isolated, sim, cl.name, host, ep)
 
 
 def _declare_isolated(sim: Simulation, cluster: str, host: str, ep: int) -> None:
@@ -501,7 +498,7 @@ def _declare_isolated(sim: Simulation, cluster: str, host: str, ep: int) -> None
     if cl.epoch.get(host) != ep or h.state != "isolated":
         return
     cl.roles[host] = "isolated"
-    response = str(settings(sim, cluster).get("isolation_response", "none"))
+    response = settings(sim, cluster).isolation_response
     hb = has_heartbeat_datastore(sim, host)
     base = f"{host} declared itself isolated (no management network)"
     if hb:
@@ -515,14 +512,14 @@ def _declare_isolated(sim: Simulation, cluster: str, host: str, ep: int) -> None
                     base + f"; no other host could restart them, so the {response} response is not applied")
         return
     sim.log.add(sim.now, "ha_host_isolated", host, base + f"; isolation response: {response}")
-    sim._after(ISOLATION_POLICY_DELAY_S, _isolation_response, sim, cluster, host, ep)  # noqa: SLF001
+    sim.after(ISOLATION_POLICY_DELAY_S, _isolation_response, sim, cluster, host, ep)
 
 
 def _isolation_response(sim: Simulation, cluster: str, host: str, ep: int) -> None:
     cl = sim.ha.clusters[cluster]
     if cl.epoch.get(host) != ep or sim.inv.hosts[host].state != "isolated" or not enabled(sim, cluster):
         return
-    response = str(settings(sim, cluster).get("isolation_response", "none"))
+    response = settings(sim, cluster).isolation_response
     now_off: list[str] = []
     for v in sim.inv.vms_on(host):
         if v.power != "on" or v.ha_priority == "disabled":
@@ -531,7 +528,7 @@ def _isolation_response(sim: Simulation, cluster: str, host: str, ep: int) -> No
             delay = min(GUEST_SHUTDOWN_S, SHUTDOWN_TIMEOUT_S)
             sim.log.add(sim.now, "ha_isolation_response", v.name,
                         f"{host} shuts {v.name} down (isolation response); down in {_fmt(delay)} s")
-            sim._after(delay, _guest_down, sim, cluster, host, v.name, ep)  # noqa: SLF001
+            sim.after(delay, _guest_down, sim, cluster, host, v.name, ep)
         else:
             now_off.append(v.name)
     if now_off:
@@ -570,7 +567,7 @@ def host_up(sim: Simulation, host: str) -> None:
     if lost:  # came back before it was declared dead: its VMs restart now
         enqueue(sim, cl, lost, cl.failed_at.get(host, sim.now))
     if any(not r.host for r in cl.queue):
-        sim._start(place, sim, cl.name, False)  # noqa: SLF001
+        sim.start(place, sim, cl.name, False)
 
 
 def disable(sim: Simulation, cluster: str) -> int:

@@ -20,10 +20,16 @@ slower side's link shared by the migrations then running on the busier side.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
+from vdc.sim import affinity, checks
+from vdc.sim.checks import Rejected
+from vdc.sim.ha.admission import admission_refusal
 from vdc.sim.model import Host, Vm
+from vdc.sim.moves.slots import SlotQueue
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -140,13 +146,10 @@ class Migration:
     total_s: float = 0.0
 
 
-@dataclass(slots=True)
-class MigrationBoard:
+class MigrationBoard(SlotQueue[Migration]):
     """The simulation's vMotions (queued first-come first-served, then running)."""
 
-    queued: list[Migration]
-    running: list[Migration]
-    version: int = 0
+    __slots__ = ()
 
     def on_host(self, host: str) -> list[Migration]:
         return [m for m in self.running if host in (m.src, m.dst)]
@@ -154,15 +157,9 @@ class MigrationBoard:
     def incoming(self, host: str) -> list[Migration]:
         return [m for m in self.running if m.dst == host]
 
-    def of_vm(self, vm: str) -> Migration | None:
-        for m in self.running + self.queued:
-            if m.vm == vm:
-                return m
-        return None
-
 
 def new_board() -> MigrationBoard:
-    return MigrationBoard([], [])
+    return MigrationBoard()
 
 
 def _task(sim: Simulation, m: Migration) -> Task:
@@ -179,10 +176,9 @@ def estimate(sim: Simulation, vm: Vm, src: Host, dst: Host, extra_sharing: int =
 
 
 def submit(sim: Simulation, vm: Vm, dst: Host) -> Task:
-    """Queue a vMotion of `vm` to `dst` (validated already) and start it if slots allow."""
+    """Queue a vMotion of `vm` to `dst` (checked already) and start it if slots allow."""
     task = sim.tasks.add("vmotion", vm.name, dst.name, sim.now, detail="waiting for a free slot")
-    sim.migrations.queued.append(Migration(task.id, vm.name, vm.host, dst.name))
-    sim.migrations.version += 1
+    sim.migrations.submit(Migration(task.id, vm.name, vm.host, dst.name))
     sim.log.add(sim.now, "vmotion_queued", vm.name, f"vMotion of {vm.name} {vm.host} → {dst.name} queued")
     pump(sim)
     return task
@@ -194,37 +190,31 @@ def _free(sim: Simulation, host: str) -> bool:
 
 def pump(sim: Simulation) -> None:
     """Start queued migrations in order while both of their hosts have a free slot."""
-    from vdc.sim.dispatch import Rejected
+    sim.migrations.pump(lambda m: _free(sim, m.src) and _free(sim, m.dst), partial(_start, sim))
 
-    board = sim.migrations
-    for m in list(board.queued):
-        if not (_free(sim, m.src) and _free(sim, m.dst)):
-            continue
-        board.queued.remove(m)
-        vm, dst = sim.inv.vms[m.vm], sim.inv.hosts[m.dst]
-        try:
-            check_vmotion(sim, vm, dst, queued=True)
-        except Rejected as e:
-            _fail(sim, m, str(e))
-            continue
-        m.plan, m.total_s = estimate(sim, vm, sim.inv.hosts[m.src], dst)
-        board.running.append(m)
-        board.version += 1
-        sim.tasks.start(_task(sim, m), sim.now, sim.now + m.total_s, detail=f"pre-copy of {vm.memory:g} GiB")
-        sim.log.add(sim.now, "vmotion_started", vm.name,
-                    f"vMotion of {vm.name} {m.src} → {m.dst} started; expected {m.total_s:.1f} s")
-        sim.touch("placement")
-        sim._after(m.total_s, switchover, sim, m.task_id)
+
+def _start(sim: Simulation, m: Migration) -> bool:
+    """Re-check a migration that waited (what can have changed meanwhile) and start it."""
+    vm, dst = sim.inv.vms[m.vm], sim.inv.hosts[m.dst]
+    try:
+        check_vmotion(sim, vm, dst, queued=True)
+    except Rejected as e:
+        _fail(sim, m, str(e))
+        return False
+    m.plan, m.total_s = estimate(sim, vm, sim.inv.hosts[m.src], dst)
+    sim.tasks.start(_task(sim, m), sim.now, sim.now + m.total_s, detail=f"pre-copy of {vm.memory:g} GiB")
+    sim.log.add(sim.now, "vmotion_started", vm.name,
+                f"vMotion of {vm.name} {m.src} → {m.dst} started; expected {m.total_s:.1f} s")
+    sim.touch("placement")
+    sim.after(m.total_s, switchover, sim, m.task_id)
+    return True
 
 
 def switchover(sim: Simulation, task_id: int) -> None:
     """The end of the pre-copy: stun, move the VM to the destination, free the slots."""
-    board = sim.migrations
-    m = next((x for x in board.running if x.task_id == task_id), None)
+    m = sim.migrations.finish(task_id)
     if m is None or m.plan is None:
         return  # failed earlier
-    board.running.remove(m)
-    board.version += 1
     vm = sim.inv.vms[m.vm]
     if vm.power != "on":
         _fail(sim, m, f"{vm.name} was powered off")
@@ -251,16 +241,10 @@ def _fail(sim: Simulation, m: Migration, reason: str) -> None:
 
 def host_down(sim: Simulation, host: str) -> None:
     """A host failed: its migrations fail (the VM stays with, or dies with, its source)."""
-    board = sim.migrations
-    hit = [m for m in board.running + board.queued if host in (m.src, m.dst)]
+    hit = sim.migrations.drop(lambda m: host in (m.src, m.dst))
     for m in hit:
-        if m in board.running:
-            board.running.remove(m)
-        else:
-            board.queued.remove(m)
         _fail(sim, m, f"{host} failed")
     if hit:
-        board.version += 1
         sim.touch()
         pump(sim)
 
@@ -284,79 +268,118 @@ def policy_refusal(sim: Simulation, vm: Vm, dst: Host) -> str | None:
     """Placement policy: HA admission control (a dedicated failover host stays empty; a move
     into another cluster must leave its reserved failover capacity) and the required DRS rules
     (must-run-on, must-not-run-on, keep-apart)."""
-    from vdc.sim.admission import admission_refusal
-    from vdc.sim.drs_rules import refusal
-
     why = admission_refusal(sim, vm, dst)
-    return why if why is not None else refusal(sim, vm, dst)
+    return why if why is not None else affinity.refusal(sim, vm, dst)
 
 
-def check_vmotion(sim: Simulation, vm: Vm, dst: Host, *, queued: bool = False) -> None:
-    """Raise `Rejected` with the player's reason unless `vm` can vMotion to `dst` now."""
-    from vdc.sim import dispatch as d
-    from vdc.sim import maintenance
+# The vMotion checks, in the order a player is told about them. Each says whether it can change
+# while a submitted vMotion waits for a slot: a queued one re-checks only those when it starts.
+# Licences only go up, datastore types are fixed and a VM with a migration queued gets no
+# Storage vMotion; but the VM can be powered off and on elsewhere meanwhile, so everything that
+# reads its host is checked again.
 
-    d.require_vcenter(sim)
-    d.require_feature(sim, "vmotion")
+def _vcenter(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
+    checks.require_vcenter(sim)
+
+
+def _licence(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
+    checks.require_feature(sim, "vmotion")
+
+
+def _powered_on(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
     if vm.power != "on":
-        raise d.Rejected(f"{vm.name} is powered off; move it cold with: power on {vm.name} {dst.name}")
-    if not queued:
-        busy = sim.migrations.of_vm(vm.name) or sim.svmotions.of_vm(vm.name)
-        if busy is not None:
-            raise d.Rejected(f"{vm.name} is already being migrated")
-    src = sim.inv.hosts[vm.host]
+        raise Rejected(f"{vm.name} is powered off; move it cold with: power on {vm.name} {dst.name}")
+
+
+def _not_busy(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
+    if sim.migrations.of_vm(vm.name) or sim.svmotions.of_vm(vm.name):
+        raise Rejected(f"{vm.name} is already being migrated")
+
+
+def _other_host(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
     if dst.name == src.name:
-        raise d.Rejected(f"{vm.name} already runs on {dst.name}")
+        raise Rejected(f"{vm.name} already runs on {dst.name}")
+
+
+def _hosts_ready(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
     if src.state == "isolated":
-        raise d.Rejected(f"{src.name} is cut off from the management network")
-    if dst.hypervisor == "none":
-        raise d.Rejected(f"{dst.name} is a bare-metal server, not a hypervisor host")
-    if dst.state == "maintenance":
-        raise d.Rejected(f"{dst.name} is in maintenance mode")
-    if dst.state == "isolated":
-        raise d.Rejected(f"{dst.name} is not connected to vCenter (cut off from the management network)")
-    if dst.state != "on":
-        raise d.Rejected(f"{dst.name} is {'down (failed)' if dst.state == 'failed' else dst.state}")
-    if maintenance.entering(sim, dst.name):
-        raise d.Rejected(f"{dst.name} is entering maintenance mode")
+        raise Rejected(f"{src.name} is cut off from the management network")
+    checks.require_host(sim, dst, "vmotion")
+
+
+def _policy(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
     why = policy_refusal(sim, vm, dst)
     if why is not None:
-        raise d.Rejected(why)
+        raise Rejected(why)
+
+
+def _links(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
     for h in (src, dst):
         if vmotion_link(h) <= 0:
-            raise d.Rejected(f"{h.name} has no working vMotion VMkernel port")
+            raise Rejected(f"{h.name} has no working vMotion VMkernel port")
+
+
+def _shared_storage(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
     for disk in vm.disks:
         if disk.datastore is None:
             continue
         ds = sim.inv.datastores[disk.datastore]
         if ds.type == "local":
-            raise d.Rejected(
+            raise Rejected(
                 f"{vm.name}'s disk is on {ds.name}, local to {src.name}; move it to shared storage first (svmotion)"
             )
-    d._check_storage_and_network(sim, vm, dst)
+
+
+def _reach(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
+    checks.check_reach(sim, vm, dst)
+
+
+def _cpu_compatible(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
     if src.cpu_vendor != dst.cpu_vendor:
-        raise d.Rejected(
+        raise Rejected(
             f"{vm.name} runs on an {src.cpu_vendor} CPU and {dst.name} has {dst.cpu_vendor}; vMotion cannot cross CPU vendors"
         )
     needs, has = _offered_generation(sim, src), _offered_generation(sim, dst)
     if has < needs:
-        raise d.Rejected(
+        raise Rejected(
             f"{dst.name} offers CPU generation {has}, {vm.name} uses generation {needs} features "
             "(set an EVC baseline on the cluster)"
         )
-    if vm.vcpu > dst.cores:
-        raise d.Rejected(f"{vm.name} has {vm.vcpu} vCPUs but {dst.name} has only {dst.cores} cores")
-    incoming = [sim.inv.vms[m.vm] for m in sim.migrations.incoming(dst.name) if m.vm != vm.name]
-    residents = d._running_on(sim, dst.name, exclude=vm.name) + incoming
-    free = dst.memory - sum(v.memory for v in residents)
-    if vm.memory > free + 1e-9:
-        raise d.Rejected(f"{dst.name} has {d._fmt(max(free, 0))} GiB of memory free, {vm.name} needs {d._fmt(vm.memory)} GiB")
-    # (Reservations fit too: a VM reserves at most its configured memory.)
-    free_mhz = dst.capacity_mhz - sum(v.cpu_reservation for v in residents)
-    if vm.cpu_reservation > free_mhz + 1e-9:
-        raise d.Rejected(
-            f"{dst.name} has {free_mhz:.0f} MHz unreserved CPU, {vm.name} reserves {vm.cpu_reservation:.0f} MHz"
-        )
+
+
+def _room(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
+    checks.check_vmotion_room(sim, vm, dst)
+
+
+Check = Callable[["Simulation", Vm, Host, Host], None]
+
+CHECKS: tuple[tuple[Check, bool], ...] = (
+    (_vcenter, True),  # vCenter can go down while a vMotion waits
+    (_licence, False),
+    (_powered_on, True),
+    (_not_busy, False),  # a queued one is itself the VM's migration
+    (_other_host, True),
+    (_hosts_ready, True),
+    (_policy, True),  # rules and HA settings can change
+    (_links, True),  # an uplink can go down
+    (_shared_storage, False),
+    (_reach, True),
+    (_cpu_compatible, True),  # against the VM's host now
+    (_room, True),  # vCPUs (hot add), other VMs and arrivals change
+)
+"""(check, can change while queued), in the order a player is told about them."""
+
+
+def check_vmotion(sim: Simulation, vm: Vm, dst: Host, *, queued: bool = False) -> None:
+    """Raise `Rejected` with the player's reason unless `vm` can vMotion to `dst` now.
+
+    `queued`: the vMotion was checked in full when submitted; re-check only what can have
+    changed while it waited for a slot.
+    """
+    src = sim.inv.hosts[vm.host]
+    for check, can_change in CHECKS:
+        if can_change or not queued:
+            check(sim, vm, src, dst)
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,8 +396,6 @@ class TargetRow:
 
 def targets(sim: Simulation, vm_name: str) -> list[TargetRow]:
     """Every other hypervisor host: CPU and memory % after the move, refusal, expected duration."""
-    from vdc.sim.dispatch import Rejected
-
     vm = sim.inv.vms[vm_name]
     s = sim.sampler
     src = sim.inv.hosts[vm.host]

@@ -1,18 +1,19 @@
 """Provides the `snapshot` command handlers (create, revert, delete, list); the mechanics are
-in `snapshots.py`. Registered into `dispatch.HANDLERS`."""
+in `chain.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from vdc.sim import snapshots
-from vdc.sim.commands import Command
-from vdc.sim.dispatch import Rejected, _fmt, _vm
-from vdc.sim.model import Vm
+from vdc.sim import checks
+from vdc.sim.checks import Rejected
+from vdc.sim.handler import Apply, Handlers
+from vdc.sim.snapshots import chain as snapshots
 
 if TYPE_CHECKING:
+    from vdc.sim.commands import Command
     from vdc.sim.engine import Simulation
+    from vdc.sim.model import Vm
 
 
 def _not_busy(sim: Simulation, vm: Vm) -> None:
@@ -32,10 +33,10 @@ def _find(vm: Vm, name: str) -> int:
     raise Rejected(f"{vm.name} has no snapshot named '{name}' (its snapshots: {have})")
 
 
-def _create(sim: Simulation, c: Command, apply: bool) -> str:
-    vm = _vm(sim, c["vm"])
-    name = str(c["snap"])
-    memory, quiesce = bool(c.get("memory")), bool(c.get("quiesce"))
+def _create(sim: Simulation, c: Command) -> Apply:
+    vm = checks.vm(sim, c.text("vm"))
+    name = c.text("snap")
+    memory, quiesce = c.flag("memory"), c.flag("quiesce")
     for j, d in enumerate(vm.disks, 1):
         if d.kind == "rdm-physical":
             raise Rejected(
@@ -59,29 +60,20 @@ def _create(sim: Simulation, c: Command, apply: bool) -> str:
         raise Rejected(f"{vm.name} has no VMware Tools; quiescing its disks needs them")
     if memory:
         ds = sim.inv.datastores[vm.home_datastore]
-        free = ds.capacity - sim.datastore_used(ds.name)
-        if vm.memory > free + 1e-9:
-            raise Rejected(
-                f"{ds.name} has {_fmt(max(free, 0))} GiB free, "
-                f"{vm.name}'s memory snapshot needs {_fmt(vm.memory)} GiB"
-            )
-    if not apply:
-        return ""
-    return snapshots.create(sim, vm, name, memory, quiesce)
+        checks.check_space(sim, ds, vm.memory, f"{vm.name}'s memory snapshot needs")
+    return lambda: snapshots.create(sim, vm, name, memory, quiesce)
 
 
-def _revert(sim: Simulation, c: Command, apply: bool) -> str:
-    vm = _vm(sim, c["vm"])
-    k = _find(vm, str(c["snap"]))
+def _revert(sim: Simulation, c: Command) -> Apply:
+    vm = checks.vm(sim, c.text("vm"))
+    k = _find(vm, c.text("snap"))
     _not_busy(sim, vm)
-    if not apply:
-        return ""
-    return snapshots.revert(sim, vm, k)
+    return lambda: snapshots.revert(sim, vm, k)
 
 
-def _delete(sim: Simulation, c: Command, apply: bool) -> str:
-    vm = _vm(sim, c["vm"])
-    name, every = c.get("snap"), bool(c.get("all"))
+def _delete(sim: Simulation, c: Command) -> Apply:
+    vm = checks.vm(sim, c.text("vm"))
+    name, every = c.opt_text("snap"), c.flag("all")
     if name is None and not every:
         raise Rejected(f"say which snapshot of {vm.name} to delete, or --all")
     if name is not None and every:
@@ -90,16 +82,15 @@ def _delete(sim: Simulation, c: Command, apply: bool) -> str:
         raise Rejected(f"{vm.name} has no snapshots")
     k = None if every else _find(vm, str(name))
     _not_busy(sim, vm)
-    if not apply:
-        return ""
-    return snapshots.delete(sim, vm, k)
+    return lambda: snapshots.delete(sim, vm, k)
 
 
-def _list(sim: Simulation, c: Command, apply: bool) -> str:
-    return snapshots.describe(sim, _vm(sim, c["vm"]))
+def _list(sim: Simulation, c: Command) -> Apply:
+    vm = checks.vm(sim, c.text("vm"))
+    return lambda: snapshots.describe(sim, vm)
 
 
-HANDLERS: dict[str, Callable[[Simulation, Command, bool], str]] = {
+HANDLERS: Handlers = {
     "snapshot create": _create,
     "snapshot revert": _revert,
     "snapshot delete": _delete,

@@ -4,7 +4,8 @@
 no running VM is left on it (and, with --evacuate-powered-off, no powered-off VM either), then
 it is in maintenance. The player moves the VMs (vMotion, or power on elsewhere while off); in a
 DRS cluster a pass plans the evacuation at once: a fully automated one moves them itself, the
-others recommend the moves (`vdc.sim.drs`).
+others recommend the moves. DRS sits above this module (it uses vMotion), so the engine tells
+it (`Simulation.host_entering_maintenance`, `Simulation.evacuation_note`).
 `host reboot` takes a host without running VMs down for its boot time; it comes back in the
 state it left (a host rebooted in maintenance stays in maintenance).
 """
@@ -29,20 +30,17 @@ class Entering:
 class MaintenanceBoard:
     entering: list[Entering]
 
+    def entering_of(self, host: str) -> Entering | None:
+        """The host's pending entry into maintenance mode, if it is entering."""
+        return next((e for e in self.entering if e.host == host), None)
+
 
 def new_board() -> MaintenanceBoard:
     return MaintenanceBoard([])
 
 
 def entering(sim: Simulation, host: str) -> Entering | None:
-    return next((e for e in sim.maintenance.entering if e.host == host), None)
-
-
-def drs_evacuate(sim: Simulation, host: str) -> str:
-    """What DRS does about the host's VMs, for the task's detail ("" for nothing to say)."""
-    from vdc.sim import drs
-
-    return drs.evacuation_note(sim, host)
+    return sim.maintenance.entering_of(host)
 
 
 def blocking(sim: Simulation, e: Entering) -> list[str]:
@@ -60,9 +58,7 @@ def begin(sim: Simulation, host: str, evacuate_off: bool) -> str:
     sim.maintenance.entering.append(e)
     sim.tasks.start(task, sim.now, sim.now, detail="entering maintenance")
     sim.log.add(sim.now, "maintenance_entering", host, f"{host} is entering maintenance mode")
-    from vdc.sim import drs
-
-    drs.host_entering(sim, host)
+    sim.host_entering_maintenance(host)
     poll(sim)
     if entering(sim, host) is None:
         return f"{host} is in maintenance mode"
@@ -84,7 +80,7 @@ def poll(sim: Simulation) -> None:
         what = "VM" if len(left) == 1 else "VMs"
         kind = "" if e.evacuate_off else "running "
         names = ", ".join(left[:4]) + (", …" if len(left) > 4 else "")
-        extra = drs_evacuate(sim, e.host)
+        extra = sim.evacuation_note(e.host)
         detail = f"waiting for {len(left)} {kind}{what} to leave: {names}" + (f"; {extra}" if extra else "")
         if detail != task.detail:
             task.detail = detail
@@ -116,7 +112,7 @@ def reboot(sim: Simulation, host: str) -> None:
     sim.tasks.start(task, sim.now, h.ready_at, detail=f"rebooting ({h.boot_s:g} s)")
     sim.log.add(sim.now, "host_rebooting", host, f"{host} is rebooting ({h.boot_s:g} s)")
     sim.touch()
-    sim._after(h.boot_s, rebooted, sim, host, h.ready_at, back, task.id)
+    sim.after(h.boot_s, rebooted, sim, host, h.ready_at, back, task.id)
 
 
 def rebooted(sim: Simulation, host: str, at: float, back: str, task_id: int) -> None:

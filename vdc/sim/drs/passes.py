@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vdc.sim import drs_plan, drs_rules, vmotion
+from vdc.sim import affinity, checks
+from vdc.sim.checks import Rejected
+from vdc.sim.drs import plan as drs_plan
+from vdc.sim.ha.admission import admission_refusal
+from vdc.sim.moves import vmotion
 from vdc.sim.vcenter import vcenter_down_reason
 
 if TYPE_CHECKING:
@@ -87,7 +91,7 @@ class DrsState:
         for name, cd in self.clusters.items():
             cl = sim.inv.clusters[name]
             out[name] = [
-                bool(cl.drs.get("enabled")), str(cl.drs.get("mode")), int(cl.drs.get("threshold", 3)),  # type: ignore[call-overload]
+                cl.drs.enabled, cl.drs.mode, cl.drs.threshold,
                 [[r.id, r.vm, r.dst] for r in cd.recommendations],
                 [[r.name, r.type, r.vms, r.vm_group, r.host_group] for r in cl.rules],
                 {k: v for k, v in cl.vm_groups.items()},
@@ -100,18 +104,18 @@ class DrsState:
 def build(sim: Simulation) -> DrsState:
     """The state at the start; a level with DRS on is `active` (the engine starts its clock)."""
     st = DrsState({name: ClusterDrs(name) for name in sim.inv.clusters})
-    st.active = any(c.drs.get("enabled") for c in sim.inv.clusters.values())
+    st.active = any(c.drs.enabled for c in sim.inv.clusters.values())
     return st
 
 
 def enabled(sim: Simulation, cluster: str | None) -> bool:
     c = sim.inv.clusters.get(cluster or "")
-    return c is not None and bool(c.drs.get("enabled"))
+    return c is not None and c.drs.enabled
 
 
 def mode(sim: Simulation, cluster: str | None) -> str:
     c = sim.inv.clusters.get(cluster or "")
-    return str(c.drs.get("mode", "manual")) if c is not None and c.drs.get("enabled") else ""
+    return c.drs.mode if c is not None and c.drs.enabled else ""
 
 
 def ensure_clock(sim: Simulation, st: DrsState | None = None) -> None:
@@ -121,7 +125,7 @@ def ensure_clock(sim: Simulation, st: DrsState | None = None) -> None:
         return
     now = float(sim.env.now)
     st.clock_at = (now // PERIOD_S + 1) * PERIOD_S
-    sim._after(st.clock_at - now, _tick, sim)  # noqa: SLF001
+    sim.after(st.clock_at - now, _tick, sim)
 
 
 def _tick(sim: Simulation) -> None:
@@ -175,7 +179,7 @@ def plan_for(sim: Simulation, cluster: str) -> drs_plan.Plan:
     plan = drs_plan.new_plan(sim, cluster, ent)
     drs_plan.evacuations(sim, cluster, plan)
     drs_plan.mend_rules(sim, cluster, plan)
-    threshold = int(sim.inv.clusters[cluster].drs.get("threshold", 3))  # type: ignore[call-overload]
+    threshold = sim.inv.clusters[cluster].drs.threshold
     drs_plan.balance(sim, cluster, plan, threshold)
     return plan
 
@@ -195,7 +199,7 @@ def run_pass(sim: Simulation, cluster: str) -> None:
         return
     cd.skipped = ""
     _current(sim)
-    threshold = int(cl.drs.get("threshold", 3))  # type: ignore[call-overload]
+    threshold = cl.drs.threshold
     plan = plan_for(sim, cluster)
     n = len(plan.hosts)
     cd.last_pass = now
@@ -207,7 +211,7 @@ def run_pass(sim: Simulation, cluster: str) -> None:
     cd.blocked = dict(plan.blocked)
     goal = f"target {cd.target:.3f}" if cd.target is not None else "mandatory moves only"
     head = f"{cluster}: imbalance {cd.imbalance:.3f}, {goal} at threshold {threshold}"
-    if str(cl.drs.get("mode")) == "full":
+    if cl.drs.mode == "full":
         cd.recommendations = []
         started = [m for m in plan.moves if _carry_out(sim, cluster, m, by="DRS")]
         what = f"; {len(started)} migration(s) started" if started else "; balanced" if not plan.moves else ""
@@ -234,8 +238,6 @@ def run_pass(sim: Simulation, cluster: str) -> None:
 
 def _carry_out(sim: Simulation, cluster: str, m: drs_plan.Move | Recommendation, *, by: str) -> bool:
     """Start one move (a vMotion, or a cold move of a powered-off VM); False if it cannot run."""
-    from vdc.sim.dispatch import Rejected
-
     vm = sim.inv.vms[m.vm]
     dst = sim.inv.hosts[m.dst]
     try:
@@ -265,20 +267,18 @@ def _carry_out(sim: Simulation, cluster: str, m: drs_plan.Move | Recommendation,
 
 def move_refusal(sim: Simulation, vm: Vm, src: str, dst: str, cold: bool) -> str | None:
     """Why a planned move cannot be made now (the VM moved meanwhile, or the rules say no)."""
-    from vdc.sim import dispatch as d
-
     if vm.host != src:
         return f"{vm.name} is no longer on {src}"
     if (vm.power != "on") != cold:
         return f"{vm.name} was powered {'on' if vm.power == 'on' else 'off'} since"
     h = sim.inv.hosts[dst]
     if cold:
-        d._check_storage_and_network(sim, vm, h)
+        checks.check_reach(sim, vm, h)
         if not h.accepts_vms:
             return f"{dst} is {h.state}"
     else:
         vmotion.check_vmotion(sim, vm, h)
-    return drs_rules.refusal(sim, vm, h)
+    return affinity.refusal(sim, vm, h)
 
 
 def apply(sim: Simulation, cluster: str, rec_id: str) -> list[tuple[Recommendation, bool]]:
@@ -305,9 +305,6 @@ def migrations_done(sim: Simulation, cluster: str | None = None) -> int:
 def initial_host(sim: Simulation, vm: Vm) -> str | None:
     """Where DRS powers on `vm` in a partially or fully automated cluster (None: not DRS's
     choice, or no host fits): the host left least imbalanced that takes it."""
-    from vdc.sim import dispatch as d
-    from vdc.sim.admission import admission_refusal
-
     cluster = sim.inv.hosts[vm.host].cluster
     if mode(sim, cluster) not in ("partial", "full") or vcenter_down_reason(sim) is not None:
         return None
@@ -323,13 +320,13 @@ def initial_host(sim: Simulation, vm: Vm) -> str | None:
     for h in plan.hosts:
         host = sim.inv.hosts[h]
         try:
-            d._check_storage_and_network(sim, vm, host)
-            d._check_fits(sim, vm, host, vm.vcpu, vm.memory)
-        except d.Rejected:
+            checks.check_reach(sim, vm, host)
+            checks.check_fits(sim, vm, host, vm.vcpu, vm.memory)
+        except Rejected:
             continue
-        if admission_refusal(sim, vm, host) is not None or drs_rules.refusal(sim, vm, host) is not None:
+        if admission_refusal(sim, vm, host) is not None or affinity.refusal(sim, vm, host) is not None:
             continue
-        soft = 1 if drs_rules.refusal(sim, vm, host, soft=True) else 0
+        soft = 1 if affinity.refusal(sim, vm, host, soft=True) else 0
         score = plan.after(vm, "", h)
         key = (soft, score, h)
         if best is None or key[:2] < best[:2]:

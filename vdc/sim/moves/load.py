@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.sim.moves.vmotion import dirty_rate
+
 if TYPE_CHECKING:
     from vdc.sim.contention import Sampler
     from vdc.sim.engine import Simulation
@@ -51,8 +53,6 @@ def ds_mbps(sim: Simulation, s: Sampler) -> np.ndarray:
 def slowed(sim: Simulation, s: Sampler) -> tuple[list[int], list[float]]:
     """VMs that SDPS slows while they migrate, and the share of their demand they still get
     (their dirty rate brought down to `SDPS_RATIO` × the bandwidth: the guest runs that much slower)."""
-    from vdc.sim.vmotion import dirty_rate
-
     idx: list[int] = []
     factor: list[float] = []
     for m in sim.migrations.running:

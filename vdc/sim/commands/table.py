@@ -1,0 +1,265 @@
+"""Provides the table of every command: its pattern, help, example and availability.
+
+Verbs of later versions are already reserved here (`available=False`), so they plug in
+without grammar changes. `check_table` fails at import if two patterns could be confused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from vdc.sim.commands.grammar import CommandSpec
+
+LATER = "(coming in a later version)"
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    # ------------------------------------------------------------------ available now
+    CommandSpec(
+        "power on {vm:vm} [{host:host}]",
+        "Power a VM on, on its own host or on a host you name (it moves there while off).",
+        "power on app-02",
+    ),
+    CommandSpec(
+        "power off {vm:vm}",
+        "Cut a VM's power at once, like pulling the plug.",
+        "power off web-01",
+    ),
+    CommandSpec(
+        "power reset {vm:vm}",
+        "Hard-reset a running VM: it reboots and is back after its boot time.",
+        "power reset db-01",
+    ),
+    CommandSpec(
+        "vm set {vm:vm} cpu {count:int}",
+        "Give a VM a new number of vCPUs (to add them while it runs it needs hot add).",
+        "vm set app-01 cpu 4",
+        limits=(("count", 1, 128),),
+    ),
+    CommandSpec(
+        "vm set {vm:vm} mem {gib:gib}",
+        "Give a VM a new amount of memory in GiB (to add it while it runs it needs hot add).",
+        "vm set app-01 mem 16",
+    ),
+    CommandSpec(
+        "host power on {host:host}",
+        "Power a host on; it can run VMs once it has booted.",
+        "host power on esx-03",
+    ),
+    CommandSpec(
+        "host power off {host:host}",
+        "Power off a host that runs no VMs (power them off or move them first).",
+        "host power off esx-03",
+    ),
+    CommandSpec(
+        "help [{command:word...}]",
+        "List the commands, or show how to use one.",
+        "help vm set",
+        meta=True,
+    ),
+    # ------------------------------------------------------------------ reserved for later
+    CommandSpec(
+        "vmotion {vm:vm} {host:host}",
+        "Move a running VM to another host without stopping it.",
+        "vmotion web-01 esx-02",
+    ),
+    CommandSpec(
+        "svmotion {vm:vm} {datastore:datastore}",
+        "Move a VM's disks to another datastore while it keeps running.",
+        "svmotion db-01 ds-gold",
+    ),
+    CommandSpec(
+        "snapshot create {vm:vm} {snap:word} [--memory] [--quiesce]",
+        "Take a snapshot of a VM, optionally with its memory or with the guest's disks quiesced.",
+        "snapshot create db-01 pre-patch --memory",
+    ),
+    CommandSpec(
+        "snapshot revert {vm:vm} {snap:word}",
+        "Return a VM to one of its snapshots, losing what changed since.",
+        "snapshot revert db-01 pre-patch",
+    ),
+    CommandSpec(
+        "snapshot delete {vm:vm} [{snap:word}] [--all]",
+        "Delete a snapshot (or --all of them), merging its changes into the disk below it.",
+        "snapshot delete db-01 pre-patch",
+    ),
+    CommandSpec(
+        "snapshot list {vm:vm}",
+        "Show a VM's snapshots: the chain, sizes and ages.",
+        "snapshot list db-01",
+        meta=True,
+    ),
+    CommandSpec(
+        "maintenance enter {host:host} [--evacuate-powered-off]",
+        "Put a host into maintenance mode once its running VMs have moved off.",
+        "maintenance enter esx-03",
+    ),
+    CommandSpec(
+        "maintenance exit {host:host}",
+        "Take a host out of maintenance mode so it can run VMs again.",
+        "maintenance exit esx-03",
+    ),
+    CommandSpec(
+        "host reboot {host:host}",
+        "Reboot a host that runs no VMs; it is gone until it has booted.",
+        "host reboot esx-03",
+    ),
+    CommandSpec(
+        "ha enable {cluster:cluster}",
+        "Turn on HA, which restarts the VMs of a failed host on the other hosts.",
+        "ha enable prod",
+    ),
+    CommandSpec(
+        "ha disable {cluster:cluster}",
+        "Turn off HA for a cluster.",
+        "ha disable prod",
+    ),
+    CommandSpec(
+        "ha admission {cluster:cluster} {policy:disabled|slots|percent|failover-hosts}"
+        " [{values:word...}]",
+        "Choose how HA keeps spare capacity for failures (a host count, CPU and memory "
+        "percentages, or host names).",
+        "ha admission prod percent 25 25",
+    ),
+    CommandSpec(
+        "ha priority {vm:vm} {priority:disabled|lowest|low|medium|high|highest}",
+        "Set how early HA restarts a VM after a failure.",
+        "ha priority db-01 high",
+    ),
+    CommandSpec(
+        "ha isolation {cluster:cluster} {response:none|power-off|shutdown}",
+        "Choose what a host cut off from the network does with its VMs.",
+        "ha isolation prod shutdown",
+    ),
+    CommandSpec(
+        "drs enable {cluster:cluster}",
+        "Turn on DRS, which balances load by moving VMs between hosts.",
+        "drs enable prod",
+    ),
+    CommandSpec(
+        "drs disable {cluster:cluster}",
+        "Turn off DRS for a cluster.",
+        "drs disable prod",
+    ),
+    CommandSpec(
+        "drs mode {cluster:cluster} {mode:manual|partial|full}",
+        "Choose whether DRS only recommends moves, also places VMs at power-on, or moves them "
+        "itself.",
+        "drs mode prod full",
+    ),
+    CommandSpec(
+        "drs threshold {cluster:cluster} {level:int}",
+        "Set how eagerly DRS moves VMs, from 1 (only when needed) to 5 (for any gain).",
+        "drs threshold prod 4",
+        limits=(("level", 1, 5),),
+    ),
+    CommandSpec(
+        "drs apply {cluster:cluster} {id:word}",
+        "Carry out one of DRS's recommendations (its id, such as r3), or all of them.",
+        "drs apply prod r1",
+    ),
+    CommandSpec(
+        "drs rule add {cluster:cluster} {rule:word}"
+        " {type:keep-together|keep-apart|must-run-on|should-run-on|must-not-run-on}"
+        " {members:word...}",
+        "Add a rule that keeps VMs together or apart, or ties a VM group to a host group.",
+        "drs rule add prod web-apart keep-apart web-01 web-02",
+    ),
+    CommandSpec(
+        "drs rule remove {cluster:cluster} {rule:word}",
+        "Remove a DRS rule.",
+        "drs rule remove prod web-apart",
+    ),
+    CommandSpec(
+        "drs group {cluster:cluster} {type:vm|host} {group:word} {members:word...}",
+        "Define a group of VMs or hosts for DRS rules to name.",
+        "drs group prod vm web-vms web-01 web-02",
+    ),
+    CommandSpec(
+        "net uplink {host:host} {uplink:word} {state:up|down}",
+        "Connect or disconnect one of a host's physical network ports.",
+        "net uplink esx-01 vmnic1 down",
+        available=False,
+    ),
+    CommandSpec(
+        "net portgroup {host:host} {portgroup:word} vlan {vlan:int}",
+        "Set the VLAN of a port group on a host.",
+        "net portgroup esx-01 prod vlan 100",
+        available=False,
+        limits=(("vlan", 0, 4095),),
+    ),
+    CommandSpec(
+        "net trunk {host:host} {uplink:word} {action:add|remove} {vlan:int}",
+        "Allow or remove a VLAN on the physical switch port behind a host's uplink.",
+        "net trunk esx-01 vmnic0 add 200",
+        available=False,
+        limits=(("vlan", 0, 4095),),
+    ),
+    CommandSpec(
+        "vm nic {vm:vm} {index:int} {portgroup:word}",
+        "Connect a VM's network adapter (1 is the first) to a port group.",
+        "vm nic web-01 1 prod",
+        available=False,
+        limits=(("index", 1, 10),),
+    ),
+    CommandSpec(
+        "tools install {vm:vm}",
+        "Install VMware Tools in a VM's guest operating system.",
+        "tools install web-01",
+        available=False,
+    ),
+    CommandSpec(
+        "os install {vm:vm}",
+        "Install the guest operating system in a new VM.",
+        "os install web-03",
+        available=False,
+    ),
+    CommandSpec(
+        "deploy {appliance:word} {name:word} {host:host} {datastore:datastore}",
+        "Deploy an appliance as a new VM on a host and a datastore.",
+        "deploy firewall fw-01 esx-01 ds-1",
+        available=False,
+    ),
+    CommandSpec(
+        "p2v {server:host} {host:host} {datastore:datastore}",
+        "Convert a physical server into a VM on a host and a datastore.",
+        "p2v phys-01 esx-01 ds-1",
+        available=False,
+    ),
+    CommandSpec(
+        "license upgrade {edition:essentials|essentials-plus|standard|enterprise-plus|vvf|vcf}",
+        "Buy a higher vSphere edition for every host, from the level's budget.",
+        "license upgrade enterprise-plus",
+    ),
+)
+
+
+def check_table(specs: Sequence[CommandSpec]) -> None:
+    """Fail at import if two commands could be confused, so `parse` never has to guess.
+
+    Two patterns must share the same elements up to a point where both have a different
+    literal word; then the words typed so far always say which commands are still possible.
+    """
+    names = [s.name for s in specs]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    assert not dupes, f"command names must be unique: {dupes}"
+    for i, a in enumerate(specs):
+        for b in specs[i + 1 :]:
+            for x, y in zip(a.positional, b.positional, strict=False):
+                if x.kind == "literal" and y.kind == "literal" and x.text != y.text:
+                    break
+                assert x == y, f"{a.pattern!r} and {b.pattern!r} are ambiguous"
+            else:
+                raise AssertionError(f"{a.pattern!r} and {b.pattern!r} are ambiguous")
+
+
+check_table(COMMANDS)
+_BY_NAME: dict[str, CommandSpec] = {s.name: s for s in COMMANDS}
+FIRST_WORDS: tuple[str, ...] = tuple(dict.fromkeys(s.slots[0].text for s in COMMANDS))
+
+
+def spec_for(name: str) -> CommandSpec:
+    """The spec of the command called `name` (e.g. `vm set cpu`); KeyError if there is none."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no command named {name!r}") from None

@@ -1,0 +1,101 @@
+"""Provides the handlers of vmotion, svmotion, maintenance enter/exit and host reboot.
+
+Each checks everything first and returns the change, which hands the work to its mechanism:
+`vmotion`, `svmotion`, `maintenance`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vdc.sim import checks
+from vdc.sim.checks import Rejected, fmt
+from vdc.sim.handler import Apply, Handlers
+from vdc.sim.moves import maintenance, svmotion, vmotion
+
+if TYPE_CHECKING:
+    from vdc.sim.commands import Command
+    from vdc.sim.engine import Simulation
+
+
+def _vmotion(sim: Simulation, c: Command) -> Apply:
+    vm = checks.vm(sim, c.text("vm"))
+    dst = checks.host(sim, c.text("host"))
+    vmotion.check_vmotion(sim, vm, dst)
+
+    def apply() -> str:
+        src = vm.host
+        task = vmotion.submit(sim, vm, dst)
+        if task.state == "queued":
+            return f"vMotion of {vm.name} {src} → {dst.name} queued: no free vMotion slot on its hosts"
+        if task.state == "failed":
+            return f"vMotion of {vm.name} failed: {task.detail}"
+        return f"vMotion of {vm.name} {src} → {dst.name} started; expected {fmt(task.ends_at - sim.now)} s"
+
+    return apply
+
+
+def _svmotion(sim: Simulation, c: Command) -> Apply:
+    vm = checks.vm(sim, c.text("vm"))
+    ds = checks.datastore(sim, c.text("datastore"))
+    svmotion.check(sim, vm, ds)
+
+    def apply() -> str:
+        task = svmotion.submit(sim, vm, ds)
+        if task.state == "queued":
+            return f"Storage vMotion of {vm.name} → {ds.name} queued: {vm.host} already runs 2"
+        return f"Storage vMotion of {vm.name} → {ds.name} started; expected {fmt(task.ends_at - sim.now)} s"
+
+    return apply
+
+
+def _maintenance_enter(sim: Simulation, c: Command) -> Apply:
+    h = checks.host(sim, c.text("host"))
+    checks.require_host(sim, h, "maintenance")
+    evacuate_off = c.flag("evacuate_powered_off")
+    return lambda: maintenance.begin(sim, h.name, evacuate_off)
+
+
+def _maintenance_exit(sim: Simulation, c: Command) -> Apply:
+    h = checks.host(sim, c.text("host"))
+    pending = maintenance.entering(sim, h.name)
+    if h.state != "maintenance" and pending is None:
+        raise Rejected(f"{h.name} is not in maintenance mode")
+
+    def apply() -> str:
+        if pending is not None:
+            maintenance.cancel(sim, h.name)
+        else:
+            h.state = "on"
+            sim.touch()
+        sim.log.add(sim.now, "maintenance_exited", h.name, f"{h.name} left maintenance mode")
+        return f"{h.name} left maintenance mode"
+
+    return apply
+
+
+def _host_reboot(sim: Simulation, c: Command) -> Apply:
+    h = checks.host(sim, c.text("host"))
+    checks.require_host(sim, h, "reboot")
+    running = checks.running_on(sim, h.name)
+    if running:
+        names = checks.vm_names(running)
+        raise Rejected(f"{h.name} still runs {names}; enter maintenance mode or move them first")
+    if sim.migrations.on_host(h.name) or any(m.dst == h.name for m in sim.migrations.queued):
+        raise Rejected(f"{h.name} has a vMotion in progress")
+
+    def apply() -> str:
+        maintenance.cancel(sim, h.name)
+        maintenance.reboot(sim, h.name)
+        return f"{h.name} is rebooting; up in {fmt(h.boot_s)} s"
+
+    return apply
+
+
+HANDLERS: Handlers = {
+    "vmotion": _vmotion,
+    "svmotion": _svmotion,
+    "maintenance enter": _maintenance_enter,
+    "maintenance exit": _maintenance_exit,
+    "host reboot": _host_reboot,
+}

@@ -1,0 +1,381 @@
+"""Provides `build_view`: a frozen `SimView` of the simulation as of its last sample.
+
+One step per part of the view (hosts, datastores, services, the VM columns, tasks, snapshots,
+HA, DRS). The parts that change rarely are kept in a `ViewCache` by the versions they were
+built from. Reading only: building a view changes nothing the simulation computes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from vdc.scenario.rules import REQUIRED
+from vdc.sim import affinity
+from vdc.sim.drs.passes import migrations_done
+from vdc.sim.ha.admission import summary as admission_summary
+from vdc.sim.ha.agents import host_role
+from vdc.sim.snapshots import chain as snapshots
+from vdc.sim.view.cache import ViewCache
+from vdc.sim.view.types import (
+    ClusterDrsView,
+    ClusterHaView,
+    DatastoreView,
+    DrsRecommendationView,
+    DrsRuleView,
+    HostView,
+    PortGroupView,
+    ServiceView,
+    SimView,
+    SnapshotView,
+    TaskView,
+    TierView,
+    UplinkView,
+    VmColumns,
+    VSwitchView,
+)
+
+if TYPE_CHECKING:
+    from vdc.sim.contention import Sampler
+    from vdc.sim.engine import Simulation
+    from vdc.sim.model import Host
+
+
+def build_view(sim: Simulation, cache: ViewCache) -> SimView:
+    """A frozen view of the simulation as of its last sample."""
+    s = sim.sampler
+    if s.built_version != sim.structure_version:
+        s.rebuild()  # a command changed the inventory since the last sample
+    cache.serve(sim)
+    has = s.samples > 0 and s.vm_healthy.size == len(s.vm_names)  # nothing measured before the first sample
+    ds_snap, vm_snap_gib, chains, busy = _snapshots(sim)
+    return SimView(
+        t=sim.now,
+        duration=sim.duration,
+        ended=sim.ended,
+        level_id=sim.level.level.id,
+        title=sim.level.level.title,
+        hosts=_hosts(sim, s, has, cache),
+        datastores=_datastores(sim, s, has, ds_snap),
+        services=_services(sim, s, has, cache),
+        vms=_vm_columns(sim, s, has, vm_snap_gib),
+        power_kw=sim.metrics.power_kw,
+        events_total=len(sim.log),
+        tasks=_tasks(sim, sim.now, cache),
+        snapshots=chains,
+        snapshot_busy=busy,
+        clusters=_clusters(sim, cache),
+        drs=_drs(sim, cache),
+    )
+
+
+# --------------------------------------------------------------------- hosts and network
+
+
+def _vswitches(h: Host) -> tuple[VSwitchView, ...]:
+    """The vSwitch views of host `h`: which port groups reach the physical network."""
+    return tuple(
+        VSwitchView(
+            vs.name,
+            tuple(vs.uplinks),
+            tuple(
+                PortGroupView(
+                    pg.name, pg.vlan, pg.vmkernel,
+                    any(h.nics[u].carries(pg.vlan) for u in vs.uplinks if u in h.nics),
+                )
+                for pg in vs.portgroups.values()
+            ),
+        )
+        for vs in h.vswitches
+    )
+
+
+def _network(sim: Simulation, cache: ViewCache) -> None:
+    """Network views change only when the network does: rebuilt on a new network version."""
+    net_key = (sim.structure_version, sim.network_version)
+    if cache.net_key == net_key:
+        return
+    inv = sim.inv
+    cache.net_key = net_key
+    cache.vswitches = {h.name: _vswitches(h) for h in inv.hosts.values()}
+    cache.uplinks = {
+        h.name: tuple(UplinkView(u.name, u.speed, u.link_up, u.vlans) for u in h.nics.values())
+        for h in inv.hosts.values()
+    }
+
+
+def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[HostView, ...]:
+    ready_max = np.zeros(len(s.host_names))
+    if has and len(s.vm_names):
+        np.maximum.at(ready_max, s.vm_host, s.vm_ready_avg)
+    _network(sim, cache)
+    return tuple(
+        HostView(
+            name=h.name,
+            cluster=h.cluster,
+            state=h.state,
+            cores=h.cores,
+            mhz=h.mhz,
+            memory=h.memory,
+            cpu_pct=float(s.host_cpu_pct[i]) if has else 0.0,
+            cpu_demand_pct=float(s.host_cpu_demand_pct[i]) if has else 0.0,
+            mem_pct=float(s.host_mem_pct[i]) if has else 0.0,
+            ready_pct=float(ready_max[i]),
+            vm_count=int(s.host_vm_count[i]) if has else 0,
+            power_w=float(s.host_power_w[i]) if has else 0.0,
+            uplinks=cache.uplinks[h.name],
+            vswitches=cache.vswitches[h.name],
+            cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
+            ha=host_role(sim, h.name),
+            entering_maintenance=sim.maintenance.entering_of(h.name) is not None,
+        )
+        for i, h in enumerate(sim.inv.hosts.values())
+    )
+
+
+# --------------------------------------------------------------------- storage and services
+
+
+def _datastores(sim: Simulation, s: Sampler, has: bool, ds_snap: np.ndarray) -> tuple[DatastoreView, ...]:
+    # What the disks could grow to: thin disks at their full size.
+    provisioned = np.bincount(s.dds, weights=s.disk_size * s.disk_on_ds, minlength=len(s.ds_names))
+    return tuple(
+        DatastoreView(
+            name=d.name, type=d.type, capacity=d.capacity, used=d.used, pct=d.pct,
+            provisioned=d.other_used + float(provisioned[i]),
+            iops=float(s.ds_iops[i]) if has else 0.0,
+            iops_capacity=d.iops,
+            latency_ms=float(s.ds_latency[i]) if has else d.latency_ms,
+            hosts=tuple(d.hosts),
+            snapshots=float(ds_snap[i]) if ds_snap.size > i else 0.0,
+        )
+        for i, d in enumerate(sim.inv.datastores.values())
+    )
+
+
+def _services(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[ServiceView, ...]:
+    inv = sim.inv
+    down = sim.metrics.service_down_s
+    services = []
+    tier_j = 0
+    n_tiers = sum(len(svc.tiers) for svc in inv.services.values())
+    measured = has and s.tier_up.size >= n_tiers
+    # Tier views are immutable and their members change only with the structure (as the
+    # sampler's tier arrays do): per service, one tuple of views per pattern of tiers up.
+    if cache.tiers_version != sim.structure_version:
+        cache.tiers_version, cache.tiers = sim.structure_version, {}
+    tier_views = cache.tiers
+    tier_up = s.tier_up.tolist() if measured else []
+    for k, svc in enumerate(inv.services.values()):
+        first, tier_j = tier_j, tier_j + len(svc.tiers)
+        if measured:
+            ups = tuple(bool(u) for u in tier_up[first:tier_j])
+            tiers = tier_views.get((k, ups))
+            if tiers is None:
+                tiers = tier_views[(k, ups)] = tuple(
+                    TierView(tier.name, up, tuple(tier.vms))
+                    for tier, up in zip(svc.tiers, ups, strict=True)
+                )
+        else:  # not measured yet: up while one of its VMs is on
+            tiers = tuple(
+                TierView(
+                    tier.name,
+                    bool(s.tier_up[j]) if has and s.tier_up.size > j
+                    else any(inv.vms[v].power == "on" for v in tier.vms),
+                    tuple(tier.vms),
+                )
+                for j, tier in enumerate(svc.tiers, first)
+            )
+        services.append(
+            ServiceView(
+                name=svc.name,
+                up=bool(s.service_up[k]) if has else all(t.up for t in tiers),
+                uptime=1.0 - down.get(svc.name, 0.0) / s.last_t if s.last_t > 0 else 1.0,
+                tiers=tiers,
+            )
+        )
+    return tuple(services)
+
+
+# --------------------------------------------------------------------- VMs
+
+
+def vm_reason(sim: Simulation, i: int) -> str:
+    """Plain words for why VM number i is not healthy now ("" if it is)."""
+    s = sim.sampler
+    if s.vm_healthy[i]:
+        return ""
+    vm = sim.inv.vms[s.vm_names[i]]
+    host = sim.inv.hosts[vm.host]
+    if vm.power != "on":
+        return "host failed" if host.state == "failed" else "powered off"
+    if not s.host_runs[s.vm_host[i]]:
+        return f"host {host.state}"
+    if not s.vm_running[i]:
+        return "booting"
+    if not vm.os:
+        return "no guest OS"
+    if vm.broken:
+        return "broken by a bad change"
+    if not s.vm_reachable[i]:
+        return "network cut (VLAN not carried)"
+    if s.vm_paused[i]:
+        return "paused: datastore full"
+    if s.vm_served[i] < s.vm_min_served[i]:
+        return f"starved: gets {100 * s.vm_served[i]:.0f} % of its demand"
+    if s.vm_latency[i] > s.vm_max_lat[i]:
+        return f"storage latency {s.vm_latency[i]:.0f} ms"
+    return "unhealthy"
+
+
+def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray) -> VmColumns:
+    n = len(s.vm_names)
+    power_arr = np.where(~s.vm_on, "off", np.where(sim.now < s.vm_up_at, "booting", "on"))
+    power = tuple(power_arr.tolist())
+
+    def col(name: str) -> np.ndarray:
+        arr: np.ndarray = getattr(s, name)
+        return arr.copy() if has and arr.size == n else np.zeros(n)
+
+    cpu = col("vm_cpu_served")
+    if has:
+        healthy = s.vm_healthy.copy()
+        reasons = [""] * n
+        for i in np.flatnonzero(~healthy).tolist():  # words only for the VMs in trouble
+            reasons[i] = vm_reason(sim, i)
+    else:  # nothing measured before the first sample: a VM that is on counts as healthy
+        healthy = power_arr == "on"
+        reasons = ["" if p == "on" else "powered off" for p in power]
+    return VmColumns(
+        names=tuple(s.vm_names),
+        hosts=s.vm_host_names,
+        power=power,
+        vcpu=s.vm_vcpu.copy(),
+        memory=s.vm_memory.copy(),
+        cpu_mhz=cpu,
+        cpu_pct=100.0 * cpu / s.cpu_cap_vm if has else np.zeros(n),
+        ready_pct=col("vm_ready_avg"),
+        mem_active=col("vm_mem_active"),
+        latency_ms=col("vm_latency"),
+        healthy=healthy,
+        downtime_s=col("vm_downtime"),
+        services=s.vm_service_names,
+        reasons=tuple(reasons),
+        snap_count=s.vm_snap_depth.copy() if s.vm_snap_depth.size == n else np.zeros(n, dtype=np.int64),
+        snap_gib=vm_snap_gib if vm_snap_gib.size == n else np.zeros(n),
+    )
+
+
+# --------------------------------------------------------------------- operations
+
+
+def _tasks(sim: Simulation, now: float, cache: ViewCache) -> tuple[TaskView, ...]:
+    """The tasks, read afresh only when the task list changed or one runs (progress moves)."""
+    tl = sim.tasks
+    key = (tl.version, now if any(t.state == "running" for t in tl.tasks) else None)
+    if cache.tasks_key == key:
+        return cache.tasks
+    cache.tasks_key = key
+    cache.tasks = tuple(
+        TaskView(
+            t.id, t.kind, t.subject, t.target, t.state, t.progress(now),
+            max(0.0, t.ends_at - now) if t.state == "running" and t.ends_at is not None else None,
+            t.detail,
+        )
+        for t in tl.tasks
+    )
+    return cache.tasks
+
+
+def _snapshots(
+    sim: Simulation,
+) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[SnapshotView, ...]], dict[str, str]]:
+    """Snapshot space per datastore and per VM, and the chains (empty while there are none)."""
+    s = sim.sampler
+    D, n = len(s.ds_names), len(s.vm_names)
+    if not s.snap_any:
+        return np.zeros(D), np.zeros(n), {}, {}
+    snapshots.sync(sim)  # the live deltas' sizes onto the chains (same numbers, no change)
+    space = (s.snap_live + s.snap_frozen) * s.snap_has
+    ds = np.bincount(s.snap_sd, weights=space, minlength=D) + s.ds_snapfiles
+    vm = np.bincount(s.disk_vm, weights=space, minlength=n) + s.vm_snap_mem
+    chains: dict[str, tuple[SnapshotView, ...]] = {}
+    busy: dict[str, str] = {}
+    for i in np.flatnonzero(s.vm_snap_depth).tolist():
+        v = sim.inv.vms[s.vm_names[i]]
+        last = len(v.snapshots) - 1
+        chains[v.name] = tuple(
+            SnapshotView(x.name, x.taken_at, x.memory, x.quiesced, sum(x.sizes) + x.mem_gib, k == last)
+            for k, x in enumerate(v.snapshots)
+        )
+        why = snapshots.busy(sim, v)
+        if why:
+            busy[v.name] = why
+    return ds, vm, chains, busy
+
+
+def _clusters(sim: Simulation, cache: ViewCache) -> tuple[ClusterHaView, ...]:
+    """HA views of the clusters, rebuilt when the inventory, the tasks or a setting change."""
+    key = (sim.structure_version, sim.tasks.version, sim.accepted_commands)
+    if cache.ha_key == key:
+        return cache.ha
+    out = []
+    for c in sim.inv.clusters.values():
+        st = c.ha
+        on = st.enabled
+        agents = sim.ha.clusters.get(c.name)
+        out.append(ClusterHaView(
+            name=c.name,
+            hosts=tuple(c.hosts),
+            enabled=on,
+            admission=st.admission,
+            failures=st.failures,
+            cpu_pct=st.cpu_pct,
+            mem_pct=st.mem_pct,
+            failover_hosts=tuple(st.failover_hosts),
+            isolation=st.isolation_response,
+            primary=agents.primary if agents is not None and on else None,
+            capacity=admission_summary(sim, c.name) if on else "",
+            restarting=len(agents.queue) if agents is not None and on else 0,
+        ))
+    cache.ha_key, cache.ha = key, tuple(out)
+    return cache.ha
+
+
+def _drs(sim: Simulation, cache: ViewCache) -> tuple[ClusterDrsView, ...]:
+    """DRS views of the clusters, rebuilt when a pass, a setting, the tasks or the inventory change."""
+    key = (sim.drs.version, sim.structure_version, sim.tasks.version, sim.accepted_commands)
+    if cache.drs_key == key:
+        return cache.drs
+    out = []
+    for c in sim.inv.clusters.values():
+        cd = sim.drs.clusters[c.name]
+        on = c.drs.enabled
+        note = cd.skipped or next(iter(cd.blocked.values()), "")
+        out.append(ClusterDrsView(
+            name=c.name,
+            enabled=on,
+            mode=c.drs.mode,
+            threshold=c.drs.threshold,
+            last_pass=cd.last_pass,
+            next_pass=sim.drs.clock_at if on else None,
+            imbalance=cd.imbalance if on else None,
+            target=cd.target if on else None,
+            host_loads=tuple(zip(cd.hosts, cd.cpu_load, cd.mem_load, strict=True)) if on else (),
+            recommendations=tuple(
+                DrsRecommendationView(r.id, r.vm, r.src, r.dst, r.priority, r.reason, r.cold)
+                for r in cd.recommendations
+            ),
+            rules=tuple(
+                DrsRuleView(r.name, r.type, affinity.describe(c, r), r.type in REQUIRED,
+                            tuple(f"{vm} {why}" for vm, why in affinity.broken(sim, c, r)))
+                for r in c.rules
+            ),
+            vm_groups=tuple((k, tuple(v)) for k, v in c.vm_groups.items()),
+            host_groups=tuple((k, tuple(v)) for k, v in c.host_groups.items()),
+            migrations=migrations_done(sim, c.name),
+            note=note if on else "",
+        ))
+    cache.drs_key, cache.drs = key, tuple(out)
+    return cache.drs

@@ -1,0 +1,247 @@
+"""Provides the read model's types: frozen views of hosts, datastores, services, VMs, tasks,
+snapshots, HA and DRS, and `SimView`, which holds them all at one sim time.
+
+A view is a frozen copy: holding one never lets a renderer change the model, and the model
+moving on never changes a view already taken. VM data is column-wise (`VmColumns`, numpy
+arrays copied when the view is built) so a table of 2,000 VMs can be sorted and windowed
+without 2,000 objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class UplinkView:
+    name: str
+    speed: int
+    up: bool
+    vlans: tuple[int, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PortGroupView:
+    name: str
+    vlan: int
+    vmkernel: str | None
+    carried: bool
+    """Whether an up uplink of its vSwitch trunks this VLAN."""
+
+
+@dataclass(frozen=True, slots=True)
+class VSwitchView:
+    name: str
+    uplinks: tuple[str, ...]
+    portgroups: tuple[PortGroupView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HostView:
+    name: str
+    cluster: str | None
+    state: str
+    cores: int
+    mhz: int
+    memory: float
+    cpu_pct: float
+    cpu_demand_pct: float
+    mem_pct: float
+    ready_pct: float
+    """Highest CPU ready (% per vCPU) among its VMs."""
+    vm_count: int
+    power_w: float
+    uplinks: tuple[UplinkView, ...]
+    vswitches: tuple[VSwitchView, ...]
+    cpu_history: tuple[float, ...]
+    ha: str = ""
+    """vSphere HA role: primary, secondary, unreachable, dead, isolated ("" = no HA)."""
+    entering_maintenance: bool = False
+    """It is on its way into maintenance mode (waiting for its VMs to leave)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DatastoreView:
+    name: str
+    type: str
+    capacity: float
+    used: float
+    pct: float
+    provisioned: float
+    """GiB the VMs' disks could grow to (thin disks at full size)."""
+    iops: float
+    iops_capacity: float
+    latency_ms: float
+    hosts: tuple[str, ...]
+    snapshots: float = 0.0
+    """GiB of that used space in snapshot deltas and memory files."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotView:
+    """One snapshot of a VM's chain (oldest first), as the snapshot dialog lists it."""
+
+    name: str
+    taken_at: float
+    memory: bool
+    quiesced: bool
+    gib: float
+    """Its delta(s) and memory file."""
+    live: bool
+    """The newest: its delta takes the VM's writes now."""
+
+
+@dataclass(frozen=True, slots=True)
+class TierView:
+    name: str
+    up: bool
+    vms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    name: str
+    up: bool
+    uptime: float
+    tiers: tuple[TierView, ...]
+
+
+@dataclass(frozen=True)
+class VmColumns:
+    """Every VM as columns, in inventory order."""
+
+    names: tuple[str, ...]
+    hosts: tuple[str, ...]
+    power: tuple[str, ...]
+    """"on", "booting" or "off"."""
+    vcpu: np.ndarray
+    memory: np.ndarray
+    cpu_mhz: np.ndarray
+    cpu_pct: np.ndarray
+    """Served CPU as % of what the vCPUs could use."""
+    ready_pct: np.ndarray
+    mem_active: np.ndarray
+    latency_ms: np.ndarray
+    healthy: np.ndarray
+    downtime_s: np.ndarray
+    services: tuple[str, ...]
+    reasons: tuple[str, ...]
+    """Why a VM is unhealthy ("" when healthy)."""
+    snap_count: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Snapshots in each VM's chain."""
+    snap_gib: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """GiB each VM's snapshots take (deltas and memory files)."""
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """One task of the Tasks panel (see `vdc.sim.tasks`)."""
+
+    id: int
+    kind: str
+    subject: str
+    target: str
+    state: str
+    progress: float
+    eta_s: float | None
+    """Seconds left while running (None otherwise)."""
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterHaView:
+    """A cluster's vSphere HA settings and what they leave (the HA settings dialog)."""
+
+    name: str
+    hosts: tuple[str, ...]
+    enabled: bool
+    admission: str
+    failures: int
+    cpu_pct: float | None
+    mem_pct: float | None
+    failover_hosts: tuple[str, ...]
+    isolation: str
+    primary: str | None
+    capacity: str
+    """The admission numbers in words ("free 81 % CPU / 75 % memory, reserved 33 % / 33 %")."""
+    restarting: int
+    """VMs HA is restarting now."""
+
+
+@dataclass(frozen=True, slots=True)
+class DrsRecommendationView:
+    """A move DRS waits for the player to apply (`drs apply CLUSTER ID`)."""
+
+    id: str
+    vm: str
+    src: str
+    dst: str
+    priority: int
+    """1 = mandatory (maintenance, a broken rule) … 5 = the smallest gain."""
+    reason: str
+    cold: bool
+    """A powered-off VM moved without vMotion."""
+
+
+@dataclass(frozen=True, slots=True)
+class DrsRuleView:
+    name: str
+    type: str
+    text: str
+    """The rule in words ("keep-apart web-01, web-02", "must-run-on lic-vms → lic-hosts")."""
+    required: bool
+    broken: tuple[str, ...]
+    """How it is broken now ("web-02 shares esx-01 with web-01"); empty while it holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterDrsView:
+    """A cluster's DRS settings and what its last pass found (DRS dialog and panel)."""
+
+    name: str
+    enabled: bool
+    mode: str
+    threshold: int
+    last_pass: float | None
+    next_pass: float | None
+    imbalance: float | None
+    target: float | None
+    host_loads: tuple[tuple[str, float, float], ...]
+    """(host, CPU load, memory load) at the last pass, as fractions of capacity."""
+    recommendations: tuple[DrsRecommendationView, ...]
+    rules: tuple[DrsRuleView, ...]
+    vm_groups: tuple[tuple[str, tuple[str, ...]], ...]
+    host_groups: tuple[tuple[str, tuple[str, ...]], ...]
+    migrations: int
+    """DRS moves finished so far (its own and applied recommendations)."""
+    note: str
+    """Why DRS cannot act now ("vCenter is unavailable: …"), or a host it cannot evacuate."""
+
+
+@dataclass(frozen=True)
+class SimView:
+    """Everything a renderer shows, at one sim time."""
+
+    t: float
+    duration: int
+    ended: bool
+    level_id: str
+    title: str
+    hosts: tuple[HostView, ...]
+    datastores: tuple[DatastoreView, ...]
+    services: tuple[ServiceView, ...]
+    vms: VmColumns
+    power_kw: float
+    events_total: int
+    tasks: tuple[TaskView, ...] = ()
+    snapshots: dict[str, tuple[SnapshotView, ...]] = field(default_factory=dict)
+    """The chains of the VMs that have snapshots (and a busy word: see `snapshot_busy`)."""
+    snapshot_busy: dict[str, str] = field(default_factory=dict)
+    """Why a VM's snapshots cannot be changed now (a memory write or a merge running)."""
+    clusters: tuple[ClusterHaView, ...] = ()
+    drs: tuple[ClusterDrsView, ...] = ()
