@@ -364,7 +364,7 @@ class Sampler:
         self.w_on = self.disk_w * self.disk_on_ds
         swap = np.where(self.vm_on & (self.vm_home >= 0), self.vm_swap, 0.0)
         self.ds_swap = np.bincount(np.maximum(self.vm_home, 0), weights=swap, minlength=D)
-        self._mem_key: tuple[int, bytes] | None = None
+        self._mem_key: tuple[int, bytes, int] | None = None
         self._no_pause = np.zeros(len(self.vm_names), dtype=bool)
 
     def sample(self, t: float, dt: float) -> None:
