@@ -3,7 +3,8 @@
 There is no SimPy process per VM. Every `sample_interval` seconds `Sampler.sample` computes every
 VM's demand (see `workload.py`) and what contention lets it have, over flat numpy arrays that
 cache the inventory (`sampler_arrays.py`; rebuilt only when a command or event changes its
-structure).
+structure). A sample runs in named steps, in this order: demand, CPU, memory, storage latency,
+storage space, network, health, services, downtime.
 
 CPU (relaxed co-scheduling, sim-facts §8). On a host of capacity C = cores × core MHz, each
 running VM i demands d_i MHz (≤ vcpu_i × core MHz) and has reservation r_i. Reserved demand
@@ -261,27 +262,45 @@ class Sampler(InventoryArrays):
             self.rebuild()
         elif sim.dirty_parts:
             self.refresh(sim.dirty_parts)
-        H = len(self.host_names)
-        n = len(self.vm_names)
-        vm_host = self.vm_host
+        running, run_f, mult = self._demand(t)
+        moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
+        f_cpu = self._cpu(mult, dt, moving)
+        # Memory: depends only on spikes and which VMs run, so it is recomputed only then.
+        key = (sim.spike_version, running.tobytes(), sim.migrations.version)
+        if key != self._mem_key:
+            self._mem_key = key
+            self._memory(running, run_f, len(self.host_names))
+        vm_lat = self._storage_latency(mult, moving)
+        paused = self._storage_space(mult, running, dt, moving)
+        f_net = self._network(mult)
+        healthy = self._health(running, f_cpu, f_net, vm_lat, paused, moving)
+        self._services(healthy)
+        self._account(healthy, t, dt)
+
+    def _demand(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which VMs run at t, and each one's multiplier of its baselines now (daily shape ×
+        noise × spike, 0 when it does not run): (running, running as 0/1, multiplier)."""
         # Running: on, booted, on a host that runs VMs. Past the last boot, `on_ok` is the answer.
         running = self.on_ok if t >= self.last_up_at else self.on_ok & (t >= self.vm_up_at)
         self.vm_running = running
         run_f = running.astype(float)
-
-        shape = shape_factors(self.profiles, t, sim.start_hour)[self.vm_prof]
+        shape = shape_factors(self.profiles, t, self.sim.start_hour)[self.vm_prof]
         noise = np.maximum(0.0, 1.0 + self.noise_amp * self.noise.step())
         mult = shape * noise * self.spike * run_f
+        return running, run_f, mult
+
+    def _cpu(self, mult: np.ndarray, dt: float, moving: bool) -> np.ndarray:
+        """CPU demand against host capacity (reservations first, the rest shared in proportion
+        to demand), the smoothed ready time, the hosts' CPU use and power; return f_cpu."""
+        H = len(self.host_names)
+        vm_host = self.vm_host
         cpu_cap_vm = self.cpu_cap_vm
         d = np.minimum(self.base_cpu * mult, cpu_cap_vm)
-
-        # CPU: reservations first, the rest shared in proportion to demand.
         r = np.minimum(d, self.vm_cpu_res)
         dh = np.bincount(vm_host, weights=d, minlength=H)
         rh = np.bincount(vm_host, weights=r, minlength=H)
         want = np.maximum(dh - rh, 1e-9)
-        moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
-        extra_mhz = moveload.host_mhz(sim, self) if moving else 0.0
+        extra_mhz = moveload.host_mhz(self.sim, self) if moving else 0.0
         g = np.minimum(1.0, np.maximum(0.0, self.host_cap - extra_mhz - rh) / want)
         served_mhz = r + (d - r) * g[vm_host]
         f_cpu = served_mhz / np.maximum(d, 1e-9)
@@ -291,13 +310,23 @@ class Sampler(InventoryArrays):
         self.vm_ready_avg += alpha * (ready - self.vm_ready_avg)
         np.maximum(self.vm_ready_peak, self.vm_ready_avg, out=self.vm_ready_peak)
 
-        # Memory: depends only on spikes and which VMs run, so it is recomputed only then.
-        key = (sim.spike_version, running.tobytes(), sim.migrations.version)
-        if key != self._mem_key:
-            self._mem_key = key
-            self._memory(running, run_f, H)
+        host_used = np.bincount(vm_host, weights=served_mhz, minlength=H) + extra_mhz
+        self.host_cpu_pct = 100.0 * host_used / self.host_cap
+        self.host_cpu_demand_pct = 100.0 * (dh + extra_mhz) / self.host_cap
+        self.host_power_w = self.host_powered * (
+            self.host_idle_w
+            + (self.host_busy_w - self.host_idle_w) * np.minimum(1.0, host_used / self.host_cap)
+        )
+        self.vm_cpu_demand = d
+        self.vm_cpu_served = served_mhz
+        self.vm_f_cpu = f_cpu
+        self.vm_ready = ready
+        return f_cpu
 
-        # Storage: IOPS and MB/s per datastore, latency per VM, thin growth, full datastores.
+    def _storage_latency(self, mult: np.ndarray, moving: bool) -> np.ndarray:
+        """IOPS and MB/s per datastore, its utilisation and latency; return each VM's latency
+        (its disks' size-weighted mean, plus swap latency)."""
+        sim = self.sim
         D = len(self.ds_names)
         dvm, dds, w_on = self.disk_vm, self.dds, self.w_on
         mult_d = mult[dvm] * w_on
@@ -317,8 +346,24 @@ class Sampler(InventoryArrays):
         else:
             util = ds_lat = np.zeros(0)
             disk_lat = np.full(dvm.size, RDM_LATENCY_MS)
+        n = len(self.vm_names)
         vm_lat = np.bincount(dvm, weights=self.disk_w * disk_lat, minlength=n) + self.swap_lat_vm
+        self.ds_iops = ds_iops
+        self.ds_latency = ds_lat
+        self.ds_util = util
+        self.vm_iops = self.base_iops * mult
+        self.vm_latency = vm_lat
+        return vm_lat
 
+    def _storage_space(
+        self, mult: np.ndarray, running: np.ndarray, dt: float, moving: bool
+    ) -> np.ndarray:
+        """Space used per datastore, thin disks' and live deltas' growth over the last `dt` s;
+        return which VMs a full datastore pauses."""
+        sim = self.sim
+        D = len(self.ds_names)
+        dvm, dds = self.disk_vm, self.dds
+        snap_any = self.snap_any
         alloc = np.where(self.disk_thin, self.disk_used, self.disk_size) * self.disk_on_ds
         ds_used = self.ds_other + np.bincount(dds, weights=alloc, minlength=D) + self.ds_swap
         if moving:
@@ -333,7 +378,7 @@ class Sampler(InventoryArrays):
             blocked = growing & ds_full[dds]
             if snap_any:
                 blocked |= self.snap_has & ds_full[self.snap_sd]
-            paused = np.bincount(dvm, weights=blocked, minlength=n) > 0
+            paused = np.bincount(dvm, weights=blocked, minlength=len(self.vm_names)) > 0
             paused &= running & (write > 0)
             growing = growing & ~blocked
         else:
@@ -342,20 +387,42 @@ class Sampler(InventoryArrays):
         if dt > 0 and D:
             grow = write[dvm] * self.disk_w * (dt / 1024.0 * NEW_BLOCK_FRACTION)
             self.disk_used = np.minimum(self.disk_size, self.disk_used + grow * growing)
+        self.ds_used = ds_used
+        self.ds_pct = 100.0 * ds_used / self.ds_cap
+        return paused
 
-        # Network: VM traffic shares the host's up uplinks.
+    def _network(self, mult: np.ndarray) -> np.ndarray:
+        """VM traffic sharing each host's up uplinks; return f_net per VM."""
+        vm_host = self.vm_host
         net = self.base_net * mult
-        nh = np.bincount(vm_host, weights=net, minlength=H)
+        nh = np.bincount(vm_host, weights=net, minlength=len(self.host_names))
         nf_h = np.minimum(1.0, self.host_net_cap / np.maximum(nh, 1e-9))
         f_net = nf_h[vm_host]
+        self.host_net_demand = nh
+        self.vm_net = net
+        self.vm_f_net = f_net
+        return f_net
 
+    def _health(
+        self,
+        running: np.ndarray,
+        f_cpu: np.ndarray,
+        f_net: np.ndarray,
+        vm_lat: np.ndarray,
+        paused: np.ndarray,
+        moving: bool,
+    ) -> np.ndarray:
+        """What each VM is served (CPU, network, memory, slowed while it migrates); return
+        which VMs are healthy by their thresholds."""
+        sim = self.sim
         served = np.minimum(f_cpu, f_net) * self.mem_factor
         if moving and sim.migrations.running:
             idx, factor = moveload.slowed(sim, self)
             if idx:
                 served = served.copy()
                 served[idx] *= factor
-        healthy = (
+        self.vm_served = served
+        return (
             running
             & self.vm_ok
             & self.vm_reachable
@@ -364,7 +431,9 @@ class Sampler(InventoryArrays):
             & (vm_lat <= self.vm_max_lat + 1e-9)
         )
 
-        # Services: a tier is up while one of its VMs is healthy; a service while all tiers are.
+    def _services(self, healthy: np.ndarray) -> None:
+        """Which tiers and services are up: a tier while one of its VMs is healthy, a service
+        while all its tiers are."""
         if self.n_tiers:
             tier_ok = np.bincount(self.mem_tier, weights=healthy[self.mem_vm], minlength=self.n_tiers) > 0
             down = np.bincount(self.tier_service, weights=~tier_ok, minlength=len(self.service_names))
@@ -374,34 +443,13 @@ class Sampler(InventoryArrays):
             self.service_up = np.zeros(0, dtype=bool)
             self.tier_up = np.zeros(0, dtype=bool)
 
+    def _account(self, healthy: np.ndarray, t: float, dt: float) -> None:
+        """Add the last `dt` s to the downtime of the VMs unhealthy at the previous sample,
+        then keep this sample's health."""
         if dt > 0:
             # The state seen at the previous sample holds until this one (left-point rule,
             # the same as the services' downtime).
             self.vm_downtime += dt * ~self.vm_healthy
-
-        host_used = np.bincount(vm_host, weights=served_mhz, minlength=H) + extra_mhz
-        self.host_cpu_pct = 100.0 * host_used / self.host_cap
-        self.host_cpu_demand_pct = 100.0 * (dh + extra_mhz) / self.host_cap
-        self.host_power_w = self.host_powered * (
-            self.host_idle_w
-            + (self.host_busy_w - self.host_idle_w) * np.minimum(1.0, host_used / self.host_cap)
-        )
-        self.ds_used = ds_used
-        self.ds_pct = 100.0 * ds_used / self.ds_cap
-        self.ds_iops = ds_iops
-        self.ds_latency = ds_lat
-        self.ds_util = util
-        self.host_net_demand = nh
-
-        self.vm_cpu_demand = d
-        self.vm_cpu_served = served_mhz
-        self.vm_f_cpu = f_cpu
-        self.vm_f_net = f_net
-        self.vm_served = served
-        self.vm_ready = ready
-        self.vm_latency = vm_lat
-        self.vm_iops = self.base_iops * mult
-        self.vm_net = net
         self.vm_healthy = healthy
         self.last_t = t
         self.samples += 1
