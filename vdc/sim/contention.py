@@ -2,7 +2,9 @@
 
 There is no SimPy process per VM. Every `sample_interval` seconds `Sampler.sample` computes every
 VM's demand (see `workload.py`) and what contention lets it have, over flat numpy arrays that
-cache the inventory (rebuilt only when a command or event changes its structure).
+cache the inventory (`sampler_arrays.py`; rebuilt only when a command or event changes its
+structure). A sample runs in named steps, in this order: demand, CPU, memory, storage latency,
+storage space, network, health, services, downtime.
 
 CPU (relaxed co-scheduling, sim-facts §8). On a host of capacity C = cores × core MHz, each
 running VM i demands d_i MHz (≤ vcpu_i × core MHz) and has reservation r_i. Reserved demand
@@ -58,13 +60,13 @@ from vdc.sim.workload import SPIKE_MEMORY_SHARE, Noise, Profile, shape_factors
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
 
+from vdc.sim.sampler_arrays import InventoryArrays
+
 MEM_PENALTY = 4.0
 SWAP_LATENCY_MS = 200.0
 RDM_LATENCY_MS = 0.5
 NEW_BLOCK_FRACTION = 0.05
 READY_WINDOW_S = 20.0
-DEFAULT_MIN_SERVED = 0.8
-DEFAULT_MAX_LATENCY_MS = 50.0
 
 
 def latency_factor(u: np.ndarray) -> np.ndarray:
@@ -74,7 +76,7 @@ def latency_factor(u: np.ndarray) -> np.ndarray:
     return np.where(u < 0.9, low, high)
 
 
-class Sampler:
+class Sampler(InventoryArrays):
     """Flat-array view of the inventory plus the per-sample contention computation."""
 
     def __init__(self, sim: Simulation) -> None:
@@ -115,123 +117,16 @@ class Sampler:
 
     def rebuild(self) -> None:
         """Re-derive every cached array from the inventory objects (after a change)."""
-        sim, inv = self.sim, self.sim.inv
+        sim = self.sim
         self.flush()
-        self.host_names = list(inv.hosts)
-        self.vm_names = list(inv.vms)
-        self.ds_names = list(inv.datastores)
-        hidx = {n: i for i, n in enumerate(self.host_names)}
-        didx = {n: i for i, n in enumerate(self.ds_names)}
-        vidx = {n: i for i, n in enumerate(self.vm_names)}
-        self.vm_index = vidx
-        self.host_index = hidx
-        hosts = list(inv.hosts.values())
-        vms = list(inv.vms.values())
-        n = len(vms)
-
-        self.host_cap = np.array([h.capacity_mhz for h in hosts], dtype=float)
-        self.host_core_mhz = np.array([h.mhz for h in hosts], dtype=float)
-        self.host_mem = np.array([h.memory for h in hosts], dtype=float)
-        self.host_runs = np.array([h.runs_vms for h in hosts], dtype=bool)
-        self.host_idle_w = np.array([h.power_idle for h in hosts], dtype=float)
-        self.host_busy_w = np.array([h.power_busy for h in hosts], dtype=float)
-        self.host_powered = np.array(
-            [h.state in ("on", "maintenance", "isolated", "booting") for h in hosts], dtype=bool
-        )
-
-        profiles: list[Profile] = list(sim.profiles.values())
-        self.profiles = profiles
-        pidx = {p.name: i for i, p in enumerate(profiles)}
-        self.p_cpu = np.array([p.cpu for p in profiles], dtype=float)
-        self.p_mem = np.array([p.mem_active for p in profiles], dtype=float)
-        self.p_iops = np.array([p.iops for p in profiles], dtype=float)
-        self.p_write = np.array([p.write_mbps for p in profiles], dtype=float)
-        self.p_net = np.array([p.net for p in profiles], dtype=float)
-        self.p_noise = np.array([p.noise for p in profiles], dtype=float)
-
-        self.vm_host = np.array([hidx[v.host] for v in vms], dtype=np.int64)
-        self.vm_prof = np.array([pidx[v.profile] for v in vms], dtype=np.int64)
-        self.vm_on = np.array([v.power == "on" for v in vms], dtype=bool)
-        self.vm_up_at = np.array([v.up_at for v in vms], dtype=float)
-        self.vm_vcpu = np.array([v.vcpu for v in vms], dtype=float)
-        self.vm_memory = np.array([v.memory for v in vms], dtype=float)
-        self.vm_cpu_res = np.array([v.cpu_reservation for v in vms], dtype=float)
-        self.vm_mem_res = np.array([v.mem_reservation for v in vms], dtype=float)
-        self.vm_load = np.array([v.load for v in vms], dtype=float)
-        # Thresholds of health: the strictest of the services a VM belongs to.
-        min_served = np.full(n, DEFAULT_MIN_SERVED)
-        max_lat = np.full(n, DEFAULT_MAX_LATENCY_MS)
-        assigned = np.zeros(n, dtype=bool)
-        mem_vm: list[int] = []
-        mem_tier: list[int] = []
-        tier_service: list[int] = []
-        for si, svc in enumerate(inv.services.values()):
-            for tier in svc.tiers:
-                ti = len(tier_service)
-                tier_service.append(si)
-                for name in tier.vms:
-                    if name in vidx:
-                        i = vidx[name]
-                        mem_vm.append(i)
-                        mem_tier.append(ti)
-                        if assigned[i]:
-                            min_served[i] = max(min_served[i], svc.min_served)
-                            max_lat[i] = min(max_lat[i], svc.max_latency_ms)
-                        else:
-                            min_served[i], max_lat[i] = svc.min_served, svc.max_latency_ms
-                            assigned[i] = True
-        self.vm_min_served = min_served
-        self.vm_max_lat = max_lat
-        self.mem_vm = np.array(mem_vm, dtype=np.int64)
-        self.mem_tier = np.array(mem_tier, dtype=np.int64)
-        self.tier_service = np.array(tier_service, dtype=np.int64)
-        self.n_tiers = len(tier_service)
-        self.service_names = list(inv.services)
-        # Names for renderers, derived once per rebuild: each VM's host and first service.
-        self.vm_host_names = tuple(v.host for v in vms)
-        first_service = [""] * n
-        for vi, ti in zip(mem_vm, mem_tier, strict=True):
-            if not first_service[vi]:
-                first_service[vi] = self.service_names[tier_service[ti]]
-        self.vm_service_names = tuple(first_service)
-
-        # Disks: one row per disk; datastore index −1 for raw device mappings.
-        self.disks = [d for v in vms for d in v.disks]
-        disk_vm: list[int] = []
-        disk_ds: list[int] = []
-        disk_w: list[float] = []
-        for i, v in enumerate(vms):
-            total = sum(d.size for d in v.disks) or 1.0
-            for d in v.disks:
-                disk_vm.append(i)
-                disk_ds.append(didx[d.datastore] if d.datastore is not None else -1)
-                disk_w.append(d.size / total)
-        self.disk_vm = np.array(disk_vm, dtype=np.int64)
-        self.disk_ds = np.array(disk_ds, dtype=np.int64)
-        self.disk_w = np.array(disk_w, dtype=float)
-        self.disk_thin = np.array([d.thin for d in self.disks], dtype=bool)
-        self.disk_size = np.array([d.size for d in self.disks], dtype=float)
-        self.disk_used = np.array([d.used for d in self.disks], dtype=float)
-        self.disk_on_ds = self.disk_ds >= 0
-        dsl = list(inv.datastores.values())
-        self.ds_cap = np.array([d.capacity for d in dsl], dtype=float)
-        self.ds_iops_cap = np.array([d.iops for d in dsl], dtype=float)
-        self.ds_mbps_cap = np.array([d.mbps for d in dsl], dtype=float)
-        self.ds_base_lat = np.array([d.latency_ms for d in dsl], dtype=float)
-        self.vm_swap = np.array([v.swap_gib for v in vms], dtype=float)
-        self.vm_home = np.array(
-            [didx[v.home_datastore] if v.home_datastore is not None else -1 for v in vms],
-            dtype=np.int64,
-        )
-
-        # Per-VM state that survives rebuilds (indexed by position; VMs are only appended).
-        self.noise.resize(n)
-        self.spike = _grow(self.spike, n, 1.0)
-        self.vm_downtime = _grow(self.vm_downtime, n, 0.0)
-        self.vm_ready_peak = _grow(self.vm_ready_peak, n, 0.0)
-        self.vm_ready_avg = _grow(self.vm_ready_avg, n, 0.0)
-        self.vm_healthy = _grow(self.vm_healthy.astype(float), n, 0.0) > 0
-        names = json.dumps([self.vm_names, self.host_names, self.ds_names, [p.name for p in profiles]])
+        self._index_names()
+        self._load_hosts()
+        pidx = self._load_profiles()
+        self._load_vms(pidx)
+        self._load_services()
+        self._load_disks()
+        self._resize_state(len(self.vm_names))
+        names = json.dumps([self.vm_names, self.host_names, self.ds_names, [p.name for p in self.profiles]])
         self.names_hash = hashlib.sha256(names.encode()).hexdigest()
         """Digest of the inventory's names and order (the state digest includes it)."""
         self._load_network()
@@ -241,6 +136,29 @@ class Sampler:
         self._derive()
         self.built_version = sim.structure_version
         sim.dirty_parts.clear()
+
+    def _load_profiles(self) -> dict[str, int]:
+        """The workload profiles' baselines, one row per profile; return each name's row."""
+        profiles: list[Profile] = list(self.sim.profiles.values())
+        self.profiles = profiles
+        pidx = {p.name: i for i, p in enumerate(profiles)}
+        self.p_cpu = np.array([p.cpu for p in profiles], dtype=float)
+        self.p_mem = np.array([p.mem_active for p in profiles], dtype=float)
+        self.p_iops = np.array([p.iops for p in profiles], dtype=float)
+        self.p_write = np.array([p.write_mbps for p in profiles], dtype=float)
+        self.p_net = np.array([p.net for p in profiles], dtype=float)
+        self.p_noise = np.array([p.noise for p in profiles], dtype=float)
+        return pidx
+
+    def _resize_state(self, n: int) -> None:
+        """Fit the per-VM state that survives rebuilds to n VMs (indexed by position; VMs are
+        only appended, so a new VM starts fresh on a new row)."""
+        self.noise.resize(n)
+        self.spike = _grow(self.spike, n, 1.0)
+        self.vm_downtime = _grow(self.vm_downtime, n, 0.0)
+        self.vm_ready_peak = _grow(self.vm_ready_peak, n, 0.0)
+        self.vm_ready_avg = _grow(self.vm_ready_avg, n, 0.0)
+        self.vm_healthy = _grow(self.vm_healthy.astype(float), n, 0.0) > 0
 
     def refresh(self, parts: list[str]) -> None:
         """Reload only the parts a small change touched (cheaper than a rebuild)."""
@@ -257,36 +175,6 @@ class Sampler:
         self.vm_host_names = tuple(v.host for v in vms)
         self._load_network()
         self._derive()
-
-    def _load_network(self) -> None:
-        """Uplink capacity per host and reachability per VM (links, trunks, isolation)."""
-        inv = self.sim.inv
-        hosts = list(inv.hosts.values())
-        self.host_net_cap = np.array(
-            [0.0 if h.state == "isolated" else h.uplink_mbps() for h in hosts], dtype=float
-        )
-        carries: dict[tuple[str, str], bool] = {}  # (host, port group) -> reaches the network
-
-        def reach(v) -> bool:
-            for nic in v.nics:
-                key = (v.host, nic.portgroup)
-                if key not in carries:
-                    carries[key] = inv.hosts[v.host].carries(nic.portgroup)
-                if not carries[key]:
-                    return False
-            return True
-
-        self.vm_reachable = np.array([reach(v) for v in inv.vms.values()], dtype=bool)
-
-    def _load_health(self) -> None:
-        """Whether each VM's guest can serve at all (OS installed, no active bad change)."""
-        self.vm_ok = np.array([v.os and not v.broken for v in self.sim.inv.vms.values()], dtype=bool)
-
-    def _load_datastores(self) -> None:
-        """Space used on each datastore by things other than the VMs."""
-        self.ds_other = np.array(
-            [d.other_used for d in self.sim.inv.datastores.values()], dtype=float
-        )
 
     def load_snapshots(self) -> None:
         """Snapshot chains as per-disk arrays: the live delta's size, older deltas' total,
@@ -364,7 +252,7 @@ class Sampler:
         self.w_on = self.disk_w * self.disk_on_ds
         swap = np.where(self.vm_on & (self.vm_home >= 0), self.vm_swap, 0.0)
         self.ds_swap = np.bincount(np.maximum(self.vm_home, 0), weights=swap, minlength=D)
-        self._mem_key: tuple[int, bytes] | None = None
+        self._mem_key: tuple[int, bytes, int] | None = None
         self._no_pause = np.zeros(len(self.vm_names), dtype=bool)
 
     def sample(self, t: float, dt: float) -> None:
@@ -374,27 +262,45 @@ class Sampler:
             self.rebuild()
         elif sim.dirty_parts:
             self.refresh(sim.dirty_parts)
-        H = len(self.host_names)
-        n = len(self.vm_names)
-        vm_host = self.vm_host
+        running, run_f, mult = self._demand(t)
+        moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
+        f_cpu = self._cpu(mult, dt, moving)
+        # Memory: depends only on spikes and which VMs run, so it is recomputed only then.
+        key = (sim.spike_version, running.tobytes(), sim.migrations.version)
+        if key != self._mem_key:
+            self._mem_key = key
+            self._memory(running, run_f, len(self.host_names))
+        vm_lat = self._storage_latency(mult, moving)
+        paused = self._storage_space(mult, running, dt, moving)
+        f_net = self._network(mult)
+        healthy = self._health(running, f_cpu, f_net, vm_lat, paused, moving)
+        self._services(healthy)
+        self._account(healthy, t, dt)
+
+    def _demand(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which VMs run at t, and each one's multiplier of its baselines now (daily shape ×
+        noise × spike, 0 when it does not run): (running, running as 0/1, multiplier)."""
         # Running: on, booted, on a host that runs VMs. Past the last boot, `on_ok` is the answer.
         running = self.on_ok if t >= self.last_up_at else self.on_ok & (t >= self.vm_up_at)
         self.vm_running = running
         run_f = running.astype(float)
-
-        shape = shape_factors(self.profiles, t, sim.start_hour)[self.vm_prof]
+        shape = shape_factors(self.profiles, t, self.sim.start_hour)[self.vm_prof]
         noise = np.maximum(0.0, 1.0 + self.noise_amp * self.noise.step())
         mult = shape * noise * self.spike * run_f
+        return running, run_f, mult
+
+    def _cpu(self, mult: np.ndarray, dt: float, moving: bool) -> np.ndarray:
+        """CPU demand against host capacity (reservations first, the rest shared in proportion
+        to demand), the smoothed ready time, the hosts' CPU use and power; return f_cpu."""
+        H = len(self.host_names)
+        vm_host = self.vm_host
         cpu_cap_vm = self.cpu_cap_vm
         d = np.minimum(self.base_cpu * mult, cpu_cap_vm)
-
-        # CPU: reservations first, the rest shared in proportion to demand.
         r = np.minimum(d, self.vm_cpu_res)
         dh = np.bincount(vm_host, weights=d, minlength=H)
         rh = np.bincount(vm_host, weights=r, minlength=H)
         want = np.maximum(dh - rh, 1e-9)
-        moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
-        extra_mhz = moveload.host_mhz(sim, self) if moving else 0.0
+        extra_mhz = moveload.host_mhz(self.sim, self) if moving else 0.0
         g = np.minimum(1.0, np.maximum(0.0, self.host_cap - extra_mhz - rh) / want)
         served_mhz = r + (d - r) * g[vm_host]
         f_cpu = served_mhz / np.maximum(d, 1e-9)
@@ -404,13 +310,23 @@ class Sampler:
         self.vm_ready_avg += alpha * (ready - self.vm_ready_avg)
         np.maximum(self.vm_ready_peak, self.vm_ready_avg, out=self.vm_ready_peak)
 
-        # Memory: depends only on spikes and which VMs run, so it is recomputed only then.
-        key = (sim.spike_version, running.tobytes(), sim.migrations.version)
-        if key != self._mem_key:
-            self._mem_key = key
-            self._memory(running, run_f, H)
+        host_used = np.bincount(vm_host, weights=served_mhz, minlength=H) + extra_mhz
+        self.host_cpu_pct = 100.0 * host_used / self.host_cap
+        self.host_cpu_demand_pct = 100.0 * (dh + extra_mhz) / self.host_cap
+        self.host_power_w = self.host_powered * (
+            self.host_idle_w
+            + (self.host_busy_w - self.host_idle_w) * np.minimum(1.0, host_used / self.host_cap)
+        )
+        self.vm_cpu_demand = d
+        self.vm_cpu_served = served_mhz
+        self.vm_f_cpu = f_cpu
+        self.vm_ready = ready
+        return f_cpu
 
-        # Storage: IOPS and MB/s per datastore, latency per VM, thin growth, full datastores.
+    def _storage_latency(self, mult: np.ndarray, moving: bool) -> np.ndarray:
+        """IOPS and MB/s per datastore, its utilisation and latency; return each VM's latency
+        (its disks' size-weighted mean, plus swap latency)."""
+        sim = self.sim
         D = len(self.ds_names)
         dvm, dds, w_on = self.disk_vm, self.dds, self.w_on
         mult_d = mult[dvm] * w_on
@@ -430,8 +346,24 @@ class Sampler:
         else:
             util = ds_lat = np.zeros(0)
             disk_lat = np.full(dvm.size, RDM_LATENCY_MS)
+        n = len(self.vm_names)
         vm_lat = np.bincount(dvm, weights=self.disk_w * disk_lat, minlength=n) + self.swap_lat_vm
+        self.ds_iops = ds_iops
+        self.ds_latency = ds_lat
+        self.ds_util = util
+        self.vm_iops = self.base_iops * mult
+        self.vm_latency = vm_lat
+        return vm_lat
 
+    def _storage_space(
+        self, mult: np.ndarray, running: np.ndarray, dt: float, moving: bool
+    ) -> np.ndarray:
+        """Space used per datastore, thin disks' and live deltas' growth over the last `dt` s;
+        return which VMs a full datastore pauses."""
+        sim = self.sim
+        D = len(self.ds_names)
+        dvm, dds = self.disk_vm, self.dds
+        snap_any = self.snap_any
         alloc = np.where(self.disk_thin, self.disk_used, self.disk_size) * self.disk_on_ds
         ds_used = self.ds_other + np.bincount(dds, weights=alloc, minlength=D) + self.ds_swap
         if moving:
@@ -446,7 +378,7 @@ class Sampler:
             blocked = growing & ds_full[dds]
             if snap_any:
                 blocked |= self.snap_has & ds_full[self.snap_sd]
-            paused = np.bincount(dvm, weights=blocked, minlength=n) > 0
+            paused = np.bincount(dvm, weights=blocked, minlength=len(self.vm_names)) > 0
             paused &= running & (write > 0)
             growing = growing & ~blocked
         else:
@@ -455,20 +387,42 @@ class Sampler:
         if dt > 0 and D:
             grow = write[dvm] * self.disk_w * (dt / 1024.0 * NEW_BLOCK_FRACTION)
             self.disk_used = np.minimum(self.disk_size, self.disk_used + grow * growing)
+        self.ds_used = ds_used
+        self.ds_pct = 100.0 * ds_used / self.ds_cap
+        return paused
 
-        # Network: VM traffic shares the host's up uplinks.
+    def _network(self, mult: np.ndarray) -> np.ndarray:
+        """VM traffic sharing each host's up uplinks; return f_net per VM."""
+        vm_host = self.vm_host
         net = self.base_net * mult
-        nh = np.bincount(vm_host, weights=net, minlength=H)
+        nh = np.bincount(vm_host, weights=net, minlength=len(self.host_names))
         nf_h = np.minimum(1.0, self.host_net_cap / np.maximum(nh, 1e-9))
         f_net = nf_h[vm_host]
+        self.host_net_demand = nh
+        self.vm_net = net
+        self.vm_f_net = f_net
+        return f_net
 
+    def _health(
+        self,
+        running: np.ndarray,
+        f_cpu: np.ndarray,
+        f_net: np.ndarray,
+        vm_lat: np.ndarray,
+        paused: np.ndarray,
+        moving: bool,
+    ) -> np.ndarray:
+        """What each VM is served (CPU, network, memory, slowed while it migrates); return
+        which VMs are healthy by their thresholds."""
+        sim = self.sim
         served = np.minimum(f_cpu, f_net) * self.mem_factor
         if moving and sim.migrations.running:
             idx, factor = moveload.slowed(sim, self)
             if idx:
                 served = served.copy()
                 served[idx] *= factor
-        healthy = (
+        self.vm_served = served
+        return (
             running
             & self.vm_ok
             & self.vm_reachable
@@ -477,7 +431,9 @@ class Sampler:
             & (vm_lat <= self.vm_max_lat + 1e-9)
         )
 
-        # Services: a tier is up while one of its VMs is healthy; a service while all tiers are.
+    def _services(self, healthy: np.ndarray) -> None:
+        """Which tiers and services are up: a tier while one of its VMs is healthy, a service
+        while all its tiers are."""
         if self.n_tiers:
             tier_ok = np.bincount(self.mem_tier, weights=healthy[self.mem_vm], minlength=self.n_tiers) > 0
             down = np.bincount(self.tier_service, weights=~tier_ok, minlength=len(self.service_names))
@@ -487,34 +443,13 @@ class Sampler:
             self.service_up = np.zeros(0, dtype=bool)
             self.tier_up = np.zeros(0, dtype=bool)
 
+    def _account(self, healthy: np.ndarray, t: float, dt: float) -> None:
+        """Add the last `dt` s to the downtime of the VMs unhealthy at the previous sample,
+        then keep this sample's health."""
         if dt > 0:
             # The state seen at the previous sample holds until this one (left-point rule,
             # the same as the services' downtime).
             self.vm_downtime += dt * ~self.vm_healthy
-
-        host_used = np.bincount(vm_host, weights=served_mhz, minlength=H) + extra_mhz
-        self.host_cpu_pct = 100.0 * host_used / self.host_cap
-        self.host_cpu_demand_pct = 100.0 * (dh + extra_mhz) / self.host_cap
-        self.host_power_w = self.host_powered * (
-            self.host_idle_w
-            + (self.host_busy_w - self.host_idle_w) * np.minimum(1.0, host_used / self.host_cap)
-        )
-        self.ds_used = ds_used
-        self.ds_pct = 100.0 * ds_used / self.ds_cap
-        self.ds_iops = ds_iops
-        self.ds_latency = ds_lat
-        self.ds_util = util
-        self.host_net_demand = nh
-
-        self.vm_cpu_demand = d
-        self.vm_cpu_served = served_mhz
-        self.vm_f_cpu = f_cpu
-        self.vm_f_net = f_net
-        self.vm_served = served
-        self.vm_ready = ready
-        self.vm_latency = vm_lat
-        self.vm_iops = self.base_iops * mult
-        self.vm_net = net
         self.vm_healthy = healthy
         self.last_t = t
         self.samples += 1

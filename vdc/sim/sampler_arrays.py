@@ -1,0 +1,175 @@
+"""Provides the sampler's cache of the inventory: flat numpy arrays, one row per host, VM,
+datastore and disk, that the per-sample model (`contention.py`) computes over.
+
+`Sampler.rebuild` runs these steps after a command or event changes the inventory's structure
+(VMs, hosts, disks, services); a small change reloads only its part (`Sampler.refresh`: the
+network, the guests' health, the datastores' other contents). Rows follow the inventory's order:
+VMs are only ever appended, so per-VM state kept across rebuilds stays on its row.
+
+Disks are laid out VM after VM (a VM's rows are contiguous, in the order of its disks), with
+datastore index −1 for raw device mappings. A VM's thresholds of health are the strictest of the
+services it belongs to (`min_served` the highest, `max_latency_ms` the lowest), the defaults when
+it belongs to none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from vdc.sim.engine import Simulation
+
+DEFAULT_MIN_SERVED = 0.8
+DEFAULT_MAX_LATENCY_MS = 50.0
+
+
+class InventoryArrays:
+    """The loading steps of the `Sampler` (a mixin): inventory objects in, flat arrays out."""
+
+    sim: Simulation
+
+    def _index_names(self) -> None:
+        """Names of hosts, VMs and datastores in row order, and the row of each name."""
+        inv = self.sim.inv
+        self.host_names = list(inv.hosts)
+        self.vm_names = list(inv.vms)
+        self.ds_names = list(inv.datastores)
+        self.vm_index = {n: i for i, n in enumerate(self.vm_names)}
+        self.host_index = {n: i for i, n in enumerate(self.host_names)}
+
+    def _load_hosts(self) -> None:
+        """Each host's CPU, memory and power figures, and whether it runs VMs or draws power."""
+        hosts = list(self.sim.inv.hosts.values())
+        self.host_cap = np.array([h.capacity_mhz for h in hosts], dtype=float)
+        self.host_core_mhz = np.array([h.mhz for h in hosts], dtype=float)
+        self.host_mem = np.array([h.memory for h in hosts], dtype=float)
+        self.host_runs = np.array([h.runs_vms for h in hosts], dtype=bool)
+        self.host_idle_w = np.array([h.power_idle for h in hosts], dtype=float)
+        self.host_busy_w = np.array([h.power_busy for h in hosts], dtype=float)
+        self.host_powered = np.array(
+            [h.state in ("on", "maintenance", "isolated", "booting") for h in hosts], dtype=bool
+        )
+
+    def _load_vms(self, pidx: dict[str, int]) -> None:
+        """Each VM's host, profile (its row in `pidx`), power, boot time, size and reservations."""
+        hidx = self.host_index
+        vms = list(self.sim.inv.vms.values())
+        self.vm_host = np.array([hidx[v.host] for v in vms], dtype=np.int64)
+        self.vm_prof = np.array([pidx[v.profile] for v in vms], dtype=np.int64)
+        self.vm_on = np.array([v.power == "on" for v in vms], dtype=bool)
+        self.vm_up_at = np.array([v.up_at for v in vms], dtype=float)
+        self.vm_vcpu = np.array([v.vcpu for v in vms], dtype=float)
+        self.vm_memory = np.array([v.memory for v in vms], dtype=float)
+        self.vm_cpu_res = np.array([v.cpu_reservation for v in vms], dtype=float)
+        self.vm_mem_res = np.array([v.mem_reservation for v in vms], dtype=float)
+        self.vm_load = np.array([v.load for v in vms], dtype=float)
+
+    def _load_services(self) -> None:
+        """Tier membership (which VMs serve which tier of which service), each VM's thresholds
+        of health, and the names renderers show for each VM (its host and first service)."""
+        inv = self.sim.inv
+        vidx = self.vm_index
+        n = len(self.vm_names)
+        # Thresholds of health: the strictest of the services a VM belongs to.
+        min_served = np.full(n, DEFAULT_MIN_SERVED)
+        max_lat = np.full(n, DEFAULT_MAX_LATENCY_MS)
+        assigned = np.zeros(n, dtype=bool)
+        mem_vm: list[int] = []
+        mem_tier: list[int] = []
+        tier_service: list[int] = []
+        for si, svc in enumerate(inv.services.values()):
+            for tier in svc.tiers:
+                ti = len(tier_service)
+                tier_service.append(si)
+                for name in tier.vms:
+                    if name in vidx:
+                        i = vidx[name]
+                        mem_vm.append(i)
+                        mem_tier.append(ti)
+                        if assigned[i]:
+                            min_served[i] = max(min_served[i], svc.min_served)
+                            max_lat[i] = min(max_lat[i], svc.max_latency_ms)
+                        else:
+                            min_served[i], max_lat[i] = svc.min_served, svc.max_latency_ms
+                            assigned[i] = True
+        self.vm_min_served = min_served
+        self.vm_max_lat = max_lat
+        self.mem_vm = np.array(mem_vm, dtype=np.int64)
+        self.mem_tier = np.array(mem_tier, dtype=np.int64)
+        self.tier_service = np.array(tier_service, dtype=np.int64)
+        self.n_tiers = len(tier_service)
+        self.service_names = list(inv.services)
+        # Names for renderers, derived once per rebuild: each VM's host and first service.
+        self.vm_host_names = tuple(v.host for v in inv.vms.values())
+        first_service = [""] * n
+        for vi, ti in zip(mem_vm, mem_tier, strict=True):
+            if not first_service[vi]:
+                first_service[vi] = self.service_names[tier_service[ti]]
+        self.vm_service_names = tuple(first_service)
+
+    def _load_disks(self) -> None:
+        """Disk rows (VM, datastore, share of the VM's I/O, thin, size, used), the datastores'
+        capabilities, and each VM's swap file and home datastore."""
+        inv = self.sim.inv
+        didx = {n: i for i, n in enumerate(self.ds_names)}
+        vms = list(inv.vms.values())
+        # Disks: one row per disk; datastore index −1 for raw device mappings.
+        self.disks = [d for v in vms for d in v.disks]
+        disk_vm: list[int] = []
+        disk_ds: list[int] = []
+        disk_w: list[float] = []
+        for i, v in enumerate(vms):
+            total = sum(d.size for d in v.disks) or 1.0
+            for d in v.disks:
+                disk_vm.append(i)
+                disk_ds.append(didx[d.datastore] if d.datastore is not None else -1)
+                disk_w.append(d.size / total)
+        self.disk_vm = np.array(disk_vm, dtype=np.int64)
+        self.disk_ds = np.array(disk_ds, dtype=np.int64)
+        self.disk_w = np.array(disk_w, dtype=float)
+        self.disk_thin = np.array([d.thin for d in self.disks], dtype=bool)
+        self.disk_size = np.array([d.size for d in self.disks], dtype=float)
+        self.disk_used = np.array([d.used for d in self.disks], dtype=float)
+        self.disk_on_ds = self.disk_ds >= 0
+        dsl = list(inv.datastores.values())
+        self.ds_cap = np.array([d.capacity for d in dsl], dtype=float)
+        self.ds_iops_cap = np.array([d.iops for d in dsl], dtype=float)
+        self.ds_mbps_cap = np.array([d.mbps for d in dsl], dtype=float)
+        self.ds_base_lat = np.array([d.latency_ms for d in dsl], dtype=float)
+        self.vm_swap = np.array([v.swap_gib for v in vms], dtype=float)
+        self.vm_home = np.array(
+            [didx[v.home_datastore] if v.home_datastore is not None else -1 for v in vms],
+            dtype=np.int64,
+        )
+
+    def _load_network(self) -> None:
+        """Uplink capacity per host and reachability per VM (links, trunks, isolation)."""
+        inv = self.sim.inv
+        hosts = list(inv.hosts.values())
+        self.host_net_cap = np.array(
+            [0.0 if h.state == "isolated" else h.uplink_mbps() for h in hosts], dtype=float
+        )
+        carries: dict[tuple[str, str], bool] = {}  # (host, port group) -> reaches the network
+
+        def reach(v) -> bool:
+            for nic in v.nics:
+                key = (v.host, nic.portgroup)
+                if key not in carries:
+                    carries[key] = inv.hosts[v.host].carries(nic.portgroup)
+                if not carries[key]:
+                    return False
+            return True
+
+        self.vm_reachable = np.array([reach(v) for v in inv.vms.values()], dtype=bool)
+
+    def _load_health(self) -> None:
+        """Whether each VM's guest can serve at all (OS installed, no active bad change)."""
+        self.vm_ok = np.array([v.os and not v.broken for v in self.sim.inv.vms.values()], dtype=bool)
+
+    def _load_datastores(self) -> None:
+        """Space used on each datastore by things other than the VMs."""
+        self.ds_other = np.array(
+            [d.other_used for d in self.sim.inv.datastores.values()], dtype=float
+        )
