@@ -1,8 +1,9 @@
 """Provides the cross-checks of what happens during a level and how it is judged.
 
 Scripted events and random incidents name existing objects and fall inside the level; objectives
-name existing services, datastores, hosts and VMs and have a sane scale; hints fall inside the
-level.
+name existing services, datastores, hosts and VMs and have a sane scale; hints and `pause_on`
+name event kinds the simulation really logs (`vdc.scenario.event_kinds`), so a typo such as
+`host_fialed` is an error instead of a hint that never fires.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from vdc.scenario.checks_common import (
     num,
     unknown,
 )
+from vdc.scenario.event_kinds import EVENT_KINDS, unknown_kind
 from vdc.scenario.names import expand
 
 
@@ -27,6 +29,7 @@ def check_timeline(level: schema.Level) -> None:
     _check_incidents(level)
     _check_objectives(level)
     _check_hints(level)
+    _check_pause_on(level)
 
 
 def _check_events(level: schema.Level) -> None:
@@ -148,3 +151,11 @@ def _check_hints(level: schema.Level) -> None:
     for i, hint in enumerate(level.level.hints):
         if hint.at is not None and hint.at > duration:
             raise CheckError(("level", "hints", i, "at"), after_end(hint.at, duration))
+        if hint.event is not None and hint.event not in EVENT_KINDS:
+            raise CheckError(("level", "hints", i, "event"), unknown_kind(hint.event))
+
+
+def _check_pause_on(level: schema.Level) -> None:
+    for i, kind in enumerate(level.level.pause_on):
+        if kind not in EVENT_KINDS:
+            raise CheckError(("level", "pause_on", i), unknown_kind(kind))
