@@ -176,3 +176,13 @@ def test_unknown_kind_sentence() -> None:
     assert event_kinds.unknown_kind("qqq") == (
         "unknown event kind 'qqq' (the event kinds are listed in docs/levels.md)"
     )
+
+
+def test_json_schema_lists_the_kinds() -> None:
+    from vdc.scenario.schema import Level
+
+    defs = Level.model_json_schema()["$defs"]
+    pause_on = defs["LevelMeta"]["properties"]["pause_on"]["items"]
+    assert pause_on == {"enum": list(EVENT_KINDS), "type": "string"}
+    event = defs["Hint"]["properties"]["event"]["anyOf"]
+    assert {"enum": list(EVENT_KINDS), "type": "string"} in event
