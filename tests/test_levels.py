@@ -396,6 +396,46 @@ BAD_TEXTS: list[tuple[str, str, str]] = [
         " not for VMs (VM port groups on esx-02: prod)",
     ),
     (
+        "pause_on naming an unknown event kind",
+        edit("duration = 600\n", 'duration = 600\npause_on = ["host_failed", "vlan_cut",\n'
+             '    "host_fialed"]\n'),
+        "t.toml:6: level.pause_on[2]: unknown event kind 'host_fialed' (did you mean"
+        " 'host_failed'?)",
+    ),
+    (
+        "pause_on naming a kind the simulation never logs",
+        edit("duration = 600\n", 'duration = 600\npause_on = ["host_failed", "level_lost"]\n'),
+        "t.toml:5: level.pause_on[1]: unknown event kind 'level_lost' (did you mean"
+        " 'level_end'?)",
+    ),
+    (
+        "pause_on naming nothing like an event kind",
+        edit("duration = 600\n", 'duration = 600\npause_on = ["xyzzy"]\n'),
+        "t.toml:5: level.pause_on[0]: unknown event kind 'xyzzy' (the event kinds are listed in"
+        " docs/levels.md)",
+    ),
+    (
+        "event hint naming an unknown event kind",
+        edit(
+            "duration = 600\n",
+            'duration = 600\n\n[[level.hints]]\ntrigger = "event"\nevent = "host_failed"\n'
+            'text = "A host failed."\n\n[[level.hints]]\ntrigger = "event"\n'
+            'event = "vmotion_complete"\ntext = "Moved."\n',
+        ),
+        "t.toml:13: level.hints[1].event: unknown event kind 'vmotion_complete' (did you mean"
+        " 'vmotion_completed'?)",
+    ),
+    (
+        "inline event hint naming an unknown event kind",
+        edit(
+            "duration = 600\n",
+            'duration = 600\nhints = [\n    { trigger = "event", event = "servise_down",'
+            ' text = "x" },\n]\n',
+        ),
+        "t.toml:6: level.hints[0].event: unknown event kind 'servise_down' (did you mean"
+        " 'service_down'?)",
+    ),
+    (
         "TOML syntax error",
         edit("cores = 8", "cores = 8 8"),
         "t.toml:8: TOML syntax error: Expected newline or end of document after a statement",

@@ -1,128 +1,54 @@
 """Provides the cross-checks of a level: everything the schema alone cannot see.
 
-`vdc.scenario.schema` validates each table on its own; this module checks the references
+`vdc.scenario.schema` validates each table on its own; `check_level` checks the references
 between them (a VM's host, a disk's datastore, a NIC's port group…), unique names, that the
-initial placement fits, and that every time lies inside the level. Each problem is a
-`CheckError` with the key path of the offending value (`vms[3].host`, 0-based indices, TOML
-names) and a sentence that names what does exist, so the author can fix it without guessing.
-The loader turns it into a one-line `LevelError` with the file and line.
+initial placement fits, and that every time lies inside the level. This module checks the
+inventory (clusters, hosts, networks, datastores, VMs, services); `vdc.scenario.checks_timeline`
+checks what happens during the level (events, incidents, objectives, hints). Each problem is a
+`CheckError` (`vdc.scenario.checks_common`) with the key path of the offending value
+(`vms[3].host`, 0-based indices, TOML names) and a sentence that names what does exist, so the
+author can fix it without guessing. The loader turns it into a one-line `LevelError` with the
+file and line.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
-from collections.abc import Iterable, Sequence
-from fnmatch import fnmatchcase
+from collections.abc import Sequence
 
 from pydantic import BaseModel
 
 from vdc.scenario import schema
+from vdc.scenario.checks_common import (
+    BUILTIN_PROFILES,
+    CheckError,
+    Loc,
+    check_patterns,
+    check_profile,
+    format_loc,
+    names_list,
+    num,
+    unknown,
+)
+from vdc.scenario.checks_timeline import check_timeline
 from vdc.scenario.names import expand, is_glob
 from vdc.scenario.rules import conflict
 
-BUILTIN_PROFILES: tuple[str, ...] = ("idle", "web", "app", "db", "batch", "appliance", "desktop")
-"""Workload profiles the engine defines (numbers in vdc/sim/workload.py); levels may add more."""
+__all__ = [
+    "BUILTIN_PROFILES",
+    "HOST_STATES_RUNNING_VMS",
+    "CheckError",
+    "Loc",
+    "check_level",
+    "expand",
+    "format_loc",
+    "names_list",
+    "num",
+    "unknown",
+]
 
 HOST_STATES_RUNNING_VMS: tuple[str, ...] = ("on", "isolated")
 """Host states a level may start with powered-on VMs on (an isolated host keeps running them)."""
-
-Loc = tuple[str | int, ...]
-
-_KNOWN_MAX = 10
-"""Longest list of names spelled out in a message; longer lists are cut with their count."""
-
-
-class CheckError(ValueError):
-    """A cross-check failed: `path` is the key path (`vms[3].host`), `message` the sentence."""
-
-    def __init__(self, loc: Loc, message: str) -> None:
-        self.loc: Loc = tuple(loc)
-        self.path: str = format_loc(self.loc)
-        self.message: str = message
-        super().__init__(f"{self.path}: {message}" if self.path else message)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def format_loc(loc: Iterable[str | int]) -> str:
-    """A key path from its parts: ("vms", 3, "disks", 0, "size") -> "vms[3].disks[0].size"."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif out:
-            out += f".{part}" if _bare(part) else f'."{part}"'
-        else:
-            out = part if _bare(part) else f'"{part}"'
-    return out
-
-
-def _bare(key: str) -> bool:
-    return bool(key) and all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in key)
-
-
-def num(x: float) -> str:
-    """A number as an author wrote it: 64.0 -> "64", 0.25 -> "0.25"."""
-    x = float(x)
-    if not math.isfinite(x):
-        return str(x)
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.3f}".rstrip("0").rstrip(".")
-
-
-def names_list(names: Sequence[str], limit: int = _KNOWN_MAX) -> str:
-    """ "a, b, c", cut to `limit` names with the total when longer."""
-    if len(names) <= limit:
-        return ", ".join(names)
-    return ", ".join(names[:limit]) + f", … ({len(names)} in all)"
-
-
-def unknown(kind: str, name: str, names: Sequence[str], plural: str | None = None) -> str:
-    """ "no host named 'esx-9' (known: esx-01, esx-02)", with a did-you-mean for long lists."""
-    plural = plural or kind + "s"
-    if not names:
-        return f"no {kind} named '{name}' (the level has no {plural})"
-    if len(names) <= _KNOWN_MAX:
-        return f"no {kind} named '{name}' (known: {names_list(names)})"
-    close = difflib.get_close_matches(name, list(names), n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return f"no {kind} named '{name}' ({hint}known: {names_list(names)})"
-
-
-def _no_match(kind: str, pattern: str, names: Sequence[str], plural: str | None = None) -> str:
-    if not is_glob(pattern):
-        return unknown(kind, pattern, names, plural)
-    plural = plural or kind + "s"
-    if not names:
-        return f"'{pattern}' matches no {kind} (the level has no {plural})"
-    return f"'{pattern}' matches no {kind} (known: {names_list(names)})"
-
-
-def _check_patterns(
-    loc: Loc,
-    patterns: Sequence[str],
-    kind: str,
-    names: Sequence[str],
-    plural: str | None = None,
-    name_set: set[str] | None = None,
-) -> None:
-    """Every entry of `patterns` names an existing object or is a glob matching at least one."""
-    for i, p in enumerate(patterns):
-        if is_glob(p):
-            found = any(fnmatchcase(n, p) for n in names)
-        else:
-            if name_set is None:
-                name_set = set(names)
-            found = p in name_set
-        if not found:
-            raise CheckError((*loc, i), _no_match(kind, p, names, plural))
-
-
-def _after_end(t: float, duration: int) -> str:
-    return f"{num(t)} s is after the end of the level (level.duration = {duration} s)"
 
 
 # --------------------------------------------------------------------------- checks
@@ -139,10 +65,7 @@ def check_level(level: schema.Level) -> None:
     _check_placement(level)
     _check_services(level)
     _check_vcenter(level)
-    _check_events(level)
-    _check_incidents(level)
-    _check_objectives(level)
-    _check_hints(level)
+    check_timeline(level)
 
 
 def _check_finite(value: object, loc: Loc) -> None:
@@ -246,7 +169,7 @@ def _check_networks(level: schema.Level) -> None:
     pg_owner: dict[str, dict[str, str]] = {n: {} for n in host_names}
     nic_owner: dict[str, dict[str, str]] = {n: {} for n in host_names}
     for i, net in enumerate(level.networks):
-        _check_patterns(("networks", i, "hosts"), net.hosts, "host", host_names)
+        check_patterns(("networks", i, "hosts"), net.hosts, "host", host_names)
         applies = expand(net.hosts, host_names)
         for k, up in enumerate(net.uplinks):
             for hn in applies:
@@ -291,7 +214,7 @@ def _check_datastores(level: schema.Level) -> None:
             if len(ds.hosts) != 1:
                 got = f"got {len(ds.hosts)} ({', '.join(ds.hosts)})" if ds.hosts else "got none"
                 raise CheckError(loc, f"a local datastore names exactly one host, {got}")
-        _check_patterns(loc, ds.hosts, "host", host_names)
+        check_patterns(loc, ds.hosts, "host", host_names)
         if ds.type == "local":
             h = hosts[ds.hosts[0]]
             local_on[h.name] = local_on.get(h.name, 0.0) + ds.capacity
@@ -324,19 +247,6 @@ def _portgroups(level: schema.Level) -> dict[str, dict[str, schema.PortGroup]]:
     return out
 
 
-def _check_profile(loc: Loc, name: str, level: schema.Level) -> None:
-    own = [p.name for p in level.profiles]
-    if name in own or name in BUILTIN_PROFILES:
-        return
-    close = difflib.get_close_matches(name, [*own, *BUILTIN_PROFILES], n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    level_part = f"; level: {', '.join(own)}" if own else ""
-    raise CheckError(
-        loc,
-        f"no profile named '{name}' ({hint}built-in: {', '.join(BUILTIN_PROFILES)}{level_part})",
-    )
-
-
 def _check_vms(level: schema.Level) -> None:
     hosts = {h.name: h for h in level.hosts}
     host_names = list(hosts)
@@ -352,7 +262,7 @@ def _check_vms(level: schema.Level) -> None:
                 ("vms", i, "host"),
                 f'{h.name} is a bare-metal server (hypervisor = "none") and carries no VMs',
             )
-        _check_profile(("vms", i, "profile"), vm.profile, level)
+        check_profile(("vms", i, "profile"), vm.profile, level)
         for k, nic in enumerate(vm.nics):
             loc: Loc = ("vms", i, "nics", k, "portgroup")
             have = pgs[h.name]
@@ -472,131 +382,10 @@ def _check_services(level: schema.Level) -> None:
     for i, s in enumerate(level.services):
         for k, tier in enumerate(s.tiers):
             loc: Loc = ("services", i, "tiers", k, "vms")
-            _check_patterns(loc, tier.vms, "VM", vm_names, name_set=vm_set)
+            check_patterns(loc, tier.vms, "VM", vm_names, name_set=vm_set)
 
 
 def _check_vcenter(level: schema.Level) -> None:
     name = level.level.vcenter
     if name is not None and name not in {v.name for v in level.vms}:
         raise CheckError(("level", "vcenter"), unknown("VM", name, [v.name for v in level.vms]))
-
-
-def _check_events(level: schema.Level) -> None:
-    duration = level.level.duration
-    hosts = {h.name: h for h in level.hosts}
-    host_names = list(hosts)
-    vm_names = [v.name for v in level.vms]
-    ds_names = [d.name for d in level.datastores]
-    for i, ev in enumerate(level.events):
-        loc: Loc = ("events", i)
-        if ev.at > duration:
-            raise CheckError((*loc, "at"), _after_end(ev.at, duration))
-        if ev.targets is not None:
-            if not ev.targets:
-                raise CheckError((*loc, "targets"), "names no VM (give VM names or globs)")
-            _check_patterns((*loc, "targets"), ev.targets, "VM", vm_names)
-        if ev.host is not None and ev.host not in hosts:
-            raise CheckError((*loc, "host"), unknown("host", ev.host, host_names))
-        if ev.uplink is not None and ev.host is not None:
-            nics = [n.name for n in hosts[ev.host].nics]
-            if ev.uplink not in nics:
-                has = f"it has {', '.join(nics)}" if nics else "it has no NICs"
-                raise CheckError(
-                    (*loc, "uplink"), f"host {ev.host} has no NIC named '{ev.uplink}' ({has})"
-                )
-        if ev.datastore is not None and ev.datastore not in ds_names:
-            raise CheckError((*loc, "datastore"), unknown("datastore", ev.datastore, ds_names))
-        if ev.vm is not None and ev.vm not in vm_names:
-            raise CheckError((*loc, "vm"), unknown("VM", ev.vm, vm_names))
-        if ev.profile is not None:
-            _check_profile((*loc, "profile"), ev.profile, level)
-
-
-_INCIDENT_TARGETS: dict[str, str] = {
-    "load_spike": "VM",
-    "bad_change": "VM",
-    "host_failure": "host",
-    "uplink_down": "host",
-    "datastore_fill": "datastore",
-}
-
-
-def _check_incidents(level: schema.Level) -> None:
-    duration = level.level.duration
-    names = {
-        "VM": [v.name for v in level.vms],
-        "host": [h.name for h in level.hosts],
-        "datastore": [d.name for d in level.datastores],
-    }
-    for i, inc in enumerate(level.incidents):
-        kind = _INCIDENT_TARGETS[inc.kind]
-        if not inc.targets:
-            raise CheckError(
-                ("incidents", i, "targets"), f"names no {kind} (give {kind} names or globs)"
-            )
-        _check_patterns(("incidents", i, "targets"), inc.targets, kind, names[kind])
-        if inc.start >= duration:
-            raise CheckError(
-                ("incidents", i, "start"),
-                f"{num(inc.start)} s is not before the end of the level "
-                f"(level.duration = {duration} s)",
-            )
-        if inc.end is not None:
-            if inc.end > duration:
-                raise CheckError(("incidents", i, "end"), _after_end(inc.end, duration))
-            if inc.end <= inc.start:
-                raise CheckError(
-                    ("incidents", i, "end"),
-                    f"must be after start (start = {num(inc.start)} s, end = {num(inc.end)} s)",
-                )
-
-
-_LOWER_IS_BETTER = (
-    "max_vm_downtime",
-    "max_cpu_ready",
-    "datastore_below",
-    "max_power_kw",
-    "max_cost",
-    "max_commands",
-)
-
-
-def _check_objectives(level: schema.Level) -> None:
-    duration = level.level.duration
-    services = [s.name for s in level.services]
-    ds_names = [d.name for d in level.datastores]
-    host_names = [h.name for h in level.hosts]
-    vm_names = [v.name for v in level.vms]
-    for i, o in enumerate(level.objectives):
-        loc: Loc = ("objectives", i)
-        if o.service is not None and o.service != "*" and o.service not in services:
-            raise CheckError((*loc, "service"), unknown("service", o.service, services))
-        if o.datastore is not None and o.datastore != "*" and o.datastore not in ds_names:
-            raise CheckError((*loc, "datastore"), unknown("datastore", o.datastore, ds_names))
-        if o.host is not None and o.host not in host_names:
-            raise CheckError((*loc, "host"), unknown("host", o.host, host_names))
-        if o.by is not None and o.by > duration:
-            raise CheckError((*loc, "by"), _after_end(o.by, duration))
-        if o.kind in ("max_vm_downtime", "max_cpu_ready") and not expand([o.vms], vm_names):
-            raise CheckError((*loc, "vms"), _no_match("VM", o.vms, vm_names))
-        if o.target is not None and o.worst is not None and o.worst != o.target:
-            lower = o.kind in _LOWER_IS_BETTER
-            if lower and o.worst < o.target:
-                raise CheckError(
-                    (*loc, "worst"),
-                    f"for {o.kind} a lower value is better, so worst ({num(o.worst)}) must be "
-                    f"above target ({num(o.target)})",
-                )
-            if not lower and o.worst > o.target:
-                raise CheckError(
-                    (*loc, "worst"),
-                    f"for {o.kind} a higher value is better, so worst ({num(o.worst)}) must be "
-                    f"below target ({num(o.target)})",
-                )
-
-
-def _check_hints(level: schema.Level) -> None:
-    duration = level.level.duration
-    for i, hint in enumerate(level.level.hints):
-        if hint.at is not None and hint.at > duration:
-            raise CheckError(("level", "hints", i, "at"), _after_end(hint.at, duration))

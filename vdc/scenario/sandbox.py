@@ -7,6 +7,7 @@ and services of ten VMs (fw → lb → web ×4 → app ×2 → db ×2) spread ov
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from vdc.rng import Streams
@@ -32,6 +33,9 @@ _TIERS = (
 )
 VMS_PER_SERVICE = sum(t[1] for t in _TIERS)
 
+_Rows = list[dict[str, Any]]
+"""Entries of one array of tables, as plain data for `schema.Level.model_validate`."""
+
 
 def generate(size: str = "small", seed: int = 1) -> schema.Level:
     """A sandbox level of `size` (small, medium, large) built from `seed`."""
@@ -42,12 +46,35 @@ def generate(size: str = "small", seed: int = 1) -> schema.Level:
     n_clusters = max(1, n_hosts // HOSTS_PER_CLUSTER)
     n_services = n_vms // VMS_PER_SERVICE
 
-    clusters: list[dict[str, Any]] = []
-    hosts: list[dict[str, Any]] = []
-    datastores: list[dict[str, Any]] = []
+    clusters, hosts, datastores = _clusters(size, n_clusters)
+    vms, services = _services(rng, n_services, n_clusters)
+    level = {
+        "level": _meta(size, seed, n_hosts, len(vms), n_services),
+        "clusters": clusters,
+        "hosts": hosts,
+        "datastores": datastores,
+        "networks": _networks(n_services),
+        "vms": vms,
+        "services": services,
+        "incidents": _incidents(n_clusters),
+        "objectives": _objectives(),
+    }
+    return schema.Level.model_validate(level)
+
+
+def _members(c: int) -> list[str]:
+    """The host names of cluster number `c` (0-based)."""
+    return [f"esx-{c * HOSTS_PER_CLUSTER + i + 1:02d}" for i in range(HOSTS_PER_CLUSTER)]
+
+
+def _clusters(size: str, n_clusters: int) -> tuple[_Rows, _Rows, _Rows]:
+    """The clusters, their hosts, and two shared VMFS datastores per cluster."""
+    clusters: _Rows = []
+    hosts: _Rows = []
+    datastores: _Rows = []
     for c in range(n_clusters):
         cname = f"cl-{c + 1:02d}"
-        members = [f"esx-{c * HOSTS_PER_CLUSTER + i + 1:02d}" for i in range(HOSTS_PER_CLUSTER)]
+        members = _members(c)
         # HA and DRS stay off until their behaviour exists (the operations milestone): a
         # setting that does nothing would lie to the player.
         clusters.append({"name": cname})
@@ -79,18 +106,25 @@ def generate(size: str = "small", seed: int = 1) -> schema.Level:
                     "hosts": members,
                 }
             )
+    return clusters, hosts, datastores
 
+
+def _networks(n_services: int) -> _Rows:
+    """One vSwitch: management, vMotion and one VM port group (and VLAN) per service."""
     portgroups = [
         {"name": "Management", "vlan": 10, "vmkernel": "management"},
         {"name": "vMotion", "vlan": 20, "vmkernel": "vmotion"},
     ] + [{"name": f"pg-svc-{s + 1:03d}", "vlan": 100 + s} for s in range(n_services)]
-    networks = [{"name": "vSwitch0", "uplinks": ["vmnic0", "vmnic1"], "portgroups": portgroups}]
+    return [{"name": "vSwitch0", "uplinks": ["vmnic0", "vmnic1"], "portgroups": portgroups}]
 
-    vms: list[dict[str, Any]] = []
-    services: list[dict[str, Any]] = []
+
+def _services(rng: random.Random, n_services: int, n_clusters: int) -> tuple[_Rows, _Rows]:
+    """The VMs and the services they form; the only draws of the sandbox stream, in VM order."""
+    vms: _Rows = []
+    services: _Rows = []
     for s in range(n_services):
         c = s % n_clusters
-        members = [f"esx-{c * HOSTS_PER_CLUSTER + i + 1:02d}" for i in range(HOSTS_PER_CLUSTER)]
+        members = _members(c)
         svc = f"svc-{s + 1:03d}"
         tiers = []
         for tier, count, profile, vcpu, mem, disk in _TIERS:
@@ -113,40 +147,41 @@ def generate(size: str = "small", seed: int = 1) -> schema.Level:
                 )
             tiers.append({"name": tier, "vms": names})
         services.append({"name": svc, "tiers": tiers})
+    return vms, services
 
-    level = {
-        "level": {
-            "id": f"sandbox-{size}-{seed}",
-            "title": f"Sandbox ({size}, seed {seed})",
-            "briefing": (
-                f"A generated datacenter: {n_hosts} hosts, {len(vms)} VMs in {n_services} services. "
-                "Random load spikes, host failures, dead uplinks, filling datastores and bad "
-                "changes arrive at seeded times. Keep the services up."
-            ),
-            "duration": SANDBOX_DURATION_S,
-            "seed": seed,
-            "concepts": ["consolidation", "contention", "incidents"],
-            "end_on_fail": False,
-        },
-        "clusters": clusters,
-        "hosts": hosts,
-        "datastores": datastores,
-        "networks": networks,
-        "vms": vms,
-        "services": services,
-        # Trouble scales with the size of the estate: rates are per cluster of 8 hosts.
-        "incidents": [
-            {"kind": "load_spike", "rate_per_hour": 2.0 * n_clusters, "factor": 3.0, "duration": 900},
-            {"kind": "host_failure", "rate_per_hour": 0.1 * n_clusters, "duration": 1800},
-            {"kind": "uplink_down", "rate_per_hour": 0.2 * n_clusters, "duration": 900},
-            {"kind": "datastore_fill", "rate_per_hour": 0.2 * n_clusters, "gib": 4096},
-            {"kind": "bad_change", "rate_per_hour": 0.2 * n_clusters, "duration": 1200},
-        ],
-        "objectives": [
-            {"id": "uptime", "kind": "service_uptime", "service": "*", "target": 0.99, "worst": 0.9,
-             "required": True},
-            {"id": "ready", "kind": "max_cpu_ready", "target": 10, "worst": 40},
-            {"id": "space", "kind": "datastore_below", "datastore": "*", "target": 85, "when": "always"},
-        ],
+
+def _meta(size: str, seed: int, n_hosts: int, n_vms: int, n_services: int) -> dict[str, Any]:
+    """The `[level]` table."""
+    return {
+        "id": f"sandbox-{size}-{seed}",
+        "title": f"Sandbox ({size}, seed {seed})",
+        "briefing": (
+            f"A generated datacenter: {n_hosts} hosts, {n_vms} VMs in {n_services} services. "
+            "Random load spikes, host failures, dead uplinks, filling datastores and bad "
+            "changes arrive at seeded times. Keep the services up."
+        ),
+        "duration": SANDBOX_DURATION_S,
+        "seed": seed,
+        "concepts": ["consolidation", "contention", "incidents"],
+        "end_on_fail": False,
     }
-    return schema.Level.model_validate(level)
+
+
+def _incidents(n_clusters: int) -> _Rows:
+    """Trouble scales with the size of the estate: rates are per cluster of 8 hosts."""
+    return [
+        {"kind": "load_spike", "rate_per_hour": 2.0 * n_clusters, "factor": 3.0, "duration": 900},
+        {"kind": "host_failure", "rate_per_hour": 0.1 * n_clusters, "duration": 1800},
+        {"kind": "uplink_down", "rate_per_hour": 0.2 * n_clusters, "duration": 900},
+        {"kind": "datastore_fill", "rate_per_hour": 0.2 * n_clusters, "gib": 4096},
+        {"kind": "bad_change", "rate_per_hour": 0.2 * n_clusters, "duration": 1200},
+    ]
+
+
+def _objectives() -> _Rows:
+    return [
+        {"id": "uptime", "kind": "service_uptime", "service": "*", "target": 0.99, "worst": 0.9,
+         "required": True},
+        {"id": "ready", "kind": "max_cpu_ready", "target": 10, "worst": 40},
+        {"id": "space", "kind": "datastore_below", "datastore": "*", "target": 85, "when": "always"},
+    ]

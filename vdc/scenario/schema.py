@@ -12,8 +12,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from vdc.scenario.event_kinds import EVENT_KINDS
+
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 """An inventory name: letters, digits, `_`, `.`, `-`; no spaces (names are typed in commands)."""
+
+EventKindName = Annotated[str, Field(json_schema_extra={"enum": list(EVENT_KINDS)})]
+"""An event kind of the log (`vdc.scenario.event_kinds`). Plain text to the validator, so that
+the cross-check rejects an unknown one with a did-you-mean; an enum in the JSON Schema."""
 
 Seconds = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -38,7 +44,7 @@ class Hint(Strict):
     trigger: Literal["time", "event", "metric"] = "time"
     at: Seconds | None = None
     """trigger = "time": sim-seconds after the start."""
-    event: str | None = None
+    event: EventKindName | None = None
     """trigger = "event": an event kind, e.g. "host_failed"."""
     metric: Literal["host_cpu_pct", "host_mem_pct", "datastore_pct", "vm_ready_pct"] | None = None
     """trigger = "metric": which metric; fires when any object's value exceeds `above`."""
@@ -81,7 +87,7 @@ class LevelMeta(Strict):
     """Seconds between two load samples of the whole datacenter."""
     end_on_fail: bool = True
     """End the level early (outcome lost) once a required objective has failed for good."""
-    pause_on: list[str] = []
+    pause_on: list[EventKindName] = []
     """Event kinds that pause the game in the TUI when they happen."""
 
     @model_validator(mode="after")

@@ -2,46 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
-SEVERITY: dict[str, str] = {
-    # kind -> info | warning | critical; unknown kinds are info.
-    "host_failed": "critical",
-    "host_isolated": "critical",
-    "service_down": "critical",
-    "datastore_alert": "critical",
-    "datastore_full": "critical",
-    "uplink_down": "warning",
-    "vlan_cut": "critical",
-    "vm_down": "warning",
-    "vm_unhealthy": "warning",
-    "bad_change": "critical",
-    "load_spike": "warning",
-    "datastore_warning": "warning",
-    "cpu_ready_warning": "warning",
-    "host_cpu_high": "warning",
-    "alarm_cleared": "info",
-    "snapshot_depth": "warning",
-    "snapshot_age": "warning",
-    "memory_overcommit": "warning",
-    "command_rejected": "warning",
-    "warning": "warning",
-    "objective_failed": "critical",
-    "level_lost": "critical",
-    "vmotion_failed": "warning",
-    "svmotion_failed": "warning",
-    "ha_failure_detected": "critical",
-    "ha_host_isolated": "warning",
-    "ha_restart_started": "info",
-    "vm_restarted": "info",
-    "ha_restart_failed": "critical",
-    "ha_admission_refused": "warning",
-    "ha_isolation_response": "warning",
-    "ha_primary_elected": "info",
-    "drs_pass": "info",
-    "drs_recommendation": "info",
-    "drs_migration": "info",
-}
+from vdc.scenario.event_kinds import EVENT_KINDS
+from vdc.scenario.event_kinds import severity as kind_severity
+
+SEVERITY: Mapping[str, str] = MappingProxyType({k: e.severity for k, e in EVENT_KINDS.items()})
+"""kind -> info | warning | critical, from the catalogue (`vdc.scenario.event_kinds`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +24,7 @@ class EventRecord:
 
     @property
     def severity(self) -> str:
-        return SEVERITY.get(self.kind, "info")
+        return kind_severity(self.kind)
 
     def as_dict(self) -> dict[str, object]:
         return {"t": self.t, "kind": self.kind, "subject": self.subject, "detail": self.detail}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vdc.scenario import schema
+from vdc.scenario.event_kinds import EVENT_KINDS
 from vdc.session.runner import result
 from vdc.session.save import Save
 from vdc.session.save import save as write_save
@@ -29,13 +30,8 @@ SPEEDS = (1, 2, 4, 8, 16)
 TICK_S = 0.25
 """Wall seconds between two timer ticks (4 Hz)."""
 
-TOAST_KINDS = (
-    "host_failed", "host_isolated", "service_down", "datastore_alert", "datastore_full",
-    "vlan_cut", "bad_change", "message", "warning", "objective_failed", "level_end",
-    "vmotion_completed", "vmotion_failed", "svmotion_completed", "svmotion_failed",
-    "maintenance_entered",
-)
-"""Event kinds important enough to raise a toast."""
+TOAST_KINDS = frozenset(k.name for k in EVENT_KINDS.values() if k.toast)
+"""Event kinds important enough to raise a toast (marked in the catalogue)."""
 
 
 @dataclass(frozen=True, slots=True)

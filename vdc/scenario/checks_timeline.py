@@ -1,0 +1,161 @@
+"""Provides the cross-checks of what happens during a level and how it is judged.
+
+Scripted events and random incidents name existing objects and fall inside the level; objectives
+name existing services, datastores, hosts and VMs and have a sane scale; hints and `pause_on`
+name event kinds the simulation really logs (`vdc.scenario.event_kinds`), so a typo such as
+`host_fialed` is an error instead of a hint that never fires.
+"""
+
+from __future__ import annotations
+
+from vdc.scenario import schema
+from vdc.scenario.checks_common import (
+    CheckError,
+    Loc,
+    after_end,
+    check_patterns,
+    check_profile,
+    no_match,
+    num,
+    unknown,
+)
+from vdc.scenario.event_kinds import EVENT_KINDS, unknown_kind
+from vdc.scenario.names import expand
+
+
+def check_timeline(level: schema.Level) -> None:
+    """Raise `CheckError` for the first problem of the events, incidents, objectives, hints."""
+    _check_events(level)
+    _check_incidents(level)
+    _check_objectives(level)
+    _check_hints(level)
+    _check_pause_on(level)
+
+
+def _check_events(level: schema.Level) -> None:
+    duration = level.level.duration
+    hosts = {h.name: h for h in level.hosts}
+    host_names = list(hosts)
+    vm_names = [v.name for v in level.vms]
+    ds_names = [d.name for d in level.datastores]
+    for i, ev in enumerate(level.events):
+        loc: Loc = ("events", i)
+        if ev.at > duration:
+            raise CheckError((*loc, "at"), after_end(ev.at, duration))
+        if ev.targets is not None:
+            if not ev.targets:
+                raise CheckError((*loc, "targets"), "names no VM (give VM names or globs)")
+            check_patterns((*loc, "targets"), ev.targets, "VM", vm_names)
+        if ev.host is not None and ev.host not in hosts:
+            raise CheckError((*loc, "host"), unknown("host", ev.host, host_names))
+        if ev.uplink is not None and ev.host is not None:
+            nics = [n.name for n in hosts[ev.host].nics]
+            if ev.uplink not in nics:
+                has = f"it has {', '.join(nics)}" if nics else "it has no NICs"
+                raise CheckError(
+                    (*loc, "uplink"), f"host {ev.host} has no NIC named '{ev.uplink}' ({has})"
+                )
+        if ev.datastore is not None and ev.datastore not in ds_names:
+            raise CheckError((*loc, "datastore"), unknown("datastore", ev.datastore, ds_names))
+        if ev.vm is not None and ev.vm not in vm_names:
+            raise CheckError((*loc, "vm"), unknown("VM", ev.vm, vm_names))
+        if ev.profile is not None:
+            check_profile((*loc, "profile"), ev.profile, level)
+
+
+_INCIDENT_TARGETS: dict[str, str] = {
+    "load_spike": "VM",
+    "bad_change": "VM",
+    "host_failure": "host",
+    "uplink_down": "host",
+    "datastore_fill": "datastore",
+}
+
+
+def _check_incidents(level: schema.Level) -> None:
+    duration = level.level.duration
+    names = {
+        "VM": [v.name for v in level.vms],
+        "host": [h.name for h in level.hosts],
+        "datastore": [d.name for d in level.datastores],
+    }
+    for i, inc in enumerate(level.incidents):
+        kind = _INCIDENT_TARGETS[inc.kind]
+        if not inc.targets:
+            raise CheckError(
+                ("incidents", i, "targets"), f"names no {kind} (give {kind} names or globs)"
+            )
+        check_patterns(("incidents", i, "targets"), inc.targets, kind, names[kind])
+        if inc.start >= duration:
+            raise CheckError(
+                ("incidents", i, "start"),
+                f"{num(inc.start)} s is not before the end of the level "
+                f"(level.duration = {duration} s)",
+            )
+        if inc.end is not None:
+            if inc.end > duration:
+                raise CheckError(("incidents", i, "end"), after_end(inc.end, duration))
+            if inc.end <= inc.start:
+                raise CheckError(
+                    ("incidents", i, "end"),
+                    f"must be after start (start = {num(inc.start)} s, end = {num(inc.end)} s)",
+                )
+
+
+_LOWER_IS_BETTER = (
+    "max_vm_downtime",
+    "max_cpu_ready",
+    "datastore_below",
+    "max_power_kw",
+    "max_cost",
+    "max_commands",
+)
+
+
+def _check_objectives(level: schema.Level) -> None:
+    duration = level.level.duration
+    services = [s.name for s in level.services]
+    ds_names = [d.name for d in level.datastores]
+    host_names = [h.name for h in level.hosts]
+    vm_names = [v.name for v in level.vms]
+    for i, o in enumerate(level.objectives):
+        loc: Loc = ("objectives", i)
+        if o.service is not None and o.service != "*" and o.service not in services:
+            raise CheckError((*loc, "service"), unknown("service", o.service, services))
+        if o.datastore is not None and o.datastore != "*" and o.datastore not in ds_names:
+            raise CheckError((*loc, "datastore"), unknown("datastore", o.datastore, ds_names))
+        if o.host is not None and o.host not in host_names:
+            raise CheckError((*loc, "host"), unknown("host", o.host, host_names))
+        if o.by is not None and o.by > duration:
+            raise CheckError((*loc, "by"), after_end(o.by, duration))
+        if o.kind in ("max_vm_downtime", "max_cpu_ready") and not expand([o.vms], vm_names):
+            raise CheckError((*loc, "vms"), no_match("VM", o.vms, vm_names))
+        if o.target is not None and o.worst is not None and o.worst != o.target:
+            lower = o.kind in _LOWER_IS_BETTER
+            if lower and o.worst < o.target:
+                raise CheckError(
+                    (*loc, "worst"),
+                    f"for {o.kind} a lower value is better, so worst ({num(o.worst)}) must be "
+                    f"above target ({num(o.target)})",
+                )
+            if not lower and o.worst > o.target:
+                raise CheckError(
+                    (*loc, "worst"),
+                    f"for {o.kind} a higher value is better, so worst ({num(o.worst)}) must be "
+                    f"below target ({num(o.target)})",
+                )
+
+
+def _check_hints(level: schema.Level) -> None:
+    duration = level.level.duration
+    for i, hint in enumerate(level.level.hints):
+        if hint.at is not None and hint.at > duration:
+            raise CheckError(("level", "hints", i, "at"), after_end(hint.at, duration))
+        if hint.event is not None and hint.event not in EVENT_KINDS:
+            raise CheckError(("level", "hints", i, "event"), unknown_kind(hint.event))
+
+
+def _check_pause_on(level: schema.Level) -> None:
+    for i, kind in enumerate(level.level.pause_on):
+        if kind not in EVENT_KINDS:
+            raise CheckError(("level", "pause_on", i), unknown_kind(kind))

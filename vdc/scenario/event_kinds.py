@@ -1,0 +1,148 @@
+"""Provides the catalogue of event kinds: every kind of record the simulation writes to its log.
+
+Each kind has a severity (how the log and the debrief colour it), whether the game raises a
+toast for it, and a one-line meaning for players and level authors. Levels name kinds in
+`level.pause_on` and in event hints; the loader rejects a kind that is not here, so a typo
+cannot silently never fire. The list is exact: tests prove that the simulation emits no kind
+missing here and that every kind here is written somewhere in `vdc/sim`. docs/levels.md shows
+this table (`markdown_table()`), and a test keeps the two the same.
+
+This module is part of the level format layer: it imports nothing from the simulation, the
+session or the TUI.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+Severity = Literal["info", "warning", "critical"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventKindEntry:
+    """One kind of event-log record."""
+
+    name: str
+    severity: Severity
+    toast: bool
+    """The game raises a toast (a pop-up notice) when a record of this kind is logged."""
+    meaning: str
+    """What it means, in one line a player or trainer understands."""
+
+
+def _k(name: str, severity: Severity, meaning: str, *, toast: bool = False) -> EventKindEntry:
+    return EventKindEntry(name, severity, toast, meaning)
+
+
+_ENTRIES: tuple[EventKindEntry, ...] = (
+    # The level's script and its end.
+    _k("message", "info", "The level tells the player something (a scripted message).", toast=True),
+    _k("warning", "warning", "Advance warning that a scripted event or incident is coming.",
+       toast=True),
+    _k("load_spike", "warning", "Demand on some VMs jumps by a factor (a rush, a batch job)."),
+    _k("load_spike_end", "info", "A load spike is over; demand is back to normal."),
+    _k("profile_change", "info", "Some VMs' workload changes to another profile."),
+    _k("datastore_fill", "info", "Another tenant writes data to a datastore, taking its space."),
+    _k("bad_change", "critical",
+       "A bad change broke a VM's application: the VM runs but serves nothing.", toast=True),
+    _k("bad_change_fixed", "info", "A bad change was rolled back; the VM's application works."),
+    _k("bad_change_undone", "info",
+       "Reverting a VM to a snapshot from before a bad change made its application work again."),
+    _k("objective_failed", "critical",
+       "A required objective can no longer be met: the level is lost.", toast=True),
+    _k("level_end", "info",
+       "The level is over: its time is up or a required objective failed.", toast=True),
+    # Services.
+    _k("service_down", "critical", "A service is down: one of its tiers has no healthy VM.",
+       toast=True),
+    _k("service_up", "info", "A service is up again."),
+    # Hosts.
+    _k("host_failed", "critical", "A host crashed; the VMs it ran went down with it.", toast=True),
+    _k("host_recovering", "info", "A failed host comes back by itself and is booting."),
+    _k("host_rebooting", "info", "A host is rebooting (the `host reboot` command)."),
+    _k("host_on", "info", "A host has booted and can run VMs."),
+    _k("host_isolated", "critical",
+       "A host lost its management network; its VMs are cut off from the others.", toast=True),
+    _k("host_connected", "info", "An isolated host is reachable again."),
+    _k("host_cpu_high", "warning", "Alarm: a host's CPU demand reached 90 % of its capacity."),
+    _k("maintenance_entering", "info",
+       "A host is entering maintenance mode; it waits until its running VMs have moved off."),
+    _k("maintenance_entered", "info",
+       "A host is in maintenance mode: it runs no VMs and may be serviced.", toast=True),
+    _k("maintenance_exited", "info", "A host left maintenance mode and can run VMs again."),
+    # Network.
+    _k("uplink_down", "warning", "A physical network port (uplink) of a host lost its link."),
+    _k("uplink_up", "info", "A host's uplink has its link back."),
+    _k("vlan_cut", "critical",
+       "No working uplink of a host carries the VLAN that some of its running VMs need.",
+       toast=True),
+    # Storage and snapshots.
+    _k("datastore_warning", "warning", "Alarm: a datastore is 75 % full."),
+    _k("datastore_alert", "critical", "Alarm: a datastore is 85 % full.", toast=True),
+    _k("datastore_full", "critical",
+       "Alarm: a datastore is full; VMs whose thin disks or snapshots grow there pause.", toast=True),
+    _k("snapshot_depth", "warning", "Alarm: a VM has a chain of more than 3 snapshots."),
+    _k("snapshot_age", "warning", "Alarm: a VM's oldest snapshot is more than 72 h old."),
+    _k("snapshot_deleted", "info",
+       "Snapshots of a VM were merged into its disks (consolidated), freeing space."),
+    _k("alarm_cleared", "info", "A datastore, host CPU or snapshot alarm is back to normal."),
+    # The player's commands.
+    _k("command", "info", "The player's command was accepted."),
+    _k("command_rejected", "warning", "The player's command was refused (the reason follows)."),
+    # vMotion and Storage vMotion.
+    _k("vmotion_queued", "info", "A vMotion waits for a free migration slot."),
+    _k("vmotion_started", "info", "A vMotion started copying a running VM's memory."),
+    _k("vmotion_completed", "info", "A running VM now runs on its new host.", toast=True),
+    _k("vmotion_failed", "warning", "A vMotion failed; the VM stays where it was.", toast=True),
+    _k("svmotion_started", "info", "A Storage vMotion started copying a VM's disks."),
+    _k("svmotion_completed", "info", "A VM's disks are now on their new datastore.", toast=True),
+    _k("svmotion_failed", "warning",
+       "A Storage vMotion failed; the disks stay where they were.", toast=True),
+    # vSphere HA.
+    _k("ha_primary_elected", "info", "The HA agents of a cluster elected a new primary host."),
+    _k("ha_failure_detected", "critical",
+       "HA declared a host dead and will restart its VMs on the other hosts."),
+    _k("ha_host_isolated", "warning",
+       "HA noticed a host cut off from the management network (its isolation response follows)."),
+    _k("ha_isolation_response", "warning",
+       "An isolated host powers off or shuts down its VMs so HA can restart them elsewhere."),
+    _k("ha_restart_started", "info", "HA is restarting a VM on another host."),
+    _k("vm_restarted", "info", "A VM is running again after an HA restart."),
+    _k("ha_restart_failed", "critical", "HA could not restart a VM (no host can take it)."),
+    _k("ha_admission_refused", "warning",
+       "HA admission control refused a command that would eat the failover capacity."),
+    # DRS.
+    _k("drs_pass", "info", "DRS looked at a cluster's balance (what it found follows)."),
+    _k("drs_recommendation", "info", "DRS recommends moving a VM (apply it with `drs apply`)."),
+    _k("drs_migration", "info",
+       "DRS (or an applied recommendation) moves a VM, or says why it could not."),
+)
+
+EVENT_KINDS: Mapping[str, EventKindEntry] = MappingProxyType({e.name: e for e in _ENTRIES})
+"""Every event kind the simulation logs, by name, in the order of the docs table."""
+
+
+def severity(kind: str) -> Severity:
+    """The severity of records of `kind`: info for a kind not in the catalogue."""
+    entry = EVENT_KINDS.get(kind)
+    return entry.severity if entry is not None else "info"
+
+
+def unknown_kind(kind: str) -> str:
+    """The sentence for a kind that is not in the catalogue, with a did-you-mean."""
+    close = difflib.get_close_matches(kind, list(EVENT_KINDS), n=1)
+    if close:
+        return f"unknown event kind '{kind}' (did you mean '{close[0]}'?)"
+    return f"unknown event kind '{kind}' (the event kinds are listed in docs/levels.md)"
+
+
+def markdown_table() -> str:
+    """The catalogue as the Markdown table in docs/levels.md."""
+    rows = ["| kind | severity | toast | meaning |", "|---|---|---|---|"]
+    for e in EVENT_KINDS.values():
+        rows.append(f"| `{e.name}` | {e.severity} | {'yes' if e.toast else ''} | {e.meaning} |")
+    return "\n".join(rows) + "\n"
