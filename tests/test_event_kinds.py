@@ -140,7 +140,7 @@ def test_toast_kinds_come_from_the_catalogue() -> None:
 
 def test_meanings_quote_the_simulation_thresholds() -> None:
     from vdc.sim.engine import DATASTORE_ALERT_PCT, DATASTORE_WARN_PCT, HOST_CPU_HIGH_PCT
-    from vdc.sim.snapshots import AGE_ALARM_S, DEPTH_ALARM
+    from vdc.sim.snapshots.chain import AGE_ALARM_S, DEPTH_ALARM
 
     assert f"{DATASTORE_WARN_PCT:g} % full" in EVENT_KINDS["datastore_warning"].meaning
     assert f"{DATASTORE_ALERT_PCT:g} % full" in EVENT_KINDS["datastore_alert"].meaning
