@@ -255,13 +255,20 @@ class Sampler(InventoryArrays):
         self._mem_key: tuple[int, bytes, int] | None = None
         self._no_pause = np.zeros(len(self.vm_names), dtype=bool)
 
-    def sample(self, t: float, dt: float) -> None:
-        """Compute demand, contention and health at time t; account the last `dt` seconds."""
+    def current(self) -> Sampler:
+        """Bring the arrays up to the inventory now: rebuilt after a structural change,
+        refreshed in the parts a small change touched (`Simulation.touch`)."""
         sim = self.sim
         if self.built_version != sim.structure_version:
             self.rebuild()
         elif sim.dirty_parts:
             self.refresh(sim.dirty_parts)
+        return self
+
+    def sample(self, t: float, dt: float) -> None:
+        """Compute demand, contention and health at time t; account the last `dt` seconds."""
+        sim = self.sim
+        self.current()
         running, run_f, mult = self._demand(t)
         moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
         f_cpu = self._cpu(mult, dt, moving)

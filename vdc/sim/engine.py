@@ -10,11 +10,7 @@ so simultaneous events always resolve the same way, however the time is sliced.
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -25,10 +21,13 @@ from vdc.scenario import schema
 from vdc.scenario.names import expand
 from vdc.sim import drs, ha, moves, snapshots
 from vdc.sim import objectives as obj
+from vdc.sim.clock import Environment, call
 from vdc.sim.contention import Sampler
+from vdc.sim.digest import state_digest
 from vdc.sim.drs import passes as drs_passes
 from vdc.sim.events import EventLog
 from vdc.sim.ha import agents as ha_agents
+from vdc.sim.metrics import Metrics
 from vdc.sim.model import Inventory, build_inventory
 from vdc.sim.moves import maintenance, svmotion, vmotion
 from vdc.sim.ring import TableRing
@@ -51,61 +50,6 @@ MECHANICS = (moves, snapshots, ha, drs)
 DATASTORE_WARN_PCT = 75.0
 DATASTORE_ALERT_PCT = 85.0
 HOST_CPU_HIGH_PCT = 90.0
-
-
-@dataclass
-class Metrics:
-    """Accumulated measurements of the run (the sampler keeps the per-VM arrays).
-
-    Per-service and per-datastore values are arrays in inventory order; the dict properties
-    are for readers.
-    """
-
-    service_names: list[str] = field(default_factory=list)
-    service_down: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    service_now: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
-    ds_names: list[str] = field(default_factory=list)
-    ds_peak: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    power_kw: float = 0.0
-    peak_kw: float = 0.0
-    energy_kwh: float = 0.0
-    state_at_deadline: dict[str, str] = field(default_factory=dict)
-    samples: int = 0
-
-    @property
-    def service_down_s(self) -> dict[str, float]:
-        """Seconds each service has been down so far."""
-        return dict(zip(self.service_names, self.service_down.tolist(), strict=True))
-
-    @property
-    def service_up(self) -> dict[str, bool]:
-        """Whether each service is up at the last sample."""
-        return dict(zip(self.service_names, self.service_now.tolist(), strict=True))
-
-    @property
-    def ds_peak_pct(self) -> dict[str, float]:
-        """Highest fill (%) each datastore has reached."""
-        return dict(zip(self.ds_names, self.ds_peak.tolist(), strict=True))
-
-
-class Environment(simpy.Environment):
-    """A SimPy environment that can be pickled and deep-copied (checkpoints for replays).
-
-    SimPy binds its event classes to the instance and counts event ids with an
-    `itertools.count`; neither copies. Here the classes resolve through the class (bound
-    early only on `simpy.Environment` itself), and the counter travels as its next value.
-    """
-
-    def __getstate__(self) -> dict[str, object]:
-        state = self.__dict__.copy()
-        n = next(self._eid)
-        self._eid = itertools.count(n)  # put back: this environment goes on from the same id
-        state["_eid"] = n
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._eid = itertools.count(int(state["_eid"]))  # type: ignore[call-overload]
 
 
 class Simulation:
@@ -233,12 +177,12 @@ class Simulation:
         ev = simpy.Event(self.env)
         ev._ok = True  # noqa: SLF001 - a triggered event, as simpy's Initialize makes it
         ev._value = None  # noqa: SLF001
-        ev.callbacks.append(partial(_call, fn, args))
+        ev.callbacks.append(partial(call, fn, args))
         self.env.schedule(ev, simpy.core.URGENT)
 
     def after(self, delay: float, fn: Callable[..., None], *args: object) -> None:
         """Run `fn(*args)` `delay` sim-seconds from now (after the events already due then)."""
-        self.env.timeout(delay).callbacks.append(partial(_call, fn, args))
+        self.env.timeout(delay).callbacks.append(partial(call, fn, args))
 
     def _timeline_step(self, resumed: bool = False) -> None:
         """Apply the timeline's actions that are due; wait for the next one."""
@@ -609,51 +553,5 @@ class Simulation:
         return "won" if all(s.met for s in statuses if s.required) else "lost"
 
     def digest(self) -> str:
-        """SHA-256 over a canonical form of the state (sorted keys, floats rounded to 1e-4)."""
-        s = self.sampler
-        if s.built_version != self.structure_version:
-            s.rebuild()
-        elif self.dirty_parts:
-            s.refresh(self.dirty_parts)
-
-        def r(x: float) -> float:
-            return round(float(x), 4)
-
-        head = {
-            "t": r(self.env.now),
-            "hosts": {
-                h.name: [h.state, [n.link_up for n in h.nics.values()]] for h in self.inv.hosts.values()
-            },
-            "names": s.names_hash,
-            "ds": {d.name: r(d.other_used) for d in self.inv.datastores.values()},
-            "services": [r(x) for x in self.metrics.service_down.tolist()],
-            "energy": r(self.metrics.energy_kwh),
-            "commands": self.accepted_commands,
-            "events": len(self.log),
-        }
-        if self.edition != self.level.level.edition or self.spent:
-            # Only runs that bought something carry these (older saves keep their digests).
-            head["licence"] = [self.edition, r(self.spent)]
-        if self.tasks.tasks:
-            # Only runs with migrations, maintenance or reboots carry these.
-            head["tasks"] = [[k.kind, k.subject, k.target, k.state] for k in self.tasks.tasks]
-        chains = snapshot_chain.digest_part(self)
-        if chains:  # only runs that took snapshots carry them
-            head["snapshots"] = chains
-        if self.ha.active:
-            head["ha"] = self.ha.digest_part()  # only runs where HA acted (older saves keep theirs)
-        if self.drs.active:
-            head["drs"] = self.drs.digest_part(self)  # only runs where DRS was on or configured
-        h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
-        for arr in (
-            s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,
-            s.disk_used, s.vm_downtime, s.vm_ready_peak,
-        ):
-            # Rounded, then in a fixed dtype and byte order: the same on every platform.
-            h.update(np.round(np.asarray(arr, dtype="<f8"), 4).tobytes())
-        return h.hexdigest()
-
-
-def _call(fn: Callable[..., None], args: tuple[object, ...], _event: object) -> None:
-    """An event callback: SimPy passes the event, the process step wants its own arguments."""
-    fn(*args)
+        """SHA-256 over a canonical form of the state (see `vdc.sim.digest`)."""
+        return state_digest(self)

@@ -165,12 +165,7 @@ def _averages(sim: Simulation) -> tuple[np.ndarray | None, np.ndarray | None]:
 
 def _current(sim: Simulation) -> Sampler:
     """The sampler with its arrays matching the inventory now (a pass reads them)."""
-    s = sim.sampler
-    if s.built_version != sim.structure_version:
-        s.rebuild()
-    elif sim.dirty_parts:
-        s.refresh(sim.dirty_parts)
-    return s
+    return sim.sampler.current()
 
 
 def plan_for(sim: Simulation, cluster: str) -> drs_plan.Plan:

@@ -1,0 +1,63 @@
+"""Provides the state digest: SHA-256 over a canonical form of the simulation's state.
+
+Taken every `DIGEST_EVERY_S` sim-seconds and at the end; a replay that reaches the same digests
+ran the same game. Sorted keys and floats rounded to 1e-4, arrays in a fixed dtype and byte
+order, so a digest is the same on every platform and under any PYTHONHASHSEED. Parts that a
+mechanic adds (licences, tasks, snapshots, HA, DRS) appear only in runs that used it, so older
+saves keep their digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from vdc.sim.snapshots import chain as snapshot_chain
+
+if TYPE_CHECKING:
+    from vdc.sim.engine import Simulation
+
+
+def state_digest(sim: Simulation) -> str:
+    """SHA-256 over a canonical form of the state (sorted keys, floats rounded to 1e-4)."""
+    s = sim.sampler.current()
+
+    def r(x: float) -> float:
+        return round(float(x), 4)
+
+    head = {
+        "t": r(sim.env.now),
+        "hosts": {
+            h.name: [h.state, [n.link_up for n in h.nics.values()]] for h in sim.inv.hosts.values()
+        },
+        "names": s.names_hash,
+        "ds": {d.name: r(d.other_used) for d in sim.inv.datastores.values()},
+        "services": [r(x) for x in sim.metrics.service_down.tolist()],
+        "energy": r(sim.metrics.energy_kwh),
+        "commands": sim.accepted_commands,
+        "events": len(sim.log),
+    }
+    if sim.edition != sim.level.level.edition or sim.spent:
+        # Only runs that bought something carry these (older saves keep their digests).
+        head["licence"] = [sim.edition, r(sim.spent)]
+    if sim.tasks.tasks:
+        # Only runs with migrations, maintenance or reboots carry these.
+        head["tasks"] = [[k.kind, k.subject, k.target, k.state] for k in sim.tasks.tasks]
+    chains = snapshot_chain.digest_part(sim)
+    if chains:  # only runs that took snapshots carry them
+        head["snapshots"] = chains
+    if sim.ha.active:
+        head["ha"] = sim.ha.digest_part()  # only runs where HA acted (older saves keep theirs)
+    if sim.drs.active:
+        head["drs"] = sim.drs.digest_part(sim)  # only runs where DRS was on or configured
+    h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
+    for arr in (
+        s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,
+        s.disk_used, s.vm_downtime, s.vm_ready_peak,
+    ):
+        # Rounded, then in a fixed dtype and byte order: the same on every platform.
+        h.update(np.round(np.asarray(arr, dtype="<f8"), 4).tobytes())
+    return h.hexdigest()

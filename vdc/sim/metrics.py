@@ -1,0 +1,42 @@
+"""Provides `Metrics`: what a run has measured so far (downtime, power, datastore peaks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Metrics:
+    """Accumulated measurements of the run (the sampler keeps the per-VM arrays).
+
+    Per-service and per-datastore values are arrays in inventory order; the dict properties
+    are for readers.
+    """
+
+    service_names: list[str] = field(default_factory=list)
+    service_down: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    service_now: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
+    ds_names: list[str] = field(default_factory=list)
+    ds_peak: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    power_kw: float = 0.0
+    peak_kw: float = 0.0
+    energy_kwh: float = 0.0
+    state_at_deadline: dict[str, str] = field(default_factory=dict)
+    samples: int = 0
+
+    @property
+    def service_down_s(self) -> dict[str, float]:
+        """Seconds each service has been down so far."""
+        return dict(zip(self.service_names, self.service_down.tolist(), strict=True))
+
+    @property
+    def service_up(self) -> dict[str, bool]:
+        """Whether each service is up at the last sample."""
+        return dict(zip(self.service_names, self.service_now.tolist(), strict=True))
+
+    @property
+    def ds_peak_pct(self) -> dict[str, float]:
+        """Highest fill (%) each datastore has reached."""
+        return dict(zip(self.ds_names, self.ds_peak.tolist(), strict=True))
