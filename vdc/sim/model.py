@@ -270,6 +270,16 @@ def build_inventory(level: schema.Level) -> Inventory:
     """Make the live inventory from a validated level (cross-checks already passed)."""
     inv = Inventory()
     host_names = [h.name for h in level.hosts]
+    _add_clusters(inv, level)
+    _add_hosts(inv, level)
+    _add_networks(inv, level, host_names)
+    _add_datastores(inv, level, host_names)
+    _add_vms(inv, level)
+    _add_services(inv, level)
+    return inv
+
+
+def _add_clusters(inv: Inventory, level: schema.Level) -> None:
     for c in level.clusters:
         inv.clusters[c.name] = Cluster(
             name=c.name,
@@ -281,6 +291,9 @@ def build_inventory(level: schema.Level) -> Inventory:
             vm_groups={k: list(v) for k, v in c.vm_groups.items()},
             rules=[Rule(r.name, r.type, list(r.vms), r.vm_group or "", r.host_group or "") for r in c.rules],
         )
+
+
+def _add_hosts(inv: Inventory, level: schema.Level) -> None:
     for h in level.hosts:
         inv.hosts[h.name] = Host(
             name=h.name,
@@ -307,6 +320,10 @@ def build_inventory(level: schema.Level) -> Inventory:
             state=h.state,
             boot_s=float(h.boot_s),
         )
+
+
+def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str]) -> None:
+    """Each network is a standard vSwitch on every host it names."""
     for net in level.networks:
         for hn in expand(net.hosts, host_names):
             inv.hosts[hn].vswitches.append(
@@ -318,6 +335,9 @@ def build_inventory(level: schema.Level) -> Inventory:
                     },
                 )
             )
+
+
+def _add_datastores(inv: Inventory, level: schema.Level, host_names: list[str]) -> None:
     for d in level.datastores:
         inv.datastores[d.name] = Datastore(
             name=d.name,
@@ -329,6 +349,9 @@ def build_inventory(level: schema.Level) -> Inventory:
             latency_ms=float(d.latency_ms),
             hosts=expand(d.hosts, host_names),
         )
+
+
+def _add_vms(inv: Inventory, level: schema.Level) -> None:
     # A VM that sets no restart priority takes its cluster's HA default.
     cluster_of = {
         h.name: c.ha.default_priority for c in level.clusters for h in level.hosts if h.cluster == c.name
@@ -363,6 +386,9 @@ def build_inventory(level: schema.Level) -> Inventory:
             boot_s=float(v.boot_s),
             hot_add=v.hot_add,
         )
+
+
+def _add_services(inv: Inventory, level: schema.Level) -> None:
     vm_names = list(inv.vms)
     vm_index = {n: i for i, n in enumerate(vm_names)}
     for s in level.services:
@@ -372,4 +398,3 @@ def build_inventory(level: schema.Level) -> Inventory:
             min_served=float(s.min_served),
             max_latency_ms=float(s.max_latency_ms),
         )
-    return inv
