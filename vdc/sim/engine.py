@@ -346,20 +346,23 @@ class Simulation:
         elif op == "message":
             log(t, "message", "level", str(p["text"]))
         elif op in ("load_spike", "load_spike_end"):
-            idx = self._vm_indices(p["targets"])  # type: ignore[arg-type]
+            targets = a.names("targets")
+            idx = self._vm_indices(targets)
             # A spike's start and end share one params dict: the spike is found by that object
             # (not by id(), which a copied simulation would not share).
             if op == "load_spike":
-                self._spikes.append((p, idx, float(p["factor"])))  # type: ignore[arg-type]
-                log(t, "load_spike", ",".join(p["targets"]), f"load ×{p['factor']:g} on {len(idx)} VM(s)")  # type: ignore[arg-type]
+                factor = a.number("factor")
+                self._spikes.append((p, idx, factor))
+                log(t, "load_spike", ",".join(targets), f"load ×{factor:g} on {len(idx)} VM(s)")
             else:
                 self._spikes = [s for s in self._spikes if s[0] is not p]
-                log(t, "load_spike_end", ",".join(p["targets"]), "load back to normal")  # type: ignore[arg-type]
+                log(t, "load_spike_end", ",".join(targets), "load back to normal")
             self._recompute_spikes()
         elif op == "profile_change":
-            for name in expand(p["targets"], list(self.inv.vms)):  # type: ignore[arg-type]
-                self.inv.vms[name].profile = str(p["profile"])
-            log(t, "profile_change", ",".join(p["targets"]), f"workload is now '{p['profile']}'")  # type: ignore[arg-type]
+            targets = a.names("targets")
+            for name in expand(targets, list(self.inv.vms)):
+                self.inv.vms[name].profile = a.text("profile")
+            log(t, "profile_change", ",".join(targets), f"workload is now '{a.text('profile')}'")
             self.touch()
         elif op == "host_failure":
             self.fail_host(str(p["host"]))
@@ -388,9 +391,9 @@ class Simulation:
             self._log_cut_vms(t, h.name)
         elif op == "datastore_fill":
             ds = self.inv.datastores[str(p["datastore"])]
-            gib = float(p["gib"])  # type: ignore[arg-type]
+            gib = a.number("gib")
             if p.get("duration"):
-                dur = float(p["duration"])  # type: ignore[arg-type]
+                dur = a.number("duration")
                 self._fills.append((ds.name, gib / dur, t + dur, t))
                 log(t, "datastore_fill", ds.name, f"another tenant starts writing {gib:g} GiB to {ds.name} over {dur:g} s")
             else:

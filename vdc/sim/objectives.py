@@ -163,8 +163,8 @@ def evaluate(sim: Simulation, o: schema.Objective) -> ObjectiveStatus:
     else:  # pragma: no cover - the schema admits no other kind
         raise ValueError(o.kind)
     tv = float(target or 0)
-    met = (value >= tv) if higher else (value <= tv)  # type: ignore[operator]
-    att = _linear(float(value), tv, float(worst), higher)  # type: ignore[arg-type]
+    met = (value >= tv) if higher else (value <= tv)
+    att = _linear(float(value), tv, float(worst), higher)
     return ObjectiveStatus(o.id, o.kind, describe(o), o.weight, o.required, value, target, met, att, failed)
 
 

@@ -24,6 +24,22 @@ class Action:
     params: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
     origin: str = "event"  # "event" (scripted) or "incident" (random)
 
+    # Typed access for the engine: the timeline put each value in with the type its key says.
+    def text(self, key: str) -> str:
+        return str(self.params[key])
+
+    def number(self, key: str) -> float:
+        v = self.params[key]
+        if not isinstance(v, int | float):
+            raise TypeError(f"{self.op} {key} is {v!r}, not a number")
+        return float(v)
+
+    def names(self, key: str) -> list[str]:
+        v = self.params[key]
+        if not isinstance(v, list):
+            raise TypeError(f"{self.op} {key} is {v!r}, not a list of names")
+        return [str(x) for x in v]
+
 
 def _describe(e: schema.Event) -> str:
     """Default warning text for an event with advance warning."""
@@ -124,5 +140,5 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
                 kw |= {"datastore": target, "gib": inc.gib}
             if inc.warning is not None and inc.warning > at:
                 kw["warning"] = None
-            out.extend(_event_actions(schema.Event(**kw), origin="incident"))
+            out.extend(_event_actions(schema.Event.model_validate(kw), origin="incident"))
     return out

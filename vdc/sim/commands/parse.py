@@ -290,8 +290,8 @@ def format_command(cmd: Command) -> str:
             if slot.optional:
                 continue
             raise ValueError(f"'{cmd.name}' is missing its {slot.label}")
-        many = v if slot.many and not isinstance(v, str) else (v,)
-        parts.extend(_format_value(slot, x) for x in many)  # type: ignore[union-attr]
+        many: Sequence[object] = v if slot.many and isinstance(v, tuple | list) else (v,)
+        parts.extend(_format_value(slot, x) for x in many)
     return " ".join(parts)
 
 

@@ -16,6 +16,12 @@ from vdc.sim.moves import maintenance, svmotion, vmotion
 if TYPE_CHECKING:
     from vdc.sim.commands import Command
     from vdc.sim.engine import Simulation
+    from vdc.sim.tasks import Task
+
+
+def _left(sim: Simulation, task: Task) -> float:
+    """Seconds until a task that started ends (its estimate)."""
+    return (task.ends_at if task.ends_at is not None else sim.now) - sim.now
 
 
 def _vmotion(sim: Simulation, c: Command) -> Apply:
@@ -30,7 +36,7 @@ def _vmotion(sim: Simulation, c: Command) -> Apply:
             return f"vMotion of {vm.name} {src} → {dst.name} queued: no free vMotion slot on its hosts"
         if task.state == "failed":
             return f"vMotion of {vm.name} failed: {task.detail}"
-        return f"vMotion of {vm.name} {src} → {dst.name} started; expected {fmt(task.ends_at - sim.now)} s"
+        return f"vMotion of {vm.name} {src} → {dst.name} started; expected {fmt(_left(sim, task))} s"
 
     return apply
 
@@ -44,7 +50,7 @@ def _svmotion(sim: Simulation, c: Command) -> Apply:
         task = svmotion.submit(sim, vm, ds)
         if task.state == "queued":
             return f"Storage vMotion of {vm.name} → {ds.name} queued: {vm.host} already runs 2"
-        return f"Storage vMotion of {vm.name} → {ds.name} started; expected {fmt(task.ends_at - sim.now)} s"
+        return f"Storage vMotion of {vm.name} → {ds.name} started; expected {fmt(_left(sim, task))} s"
 
     return apply
 
