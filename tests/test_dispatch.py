@@ -201,3 +201,17 @@ def test_records_keep_time_text_and_verdict():
         {"t": 42.5, "text": "power off web-01", "accepted": True, "message": "web-01 powered off"},
         {"t": 42.5, "text": "power off web-01", "accepted": False, "message": "web-01 is already powered off"},
     ]
+
+
+# ------------------------------------------------------------------ one table, check once
+
+
+def test_every_available_command_has_exactly_one_handler():
+    from vdc.sim import dispatch
+    from vdc.sim.commands import COMMANDS
+
+    available = [s.name for s in COMMANDS if s.available]
+    assert sorted(dispatch.HANDLERS) == sorted(available)
+    reserved = [s.name for s in COMMANDS if not s.available]
+    assert reserved and not set(reserved) & set(dispatch.HANDLERS)
+

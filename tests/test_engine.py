@@ -160,7 +160,7 @@ def test_histories_are_fixed_size():
     assert len(sim.coarse.series("power_kw")) == sim.duration // 60 + 1
 
 
-def test_snapshot_is_a_frozen_copy_with_reasons():
+def test_a_view_is_a_frozen_copy_with_reasons():
     lv = base_level()
     add_vm(lv, "a", vcpu=1)
     add_vm(lv, "b", vcpu=1, power="off")
@@ -178,7 +178,7 @@ def test_snapshot_is_a_frozen_copy_with_reasons():
     # Samples at 0, 5, …, 55: the one at t = 60 comes after anything submitted at 60.
     assert len(view.hosts[0].cpu_history) == 12
     sim.run_until(200)
-    assert view.vms.reasons == ("", "powered off")  # the old snapshot did not move
+    assert view.vms.reasons == ("", "powered off")  # the old view did not move
     later = sim.view()
     assert later.vms.reasons == ("broken by a bad change", "powered off")
     assert not later.services[0].up
@@ -186,3 +186,28 @@ def test_snapshot_is_a_frozen_copy_with_reasons():
     assert later.services[0].uptime == pytest.approx(1 - 95 / 195)
     with pytest.raises(AttributeError):
         later.t = 0  # type: ignore[misc]
+
+
+def test_the_view_cache_is_the_renderers_and_reuses_what_did_not_change():
+    import copy
+
+    from vdc.sim.view import ViewCache
+
+    lv = base_level()
+    add_vm(lv, "a", vcpu=1)
+    lv["events"] = [{"at": 100, "kind": "uplink_down", "host": "esx-01", "uplink": "vmnic0"}]
+    sim = Simulation(build(lv))
+    assert not any("cache" in name for name in vars(sim))  # not model state: not in checkpoints
+    cache = ViewCache()
+    sim.run_until(60)
+    first, again = sim.view(cache), sim.view(cache)
+    assert again.hosts[0].vswitches is first.hosts[0].vswitches  # the network did not change
+    assert sim.view().hosts[0].vswitches is not first.hosts[0].vswitches  # no cache: built anew
+    sim.run_until(200)  # the uplink went down: the network views are rebuilt
+    later = sim.view(cache)
+    assert later.hosts[0].vswitches is not first.hosts[0].vswitches
+    assert [u.up for u in later.hosts[0].uplinks] == [False, True]
+    # A copy of the run (a replay checkpoint) is another simulation: the cache starts over.
+    twin = copy.deepcopy(sim)
+    assert twin.view(cache).hosts == twin.view().hosts
+    assert sim.view(cache).hosts[0].vswitches is not later.hosts[0].vswitches

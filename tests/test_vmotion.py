@@ -10,6 +10,7 @@ from conftest import add_vm, base_level, build
 
 from vdc.session.runner import result, run_level
 from vdc.session.session import Session
+from vdc.sim.commands import parse
 from vdc.sim.engine import Simulation
 from vdc.sim.moves import svmotion, vmotion
 from vdc.sim.moves.vmotion import GIB, MB, bandwidth, precopy
@@ -531,3 +532,59 @@ def test_a_dedicated_failover_host_takes_no_vmotion():
         "HA admission control: esx-03 is a dedicated failover host of prod, kept empty for host failures"
     )
     assert s.submit("vmotion db-01 esx-02").accepted
+
+
+# ------------------------------------------------------------------ checked once
+
+def test_validate_changes_nothing_and_execute_checks_once(monkeypatch: pytest.MonkeyPatch):
+    from vdc.sim import dispatch
+
+    lv = _level(hosts=3)
+    lv["hosts"][2]["state"] = "failed"
+    add_vm(lv, "web-01", vcpu=2, memory=8)
+    add_vm(lv, "db-01", vcpu=2, memory=8, power="off")
+    s = Session(Simulation(build(lv)))
+    s.advance_to(60)
+    digest, events = s.sim.digest(), len(s.sim.log)
+    cmd = parse("vmotion web-01 esx-02")
+    assert dispatch.validate(s.sim, cmd) is None
+    assert dispatch.validate(s.sim, parse("power on db-01 esx-03")) == "esx-03 has failed"
+    assert s.sim.digest() == digest and len(s.sim.log) == events  # asking changed nothing
+    calls: list[str] = []
+    real = dispatch.HANDLERS["vmotion"]
+
+    def counting(sim, c):  # noqa: ANN001, ANN202 - a handler
+        calls.append(c.name)
+        return real(sim, c)
+
+    monkeypatch.setitem(dispatch.HANDLERS, "vmotion", counting)
+    verdict = dispatch.execute(s.sim, cmd)
+    assert verdict.accepted and verdict.message.startswith("vMotion of web-01 esx-01 → esx-02 started")
+    assert calls == ["vmotion"]  # checked once, then applied (no second run of the handler)
+
+
+def test_a_queued_vmotion_rechecks_only_what_can_change_while_it_waits():
+    from vdc.sim.moves import vmotion
+
+    static = [check.__name__ for check, can_change in vmotion.CHECKS if not can_change]
+    assert static == ["_licence", "_not_busy", "_shared_storage"]
+    # The full check and the queued one agree on every host for a VM that waits.
+    lv = _level(hosts=4)
+    lv["hosts"][2]["state"] = "maintenance"
+    lv["hosts"][3]["cpu_vendor"] = "amd"
+    add_vm(lv, "web-01", vcpu=2, memory=8)
+    s = Session(Simulation(build(lv)))
+    s.advance_to(60)
+    sim, vm = s.sim, s.sim.inv.vms["web-01"]
+    for h in sim.inv.hosts.values():
+        try:
+            vmotion.check_vmotion(sim, vm, h)
+            full = ""
+        except Exception as e:  # noqa: BLE001 - comparing the two verdicts
+            full = str(e)
+        try:
+            vmotion.check_vmotion(sim, vm, h, queued=True)
+            queued = ""
+        except Exception as e:  # noqa: BLE001
+            queued = str(e)
+        assert queued == full, h.name  # nothing it skips can fail for a VM that is not migrating

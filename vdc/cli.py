@@ -14,6 +14,8 @@ from typing import Any, NoReturn
 import click
 
 from vdc import __version__
+from vdc.cli_progress import progress_group
+from vdc.cli_review import grade_cmd, report_cmd
 
 SANDBOX_SIZES = ("small", "medium", "large")
 
@@ -405,11 +407,7 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
         sys.exit(3)
 
 
-from vdc.cli_progress import progress_group  # noqa: E402  (a group in its own module)
-
+# Groups and commands kept in their own modules.
 main.add_command(progress_group)
-
-from vdc.cli_review import grade_cmd, report_cmd  # noqa: E402  (commands in their own module)
-
 main.add_command(grade_cmd)
 main.add_command(report_cmd)
