@@ -27,6 +27,7 @@ from vdc.sim.digest import state_digest
 from vdc.sim.drs import passes as drs_passes
 from vdc.sim.events import EventLog
 from vdc.sim.ha import agents as ha_agents
+from vdc.sim.handler import Mechanic
 from vdc.sim.metrics import Metrics
 from vdc.sim.model import Inventory, build_inventory
 from vdc.sim.moves import maintenance, svmotion, vmotion
@@ -44,7 +45,7 @@ DIGEST_EVERY_S = 60
 FINE_HISTORY = 240
 """Samples kept for sparklines (20 min at 5 s)."""
 
-MECHANICS = (moves, snapshots, ha, drs)
+MECHANICS: tuple[Mechanic, ...] = (moves, snapshots, ha, drs)
 """The mechanic packages, in the order they hear of a failed host (`host_down`)."""
 
 DATASTORE_WARN_PCT = 75.0

@@ -9,7 +9,7 @@ calls the `Apply` at once, so nothing is checked twice and nothing changes on a 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 if TYPE_CHECKING:
     from vdc.sim.commands import Command
@@ -23,3 +23,12 @@ Handler: TypeAlias = Callable[["Simulation", "Command"], Apply]
 
 Handlers: TypeAlias = Mapping[str, Handler]
 """A mechanic's handlers by command name (`vmotion`, `snapshot create`…)."""
+
+
+class Mechanic(Protocol):
+    """The face of a mechanic package (`moves`, `snapshots`, `ha`, `drs`): its `__init__`."""
+
+    HANDLERS: Handlers
+
+    def host_down(self, sim: Simulation, host: str, vms: list[str]) -> None:
+        """Host `host` failed with `vms` running; react (fail tasks, restart VMs…)."""
