@@ -105,6 +105,8 @@ def _check_incidents(level: schema.Level) -> None:
 _LOWER_IS_BETTER = (
     "max_vm_downtime",
     "max_cpu_ready",
+    "cpu_ready_seconds",
+    "mean_cpu_ready",
     "datastore_below",
     "max_power_kw",
     "max_cost",
@@ -128,8 +130,12 @@ def _check_objectives(level: schema.Level) -> None:
             raise CheckError((*loc, "host"), unknown("host", o.host, host_names))
         if o.by is not None and o.by > duration:
             raise CheckError((*loc, "by"), after_end(o.by, duration))
-        if o.kind in ("max_vm_downtime", "max_cpu_ready") and not expand([o.vms], vm_names):
-            raise CheckError((*loc, "vms"), no_match("VM", o.vms, vm_names))
+        if o.kind in _USES_VMS or (o.kind == "config" and o.check in _CHECKS_USING_VMS):
+            if not expand([o.vms], vm_names):
+                raise CheckError((*loc, "vms"), no_match("VM", o.vms, vm_names))
+        _check_objective_keys(loc, o)
+        if o.kind == "config":
+            _check_config(level, loc, o)
         if o.target is not None and o.worst is not None and o.worst != o.target:
             lower = o.kind in _LOWER_IS_BETTER
             if lower and o.worst < o.target:
@@ -144,6 +150,83 @@ def _check_objectives(level: schema.Level) -> None:
                     f"for {o.kind} a higher value is better, so worst ({num(o.worst)}) must be "
                     f"below target ({num(o.target)})",
                 )
+
+
+_USES_VMS = ("max_vm_downtime", "max_cpu_ready", "cpu_ready_seconds", "mean_cpu_ready")
+_CHECKS_USING_VMS = ("rule", "ha_priority", "no_snapshots")
+
+
+def _check_objective_keys(loc: Loc, o: schema.Objective) -> None:
+    """The keys of the newer objective kinds appear only where they mean something."""
+    if o.threshold is not None and o.kind != "cpu_ready_seconds":
+        raise CheckError(
+            (*loc, "threshold"), f"is for cpu_ready_seconds objectives, not {o.kind}"
+        )
+    if o.kind != "config":
+        for key in schema.CONFIG_ONLY:
+            if getattr(o, key) is not None:
+                raise CheckError((*loc, key), f"is for config objectives, not {o.kind}")
+        return
+    for key in ("target", "worst"):
+        if getattr(o, key) is not None:
+            raise CheckError((*loc, key), "a config objective is met or not: it takes none")
+    if o.when != "end":
+        raise CheckError((*loc, "when"), "a config objective is judged at the end, or at `by`")
+    check = str(o.check)
+    needs, may = schema.CHECK_KEYS[check]
+    takes = [*needs, *may, "by"]
+    for key in ("vms", *schema.CONFIG_ONLY[1:]):
+        given = o.vms != "*" if key == "vms" else getattr(o, key) is not None
+        if given and key not in takes:
+            raise CheckError(
+                (*loc, key), f'check = "{check}" does not use it (it takes {", ".join(takes)})'
+            )
+
+
+def _check_config(level: schema.Level, loc: Loc, o: schema.Objective) -> None:
+    """A config objective names an existing cluster, and what it asks can be done there."""
+    clusters = [c.name for c in level.clusters]
+    if o.cluster is not None and o.cluster not in clusters:
+        raise CheckError((*loc, "cluster"), unknown("cluster", o.cluster, clusters))
+    cluster_of = {h.name: h.cluster for h in level.hosts}
+    host_of = {v.name: v.host for v in level.vms}
+    members = [h.name for h in level.hosts if h.cluster == o.cluster]
+    if o.check == "admission":
+        failures = o.failures or 1
+        if failures > len(members) - 1:
+            most = max(len(members) - 1, 0)
+            raise CheckError(
+                (*loc, "failures" if o.failures is not None else "cluster"),
+                f"{o.cluster} has {_plural(len(members), 'host')}: admission control can reserve "
+                f"for at most {_plural(most, 'host failure')}, not {failures}",
+            )
+    if o.check == "rule":
+        vms = expand([o.vms], list(host_of))
+        for name in vms:
+            if cluster_of[host_of[name]] != o.cluster:
+                every = "vms = '*' (the default) names every VM, and " if o.vms == "*" else ""
+                raise CheckError(
+                    (*loc, "vms"),
+                    f"{every}{name} is on {host_of[name]}, which is not a host of {o.cluster} "
+                    f"(a rule of {o.cluster} covers only its VMs)",
+                )
+        if o.rule_type in ("keep-together", "keep-apart") and len(vms) < 2:
+            raise CheckError(
+                (*loc, "vms"),
+                f"a {o.rule_type} rule covers two or more VMs; '{o.vms}' matches only {vms[0]}",
+            )
+    if o.check == "ha_priority":
+        for name in expand([o.vms], list(host_of)):
+            if cluster_of[host_of[name]] is None:
+                raise CheckError(
+                    (*loc, "vms"),
+                    f"{name} is on {host_of[name]}, which is in no cluster (an HA restart "
+                    "priority needs an HA cluster)",
+                )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _check_hints(level: schema.Level) -> None:

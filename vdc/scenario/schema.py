@@ -420,16 +420,50 @@ ObjectiveKind = Literal[
     "service_uptime",
     "max_vm_downtime",
     "max_cpu_ready",
+    "cpu_ready_seconds",
+    "mean_cpu_ready",
     "datastore_below",
     "host_state_by",
+    "config",
     "max_power_kw",
     "max_cost",
     "max_commands",
 ]
 
+ConfigCheck = Literal["ha_enabled", "admission", "drs_enabled", "rule", "ha_priority", "no_snapshots"]
+"""What a `config` objective checks (an assessment item, met or not; see docs/levels.md)."""
+
+OBJECTIVE_NEEDS: dict[str, tuple[str, ...]] = {
+    "service_uptime": ("service", "target"),
+    "max_vm_downtime": ("target",),
+    "max_cpu_ready": ("target",),
+    "cpu_ready_seconds": ("target",),
+    "mean_cpu_ready": ("target",),
+    "datastore_below": ("datastore", "target"),
+    "host_state_by": ("host", "state", "by"),
+    "config": ("check",),
+    "max_power_kw": ("target",),
+    "max_cost": ("target",),
+    "max_commands": ("target",),
+}
+
+CHECK_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # check: (keys it needs, keys it may take besides `by`)
+    "ha_enabled": (("cluster",), ()),
+    "admission": (("cluster",), ("failures",)),
+    "drs_enabled": (("cluster",), ("mode",)),
+    "rule": (("cluster",), ("vms", "rule_type")),
+    "ha_priority": (("priority",), ("vms",)),
+    "no_snapshots": ((), ("vms", "older_than")),
+}
+CONFIG_ONLY = ("check", "cluster", "failures", "mode", "rule_type", "priority", "older_than")
+"""Keys only a `config` objective takes (and only the checks above that name them; the
+cross-checks refuse the others)."""
+
 
 class Objective(Strict):
-    """An `[[objectives]]` entry. `target` is perfect, `worst` scores zero, linear in between."""
+    """An `[[objectives]]` entry. `target` is perfect, `worst` scores zero, linear in between;
+    a `config` objective (an assessment item) is met or not."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
     kind: ObjectiveKind
@@ -441,30 +475,45 @@ class Objective(Strict):
     service: str | None = None
     """service_uptime: a service name, or "*" for every service (the worst one counts)."""
     vms: str = "*"
-    """max_vm_downtime / max_cpu_ready: VM name or glob."""
+    """VM name or glob: the VMs a downtime, ready or config (rule, ha_priority, no_snapshots)
+    objective looks at."""
     datastore: str | None = None
     host: Name | None = None
     state: HostState | None = None
     by: Seconds | None = None
+    """host_state_by, config: the deadline; the result is frozen then."""
     when: Literal["end", "always"] = "end"
+    threshold: Annotated[float, Field(ge=0, le=100)] | None = None
+    """cpu_ready_seconds: the CPU ready % per vCPU above which a VM counts as waiting (default
+    10)."""
+    check: ConfigCheck | None = None
+    """config: what is checked."""
+    cluster: Name | None = None
+    """config (ha_enabled, admission, drs_enabled, rule): the cluster."""
+    failures: Annotated[int, Field(ge=1, le=4)] | None = None
+    """config admission: host failures the reserve must cover, at least (default 1)."""
+    mode: Literal["manual", "partial", "full"] | None = None
+    """config drs_enabled: the least automation wanted (manual < partial < full)."""
+    rule_type: DrsRuleType | None = None
+    """config rule: the type of rule wanted (default: any)."""
+    priority: RestartPriority | None = None
+    """config ha_priority: the least restart priority wanted."""
+    older_than: Seconds | None = None
+    """config no_snapshots: allow snapshots younger than this (default: none at all)."""
 
     @model_validator(mode="after")
     def _fields(self) -> Objective:
-        needs = {
-            "service_uptime": ("service", "target"),
-            "max_vm_downtime": ("target",),
-            "max_cpu_ready": ("target",),
-            "datastore_below": ("datastore", "target"),
-            "host_state_by": ("host", "state", "by"),
-            "max_power_kw": ("target",),
-            "max_cost": ("target",),
-            "max_commands": ("target",),
-        }[self.kind]
+        needs = OBJECTIVE_NEEDS[self.kind]
         missing = [k for k in needs if getattr(self, k) is None]
         if missing:
             raise ValueError(f"a {self.kind} objective needs {', '.join(missing)}")
         if self.kind == "service_uptime" and self.target is not None and not 0 < self.target <= 1:
             raise ValueError("service_uptime target is a fraction between 0 and 1, e.g. 0.99")
+        if self.kind == "config":
+            check = str(self.check)
+            missing = [k for k in CHECK_KEYS[check][0] if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"check = \"{check}\" needs {', '.join(missing)}")
         return self
 
 

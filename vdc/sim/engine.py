@@ -19,7 +19,7 @@ import simpy
 from vdc.rng import Streams
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import drs, ha, moves, snapshots
+from vdc.sim import assessment, drs, ha, moves, snapshots
 from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
 from vdc.sim.contention import Sampler
@@ -110,6 +110,7 @@ class Simulation:
         self.metrics.service_names = list(self.inv.services)
         self.metrics.service_down = np.zeros(len(self.inv.services))
         self.metrics.service_now = np.ones(len(self.inv.services), dtype=bool)
+        self.metrics.mean_ready = any(o.kind == "mean_cpu_ready" for o in level.objectives)
         for ds in self.inv.datastores.values():
             ds.used = self.datastore_used(ds.name)
         self._timeline_i = 0
@@ -268,10 +269,8 @@ class Simulation:
         self._record_history(t)
         if self.maintenance.entering:
             maintenance.poll(self)
-        # Objective deadlines and early loss.
-        for o in self.level.objectives:
-            if o.kind == "host_state_by" and o.id not in m.state_at_deadline and t >= (o.by or 0):
-                m.state_at_deadline[o.id] = self.inv.hosts[o.host or ""].state
+        # Objectives: time-weighted CPU ready, results frozen at deadlines; early loss.
+        obj.account(self, t, dt)
         if self.level.level.end_on_fail and t < self.duration:
             for st in self.objective_statuses():
                 if st.required and st.failed_for_good:
@@ -542,6 +541,10 @@ class Simulation:
 
     def service_names(self) -> list[str]:
         return list(self.inv.services)
+
+    def assess(self, o: schema.Objective) -> tuple[bool, str, str]:
+        """A `config` objective now: (met, what is there, what is wanted) — see `assessment`."""
+        return assessment.check(self, o)
 
     def objective_statuses(self) -> list[obj.ObjectiveStatus]:
         return [obj.evaluate(self, o) for o in self.level.objectives]

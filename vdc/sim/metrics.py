@@ -25,6 +25,22 @@ class Metrics:
     energy_kwh: float = 0.0
     state_at_deadline: dict[str, str] = field(default_factory=dict)
     samples: int = 0
+    # Objective accounting (`objectives.account`). Not part of the state digest: it only
+    # measures the run, so levels that do not use it keep their digests.
+    ready_over_s: dict[str, float] = field(default_factory=dict)
+    """cpu_ready_seconds: seconds any VM of the objective was over its threshold, by id."""
+    ready_over_now: dict[str, bool] = field(default_factory=dict)
+    """cpu_ready_seconds: whether one is over at the last sample, by id."""
+    mean_ready: bool = False
+    """Whether the level has a mean_cpu_ready objective (then the integrals are kept)."""
+    ready_integral: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Per VM (sampler order): ∫ CPU ready % dt so far."""
+    ready_prev: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Per VM: the CPU ready % at the last sample."""
+    config_at_deadline: dict[str, tuple[bool, str, str]] = field(default_factory=dict)
+    """config objectives with `by`: (met, value, target) frozen at the deadline, by id."""
+    vm_rows: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
+    """Cache: a `vms` glob -> (sampler version, the rows it matches)."""
 
     @property
     def service_down_s(self) -> dict[str, float]:

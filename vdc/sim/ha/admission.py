@@ -178,6 +178,32 @@ def capacity_numbers(sim: Simulation, cluster: str, extra: Vm | None = None) -> 
     return CapacityNumbers(policy, failures, len(hosts))
 
 
+def failures_reserved(sim: Simulation, cluster: str) -> int:
+    """How many host failures the cluster's admission control is set to reserve for (0 with HA
+    or admission control off). `slots N` and `percent N`: N; `failover-hosts`: how many hosts
+    are kept empty; `percent CPU% MEM%`: the most n whose n largest hosts' shares of the
+    cluster's CPU and memory both fit in the given percentages (all the cluster's hosts count,
+    whatever their state: this is the setting, not the capacity left now)."""
+    cl = sim.inv.clusters[cluster]
+    st = cl.ha
+    if not st.enabled or st.admission == "disabled":
+        return 0
+    if st.admission == "failover-hosts":
+        return len(st.failover_hosts)
+    if st.admission == "percent" and st.cpu_pct is not None and st.mem_pct is not None:
+        hosts = [sim.inv.hosts[h] for h in cl.hosts]
+        cpu = [h.capacity_mhz for h in hosts]
+        mem = [h.memory for h in hosts]
+        n = 0
+        while n < len(hosts) - 1 and (
+            st.cpu_pct >= auto_reserve_pct(cpu, n + 1) - 1e-9
+            and st.mem_pct >= auto_reserve_pct(mem, n + 1) - 1e-9
+        ):
+            n += 1
+        return n
+    return st.failures
+
+
 def summary(sim: Simulation, cluster: str) -> str:
     """The cluster's admission numbers in one phrase ("33 % CPU / 33 % memory reserved, …")."""
     nums = capacity_numbers(sim, cluster)
