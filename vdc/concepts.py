@@ -1,7 +1,10 @@
 """Provides the concepts the levels teach: an id, a title and a short plain explanation.
 
-Levels list concept ids in `[level] concepts`; F1 in the game shows these texts. Keep each to a
-few sentences a newcomer can read in the middle of an incident.
+Levels list concept ids in `[level] concepts`; F1 in the game shows these texts, and the
+briefing lists them. Keep each to one paragraph of a few sentences a newcomer can read in the
+middle of an incident: what it is, the real-world number behind it (design/sim-facts.md), how
+the game shows it, and the command that acts on it. Every concept a shipped level names has a
+note (a test checks it).
 """
 
 from __future__ import annotations
@@ -58,6 +61,133 @@ CONCEPTS: dict[str, tuple[str, str]] = {
         "A service is a chain of tiers (fw → lb → web → db). A tier is up while one of its VMs "
         "is healthy; the service is up only while every tier is. Redundant VMs in a tier buy "
         "time when one fails.",
+    ),
+    "vmotion": (
+        "vMotion",
+        "vMotion moves a running VM to another host without stopping it: it copies the memory "
+        "while the guest keeps writing, copies again what changed, and once the rest fits in "
+        "about half a second it stuns the VM and switches over. A 16 GiB VM dirtying 50 MB/s "
+        "moves in about 15 s over 10 GbE but about 4 minutes over 1 GbE; a host runs 4 at once "
+        "on 1 GbE, 8 on 10 GbE, and each costs a core on both hosts while it copies. It needs "
+        "vCenter, a vMotion VMkernel port on both hosts, shared storage and the same CPU vendor. "
+        "The Tasks panel (8) shows its progress. `vmotion VM HOST` (key `v`).",
+    ),
+    "cpu-ready": (
+        "CPU ready",
+        "CPU ready (%RDY) is the share of time a vCPU wanted to run but found no free core. "
+        "vCenter samples it every 20 s: 1,000 ms of ready in one sample is 5 %; under 5 % per "
+        "vCPU is fine, over 10 % users notice. The VMs table (4) shows each VM's ready, smoothed "
+        "over 20 s like vCenter's chart; the Alarms panel (6) lists the VMs over 10 %. Spread busy VMs "
+        "over hosts before a known peak with `vmotion VM HOST`: the move itself costs a few "
+        "seconds of ready, an overloaded host costs every minute it lasts.",
+    ),
+    "maintenance": (
+        "Maintenance mode",
+        "A host in maintenance mode runs no VMs, so it can be patched, rebooted or repaired "
+        "without anyone noticing. Entering waits until its running VMs have left: in a fully "
+        "automated DRS cluster DRS moves them, otherwise you vMotion them yourself (8 at a time "
+        "per host on 10 GbE). A task (8) waits while it enters; then the Hosts panel shows it. "
+        "`maintenance enter HOST` (key `M`), `host reboot HOST`, then `maintenance exit HOST`.",
+    ),
+    "storage-vmotion": (
+        "Storage vMotion",
+        "Storage vMotion moves a running VM's disk files to another datastore: a single copy "
+        "pass while a mirror driver writes new data to both sides, then a short switchover. "
+        "Without array offload it copies at about 500–700 MB/s, so 100 GB take 2.5–3.5 minutes; "
+        "a host runs 2 at once. In the game the copy runs at up to 600 MB/s, loads both "
+        "datastores, and holds the space on the destination until done (the Tasks panel shows "
+        "it). It needs vCenter and the Standard edition. `svmotion VM DATASTORE` (key `V`).",
+    ),
+    "local-storage": (
+        "Local storage",
+        "A datastore on a host's own disks is cheap and quick, but only that host can reach "
+        "it. Its VMs cannot be vMotioned (no other host sees their disks), and when the host "
+        "fails HA cannot restart them anywhere else. The Datastores panel (2) shows its type, "
+        "local; a vMotion of its VMs is refused with the reason. Move the disks to shared "
+        "storage first, at roughly 600 MB/s: `svmotion VM SHARED-DATASTORE`.",
+    ),
+    "ha": (
+        "vSphere HA",
+        "HA restarts the VMs of a failed host on the hosts that survive. Agents on the hosts "
+        "elect a primary; a dead secondary is declared failed about 18 s after it stopped (a "
+        "dead primary after 50 s), placement takes another 10–15 s, then the VMs power on in "
+        "order of restart priority and are back after their boot. HA runs on the hosts, so it "
+        "works while vCenter is down. The Hosts panel shows each host's role; the event log "
+        "shows the restarts. `ha enable CLUSTER`, `ha priority VM highest` (key `H`).",
+    ),
+    "admission-control": (
+        "Admission control",
+        "Admission control keeps enough spare capacity in a cluster that HA can restart "
+        "everything after a host failure. Three policies: slots (a slot is the largest "
+        "reservation; a VM without one counts as 32 MHz), a percentage of CPU and memory (4 "
+        "equal hosts, 1 failure: 25 % held back), or dedicated failover hosts kept empty. A "
+        "power-on that would eat the reserve is refused with the numbers. "
+        "`ha admission CLUSTER slots 1`, `… percent 1`, `… failover-hosts HOST`.",
+    ),
+    "drs": (
+        "DRS",
+        "DRS balances a cluster by moving VMs with vMotion. Every 5 minutes it measures the "
+        "spread of host loads and compares it with a target set by the threshold: at the "
+        "default 3, 0.2 for 2 hosts and 0.163 for 3. Manual mode only recommends, partial also "
+        "places VMs at power-on, full moves them itself. It needs vCenter and Enterprise Plus. "
+        "The DRS panel (9) lists the recommendations. `drs enable CLUSTER`, "
+        "`drs mode CLUSTER full`, `drs threshold CLUSTER 1..5`, `drs apply CLUSTER all` (key `D`).",
+    ),
+    "licensing": (
+        "Licences",
+        "The vSphere edition decides which features exist. Essentials is the hypervisor alone; "
+        "Essentials Plus adds HA and vMotion (for at most 3 hosts); Standard adds Storage "
+        "vMotion; Enterprise Plus adds DRS and the distributed switch. A command the licence "
+        "does not cover is refused naming the cheapest edition that has it. An upgrade costs "
+        "the price difference for every host, paid from the level's budget: "
+        "`license upgrade EDITION`.",
+    ),
+    "affinity-rules": (
+        "Affinity rules",
+        "DRS rules say where VMs may run: keep-together and keep-apart tie VMs to each other, "
+        "must / should / must-not run on tie a VM group to a host group. Required rules "
+        "(keep-apart and the must rules) are never broken, by DRS, HA or you; should and "
+        "keep-together give way when nothing else fits; of two conflicting rules the older "
+        "wins. A rule broken when you add it is mended by DRS's next pass (every 5 minutes). "
+        "Keep a database's two copies apart: `drs rule add CLUSTER NAME keep-apart VM VM` "
+        "(key `D`).",
+    ),
+    "snapshots": (
+        "Snapshots",
+        "A snapshot freezes a VM's disks; new writes go to a delta file that grows with every "
+        "block written, up to the size of the disk. Each delta costs I/O (one measurement fell "
+        "from 2,450 to 300 IOPS with a single snapshot) and space that can fill the datastore; "
+        "keep at most 2–3, for at most 72 hours. Take one before a risky change, revert if it "
+        "goes wrong, delete it (merge it back) soon after. `snapshot create VM NAME`, "
+        "`snapshot revert VM NAME`, `snapshot delete VM --all` (key `n`).",
+    ),
+    "vcenter": (
+        "vCenter",
+        "vCenter manages the hosts centrally. When it is down the VMs keep running and HA "
+        "still restarts VMs, but vMotion, Storage vMotion, DRS, cluster settings and licence "
+        "changes stop; single hosts can still be powered on and off and their VMs started. "
+        "Protected by HA, a vCenter VM whose host died is usable again after about 7 minutes "
+        "40 s. Refused commands say \"vCenter is unavailable\" and why. While it is up, give "
+        "its VM the highest restart priority: `ha priority VCENTER-VM highest`.",
+    ),
+    "rdm": (
+        "Raw device mapping",
+        "A raw device mapping gives a VM a SAN LUN directly instead of a file on a datastore: "
+        "fast I/O (0.5 ms in the game, whatever the datastores do), needed by some clustering "
+        "and SAN tools. In virtual mode it still behaves like a disk file; in physical mode "
+        "every SCSI command goes to the LUN, so it cannot be snapshotted. Storage vMotion "
+        "moves the VM's files and leaves the LUN where it is. The VM runs only on hosts that "
+        "see its LUN: "
+        "`power on VM HOST` and `vmotion VM HOST` elsewhere are refused naming the LUN.",
+    ),
+    "datastores": (
+        "Datastores",
+        "A datastore holds VM disks as files: shared (VMFS, NFS, vSAN), which vMotion and HA "
+        "need, or local to one host. vCenter warns at 75 % full and alerts at 85 %; a full "
+        "datastore pauses every VM whose thin disk or snapshot needs a new block. Latency climbs "
+        "steeply as a datastore nears its IOPS limit (15 ms is Storage DRS's default alarm). The "
+        "Datastores panel (2) shows fill and latency. Free space with `svmotion VM DATASTORE` or "
+        "`snapshot delete VM --all`.",
     ),
 }
 
