@@ -67,6 +67,58 @@ def test_levels_shows_best_and_lock_state(tmp_path: Path):
         assert r.returncode == 0 and "locked" not in r.stdout, args
 
 
+def test_levels_json_is_one_document_for_scripts(tmp_path: Path):
+    prog.record(report("01-first-light", score=97.5, stars=3))
+    prog.record(report("02-second-wind", outcome="lost", score=41, stars=0))
+    levels = campaign_dir(tmp_path)
+    r = vdc("levels", "--json", levels=levels)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["program"] == "vdc" and doc["version"]
+    by_id = {e["id"]: e for e in doc["levels"]}
+    assert list(by_id) == ["00-sandbox", "01-first-light", "02-second-wind", "03-third-rail"]
+    first = by_id["01-first-light"]
+    assert (first["title"], first["duration"], first["file"]) == ("First light", 1800, "01-first-light.toml")
+    assert first["concepts"] == ["hypervisor", "consolidation", "reservations"]
+    assert first["stars"] == [50, 75, 90]
+    assert first["objectives"] == [
+        {"id": "intranet-up", "kind": "service_uptime",
+         "description": "Keep intranet up ≥ 90 % of the time", "weight": 3.0, "required": True},
+        {"id": "ready", "kind": "max_cpu_ready",
+         "description": "CPU ready of every VM stays under 5 % per vCPU", "weight": 1.0,
+         "required": False},
+        {"id": "power", "kind": "max_power_kw", "description": "Power draw ≤ 1.2 kW at all times",
+         "weight": 1.0, "required": False},
+        {"id": "commands", "kind": "max_commands", "description": "Use at most 6 commands",
+         "weight": 1.0, "required": False},
+    ]
+    assert (first["status"], first["unlocked"], first["locked_by"]) == ("won", True, None)
+    assert (first["best_score"], first["best_stars"], first["best_outcome"]) == (97.5, 3, "won")
+    assert (first["played"], first["won"], first["error"]) == (1, 1, None)
+    second = by_id["02-second-wind"]
+    assert (second["status"], second["unlocked"], second["best_score"], second["best_stars"]) == (
+        "played", True, 41.0, 0)
+    third = by_id["03-third-rail"]
+    assert (third["status"], third["unlocked"], third["locked_by"]) == ("locked", False, "02-second-wind")
+    assert (third["best_score"], third["best_stars"], third["played"]) == (None, None, 0)
+    sandbox = by_id["00-sandbox"]
+    assert sandbox["free_play"] and sandbox["unlocked"] and not first["free_play"]
+    unlocked = json.loads(vdc("levels", "--json", "--all", levels=levels).stdout)
+    assert all(e["unlocked"] and e["locked_by"] is None for e in unlocked["levels"])
+
+
+def test_levels_json_lists_a_broken_level_with_its_error(tmp_path: Path):
+    levels = campaign_dir(tmp_path)
+    broken = levels / "02-second-wind.toml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("cores = 8", "cores = 0", 1),
+                      encoding="utf-8")
+    r = vdc("levels", "--json", levels=levels)
+    assert r.returncode == 0, r.stderr
+    entry = json.loads(r.stdout)["levels"][2]
+    assert entry["id"] == "02-second-wind" and entry["title"] is None
+    assert entry["error"].endswith("hosts[0].cores: must be greater than 0, got 0")
+
+
 def test_play_of_a_locked_level_is_refused_before_needing_a_terminal(tmp_path: Path):
     levels = campaign_dir(tmp_path)
     r = vdc("play", "02", levels=levels)
@@ -127,7 +179,8 @@ def test_progress_commands_never_import_textual():
         "    pass\n"
         "sys.stderr.write('LOADED:' + str('textual' in sys.modules))\n"
     )
-    for args in (["--help"], ["progress"], ["progress", "reset", "--yes"], ["levels"]):
+    for args in (["--help"], ["progress"], ["progress", "reset", "--yes"], ["levels"],
+                 ["levels", "--json"]):
         r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                            env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT)
         assert r.stderr.endswith("LOADED:False"), (args, r.stderr)

@@ -155,8 +155,18 @@ def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
 
 @main.command("levels")
 @ALL_OPTION
-def levels_cmd(unlock_all: bool) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON document: each level's objectives, concepts, best and lock state.")
+def levels_cmd(unlock_all: bool, as_json: bool) -> None:
     """List the shipped levels, with your best result and which are unlocked."""
+    if as_json:
+        import json
+
+        from vdc.session.catalog import catalogue
+
+        doc = catalogue(_progress(), unlock_all=_unlock_all(unlock_all))
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
     from rich.console import Console
     from rich.table import Table
 
