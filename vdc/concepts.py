@@ -40,7 +40,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
         "nobody notices; beyond it the host reclaims memory and VMs slow down and wait on swap.",
     ),
     "storage": (
-        "Datastores",
+        "Storage space and latency",
         "VM disks are files on datastores. Thin disks grow as the guest writes; a datastore "
         "over 85 % full is an alert, and a full one stops every VM that needs new blocks there. "
         "A busy datastore answers slowly: latency climbs steeply as it nears its IOPS limit.",

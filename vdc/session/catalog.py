@@ -76,3 +76,29 @@ def catalogue(done: progress.Progress, *, unlock_all: bool = False) -> dict[str,
         "version": vdc.__version__,
         "levels": level_entries(done, unlock_all=unlock_all),
     }
+
+
+def concept_table(directory: str | Path | None = None) -> str:
+    """The concept → level matrix of docs/levels.md: every concept note (`vdc.concepts`) and
+    the shipped levels that name it, then any concept a level names that has no note."""
+    from vdc.concepts import CONCEPTS
+    from vdc.scenario.loader import load_level
+
+    taught: dict[str, list[str]] = {}
+    for path in progress.campaign_ids(directory).values():
+        meta = load_level(path).level.level
+        for c in meta.concepts:
+            taught.setdefault(c, []).append(meta.id)
+    rows = ["| concept | note (F1) | taught in |", "|---|---|---|"]
+    for cid, (title, _) in CONCEPTS.items():
+        levels = ", ".join(taught.get(cid, [])) or "—"
+        rows.append(f"| `{cid}` | {title} | {levels} |")
+    for cid in sorted(set(taught) - set(CONCEPTS)):
+        rows.append(f"| `{cid}` | *no note* | {', '.join(taught[cid])} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(concept_table())
