@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,78 @@ def campaign_dir(tmp: Path) -> Path:
             encoding="utf-8",
         )
     return d
+
+
+# --------------------------------------------------------------------------- balance
+
+
+@dataclass(frozen=True)
+class Played:
+    """What a headless play of a level came to (see `play`)."""
+
+    level: str
+    seed: int
+    outcome: str
+    score: float
+    stars: int
+    objectives: dict[str, Any]
+    """Objective id -> its `ObjectiveStatus` at the end."""
+    rejected: list[str]
+    """`t text: reason` of every command the game refused."""
+
+    def __str__(self) -> str:  # what an assertion message shows
+        worst = sorted(self.objectives.values(), key=lambda o: o.attainment)[:2]
+        low = ", ".join(f"{o.id} {o.value} ({o.attainment:.2f})" for o in worst)
+        return (f"{self.level} seed {self.seed}: {self.outcome} {self.score:g} "
+                f"{'★' * self.stars}{'☆' * (3 - self.stars)}; lowest: {low}"
+                + (f"; rejected: {self.rejected}" if self.rejected else ""))
+
+
+def play(level: str | Path | Level, script: str | Path | None = None, *,
+         seed: int | None = None) -> Played:
+    """Play `level` headless to its end and score it, as `vdc run` does.
+
+    `level`: a shipped level's id or prefix (`"01"`), a level file, or a `Level`. `script`: an
+    action script file (`Path`), a script's text (`str`), or None to idle. The balance of a
+    campaign level reads `play(id) < play(id, naive) < play(id, reference)` (`solutions`)."""
+    from vdc.scenario.loader import load_level
+    from vdc.scenario.paths import find_level
+    from vdc.session.actions import load_actions, parse_actions
+    from vdc.session.runner import result, run_level
+
+    if isinstance(level, Level):
+        lv = level
+    elif isinstance(level, Path):
+        lv = load_level(level).level
+    else:
+        lv = load_level(find_level(level)).level
+    if script is None:
+        actions = []
+    elif isinstance(script, Path):
+        actions = load_actions(script)
+    else:
+        actions = parse_actions(script, "<script>")
+    session = run_level(lv, seed=seed, actions=actions)
+    out = result(session)
+    return Played(
+        level=lv.level.id,
+        seed=session.sim.seed,
+        outcome=out["outcome"],
+        score=out["score"],
+        stars=out["stars"],
+        objectives={st.id: st for st in session.sim.objective_statuses()},
+        rejected=[f"{r['t']:g} {r['text']}: {r['reason']}" for r in out["commands"]["rejected"]],
+    )
+
+
+def solutions(level_id: str) -> tuple[Path | None, Path | None]:
+    """The reference and naive scripts of a shipped level (`levels/solutions/<id>.txt` and
+    `<id>.naive.txt`), each None when missing."""
+    from vdc.scenario.paths import levels_dir
+
+    d = levels_dir() / "solutions"
+    ref, naive = d / f"{level_id}.txt", d / f"{level_id}.naive.txt"
+    return (ref if ref.is_file() else None, naive if naive.is_file() else None)
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ SOURCES = reference.sources()
 
 
 def test_every_level_solution_has_a_reference_save_and_examples_exist():
-    solutions = sorted(p.stem for p in (levels_dir() / "solutions").glob("*.txt"))
-    assert solutions == ["01-first-light"]
+    scripts = sorted(p.name for p in (levels_dir() / "solutions").glob("*.txt"))
+    assert scripts == ["01-first-light.naive.txt", "01-first-light.txt"]
     assert [s.target.name for s in SOURCES] == [
         "01-first-light.vdcsave", "01-gave-up.vdcsave", "01-naive.vdcsave",
     ]
@@ -98,3 +98,14 @@ def test_non_editable_install_finds_the_reference_saves(tmp_path: Path):
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == [str(target / "vdc" / "_saves"), str(shipped)]
+
+
+def test_a_naive_script_makes_no_reference_save(tmp_path: Path):
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    (tmp_path / "examples").mkdir()
+    for name in ("01-first-light.txt", "01-first-light.naive.txt"):
+        (solutions / name).write_text("0 power on intranet-web-01\n", encoding="utf-8")
+    [src] = reference.sources(tmp_path, solutions)
+    assert (src.level_id, src.script.name, src.target.name) == (
+        "01-first-light", "01-first-light.txt", "01-first-light.vdcsave")

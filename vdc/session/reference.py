@@ -1,7 +1,9 @@
 """Provides the shipped sessions in `saves/`: reference solutions and example runs.
 
 `saves/reference/<level-id>.vdcsave` is the reference solution of a level, rebuilt from its
-scripted solution `levels/solutions/<level-id>.txt`; `saves/examples/<name>.vdcsave` is an
+scripted solution `levels/solutions/<level-id>.txt` (a level's naive play,
+`levels/solutions/<level-id>.naive.txt`, is for the balance tests and makes no save here);
+`saves/examples/<name>.vdcsave` is an
 example session rebuilt from `saves/examples/<name>.txt`, whose first lines name the level
 (`# level: 01-first-light`). They are generated, never edited by hand, so a change to the
 simulation that alters them shows up as a stale save (tests/test_reference_saves.py) instead
@@ -25,6 +27,9 @@ import vdc
 
 REGENERATE = "python -m vdc.session.reference"
 """The command that rebuilds the shipped saves (quoted in staleness messages)."""
+
+NAIVE_SUFFIX = ".naive.txt"
+"""`levels/solutions/<level-id>.naive.txt`: the obvious but wrong play (no save is made)."""
 
 _LEVEL_LINE = re.compile(r"^#\s*level:\s*(\S+)\s*$", re.MULTILINE)
 
@@ -64,6 +69,7 @@ def sources(root: Path | None = None, solutions: Path | None = None) -> list[Sou
     out = [
         Source(p.stem, p, root / "reference" / f"{p.stem}.vdcsave")
         for p in sorted(solutions.glob("*.txt"))
+        if not p.name.endswith(NAIVE_SUFFIX)
     ]
     for p in sorted((root / "examples").glob("*.txt")):
         m = _LEVEL_LINE.search(p.read_text(encoding="utf-8"))
