@@ -383,3 +383,37 @@ def test_good_objectives_load():
     a = load_level_text(BASE + 'kind = "config"\ncheck = "ha_enabled"\ncluster = "prod"\n', "a")
     b = load_level_text(BASE + tails[4], "b")
     assert a.content_hash == b.content_hash
+
+
+# --------------------------------------------------------------------------- review tools
+
+
+def test_report_and_grade_show_the_words_of_config_items(tmp_path):
+    """Config (and host_state_by) values are words: the report and the grade show them as
+    they are; the ready kinds get their units."""
+    from vdc.session import report as rep
+    from vdc.session.grade import format_value, grade_one
+    from vdc.session.report_html import render
+    from vdc.session.runner import result
+    from vdc.session.save import load, save
+
+    level = prod([
+        config("db", "ha_priority", vms="db-*", priority="high", weight=3),
+        config("ha", "ha_enabled", cluster="prod"),
+        {"id": "wait", "kind": "cpu_ready_seconds", "target": 30},
+        {"id": "state", "kind": "host_state_by", "host": "esx-02", "state": "maintenance",
+         "by": 300},
+    ], end_on_fail=False)
+    s = play(level, [(10, "ha enable prod")])
+    path = tmp_path / "run.vdcsave"
+    save(s, path, result=result(s))
+    report = rep.build(load(path), str(path), reference=False)
+    md = rep.markdown(report)
+    assert "| ✘ | HA restart priority of db-* is high or higher at the end | medium (db-01) | ≥ high |" in md
+    assert "| ✔ | HA is on in prod at the end | on | on |" in md
+    assert "| 0 s | 30 s |" in md
+    assert "| on | maintenance |" in md
+    assert "medium (db-01)" in render(report)
+    row = grade_one(str(path))
+    assert (row.worst_objective, row.worst_value) == ("db", "medium (db-01)")
+    assert format_value("mean_cpu_ready", 2.5) == "2.5 %"

@@ -305,19 +305,13 @@ def run_cmd(
         _print_summary(out)
 
 
-_UNITS = {
-    "max_vm_downtime": " s", "max_cpu_ready": " %", "datastore_below": " %",
-    "max_power_kw": " kW", "max_commands": "",
-}
-
-
 def _value(kind: str, v: object) -> str:
     """An objective's value in the unit a player reads it in."""
+    from vdc.session.grade import format_value
+
     if not isinstance(v, int | float):
         return str(v)
-    if kind == "service_uptime":
-        return f"{100 * v:.2f} %"
-    return f"{v:.4g}{_UNITS.get(kind, '')}"
+    return format_value(kind, v)
 
 
 def _print_summary(out: dict[str, Any]) -> None:

@@ -36,7 +36,7 @@ class Row:
     score: float | None = None
     stars: int | None = None
     worst_objective: str | None = None
-    worst_value: float | None = None
+    worst_value: float | str | None = None
     worst_kind: str | None = None
     worst_attainment: float | None = None
 
@@ -153,15 +153,23 @@ def exit_code(rows: Sequence[Row]) -> int:
     return EXIT_OK
 
 
-def format_value(kind: str | None, v: float | None) -> str:
-    """An objective's value in the unit a player reads it in (as `vdc run` prints it)."""
+UNITS: dict[str, str] = {
+    "max_vm_downtime": " s", "max_cpu_ready": " %", "cpu_ready_seconds": " s",
+    "mean_cpu_ready": " %", "datastore_below": " %", "max_power_kw": " kW",
+}
+"""Objective kind -> the unit after its value (uptime is shown as %, counts have none)."""
+
+
+def format_value(kind: str | None, v: float | str | None) -> str:
+    """An objective's value in the unit a player reads it in (as `vdc run` prints it); the
+    words of a `host_state_by` or `config` objective as they are."""
     if v is None:
         return ""
+    if isinstance(v, str):
+        return v
     if kind == "service_uptime":
         return f"{100 * v:.2f} %"
-    unit = {"max_vm_downtime": " s", "max_cpu_ready": " %", "datastore_below": " %",
-            "max_power_kw": " kW"}.get(kind or "", "")
-    return f"{v:.4g}{unit}"
+    return f"{v:.4g}{UNITS.get(kind or '', '')}"
 
 
 CSV_FIELDS = ["file", "verified", "status", "level", "outcome", "score", "stars",
