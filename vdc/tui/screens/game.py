@@ -18,6 +18,7 @@ from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
 from vdc.sim.objectives import score
 from vdc.tui import actions
+from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
 from vdc.tui.widgets.alarms import AlarmsPanel
 from vdc.tui.widgets.cmdline import CommandLine
@@ -168,7 +169,7 @@ class GameScreen(Screen):
 
     def on_level_end(self) -> None:
         """The level is over: on to the debrief."""
-        self.app.call_later(self.app.show_debrief, self.controller)  # type: ignore[attr-defined]
+        self.app.call_later(vdc_app(self).show_debrief, self.controller)
 
     def _refresh_topbar(self) -> None:
         c = self.controller
@@ -415,7 +416,7 @@ class GameScreen(Screen):
         from vdc.session.paths import save_path
 
         try:
-            path = save_path(self.app.saves_directory(), self.controller.level.level.id, kind)  # type: ignore[attr-defined]
+            path = save_path(vdc_app(self).saves_directory(), self.controller.level.level.id, kind)
             self.controller.save(path)
         except (OSError, ValueError) as e:
             self.notify(f"Could not save: {e}", title="Save failed", severity="error")
@@ -427,7 +428,7 @@ class GameScreen(Screen):
     def action_quit_level(self) -> None:
         """Leave the level; with commands given since the last save, ask first."""
         if self.controller.ended or not self.unsaved:
-            self.app.leave_level()  # type: ignore[attr-defined]
+            vdc_app(self).leave_level()
             return
         from vdc.tui.screens.help import LeaveScreen
 
@@ -435,6 +436,6 @@ class GameScreen(Screen):
             if choice == "save":
                 self._save("save")
             if choice in ("save", "leave"):
-                self.app.leave_level()  # type: ignore[attr-defined]
+                vdc_app(self).leave_level()
 
         self.app.push_screen(LeaveScreen(), chosen)

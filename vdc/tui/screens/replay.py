@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Static
 
 from vdc.session.replayer import divergence_text, parse_position
 from vdc.tui import actions
+from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S
 from vdc.tui.format import clock
 from vdc.tui.replay_controller import ReplayController
@@ -165,7 +166,7 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
         self.app.push_screen(KeysScreen(replay=True))
 
     def action_quit_level(self) -> None:
-        self.app.leave_level()  # type: ignore[attr-defined]
+        vdc_app(self).leave_level()
 
 
 class GotoScreen(ModalScreen[float | None]):
