@@ -17,6 +17,7 @@ from textual.widgets import Footer
 from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
 from vdc.sim.objectives import score
+from vdc.sim.view import SimView
 from vdc.tui import actions
 from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
@@ -65,6 +66,8 @@ class GameScreen(Screen):
         self._ended_shown = False
         self._next_autosave = float(AUTOSAVE_EVERY_S)
         self._saved_records = 0
+        self.shown: SimView | None = None
+        """The last view drawn (what the player sees now)."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -133,7 +136,7 @@ class GameScreen(Screen):
     def refresh_view(self) -> None:
         """Read a snapshot and the new events; redraw every panel in one batch."""
         c = self.controller
-        view = c.view()
+        view = self.shown = c.view()
         records = c.new_events()
         statuses = c.objectives()
         with self.app.batch_update():
@@ -172,10 +175,15 @@ class GameScreen(Screen):
         self.app.call_later(vdc_app(self).show_debrief, self.controller)
 
     def _refresh_topbar(self) -> None:
+        """Redraw the top bar only: the clock moved, or the speed or the pause changed."""
         c = self.controller
+        view = self.shown
+        if view is None:
+            self.refresh_view()
+            return
         statuses = c.objectives()
         self.query_one(TopBar).show(
-            title=c.level.level.title, t=c.now, duration=c.sim.duration, paused=c.paused,
+            title=view.title, t=c.now, duration=view.duration, paused=c.paused,
             speed=c.speed, statuses=statuses, score=score(statuses), ended=c.ended,
         )
 
@@ -255,21 +263,19 @@ class GameScreen(Screen):
 
     def action_vmotion(self) -> None:
         """The vMotion dialog for the selected VM: targets, what each would do, Enter moves."""
-        from vdc.sim.moves.vmotion import targets
         from vdc.tui.screens.vmotion import vmotion_dialog
 
         sel = self._selection("vm")
         if sel:
-            dialog = vmotion_dialog(sel[1], targets(self.controller.sim, sel[1]))
+            dialog = vmotion_dialog(sel[1], self.controller.vmotion_targets(sel[1]))
             self.app.push_screen(dialog, self._dialog_done)
 
     def action_svmotion(self) -> None:
-        from vdc.sim.moves.svmotion import targets
         from vdc.tui.screens.vmotion import svmotion_dialog
 
         sel = self._selection("vm")
         if sel:
-            dialog = svmotion_dialog(sel[1], targets(self.controller.sim, sel[1]))
+            dialog = svmotion_dialog(sel[1], self.controller.svmotion_targets(sel[1]))
             self.app.push_screen(dialog, self._dialog_done)
 
     @on(DrsPanel.Apply)
@@ -283,10 +289,8 @@ class GameScreen(Screen):
     def action_maintenance(self) -> None:
         sel = self._selection("host")
         if sel:
-            h = self.controller.sim.inv.hosts[sel[1]]
-            from vdc.sim.moves.maintenance import entering
-
-            leave = h.state == "maintenance" or entering(self.controller.sim, h.name) is not None
+            host = next(h for h in self.controller.view().hosts if h.name == sel[1])
+            leave = host.state == "maintenance" or host.entering_maintenance
             self.submit(f"maintenance {'exit' if leave else 'enter'} {sel[1]}")
 
     def action_snapshots(self) -> None:
@@ -344,14 +348,7 @@ class GameScreen(Screen):
 
     def _names(self) -> dict[str, list[str]]:
         """Inventory names for completion, by kind."""
-        inv = self.controller.sim.inv
-        return {
-            "vm": list(inv.vms),
-            "host": list(inv.hosts),
-            "cluster": list(inv.clusters),
-            "datastore": list(inv.datastores),
-            "snap": [x.name for v in inv.vms.values() for x in v.snapshots],
-        }
+        return self.controller.completion_names()
 
     # ------------------------------------------------------------------ view
     def action_show_panel(self, name: str) -> None:

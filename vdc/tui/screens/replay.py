@@ -119,11 +119,11 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
 
     def _step_action(self, move, where: str) -> None:
         c = self.controller
-        before = c.sim
+        before = c.restarts
         if move() is None:
             self.notify(f"No player command {where} this point.", severity="warning")
             return
-        if c.sim is not before:
+        if c.restarts != before:
             self.query_one(EventLogPanel).clear()
         self._ended_shown = c.ended
         self.refresh_view()
