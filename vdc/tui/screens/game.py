@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from vdc.session.session import CommandRecord
 from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
 from vdc.sim.objectives import score
@@ -207,18 +208,22 @@ class GameScreen(Screen):
         self._refresh_topbar()
 
     # ------------------------------------------------------------------ acting
-    def submit(self, text: str) -> None:
-        """Parse and give a command; a refusal or a typo is told in a toast (and the log)."""
+    def submit(self, text: str) -> CommandRecord | None:
+        """Parse and give a command; a refusal or a typo is told in a toast (and the log).
+
+        Returns the command's record (accepted or refused), or None when the text did not parse.
+        """
         try:
             rec = self.controller.submit(text)
         except CommandSyntaxError as e:
             self.notify(str(e), title="Not a command", severity="error")
-            return
+            return None
         if rec.accepted:
             self.notify(rec.message, title=rec.text, timeout=8 if "\n" in rec.message else 4)
         else:
             self.notify(rec.message, title=f"Refused: {rec.text}", severity="error")
         self.refresh_view()
+        return rec
 
     @on(CommandLine.Submitted)
     def _command_submitted(self, message: CommandLine.Submitted) -> None:
@@ -327,7 +332,7 @@ class GameScreen(Screen):
 
         cluster = self._selected_cluster()
         if cluster is not None:
-            self.app.push_screen(HaScreen(self, cluster))
+            self.app.push_screen(HaScreen(cluster, view=self.controller.view, give=self.submit))
 
     def action_drs_settings(self) -> None:
         """The DRS dialog of the selection's cluster."""
@@ -335,7 +340,7 @@ class GameScreen(Screen):
 
         cluster = self._selected_cluster()
         if cluster is not None:
-            self.app.push_screen(DrsScreen(self, cluster))
+            self.app.push_screen(DrsScreen(cluster, view=self.controller.view, give=self.submit))
 
     @on(HostsPanel.HostSelected)
     def _host_selected(self, message: HostsPanel.HostSelected) -> None:

@@ -151,6 +151,7 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
 
     # ------------------------------------------------------------------ no acting
     def submit(self, text: str) -> None:
+        """Refuse: a replay takes no commands (a toast says so)."""
         self.notify(
             "This is a replay: it shows what was played and takes no commands. "
             "To play on from a save, continue it (vdc continue SAVE).",
