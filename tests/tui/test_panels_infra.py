@@ -29,6 +29,7 @@ from vdc.tui.format import Tones
 from vdc.tui.widgets.datastores import DatastoresPanel, latency_text, pct_text
 from vdc.tui.widgets.hosts import HostsPanel, choose_layout, ready_text
 from vdc.tui.widgets.network import NetworkPanel
+from vdc.tui.widgets.panel import Panel
 
 # --------------------------------------------------------------------------- views
 
@@ -141,16 +142,8 @@ class PanelApp(App[None]):
         if self.focus_panel:
             self.panel.focus()
 
-    def on_hosts_panel_host_selected(self, message: HostsPanel.HostSelected) -> None:
-        self.posted.append(("host", message.host))
-
-    def on_hosts_panel_vm_selected(self, message: HostsPanel.VmSelected) -> None:
-        self.posted.append(("vm", message.vm))
-
-    def on_datastores_panel_datastore_selected(
-        self, message: DatastoresPanel.DatastoreSelected
-    ) -> None:
-        self.posted.append(("datastore", message.datastore))
+    def on_panel_selected(self, message: Panel.Selected) -> None:
+        self.posted.append((message.kind, message.name))
 
     def on_data_table_row_highlighted(self, message: Message) -> None:
         self.posted.append(("leaked", type(message).__name__))

@@ -20,6 +20,7 @@ from vdc.sim.events import EventRecord
 from vdc.sim.view import SimView
 from vdc.tui.widgets.alarms import AlarmsPanel
 from vdc.tui.widgets.eventlog import EventLogPanel
+from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.services import ServicesPanel
 from vdc.tui.widgets.vms import VmTable
 
@@ -127,11 +128,7 @@ class PanelApp(App[None]):
         if self.events is not None and isinstance(self.panel, EventLogPanel):
             self.panel.add_events(self.events)
 
-    def on_vm_table_vm_selected(self, message: VmTable.VmSelected) -> None:
-        self.selected.append(message.vm)
-        self.senders.append(message.control)
-
-    def on_services_panel_service_selected(self, message: ServicesPanel.ServiceSelected) -> None:
+    def on_panel_selected(self, message: Panel.Selected) -> None:
         self.selected.append(message.name)
         self.senders.append(message.control)
 

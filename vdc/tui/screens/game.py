@@ -29,6 +29,7 @@ from vdc.tui.widgets.drs import DrsPanel
 from vdc.tui.widgets.eventlog import EventLogPanel
 from vdc.tui.widgets.hosts import HostsPanel
 from vdc.tui.widgets.network import NetworkPanel
+from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.services import ServicesPanel
 from vdc.tui.widgets.tasks import TasksPanel
 from vdc.tui.widgets.topbar import TopBar
@@ -342,14 +343,11 @@ class GameScreen(Screen):
         if cluster is not None:
             self.app.push_screen(DrsScreen(cluster, view=self.controller.view, give=self.submit))
 
-    @on(HostsPanel.HostSelected)
-    def _host_selected(self, message: HostsPanel.HostSelected) -> None:
-        self.selected = ("host", message.host)
-
-    @on(HostsPanel.VmSelected)
-    @on(VmTable.VmSelected)
-    def _vm_selected(self, message) -> None:
-        self.selected = ("vm", message.vm)
+    @on(Panel.Selected)
+    def _picked(self, message: Panel.Selected) -> None:
+        """What the player picked in a panel; hosts and VMs are what the acting keys act on."""
+        if message.kind in ("host", "vm"):
+            self.selected = (message.kind, message.name)
 
     def _names(self) -> dict[str, list[str]]:
         """Inventory names for completion, by kind."""

@@ -103,6 +103,8 @@ class AlarmsPanel(Panel):
     counts them (`Alarms (3)`); a calm datacenter reads "No active alarms".
     """
 
+    BORDER_TITLE = "Alarms"
+
     BINDINGS: ClassVar[list[BindingType]] = []
     """Scrolling keys are the inner VerticalScroll's."""
 
@@ -131,7 +133,6 @@ class AlarmsPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Alarms"
         self.alarms: list[tuple[str, str]] = []
         """The alarms shown now as (severity, text), critical first."""
         self._tones = Tones({})

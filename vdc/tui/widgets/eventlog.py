@@ -36,6 +36,8 @@ class EventLogPanel(Panel):
     exists for symmetry with the other panels and does nothing. `records` holds what is kept.
     """
 
+    BORDER_TITLE = "Events"
+
     BINDINGS: ClassVar[list[BindingType]] = []
     """Scrolling keys are the inner RichLog's (up, down, page up/down, home, end)."""
 
@@ -62,7 +64,6 @@ class EventLogPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Events"
         self.records: deque[EventRecord] = deque(maxlen=MAX_RECORDS)
         """The records shown, oldest first (at most MAX_RECORDS)."""
         self._tones = Tones({})

@@ -16,7 +16,6 @@ from rich.text import Span, Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
@@ -292,11 +291,13 @@ class HostsPanel(Panel):
     """The hosts of the datacenter as a table: state, load, CPU ready, VMs, power, CPU history.
 
     Up / Down move the cursor; the host (or VM) under it is the player's selection and is posted
-    as `HostsPanel.HostSelected` (or `HostsPanel.VmSelected`) while the panel has focus.
+    as `Panel.Selected` (kind "host" or "vm") while the panel has focus.
     Enter (or a click on the selected row) expands a host to list its VMs, or folds it again.
     Call `show(view)` with each new `SimView`; cells change in place, rows only when the set
     of rows does.
     """
+
+    BORDER_TITLE = "Hosts"
 
     DEFAULT_CSS = """
     HostsPanel {
@@ -308,32 +309,6 @@ class HostsPanel(Panel):
     }
     """
 
-    class HostSelected(Message):
-        """The cursor is on a host. Handler: `on_hosts_panel_host_selected`."""
-
-        def __init__(self, panel: HostsPanel, host: str) -> None:
-            super().__init__()
-            self.panel = panel
-            self.host: str = host
-            """The host's name."""
-
-        @property
-        def control(self) -> HostsPanel:
-            return self.panel
-
-    class VmSelected(Message):
-        """The cursor is on a VM of an expanded host. Handler: `on_hosts_panel_vm_selected`."""
-
-        def __init__(self, panel: HostsPanel, vm: str) -> None:
-            super().__init__()
-            self.panel = panel
-            self.vm: str = vm
-            """The VM's name."""
-
-        @property
-        def control(self) -> HostsPanel:
-            return self.panel
-
     def __init__(
         self,
         *,
@@ -343,7 +318,6 @@ class HostsPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Hosts"
         self.view: SimView | None = None
         """The last view shown."""
         self._expanded: list[str] = []
@@ -576,9 +550,9 @@ class HostsPanel(Panel):
         self._announced = key
         kind, name = key.split(":", 1)
         if kind == "host":
-            self.post_message(self.HostSelected(self, name))
+            self.post_message(self.Selected(self, "host", name))
         elif kind == "vm":
-            self.post_message(self.VmSelected(self, name))
+            self.post_message(self.Selected(self, "vm", name))
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -215,6 +215,8 @@ class NetworkPanel(Panel):
     the panel's width) changed.
     """
 
+    BORDER_TITLE = "Network"
+
     DEFAULT_CSS = """
     NetworkPanel {
         height: 1fr;
@@ -262,7 +264,6 @@ class NetworkPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Network"
         self.details = False
         """Show healthy hosts in full even when the panel is too short for everything."""
         self.view: SimView | None = None

@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -47,8 +46,10 @@ class ServicesPanel(Panel):
     """The service chains: state, uptime so far, and the state of each tier in order.
 
     Call `show(view)` with each new snapshot. Enter or a click on a line posts
-    `ServicesPanel.ServiceSelected`.
+    `Panel.Selected` (kind "service").
     """
+
+    BORDER_TITLE = "Services"
 
     BINDINGS: ClassVar[list[BindingType]] = []
     """Navigation keys are the inner OptionList's (up, down, home, end, enter)."""
@@ -68,21 +69,6 @@ class ServicesPanel(Panel):
     }
     """
 
-    class ServiceSelected(Message):
-        """Posted when the player selects a service (Enter or click). Handle with
-        `on_services_panel_service_selected`."""
-
-        def __init__(self, name: str, panel: ServicesPanel | None = None) -> None:
-            self.name: str = name
-            """The service's name."""
-            self.panel = panel
-            """The ServicesPanel that posted it."""
-            super().__init__()
-
-        @property
-        def control(self) -> ServicesPanel | None:
-            return self.panel
-
     def __init__(
         self,
         *,
@@ -92,7 +78,6 @@ class ServicesPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Services"
         self._view: SimView | None = None
         self._names: tuple[str, ...] = ()
         self._keys: list[tuple[object, ...]] = []
@@ -169,7 +154,7 @@ class ServicesPanel(Panel):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.post_message(self.ServiceSelected(event.option.id, self))
+            self.post_message(self.Selected(self, "service", event.option.id))
 
     def _redraw(self) -> None:
         if self._view is not None and self.is_mounted:

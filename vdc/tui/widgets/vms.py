@@ -24,7 +24,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.message import Message
 from textual.widgets import Input
 
 from vdc.sim.view import SimView, VmColumns
@@ -172,11 +171,13 @@ class VmTable(Panel):
 
     Call `show(view)` with each new snapshot. Sort with `sort_by()`, the keys below or a click
     on a column header; filter with `set_filter()` or `/`. Enter or a click on a row posts
-    `VmTable.VmSelected`. `selected_vm` is the VM under the cursor. Once the player has put
+    `Panel.Selected` (kind "vm"). `selected_vm` is the VM under the cursor. Once the player has put
     the cursor on a VM (moved it off the top row, or pressed Enter), the cursor stays on that
     VM when the rows re-order; until then it stays on the top row, so a table sorted by CPU
     keeps showing the busiest VMs.
     """
+
+    BORDER_TITLE = "VMs"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
@@ -213,21 +214,6 @@ class VmTable(Panel):
     }
     """
 
-    class VmSelected(Message):
-        """Posted when the player selects a VM (Enter or click). Handle with
-        `on_vm_table_vm_selected`."""
-
-        def __init__(self, vm: str, table: VmTable | None = None) -> None:
-            self.vm: str = vm
-            """The VM's name."""
-            self.table = table
-            """The VmTable that posted it."""
-            super().__init__()
-
-        @property
-        def control(self) -> VmTable | None:
-            return self.table
-
     def __init__(
         self,
         *,
@@ -237,7 +223,6 @@ class VmTable(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "VMs"
         self._sort: str | None = None
         self._reverse = False
         self._filter = ""
@@ -407,7 +392,7 @@ class VmTable(Panel):
     def _row_selected(self, event: LineTable.RowSelected) -> None:
         event.stop()
         self._chosen = event.row_key
-        self.post_message(self.VmSelected(event.row_key, self))
+        self.post_message(self.Selected(self, "vm", event.row_key))
 
     @on(LineTable.RowHighlighted, "#vm-data")
     def _row_highlighted(self, event: LineTable.RowHighlighted) -> None:
@@ -420,13 +405,13 @@ class VmTable(Panel):
             return  # still the top row (also where clear() and the first row put it)
         self._chosen = vm
         if self.table.has_focus:  # like the Hosts panel: the selection follows the cursor
-            self.post_message(self.VmSelected(vm, self))
+            self.post_message(self.Selected(self, "vm", vm))
 
     def on_descendant_focus(self, _: events.DescendantFocus) -> None:
         """Coming into the table selects the VM under the cursor (keys act on what is shown)."""
         vm = self.selected_vm
         if vm is not None:
-            self.post_message(self.VmSelected(vm, self))
+            self.post_message(self.Selected(self, "vm", vm))
 
     @on(LineTable.HeaderSelected, "#vm-data")
     def _header_selected(self, event: LineTable.HeaderSelected) -> None:
