@@ -22,8 +22,8 @@ from vdc.scenario.paths import find_level
 from vdc.scenario.sandbox import generate
 from vdc.session.actions import load_actions, parse_actions
 from vdc.session.runner import result, run_level
-from vdc.tui.screens.debrief import (
-    DebriefScreen,
+from vdc.tui.screens.debrief import DebriefScreen
+from vdc.tui.screens.debrief_report import (
     format_objective_value,
     host_series,
     objective_rows,

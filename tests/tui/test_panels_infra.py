@@ -26,7 +26,8 @@ from vdc.sim.engine import Simulation
 from vdc.sim.view import SimView
 from vdc.tui.format import Tones
 from vdc.tui.widgets.datastores import DatastoresPanel, latency_text, pct_text
-from vdc.tui.widgets.hosts import HostsPanel, choose_layout, ready_text
+from vdc.tui.widgets.gauges import ready_text
+from vdc.tui.widgets.hosts import HostsPanel, choose_layout
 from vdc.tui.widgets.network import NetworkPanel
 
 # --------------------------------------------------------------------------- views

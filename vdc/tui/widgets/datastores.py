@@ -4,7 +4,7 @@ busy and how slow it is."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal, Self
+from typing import Self
 
 from rich.text import Text
 from textual import events, on
@@ -13,18 +13,10 @@ from textual.widgets import DataTable
 
 from vdc.sim.view import DatastoreView, SimView
 from vdc.tui.format import Tones, gib, level_tone
-from vdc.tui.widgets.hosts import (
-    cursor_key,
-    fit,
-    focus_inside,
-    gauge,
-    move_cursor_to,
-    sync_rows,
-)
+from vdc.tui.widgets.gauges import gauge
 from vdc.tui.widgets.panel import Panel
+from vdc.tui.widgets.rows import Justify, cursor_key, fit, focus_inside, move_cursor_to, sync_rows
 from vdc.tui.widgets.table import InPlaceTable
-
-Justify = Literal["left", "right"]
 
 WARN_PCT = 75.0
 """Used % from which a datastore is a warning (the first mark on its bar)."""

@@ -15,8 +15,8 @@ from textual.widgets import Static
 
 from vdc.sim.view import HostView, PortGroupView, SimView, UplinkView, VSwitchView
 from vdc.tui.format import HOST_STATES, Tones
-from vdc.tui.widgets.hosts import focus_inside
 from vdc.tui.widgets.panel import Panel
+from vdc.tui.widgets.rows import focus_inside
 
 VMKERNEL = {"management": "mgmt", "vmotion": "vmotion"}
 """Short marks of VMkernel port groups."""

@@ -21,7 +21,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from vdc.sim.view import ServiceView, SimView
-from vdc.tui.format import HEALTH, Tones
+from vdc.tui.format import HEALTH
 from vdc.tui.widgets.panel import Panel
 
 _STATE_WIDTH = 6
@@ -82,17 +82,14 @@ class ServicesPanel(Panel):
         self._names: tuple[str, ...] = ()
         self._keys: list[tuple[object, ...]] = []
         """What each line shows (state, uptime, tier states, width) as last drawn."""
-        self._tones = Tones({})
 
     def compose(self) -> ComposeResult:
         yield OptionList(compact=True, id="services-list")
 
     def on_mount(self) -> None:
-        self._tones = Tones.of(self.app)
         self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
 
     def _on_theme_changed(self, _theme: object) -> None:
-        self._tones = Tones.of(self.app)
         self._redraw()
 
     def on_resize(self, _event: Resize) -> None:
@@ -184,7 +181,7 @@ class ServicesPanel(Panel):
         Wide enough: name, state word, uptime, chain. Too narrow for the chain: the state as a
         symbol alone and no uptime, so the chain (which tier is down) stays readable.
         """
-        tones = self._tones
+        tones = self._tones_now()
         symbol, _word, tone = HEALTH[svc.up]
         state_style = tones(tone) if svc.up else tones(tone) + _BOLD
         line = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -206,7 +203,7 @@ class ServicesPanel(Panel):
 
     def _chain(self, svc: ServiceView, room: int) -> Text:
         """The tiers in order, as wide as fits in `room` cells: full, compact or a summary."""
-        tones = self._tones
+        tones = self._tones_now()
 
         def draw(sep: str, gap: str) -> Text:
             out = Text(end="")
