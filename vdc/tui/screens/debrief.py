@@ -128,7 +128,7 @@ class DebriefScreen(Screen[str]):
         Binding("pagedown", "scroll(10)", "Page down", show=False),
     ]
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (120, "-wide"),
     ]

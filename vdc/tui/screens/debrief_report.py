@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, SupportsFloat
 
 from vdc.tui.widgets.chart import MAX_SERIES, Series, aggregate
 
@@ -59,8 +59,10 @@ def format_objective_value(kind: str, value: object, *, target: bool = False) ->
         return "—"
     if isinstance(value, str):
         return value
+    if not isinstance(value, SupportsFloat):
+        return str(value)
     try:
-        x = float(value)  # type: ignore[arg-type]
+        x = float(value)
     except (TypeError, ValueError):
         return str(value)
     if kind == "service_uptime":

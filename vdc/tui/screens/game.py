@@ -10,6 +10,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -46,6 +48,9 @@ BOTTOM = ("log", "tasks", "drs")
 
 WIDE = (120, 36)
 """Terminal size from which every panel is shown at once."""
+
+_TOAST_SEVERITY: dict[str, SeverityLevel] = {"critical": "error", "warning": "warning"}
+"""An event's severity → its toast's (the rest: "information")."""
 
 
 class GameScreen(Screen):
@@ -193,8 +198,8 @@ class GameScreen(Screen):
         """Toasts for the events a player must not miss."""
         for r in records:
             if r.kind in TOAST_KINDS:
-                severity = {"critical": "error", "warning": "warning"}.get(r.severity, "information")
-                self.notify(r.detail, title=r.kind.replace("_", " "), severity=severity)  # type: ignore[arg-type]
+                severity = _TOAST_SEVERITY.get(r.severity, "information")
+                self.notify(r.detail, title=r.kind.replace("_", " "), severity=severity)
 
     def action_toggle_pause(self) -> None:
         self.controller.toggle_pause()
@@ -387,10 +392,10 @@ class GameScreen(Screen):
             self.maximized = panel
 
     def _focused_panel(self) -> Widget | None:
-        node = self.focused
+        node: DOMNode | None = self.focused
         while node is not None and not (isinstance(node, Widget) and node.has_class("panel")):
-            node = node.parent  # type: ignore[assignment]
-        return node
+            node = node.parent
+        return node if isinstance(node, Widget) else None
 
     # ------------------------------------------------------------------ help
     def action_keys_help(self) -> None:

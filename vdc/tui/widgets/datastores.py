@@ -199,9 +199,9 @@ class DatastoresPanel(Panel):
         yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> InPlaceTable:
         """The table inside the panel."""
-        return self.query_one(DataTable)
+        return self.query_one(InPlaceTable)
 
     # ------------------------------------------------------------------ public API
     @property

@@ -64,10 +64,11 @@ class HostsLayout:
         """(key, label, width with gutter, justify) of each shown column, left to right."""
         meter_w = (self.bar + 1 + NUM_W) if self.bar else NUM_W
         justify: Justify = "left" if self.bar else "right"
+        ha: list[tuple[str, str, int, Justify]] = [("ha", "HA", self.ha, "left")] if self.ha else []
         cols: list[tuple[str, str, int, Justify]] = [
             ("state", "State", self.state, "left"),
             ("name", "Host", self.name + 1, "left"),
-            *([("ha", "HA", self.ha, "left")] if self.ha else []),
+            *ha,
             ("cpu", "CPU", meter_w + 1, justify),
             ("mem", "Mem", meter_w + 1, justify),
             ("ready", "Ready", READY_W + 1, "right"),
@@ -175,9 +176,9 @@ class HostsPanel(Panel):
         yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> InPlaceTable:
         """The table inside the panel."""
-        return self.query_one(DataTable)
+        return self.query_one(InPlaceTable)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -267,8 +268,8 @@ class HostsPanel(Panel):
         columns = layout.columns()
         vms_of: dict[str, list[int]] = {}
         if self._expanded:
-            for i, host in enumerate(view.vms.hosts):
-                vms_of.setdefault(host, []).append(i)
+            for i, runs_on in enumerate(view.vms.hosts):
+                vms_of.setdefault(runs_on, []).append(i)
         rows: list[tuple[str, list[Text]]] = []
         # Rows out of view keep their last cells (a 64-host table shows ~15): they are built
         # again as soon as they scroll into view (see `_scrolled`).

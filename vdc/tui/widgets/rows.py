@@ -13,6 +13,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
+from vdc.tui.widgets.table import InPlaceTable
+
 Justify = Literal["left", "right"]
 PanelT = TypeVar("PanelT", bound=Widget)
 
@@ -48,7 +50,7 @@ def fit(content: Text | str, width: int, justify: Justify = "left", *, gutter: b
     return text
 
 
-def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+def sync_rows(table: InPlaceTable, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
     """Make `table` show `rows` (key, cells) in this order, changing only what differs.
 
     Cells that are equal to what the table holds are left alone, so an unchanged tick repaints
@@ -56,7 +58,7 @@ def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[Text]]]) -> N
     insert in the middle, so rows after the first difference are taken out and put back with
     the same keys. The caller puts the cursor back (see `HostsPanel._restore_cursor`).
     """
-    current = [row.key.value for row in table.ordered_rows]
+    current = [str(row.key.value) for row in table.ordered_rows]
     wanted = [key for key, _ in rows]
     keep = len(wanted)
     if current != wanted:
@@ -72,8 +74,8 @@ def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[Text]]]) -> N
     columns = [column.key for column in table.ordered_columns]
     # The row lists synced last time: a caller that hands the same list object again (a row
     # it did not rebuild) has nothing new in it.
-    synced: dict[str, object] = getattr(table, "_synced_rows", {})
-    if getattr(table, "_synced_columns", None) != columns or current != wanted:
+    synced = table._synced_rows
+    if table._synced_columns != columns or current != wanted:
         synced = {}
     for key, cells in rows[:keep]:
         if synced.get(key) is cells:
@@ -81,8 +83,8 @@ def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[Text]]]) -> N
         for column, cell in zip(columns, cells, strict=False):
             if table.get_cell(key, column) != cell:
                 table.update_cell(key, column, cell)
-    table._synced_rows = {key: cells for key, cells in rows}  # type: ignore[attr-defined]
-    table._synced_columns = columns  # type: ignore[attr-defined]
+    table._synced_rows = {key: cells for key, cells in rows}
+    table._synced_columns = columns
 
 
 def cursor_key(table: DataTable) -> str | None:

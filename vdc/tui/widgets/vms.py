@@ -14,6 +14,7 @@ CPU, ready, power. Sorting works on every column, shown or not.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 import numpy as np
@@ -320,8 +321,8 @@ class VmTable(Panel):
         if self._chosen not in self._index:
             self._chosen = None
 
-        def widest(values: object, label: str, cap: int) -> int:
-            return min(cap, max([len(label), *map(len, values)]))  # type: ignore[call-overload]
+        def widest(values: Iterable[str], label: str, cap: int) -> int:
+            return min(cap, max([len(label), *map(len, values)]))
 
         self._text_widths = (
             widest(vms.names, LABELS["name"], 24),
