@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Button
 
 # The test modules of tests/ import their builders as `from conftest import …`, and "conftest"
 # is whichever conftest.py pytest loaded last — this one, when a run names files of both
@@ -94,6 +95,18 @@ async def screen_of(pilot: Pilot[Any], kind: type[ScreenT]) -> ScreenT:
     screen = pilot.app.screen
     assert isinstance(screen, kind), f"{type(screen).__name__} is shown, not {kind.__name__}"
     return screen
+
+
+async def click(pilot: Pilot[Any], selector: str) -> None:
+    """Click the widget `selector` of the current screen; a button, once it takes clicks again.
+
+    A pressed `Button` ignores clicks while it shows its press (0.2 s, on a timer that runs
+    late under load), so a second click on it too soon would do nothing.
+    """
+    widget = pilot.app.screen.query_one(selector)
+    if isinstance(widget, Button):
+        await until(pilot, lambda: not widget.has_class("-active"))
+    assert await pilot.click(selector), f"the click on {selector} landed on something else"
 
 
 async def start(pilot: Pilot[Any], t: float = 0.0) -> GameScreen:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from textual.command import CommandPalette
 
-from tests.tui.conftest import TROUBLE, level_app, screen_of, start, toasts, until
+from tests.tui.conftest import TROUBLE, click, level_app, screen_of, start, toasts, until
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.briefing import BriefingScreen
 from vdc.tui.screens.debrief import DebriefScreen
@@ -41,7 +41,7 @@ async def test_sandbox_form_starts_a_generated_level():
         sandbox = await screen_of(pilot, SandboxScreen)
         seed = sandbox.query_one("#seed")
         seed.value = "abc"
-        await pilot.click("#start")
+        await click(pilot, "#start")
         await until(pilot, lambda: toasts(app))
         assert isinstance(app.screen, SandboxScreen)  # refused: not a number
         seed.value = "9"
@@ -306,6 +306,5 @@ async def test_hosts_out_of_view_are_brought_up_to_date_when_scrolled_into_view(
         await pilot.pause()
         assert "FAILED" not in state_cell()  # out of view: not rebuilt yet
         table.scroll_end(animate=False)
-        await pilot.pause()
-        await pilot.pause()
+        await until(pilot, lambda: "FAILED" in state_cell())
         assert "FAILED" in state_cell()

@@ -16,7 +16,7 @@ import pytest
 from textual.app import App
 from textual.widget import Widget
 
-from tests.tui.conftest import screen_of, until
+from tests.tui.conftest import click, screen_of, until
 from vdc.scenario.loader import load_level
 from vdc.scenario.paths import find_level
 from vdc.scenario.sandbox import generate
@@ -459,7 +459,7 @@ async def test_buttons_dismiss_too() -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         await screen_of(pilot, DebriefScreen)
         assert app.focused is not None and app.focused.id == "next"
-        await pilot.click("#menu")
+        await click(pilot, "#menu")
         await until(pilot, lambda: app.dismissed)
         assert app.dismissed == ["menu"]
 

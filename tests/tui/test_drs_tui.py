@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input, OptionList, Select
 
 from tests.conftest import add_vm, base_level, build
-from tests.tui.conftest import SIZES, game_at, level_app, screen_of, start, toasts, until
+from tests.tui.conftest import SIZES, click, game_at, level_app, screen_of, start, toasts, until
 from vdc.scenario.schema import Level
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.drs import DrsScreen
@@ -144,7 +144,7 @@ async def test_dialog_changes_mode_threshold_and_rules_through_commands():
         assert drs.mode == "partial"
         # A rule typed as the rest of `drs rule add` after the cluster.
         dialog.query_one("#drs-rule", Input).value = "apart keep-apart vm-04 vm-05"
-        await pilot.click("#drs-rule-add")
+        await click(pilot, "#drs-rule-add")
         await until(pilot, lambda: len(records) == 3)
         rules = sim.inv.clusters["prod"].rules
         assert [(r.name, r.type) for r in rules] == [("apart", "keep-apart")]
@@ -154,7 +154,7 @@ async def test_dialog_changes_mode_threshold_and_rules_through_commands():
         assert "broken: vm-05 shares esx-01 with vm-04" in text
         # A refused one: the reason is told, and the text stays to be fixed.
         dialog.query_one("#drs-rule", Input).value = "bad keep-apart vm-04 nosuch"
-        await pilot.click("#drs-rule-add")
+        await click(pilot, "#drs-rule-add")
         await until(pilot, lambda: len(records) == 4)
         assert records[-1].accepted is False
         reason = records[-1].message
@@ -188,10 +188,10 @@ async def test_dialog_applies_recommendations_and_removes_a_rule():
         dialog = await screen_of(pilot, DrsScreen)
         recs = dialog.query_one("#drs-recs", OptionList)
         assert [o.id for o in recs.options] == ["r1", "r2", "r3"]
-        await pilot.click("#drs-apply-one")
+        await click(pilot, "#drs-apply-one")
         await until(pilot, lambda: len(records) == 1)
         assert [o.id for o in recs.options] == ["r2", "r3"]
-        await pilot.click("#drs-apply-all")
+        await click(pilot, "#drs-apply-all")
         await until(pilot, lambda: len(records) == 2)
         assert not recs.display
         sim = game.controller.sim
@@ -204,7 +204,7 @@ async def test_dialog_applies_recommendations_and_removes_a_rule():
         dialog.redraw()
         await pilot.pause()
         assert dialog.query_one("#drs-rule-name", Select).value == "apart"
-        await pilot.click("#drs-rule-remove")
+        await click(pilot, "#drs-rule-remove")
         await until(pilot, lambda: len(records) == 4)
         assert sim.inv.clusters["prod"].rules == []
         assert records[-1].text == "drs rule remove prod apart"

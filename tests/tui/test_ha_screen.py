@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Select
 
-from tests.tui.conftest import LEVELS, SIZES, game_at, level_app, screen_of, start, until
+from tests.tui.conftest import LEVELS, SIZES, click, game_at, level_app, screen_of, start, until
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.ha import HaScreen
 from vdc.tui.widgets.hosts import HostsPanel
@@ -40,7 +40,7 @@ async def test_dialog_changes_settings_through_commands():
         # Admission: policy and values, then apply.
         dialog.query_one("#ha-policy", Select).value = "slots"
         dialog.query_one("#ha-values", Input).value = "1"
-        await pilot.click("#ha-apply")
+        await click(pilot, "#ha-apply")
         await until(pilot, lambda: len(records) == 2)
         assert records[-1].text == "ha admission prod slots 1"
         assert sim.inv.clusters["prod"].ha.admission == "slots"

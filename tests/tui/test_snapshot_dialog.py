@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, OptionList, Switch
 
-from tests.tui.conftest import SIZES, TROUBLE, level_app, screen_of, start, toasts, until
+from tests.tui.conftest import SIZES, TROUBLE, click, level_app, screen_of, start, toasts, until
 from vdc.scenario.loader import load_level
 from vdc.sim.snapshots.chain import age_text
 from vdc.tui.app import VdcApp
@@ -53,7 +53,7 @@ async def test_dialog_creates_reverts_and_deletes_through_the_command_language()
         assert not dialog.query_one(OptionList).display  # no snapshots yet
         await pilot.press(*"pre")
         dialog.query_one("#snap-memory", Switch).value = True
-        await pilot.click("#create")
+        await click(pilot, "#create")
         await until(pilot, lambda: len(records) == 1)
         rec = records[-1]
         assert rec.text == "snapshot create db-01 pre --memory" and rec.accepted
@@ -65,13 +65,13 @@ async def test_dialog_creates_reverts_and_deletes_through_the_command_language()
         assert [o.id for o in dialog.query_one(OptionList).options] == ["pre", "post"]
         assert dialog.chosen == "post"  # the newest is under the cursor
         dialog.query_one(OptionList).highlighted = 0
-        await pilot.click("#revert")
+        await click(pilot, "#revert")
         await until(pilot, lambda: len(records) == 3 and pilot.app.screen is game)
         assert records[-1].text == "snapshot revert db-01 pre"
         assert [s.name for s in game.controller.sim.inv.vms["db-01"].snapshots] == ["pre"]
         await pilot.press("n")
         await screen_of(pilot, SnapshotScreen)
-        await pilot.click("#delete-all")
+        await click(pilot, "#delete-all")
         await until(pilot, lambda: len(records) == 4)
         assert records[-1].text == "snapshot delete db-01 --all"
         assert game.controller.sim.tasks.active("consolidate")
@@ -84,7 +84,7 @@ async def test_dialog_needs_a_name_and_escape_gives_nothing():
         await pilot.press("n")
         dialog = await screen_of(pilot, SnapshotScreen)
         n = len(game.controller.session.records)
-        await pilot.click("#create")
+        await click(pilot, "#create")
         await until(pilot, lambda: any("one-word name" in m for m in toasts(pilot.app, "message")))
         assert pilot.app.screen is dialog
         assert any("one-word name" in m for m in toasts(pilot.app, "message"))
