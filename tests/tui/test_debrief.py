@@ -320,6 +320,21 @@ class TestScreenData:
         assert entries[2].title == "host power off esx-01"
         assert entries[0].title == "host failed"
 
+    def test_timeline_marks_kinds_by_the_catalogues_severity(self) -> None:
+        from vdc.scenario.event_kinds import EVENT_KINDS
+        from vdc.tui.screens import debrief_report as d
+
+        named = {*d._RECOVERIES, *d._SPECIAL, *d._MARKED_AS, *d._KIND_WORDS}
+        assert named <= set(EVENT_KINDS), "the debrief names only kinds the simulation writes"
+        own = {*d._RECOVERIES, *d._SPECIAL, *d._MARKED_AS}
+        for kind in set(EVENT_KINDS) - own:
+            severity = EVENT_KINDS[kind].severity
+            assert d.event_category(kind) == severity, kind
+        assert d.event_category("ha_restart_failed") == "critical"
+        assert d.event_category("snapshot_age") == "warning"
+        assert d.event_category("drs_migration") == "info"
+        assert d.event_category("no_such_kind") == "info"
+
 
 # --------------------------------------------------------------------------- pilot
 

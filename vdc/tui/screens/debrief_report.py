@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, SupportsFloat
 
+from vdc.scenario.event_kinds import EVENT_KINDS
 from vdc.tui.widgets.chart import MAX_SERIES, Series, aggregate
 
 # --------------------------------------------------------------------------- objectives
@@ -109,18 +110,17 @@ _RECOVERIES = frozenset(
         "uplink_up", "alarm_cleared",
     }
 )
-_CRITICAL = frozenset(
-    {
-        "host_failed", "host_isolated", "service_down", "datastore_alert", "datastore_full",
-        "vlan_cut", "bad_change", "objective_failed", "level_lost",
-    }
-)
-_WARNINGS = frozenset(
-    {
-        "load_spike", "uplink_down", "datastore_fill", "datastore_warning", "host_cpu_high",
-        "cpu_ready_warning", "memory_overcommit", "vm_down", "vm_unhealthy", "warning",
-    }
-)
+"""Kinds that end trouble (all "info" in the catalogue, which has no such notion)."""
+_SPECIAL: dict[str, str] = {
+    "command": "command",
+    "command_rejected": "rejected",
+    "host_recovering": "progress",
+    "level_end": "end",
+}
+"""Kinds with a category of their own."""
+_MARKED_AS: dict[str, str] = {"datastore_fill": "warning"}
+"""Kinds the timeline has always marked otherwise than the catalogue's severity says
+(datastore_fill is "info" there): kept so that the debrief looks as it did."""
 
 TIMELINE_KINDS: dict[str, tuple[str, str, str]] = {
     # category -> (symbol, legend word, tone)
@@ -146,22 +146,18 @@ _KIND_WORDS: dict[str, str] = {
 
 
 def event_category(kind: str) -> str:
-    """The timeline category of an event kind (see `TIMELINE_KINDS`)."""
-    if kind == "command":
-        return "command"
-    if kind == "command_rejected":
-        return "rejected"
-    if kind in _CRITICAL:
-        return "critical"
-    if kind in _WARNINGS:
-        return "warning"
+    """The timeline category of an event kind (see `TIMELINE_KINDS`): the player's commands,
+    progress and the end have their own; recoveries are marked as such; every other kind by
+    its severity in the catalogue (`vdc.scenario.event_kinds`): critical, warning or info."""
+    if kind in _SPECIAL:
+        return _SPECIAL[kind]
     if kind in _RECOVERIES:
         return "recovery"
-    if kind == "host_recovering":
-        return "progress"
-    if kind == "level_end":
-        return "end"
-    return "info"
+    if kind in _MARKED_AS:
+        return _MARKED_AS[kind]
+    entry = EVENT_KINDS.get(kind)
+    severity = entry.severity if entry is not None else "info"
+    return severity if severity in ("critical", "warning") else "info"
 
 
 @dataclass(frozen=True)
