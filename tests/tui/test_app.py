@@ -6,37 +6,16 @@ Pilot from ever going idle.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from textual.command import CommandPalette
 
-from vdc.scenario.loader import load_level
-from vdc.scenario.paths import find_level
+from tests.tui.conftest import TROUBLE, click, level_app, screen_of, start, toasts, until
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.briefing import BriefingScreen
-from vdc.tui.screens.game import GameScreen
+from vdc.tui.screens.debrief import DebriefScreen
+from vdc.tui.screens.help import ConceptsScreen, KeysScreen
 from vdc.tui.screens.title import CampaignScreen, SandboxScreen, TitleScreen
 from vdc.tui.widgets.cmdline import CommandLine
-
-TROUBLE = Path(__file__).resolve().parent.parent / "data" / "levels" / "tui-trouble.toml"
-
-
-def level_app(ref: str | Path = "01", **kw) -> VdcApp:
-    path = ref if isinstance(ref, Path) else find_level(ref)
-    return VdcApp(level=load_level(path), tick_interval=None, **kw)
-
-
-async def start(pilot) -> GameScreen:
-    """From the briefing, press Enter to start; return the game screen."""
-    assert isinstance(pilot.app.screen, BriefingScreen)
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, GameScreen)
-    return pilot.app.screen
-
-
-def toasts(app) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
 async def test_title_to_campaign_to_briefing_to_game():
@@ -44,14 +23,12 @@ async def test_title_to_campaign_to_briefing_to_game():
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, TitleScreen)
         await pilot.press("enter")  # Campaign is the first option
-        await pilot.pause()
-        assert isinstance(app.screen, CampaignScreen)
-        table = app.screen.query_one("#levels")
+        campaign = await screen_of(pilot, CampaignScreen)
+        table = campaign.query_one("#levels")
         assert table.row_count >= 2
         await pilot.press("down", "enter")  # 01-first-light
-        await pilot.pause()
-        assert isinstance(app.screen, BriefingScreen)
-        assert app.screen.loaded.level.level.id == "01-first-light"
+        briefing = await screen_of(pilot, BriefingScreen)
+        assert briefing.loaded.level.level.id == "01-first-light"
         game = await start(pilot)
         assert game.controller.level.level.id == "01-first-light"
         assert game.controller.paused
@@ -61,19 +38,17 @@ async def test_sandbox_form_starts_a_generated_level():
     app = VdcApp(tick_interval=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("down", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SandboxScreen)
-        seed = app.screen.query_one("#seed")
+        sandbox = await screen_of(pilot, SandboxScreen)
+        seed = sandbox.query_one("#seed")
         seed.value = "abc"
-        await pilot.click("#start")
-        await pilot.pause()
+        await click(pilot, "#start")
+        await until(pilot, lambda: toasts(app))
         assert isinstance(app.screen, SandboxScreen)  # refused: not a number
         seed.value = "9"
         seed.focus()
         await pilot.press("enter")  # Enter in the seed field starts too
-        await pilot.pause()
-        assert isinstance(app.screen, BriefingScreen)
-        assert app.screen.loaded.level.level.id == "sandbox-small-9"
+        briefing = await screen_of(pilot, BriefingScreen)
+        assert briefing.loaded.level.level.id == "sandbox-small-9"
 
 
 async def test_pause_and_speed_keys():
@@ -82,13 +57,17 @@ async def test_pause_and_speed_keys():
         c = game.controller
         assert c.paused
         await pilot.press("space")
+        await until(pilot, lambda: not c.paused)
         assert not c.paused
         await pilot.press("plus", "plus")
+        await until(pilot, lambda: c.speed == 4)
         assert c.speed == 4
         await pilot.press("minus")
+        await until(pilot, lambda: c.speed == 2)
         assert c.speed == 2
         assert c.tick() and c.now == pytest.approx(0.5)  # 0.25 wall-s × 2
         await pilot.press("space")
+        await until(pilot, lambda: c.paused)
         assert c.paused and not c.tick()
         assert "‖ PAUSED" in str(game.query_one("#topbar").render())
 
@@ -96,43 +75,51 @@ async def test_pause_and_speed_keys():
 async def test_command_line_runs_commands_and_tells_why_not():
     async with level_app().run_test(size=(100, 30), notifications=True) as pilot:
         game = await start(pilot)
-        await pilot.press("colon")
         line = game.query_one(CommandLine)
+        await pilot.press("colon")
+        await until(pilot, lambda: line.has_class("-open"))
         assert line.has_class("-open")
+        records = game.controller.session.records
         await pilot.press(*"power on intranet-db-01", "enter")
-        await pilot.pause()
-        rec = game.controller.session.records[-1]
+        await until(pilot, lambda: records)
+        rec = records[-1]
         assert not rec.accepted
         assert rec.message == "esx-01 has 24 GiB unreserved memory, intranet-db-01 reserves 32 GiB"
         assert any(rec.message in t for t in toasts(pilot.app))
         assert not line.has_class("-open")  # Enter runs the command and closes the line
         await pilot.press("colon", *"host power on esx-02", "enter")
-        await pilot.pause()
-        assert game.controller.session.records[-1].accepted
+        await until(pilot, lambda: len(records) == 2)
+        assert records[-1].accepted
         assert game.controller.sim.inv.hosts["esx-02"].state == "booting"
         await pilot.press("colon", *"powr", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: any("unknown command 'powr'" in t for t in toasts(pilot.app)))
         assert any("unknown command 'powr'" in t for t in toasts(pilot.app))
         # History: Up recalls the last commands.
         await pilot.press("colon", "up")
+        await until(pilot, lambda: line.input.value == "powr")
         assert line.input.value == "powr"
         await pilot.press("up")
+        await until(pilot, lambda: line.input.value == "host power on esx-02")
         assert line.input.value == "host power on esx-02"
 
 
 async def test_command_line_completion_of_words_and_names():
     async with level_app().run_test(size=(100, 30)) as pilot:
         game = await start(pilot)
-        await pilot.press("colon", "p", "o", "tab")
         line = game.query_one(CommandLine)
+        await pilot.press("colon", "p", "o", "tab")
+        await until(pilot, lambda: line.input.value == "power ")
         assert line.input.value == "power "
         await pilot.press(*"on intr", "tab")
+        await until(pilot, lambda: line.input.value == "power on intranet-")
         assert line.input.value == "power on intranet-"
         candidates = str(line.query_one("#candidates").render())
         assert "intranet-db-01" in candidates and "intranet-web-01" in candidates
         await pilot.press("w", "tab")
+        await until(pilot, lambda: line.input.value == "power on intranet-web-01 ")
         assert line.input.value == "power on intranet-web-01 "
         await pilot.press("escape")
+        await until(pilot, lambda: not line.has_class("-open"))
         assert not line.has_class("-open")
 
 
@@ -141,12 +128,13 @@ async def test_select_a_host_and_act_with_a_key():
         game = await start(pilot)
         await pilot.press("1")  # focus the hosts panel
         await pilot.press("down")  # esx-02
-        await pilot.pause()
+        await until(pilot, lambda: game.selected == ("host", "esx-02"))
         assert game.selected == ("host", "esx-02")
+        records = game.controller.session.records
         await pilot.press("o")
-        await pilot.pause()
-        assert game.controller.session.records[-1].text == "host power on esx-02"
-        assert game.controller.session.records[-1].accepted
+        await until(pilot, lambda: records)
+        assert records[-1].text == "host power on esx-02"
+        assert records[-1].accepted
 
 
 async def test_act_without_selection_says_what_to_do():
@@ -154,7 +142,7 @@ async def test_act_without_selection_says_what_to_do():
         game = await start(pilot)
         game.selected = None
         await pilot.press("c")
-        await pilot.pause()
+        await until(pilot, lambda: toasts(pilot.app))
         assert any("Select a VM first" in t for t in toasts(pilot.app))
 
 
@@ -162,11 +150,12 @@ async def test_vm_keys_open_the_line_for_a_size():
     async with level_app().run_test(size=(100, 30)) as pilot:
         game = await start(pilot)
         game.selected = ("vm", "intranet-web-01")
+        line = game.query_one(CommandLine)
         await pilot.press("c")
-        await pilot.pause()
-        assert game.query_one(CommandLine).input.value == "vm set intranet-web-01 cpu "
+        await until(pilot, lambda: line.input.value)
+        assert line.input.value == "vm set intranet-web-01 cpu "
         await pilot.press("4", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: game.controller.session.records)
         assert game.controller.sim.inv.vms["intranet-web-01"].vcpu == 4
 
 
@@ -174,22 +163,23 @@ async def test_palette_runs_game_actions_and_commands():
     async with level_app().run_test(size=(100, 30)) as pilot:
         game = await start(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await screen_of(pilot, CommandPalette)
         await pilot.press(*"Pause")
         await pilot.app.screen.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: not game.controller.paused)
         assert not game.controller.paused  # "Pause / resume" ran
         game.selected = ("host", "esx-02")
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await screen_of(pilot, CommandPalette)
         await pilot.press(*"host power on esx-02")
         await pilot.app.screen.workers.wait_for_complete()
         await pilot.pause()
+        records = game.controller.session.records
         await pilot.press("enter")
-        await pilot.pause()
-        assert game.controller.session.records[-1].text == "host power on esx-02"
+        await until(pilot, lambda: records)
+        assert records[-1].text == "host power on esx-02"
 
 
 async def test_zoom_and_switch_panels():
@@ -198,16 +188,16 @@ async def test_zoom_and_switch_panels():
         assert game.compact
         assert game.query_one("#hosts").display and not game.query_one("#network").display
         await pilot.press("3")
-        await pilot.pause()
+        await until(pilot, lambda: game.query_one("#network").display)
         assert game.query_one("#network").display and not game.query_one("#hosts").display
         await pilot.press("z")
-        await pilot.pause()
+        await until(pilot, lambda: game.maximized is not None)
         assert game.maximized is game.query_one("#network")
         await pilot.press("z")
-        await pilot.pause()
+        await until(pilot, lambda: game.maximized is None)
         assert game.maximized is None
         await pilot.press("4")
-        await pilot.pause()
+        await until(pilot, lambda: game.query_one("#vms").display)
         assert game.query_one("#vms").display and not game.query_one("#log").display
 
 
@@ -232,26 +222,20 @@ async def test_help_screens_and_quit_to_title():
     async with level_app().run_test(size=(100, 30)) as pilot:
         await start(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert type(pilot.app.screen).__name__ == "KeysScreen"
+        await screen_of(pilot, KeysScreen)
         await pilot.press("escape", "f1")
-        await pilot.pause()
-        assert type(pilot.app.screen).__name__ == "ConceptsScreen"
+        await screen_of(pilot, ConceptsScreen)
         await pilot.press("escape", "q")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, TitleScreen)
+        await screen_of(pilot, TitleScreen)
 
 
 async def test_end_of_level_shows_the_debrief_and_menu_returns_to_title():
     async with level_app().run_test(size=(100, 30)) as pilot:
         game = await start(pilot)
         game.step(2000)
-        await pilot.pause()
-        await pilot.pause()
-        assert type(pilot.app.screen).__name__ == "DebriefScreen"
+        await screen_of(pilot, DebriefScreen)
         await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, TitleScreen)
+        await screen_of(pilot, TitleScreen)
 
 
 def test_no_color_turns_the_app_monochrome(monkeypatch):
@@ -322,6 +306,5 @@ async def test_hosts_out_of_view_are_brought_up_to_date_when_scrolled_into_view(
         await pilot.pause()
         assert "FAILED" not in state_cell()  # out of view: not rebuilt yet
         table.scroll_end(animate=False)
-        await pilot.pause()
-        await pilot.pause()
+        await until(pilot, lambda: "FAILED" in state_cell())
         assert "FAILED" in state_cell()

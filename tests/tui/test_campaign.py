@@ -11,25 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-from conftest import campaign_dir
-
-from vdc.scenario import paths
+from tests.tui.conftest import level_app, screen_of, start, toasts, until
 from vdc.session import progress as prog
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.briefing import BriefingScreen
-from vdc.tui.screens.game import GameScreen
+from vdc.tui.screens.debrief import DebriefScreen
 from vdc.tui.screens.title import CampaignScreen
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def campaign(tmp_path: Path, monkeypatch) -> Path:
-    """The sandbox and 01-first-light, 02-second-wind, 03-third-rail (copies of level 01)."""
-    d = campaign_dir(tmp_path)
-    monkeypatch.setattr(paths, "levels_dir", lambda: d)
-    return d
 
 
 def won(level: str, score: float = 97.5, stars: int = 3) -> dict:
@@ -37,15 +24,9 @@ def won(level: str, score: float = 97.5, stars: int = 3) -> dict:
             "level_hash": "h"}
 
 
-def toasts(app) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
-
-
 async def open_campaign(pilot) -> CampaignScreen:
     await pilot.press("enter")  # Campaign is the first option (no save to continue)
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, CampaignScreen)
-    return pilot.app.screen
+    return await screen_of(pilot, CampaignScreen)
 
 
 def cells(screen: CampaignScreen, key: str) -> list[str]:
@@ -59,13 +40,12 @@ async def test_a_locked_level_is_refused_with_a_toast(campaign):
         assert cells(screen, "02-second-wind")[2] == "🔒 locked"
         assert cells(screen, "01-first-light")[2:4] == ["● new", "—"]
         await pilot.press("down", "down", "enter")  # 02-second-wind
-        await pilot.pause()
+        await until(pilot, lambda: toasts(app))
         assert isinstance(app.screen, CampaignScreen)
         assert toasts(app) == [
             "Locked: Win “First light” (01-first-light) first to open “Second wind”."]
         await pilot.press("up", "enter")  # 01 is open
-        await pilot.pause()
-        assert isinstance(app.screen, BriefingScreen)
+        await screen_of(pilot, BriefingScreen)
 
 
 async def test_a_won_level_shows_its_stars_and_opens_the_next(campaign):
@@ -79,9 +59,8 @@ async def test_a_won_level_shows_its_stars_and_opens_the_next(campaign):
         assert cells(screen, "03-third-rail")[2] == "🔒 locked"
         assert cells(screen, "00-sandbox")[2] == "● new"
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, BriefingScreen)
-        assert app.screen.loaded.level.level.id == "02-second-wind"
+        briefing = await screen_of(pilot, BriefingScreen)
+        assert briefing.loaded.level.level.id == "02-second-wind"
 
 
 async def test_all_unlocks_everything(campaign):
@@ -90,9 +69,8 @@ async def test_all_unlocks_everything(campaign):
         screen = await open_campaign(pilot)
         assert not any("locked" in cells(screen, k)[2] for k in screen.entries)
         await pilot.press("down", "down", "down", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, BriefingScreen)
-        assert app.screen.loaded.level.level.id == "03-third-rail"
+        briefing = await screen_of(pilot, BriefingScreen)
+        assert briefing.loaded.level.level.id == "03-third-rail"
 
 
 async def test_a_damaged_progress_file_is_a_toast_not_a_crash(campaign):
@@ -102,45 +80,38 @@ async def test_a_damaged_progress_file_is_a_toast_not_a_crash(campaign):
     app = VdcApp(tick_interval=None)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await open_campaign(pilot)
+        await until(pilot, lambda: toasts(app))
         assert any(t.startswith("Progress: progress file ") and "bad-1" in t for t in toasts(app))
     assert (path.parent / "progress.json.bad-1").read_text() == "{oops"
 
 
-async def _play_01(app: VdcApp, pilot, *, win: bool) -> None:
-    await pilot.press("enter")  # from the briefing
-    await pilot.pause()
-    game = app.screen
-    assert isinstance(game, GameScreen)
+async def _play_01(pilot, *, win: bool) -> DebriefScreen:
+    game = await start(pilot)
     if win:
         game.submit("host power on esx-02")
         game.submit("power on intranet-web-01")
         game.step(61)
         game.submit("power on intranet-db-01 esx-02")
     game.step(2000)
-    await pilot.pause()
-    await pilot.pause()
-    assert type(app.screen).__name__ == "DebriefScreen"
+    return await screen_of(pilot, DebriefScreen)
 
 
 async def test_a_game_won_in_the_ui_is_recorded_and_opens_the_next(campaign):
     from vdc.scenario.loader import load_level
 
-    app = VdcApp(level=load_level(campaign / "01-first-light.toml"), tick_interval=None)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _play_01(app, pilot, win=True)
-        assert app.screen.has_next
+    async with level_app(campaign / "01-first-light.toml").run_test(size=(120, 40)) as pilot:
+        debrief = await _play_01(pilot, win=True)
+        assert debrief.has_next
     lp = prog.load().of("01-first-light")
     assert (lp.played, lp.won, lp.best_outcome) == (1, 1, "won") and lp.best_stars >= 1
     assert lp.best_level_hash == load_level(campaign / "01-first-light.toml").content_hash
 
 
 async def test_a_lost_game_is_recorded_but_keeps_the_next_locked(campaign):
-    from vdc.scenario.loader import load_level
 
-    app = VdcApp(level=load_level(campaign / "01-first-light.toml"), tick_interval=None)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _play_01(app, pilot, win=False)
-        assert not app.screen.has_next
+    async with level_app(campaign / "01-first-light.toml").run_test(size=(120, 40)) as pilot:
+        debrief = await _play_01(pilot, win=False)
+        assert not debrief.has_next
     lp = prog.load().of("01-first-light")
     assert (lp.played, lp.won, lp.best_stars) == (1, 0, 0)
 
@@ -149,12 +120,9 @@ async def test_a_generated_sandbox_records_nothing():
     from vdc.scenario.loader import level_from_model
     from vdc.scenario.sandbox import generate
 
-    app = VdcApp(level=level_from_model(generate("small", 3)), tick_interval=None)
+    app = level_app(level_from_model(generate("small", 3)))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        app.screen.step(60)
-        app.show_debrief(app.controller)  # what the end of the level does
-        await pilot.pause()
-        assert type(app.screen).__name__ == "DebriefScreen"
+        game = await start(pilot, 60)
+        app.show_debrief(game.controller)  # what the end of the level does
+        await screen_of(pilot, DebriefScreen)
     assert not Path(os.environ["VDC_DATA_DIR"], "progress.json").exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tests.tui.conftest import TROUBLE, level_app, screen_of, start, toasts, until
 from vdc.scenario.loader import load_level
 from vdc.scenario.paths import find_level
 from vdc.session.actions import parse_actions
@@ -13,7 +14,9 @@ from vdc.session.runner import run_level
 from vdc.session.save import load
 from vdc.session.verify import verify
 from vdc.tui.app import VdcApp
+from vdc.tui.screens.debrief import DebriefScreen
 from vdc.tui.screens.game import GameScreen
+from vdc.tui.screens.help import LeaveScreen
 from vdc.tui.screens.title import TitleScreen
 
 
@@ -22,21 +25,18 @@ def saves() -> Path:
 
 
 async def test_ctrl_s_saves_a_game_that_verifies_and_continue_finishes_like_one_run():
-    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
+    app = level_app("01")
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        game = app.screen
-        assert isinstance(game, GameScreen)
+        game = await start(pilot)
         game.submit("host power on esx-02")
         game.step(90)
         game.submit("power on intranet-db-01 esx-02")
         game.step(30)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: "Saved" in toasts(app, "title"))
         path = saves() / "01-first-light.save.vdcsave"
         assert path.is_file()
-        assert any(n.title == "Saved" for n in app._notifications)
+        assert "Saved" in toasts(app, "title")
     saved = load(path)
     assert saved.sim_time == 120.0 and [c.text for c in saved.commands] == [
         "host power on esx-02", "power on intranet-db-01 esx-02",
@@ -45,15 +45,11 @@ async def test_ctrl_s_saves_a_game_that_verifies_and_continue_finishes_like_one_
 
     resumed = VdcApp(resume=path, tick_interval=None)
     async with resumed.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        game = resumed.screen
-        assert isinstance(game, GameScreen)
+        game = await screen_of(pilot, GameScreen)
         assert game.controller.now == 120.0
         game.step(2000)  # to the end
         final = game.controller.sim.digest()
-        await pilot.pause()
-        await pilot.pause()
-        assert type(resumed.screen).__name__ == "DebriefScreen"
+        await screen_of(pilot, DebriefScreen)
     straight = run_level(
         load_level(find_level("01")).level,
         actions=parse_actions("0 host power on esx-02\n90 power on intranet-db-01 esx-02\n"),
@@ -62,13 +58,10 @@ async def test_ctrl_s_saves_a_game_that_verifies_and_continue_finishes_like_one_
 
 
 async def test_autosave_every_five_sim_minutes_and_title_offers_continue():
-    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        app.screen.step(299)
+    async with level_app("01").run_test(size=(100, 30)) as pilot:
+        game = await start(pilot, 299)
         assert not (saves() / "01-first-light.autosave.vdcsave").exists()
-        app.screen.step(10)
+        game.step(10)
         await pilot.pause()
     auto = saves() / "01-first-light.autosave.vdcsave"
     assert auto.is_file() and load(auto).sim_time == 309.0  # the first refresh past 300 s
@@ -79,74 +72,61 @@ async def test_autosave_every_five_sim_minutes_and_title_offers_continue():
         menu = title.screen.query_one("#menu")
         assert "Continue" in str(menu.get_option_at_index(0).prompt)
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(title.screen, GameScreen)
-        assert title.screen.controller.now == 309.0
+        game = await screen_of(pilot, GameScreen)
+        assert game.controller.now == 309.0
 
 
 async def test_continued_game_logs_its_history_without_toasting_it():
-    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        app.screen.submit("power on intranet-db-01")  # refused: a command_rejected event
-        app.screen.step(60)
+    async with level_app("01").run_test(size=(100, 30)) as pilot:
+        game = await start(pilot)
+        game.submit("power on intranet-db-01")  # refused: a command_rejected event
+        game.step(60)
+        path = saves() / "01-first-light.save.vdcsave"
         await pilot.press("ctrl+s")
-        await pilot.pause()
-    path = saves() / "01-first-light.save.vdcsave"
+        await until(pilot, path.exists)
     resumed = VdcApp(resume=path, tick_interval=None)
     async with resumed.run_test(size=(100, 30), notifications=True) as pilot:
+        game = await screen_of(pilot, GameScreen)
         await pilot.pause()
-        log = resumed.screen.query_one("EventLogPanel")
+        log = game.query_one("EventLogPanel")
         assert [r.kind for r in log.records] == ["command_rejected"]
-        assert not [n for n in resumed._notifications if "esx-01 has" in n.message]
-        assert "First light" in str(resumed.screen.query_one("#topbar").render())
+        assert not [m for m in toasts(resumed, "message") if "esx-01 has" in m]
+        assert "First light" in str(game.query_one("#topbar").render())
 
 
 async def test_leaving_with_unsaved_commands_asks_first():
-    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
+    app = level_app("01")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        game = app.screen
+        game = await start(pilot)
         game.submit("host power on esx-02")
         await pilot.press("q")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "LeaveScreen"
+        await screen_of(pilot, LeaveScreen)
         await pilot.press("escape")  # stay
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is game)
         assert app.screen is game
         await pilot.press("q")
-        await pilot.pause()
+        await screen_of(pilot, LeaveScreen)
         await pilot.press("s")  # save and leave
-        await pilot.pause()
-        assert isinstance(app.screen, TitleScreen)
+        await screen_of(pilot, TitleScreen)
     saved = load(saves() / "01-first-light.save.vdcsave")
     assert [c.text for c in saved.commands] == ["host power on esx-02"]
 
 
 async def test_leaving_after_saving_or_choosing_leave_does_not_save():
-    app = VdcApp(level=load_level(find_level("01")), tick_interval=None)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        app.screen.submit("host power on esx-02")
+    async with level_app("01").run_test(size=(100, 30)) as pilot:
+        game = await start(pilot)
+        game.submit("host power on esx-02")
         await pilot.press("q")
-        await pilot.pause()
+        await screen_of(pilot, LeaveScreen)
         await pilot.press("l")  # leave without saving
-        await pilot.pause()
-        assert isinstance(app.screen, TitleScreen)
+        await screen_of(pilot, TitleScreen)
     assert not (saves() / "01-first-light.save.vdcsave").exists()
 
 
 async def test_autosave_at_an_important_event():
-    trouble = Path(__file__).resolve().parent.parent / "data" / "levels" / "tui-trouble.toml"
-    app = VdcApp(level=load_level(trouble), tick_interval=None)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        app.screen.step(90)  # nothing has happened yet
+    async with level_app(TROUBLE).run_test(size=(100, 30)) as pilot:
+        game = await start(pilot, 90)  # nothing has happened yet
         assert not (saves() / "tui-trouble.autosave.vdcsave").exists()
-        app.screen.step(20)  # at 100 an uplink dies and cuts web-02's VLAN: critical
+        game.step(20)  # at 100 an uplink dies and cuts web-02's VLAN: critical
         await pilot.pause()
     assert load(saves() / "tui-trouble.autosave.vdcsave").sim_time == 110.0

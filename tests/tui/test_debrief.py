@@ -16,13 +16,14 @@ import pytest
 from textual.app import App
 from textual.widget import Widget
 
+from tests.tui.conftest import click, screen_of, until
 from vdc.scenario.loader import load_level
 from vdc.scenario.paths import find_level
 from vdc.scenario.sandbox import generate
 from vdc.session.actions import load_actions, parse_actions
 from vdc.session.runner import result, run_level
-from vdc.tui.screens.debrief import (
-    DebriefScreen,
+from vdc.tui.screens.debrief import DebriefScreen
+from vdc.tui.screens.debrief_report import (
     format_objective_value,
     host_series,
     objective_rows,
@@ -319,6 +320,21 @@ class TestScreenData:
         assert entries[2].title == "host power off esx-01"
         assert entries[0].title == "host failed"
 
+    def test_timeline_marks_kinds_by_the_catalogues_severity(self) -> None:
+        from vdc.scenario.event_kinds import EVENT_KINDS
+        from vdc.tui.screens import debrief_report as d
+
+        named = {*d._RECOVERIES, *d._SPECIAL, *d._MARKED_AS, *d._KIND_WORDS}
+        assert named <= set(EVENT_KINDS), "the debrief names only kinds the simulation writes"
+        own = {*d._RECOVERIES, *d._SPECIAL, *d._MARKED_AS}
+        for kind in set(EVENT_KINDS) - own:
+            severity = EVENT_KINDS[kind].severity
+            assert d.event_category(kind) == severity, kind
+        assert d.event_category("ha_restart_failed") == "critical"
+        assert d.event_category("snapshot_age") == "warning"
+        assert d.event_category("drs_migration") == "info"
+        assert d.event_category("no_such_kind") == "info"
+
 
 # --------------------------------------------------------------------------- pilot
 
@@ -347,7 +363,7 @@ async def test_objectives_shown_match_the_report() -> None:
     report, _ = eventful()
     app = Harness(eventful())
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-objectives"))
     lines = text.splitlines()
     for o in report["objectives"]:
@@ -364,7 +380,7 @@ async def test_objectives_shown_match_the_report() -> None:
 async def test_required_objectives_are_marked() -> None:
     app = Harness(won())
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-objectives"))
     assert "(required)" in text
     assert text.count("(required)") == sum(o["required"] for o in won()[0]["objectives"])
@@ -374,20 +390,20 @@ async def test_required_objectives_are_marked() -> None:
 async def test_outcome_words_symbols_score_and_stars() -> None:
     app = Harness(won())
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-outcome"))
     assert "✔ Level won — the level's time is up" in text
     assert "Score 100 / 100" in text and "★★★ 3 of 3 stars" in text
 
     app = Harness(lost())
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-outcome"))
     assert "✘ Level lost" in text and "☆☆☆ no stars" in text and "Score 50 / 100" in text
 
     app = Harness(incomplete())
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-outcome"))
     assert "… Incomplete — stopped at 0:10:00 of 0:30:00" in text
 
@@ -395,7 +411,7 @@ async def test_outcome_words_symbols_score_and_stars() -> None:
 async def test_timeline_lists_incidents_and_commands_in_time_order() -> None:
     app = Harness(eventful())
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-timeline-list"))
     expected = [
         ("0:32:51", "✖ bad change"),
@@ -432,9 +448,9 @@ async def test_timeline_lists_incidents_and_commands_in_time_order() -> None:
 async def test_keys_dismiss_with_their_value(key: str, has_next: bool, expected: str) -> None:
     app = Harness(won(), has_next=has_next)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         await pilot.press(key)
-        await pilot.pause()
+        await until(pilot, lambda: app.dismissed)
         assert app.dismissed == [expected]
         assert not isinstance(app.screen, DebriefScreen)
 
@@ -442,31 +458,31 @@ async def test_keys_dismiss_with_their_value(key: str, has_next: bool, expected:
 async def test_next_does_nothing_without_a_next_level() -> None:
     app = Harness(won(), has_next=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         assert not app.screen.query("#next")
         await pilot.press("n")
         await pilot.pause()
         assert app.dismissed == []
         assert isinstance(app.screen, DebriefScreen)
         await pilot.press("m")
-        await pilot.pause()
+        await until(pilot, lambda: app.dismissed)
         assert app.dismissed == ["menu"]
 
 
 async def test_buttons_dismiss_too() -> None:
     app = Harness(won(), has_next=True)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         assert app.focused is not None and app.focused.id == "next"
-        await pilot.click("#menu")
-        await pilot.pause()
+        await click(pilot, "#menu")
+        await until(pilot, lambda: app.dismissed)
         assert app.dismissed == ["menu"]
 
 
 async def test_charts_get_the_series() -> None:
     app = Harness(eventful())
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         charts = {c.id: c for c in app.screen.query(LineChart)}
         assert set(charts) == {"chart-services", "chart-hosts", "chart-datastores"}
         assert [t.value for t in charts["chart-datastores"].thresholds] == [85.0]
@@ -478,11 +494,11 @@ async def test_charts_get_the_series() -> None:
 async def test_narrow_scrolls_with_the_keyboard() -> None:
     app = Harness(eventful())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await screen_of(pilot, DebriefScreen)
         scroll = app.screen.query_one("#debrief-scroll")
         assert scroll.max_scroll_y > 0
         await pilot.press("pagedown", "pagedown")
-        await pilot.pause()
+        await until(pilot, lambda: scroll.scroll_y > 0)
         assert scroll.scroll_y > 0
 
 

@@ -5,27 +5,27 @@ from __future__ import annotations
 
 import pytest
 
-from vdc.scenario.loader import load_level
-from vdc.scenario.paths import find_level
-from vdc.tui.app import VdcApp
+from tests.tui.conftest import level_app, screen_of, start, until
+from vdc.tui.screens.drs import DrsScreen
+from vdc.tui.screens.game import GameScreen
+from vdc.tui.screens.ha import HaScreen
+from vdc.tui.screens.snapshot import SnapshotScreen
+from vdc.tui.screens.vmotion import MoveDialog
 
 
 @pytest.mark.parametrize(("keys", "screen"), [
-    (("4", "down", "v"), "MoveDialog"),
-    (("4", "down", "V"), "MoveDialog"),
-    (("4", "down", "n"), "SnapshotScreen"),
-    (("1", "H"), "HaScreen"),
-    (("1", "D"), "DrsScreen"),
+    (("4", "down", "v"), MoveDialog),
+    (("4", "down", "V"), MoveDialog),
+    (("4", "down", "n"), SnapshotScreen),
+    (("1", "H"), HaScreen),
+    (("1", "D"), DrsScreen),
 ])
 async def test_a_dialog_opens_before_the_first_sample(keys, screen):
-    app = VdcApp(level=load_level(find_level("00")), tick_interval=None)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen.controller.sim.sampler.samples == 0
+    async with level_app("00").run_test(size=(160, 50)) as pilot:
+        game = await start(pilot)
+        assert game.controller.sim.sampler.samples == 0
         await pilot.press(*keys)
-        await pilot.pause()
-        assert type(app.screen).__name__ == screen
+        await screen_of(pilot, screen)
         await pilot.press("escape")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "GameScreen"
+        await until(pilot, lambda: pilot.app.screen is game)
+        assert type(pilot.app.screen) is GameScreen

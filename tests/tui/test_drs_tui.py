@@ -11,14 +11,12 @@ import pytest
 from textual.widgets import Input, OptionList, Select
 
 from tests.conftest import add_vm, base_level, build
-from vdc.scenario.loader import level_from_model
+from tests.tui.conftest import SIZES, click, game_at, level_app, screen_of, start, toasts, until
 from vdc.scenario.schema import Level
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.drs import DrsScreen
-from vdc.tui.screens.game import GameScreen
 from vdc.tui.widgets.drs import DrsPanel
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
 VMK = {"name": "vmk-vmotion", "vlan": 200, "vmkernel": "vmotion"}
 
 
@@ -40,30 +38,7 @@ def drs_level(mode: str = "manual", *, vcenter: bool = False) -> Level:
 
 
 def _app() -> VdcApp:
-    return VdcApp(level=level_from_model(drs_level()), tick_interval=None)
-
-
-async def _game(pilot, t: float = 310) -> GameScreen:
-    await pilot.press("enter")
-    await pilot.pause()
-    game = pilot.app.screen
-    assert isinstance(game, GameScreen)
-    game.step(t)
-    await pilot.pause()
-    return game
-
-
-def _game_at(t: float, *keys: str, select: tuple[str, str] | None = None):
-    async def run_before(pilot) -> None:
-        game = await _game(pilot, t)
-        game.selected = select
-        if keys:
-            await pilot.press(*keys)
-            await pilot.pause()
-        pilot.app.clear_notifications()
-        await pilot.pause()
-
-    return run_before
+    return level_app(drs_level())
 
 
 def _rows(panel: DrsPanel) -> list[tuple[str | None, str]]:
@@ -71,16 +46,12 @@ def _rows(panel: DrsPanel) -> list[tuple[str | None, str]]:
     return [(o.id, str(o.prompt)) for o in ol.options]
 
 
-def _said(app) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
-
-
 async def test_panel_lists_recommendations_and_enter_applies_one():
     async with _app().run_test(size=(160, 50)) as pilot:
-        game = await _game(pilot)
-        await pilot.press("9")
-        await pilot.pause()
+        game = await start(pilot, 310)
         panel = game.query_one(DrsPanel)
+        await pilot.press("9")
+        await until(pilot, lambda: isinstance(pilot.app.focused, OptionList))
         assert panel.display and not game.query_one("#log").display
         rows = _rows(panel)
         assert [i for i, _ in rows] == ["c:prod", "r:prod:r1", "r:prod:r2", "r:prod:r3"]
@@ -89,9 +60,10 @@ async def test_panel_lists_recommendations_and_enter_applies_one():
         assert rows[1][1].startswith("r1  P2 high      vm-01 esx-01 → esx-02")
         assert "balance load: imbalance 0.354 → 0.270" in rows[1][1]
         assert isinstance(pilot.app.focused, OptionList)
+        records = game.controller.session.records
         await pilot.press("enter")
-        await pilot.pause()
-        assert game.controller.session.records[-1].text == "drs apply prod r1"
+        await until(pilot, lambda: records)
+        assert records[-1].text == "drs apply prod r1"
         sim = game.controller.sim
         assert [(t.kind, t.subject, t.target) for t in sim.tasks.tasks] == [
             ("vmotion", "vm-01", "esx-02")]
@@ -100,12 +72,13 @@ async def test_panel_lists_recommendations_and_enter_applies_one():
 
 async def test_panel_applies_all_of_the_cluster_then_says_why_it_is_idle():
     async with _app().run_test(size=(160, 50)) as pilot:
-        game = await _game(pilot)
+        game = await start(pilot, 310)
         await pilot.press("9")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(pilot.app.focused, OptionList))
+        records = game.controller.session.records
         await pilot.press("A")
-        await pilot.pause()
-        assert game.controller.session.records[-1].text == "drs apply prod all"
+        await until(pilot, lambda: records)
+        assert records[-1].text == "drs apply prod all"
         sim = game.controller.sim
         assert sorted(t.subject for t in sim.tasks.tasks if t.kind == "vmotion") == [
             "vm-01", "vm-02", "vm-03"]
@@ -120,42 +93,43 @@ async def test_panel_applies_all_of_the_cluster_then_says_why_it_is_idle():
 
 async def test_panel_before_the_first_pass_and_with_drs_off():
     async with _app().run_test(size=(160, 50)) as pilot:
-        game = await _game(pilot, 10)
+        game = await start(pilot, 10)
+        panel = game.query_one(DrsPanel)
         await pilot.press("9")
-        await pilot.pause()
-        rows = _rows(game.query_one(DrsPanel))
+        await until(pilot, lambda: panel.display)
+        rows = _rows(panel)
         assert "next pass 0:05:00 (in 4m50s)" in rows[0][1]
         assert "not passed over this cluster" in rows[1][1]
         game.submit("drs disable prod")
         await pilot.pause()
-        rows = _rows(game.query_one(DrsPanel))
+        rows = _rows(panel)
         assert "DRS off · set to manual · threshold 3 moderate" in rows[0][1]
         assert "no recommendations while DRS is off" in rows[1][1]
 
 
 async def test_panel_and_dialog_say_why_drs_cannot_act():
-    app = VdcApp(level=level_from_model(drs_level(vcenter=True)), tick_interval=None)
-    async with app.run_test(size=(160, 50)) as pilot:
-        game = await _game(pilot, 30)
+    async with level_app(drs_level(vcenter=True)).run_test(size=(160, 50)) as pilot:
+        game = await start(pilot, 30)
         game.submit("power off vcsa-01")
         game.step(280)
+        panel = game.query_one(DrsPanel)
         await pilot.press("9")
-        await pilot.pause()
-        head = _rows(game.query_one(DrsPanel))[0][1]
+        await until(pilot, lambda: panel.display)
+        head = _rows(panel)[0][1]
         assert "⚠ vCenter is unavailable" in head
         await pilot.press("D")
-        await pilot.pause()
-        assert "⚠ vCenter is unavailable" in str(pilot.app.screen.query_one("#drs-status").render())
+        dialog = await screen_of(pilot, DrsScreen)
+        assert "⚠ vCenter is unavailable" in str(dialog.query_one("#drs-status").render())
 
 
 async def test_dialog_changes_mode_threshold_and_rules_through_commands():
     async with _app().run_test(size=(160, 50), notifications=True) as pilot:
-        game = await _game(pilot)
+        game = await start(pilot, 310)
+        records = game.controller.session.records
         game.selected = ("vm", "vm-04")
         await pilot.press("D")
-        await pilot.pause()
-        dialog = pilot.app.screen
-        assert isinstance(dialog, DrsScreen) and dialog.cluster == "prod"
+        dialog = await screen_of(pilot, DrsScreen)
+        assert dialog.cluster == "prod"
         status = str(dialog.query_one("#drs-status").render())
         assert "DRS on · manual · threshold 3 moderate" in status
         loads = str(dialog.query_one("#drs-loads").render())
@@ -163,15 +137,15 @@ async def test_dialog_changes_mode_threshold_and_rules_through_commands():
         sim = game.controller.sim
         drs = sim.inv.clusters["prod"].drs
         dialog.query_one("#drs-threshold", Select).value = 1
-        await pilot.pause()
+        await until(pilot, lambda: drs.threshold == 1)
         assert drs.threshold == 1
         dialog.query_one("#drs-mode", Select).value = "partial"
-        await pilot.pause()
+        await until(pilot, lambda: drs.mode == "partial")
         assert drs.mode == "partial"
         # A rule typed as the rest of `drs rule add` after the cluster.
         dialog.query_one("#drs-rule", Input).value = "apart keep-apart vm-04 vm-05"
-        await pilot.click("#drs-rule-add")
-        await pilot.pause()
+        await click(pilot, "#drs-rule-add")
+        await until(pilot, lambda: len(records) == 3)
         rules = sim.inv.clusters["prod"].rules
         assert [(r.name, r.type) for r in rules] == [("apart", "keep-apart")]
         assert dialog.query_one("#drs-rule", Input).value == ""
@@ -180,25 +154,25 @@ async def test_dialog_changes_mode_threshold_and_rules_through_commands():
         assert "broken: vm-05 shares esx-01 with vm-04" in text
         # A refused one: the reason is told, and the text stays to be fixed.
         dialog.query_one("#drs-rule", Input).value = "bad keep-apart vm-04 nosuch"
-        await pilot.click("#drs-rule-add")
-        await pilot.pause()
-        assert game.controller.session.records[-1].accepted is False
-        reason = game.controller.session.records[-1].message
-        assert reason and any(reason in s and "Refused" in s for s in _said(pilot.app))
+        await click(pilot, "#drs-rule-add")
+        await until(pilot, lambda: len(records) == 4)
+        assert records[-1].accepted is False
+        reason = records[-1].message
+        assert reason and any(reason in s and "Refused" in s for s in toasts(pilot.app))
         assert dialog.query_one("#drs-rule", Input).value == "bad keep-apart vm-04 nosuch"
         # DRS off and on with e; Esc back to the game.
         dialog.query_one("#drs-rule", Input).blur()
         await pilot.press("e")
-        await pilot.pause()
+        await until(pilot, lambda: not drs.enabled)
         assert not drs.enabled
         assert str(dialog.query_one("#drs-status").render()).startswith("DRS off")
         await pilot.press("e")
-        await pilot.pause()
+        await until(pilot, lambda: drs.enabled)
         assert drs.enabled
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: pilot.app.screen is game)
         assert pilot.app.screen is game
-        assert [r.text for r in game.controller.session.records] == [
+        assert [r.text for r in records] == [
             "drs threshold prod 1", "drs mode prod partial",
             "drs rule add prod apart keep-apart vm-04 vm-05",
             "drs rule add prod bad keep-apart vm-04 nosuch",
@@ -208,18 +182,17 @@ async def test_dialog_changes_mode_threshold_and_rules_through_commands():
 
 async def test_dialog_applies_recommendations_and_removes_a_rule():
     async with _app().run_test(size=(160, 50)) as pilot:
-        game = await _game(pilot)
+        game = await start(pilot, 310)
+        records = game.controller.session.records
         await pilot.press("D")  # nothing selected: the only cluster
-        await pilot.pause()
-        dialog = pilot.app.screen
-        assert isinstance(dialog, DrsScreen)
+        dialog = await screen_of(pilot, DrsScreen)
         recs = dialog.query_one("#drs-recs", OptionList)
         assert [o.id for o in recs.options] == ["r1", "r2", "r3"]
-        await pilot.click("#drs-apply-one")
-        await pilot.pause()
+        await click(pilot, "#drs-apply-one")
+        await until(pilot, lambda: len(records) == 1)
         assert [o.id for o in recs.options] == ["r2", "r3"]
-        await pilot.click("#drs-apply-all")
-        await pilot.pause()
+        await click(pilot, "#drs-apply-all")
+        await until(pilot, lambda: len(records) == 2)
         assert not recs.display
         sim = game.controller.sim
         assert len([t for t in sim.tasks.tasks if t.kind == "vmotion"]) == 3
@@ -231,10 +204,39 @@ async def test_dialog_applies_recommendations_and_removes_a_rule():
         dialog.redraw()
         await pilot.pause()
         assert dialog.query_one("#drs-rule-name", Select).value == "apart"
-        await pilot.click("#drs-rule-remove")
-        await pilot.pause()
+        await click(pilot, "#drs-rule-remove")
+        await until(pilot, lambda: len(records) == 4)
         assert sim.inv.clusters["prod"].rules == []
-        assert game.controller.session.records[-1].text == "drs rule remove prod apart"
+        assert records[-1].text == "drs rule remove prod apart"
+
+
+async def test_dialog_gives_commands_through_what_it_is_handed():
+    """The dialog knows no game screen: any `view` and `give` will do (here, a bare app)."""
+    from textual.app import App
+
+    from vdc.tui.controller import GameController
+
+    controller = GameController(drs_level())
+    controller.step(310)
+    given: list[str] = []
+
+    def give(text: str):
+        given.append(text)
+        return controller.submit(text)
+
+    class Bare(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(DrsScreen("prod", view=controller.view, give=give))
+
+    async with Bare().run_test(size=(120, 40)) as pilot:
+        dialog = await screen_of(pilot, DrsScreen)
+        await pilot.press("e")
+        await until(pilot, lambda: given)
+        assert given == ["drs disable prod"] and not controller.sim.inv.clusters["prod"].drs.enabled
+        assert str(dialog.query_one("#drs-status").render()).startswith("DRS off")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, DrsScreen))
+        assert not isinstance(pilot.app.screen, DrsScreen)
 
 
 async def test_replay_viewer_shows_the_panel_read_only_and_has_no_dialog_key(tmp_path):
@@ -249,38 +251,36 @@ async def test_replay_viewer_shows_the_panel_read_only_and_has_no_dialog_key(tmp
     save(run_level(drs_level(), until=600), path)
     app = VdcApp(replay=path, tick_interval=None)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ReplayScreen)
+        screen = await screen_of(pilot, ReplayScreen)
         screen.seek(310)
-        await pilot.press("9")
-        await pilot.pause()
         panel = screen.query_one(DrsPanel)
+        await pilot.press("9")
+        await until(pilot, lambda: panel.display)
         assert panel.display and "r:prod:r1" in [i for i, _ in _rows(panel)]
+        refusal = ("Replay: This is a replay: it shows what was played and takes no commands. "
+                   "To play on from a save, continue it (vdc continue SAVE).")
         await pilot.press("enter", "A", "D")
-        await pilot.pause()
+        await until(pilot, lambda: toasts(app).count(refusal) == 2)
         assert app.screen is screen  # no dialog
         assert "r:prod:r1" in [i for i, _ in _rows(panel)]
         assert not [t for t in screen.controller.sim.tasks.tasks if t.kind == "vmotion"]
-        assert _said(app).count("Replay: This is a replay: it shows what was played and takes "
-                                "no commands. To play on from a save, continue it "
-                                "(vdc continue SAVE).") == 2
+        assert toasts(app).count(refusal) == 2
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_drs_panel_snapshot(snap_compare, size):
-    assert snap_compare(_app(), terminal_size=size, run_before=_game_at(310, "9"))
+    assert snap_compare(_app(), terminal_size=size, run_before=game_at(310, "9"))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_drs_dialog_snapshot(snap_compare, size):
     async def with_rule(pilot) -> None:
-        game = await _game(pilot, 310)
+        game = await start(pilot, 310)
         game.submit("drs rule add prod apart keep-apart vm-04 vm-05")
         game.submit("drs group prod vm lic vm-06")
         game.step(10)
         await pilot.press("D")
-        await pilot.pause()
+        await screen_of(pilot, DrsScreen)
         pilot.app.clear_notifications()
         await pilot.pause()
 

@@ -3,55 +3,29 @@ Pilot tests on a paused simulation stepped explicitly, and SVG snapshots at 80×
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual.widgets import Input, Select
 
-from vdc.scenario.loader import load_level
+from tests.tui.conftest import LEVELS, SIZES, click, game_at, level_app, screen_of, start, until
 from vdc.tui.app import VdcApp
-from vdc.tui.screens.game import GameScreen
 from vdc.tui.screens.ha import HaScreen
 from vdc.tui.widgets.hosts import HostsPanel
 
-HA_LEVEL = Path(__file__).resolve().parent.parent / "data" / "levels" / "tui-ha.toml"
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
+HA_LEVEL = LEVELS / "tui-ha.toml"
 
 
 def _app() -> VdcApp:
-    return VdcApp(level=load_level(HA_LEVEL), tick_interval=None)
-
-
-async def _game(pilot, t: float) -> GameScreen:
-    await pilot.press("enter")
-    await pilot.pause()
-    game = pilot.app.screen
-    assert isinstance(game, GameScreen)
-    game.step(t)
-    await pilot.pause()
-    return game
-
-
-def _game_at(t: float, *keys: str):
-    async def run_before(pilot) -> None:
-        await _game(pilot, t)
-        if keys:
-            await pilot.press(*keys)
-            await pilot.pause()
-        pilot.app.clear_notifications()
-        await pilot.pause()
-
-    return run_before
+    return level_app(HA_LEVEL)
 
 
 async def test_dialog_changes_settings_through_commands():
     async with _app().run_test(size=(160, 50)) as pilot:
-        game = await _game(pilot, 30)
+        game = await start(pilot, 30)
+        records = game.controller.session.records
         game.selected = ("host", "esx-03")
         await pilot.press("H")
-        await pilot.pause()
-        dialog = pilot.app.screen
-        assert isinstance(dialog, HaScreen) and dialog.cluster == "prod"
+        dialog = await screen_of(pilot, HaScreen)
+        assert dialog.cluster == "prod"
         status = str(dialog.query_one("#ha-status").render())
         assert status == "HA is on · primary esx-01 · no restarts"
         hosts = str(dialog.query_one("#ha-hosts").render())
@@ -60,30 +34,30 @@ async def test_dialog_changes_settings_through_commands():
         assert capacity == "Admission percent: free 100 % CPU / 92 % memory, reserved 33 % / 33 %"
         # Isolation response: choosing one gives the command.
         dialog.query_one("#ha-isolation", Select).value = "power-off"
-        await pilot.pause()
+        await until(pilot, lambda: len(records) == 1)
         sim = game.controller.sim
         assert sim.inv.clusters["prod"].ha.isolation_response == "power-off"
         # Admission: policy and values, then apply.
         dialog.query_one("#ha-policy", Select).value = "slots"
         dialog.query_one("#ha-values", Input).value = "1"
-        await pilot.click("#ha-apply")
-        await pilot.pause()
-        assert game.controller.session.records[-1].text == "ha admission prod slots 1"
+        await click(pilot, "#ha-apply")
+        await until(pilot, lambda: len(records) == 2)
+        assert records[-1].text == "ha admission prod slots 1"
         assert sim.inv.clusters["prod"].ha.admission == "slots"
         capacity = str(dialog.query_one("#ha-capacity").render())
         assert capacity == ("Admission slots: slot 32 MHz / 16 GiB, slots 8/8/8 for 6 VMs, failover capacity 2 host(s)")
         # HA off and on again.
         await pilot.press("e")
-        await pilot.pause()
+        await until(pilot, lambda: len(records) == 3)
         assert not sim.inv.clusters["prod"].ha.enabled
         assert str(dialog.query_one("#ha-status").render()) == "HA is off"
         await pilot.press("e")
-        await pilot.pause()
+        await until(pilot, lambda: len(records) == 4)
         assert sim.inv.clusters["prod"].ha.enabled
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: pilot.app.screen is game)
         assert pilot.app.screen is game
-        assert [r.text for r in game.controller.session.records] == [
+        assert [r.text for r in records] == [
             "ha isolation prod power-off", "ha admission prod slots 1",
             "ha disable prod", "ha enable prod",
         ]
@@ -91,7 +65,7 @@ async def test_dialog_changes_settings_through_commands():
 
 async def test_hosts_panel_shows_ha_roles_and_restarts_are_tasks():
     async with _app().run_test(size=(160, 50)) as pilot:
-        game = await _game(pilot, 100)
+        game = await start(pilot, 100)
         panel = game.query_one(HostsPanel)
         cells = [str(panel.table.get_cell(f"host:{h}", "ha")) for h in ("esx-01", "esx-02", "esx-03")]
         assert [c.strip() for c in cells] == ["★ primary", "✖ dead", "◇ secondary"]
@@ -104,9 +78,9 @@ async def test_hosts_panel_shows_ha_roles_and_restarts_are_tasks():
 
 @pytest.mark.parametrize("size", SIZES)
 def test_game_while_ha_restarts(snap_compare, size):
-    assert snap_compare(_app(), terminal_size=size, run_before=_game_at(100))
+    assert snap_compare(_app(), terminal_size=size, run_before=game_at(100))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_ha_dialog(snap_compare, size):
-    assert snap_compare(_app(), terminal_size=size, run_before=_game_at(100, "H"))
+    assert snap_compare(_app(), terminal_size=size, run_before=game_at(100, "H", shows=HaScreen))

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+from tests.tui.conftest import until
 from vdc.tui.widgets.linetable import LineColumn, LineTable
 
 ROWS = [f"vm-{i:03d}" for i in range(200)]
@@ -47,16 +48,21 @@ class TableApp(App[None]):
 async def test_only_rows_in_view_get_cells():
     app = TableApp()
     async with app.run_test(size=(40, 12)) as pilot:
-        await pilot.pause()
         table = app.query_one(LineTable)
+
+        def in_view(rows: list[str]) -> set[str]:
+            return set(rows[: table.size.height - 1])  # the header takes a line
+
+        await until(pilot, lambda: table.size.height and set(app.made) == in_view(ROWS))
         assert table.row_count == 200
-        assert set(app.made) == set(ROWS[: table.size.height - 1])  # the header takes a line
+        assert set(app.made) == in_view(ROWS)
         app.made.clear()
         table.set_rows(list(reversed(ROWS)))  # rows move: cells drawn before are reused
-        await pilot.pause()
-        assert set(app.made) == set(list(reversed(ROWS))[: table.size.height - 1])
+        await until(pilot, lambda: set(app.made) == in_view(list(reversed(ROWS))))
+        assert set(app.made) == in_view(list(reversed(ROWS)))
         app.made.clear()
         table.invalidate(["vm-199", "vm-000"])  # one in view, one not
+        await until(pilot, lambda: app.made)
         await pilot.pause()
         assert app.made == ["vm-199"]
 
@@ -67,18 +73,20 @@ async def test_keys_move_the_cursor_and_enter_selects():
         table = app.query_one(LineTable)
         table.focus()
         await pilot.press("down", "down", "enter")
+        await until(pilot, lambda: len(app.messages) == 3)
         assert table.cursor_row == 2
         assert app.messages == [
             ("highlighted", "vm-001"), ("highlighted", "vm-002"), ("selected", "vm-002"),
         ]
         await pilot.press("pagedown")
         page = table.scrollable_content_region.height - 1
+        await until(pilot, lambda: table.cursor_row == 2 + page)
         assert table.cursor_row == 2 + page
         await pilot.press("ctrl+end")
-        await pilot.pause()
+        await until(pilot, lambda: table.cursor_row == 199 and table.scroll_y == table.max_scroll_y)
         assert table.cursor_row == 199 and table.scroll_y == table.max_scroll_y
         await pilot.press("ctrl+home", "up")
-        await pilot.pause()
+        await until(pilot, lambda: table.cursor_row == 0 and table.scroll_y == 0)
         assert table.cursor_row == 0 and table.scroll_y == 0
 
 
@@ -87,11 +95,14 @@ async def test_clicks_select_rows_and_headers():
     async with app.run_test(size=(40, 12)) as pilot:
         table = app.query_one(LineTable)
         await pilot.click(LineTable, offset=(2, 3))  # row 2: moves the cursor
+        await until(pilot, lambda: table.cursor_row == 2)
         assert table.cursor_row == 2
         assert ("selected", "vm-002") not in app.messages
         await pilot.click(LineTable, offset=(2, 3))  # again: selects it
+        await until(pilot, lambda: app.messages[-1:] == [("selected", "vm-002")])
         assert app.messages[-1] == ("selected", "vm-002")
         await pilot.click(LineTable, offset=(12, 0))  # the CPU label
+        await until(pilot, lambda: app.messages[-1:] == [("header", "cpu")])
         assert app.messages[-1] == ("header", "cpu")
 
 

@@ -15,11 +15,10 @@ from functools import cache
 from typing import Any
 
 import pytest
-from textual.app import App, ComposeResult
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable
 
+from tests.tui.conftest import PanelApp, until
 from vdc.scenario.loader import level_from_model, load_level
 from vdc.scenario.paths import find_level
 from vdc.scenario.schema import Level
@@ -27,7 +26,8 @@ from vdc.sim.engine import Simulation
 from vdc.sim.view import SimView
 from vdc.tui.format import Tones
 from vdc.tui.widgets.datastores import DatastoresPanel, latency_text, pct_text
-from vdc.tui.widgets.hosts import HostsPanel, choose_layout, ready_text
+from vdc.tui.widgets.gauges import ready_text
+from vdc.tui.widgets.hosts import HostsPanel, choose_layout
 from vdc.tui.widgets.network import NetworkPanel
 
 # --------------------------------------------------------------------------- views
@@ -103,59 +103,6 @@ def isolated_view() -> SimView:
 # --------------------------------------------------------------------------- harness
 
 
-class PanelApp(App[None]):
-    """Composes one panel, shows a view, focuses it and records what the panel posts."""
-
-    CSS = """
-    Screen { background: $background; }
-    """
-    AUTO_FOCUS = None  # the test says whether the panel has focus
-
-    def __init__(
-        self,
-        panel: Widget,
-        view: SimView,
-        *,
-        box: tuple[int, int] | None = None,
-        setup: Callable[[Any], None] | None = None,
-        focus: bool = True,
-    ) -> None:
-        super().__init__()
-        self.panel = panel
-        self.focus_panel = focus
-        self.view = view
-        self.box = box
-        """(width, height) of the panel, as in the game's grid on a small terminal."""
-        self.setup = setup
-        self.posted: list[tuple[str, str]] = []
-
-    def compose(self) -> ComposeResult:
-        yield self.panel
-
-    def on_mount(self) -> None:
-        if self.box is not None:
-            self.panel.styles.width, self.panel.styles.height = self.box
-        self.panel.show(self.view)  # type: ignore[attr-defined]
-        if self.setup is not None:
-            self.setup(self.panel)
-        if self.focus_panel:
-            self.panel.focus()
-
-    def on_hosts_panel_host_selected(self, message: HostsPanel.HostSelected) -> None:
-        self.posted.append(("host", message.host))
-
-    def on_hosts_panel_vm_selected(self, message: HostsPanel.VmSelected) -> None:
-        self.posted.append(("vm", message.vm))
-
-    def on_datastores_panel_datastore_selected(
-        self, message: DatastoresPanel.DatastoreSelected
-    ) -> None:
-        self.posted.append(("datastore", message.datastore))
-
-    def on_data_table_row_highlighted(self, message: Message) -> None:
-        self.posted.append(("leaked", type(message).__name__))
-
-
 def keys(table: DataTable) -> list[str]:
     return [str(row.key.value) for row in table.ordered_rows]
 
@@ -177,7 +124,7 @@ def host_view(view: SimView, name: str):
 
 async def test_hosts_rows_match_the_view() -> None:
     view = sandbox_view()
-    app = PanelApp(HostsPanel(), view)
+    app = PanelApp(HostsPanel(), view, focus="panel")
     async with app.run_test(size=(120, 20)) as pilot:
         await pilot.pause()
         table = app.panel.table
@@ -199,19 +146,19 @@ async def test_hosts_rows_match_the_view() -> None:
 
 async def test_hosts_cursor_moves_and_enter_expands_to_the_vms() -> None:
     view = sandbox_view()
-    app = PanelApp(HostsPanel(), view)
+    app = PanelApp(HostsPanel(), view, focus="panel")
     async with app.run_test(size=(120, 20)) as pilot:
         await pilot.pause()
         panel: HostsPanel = app.panel  # type: ignore[assignment]
         table = panel.table
         assert table.has_focus, "focusing the panel focuses its table"
         await pilot.press("down")
-        await pilot.pause()
+        await until(pilot, lambda: app.posted[-1:] == [("host", "esx-02")])
         assert panel.selected_host == "esx-02"
         assert app.posted[-1] == ("host", "esx-02")
 
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: panel.expanded)
         on_02 = [n for n, h in zip(view.vms.names, view.vms.hosts, strict=True) if h == "esx-02"]
         assert on_02 == ["web-02", "app-02", "db-01"]
         assert keys(table) == [
@@ -228,32 +175,32 @@ async def test_hosts_cursor_moves_and_enter_expands_to_the_vms() -> None:
         assert cell(table, "vm:db-01", "hist") == "✔ ok"
 
         await pilot.press("down")
-        await pilot.pause()
+        await until(pilot, lambda: app.posted[-1:] == [("vm", "web-02")])
         assert app.posted[-1] == ("vm", "web-02")
         assert panel.selected_vm == "web-02"
         assert panel.selected_host == "esx-02"
 
         await pilot.press("up", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: not panel.expanded)
         assert keys(table) == ["host:esx-01", "host:esx-02", "host:esx-03"]
         assert panel.expanded == ()
         assert ("leaked", "RowHighlighted") not in app.posted
 
 
 async def test_hosts_click_selects_a_host() -> None:
-    app = PanelApp(HostsPanel(), sandbox_view())
+    app = PanelApp(HostsPanel(), sandbox_view(), focus="panel")
     async with app.run_test(size=(120, 20)) as pilot:
         await pilot.pause()
         # Border (1 line), header (1 line), then esx-01, esx-02, esx-03.
         await pilot.click(HostsPanel, offset=(12, 4))
-        await pilot.pause()
+        await until(pilot, lambda: app.posted[-1:] == [("host", "esx-03")])
         assert app.panel.selected_host == "esx-03"  # type: ignore[attr-defined]
         assert app.posted[-1] == ("host", "esx-03")
 
 
 async def test_hosts_second_show_updates_cells_in_place() -> None:
     calm, later = sandbox_view(600), sandbox_view(1500)  # 1500: the web rush is on
-    app = PanelApp(HostsPanel(), calm, setup=lambda p: p.toggle("esx-01"))
+    app = PanelApp(HostsPanel(), calm, setup=lambda p: p.toggle("esx-01"), focus="panel")
     async with app.run_test(size=(120, 20)) as pilot:
         await pilot.pause()
         panel: HostsPanel = app.panel  # type: ignore[assignment]
@@ -279,7 +226,7 @@ async def test_hosts_second_show_updates_cells_in_place() -> None:
 
 
 async def test_hosts_selection_is_posted_only_while_the_panel_has_focus() -> None:
-    app = PanelApp(HostsPanel(), sandbox_view(), focus=False)
+    app = PanelApp(HostsPanel(), sandbox_view(), focus="none")
     async with app.run_test(size=(120, 20)) as pilot:
         await pilot.pause()
         app.panel.show(sandbox_view(900))  # type: ignore[attr-defined]
@@ -292,7 +239,7 @@ async def test_hosts_selection_is_posted_only_while_the_panel_has_focus() -> Non
 
 async def test_hosts_vm_moving_between_hosts_adds_and_removes_rows() -> None:
     view = sandbox_view()
-    app = PanelApp(HostsPanel(), view, setup=lambda p: p.toggle("esx-01"))
+    app = PanelApp(HostsPanel(), view, setup=lambda p: p.toggle("esx-01"), focus="panel")
     async with app.run_test(size=(120, 20)) as pilot:
         await pilot.pause()
         panel: HostsPanel = app.panel  # type: ignore[assignment]
@@ -301,7 +248,7 @@ async def test_hosts_vm_moving_between_hosts_adds_and_removes_rows() -> None:
             "host:esx-01", "vm:web-01", "vm:app-01", "vm:jump-01", "host:esx-02",
         ]
         await pilot.press("down", "down", "down")  # onto jump-01
-        await pilot.pause()
+        await until(pilot, lambda: panel.selected_vm == "jump-01")
         assert panel.selected_vm == "jump-01"
         hosts = list(view.vms.hosts)
         hosts[view.vms.names.index("db-01")] = "esx-01"  # db-01 vMotioned to esx-01
@@ -325,7 +272,7 @@ async def test_hosts_vm_moving_between_hosts_adds_and_removes_rows() -> None:
 
 async def test_hosts_failed_host_stands_out_and_its_vms_are_down() -> None:
     view = failed_view()
-    app = PanelApp(HostsPanel(), view, setup=lambda p: p.toggle("esx-02"))
+    app = PanelApp(HostsPanel(), view, setup=lambda p: p.toggle("esx-02"), focus="panel")
     async with app.run_test(size=(120, 20)) as pilot:
         await pilot.pause()
         table = app.panel.table  # type: ignore[attr-defined]
@@ -339,7 +286,7 @@ async def test_hosts_failed_host_stands_out_and_its_vms_are_down() -> None:
 
 
 async def test_hosts_narrow_panel_keeps_the_essentials() -> None:
-    app = PanelApp(HostsPanel(), failed_view(), box=(40, 9))
+    app = PanelApp(HostsPanel(), failed_view(), box=(40, 9), focus="panel")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = app.panel.table  # type: ignore[attr-defined]
@@ -373,7 +320,7 @@ def test_ready_thresholds_have_symbols_not_just_tones() -> None:
 
 async def test_datastores_rows_match_the_view() -> None:
     view = sandbox_view()
-    app = PanelApp(DatastoresPanel(), view)
+    app = PanelApp(DatastoresPanel(), view, focus="panel")
     async with app.run_test(size=(160, 20)) as pilot:
         await pilot.pause()
         table = app.panel.table  # type: ignore[attr-defined]
@@ -394,7 +341,7 @@ async def test_datastores_rows_match_the_view() -> None:
 
 async def test_datastores_over_85_percent_is_an_alert() -> None:
     view = full_view()
-    app = PanelApp(DatastoresPanel(), view)
+    app = PanelApp(DatastoresPanel(), view, focus="panel")
     async with app.run_test(size=(160, 20)) as pilot:
         await pilot.pause()
         table = app.panel.table  # type: ignore[attr-defined]
@@ -406,7 +353,7 @@ async def test_datastores_over_85_percent_is_an_alert() -> None:
         assert cell(table, "ds:ds-gold", "bar").count("┃") == 2
 
         await pilot.press("down")
-        await pilot.pause()
+        await until(pilot, lambda: app.posted[-1:] == [("datastore", "ds-local-03")])
         assert app.posted[-1] == ("datastore", "ds-local-03")
         assert app.panel.selected_datastore == "ds-local-03"  # type: ignore[attr-defined]
 
@@ -418,7 +365,7 @@ async def test_datastores_full_and_thin_overcommit() -> None:
     gold, local = filled.datastores
     # A level cannot start overcommitted (the loader refuses it), so make the view say so.
     view = replace(filled, datastores=(gold, replace(local, provisioned=2 * local.capacity)))
-    app = PanelApp(DatastoresPanel(), view)
+    app = PanelApp(DatastoresPanel(), view, focus="panel")
     async with app.run_test(size=(160, 20)) as pilot:
         await pilot.pause()
         table = app.panel.table  # type: ignore[attr-defined]
@@ -447,7 +394,7 @@ def test_datastore_thresholds_have_symbols() -> None:
 
 
 async def test_datastores_narrow_keeps_name_percent_latency() -> None:
-    app = PanelApp(DatastoresPanel(), full_view(), box=(40, 9))
+    app = PanelApp(DatastoresPanel(), full_view(), box=(40, 9), focus="panel")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = app.panel.table  # type: ignore[attr-defined]
@@ -460,7 +407,7 @@ async def test_datastores_narrow_keeps_name_percent_latency() -> None:
 
 
 async def test_network_calm_lists_uplinks_and_port_groups() -> None:
-    app = PanelApp(NetworkPanel(), sandbox_view())
+    app = PanelApp(NetworkPanel(), sandbox_view(), focus="panel")
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         text = app.panel.text.plain  # type: ignore[attr-defined]
@@ -477,7 +424,7 @@ async def test_network_calm_lists_uplinks_and_port_groups() -> None:
 
 
 async def test_network_uplink_down_cutting_a_vlan_says_so() -> None:
-    app = PanelApp(NetworkPanel(), cut_view())
+    app = PanelApp(NetworkPanel(), cut_view(), focus="panel")
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         text = app.panel.text.plain  # type: ignore[attr-defined]
@@ -493,7 +440,7 @@ async def test_network_uplink_down_cutting_a_vlan_says_so() -> None:
 
 
 async def test_network_last_uplink_down_on_the_host_line() -> None:
-    app = PanelApp(NetworkPanel(), isolated_view(), box=(40, 9))
+    app = PanelApp(NetworkPanel(), isolated_view(), box=(40, 9), focus="panel")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = app.panel.text.plain  # type: ignore[attr-defined]
@@ -503,7 +450,7 @@ async def test_network_last_uplink_down_on_the_host_line() -> None:
 
 
 async def test_network_small_panel_folds_healthy_hosts_until_enter() -> None:
-    app = PanelApp(NetworkPanel(), cut_view(), box=(60, 14))
+    app = PanelApp(NetworkPanel(), cut_view(), box=(60, 14), focus="panel")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         panel: NetworkPanel = app.panel  # type: ignore[assignment]
@@ -513,14 +460,14 @@ async def test_network_small_panel_folds_healthy_hosts_until_enter() -> None:
         assert lines.count("  vSwitch0") == 1, "only esx-02, the host in trouble, is in full"
         assert "✖ VLAN 120 only trunked on down vmnic0" in panel.text.plain
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: panel.details)
         assert panel.details
         assert panel.text.plain.count("  vSwitch0") == 3
         assert "(Enter: details)" not in panel.text.plain
 
 
 async def test_network_redraws_only_what_changed() -> None:
-    app = PanelApp(NetworkPanel(), sandbox_view(600))
+    app = PanelApp(NetworkPanel(), sandbox_view(600), focus="panel")
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         panel: NetworkPanel = app.panel  # type: ignore[assignment]
@@ -552,47 +499,47 @@ async def test_network_redraws_only_what_changed() -> None:
 def test_hosts_calm_80x24(snap_compare) -> None:
     """Three hosts `● on` in green, CPU and memory bars on a muted track with their %,
     ready 0.0 %, VM counts, power in W, a CPU history sparkline; cursor on esx-01."""
-    assert snap_compare(PanelApp(HostsPanel(), sandbox_view()), terminal_size=(80, 24))
+    assert snap_compare(PanelApp(HostsPanel(), sandbox_view(), focus="panel"), terminal_size=(80, 24))
 
 
 def test_hosts_calm_160x50(snap_compare) -> None:
     """Wide: long bars, a long sparkline; esx-02 expanded to its three VMs (tree glyphs,
     `✔ ok` in the health column)."""
-    app = PanelApp(HostsPanel(), sandbox_view(), setup=lambda p: p.toggle("esx-02"))
+    app = PanelApp(HostsPanel(), sandbox_view(), setup=lambda p: p.toggle("esx-02"), focus="panel")
     assert snap_compare(app, terminal_size=(160, 50))
 
 
 def test_hosts_failed_80x24(snap_compare) -> None:
     """esx-02 `✖ FAILED` in bold error tone with its name, dashes for its load; expanded, its
     VMs read `✖ DOWN` / `✖ host failed`."""
-    app = PanelApp(HostsPanel(), failed_view(), setup=lambda p: p.toggle("esx-02"))
+    app = PanelApp(HostsPanel(), failed_view(), setup=lambda p: p.toggle("esx-02"), focus="panel")
     assert snap_compare(app, terminal_size=(80, 24))
 
 
 def test_hosts_failed_in_a_small_panel(snap_compare) -> None:
     """The panel as the game shows it on an 80×24 terminal (40×9): state, name, CPU %,
     memory %, ready % fit without a horizontal scrollbar; `✖ FAILED` readable."""
-    app = PanelApp(HostsPanel(), failed_view(), box=(40, 9))
+    app = PanelApp(HostsPanel(), failed_view(), box=(40, 9), focus="panel")
     assert snap_compare(app, terminal_size=(80, 24))
 
 
 def test_datastores_alert_80x24(snap_compare) -> None:
     """ds-gold `✖ 88%` in bold error tone, its bar past both marks (drawn as light lines in
     the fill); ds-local-03 `▲ 78%` (cursor row)."""
-    app = PanelApp(DatastoresPanel(), full_view())
+    app = PanelApp(DatastoresPanel(), full_view(), focus="panel")
     assert snap_compare(app, press=["down"], terminal_size=(80, 24))
 
 
 def test_datastores_alert_160x50(snap_compare) -> None:
     """Wide: every column (type, used / size, provisioned, IOPS, latency), a long bar whose
     header names its marks."""
-    app = PanelApp(DatastoresPanel(), full_view())
+    app = PanelApp(DatastoresPanel(), full_view(), focus="panel")
     assert snap_compare(app, press=["down"], terminal_size=(160, 50))
 
 
 def test_datastores_alert_in_a_small_panel(snap_compare) -> None:
     """40×9: name, bar with marks, % and latency; the alert still reads `✖ 88%`."""
-    app = PanelApp(DatastoresPanel(), full_view(), box=(40, 9))
+    app = PanelApp(DatastoresPanel(), full_view(), box=(40, 9), focus="panel")
     assert snap_compare(app, press=["down"], terminal_size=(80, 24))
 
 
@@ -600,31 +547,31 @@ def test_network_cut_80x24(snap_compare) -> None:
     """Top line names the trouble on esx-02; healthy esx-01 and esx-03 fold to one line;
     esx-02's vmnic0 `✖ down`, vmnic1 trunks only VLANs 10,20,110, VM-Data in error tone with
     `✖ VLAN 120 only trunked on down vmnic0` beside it."""
-    assert snap_compare(PanelApp(NetworkPanel(), cut_view()), terminal_size=(80, 24))
+    assert snap_compare(PanelApp(NetworkPanel(), cut_view(), focus="panel"), terminal_size=(80, 24))
 
 
 def test_network_cut_160x50(snap_compare) -> None:
     """Wide: three hosts side by side in full, trunks beside the uplinks, the cut port group's
     reason under it."""
-    assert snap_compare(PanelApp(NetworkPanel(), cut_view()), terminal_size=(160, 50))
+    assert snap_compare(PanelApp(NetworkPanel(), cut_view(), focus="panel"), terminal_size=(160, 50))
 
 
 def test_network_cut_in_a_small_panel(snap_compare) -> None:
     """40×9: the first lines say what is cut where, healthy esx-01 is one line, esx-02 begins
     below (scroll for the rest)."""
-    app = PanelApp(NetworkPanel(), cut_view(), box=(40, 9))
+    app = PanelApp(NetworkPanel(), cut_view(), box=(40, 9), focus="panel")
     assert snap_compare(app, terminal_size=(80, 24))
 
 
 def test_network_host_without_uplinks_80x24(snap_compare) -> None:
     """esx-03's line says `✖ ALL UPLINKS DOWN: host cut off`, its vSwitch `✖ no uplink up`, both
     vmnics `✖ down`, each port group `✖ VLAN n cut: no uplink up`."""
-    assert snap_compare(PanelApp(NetworkPanel(), isolated_view()), terminal_size=(80, 24))
+    assert snap_compare(PanelApp(NetworkPanel(), isolated_view(), focus="panel"), terminal_size=(80, 24))
 
 
 @pytest.mark.parametrize("panel", [HostsPanel, DatastoresPanel, NetworkPanel])
 async def test_focusing_a_panel_focuses_what_takes_keys(panel: type[Widget]) -> None:
-    app = PanelApp(panel(), sandbox_view())
+    app = PanelApp(panel(), sandbox_view(), focus="panel")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.focused is not None and app.panel in app.focused.ancestors

@@ -8,10 +8,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import add_vm, base_level, build
-from textual.app import App, ComposeResult
-from textual.widget import Widget
 
+from tests.conftest import add_vm, base_level, build
+from tests.tui.conftest import PanelApp, until
 from vdc.scenario.loader import load_level
 from vdc.scenario.paths import find_level
 from vdc.scenario.sandbox import generate
@@ -96,44 +95,6 @@ def large_views() -> tuple[SimView, SimView]:
 
 
 # ---------------------------------------------------------------------------- harness
-
-
-class PanelApp(App[None]):
-    """Composes one panel, shows it a view (and events), records the messages it posts."""
-
-    def __init__(
-        self,
-        panel: Widget,
-        view: SimView | None = None,
-        events: list[EventRecord] | None = None,
-        sort: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.panel = panel
-        self.view = view
-        self.events = events
-        self.sort = sort
-        self.selected: list[str] = []
-        self.senders: list[object] = []
-
-    def compose(self) -> ComposeResult:
-        yield self.panel
-
-    def on_mount(self) -> None:
-        if self.sort is not None and isinstance(self.panel, VmTable):
-            self.panel.sort_by(self.sort)
-        if self.view is not None and hasattr(self.panel, "show"):
-            self.panel.show(self.view)
-        if self.events is not None and isinstance(self.panel, EventLogPanel):
-            self.panel.add_events(self.events)
-
-    def on_vm_table_vm_selected(self, message: VmTable.VmSelected) -> None:
-        self.selected.append(message.vm)
-        self.senders.append(message.control)
-
-    def on_services_panel_service_selected(self, message: ServicesPanel.ServiceSelected) -> None:
-        self.selected.append(message.name)
-        self.senders.append(message.control)
 
 
 def row_text(table: VmTable, vm: str) -> dict[str, str]:
@@ -230,15 +191,19 @@ async def test_sort_keys_cycle_and_reverse():
         assert isinstance(table, VmTable)
         table.table.focus()
         await pilot.press("s")
+        await until(pilot, lambda: table.sort_column == "name")
         assert table.sort_column == "name"
         assert table.visible_vms == sorted(view.vms.names)
         await pilot.press("r")
+        await until(pilot, lambda: table.sort_reverse)
         assert table.sort_reverse is True
         assert table.visible_vms == sorted(view.vms.names, reverse=True)
         await pilot.press("s", "s", "s")
+        await until(pilot, lambda: table.sort_column == "cpu")
         assert (table.sort_column, table.sort_reverse) == ("cpu", False)
         for _ in range(6):  # ready, memory, latency, service, health, then back to none
             await pilot.press("s")
+        await until(pilot, lambda: table.sort_column is None)
         assert table.sort_column is None
         assert table.visible_vms == list(view.vms.names)
 
@@ -288,11 +253,14 @@ async def test_filter_box_opens_with_slash_and_escape_clears():
         assert isinstance(table, VmTable)
         table.table.focus()
         await pilot.press("slash", "m", "a", "i", "l")
+        await until(pilot, lambda: table.filter_text == "mail")
         assert table.filter_text == "mail"
         assert table.visible_vms == ["mail-01"]
         await pilot.press("enter")  # keeps the filter, back to the table
+        await until(pilot, lambda: app.focused is table.table)
         assert app.focused is table.table
         await pilot.press("escape")
+        await until(pilot, lambda: table.filter_text == "")
         assert table.filter_text == ""
         assert len(table.visible_vms) == 10
 
@@ -305,6 +273,7 @@ async def test_cursor_stays_on_the_same_vm_across_resorts():
         assert isinstance(table, VmTable)
         table.table.focus()
         await pilot.press("down", "down", "down", "down")
+        await until(pilot, lambda: table.selected_vm == "app-01")
         assert table.selected_vm == "app-01"
         table.sort_by("cpu")
         await pilot.pause()
@@ -333,6 +302,7 @@ async def test_untouched_cursor_keeps_the_top_of_a_busy_table_in_view():
         assert isinstance(table, VmTable)
         table.table.focus()
         await pilot.press("s", "s", "s", "s")  # name, host, power, CPU
+        await until(pilot, lambda: table.sort_column == "cpu")
         assert table.sort_column == "cpu"
         table.show(second)
         await pilot.pause()
@@ -341,6 +311,7 @@ async def test_untouched_cursor_keeps_the_top_of_a_busy_table_in_view():
         assert round(float(second.vms.cpu_pct[i])) == round(float(second.vms.cpu_pct.max()))
         # Once the player picks a VM, the cursor follows it instead.
         await pilot.press("down", "down")
+        await until(pilot, lambda: table.selected_vm == table.visible_vms[2])
         picked = table.selected_vm
         assert picked == table.visible_vms[2]
         table.sort_by("name")
@@ -420,10 +391,10 @@ async def test_the_selection_follows_the_cursor_and_enter_selects_again():
         assert isinstance(table, VmTable)
         table.table.focus()
         await pilot.pause()
-        assert app.selected == ["web-01"]
+        assert app.picked == ["web-01"]
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
-        assert app.selected == ["web-01", "web-02", "web-03", "web-03"]
+        await until(pilot, lambda: len(app.picked) == 4)
+        assert app.picked == ["web-01", "web-02", "web-03", "web-03"]
         assert set(app.senders) == {table}
         assert table.selected_vm == "web-03"
 
@@ -473,8 +444,8 @@ async def test_services_healthy_and_selection():
         assert panel.border_subtitle == "✔ all 1 up"
         panel.option_list.focus()
         await pilot.press("down", "enter")
-        await pilot.pause()
-        assert app.selected == ["shop"]
+        await until(pilot, lambda: app.picked)
+        assert app.picked == ["shop"]
         assert app.senders == [panel]
         assert panel.selected_service == "shop"
 
@@ -713,17 +684,21 @@ async def test_clicks_on_a_row_and_a_header():
         table = app.panel
         assert isinstance(table, VmTable)
         lt = table.table
+        third = table.visible_vms[2]
         await pilot.click(lt, offset=(3, 3))  # the third row: focus, and the cursor goes there
-        await pilot.pause()
-        assert table.selected_vm == table.visible_vms[2]
-        assert app.selected[-1] == table.visible_vms[2]
-        n = len(app.selected)
+        await until(pilot, lambda: app.picked[-1:] == [third])
+        assert table.selected_vm == third
+        assert app.picked[-1] == third
+        n = len(app.picked)
         await pilot.click(lt, offset=(3, 3))  # again: selected again
-        assert app.selected[n:] == [table.visible_vms[2]]
+        await until(pilot, lambda: len(app.picked) > n)
+        assert app.picked[n:] == [third]
         x = lt.columns[0].width + 2 + 1  # inside the Host label
         await pilot.click(lt, offset=(x, 0))
+        await until(pilot, lambda: table.sort_column == "host")
         assert table.sort_column == "host"
         await pilot.click(lt, offset=(x, 0))
+        await until(pilot, lambda: table.sort_reverse)
         assert (table.sort_column, table.sort_reverse) == ("host", True)
 
 

@@ -14,22 +14,23 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input
 
+from tests.tui.conftest import SIZES, TROUBLE, screen_of, toasts, until
 from vdc.scenario.loader import load_level
 from vdc.session.actions import parse_actions
 from vdc.session.runner import run_level
-from vdc.session.save import save
+from vdc.session.save import save, write_atomic
 from vdc.tui.app import VdcApp
 from vdc.tui.controller import GameController
+from vdc.tui.screens.help import KeysScreen
 from vdc.tui.screens.replay import GotoScreen, ReplayScreen
+from vdc.tui.screens.replays import ReplaysScreen
 from vdc.tui.screens.title import TitleScreen
 from vdc.tui.widgets.eventlog import EventLogPanel
 from vdc.tui.widgets.hosts import HostsPanel
 from vdc.tui.widgets.timeline import TimelineBar, column, track_cells
 
 ROOT = Path(__file__).resolve().parents[2]
-TROUBLE = ROOT / "tests" / "data" / "levels" / "tui-trouble.toml"
 SCRIPT = "30 power off web-01\n120 power on web-01\n250 power on db-01 esx-01\n400 power on nosuch\n"
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
 
 
 def _write_save(directory: Path, name: str = "trouble.vdcsave") -> Path:
@@ -44,8 +45,8 @@ def saved(tmp_path_factory) -> Path:
     return _write_save(tmp_path_factory.mktemp("replays"))
 
 
-def _titles(app) -> list[str]:
-    return [n.title for n in app._notifications]
+async def _viewer(pilot) -> ReplayScreen:
+    return await screen_of(pilot, ReplayScreen)
 
 
 def _host_state(screen, name: str) -> str:
@@ -56,9 +57,7 @@ def _host_state(screen, name: str) -> str:
 async def test_the_viewer_opens_paused_at_zero_with_every_command_on_the_timeline(saved: Path):
     app = VdcApp(replay=saved, tick_interval=None)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ReplayScreen)
+        screen = await _viewer(pilot)
         c = screen.controller
         assert c.now == 0.0 and c.paused and c.end == 900.0
         bar = screen.query_one(TimelineBar)
@@ -71,16 +70,15 @@ async def test_the_viewer_opens_paused_at_zero_with_every_command_on_the_timelin
 async def test_next_command_steps_to_it_and_shows_its_effect(saved: Path):
     app = VdcApp(replay=saved, tick_interval=None)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await _viewer(pilot)
         await pilot.press("n")
-        await pilot.pause()
+        await until(pilot, lambda: screen.controller.now == 30.0)
         assert screen.controller.now == 30.0
         vms = screen.controller.view().vms
         assert vms.power[vms.names.index("web-01")] == "off"
-        assert "Player at 0:00:30: power off web-01" in _titles(app)
+        assert "Player at 0:00:30: power off web-01" in toasts(app, "title")
         await pilot.press("n", "n")
-        await pilot.pause()
+        await until(pilot, lambda: screen.controller.now == 250.0)
         assert screen.controller.now == 250.0
         assert _host_state(screen, "esx-03") == "failed"  # the host failure at 200 s is shown
         log = screen.query_one(EventLogPanel)
@@ -91,66 +89,65 @@ async def test_next_command_steps_to_it_and_shows_its_effect(saved: Path):
 async def test_previous_command_goes_back_by_re_simulating_from_zero(saved: Path):
     app = VdcApp(replay=saved, tick_interval=None)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await _viewer(pilot)
         screen.seek(260)
         await pilot.pause()
         assert _host_state(screen, "esx-03") == "failed"
         app.clear_notifications()
-        await pilot.press("p")
-        await pilot.pause()
         c = screen.controller
+        await pilot.press("p")
+        await until(pilot, lambda: c.now == 250.0)
         assert c.now == 250.0 and c.paused
         await pilot.press("p")
-        await pilot.pause()
+        await until(pilot, lambda: c.now == 120.0)
         assert c.now == 120.0
         assert _host_state(screen, "esx-03") == "on"  # before the failure again
         log = screen.query_one(EventLogPanel)
         assert all(r.t <= 120.0 for r in log.records)  # the log started again too
         assert [r.kind for r in log.records].count("command") == 2
-        assert "Player at 0:02:00: power on web-01" in _titles(app)
-        assert "Player at 0:00:30: power off web-01" not in _titles(app)
+        assert "Player at 0:02:00: power on web-01" in toasts(app, "title")
+        assert "Player at 0:00:30: power off web-01" not in toasts(app, "title")
 
 
 async def test_seek_keys_go_to_and_timeline_click(saved: Path):
     app = VdcApp(replay=saved, tick_interval=None)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await _viewer(pilot)
         c = screen.controller
         await pilot.press("right_square_bracket", "right_square_bracket")
-        await pilot.pause()
+        await until(pilot, lambda: c.now == 120.0)
         assert c.now == 120.0
         await pilot.press("left_square_bracket")
-        await pilot.pause()
+        await until(pilot, lambda: c.now == 60.0)
         assert c.now == 60.0
         await pilot.press("g")
-        await pilot.pause()
-        assert isinstance(app.screen, GotoScreen)
+        goto = await screen_of(pilot, GotoScreen)
+        error = goto.query_one("#goto-error")
         await pilot.press(*"soon", "enter")
-        await pilot.pause()
-        assert "not a time" in str(app.screen.query_one("#goto-error").render())
-        app.screen.query_one(Input).value = ""
+        await until(pilot, lambda: "not a time" in str(error.render()))
+        assert "not a time" in str(error.render())
+        goto.query_one(Input).value = ""
         await pilot.press(*"5:00", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: c.now == 300.0)
         assert app.screen is screen and c.now == 300.0
         bar = screen.query_one(TimelineBar)
         x = 1 + len("0:05:00 ") + column(450, c.end, bar._track_width())  # padding + label
         await pilot.click(TimelineBar, offset=(x, 1))
-        await pilot.pause()
+        await until(pilot, lambda: c.now != 300.0)
         assert abs(c.now - 450) <= c.end / bar._track_width()
 
 
 async def test_play_speed_goes_to_64x_and_stops_at_the_end(saved: Path):
     app = VdcApp(replay=saved, tick_interval=None)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await _viewer(pilot)
         c = screen.controller
         for _ in range(8):
             await pilot.press("plus")
+        await until(pilot, lambda: c.speed == 64)
         assert c.speed == 64
         await pilot.press("space")
+        await until(pilot, lambda: not c.paused)
         screen._on_tick()
         await pilot.pause()
         assert c.now == 16.0  # 0.25 s of wall time at 64×
@@ -158,15 +155,14 @@ async def test_play_speed_goes_to_64x_and_stops_at_the_end(saved: Path):
         screen._on_tick()
         await pilot.pause()
         assert c.now == 900.0 and c.ended and c.paused
-        assert "Replay ended" in _titles(app)
+        assert "Replay ended" in toasts(app, "title")
         assert "trouble" not in " ".join(p.name for p in Path(os.environ["VDC_SAVES_DIR"]).iterdir())
 
 
 async def test_a_replay_takes_no_commands(saved: Path):
     app = VdcApp(replay=saved, tick_interval=None)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await _viewer(pilot)
         for key in ("o", "x", "colon", "ctrl+s"):
             await pilot.press(key)
         await pilot.pause()
@@ -174,13 +170,12 @@ async def test_a_replay_takes_no_commands(saved: Path):
         screen.submit("power off web-01")
         await pilot.pause()
         assert screen.controller.session.records == []
-        assert "Replay" in _titles(app)
+        assert "Replay" in toasts(app, "title")
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert "Replay keys" in app.screen.query_one("Markdown")._markdown
+        keys = await screen_of(pilot, KeysScreen)
+        assert "Replay keys" in keys.query_one("Markdown")._markdown
         await pilot.press("escape", "q")
-        await pilot.pause()
-        assert isinstance(app.screen, TitleScreen)
+        await screen_of(pilot, TitleScreen)
 
 
 async def test_the_palette_offers_transport_and_no_commands(saved: Path):
@@ -188,8 +183,7 @@ async def test_the_palette_offers_transport_and_no_commands(saved: Path):
 
     app = VdcApp(replay=saved, tick_interval=None)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
-        provider = VdcCommands(app.screen)
+        provider = VdcCommands(await _viewer(pilot))
         texts = [t for t, _, _ in provider._candidates()]
         assert "Next player command" in texts and "Go to a time" in texts
         assert not any(t.startswith(("power on", "vm set", "host power")) for t in texts)
@@ -202,11 +196,11 @@ async def test_a_diverging_save_shows_the_banner(saved: Path, tmp_path: Path):
     bad.write_text(json.dumps(data), encoding="utf-8")
     app = VdcApp(replay=bad, tick_interval=None)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await pilot.pause()
-        banner = str(app.screen.query_one("#divergence").render())
+        screen = await _viewer(pilot)
+        banner = str(screen.query_one("#divergence").render())
         assert "Differs from the recording from 0:05:00" in banner and "ffffffffffff" in banner
-        assert "Replay diverges" in _titles(app)
-        assert "≠" in app.screen.query_one(TimelineBar).render().plain
+        assert "Replay diverges" in toasts(app, "title")
+        assert "≠" in screen.query_one(TimelineBar).render().plain
 
 
 async def test_an_unreadable_save_is_told_and_the_title_stays(tmp_path: Path):
@@ -214,9 +208,9 @@ async def test_an_unreadable_save_is_told_and_the_title_stays(tmp_path: Path):
     bad.write_text("{not json", encoding="utf-8")
     app = VdcApp(replay=bad, tick_interval=None)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await pilot.pause()
+        await until(pilot, lambda: toasts(app))
         assert isinstance(app.screen, TitleScreen)
-        assert "Cannot replay" in _titles(app)
+        assert "Cannot replay" in toasts(app, "title")
 
 
 async def test_replays_list_on_the_title_screen_opens_the_viewer():
@@ -225,18 +219,17 @@ async def test_replays_list_on_the_title_screen_opens_the_viewer():
     (directory / "junk.vdcsave").write_text("nope", encoding="utf-8")
     app = VdcApp(tick_interval=None)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        menu_ids = [o.id for o in app.screen.query_one("#menu")._options]
+        title = await screen_of(pilot, TitleScreen)
+        menu_ids = [o.id for o in title.query_one("#menu")._options]
         await pilot.press(*["down"] * menu_ids.index("replays"), "enter")
-        await pilot.pause()
-        table = app.screen.query_one("#saves", DataTable)
+        replays = await screen_of(pilot, ReplaysScreen)
+        table = replays.query_one("#saves", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert any(r[0] == "older.vdcsave" and r[1] == "tui-trouble" and r[3] == "4" for r in rows)
         assert any(r[0] == "junk.vdcsave" and "not a vdc save" in r[1] for r in rows)
         table.move_cursor(row=[r[0] for r in rows].index("older.vdcsave"))
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ReplayScreen)
+        await screen_of(pilot, ReplayScreen)
 
 
 async def test_speed_changes_of_live_play_are_recorded_for_the_viewer(tmp_path: Path):
@@ -253,9 +246,9 @@ async def test_speed_changes_of_live_play_are_recorded_for_the_viewer(tmp_path: 
     c.save(tmp_path / "s.vdcsave")
     app = VdcApp(replay=tmp_path / "s.vdcsave", tick_interval=None)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await _viewer(pilot)
         await pilot.press("f", "space")
+        await until(pilot, lambda: screen.controller.follow_recorded and not screen.controller.paused)
         screen.seek(45)
         screen._on_tick()
         assert screen.controller.speed == 4 and screen.controller.now == 46.0
@@ -281,7 +274,8 @@ def test_track_cells_put_the_worst_marker_on_a_shared_cell():
 
 # ---------------------------------------------------------------------------- snapshots
 def _snapshot_save() -> Path:
-    """A save at a fixed path (its name is on the screen)."""
+    """A save at a fixed path (its name is on the screen). Parallel test runs may write it at
+    the same time: every write replaces the file whole (same content), never in place."""
     directory = Path("/tmp/vdc-snapshot-replays")
     directory.mkdir(exist_ok=True)
     return _write_save(directory)
@@ -290,9 +284,9 @@ def _snapshot_save() -> Path:
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_viewer_with_timeline(snap_compare, size):
     async def run_before(pilot) -> None:
-        await pilot.pause()
+        screen = await _viewer(pilot)
         await pilot.press("n", "n", "n")
-        await pilot.pause()
+        await until(pilot, lambda: screen.controller.now == 250.0)
         pilot.app.clear_notifications()
         await pilot.pause()
 
@@ -306,11 +300,11 @@ def test_snapshot_viewer_diverged(snap_compare, size):
     data = json.loads(path.read_text(encoding="utf-8"))
     data["digests"][5][1] = "f" * 64
     bad = path.with_name("tampered.vdcsave")
-    bad.write_text(json.dumps(data), encoding="utf-8")
+    write_atomic(bad, json.dumps(data))
 
     async def run_before(pilot) -> None:
-        await pilot.pause()
-        pilot.app.screen.seek(420)
+        screen = await _viewer(pilot)
+        screen.seek(420)
         await pilot.pause()
         pilot.app.clear_notifications()
         await pilot.pause()
@@ -323,19 +317,23 @@ def test_snapshot_viewer_diverged(snap_compare, size):
 def test_snapshot_replays_list(snap_compare, size, monkeypatch):
     import vdc.tui.screens.replays as replays
 
+    # The directory is on the screen, so it is a fixed one; parallel runs write the same two
+    # files into it, each replaced whole (never emptied or half-written in between).
     directory = Path("/tmp/vdc-snapshot-replays-list")
     directory.mkdir(exist_ok=True)
     for old in directory.glob("*.vdcsave"):
-        old.unlink()
+        if old.name not in ("trouble.vdcsave", "broken.vdcsave"):
+            old.unlink(missing_ok=True)
     _write_save(directory, "trouble.vdcsave")
-    (directory / "broken.vdcsave").write_text("{", encoding="utf-8")
+    write_atomic(directory / "broken.vdcsave", "{")
     os.utime(directory / "broken.vdcsave", (1_000_000_000, 1_000_000_000))
     monkeypatch.setenv("VDC_SAVES_DIR", str(directory))
     monkeypatch.setattr(replays, "modified_text", lambda path: "2026-12-01 09:30")
 
     async def run_before(pilot) -> None:
-        await pilot.pause()
+        await screen_of(pilot, TitleScreen)
         pilot.app.push_screen(replays.ReplaysScreen())
+        await screen_of(pilot, replays.ReplaysScreen)
         await pilot.pause()
 
     assert snap_compare(VdcApp(tick_interval=None), terminal_size=size, run_before=run_before)

@@ -3,40 +3,27 @@ Pilot tests and SVG snapshots at 80×24 and 160×50 (a paused simulation stepped
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual.widgets import Input, OptionList, Switch
 
+from tests.tui.conftest import SIZES, TROUBLE, click, level_app, screen_of, start, toasts, until
 from vdc.scenario.loader import load_level
 from vdc.sim.snapshots.chain import age_text
 from vdc.tui.app import VdcApp
-from vdc.tui.screens.game import GameScreen
 from vdc.tui.screens.snapshot import SnapshotScreen
 from vdc.tui.widgets.datastores import DatastoresPanel
 from vdc.tui.widgets.vms import VmTable
 
-TROUBLE = Path(__file__).resolve().parent.parent / "data" / "levels" / "tui-trouble.toml"
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
-
 
 def _app() -> VdcApp:
-    return VdcApp(level=load_level(TROUBLE), tick_interval=None)
-
-
-async def _game(pilot) -> GameScreen:
-    await pilot.press("enter")
-    await pilot.pause()
-    game = pilot.app.screen
-    assert isinstance(game, GameScreen)
-    return game
+    return level_app(TROUBLE)
 
 
 def _with_snapshots(*keys: str, open_dialog: bool = False):
     """run_before: web-01 gets two snapshots (one with memory) 5 min apart, then t = 600."""
 
     async def run_before(pilot) -> None:
-        game = await _game(pilot)
+        game = await start(pilot)
         game.step(30)
         game.submit("snapshot create web-01 before-patch --memory")
         game.step(300)
@@ -47,8 +34,8 @@ def _with_snapshots(*keys: str, open_dialog: bool = False):
             await pilot.press(*keys)
         if open_dialog:
             await pilot.press("n")
-            await pilot.pause()
-            pilot.app.screen.query_one(Input).cursor_blink = False  # a steady picture
+            dialog = await screen_of(pilot, SnapshotScreen)
+            dialog.query_one(Input).cursor_blink = False  # a steady picture
         await pilot.pause()
         pilot.app.clear_notifications()
         await pilot.pause()
@@ -58,60 +45,58 @@ def _with_snapshots(*keys: str, open_dialog: bool = False):
 
 async def test_dialog_creates_reverts_and_deletes_through_the_command_language():
     async with _app().run_test(size=(120, 40), notifications=True) as pilot:
-        game = await _game(pilot)
-        game.step(30)
+        game = await start(pilot, 30)
+        records = game.controller.session.records
         game.selected = ("vm", "db-01")
         await pilot.press("n")
-        await pilot.pause()
-        dialog = pilot.app.screen
-        assert isinstance(dialog, SnapshotScreen)
+        dialog = await screen_of(pilot, SnapshotScreen)
         assert not dialog.query_one(OptionList).display  # no snapshots yet
         await pilot.press(*"pre")
         dialog.query_one("#snap-memory", Switch).value = True
-        await pilot.click("#create")
-        await pilot.pause()
-        rec = game.controller.session.records[-1]
+        await click(pilot, "#create")
+        await until(pilot, lambda: len(records) == 1)
+        rec = records[-1]
         assert rec.text == "snapshot create db-01 pre --memory" and rec.accepted
         game.step(60)
         game.submit("snapshot create db-01 post")
+        await until(pilot, lambda: pilot.app.screen is game)
         await pilot.press("n")
-        await pilot.pause()
-        dialog = pilot.app.screen
+        dialog = await screen_of(pilot, SnapshotScreen)
         assert [o.id for o in dialog.query_one(OptionList).options] == ["pre", "post"]
         assert dialog.chosen == "post"  # the newest is under the cursor
         dialog.query_one(OptionList).highlighted = 0
-        await pilot.click("#revert")
-        await pilot.pause()
-        assert game.controller.session.records[-1].text == "snapshot revert db-01 pre"
+        await click(pilot, "#revert")
+        await until(pilot, lambda: len(records) == 3 and pilot.app.screen is game)
+        assert records[-1].text == "snapshot revert db-01 pre"
         assert [s.name for s in game.controller.sim.inv.vms["db-01"].snapshots] == ["pre"]
         await pilot.press("n")
-        await pilot.pause()
-        await pilot.click("#delete-all")
-        await pilot.pause()
-        assert game.controller.session.records[-1].text == "snapshot delete db-01 --all"
+        await screen_of(pilot, SnapshotScreen)
+        await click(pilot, "#delete-all")
+        await until(pilot, lambda: len(records) == 4)
+        assert records[-1].text == "snapshot delete db-01 --all"
         assert game.controller.sim.tasks.active("consolidate")
 
 
 async def test_dialog_needs_a_name_and_escape_gives_nothing():
     async with _app().run_test(size=(120, 40), notifications=True) as pilot:
-        game = await _game(pilot)
+        game = await start(pilot)
         game.selected = ("vm", "web-01")
         await pilot.press("n")
-        await pilot.pause()
+        dialog = await screen_of(pilot, SnapshotScreen)
         n = len(game.controller.session.records)
-        await pilot.click("#create")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, SnapshotScreen)
-        assert any("one-word name" in x.message for x in pilot.app._notifications)
-        pilot.app.screen.query_one(Input).value = "s1"
+        await click(pilot, "#create")
+        await until(pilot, lambda: any("one-word name" in m for m in toasts(pilot.app, "message")))
+        assert pilot.app.screen is dialog
+        assert any("one-word name" in m for m in toasts(pilot.app, "message"))
+        dialog.query_one(Input).value = "s1"
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: pilot.app.screen is game)
         assert pilot.app.screen is game and len(game.controller.session.records) == n
 
 
 async def test_vm_table_and_datastores_show_the_snapshots():
     async with _app().run_test(size=(160, 50)) as pilot:
-        game = await _game(pilot)
+        game = await start(pilot)
         table = game.query_one(VmTable)
         assert "snap" not in table.columns  # no column until there is a snapshot
         game.step(30)

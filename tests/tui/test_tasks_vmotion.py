@@ -6,14 +6,13 @@ from __future__ import annotations
 import copy
 
 import pytest
+from textual.screen import Screen
 
-from vdc.scenario.loader import level_from_model
+from tests.tui.conftest import SIZES, level_app, screen_of, start, until
 from vdc.scenario.schema import Level
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.vmotion import MoveDialog
 from vdc.tui.widgets.tasks import TasksPanel
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
 
 
 def _level() -> Level:
@@ -40,15 +39,12 @@ def _level() -> Level:
 
 
 def _app() -> VdcApp:
-    return VdcApp(level=level_from_model(_level()), tick_interval=None)
+    return level_app(_level())
 
 
-def _with_tasks(*keys: str):
+def _with_tasks(*keys: str, shows: type[Screen] | None = None):
     async def run_before(pilot) -> None:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = pilot.app.screen
-        screen.step(5)
+        screen = await start(pilot, 5)
         screen.submit("vmotion db-01 esx-02")
         screen.submit("svmotion app-01 ds-2")
         screen.submit("maintenance enter esx-01")
@@ -56,6 +52,8 @@ def _with_tasks(*keys: str):
         screen.selected = ("vm", "db-02")
         if keys:
             await pilot.press(*keys)
+        if shows is not None:
+            await screen_of(pilot, shows)
         await pilot.pause()
         pilot.app.clear_notifications()
         await pilot.pause()
@@ -66,29 +64,25 @@ def _with_tasks(*keys: str):
 async def test_tasks_panel_shows_progress_and_the_dialog_submits():
     app = _app()
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        screen.step(5)
+        screen = await start(pilot, 5)
         screen.submit("vmotion db-01 esx-02")
         screen.step(10)
+        panel = screen.query_one(TasksPanel)
         await pilot.press("8")
-        await pilot.pause()
-        panel = app.screen.query_one(TasksPanel)
-        assert panel.display and not app.screen.query_one("#log").display
+        await until(pilot, lambda: panel.display)
+        assert panel.display and not screen.query_one("#log").display
         text = str(panel.query_one("#task-lines").render())
         assert "▶ running vMotion db-01 → esx-02" in text and "ETA" in text
         screen.selected = ("vm", "db-02")
         await pilot.press("v")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, MoveDialog)
+        dialog = await screen_of(pilot, MoveDialog)
         lines = [str(line) for _, line, _ in dialog.rows]
         assert [name for name, _, _ in dialog.rows] == ["esx-02", "esx-03", "esx-04"]
         assert "compatible" in lines[0] and "cannot cross CPU vendors" in lines[1]
         assert "in maintenance mode" in lines[2]
+        records = screen.controller.session.records
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: len(records) == 2)
         assert app.screen is screen
         sim = screen.controller.sim
         assert [t.subject for t in sim.tasks.tasks if t.kind == "vmotion"] == ["db-01", "db-02"]
@@ -99,21 +93,28 @@ async def test_tasks_panel_shows_progress_and_the_dialog_submits():
 async def test_svmotion_dialog_and_maintenance_key():
     app = _app()
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await start(pilot)
+        records = screen.controller.session.records
         screen.selected = ("vm", "app-01")
         await pilot.press("V")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, MoveDialog)
+        dialog = await screen_of(pilot, MoveDialog)
         assert "already on ds-1" in str(dialog.rows[0][1]) and "copy about" in str(dialog.rows[1][1])
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is screen)
         screen.selected = ("host", "esx-04")
-        await pilot.press("M")
-        await pilot.pause()
+        await pilot.press("M")  # in maintenance: M takes it out
+        await until(pilot, lambda: len(records) == 1)
+        assert records[-1].text == "maintenance exit esx-04"
         assert screen.controller.sim.inv.hosts["esx-04"].state == "on"
+        screen.selected = ("host", "esx-01")
+        await pilot.press("M")  # running VMs: M starts taking it into maintenance
+        await until(pilot, lambda: len(records) == 2)
+        assert records[-1].text == "maintenance enter esx-01"
+        host = next(h for h in screen.controller.view().hosts if h.name == "esx-01")
+        assert host.state != "maintenance" and host.entering_maintenance
+        await pilot.press("M")  # on its way in: M calls it off
+        await until(pilot, lambda: len(records) == 3)
+        assert records[-1].text == "maintenance exit esx-01"
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -123,9 +124,9 @@ def test_tasks_panel_snapshot(snap_compare, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_vmotion_dialog_snapshot(snap_compare, size):
-    assert snap_compare(_app(), terminal_size=size, run_before=_with_tasks("v"))
+    assert snap_compare(_app(), terminal_size=size, run_before=_with_tasks("v", shows=MoveDialog))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_svmotion_dialog_snapshot(snap_compare, size):
-    assert snap_compare(_app(), terminal_size=size, run_before=_with_tasks("V"))
+    assert snap_compare(_app(), terminal_size=size, run_before=_with_tasks("V", shows=MoveDialog))

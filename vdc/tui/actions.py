@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,7 @@ REPLAY_ACTIONS: tuple[GameAction, ...] = (
 """The replay viewer's keys: transport and viewing; nothing that acts on the datacenter."""
 
 
-def bindings(catalog: tuple[GameAction, ...] = GAME_ACTIONS) -> list[Binding]:
+def bindings(catalog: tuple[GameAction, ...] = GAME_ACTIONS) -> list[BindingType]:
     """Textual bindings for a screen, from a catalog (the game's by default)."""
     return [
         Binding(a.key, a.action, a.description, show=a.show, key_display=a.key_display, id=a.id)

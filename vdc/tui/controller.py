@@ -21,6 +21,9 @@ from vdc.session.verify import replay
 from vdc.sim.commands import Command
 from vdc.sim.engine import Simulation
 from vdc.sim.events import EventRecord
+from vdc.sim.moves import svmotion, vmotion
+from vdc.sim.moves.svmotion import DatastoreRow
+from vdc.sim.moves.vmotion import TargetRow
 from vdc.sim.objectives import ObjectiveStatus, score
 from vdc.sim.view import SimView, ViewCache
 
@@ -125,10 +128,30 @@ class GameController:
         """Give a command now (CommandSyntaxError if text does not parse)."""
         return self.session.submit(command)
 
+    def vmotion_targets(self, vm: str) -> list[TargetRow]:
+        """Every other host for `vm`, with what a vMotion there would do (the vMotion dialog)."""
+        return vmotion.targets(self.sim, vm)
+
+    def svmotion_targets(self, vm: str) -> list[DatastoreRow]:
+        """Every datastore for `vm`'s disks, with what a Storage vMotion there would do."""
+        return svmotion.targets(self.sim, vm)
+
     # ------------------------------------------------------------------ reading
     def view(self) -> SimView:
         self._viewed = self._state_mark()
         return self.sim.view(self._view_cache)
+
+    def completion_names(self) -> dict[str, list[str]]:
+        """Inventory names by kind, for completing the command line (vm, host, cluster,
+        datastore, snap); read without taking a view, so no redraw is skipped for it."""
+        inv = self.sim.inv
+        return {
+            "vm": list(inv.vms),
+            "host": list(inv.hosts),
+            "cluster": list(inv.clusters),
+            "datastore": list(inv.datastores),
+            "snap": [x.name for v in inv.vms.values() for x in v.snapshots],
+        }
 
     def _state_mark(self) -> tuple[int, int, int, int]:
         """What a redraw depends on besides the clock: samples, events, inventory changes."""

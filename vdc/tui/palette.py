@@ -8,27 +8,32 @@ the `:` line ready to complete; a concrete command for the selection runs at onc
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.types import IgnoreReturnCallbackType
 
 from vdc.sim.commands import COMMANDS
 from vdc.tui.actions import GAME_ACTIONS, REPLAY_ACTIONS, key_label
+
+if TYPE_CHECKING:
+    from vdc.tui.screens.game import GameScreen
 
 
 class VdcCommands(Provider):
     """Commands of the game screen (transport only in a replay); outside a game nothing."""
 
-    def _game(self):
+    def _game(self) -> GameScreen | None:
         from vdc.tui.screens.game import GameScreen
 
         screen = self.screen
         return screen if isinstance(screen, GameScreen) else None
 
-    def _candidates(self) -> list[tuple[str, object, str]]:
+    def _candidates(self) -> list[tuple[str, IgnoreReturnCallbackType, str]]:
         game = self._game()
         if game is None:
             return []
-        out: list[tuple[str, object, str]] = []
+        out: list[tuple[str, IgnoreReturnCallbackType, str]] = []
         read_only = game.controller.read_only
         for a in REPLAY_ACTIONS if read_only else GAME_ACTIONS:
             out.append((a.description, partial(game.run_action, a.action), f"key {key_label(a)}"))
@@ -53,11 +58,11 @@ class VdcCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, action, help_text in self._candidates():
-            yield DiscoveryHit(text, action, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(text, action, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, action, help_text in self._candidates():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), action, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, matcher.highlight(text), action, help=help_text)

@@ -43,6 +43,8 @@ class ReplayController(GameController):
         """Play at the speed the player watched at (from the save's speed changes)."""
         self._announced = 0
         """Recorded commands up to here were shown to the viewer (or skipped by a seek)."""
+        self.restarts = 0
+        """Times the simulation started again (a seek back): what was read before is stale."""
 
     # ------------------------------------------------------------------ time
     @property
@@ -82,6 +84,7 @@ class ReplayController(GameController):
         self.session = self.replayer.session
         self.sim = self.session.sim
         if restarted:
+            self.restarts += 1
             self._log_seen = 0
             self._viewed = None
         self.history_until = self.now

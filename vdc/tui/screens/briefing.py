@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Label, Markdown, Switch
 from vdc.concepts import describe
 from vdc.scenario.loader import LoadedLevel
 from vdc.sim.objectives import describe as describe_objective
+from vdc.tui.access import vdc_app
 
 
 class BriefingScreen(Screen):
@@ -63,7 +64,7 @@ class BriefingScreen(Screen):
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
         hints = self.query_one("#hints", Switch).value
-        self.app.start_level(self.loaded, seed=self.seed, hints=hints)  # type: ignore[attr-defined]
+        vdc_app(self).start_level(self.loaded, seed=self.seed, hints=hints)
 
 
 def _story(text: str) -> str:

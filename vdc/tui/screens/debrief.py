@@ -1,6 +1,6 @@
 """Provides the debrief: how a level ended, each objective against its target, what happened
 when (incidents and the player's commands), and charts of service health, host load and
-datastore fill over the run.
+datastore fill over the run (the data of each section: `vdc.tui.screens.debrief_report`).
 
 The screen gets plain data — the headless result object (`vdc.session.runner.result(...,
 events=True)`, fields in docs/cli.md) and the per-minute history series by name
@@ -11,7 +11,6 @@ a replay's end and a saved report alike.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
@@ -30,7 +29,17 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 
 from vdc.tui.format import Tones, clock
-from vdc.tui.widgets.chart import MAX_SERIES, LineChart, Series, Threshold, aggregate
+from vdc.tui.screens.debrief_report import (
+    TIMELINE_KINDS,
+    datastore_series,
+    host_series,
+    named,
+    num,
+    objective_rows,
+    service_series,
+    timeline_entries,
+)
+from vdc.tui.widgets.chart import MAX_SERIES, LineChart, Threshold
 
 _BOLD = Style(bold=True)
 
@@ -51,237 +60,6 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
     "lost": ("✘", "Level lost", "error"),
     "incomplete": ("…", "Incomplete", "warning"),
 }
-
-# --------------------------------------------------------------------------- objectives
-
-_UNITS: dict[str, str] = {
-    "max_vm_downtime": "s",
-    "max_cpu_ready": "%",
-    "datastore_below": "%",
-    "max_power_kw": "kW",
-}
-"""Objective kind -> the unit of its value and target (service_uptime is a fraction, shown
-as %; counts and costs have no unit)."""
-
-
-@dataclass(frozen=True)
-class ObjectiveRow:
-    """One objective as the debrief shows it."""
-
-    id: str
-    met: bool
-    description: str
-    value: str
-    """The measured value with its unit, e.g. `94.7 %`, `0.40 kW`, `95 s`."""
-    target: str
-    """The target with its comparison, e.g. `≥ 90 %`, `≤ 1.2 kW`."""
-    weight: str
-    required: bool
-
-
-def _num(x: float, decimals: int = 1) -> str:
-    """A number without trailing zeros: 90, 1.2, 20,000."""
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    text = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
-
-
-def _with_unit(x: float, unit: str, decimals: int = 1) -> str:
-    text = _num(x, decimals)
-    return f"{text} {unit}" if unit else text
-
-
-def format_objective_value(kind: str, value: object, *, target: bool = False) -> str:
-    """A value (or target) of an objective in its unit: uptime as %, others with s, %, kW."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return str(value)
-    if kind == "service_uptime":
-        return f"{_num(100 * x, 1 if target else 2)} %"
-    if kind == "max_power_kw":
-        return _with_unit(x, "kW", 2)
-    return _with_unit(x, _UNITS.get(kind, ""), 1)
-
-
-def _comparison(kind: str) -> str:
-    if kind == "service_uptime":
-        return "≥"
-    if kind == "host_state_by":
-        return "="
-    return "≤"
-
-
-def objective_rows(report: Mapping[str, Any]) -> list[ObjectiveRow]:
-    """The report's objectives, in order, ready to show."""
-    rows = []
-    for o in report.get("objectives") or []:
-        kind = str(o.get("kind", ""))
-        weight = o.get("weight", 1)
-        rows.append(
-            ObjectiveRow(
-                id=str(o.get("id", "")),
-                met=bool(o.get("met")),
-                description=str(o.get("description", "")),
-                value=format_objective_value(kind, o.get("value")),
-                target=f"{_comparison(kind)} "
-                + format_objective_value(kind, o.get("target"), target=True),
-                weight=_num(float(weight)) if isinstance(weight, int | float) else str(weight),
-                required=bool(o.get("required")),
-            )
-        )
-    return rows
-
-
-# --------------------------------------------------------------------------- timeline
-
-_RECOVERIES = frozenset(
-    {
-        "service_up", "host_on", "host_connected", "bad_change_fixed", "load_spike_end",
-        "uplink_up", "alarm_cleared",
-    }
-)
-_CRITICAL = frozenset(
-    {
-        "host_failed", "host_isolated", "service_down", "datastore_alert", "datastore_full",
-        "vlan_cut", "bad_change", "objective_failed", "level_lost",
-    }
-)
-_WARNINGS = frozenset(
-    {
-        "load_spike", "uplink_down", "datastore_fill", "datastore_warning", "host_cpu_high",
-        "cpu_ready_warning", "memory_overcommit", "vm_down", "vm_unhealthy", "warning",
-    }
-)
-
-TIMELINE_KINDS: dict[str, tuple[str, str, str]] = {
-    # category -> (symbol, legend word, tone)
-    "command": ("▶", "your command", "primary"),
-    "rejected": ("⊘", "refused", "warning"),
-    "critical": ("✖", "incident", "error"),
-    "warning": ("▲", "warning", "warning"),
-    "recovery": ("✔", "recovered", "success"),
-    "progress": ("◐", "in progress", "primary"),
-    "end": ("■", "end", "accent"),
-    "info": ("·", "note", "foreground-muted"),
-}
-"""How each category of event is marked on the timeline (symbol and word, then tone)."""
-
-_KIND_WORDS: dict[str, str] = {
-    "command": "you",
-    "command_rejected": "refused",
-    "bad_change_fixed": "change fixed",
-    "load_spike_end": "spike over",
-    "level_end": "end",
-    "host_on": "host up",
-}
-
-
-def event_category(kind: str) -> str:
-    """The timeline category of an event kind (see `TIMELINE_KINDS`)."""
-    if kind == "command":
-        return "command"
-    if kind == "command_rejected":
-        return "rejected"
-    if kind in _CRITICAL:
-        return "critical"
-    if kind in _WARNINGS:
-        return "warning"
-    if kind in _RECOVERIES:
-        return "recovery"
-    if kind == "host_recovering":
-        return "progress"
-    if kind == "level_end":
-        return "end"
-    return "info"
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One line of the timeline."""
-
-    t: float
-    category: str
-    """A key of `TIMELINE_KINDS`."""
-    title: str
-    """The kind in words (`host failed`), or the command for the player's own entries."""
-    detail: str
-
-
-def timeline_entries(report: Mapping[str, Any]) -> list[TimelineEntry]:
-    """The report's events in time order, refused commands with the text the player typed."""
-    rejected: dict[float, list[dict[str, Any]]] = {}
-    for r in (report.get("commands") or {}).get("rejected") or []:
-        rejected.setdefault(round(float(r.get("t", 0.0)), 3), []).append(r)
-    out = []
-    for e in sorted(report.get("events") or [], key=lambda e: float(e.get("t", 0.0))):
-        kind = str(e.get("kind", ""))
-        t = float(e.get("t", 0.0))
-        subject = str(e.get("subject", ""))
-        detail = str(e.get("detail", ""))
-        category = event_category(kind)
-        if category == "command":
-            title = subject
-        elif category == "rejected":
-            same = rejected.get(round(t, 3)) or []
-            typed = same.pop(0).get("text") if same else None
-            title = str(typed or subject)
-        else:
-            title = _KIND_WORDS.get(kind, kind.replace("_", " "))
-        out.append(TimelineEntry(t, category, title, detail))
-    return out
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def _named(series: Mapping[str, Sequence[float]], prefix: str) -> list[tuple[str, Sequence[float]]]:
-    return [(k[len(prefix):], v) for k, v in series.items() if k.startswith(prefix)]
-
-
-def _chart_series(
-    items: list[tuple[str, Sequence[float]]],
-    *,
-    scale: float,
-    many: tuple[tuple[str, str], ...],
-) -> list[Series]:
-    """One series per item while they can be told apart; otherwise the `many` aggregates."""
-    if len(items) <= MAX_SERIES:
-        return [Series(n, tuple(float(x) * scale for x in v)) for n, v in items]
-    columns = [v for _, v in items]
-    return [aggregate(label, columns, how, scale=scale) for how, label in many]
-
-
-def service_series(series: Mapping[str, Sequence[float]]) -> list[Series]:
-    """Each service's up-ness in % (100 = up at that minute); mean and worst when many."""
-    items = _named(series, "service_up:")
-    return _chart_series(
-        items, scale=100.0,
-        many=(("mean", f"all {len(items)} services (mean)"), ("min", "worst service")),
-    )
-
-
-def host_series(series: Mapping[str, Sequence[float]]) -> list[Series]:
-    """CPU % per host; the busiest host and the mean when many."""
-    items = _named(series, "host_cpu:")
-    return _chart_series(
-        items, scale=1.0, many=(("max", "busiest host"), ("mean", f"mean of {len(items)} hosts"))
-    )
-
-
-def datastore_series(series: Mapping[str, Sequence[float]]) -> list[Series]:
-    """Fill % per datastore; the fullest and the mean when many."""
-    items = _named(series, "ds_pct:")
-    return _chart_series(
-        items, scale=1.0,
-        many=(("max", "fullest datastore"), ("mean", f"mean of {len(items)} datastores")),
-    )
-
 
 # --------------------------------------------------------------------------- the screen
 
@@ -350,7 +128,7 @@ class DebriefScreen(Screen[str]):
         Binding("pagedown", "scroll(10)", "Page down", show=False),
     ]
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (120, "-wide"),
     ]
@@ -472,7 +250,7 @@ class DebriefScreen(Screen[str]):
             f"[b ${tone}]{symbol} {word}[/]"
             + (f" — {escape(reason)}" if reason else "")
             + f"  [$foreground-muted]·[/]  [b]{escape(level)}[/]",
-            f"Score [b]{_num(score)}[/] / 100   [b $accent]{star_text}[/] {star_words}",
+            f"Score [b]{num(score)}[/] / 100   [b $accent]{star_text}[/] {star_words}",
         ]
         return Content.from_markup("\n".join(lines))
 
@@ -491,9 +269,9 @@ class DebriefScreen(Screen[str]):
             f"{cmds.get('accepted', 0)} commands, {len(cmds.get('rejected') or [])} refused"
         )
         if "peak_power_kw" in metrics:
-            facts.append(f"peak power {_num(float(metrics['peak_power_kw']), 2)} kW")
+            facts.append(f"peak power {num(float(metrics['peak_power_kw']), 2)} kW")
         if "energy_kwh" in metrics:
-            facts.append(f"energy {_num(float(metrics['energy_kwh']), 2)} kWh")
+            facts.append(f"energy {num(float(metrics['energy_kwh']), 2)} kWh")
         return [Content.styled(f, "$foreground-muted") for f in facts]
 
     def _objectives(self) -> RenderableType:
@@ -554,8 +332,8 @@ class DebriefScreen(Screen[str]):
         return grid
 
     def _charts(self) -> ComposeResult:
-        n_services = len(_named(self.series, "service_up:"))
-        n_hosts = len(_named(self.series, "host_cpu:"))
+        n_services = len(named(self.series, "service_up:"))
+        n_hosts = len(named(self.series, "host_cpu:"))
         one_each = {"services": n_services <= MAX_SERIES, "hosts": n_hosts <= MAX_SERIES}
         charts = (
             (

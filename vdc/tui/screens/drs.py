@@ -2,14 +2,15 @@
 
 It shows what DRS makes of the cluster — status, the host loads of the last pass, the pending
 recommendations, the rules (✖ when broken) and the groups — read from the snapshot. Every
-change is a command given through the game screen's `submit` (`drs mode prod full`,
+change is a command given through the `give` it was handed (`drs mode prod full`,
 `drs rule add prod apart keep-apart web-01 web-02`, …), so it is recorded, validated and
-refused exactly like a typed one; the dialog then redraws from the next view.
+refused exactly like a typed one; the dialog then redraws from the next view (see
+`ClusterDialog`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
@@ -17,16 +18,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from vdc.sim.view import ClusterDrsView
+from vdc.sim.view import ClusterDrsView, SimView
 from vdc.tui.format import Tones, bar
+from vdc.tui.screens.cluster_dialog import ClusterDialog, Give
 from vdc.tui.widgets.drs import THRESHOLDS, pack, recommendation_text, status_facts
-
-if TYPE_CHECKING:
-    from vdc.tui.screens.game import GameScreen
 
 MODES = ("manual", "partial", "full")
 MODE_WORDS = {"manual": "manual (advises)", "partial": "partial (places)",
@@ -85,7 +83,7 @@ def titled(text: str, tones: Tones) -> Text:
     return out
 
 
-class DrsScreen(ModalScreen[None]):
+class DrsScreen(ClusterDialog):
     """DRS settings of one cluster; Esc closes."""
 
     BINDINGS = [
@@ -111,15 +109,13 @@ class DrsScreen(ModalScreen[None]):
     DrsScreen Button { margin: 0 1 0 0; min-width: 10; }
     """
 
-    def __init__(self, game: GameScreen, cluster: str) -> None:
-        super().__init__()
-        self.game = game
-        self.cluster = cluster
+    def __init__(self, cluster: str, *, view: Callable[[], SimView], give: Give) -> None:
+        super().__init__(cluster, view=view, give=give)
         self._shown: object = None
         self._rule_names: tuple[str, ...] | None = None
 
     def current(self) -> ClusterDrsView:
-        return next(c for c in self.game.controller.view().drs if c.name == self.cluster)
+        return _cluster(self.latest().drs, self.cluster)
 
     def compose(self) -> ComposeResult:
         c = self.current()
@@ -163,8 +159,9 @@ class DrsScreen(ModalScreen[None]):
 
     def redraw(self) -> None:
         """Show the cluster as the latest view has it (nothing when nothing changed)."""
-        c = self.current()
-        now = self.game.controller.view().t
+        view = self.latest()
+        c = _cluster(view.drs, self.cluster)
+        now = view.t
         key = (c, int(now), self.app.theme)
         if key == self._shown:
             return
@@ -205,19 +202,8 @@ class DrsScreen(ModalScreen[None]):
             self.query_one("#drs-threshold", Select).value = c.threshold
         self.query_one("#drs-toggle", Button).label = "DRS off (e)" if c.enabled else "DRS on (e)"
 
-    def _give(self, text: str) -> bool:
-        """Submit a command; True when the session accepted it."""
-        records = self.game.controller.session.records
-        before = len(records)
-        self.game.submit(text)
-        self.redraw()
-        return len(records) > before and records[-1].accepted
-
     def action_toggle_drs(self) -> None:
-        self._give(f"drs {'disable' if self.current().enabled else 'enable'} {self.cluster}")
-
-    def action_dismiss_dialog(self) -> None:
-        self.dismiss(None)
+        self.give(f"drs {'disable' if self.current().enabled else 'enable'} {self.cluster}")
 
     def _apply(self, which: str) -> None:
         if which == "one":
@@ -226,7 +212,7 @@ class DrsScreen(ModalScreen[None]):
                 self.notify("Highlight a recommendation first.", severity="warning")
                 return
             which = option.id
-        self._give(f"drs apply {self.cluster} {which}")
+        self.give(f"drs apply {self.cluster} {which}")
 
     def _typed(self, input_id: str, head: str) -> None:
         """Give `head` and what was typed; keep the text when refused, to fix it."""
@@ -235,7 +221,7 @@ class DrsScreen(ModalScreen[None]):
         if not rest:
             self.notify("Type the rest of the command first.", severity="warning")
             return
-        if self._give(f"{head} {self.cluster} {rest}"):
+        if self.give(f"{head} {self.cluster} {rest}"):
             box.value = ""
 
     @on(Button.Pressed)
@@ -254,13 +240,13 @@ class DrsScreen(ModalScreen[None]):
             case "drs-rule-remove":
                 name = self.query_one("#drs-rule-name", Select).value
                 if isinstance(name, str):
-                    self._give(f"drs rule remove {self.cluster} {name}")
+                    self.give(f"drs rule remove {self.cluster} {name}")
             case _:
                 self.dismiss(None)
 
     @on(OptionList.OptionSelected, "#drs-recs")
     def _rec_chosen(self, event: OptionList.OptionSelected) -> None:
-        self._give(f"drs apply {self.cluster} {event.option.id}")
+        self.give(f"drs apply {self.cluster} {event.option.id}")
 
     @on(Input.Submitted, "#drs-rule")
     def _rule_entered(self) -> None:
@@ -273,9 +259,13 @@ class DrsScreen(ModalScreen[None]):
     @on(Select.Changed, "#drs-mode")
     def _mode_chosen(self, event: Select.Changed) -> None:
         if event.value != self.current().mode:
-            self._give(f"drs mode {self.cluster} {event.value}")
+            self.give(f"drs mode {self.cluster} {event.value}")
 
     @on(Select.Changed, "#drs-threshold")
     def _threshold_chosen(self, event: Select.Changed) -> None:
         if event.value != self.current().threshold:
-            self._give(f"drs threshold {self.cluster} {event.value}")
+            self.give(f"drs threshold {self.cluster} {event.value}")
+
+
+def _cluster(clusters: tuple[ClusterDrsView, ...], name: str) -> ClusterDrsView:
+    return next(c for c in clusters if c.name == name)

@@ -10,14 +10,19 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from vdc.session.session import CommandRecord
 from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
 from vdc.sim.objectives import score
+from vdc.sim.view import SimView
 from vdc.tui import actions
+from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
 from vdc.tui.widgets.alarms import AlarmsPanel
 from vdc.tui.widgets.cmdline import CommandLine
@@ -26,6 +31,7 @@ from vdc.tui.widgets.drs import DrsPanel
 from vdc.tui.widgets.eventlog import EventLogPanel
 from vdc.tui.widgets.hosts import HostsPanel
 from vdc.tui.widgets.network import NetworkPanel
+from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.services import ServicesPanel
 from vdc.tui.widgets.tasks import TasksPanel
 from vdc.tui.widgets.topbar import TopBar
@@ -42,6 +48,9 @@ BOTTOM = ("log", "tasks", "drs")
 
 WIDE = (120, 36)
 """Terminal size from which every panel is shown at once."""
+
+_TOAST_SEVERITY: dict[str, SeverityLevel] = {"critical": "error", "warning": "warning"}
+"""An event's severity → its toast's (the rest: "information")."""
 
 
 class GameScreen(Screen):
@@ -64,6 +73,8 @@ class GameScreen(Screen):
         self._ended_shown = False
         self._next_autosave = float(AUTOSAVE_EVERY_S)
         self._saved_records = 0
+        self.shown: SimView | None = None
+        """The last view drawn (what the player sees now)."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -132,7 +143,7 @@ class GameScreen(Screen):
     def refresh_view(self) -> None:
         """Read a snapshot and the new events; redraw every panel in one batch."""
         c = self.controller
-        view = c.view()
+        view = self.shown = c.view()
         records = c.new_events()
         statuses = c.objectives()
         with self.app.batch_update():
@@ -168,13 +179,18 @@ class GameScreen(Screen):
 
     def on_level_end(self) -> None:
         """The level is over: on to the debrief."""
-        self.app.call_later(self.app.show_debrief, self.controller)  # type: ignore[attr-defined]
+        self.app.call_later(vdc_app(self).show_debrief, self.controller)
 
     def _refresh_topbar(self) -> None:
+        """Redraw the top bar only: the clock moved, or the speed or the pause changed."""
         c = self.controller
+        view = self.shown
+        if view is None:
+            self.refresh_view()
+            return
         statuses = c.objectives()
         self.query_one(TopBar).show(
-            title=c.level.level.title, t=c.now, duration=c.sim.duration, paused=c.paused,
+            title=view.title, t=c.now, duration=view.duration, paused=c.paused,
             speed=c.speed, statuses=statuses, score=score(statuses), ended=c.ended,
         )
 
@@ -182,8 +198,8 @@ class GameScreen(Screen):
         """Toasts for the events a player must not miss."""
         for r in records:
             if r.kind in TOAST_KINDS:
-                severity = {"critical": "error", "warning": "warning"}.get(r.severity, "information")
-                self.notify(r.detail, title=r.kind.replace("_", " "), severity=severity)  # type: ignore[arg-type]
+                severity = _TOAST_SEVERITY.get(r.severity, "information")
+                self.notify(r.detail, title=r.kind.replace("_", " "), severity=severity)
 
     def action_toggle_pause(self) -> None:
         self.controller.toggle_pause()
@@ -198,18 +214,22 @@ class GameScreen(Screen):
         self._refresh_topbar()
 
     # ------------------------------------------------------------------ acting
-    def submit(self, text: str) -> None:
-        """Parse and give a command; a refusal or a typo is told in a toast (and the log)."""
+    def submit(self, text: str) -> CommandRecord | None:
+        """Parse and give a command; a refusal or a typo is told in a toast (and the log).
+
+        Returns the command's record (accepted or refused), or None when the text did not parse.
+        """
         try:
             rec = self.controller.submit(text)
         except CommandSyntaxError as e:
             self.notify(str(e), title="Not a command", severity="error")
-            return
+            return None
         if rec.accepted:
             self.notify(rec.message, title=rec.text, timeout=8 if "\n" in rec.message else 4)
         else:
             self.notify(rec.message, title=f"Refused: {rec.text}", severity="error")
         self.refresh_view()
+        return rec
 
     @on(CommandLine.Submitted)
     def _command_submitted(self, message: CommandLine.Submitted) -> None:
@@ -254,21 +274,19 @@ class GameScreen(Screen):
 
     def action_vmotion(self) -> None:
         """The vMotion dialog for the selected VM: targets, what each would do, Enter moves."""
-        from vdc.sim.moves.vmotion import targets
         from vdc.tui.screens.vmotion import vmotion_dialog
 
         sel = self._selection("vm")
         if sel:
-            dialog = vmotion_dialog(sel[1], targets(self.controller.sim, sel[1]))
+            dialog = vmotion_dialog(sel[1], self.controller.vmotion_targets(sel[1]))
             self.app.push_screen(dialog, self._dialog_done)
 
     def action_svmotion(self) -> None:
-        from vdc.sim.moves.svmotion import targets
         from vdc.tui.screens.vmotion import svmotion_dialog
 
         sel = self._selection("vm")
         if sel:
-            dialog = svmotion_dialog(sel[1], targets(self.controller.sim, sel[1]))
+            dialog = svmotion_dialog(sel[1], self.controller.svmotion_targets(sel[1]))
             self.app.push_screen(dialog, self._dialog_done)
 
     @on(DrsPanel.Apply)
@@ -282,10 +300,8 @@ class GameScreen(Screen):
     def action_maintenance(self) -> None:
         sel = self._selection("host")
         if sel:
-            h = self.controller.sim.inv.hosts[sel[1]]
-            from vdc.sim.moves.maintenance import entering
-
-            leave = h.state == "maintenance" or entering(self.controller.sim, h.name) is not None
+            host = next(h for h in self.controller.view().hosts if h.name == sel[1])
+            leave = host.state == "maintenance" or host.entering_maintenance
             self.submit(f"maintenance {'exit' if leave else 'enter'} {sel[1]}")
 
     def action_snapshots(self) -> None:
@@ -322,7 +338,7 @@ class GameScreen(Screen):
 
         cluster = self._selected_cluster()
         if cluster is not None:
-            self.app.push_screen(HaScreen(self, cluster))
+            self.app.push_screen(HaScreen(cluster, view=self.controller.view, give=self.submit))
 
     def action_drs_settings(self) -> None:
         """The DRS dialog of the selection's cluster."""
@@ -330,27 +346,17 @@ class GameScreen(Screen):
 
         cluster = self._selected_cluster()
         if cluster is not None:
-            self.app.push_screen(DrsScreen(self, cluster))
+            self.app.push_screen(DrsScreen(cluster, view=self.controller.view, give=self.submit))
 
-    @on(HostsPanel.HostSelected)
-    def _host_selected(self, message: HostsPanel.HostSelected) -> None:
-        self.selected = ("host", message.host)
-
-    @on(HostsPanel.VmSelected)
-    @on(VmTable.VmSelected)
-    def _vm_selected(self, message) -> None:
-        self.selected = ("vm", message.vm)
+    @on(Panel.Selected)
+    def _picked(self, message: Panel.Selected) -> None:
+        """What the player picked in a panel; hosts and VMs are what the acting keys act on."""
+        if message.kind in ("host", "vm"):
+            self.selected = (message.kind, message.name)
 
     def _names(self) -> dict[str, list[str]]:
         """Inventory names for completion, by kind."""
-        inv = self.controller.sim.inv
-        return {
-            "vm": list(inv.vms),
-            "host": list(inv.hosts),
-            "cluster": list(inv.clusters),
-            "datastore": list(inv.datastores),
-            "snap": [x.name for v in inv.vms.values() for x in v.snapshots],
-        }
+        return self.controller.completion_names()
 
     # ------------------------------------------------------------------ view
     def action_show_panel(self, name: str) -> None:
@@ -386,10 +392,10 @@ class GameScreen(Screen):
             self.maximized = panel
 
     def _focused_panel(self) -> Widget | None:
-        node = self.focused
+        node: DOMNode | None = self.focused
         while node is not None and not (isinstance(node, Widget) and node.has_class("panel")):
-            node = node.parent  # type: ignore[assignment]
-        return node
+            node = node.parent
+        return node if isinstance(node, Widget) else None
 
     # ------------------------------------------------------------------ help
     def action_keys_help(self) -> None:
@@ -415,7 +421,7 @@ class GameScreen(Screen):
         from vdc.session.paths import save_path
 
         try:
-            path = save_path(self.app.saves_directory(), self.controller.level.level.id, kind)  # type: ignore[attr-defined]
+            path = save_path(vdc_app(self).saves_directory(), self.controller.level.level.id, kind)
             self.controller.save(path)
         except (OSError, ValueError) as e:
             self.notify(f"Could not save: {e}", title="Save failed", severity="error")
@@ -427,7 +433,7 @@ class GameScreen(Screen):
     def action_quit_level(self) -> None:
         """Leave the level; with commands given since the last save, ask first."""
         if self.controller.ended or not self.unsaved:
-            self.app.leave_level()  # type: ignore[attr-defined]
+            vdc_app(self).leave_level()
             return
         from vdc.tui.screens.help import LeaveScreen
 
@@ -435,6 +441,6 @@ class GameScreen(Screen):
             if choice == "save":
                 self._save("save")
             if choice in ("save", "leave"):
-                self.app.leave_level()  # type: ignore[attr-defined]
+                vdc_app(self).leave_level()
 
         self.app.push_screen(LeaveScreen(), chosen)

@@ -1,27 +1,22 @@
 """Provides the vSphere HA settings dialog of one cluster (key `H` on the game screen).
 
 It shows the cluster's HA state, admission policy, isolation response and the failover
-capacity they leave, read from the snapshot; every change is a command given through the game
-screen's `submit` (`ha enable prod`, `ha admission prod percent 25 25`, …), so it is recorded,
-validated and refused exactly like a typed one.
+capacity they leave, read from the snapshot; every change is a command given through the `give`
+it was handed (`ha enable prod`, `ha admission prod percent 25 25`, …), so it is recorded,
+validated and refused exactly like a typed one (see `ClusterDialog`).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from vdc.sim.view import ClusterHaView
 from vdc.tui.format import HA_STATES
-
-if TYPE_CHECKING:
-    from vdc.tui.screens.game import GameScreen
+from vdc.tui.screens.cluster_dialog import ClusterDialog
 
 POLICIES = ("disabled", "slots", "percent", "failover-hosts")
 RESPONSES = ("none", "power-off", "shutdown")
@@ -38,7 +33,7 @@ def policy_values(c: ClusterHaView) -> str:
     return ""
 
 
-class HaScreen(ModalScreen[None]):
+class HaScreen(ClusterDialog):
     """HA settings of one cluster; Esc closes."""
 
     BINDINGS = [
@@ -60,14 +55,8 @@ class HaScreen(ModalScreen[None]):
     HaScreen Button { margin: 0 1 0 0; min-width: 10; }
     """
 
-    def __init__(self, game: GameScreen, cluster: str) -> None:
-        super().__init__()
-        self.game = game
-        self.cluster = cluster
-
     def current(self) -> ClusterHaView:
-        view = self.game.controller.view()
-        return next(c for c in view.clusters if c.name == self.cluster)
+        return _cluster(self.latest().clusters, self.cluster)
 
     def compose(self) -> ComposeResult:
         c = self.current()
@@ -96,8 +85,8 @@ class HaScreen(ModalScreen[None]):
         self.redraw()
 
     def redraw(self) -> None:
-        c = self.current()
-        view = self.game.controller.view()
+        view = self.latest()
+        c = _cluster(view.clusters, self.cluster)
         state = "on" if c.enabled else "off"
         bits = [f"HA is {state}"]
         if c.enabled:
@@ -116,22 +105,15 @@ class HaScreen(ModalScreen[None]):
         )
         self.query_one("#ha-toggle", Button).label = "HA off (e)" if c.enabled else "HA on (e)"
 
-    def _give(self, text: str) -> None:
-        self.game.submit(text)
-        self.redraw()
-
     def action_toggle_ha(self) -> None:
-        self._give(f"ha {'disable' if self.current().enabled else 'enable'} {self.cluster}")
-
-    def action_dismiss_dialog(self) -> None:
-        self.dismiss(None)
+        self.give(f"ha {'disable' if self.current().enabled else 'enable'} {self.cluster}")
 
     def apply_admission(self) -> None:
         policy = str(self.query_one("#ha-policy", Select).value)
         values = self.query_one("#ha-values", Input).value.strip()
         if policy == "disabled":
             values = ""
-        self._give(" ".join(p for p in ("ha admission", self.cluster, policy, values) if p))
+        self.give(" ".join(p for p in ("ha admission", self.cluster, policy, values) if p))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -149,4 +131,8 @@ class HaScreen(ModalScreen[None]):
     @on(Select.Changed, "#ha-isolation")
     def _isolation_chosen(self, event: Select.Changed) -> None:
         if event.value != self.current().isolation:
-            self._give(f"ha isolation {self.cluster} {event.value}")
+            self.give(f"ha isolation {self.cluster} {event.value}")
+
+
+def _cluster(clusters: tuple[ClusterHaView, ...], name: str) -> ClusterHaView:
+    return next(c for c in clusters if c.name == name)

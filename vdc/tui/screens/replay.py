@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Static
 
 from vdc.session.replayer import divergence_text, parse_position
 from vdc.tui import actions
+from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S
 from vdc.tui.format import clock
 from vdc.tui.replay_controller import ReplayController
@@ -118,11 +119,11 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
 
     def _step_action(self, move, where: str) -> None:
         c = self.controller
-        before = c.sim
+        before = c.restarts
         if move() is None:
             self.notify(f"No player command {where} this point.", severity="warning")
             return
-        if c.sim is not before:
+        if c.restarts != before:
             self.query_one(EventLogPanel).clear()
         self._ended_shown = c.ended
         self.refresh_view()
@@ -150,6 +151,7 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
 
     # ------------------------------------------------------------------ no acting
     def submit(self, text: str) -> None:
+        """Refuse: a replay takes no commands (a toast says so)."""
         self.notify(
             "This is a replay: it shows what was played and takes no commands. "
             "To play on from a save, continue it (vdc continue SAVE).",
@@ -165,7 +167,7 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
         self.app.push_screen(KeysScreen(replay=True))
 
     def action_quit_level(self) -> None:
-        self.app.leave_level()  # type: ignore[attr-defined]
+        vdc_app(self).leave_level()
 
 
 class GotoScreen(ModalScreen[float | None]):

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from vdc.session.paths import SAVE_SUFFIX
+from vdc.tui.access import vdc_app
 from vdc.tui.format import clock
 
 
@@ -80,7 +81,7 @@ class ReplaysScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        directory = self.app.saves_directory()  # type: ignore[attr-defined]
+        directory = vdc_app(self).saves_directory()
         entries = save_entries(directory)
         self.query_one("#replays-where", Label).update(
             f"{len(entries)} save{'s' if len(entries) != 1 else ''} in {directory}"
@@ -98,4 +99,4 @@ class ReplaysScreen(Screen):
 
     @on(DataTable.RowSelected, "#saves")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.app.open_replay(Path(str(event.row_key.value)))  # type: ignore[attr-defined]
+        vdc_app(self).open_replay(Path(str(event.row_key.value)))

@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from vdc.tui.access import vdc_app
+
 LOGO = r"""
  __   __ ___    ___
  \ \ / /|   \  / __|
@@ -44,7 +46,7 @@ class TitleScreen(Screen):
     def compose(self) -> ComposeResult:
         from vdc.session.paths import latest_save
 
-        self.latest = latest_save(self.app.saves_directory())  # type: ignore[attr-defined]
+        self.latest = latest_save(vdc_app(self).saves_directory())
         resume = (
             [Option(f"Continue — {self.latest.name}", id="continue")] if self.latest else []
         )
@@ -66,7 +68,7 @@ class TitleScreen(Screen):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         choice = event.option.id
         if choice == "continue" and self.latest is not None:
-            self.app.continue_game(self.latest)  # type: ignore[attr-defined]
+            vdc_app(self).continue_game(self.latest)
         elif choice == "campaign":
             self.app.push_screen(CampaignScreen())
         elif choice == "sandbox":
@@ -98,7 +100,7 @@ class CampaignScreen(Screen):
         with Vertical(id="campaign-box"):
             yield Label("Campaign", classes="screen-title")
             yield DataTable(id="levels", cursor_type="row", zebra_stripes=True)
-            opened = "every level unlocked (--all)" if getattr(self.app, "unlock_all", False) else (
+            opened = "every level unlocked (--all)" if vdc_app(self).unlock_all else (
                 "win a level to open the next"
             )
             yield Label(f"Enter: briefing   Esc: back   {opened}", classes="hint-line")
@@ -109,7 +111,7 @@ class CampaignScreen(Screen):
         from vdc.tui.format import Tones, state_text
 
         tones = Tones.of(self.app)
-        entries, warning = campaign_entries(unlock_all=getattr(self.app, "unlock_all", False))
+        entries, warning = campaign_entries(unlock_all=vdc_app(self).unlock_all)
         self.entries = {e.ref: e for e in entries}
         table = self.query_one("#levels", DataTable)
         table.add_columns("#", "level", "status", "best", "length", "teaches")
@@ -141,7 +143,7 @@ class CampaignScreen(Screen):
                 severity="warning",
             )
             return
-        self.app.open_briefing(ref)  # type: ignore[attr-defined]
+        vdc_app(self).open_briefing(ref)
 
 
 def campaign_entries(*, unlock_all: bool = False) -> tuple[list[LevelEntry], str | None]:
@@ -216,4 +218,4 @@ class SandboxScreen(Screen):
         if seed < 0:
             self.notify("The seed must be 0 or more", severity="error")
             return
-        self.app.open_sandbox(size, seed)  # type: ignore[attr-defined]
+        vdc_app(self).open_sandbox(size, seed)

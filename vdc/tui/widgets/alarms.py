@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from vdc.sim.snapshots import chain as snapshots
 from vdc.sim.view import SimView
-from vdc.tui.format import HEALTH, SEVERITY, Tones
+from vdc.tui.format import HEALTH, SEVERITY
 from vdc.tui.widgets.panel import Panel
 
 HOST_CPU_HIGH_PCT = 90.0
@@ -103,6 +103,8 @@ class AlarmsPanel(Panel):
     counts them (`Alarms (3)`); a calm datacenter reads "No active alarms".
     """
 
+    BORDER_TITLE = "Alarms"
+
     BINDINGS: ClassVar[list[BindingType]] = []
     """Scrolling keys are the inner VerticalScroll's."""
 
@@ -131,10 +133,8 @@ class AlarmsPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Alarms"
         self.alarms: list[tuple[str, str]] = []
         """The alarms shown now as (severity, text), critical first."""
-        self._tones = Tones({})
         self._drawn: list[tuple[str, str]] | None = None
 
     def compose(self) -> ComposeResult:
@@ -142,12 +142,10 @@ class AlarmsPanel(Panel):
             yield Static(id="alarms-text")
 
     def on_mount(self) -> None:
-        self._tones = Tones.of(self.app)
         self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
         self._draw()
 
     def _on_theme_changed(self, _theme: object) -> None:
-        self._tones = Tones.of(self.app)
         self._drawn = None
         self._draw()
 
@@ -160,7 +158,7 @@ class AlarmsPanel(Panel):
         if self._drawn == self.alarms or not self.is_mounted:
             return
         self._drawn = list(self.alarms)
-        tones = self._tones
+        tones = self._tones_now()
         n = len(self.alarms)
         self.border_title = f"Alarms ({n})" if n else "Alarms"
         worst = self.alarms[0][0] if self.alarms else None

@@ -83,7 +83,7 @@ class CommandInput(Input):
     def action_close(self) -> None:
         self.post_message(self.Closed())
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         # Any typing clears the candidate list; completion shows it again.
         if event.key not in ("tab",):
             self.post_message(self.Completed([]))

@@ -4,28 +4,19 @@ busy and how slow it is."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal, Self
+from typing import Self
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import DataTable
 
 from vdc.sim.view import DatastoreView, SimView
 from vdc.tui.format import Tones, gib, level_tone
-from vdc.tui.widgets.hosts import (
-    cursor_key,
-    fit,
-    focus_inside,
-    gauge,
-    move_cursor_to,
-    sync_rows,
-)
+from vdc.tui.widgets.gauges import gauge
 from vdc.tui.widgets.panel import Panel
+from vdc.tui.widgets.rows import Justify, cursor_key, fit, focus_inside, move_cursor_to, sync_rows
 from vdc.tui.widgets.table import InPlaceTable
-
-Justify = Literal["left", "right"]
 
 WARN_PCT = 75.0
 """Used % from which a datastore is a warning (the first mark on its bar)."""
@@ -172,10 +163,12 @@ class DatastoresPanel(Panel):
     """The datastores as a table: fill against the 75 % and 85 % marks, thin provisioning,
     IOPS against what the datastore can do, and latency.
 
-    Up / Down move the cursor; the datastore under it is posted as
-    `DatastoresPanel.DatastoreSelected` while the panel has focus. Call `show(view)` with each
+    Up / Down move the cursor; the datastore under it is posted as `Panel.Selected` (kind
+    "datastore") while the panel has focus. Call `show(view)` with each
     new `SimView`; cells change in place.
     """
+
+    BORDER_TITLE = "Datastores"
 
     DEFAULT_CSS = """
     DatastoresPanel {
@@ -187,24 +180,6 @@ class DatastoresPanel(Panel):
     }
     """
 
-    class DatastoreSelected(Message):
-        """The cursor is on a datastore. Handler: `on_datastores_panel_datastore_selected`."""
-
-        def __init__(self, panel: DatastoresPanel, datastore: str) -> None:
-            super().__init__()
-            self.panel = panel
-            self.datastore: str = datastore
-            """The datastore's name."""
-
-        @property
-        def name(self) -> str:
-            """The datastore's name (same as `datastore`)."""
-            return self.datastore
-
-        @property
-        def control(self) -> DatastoresPanel:
-            return self.panel
-
     def __init__(
         self,
         *,
@@ -214,7 +189,6 @@ class DatastoresPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Datastores"
         self.view: SimView | None = None
         """The last view shown."""
         self._layout: DatastoresLayout | None = None
@@ -225,9 +199,9 @@ class DatastoresPanel(Panel):
         yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> InPlaceTable:
         """The table inside the panel."""
-        return self.query_one(DataTable)
+        return self.query_one(InPlaceTable)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -298,7 +272,7 @@ class DatastoresPanel(Panel):
         if key is None or (key == self._announced and not force):
             return
         self._announced = key
-        self.post_message(self.DatastoreSelected(self, key[3:]))
+        self.post_message(self.Selected(self, "datastore", key[3:]))
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:

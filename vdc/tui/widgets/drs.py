@@ -117,6 +117,8 @@ def _idle_text(c: ClusterDrsView) -> str:
 class DrsPanel(Panel):
     """DRS recommendations (key 9): Enter applies the highlighted one, A all of its cluster."""
 
+    BORDER_TITLE = "DRS recommendations"
+
     BINDINGS = [Binding("A", "apply_all", "Apply all of the cluster", show=False)]
 
     DEFAULT_CSS = """
@@ -134,9 +136,15 @@ class DrsPanel(Panel):
             self.text = text
             super().__init__()
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes)
-        self.border_title = "DRS recommendations"
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's keyword
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._key: object = None
 
     def compose(self) -> ComposeResult:

@@ -22,7 +22,7 @@ from textual.widgets import RichLog
 
 from vdc.sim.events import EventRecord
 from vdc.sim.view import SimView
-from vdc.tui.format import SEVERITY, Tones, clock
+from vdc.tui.format import SEVERITY, clock
 from vdc.tui.widgets.panel import Panel
 
 MAX_RECORDS = 2000
@@ -35,6 +35,8 @@ class EventLogPanel(Panel):
     Call `add_events(records)` with the records appended since the last call; `show(view)`
     exists for symmetry with the other panels and does nothing. `records` holds what is kept.
     """
+
+    BORDER_TITLE = "Events"
 
     BINDINGS: ClassVar[list[BindingType]] = []
     """Scrolling keys are the inner RichLog's (up, down, page up/down, home, end)."""
@@ -62,10 +64,8 @@ class EventLogPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Events"
         self.records: deque[EventRecord] = deque(maxlen=MAX_RECORDS)
         """The records shown, oldest first (at most MAX_RECORDS)."""
-        self._tones = Tones({})
         self._width = 0
         """Width the lines were wrapped to (re-wrapped when the panel is resized)."""
         self._scroll_pending = False
@@ -78,13 +78,11 @@ class EventLogPanel(Panel):
         yield RichLog(max_lines=MAX_RECORDS, wrap=False, markup=False, auto_scroll=False)
 
     def on_mount(self) -> None:
-        self._tones = Tones.of(self.app)
         self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
         if not self.records:
             self._write_placeholder()
 
     def _on_theme_changed(self, _theme: object) -> None:
-        self._tones = Tones.of(self.app)
         self._rewrite()
 
     def on_resize(self, _event: Resize) -> None:
@@ -140,7 +138,7 @@ class EventLogPanel(Panel):
     def entry_lines(self, rec: EventRecord, width: int) -> list[Text]:
         """One record as lines of at most `width` cells: a head, then the sentence wrapped
         under itself."""
-        tones = self._tones
+        tones = self._tones_now()
         symbol, tone = SEVERITY.get(rec.severity, SEVERITY["info"])
         style = tones(tone)
         strong = style + Style(bold=True) if rec.severity == "critical" else style
@@ -209,7 +207,7 @@ class EventLogPanel(Panel):
 
     def _write_placeholder(self) -> None:
         self._placeholder = True
-        self.rich_log.write(self._tones.text("No events yet.", "foreground-muted"))
+        self.rich_log.write(self._tones_now().text("No events yet.", "foreground-muted"))
 
     def _refresh_subtitle(self) -> None:
         dropped = self._total - len(self.records)

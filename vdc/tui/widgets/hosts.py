@@ -1,25 +1,18 @@
 """Provides the hosts panel: one row per hypervisor host, expandable to the VMs it runs.
 
-Also provides the helpers the infrastructure panels share: `fit` (a cell of an exact width),
-`sync_rows` (make a `DataTable` show a list of rows by touching only what changed) and `gauge`
-(a bar on a track).
+Its columns give way in order as the panel narrows (`choose_layout`); the cells are laid out
+with the shared row helpers (`vdc.tui.widgets.rows`) and gauges (`vdc.tui.widgets.gauges`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import groupby
-from typing import Literal, Self, TypeVar
+from typing import Self
 
-from rich.text import Span, Text
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.css.query import NoMatches
-from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
 
 from vdc.sim.view import HostView, SimView
 from vdc.tui.format import (
@@ -29,168 +22,16 @@ from vdc.tui.format import (
     Tones,
     bar,
     level_tone,
-    sparkline,
 )
+from vdc.tui.widgets.gauges import NUM_W, history, meter, ready_text
 from vdc.tui.widgets.panel import Panel
+from vdc.tui.widgets.rows import Justify, cursor_key, fit, focus_inside, move_cursor_to, sync_rows
 from vdc.tui.widgets.table import InPlaceTable
-
-Justify = Literal["left", "right"]
-PanelT = TypeVar("PanelT", bound=Widget)
-
-# --------------------------------------------------------------------------- shared helpers
-
-
-def fit(content: Text | str, width: int, justify: Justify = "left", *, gutter: bool = True) -> Text:
-    """`content` as a Text exactly `width` cells wide, with a one-cell gutter on the left.
-
-    The tables run with `cell_padding=0` so that every cell is laid out here: columns then keep
-    their width from tick to tick, and a narrow panel spends one cell between columns, not two.
-    Text that does not fit ends in an ellipsis.
-    """
-    inner = max(0, width - 1) if gutter else width
-    if gutter and width > 0:
-        source = Text(content) if isinstance(content, str) else content
-        room = inner - source.cell_len
-        if room >= 0:  # fits: what the steps below give, built at once (a tick makes hundreds)
-            shift = 1 if justify == "left" else 1 + room
-            body = f"{source.plain}{' ' * room}" if justify == "left" else f"{' ' * room}{source.plain}"
-            out = Text(f" {body}", end="", no_wrap=True)
-            spans = out.spans
-            if source.style and body:
-                spans.append(Span(1, 1 + len(body), source.style))
-            spans.extend(Span(a + shift, b + shift, style) for a, b, style in source.spans)
-            return out
-    text = Text(content) if isinstance(content, str) else content.copy()
-    text.truncate(inner, overflow="ellipsis")
-    text.align(justify, inner)
-    text.no_wrap = True
-    text.end = ""
-    if gutter and width > 0:
-        text = Text(" ", end="") + text
-        text.no_wrap = True
-    return text
-
-
-def sync_rows(table: DataTable, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
-    """Make `table` show `rows` (key, cells) in this order, changing only what differs.
-
-    Cells that are equal to what the table holds are left alone, so an unchanged tick repaints
-    nothing. Rows are added or removed only when the list of keys changes; a `DataTable` cannot
-    insert in the middle, so rows after the first difference are taken out and put back with
-    the same keys. The caller puts the cursor back (see `HostsPanel._restore_cursor`).
-    """
-    current = [row.key.value for row in table.ordered_rows]
-    wanted = [key for key, _ in rows]
-    keep = len(wanted)
-    if current != wanted:
-        keep = 0
-        for have, want in zip(current, wanted, strict=False):
-            if have != want:
-                break
-            keep += 1
-        for key in current[keep:]:
-            table.remove_row(key)
-        for key, cells in rows[keep:]:
-            table.add_row(*cells, key=key)
-    columns = [column.key for column in table.ordered_columns]
-    # The row lists synced last time: a caller that hands the same list object again (a row
-    # it did not rebuild) has nothing new in it.
-    synced: dict[str, object] = getattr(table, "_synced_rows", {})
-    if getattr(table, "_synced_columns", None) != columns or current != wanted:
-        synced = {}
-    for key, cells in rows[:keep]:
-        if synced.get(key) is cells:
-            continue
-        for column, cell in zip(columns, cells, strict=False):
-            if table.get_cell(key, column) != cell:
-                table.update_cell(key, column, cell)
-    table._synced_rows = {key: cells for key, cells in rows}  # type: ignore[attr-defined]
-    table._synced_columns = columns  # type: ignore[attr-defined]
-
-
-def cursor_key(table: DataTable) -> str | None:
-    """The key of the row under the cursor, or None for an empty table."""
-    if not table.row_count or not table.is_valid_row_index(table.cursor_row):
-        return None
-    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-
-def move_cursor_to(table: DataTable, key: str) -> bool:
-    """Put the cursor on the row `key` (if it exists); True if it is there now."""
-    try:
-        index = table.get_row_index(key)
-    except RowDoesNotExist:
-        return False
-    if index != table.cursor_row:
-        table.move_cursor(row=index)
-    return True
-
-
-def focus_inside(panel: PanelT, kind: type[Widget], scroll_visible: bool = True) -> PanelT:
-    """Focus the `kind` child of a panel that takes no focus itself (as soon as it exists)."""
-    try:
-        panel.query_one(kind).focus(scroll_visible)
-    except NoMatches:  # not composed yet: right after it is
-        panel.call_after_refresh(focus_inside, panel, kind, scroll_visible)
-    return panel
-
-
-TRACK = "─"
-"""Drawn where a bar is empty, so its length reads at a glance (in the muted tone)."""
-
-
-def gauge(tones: Tones, fraction: float, width: int, tone: str, marks: Sequence[float] = ()) -> Text:
-    """`format.bar` in `tone` on a muted track, its marks (`│` / `┃`) in the foreground tone."""
-    cells = bar(fraction, width, marks)
-    text = Text(end="", no_wrap=True)
-    for kind, run in groupby(cells, lambda c: 0 if c == " " else 1 if c in "│┃" else 2):
-        chars = "".join(run)
-        if kind == 0:
-            text.append(TRACK * len(chars), tones("foreground-muted"))
-        elif kind == 1:
-            text.append(chars, tones("foreground"))
-        else:
-            text.append(chars, tones(tone))
-    return text
-
-
-def meter(tones: Tones, value: float, width: int, tone: str) -> Text:
-    """A gauge `width` cells wide and the percent after it (just the percent when width is 0)."""
-    number = f"{value:.0f}%".rjust(NUM_W)
-    if width <= 0:
-        return tones.text(number, tone)
-    text = gauge(tones, value / 100.0, width, tone)
-    text.append(" ")
-    text.append(number, tones(tone))
-    return text
-
-
-def history(values: Sequence[float], width: int) -> str:
-    """A sparkline of the whole series in `width` cells (averaged in buckets when longer)."""
-    n = len(values)
-    if n > width > 0:
-        values = [
-            sum(values[n * k // width : n * (k + 1) // width])
-            / max(1, n * (k + 1) // width - n * k // width)
-            for k in range(width)
-        ]
-    return sparkline(values, width)
-
-
-def ready_text(tones: Tones, ready: float) -> Text:
-    """CPU ready %: a plain number while fine, `▲` from 5 % (warning), `✖` from 10 % (error)."""
-    tone = level_tone(ready, 5.0, 10.0)
-    number = f"{ready:.1f}%" if ready < 10 else f"{ready:.0f}%"
-    symbol = {"success": "", "warning": "▲", "error": "✖"}[tone]
-    return tones.text(symbol + number, tone, bold=tone == "error")
-
 
 # --------------------------------------------------------------------------- layout
 
 STATE_W = 8
 """Room kept for the state column: `✖ FAILED` (wider states widen it)."""
-NUM_W = 4
-"""`100%`."""
 READY_W = 5
 """`✖12%`, `▲7.2%`."""
 VMS_W = 3
@@ -223,10 +64,11 @@ class HostsLayout:
         """(key, label, width with gutter, justify) of each shown column, left to right."""
         meter_w = (self.bar + 1 + NUM_W) if self.bar else NUM_W
         justify: Justify = "left" if self.bar else "right"
+        ha: list[tuple[str, str, int, Justify]] = [("ha", "HA", self.ha, "left")] if self.ha else []
         cols: list[tuple[str, str, int, Justify]] = [
             ("state", "State", self.state, "left"),
             ("name", "Host", self.name + 1, "left"),
-            *([("ha", "HA", self.ha, "left")] if self.ha else []),
+            *ha,
             ("cpu", "CPU", meter_w + 1, justify),
             ("mem", "Mem", meter_w + 1, justify),
             ("ready", "Ready", READY_W + 1, "right"),
@@ -292,11 +134,13 @@ class HostsPanel(Panel):
     """The hosts of the datacenter as a table: state, load, CPU ready, VMs, power, CPU history.
 
     Up / Down move the cursor; the host (or VM) under it is the player's selection and is posted
-    as `HostsPanel.HostSelected` (or `HostsPanel.VmSelected`) while the panel has focus.
+    as `Panel.Selected` (kind "host" or "vm") while the panel has focus.
     Enter (or a click on the selected row) expands a host to list its VMs, or folds it again.
     Call `show(view)` with each new `SimView`; cells change in place, rows only when the set
     of rows does.
     """
+
+    BORDER_TITLE = "Hosts"
 
     DEFAULT_CSS = """
     HostsPanel {
@@ -308,32 +152,6 @@ class HostsPanel(Panel):
     }
     """
 
-    class HostSelected(Message):
-        """The cursor is on a host. Handler: `on_hosts_panel_host_selected`."""
-
-        def __init__(self, panel: HostsPanel, host: str) -> None:
-            super().__init__()
-            self.panel = panel
-            self.host: str = host
-            """The host's name."""
-
-        @property
-        def control(self) -> HostsPanel:
-            return self.panel
-
-    class VmSelected(Message):
-        """The cursor is on a VM of an expanded host. Handler: `on_hosts_panel_vm_selected`."""
-
-        def __init__(self, panel: HostsPanel, vm: str) -> None:
-            super().__init__()
-            self.panel = panel
-            self.vm: str = vm
-            """The VM's name."""
-
-        @property
-        def control(self) -> HostsPanel:
-            return self.panel
-
     def __init__(
         self,
         *,
@@ -343,7 +161,6 @@ class HostsPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Hosts"
         self.view: SimView | None = None
         """The last view shown."""
         self._expanded: list[str] = []
@@ -359,9 +176,9 @@ class HostsPanel(Panel):
         yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
 
     @property
-    def table(self) -> DataTable:
+    def table(self) -> InPlaceTable:
         """The table inside the panel."""
-        return self.query_one(DataTable)
+        return self.query_one(InPlaceTable)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -451,8 +268,8 @@ class HostsPanel(Panel):
         columns = layout.columns()
         vms_of: dict[str, list[int]] = {}
         if self._expanded:
-            for i, host in enumerate(view.vms.hosts):
-                vms_of.setdefault(host, []).append(i)
+            for i, runs_on in enumerate(view.vms.hosts):
+                vms_of.setdefault(runs_on, []).append(i)
         rows: list[tuple[str, list[Text]]] = []
         # Rows out of view keep their last cells (a 64-host table shows ~15): they are built
         # again as soon as they scroll into view (see `_scrolled`).
@@ -576,9 +393,9 @@ class HostsPanel(Panel):
         self._announced = key
         kind, name = key.split(":", 1)
         if kind == "host":
-            self.post_message(self.HostSelected(self, name))
+            self.post_message(self.Selected(self, "host", name))
         elif kind == "vm":
-            self.post_message(self.VmSelected(self, name))
+            self.post_message(self.Selected(self, "vm", name))
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -15,8 +15,8 @@ from textual.widgets import Static
 
 from vdc.sim.view import HostView, PortGroupView, SimView, UplinkView, VSwitchView
 from vdc.tui.format import HOST_STATES, Tones
-from vdc.tui.widgets.hosts import focus_inside
 from vdc.tui.widgets.panel import Panel
+from vdc.tui.widgets.rows import focus_inside
 
 VMKERNEL = {"management": "mgmt", "vmotion": "vmotion"}
 """Short marks of VMkernel port groups."""
@@ -215,6 +215,8 @@ class NetworkPanel(Panel):
     the panel's width) changed.
     """
 
+    BORDER_TITLE = "Network"
+
     DEFAULT_CSS = """
     NetworkPanel {
         height: 1fr;
@@ -262,7 +264,6 @@ class NetworkPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Network"
         self.details = False
         """Show healthy hosts in full even when the panel is too short for everything."""
         self.view: SimView | None = None

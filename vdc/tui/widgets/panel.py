@@ -1,12 +1,19 @@
-"""Provides `Panel`: the frame every game panel shares (border, title, focus), defined once."""
+"""Provides `Panel`: the frame every game panel shares (border, title, focus), its constructor
+and its one message, `Panel.Selected`, defined once."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual import events
+from textual.message import Message
 from textual.widget import Widget
 
 from vdc.sim.view import SimView
 from vdc.tui.format import Tones
+
+Kind = Literal["host", "vm", "datastore", "service"]
+"""What a player can pick in a panel."""
 
 
 class Panel(Widget):
@@ -16,7 +23,38 @@ class Panel(Widget):
     class and its bases, and a `Panel` rule matches every subclass). A panel that draws the
     whole view at once implements `_draw()`: `show(view)` keeps the view and draws it once
     mounted, and a resize draws it again.
+
+    Every panel is made the same way, `Panel(*, name, id, classes, disabled)` (its title is its
+    `BORDER_TITLE`), and tells what the player picked in it the same way: `Panel.Selected` with
+    the kind of thing and its name.
     """
+
+    class Selected(Message):
+        """The player picked something in a panel: moved the cursor onto it while the panel has
+        focus, brought focus to it, or pressed Enter on it. Handler: `on_panel_selected`."""
+
+        def __init__(self, panel: Panel, kind: Kind, name: str) -> None:
+            super().__init__()
+            self.panel = panel
+            """The panel that posted it."""
+            self.kind: Kind = kind
+            """What was picked: "host", "vm", "datastore" or "service"."""
+            self.name = name
+            """Its name."""
+
+        @property
+        def control(self) -> Panel:
+            return self.panel
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's keyword
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
 
     view: SimView | None = None
     """The last snapshot shown."""

@@ -17,12 +17,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.events import Resize
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from vdc.sim.view import ServiceView, SimView
-from vdc.tui.format import HEALTH, Tones
+from vdc.tui.format import HEALTH
 from vdc.tui.widgets.panel import Panel
 
 _STATE_WIDTH = 6
@@ -47,8 +46,10 @@ class ServicesPanel(Panel):
     """The service chains: state, uptime so far, and the state of each tier in order.
 
     Call `show(view)` with each new snapshot. Enter or a click on a line posts
-    `ServicesPanel.ServiceSelected`.
+    `Panel.Selected` (kind "service").
     """
+
+    BORDER_TITLE = "Services"
 
     BINDINGS: ClassVar[list[BindingType]] = []
     """Navigation keys are the inner OptionList's (up, down, home, end, enter)."""
@@ -68,21 +69,6 @@ class ServicesPanel(Panel):
     }
     """
 
-    class ServiceSelected(Message):
-        """Posted when the player selects a service (Enter or click). Handle with
-        `on_services_panel_service_selected`."""
-
-        def __init__(self, name: str, panel: ServicesPanel | None = None) -> None:
-            self.name: str = name
-            """The service's name."""
-            self.panel = panel
-            """The ServicesPanel that posted it."""
-            super().__init__()
-
-        @property
-        def control(self) -> ServicesPanel | None:
-            return self.panel
-
     def __init__(
         self,
         *,
@@ -92,22 +78,18 @@ class ServicesPanel(Panel):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self.border_title = "Services"
         self._view: SimView | None = None
         self._names: tuple[str, ...] = ()
         self._keys: list[tuple[object, ...]] = []
         """What each line shows (state, uptime, tier states, width) as last drawn."""
-        self._tones = Tones({})
 
     def compose(self) -> ComposeResult:
         yield OptionList(compact=True, id="services-list")
 
     def on_mount(self) -> None:
-        self._tones = Tones.of(self.app)
         self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
 
     def _on_theme_changed(self, _theme: object) -> None:
-        self._tones = Tones.of(self.app)
         self._redraw()
 
     def on_resize(self, _event: Resize) -> None:
@@ -169,7 +151,7 @@ class ServicesPanel(Panel):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.post_message(self.ServiceSelected(event.option.id, self))
+            self.post_message(self.Selected(self, "service", event.option.id))
 
     def _redraw(self) -> None:
         if self._view is not None and self.is_mounted:
@@ -199,7 +181,7 @@ class ServicesPanel(Panel):
         Wide enough: name, state word, uptime, chain. Too narrow for the chain: the state as a
         symbol alone and no uptime, so the chain (which tier is down) stays readable.
         """
-        tones = self._tones
+        tones = self._tones_now()
         symbol, _word, tone = HEALTH[svc.up]
         state_style = tones(tone) if svc.up else tones(tone) + _BOLD
         line = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -221,7 +203,7 @@ class ServicesPanel(Panel):
 
     def _chain(self, svc: ServiceView, room: int) -> Text:
         """The tiers in order, as wide as fits in `room` cells: full, compact or a summary."""
-        tones = self._tones
+        tones = self._tones_now()
 
         def draw(sep: str, gap: str) -> Text:
             out = Text(end="")

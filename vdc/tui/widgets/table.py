@@ -11,6 +11,8 @@ the panel tests and snapshots check that what is drawn follows every update.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -46,6 +48,10 @@ class InPlaceTable(DataTable):
         super().__init__(*args, **kwargs)
         self._dirty_rows: dict[RowKey, None] = {}
         self._applied_sizes: Sizes | None = None
+        self._synced_rows: dict[str, Sequence[Text]] = {}
+        """The cells of each row as `sync_rows` last handed them (`vdc.tui.widgets.rows`)."""
+        self._synced_columns: list[ColumnKey] | None = None
+        """The columns when `sync_rows` last ran."""
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -86,7 +92,9 @@ class InPlaceTable(DataTable):
         self._data[row_key][column_key] = value
         if row_key not in self._dirty_rows:
             self._dirty_rows[row_key] = None
-            self.refresh_row(self._row_locations.get(row_key))  # just that row's line
+            row_index = self._row_locations.get(row_key)
+            if row_index is not None:
+                self.refresh_row(row_index)  # just that row's line
 
     def _drop_dirty(self) -> None:
         """Forget the rendered lines of the rows updated since the last render."""
@@ -96,19 +104,19 @@ class InPlaceTable(DataTable):
         for key in dirty:
             rows.pop(key, None)
         indexes = {self._row_locations.get(k) for k in dirty}  # membership only
-        for key in [k for k in self._row_renderable_cache.keys() if k[1] in indexes]:
-            self._row_renderable_cache.discard(key)
-        for cache, pos, wanted in (
-            (self._cell_render_cache, 0, dirty),
-            (self._row_render_cache, 0, dirty),
-        ):
-            if len(cache):  # (only rows that are not plain one-line text use these)
-                for key in [k for k in cache.keys() if k[pos] in wanted]:
-                    cache.discard(key)
+        for renderables in [k for k in self._row_renderable_cache.keys() if k[1] in indexes]:
+            self._row_renderable_cache.discard(renderables)
+        # (Only rows that are not plain one-line text use the next two.)
+        if len(self._cell_render_cache):
+            for cell in [k for k in self._cell_render_cache.keys() if k[0] in dirty]:
+                self._cell_render_cache.discard(cell)
+        if len(self._row_render_cache):
+            for row in [k for k in self._row_render_cache.keys() if k[0] in dirty]:
+                self._row_render_cache.discard(row)
         header = self.header_height if self.show_header else 0
         lines = {i + header for i in indexes if i is not None}
-        for key in [k for k in self._line_cache.keys() if k[0] in lines]:
-            self._line_cache.discard(key)
+        for line in [k for k in self._line_cache.keys() if k[0] in lines]:
+            self._line_cache.discard(line)
 
     def _render_line_in_row(
         self,
@@ -121,8 +129,10 @@ class InPlaceTable(DataTable):
         """As DataTable's, for one-line rows of `Text` under a row cursor: kept per row, so an
         update drops just its own row (DataTable's caches can only be cleared whole)."""
         row = self.rows.get(row_key)
+        row_index = self._row_locations.get(row_key)
         if (
             row is None
+            or row_index is None
             or row.height != 1
             or self.cursor_type != "row"
             or self.fixed_columns
@@ -132,7 +142,6 @@ class InPlaceTable(DataTable):
             return super()._render_line_in_row(
                 row_key, line_no, base_style, cursor_location, hover_location
             )
-        row_index = self._row_locations.get(row_key)
         hover = self._show_hover_cursor and hover_location.row == row_index
         cursor = cursor_location.row == row_index
         deps = (
@@ -144,7 +153,8 @@ class InPlaceTable(DataTable):
             return cached[1]
         data = self._data[row_key]
         cells = [data.get(column.key) for column in self.ordered_columns]
-        if not all(isinstance(cell, Text) for cell in cells):
+        texts = [cell for cell in cells if isinstance(cell, Text)]
+        if len(texts) != len(cells):
             return super()._render_line_in_row(
                 row_key, line_no, base_style, cursor_location, hover_location
             )
@@ -157,11 +167,11 @@ class InPlaceTable(DataTable):
         padding = self.cell_padding
         scrollable: list[list[Segment]] = []
         table_width = 0
-        for column_index, (column, cell) in enumerate(zip(self.ordered_columns, cells, strict=True)):
+        for column_index, (column, cell) in enumerate(zip(self.ordered_columns, texts, strict=True)):
             width = column.get_render_width(self)
             table_width += width
             pre = row_style + Style.from_meta({"row": row_index, "column": column_index})
-            line = text_cell_line(cell, width, padding, console)  # type: ignore[arg-type]
+            line = text_cell_line(cell, width, padding, console)
             scrollable.append(list(Segment.apply_style(line, pre + component, post)))
         extend, _ = self._get_styles_to_render_cell(
             False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
@@ -198,10 +208,9 @@ class InPlaceTable(DataTable):
         if row_index < 0 or column_index < 0:  # header and row labels: the stock path
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
-        row = self.rows[row_key]
-        if row.height != 1:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None or self.rows[row_key].height != 1:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         cache_key = (
             row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
             self._update_count, self._pseudo_class_state,

@@ -41,6 +41,8 @@ def eta(seconds: float | None) -> str:
 class TasksPanel(Panel):
     """The Tasks panel (key 8; it shares the event log's place)."""
 
+    BORDER_TITLE = "Tasks"
+
     DEFAULT_CSS = """
     TasksPanel {
         height: 1fr;
@@ -49,9 +51,15 @@ class TasksPanel(Panel):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes)
-        self.border_title = "Tasks"
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's keyword
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._key: object = None
 
     def compose(self) -> ComposeResult:

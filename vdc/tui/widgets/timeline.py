@@ -36,7 +36,8 @@ def track_cells(
     cells: list[str | None] = [None] * max(1, width)
     for m in markers:
         i = column(m.t, end, width)
-        if cells[i] is None or _RANK[m.kind] > _RANK[cells[i]]:  # type: ignore[index]
+        shown = cells[i]
+        if shown is None or _RANK[m.kind] > _RANK[shown]:
             cells[i] = m.kind
     return cells
 

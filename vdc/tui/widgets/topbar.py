@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from textual.content import Content
 from textual.widgets import Static
 
@@ -18,6 +21,11 @@ def objectives_glance(statuses: list[ObjectiveStatus]) -> tuple[int, int, int]:
 
 class TopBar(Static):
     """One line that says where the level stands; updated every tick."""
+
+    _last: Callable[[], None] | None = None
+    """Shows the last state again (at a new width)."""
+    _markup: str | None = None
+    """What the line shows now."""
 
     DEFAULT_CSS = """
     TopBar {
@@ -52,8 +60,8 @@ class TopBar(Static):
             + (f"[$warning]▲{risk}[/] " if risk else "▲0 ")
             + (f"[$error]✖{failed}[/]" if failed else "✖0")
         )
-        self._last = dict(
-            title=title, t=t, duration=duration, paused=paused, speed=speed,
+        self._last = partial(
+            self.show, title=title, t=t, duration=duration, paused=paused, speed=speed,
             statuses=statuses, score=score, ended=ended,
         )
         time_ = f"{clock(t)} / {clock(duration)}"
@@ -65,7 +73,7 @@ class TopBar(Static):
             room = width - len(Content.from_markup(tail).plain) - 3
         name = title if len(title) <= room else title[: max(0, room - 1)] + "…"
         markup = f"[b]{_escape(name)}[/] │ {tail}"
-        if markup != getattr(self, "_markup", None):
+        if markup != self._markup:
             self._markup = markup
             # One line whose width comes from the screen: a new text never needs a layout.
             self.update(Content.from_markup(markup), layout=False)
@@ -73,8 +81,8 @@ class TopBar(Static):
 
     def on_resize(self) -> None:
         """The layout of the line depends on the width: lay it out again."""
-        if getattr(self, "_last", None):
-            self.show(**self._last)
+        if self._last is not None:
+            self._last()
 
 
 def _escape(text: str) -> str:

@@ -6,21 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import campaign_dir
 
-from vdc.scenario import paths
+from tests.tui.conftest import SIZES, screen_of
 from vdc.session import progress as prog
 from vdc.tui.app import VdcApp
-
-ROOT = Path(__file__).resolve().parents[2]
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
+from vdc.tui.screens.title import CampaignScreen
 
 
 @pytest.fixture
-def campaign(tmp_path: Path, monkeypatch) -> None:
+def played(campaign: Path) -> None:
     """The sandbox and three copies of level 01; 01 won with 3 stars, 02 lost, 03 locked."""
-    d = campaign_dir(tmp_path)
-    monkeypatch.setattr(paths, "levels_dir", lambda: d)
     base = {"seed": 1, "level_hash": "h"}
     prog.record(base | {"level": "01-first-light", "outcome": "won", "score": 97.5, "stars": 3})
     prog.record(base | {"level": "02-second-wind", "outcome": "lost", "score": 55.0, "stars": 0})
@@ -28,15 +23,15 @@ def campaign(tmp_path: Path, monkeypatch) -> None:
 
 async def _campaign(pilot) -> None:
     await pilot.press("enter")
-    await pilot.pause()
+    await screen_of(pilot, CampaignScreen)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_campaign_with_progress(snap_compare, campaign, size):
+def test_campaign_with_progress(snap_compare, played, size):
     assert snap_compare(VdcApp(tick_interval=None), terminal_size=size, run_before=_campaign)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_campaign_all_unlocked(snap_compare, campaign, size):
+def test_campaign_all_unlocked(snap_compare, played, size):
     app = VdcApp(tick_interval=None, unlock_all=True)
     assert snap_compare(app, terminal_size=size, run_before=_campaign)

@@ -1,0 +1,284 @@
+"""Provides what the VM table (`VmTable`) shows, apart from the widget: its columns and how
+they fit a width, a display key per cell (a number or a word that changes exactly when the
+cell's text does, vectorised over the view's numpy columns), the cell made from a key, the
+filter and the sort order.
+
+Sorting uses the *displayed* (rounded) keys with inventory order breaking ties, so rows do not
+shuffle while the numbers on screen stand still.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from rich.text import Text
+
+from vdc.sim.view import VmColumns
+from vdc.tui.format import HEALTH, SEVERITY, VM_POWER, Tones, gib
+
+Cell = str | Text
+"""What a cell of the table shows."""
+Keys = dict[str, np.ndarray | tuple[str, ...]]
+"""Per column, the display key of every VM (numbers as an array, words as a tuple)."""
+Formatter = Callable[[Any], Cell]
+"""A column's display key → its cell."""
+Words = tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray, tuple[str, ...]]
+"""(power, reasons, healthy, off mask, health keys) of a view: worked out again only when the
+power or health words change (see `display_keys`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A shown column of the table."""
+
+    key: str
+    label: str
+    width: int
+    numeric: bool
+    """Right-aligned, and sorted highest first."""
+
+
+SORT_COLUMNS: tuple[str, ...] = (
+    "name", "host", "power", "cpu", "ready", "memory", "latency", "snap", "service", "health",
+)
+"""Column keys in display order; also the order `s` cycles through (after "none")."""
+
+LABELS: dict[str, str] = {
+    "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%",
+    "memory": "Mem GiB", "latency": "Lat ms", "service": "Service", "health": "Health",
+    "snap": "Snap",
+}
+NUMERIC = frozenset({"cpu", "ready", "memory", "latency", "snap"})
+FIXED_WIDTHS: dict[str, int] = {
+    "power": 6, "cpu": 4, "ready": 6, "memory": 7, "latency": 6, "snap": 11,
+}
+"""Widest text of each fixed-format column (`◐ boot`, `100`, `✖ 12.3`, `100/128`, `1.1`)."""
+
+KEEP_ORDER: tuple[str, ...] = (
+    "name", "health", "cpu", "ready", "power", "snap", "host", "service", "memory", "latency",
+)
+"""Which columns a narrow panel keeps first ("snap" only once a VM has a snapshot)."""
+
+_HEALTH_MIN, _HEALTH_WANT, _HEALTH_MAX = 6, 20, 26
+"""Health cells: `✖ DOWN` at least, room for a short reason if the panel allows."""
+
+_PAD = 2
+"""DataTable cell padding: one cell either side of every column."""
+
+POWER_RANK = {"off": 0, "booting": 1, "on": 2}
+"""Power sort: problems (off, booting) first."""
+
+
+def short_reason(reason: str) -> str:
+    """The view's health reason, shortened to fit a table cell."""
+    if reason.startswith("broken by"):
+        return "bad change"
+    if reason.startswith("network cut"):
+        return "VLAN not carried"
+    if reason.startswith("paused: "):
+        return reason.removeprefix("paused: ")
+    if reason.startswith("starved: gets "):
+        return "starved " + reason.removeprefix("starved: gets ").split(" of ")[0]
+    if reason.startswith("storage latency"):
+        return reason.replace("storage latency", "disk latency")
+    return reason
+
+
+def fit_columns(width: int, name: int, host: int, service: int, snap: bool = False) -> list[Column]:
+    """The columns that fit `width` cells, in display order, most useful kept first.
+
+    Args:
+        width: Cells available for the table (without its scrollbar).
+        name: Widest VM name. host: widest host name. service: widest service name.
+    """
+    widths = FIXED_WIDTHS | {"name": name, "host": host, "service": service}
+
+    def keep(health: int) -> tuple[set[str], int]:
+        kept = {"name", "health"}
+        used = name + health + 2 * _PAD
+        for key in KEEP_ORDER[2:]:
+            if key == "snap" and not snap:
+                continue
+            if used + widths[key] + _PAD <= width:
+                kept.add(key)
+                used += widths[key] + _PAD
+        return kept, used
+
+    kept, used = keep(_HEALTH_WANT)
+    health = _HEALTH_WANT
+    if not {"cpu", "ready", "power"} <= kept:
+        kept, used = keep(_HEALTH_MIN)  # numbers before the health reason when narrow
+        health = _HEALTH_MIN
+    health = max(health, min(_HEALTH_MAX, health + width - used))
+    widths["health"] = health
+    return [
+        Column(key, LABELS[key], widths[key], key in NUMERIC)
+        for key in SORT_COLUMNS
+        if key in kept
+    ]
+
+
+def _tenths(values: np.ndarray) -> np.ndarray:
+    """A display key: tenths below 10, whole numbers from 10 on (in tenths), as int64."""
+    tenths = np.rint(values * 10.0)
+    whole = np.rint(values) * 10.0
+    return np.where(values < 10.0, tenths, whole).astype(np.int64)
+
+
+def _tenths_text(key: int) -> str:
+    return f"{key / 10:.1f}" if key < 100 else f"{key // 10}"
+
+
+def _snap_keys(vms: VmColumns) -> np.ndarray:
+    """Snap display key: GiB in tenths × 100 + count (−1 without snapshots)."""
+    count, size = vms.snap_count, vms.snap_gib
+    if count.size != len(vms):
+        return np.full(len(vms), -1, dtype=np.int64)
+    return np.where(count > 0, np.rint(size * 10.0).astype(np.int64) * 100 + count, -1)
+
+
+def _snap_text(key: int) -> str:
+    """`2 · 14 GiB`."""
+    tenths, n = divmod(key, 100)
+    return f"{n} · {gib(tenths / 10)}"
+
+
+def display_keys(vms: VmColumns, words: Words | None) -> tuple[Keys, Words]:
+    """Per column, a value per VM that changes exactly when the cell's text changes; and the
+    power and health words to hand back next time (`words`: those of the last call, or None)."""
+    if words is None or words[0] != vms.power or words[1] != vms.reasons or not np.array_equal(
+        words[2], vms.healthy
+    ):  # power and health words change rarely: worked out again only when they do
+        off = np.fromiter((p == "off" for p in vms.power), dtype=np.bool_, count=len(vms))
+        health = tuple(
+            "" if ok else reason or "unhealthy"
+            for ok, reason in zip(vms.healthy.tolist(), vms.reasons, strict=True)
+        )
+        words = (vms.power, vms.reasons, vms.healthy.copy(), off, health)
+    off, health = words[3], words[4]
+    mem_cfg = np.rint(vms.memory * 10.0).astype(np.int64)
+    keys: Keys = {
+        "host": vms.hosts,
+        "power": vms.power,
+        "cpu": np.where(off, -1, np.rint(vms.cpu_pct).astype(np.int64)),
+        "ready": np.where(off, -1, np.rint(vms.ready_pct * 10.0).astype(np.int64)),
+        "memory": np.where(off, -1, _tenths(vms.mem_active) * 100_000 + mem_cfg),
+        "latency": np.where(off, -1, _tenths(vms.latency_ms)),
+        "snap": _snap_keys(vms),
+        "service": vms.services,
+        "health": health,
+    }
+    return keys, words
+
+
+def changed_rows(new: Keys, old: Keys, columns: Sequence[Column], n: int) -> np.ndarray | None:
+    """Which of the `n` VMs show other text in `columns` now (None: every row may have)."""
+    if any(old.get(col.key) is None for col in columns):
+        return None
+    changed = np.zeros(n, dtype=np.bool_)
+    for col in columns:
+        keys, before = new[col.key], old[col.key]
+        if isinstance(keys, np.ndarray):
+            changed |= keys != before
+        elif keys is before or keys == before:  # (words: mostly the same every tick)
+            continue
+        else:
+            changed |= np.fromiter(
+                (a != b for a, b in zip(keys, before, strict=True)), dtype=np.bool_, count=n
+            )
+    return changed
+
+
+def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
+    """Per column, display key → cell, at the widths of the shown `columns`."""
+    widths = {c.key: c.width for c in columns}
+
+    def number(col: str, text: Callable[[int], str]) -> Formatter:
+        width = widths.get(col, 0)
+        return lambda k: ("–" if k == -1 else text(int(k))).rjust(width)
+
+    def power(p: str) -> Cell:
+        symbol, word, tone = VM_POWER.get(str(p), ("?", str(p), "warning"))
+        return tones.text(f"{symbol} {word}", tone)
+
+    def ready(k: int) -> Cell:
+        key = int(k)
+        width = widths.get("ready", 0)
+        if key == -1:
+            return "–".rjust(width)
+        if key < 50:
+            return f"{key / 10:.1f}".rjust(width)
+        severity, tone = ("critical", "error") if key >= 100 else ("warning", "warning")
+        return tones.text(f"{SEVERITY[severity][0]} {key / 10:.1f}".rjust(width), tone)
+
+    def memory(key: int) -> str:
+        active, cfg = divmod(key, 100_000)
+        return f"{_tenths_text(active)}/{cfg / 10:g}"
+
+    def health(reason: str) -> Cell:
+        symbol, word, tone = HEALTH[not reason]
+        out = tones.text(f"{symbol} {word}", tone, bold=bool(reason))
+        width = widths.get("health", 0)
+        if reason:
+            why = short_reason(str(reason))
+            room = width - out.cell_len - 1
+            if len(why) <= room or room >= 8:  # a reason cut to 2–3 letters says nothing
+                out.append(f" {why}", tones(tone))
+        out.truncate(width, overflow="ellipsis")
+        return out
+
+    return {
+        "host": str,
+        "power": power,
+        "cpu": number("cpu", str),
+        "ready": ready,
+        "memory": number("memory", memory),
+        "latency": number("latency", _tenths_text),
+        "snap": number("snap", _snap_text),
+        "service": str,
+        "health": health,
+    }
+
+
+def filter_mask(vms: VmColumns, text: str) -> np.ndarray:
+    """Which VMs have `text` (lower case) in their name, host, service or health reason."""
+    if not text:
+        return np.ones(len(vms), dtype=np.bool_)
+    return np.fromiter(
+        (
+            text in name.lower() or text in host.lower() or text in svc.lower()
+            or text in reason.lower()
+            for name, host, svc, reason in zip(
+                vms.names, vms.hosts, vms.services, vms.reasons, strict=True
+            )
+        ),
+        dtype=np.bool_,
+        count=len(vms),
+    )
+
+
+def sort_order(vms: VmColumns, keys: Keys, column: str | None, reverse: bool) -> np.ndarray:
+    """All VM indices in display order: by `column`'s display keys (None: inventory order),
+    numbers highest first, words A→Z, health DOWN first, power off first; `reverse` turns that
+    round; ties keep inventory order."""
+    n = len(vms)
+    index = np.arange(n)
+    if column is None:
+        return index[::-1] if reverse else index
+    if column in NUMERIC:
+        rank = -np.asarray(keys[column])  # highest first
+    elif column == "power":
+        rank = np.array([POWER_RANK.get(p, 3) for p in vms.power])
+    elif column == "health":
+        reasons = np.array([r or "~" for r in keys["health"]])
+        rank = np.unique(reasons, return_inverse=True)[1].reshape(-1)
+        rank = np.where(vms.healthy, n + rank, rank)  # DOWN first
+    else:
+        values = {"name": vms.names, "host": vms.hosts, "service": vms.services}[column]
+        rank = np.unique(np.array(values, dtype=str), return_inverse=True)[1].reshape(-1)
+    if reverse:
+        rank = -rank
+    return np.lexsort((index, rank))
