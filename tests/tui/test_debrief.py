@@ -324,9 +324,9 @@ class TestScreenData:
         from vdc.scenario.event_kinds import EVENT_KINDS
         from vdc.tui.screens import debrief_report as d
 
-        named = {*d._RECOVERIES, *d._SPECIAL, *d._MARKED_AS, *d._KIND_WORDS}
+        named = {*d._RECOVERIES, *d._SPECIAL, *d._KIND_WORDS}
         assert named <= set(EVENT_KINDS), "the debrief names only kinds the simulation writes"
-        own = {*d._RECOVERIES, *d._SPECIAL, *d._MARKED_AS}
+        own = {*d._RECOVERIES, *d._SPECIAL}
         for kind in set(EVENT_KINDS) - own:
             severity = EVENT_KINDS[kind].severity
             assert d.event_category(kind) == severity, kind

@@ -573,7 +573,7 @@ async def test_event_log_shows_new_records_in_order_with_sim_time():
         await pilot.pause()
         lines = log_text(panel)
         assert len(lines) == len(records)
-        assert lines[4] == "0:00:30 · datastore_fill ds-1 another tenant put 1400 GiB on ds-1"
+        assert lines[4] == "0:00:30 ▲ datastore_fill ds-1 another tenant put 1400 GiB on ds-1"
         assert lines[6].startswith("0:00:40 ▲ load_spike web-01,web-03,crm-01,backup-01")
         assert lines[-1].startswith("0:00:50 ✖ vlan_cut esx-03")
         assert panel.border_subtitle == f"{len(records)} events"

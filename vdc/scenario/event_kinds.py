@@ -46,7 +46,7 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("load_spike", "warning", "Demand on some VMs jumps by a factor (a rush, a batch job)."),
     _k("load_spike_end", "info", "A load spike is over; demand is back to normal."),
     _k("profile_change", "info", "Some VMs' workload changes to another profile."),
-    _k("datastore_fill", "info", "Another tenant writes data to a datastore, taking its space."),
+    _k("datastore_fill", "warning", "Another tenant writes data to a datastore, taking its space."),
     _k("bad_change", "critical",
        "A bad change broke a VM's application: the VM runs but serves nothing.", toast=True),
     _k("bad_change_fixed", "info", "A bad change was rolled back; the VM's application works."),

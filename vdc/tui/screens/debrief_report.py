@@ -118,10 +118,6 @@ _SPECIAL: dict[str, str] = {
     "level_end": "end",
 }
 """Kinds with a category of their own."""
-_MARKED_AS: dict[str, str] = {"datastore_fill": "warning"}
-"""Kinds the timeline has always marked otherwise than the catalogue's severity says
-(datastore_fill is "info" there): kept so that the debrief looks as it did."""
-
 TIMELINE_KINDS: dict[str, tuple[str, str, str]] = {
     # category -> (symbol, legend word, tone)
     "command": ("▶", "your command", "primary"),
@@ -153,8 +149,6 @@ def event_category(kind: str) -> str:
         return _SPECIAL[kind]
     if kind in _RECOVERIES:
         return "recovery"
-    if kind in _MARKED_AS:
-        return _MARKED_AS[kind]
     entry = EVENT_KINDS.get(kind)
     severity = entry.severity if entry is not None else "info"
     return severity if severity in ("critical", "warning") else "info"
