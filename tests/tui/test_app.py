@@ -308,3 +308,19 @@ async def test_hosts_out_of_view_are_brought_up_to_date_when_scrolled_into_view(
         table.scroll_end(animate=False)
         await until(pilot, lambda: "FAILED" in state_cell())
         assert "FAILED" in state_cell()
+
+
+def test_reading_a_view_does_not_skip_the_next_redraw():
+    """Only the panels' redraw marks the state as drawn: a dialog or a key that reads the view
+    in between must not make the next tick think nothing changed."""
+    from vdc.scenario.loader import load_level
+    from vdc.tui.controller import GameController
+
+    c = GameController(load_level(TROUBLE).level)
+    c.view_to_draw()
+    assert not c.changed_since_last_view()
+    c.step(30)  # samples and events since the redraw
+    c.view()  # e.g. the DRS dialog's own redraw
+    assert c.changed_since_last_view()
+    c.view_to_draw()
+    assert not c.changed_since_last_view()

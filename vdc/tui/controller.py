@@ -138,8 +138,13 @@ class GameController:
 
     # ------------------------------------------------------------------ reading
     def view(self) -> SimView:
-        self._viewed = self._state_mark()
+        """The state now, to read (a dialog, a key's target); the panels are not redrawn."""
         return self.sim.view(self._view_cache)
+
+    def view_to_draw(self) -> SimView:
+        """The state now, for a redraw of every panel: later ticks redraw only after a change."""
+        self._viewed = self._state_mark()
+        return self.view()
 
     def completion_names(self) -> dict[str, list[str]]:
         """Inventory names by kind, for completing the command line (vm, host, cluster,
@@ -159,7 +164,7 @@ class GameController:
         return (sim.sampler.samples, len(sim.log), sim.structure_version, sim.network_version)
 
     def changed_since_last_view(self) -> bool:
-        """Whether anything but the clock moved since the last `view()`."""
+        """Whether anything but the clock moved since the last `view_to_draw()`."""
         return self._state_mark() != self._viewed
 
     def new_events(self) -> list[EventRecord]:

@@ -143,7 +143,7 @@ class GameScreen(Screen):
     def refresh_view(self) -> None:
         """Read a snapshot and the new events; redraw every panel in one batch."""
         c = self.controller
-        view = self.shown = c.view()
+        view = self.shown = c.view_to_draw()
         records = c.new_events()
         statuses = c.objectives()
         with self.app.batch_update():
