@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,8 @@ class Played:
     """Objective id -> its `ObjectiveStatus` at the end."""
     rejected: list[str]
     """`t text: reason` of every command the game refused."""
+    lessons: list[str] = field(default_factory=list)
+    """The level's lessons this run calls for (what a better operator would have done)."""
 
     def __str__(self) -> str:  # what an assertion message shows
         worst = sorted(self.objectives.values(), key=lambda o: o.attainment)[:2]
@@ -153,6 +155,7 @@ def play(level: str | Path | Level, script: str | Path | None = None, *,
         stars=out["stars"],
         objectives={st.id: st for st in session.sim.objective_statuses()},
         rejected=[f"{r['t']:g} {r['text']}: {r['reason']}" for r in out["commands"]["rejected"]],
+        lessons=list(out.get("lessons", [])),
     )
 
 

@@ -61,6 +61,14 @@ def test_a_random_level_is_won_by_the_reference_on_seeds_1_to_10(level_id: str):
         assert run.outcome == "won" and run.stars == 3, run
 
 
+@pytest.mark.parametrize("level_id", [pytest.param(i, marks=_marks(i)) for i in LEVELS])
+def test_the_debrief_tells_the_naive_player_what_to_do_and_the_reference_nothing(level_id: str):
+    ref, naive_script = solutions(level_id)
+    naive, best = play(level_id, naive_script), play(level_id, ref)
+    assert naive.lessons, f"{level_id}: no [[lessons]] entry recognises the naive play"
+    assert best.lessons == [], best.lessons
+
+
 def test_play_scores_a_script_given_as_text():
     run = play("01", "0 host power on esx-02\n0 power on intranet-web-01\n"
                      "61 power on intranet-db-01 esx-02\n")

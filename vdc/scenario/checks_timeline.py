@@ -30,6 +30,7 @@ def check_timeline(level: schema.Level) -> None:
     _check_objectives(level)
     _check_hints(level)
     _check_pause_on(level)
+    _check_lessons(level)
 
 
 def _check_events(level: schema.Level) -> None:
@@ -242,3 +243,25 @@ def _check_pause_on(level: schema.Level) -> None:
     for i, kind in enumerate(level.level.pause_on):
         if kind not in EVENT_KINDS:
             raise CheckError(("level", "pause_on", i), unknown_kind(kind))
+
+
+def _check_lessons(level: schema.Level) -> None:
+    """A lesson names an objective of the level, an event kind the simulation logs, and a
+    subject that is an object of the level."""
+    ids = [o.id for o in level.objectives]
+    names = [
+        *(h.name for h in level.hosts), *(v.name for v in level.vms),
+        *(d.name for d in level.datastores), *(s.name for s in level.services),
+        *(c.name for c in level.clusters), level.level.id, "level",
+    ]
+    for i, lesson in enumerate(level.lessons):
+        if lesson.objective is not None and lesson.objective not in ids:
+            raise CheckError(("lessons", i, "objective"), unknown("objective", lesson.objective, ids))
+        if lesson.event is not None and lesson.event not in EVENT_KINDS:
+            raise CheckError(("lessons", i, "event"), unknown_kind(lesson.event))
+        if lesson.subject is not None and not expand([lesson.subject], names):
+            raise CheckError(("lessons", i, "subject"), no_match("subject", lesson.subject, names))
+        for key in ("command", "without"):
+            glob = getattr(lesson, key)
+            if glob is not None and not glob.strip():
+                raise CheckError(("lessons", i, key), "a command glob such as 'power off mail-*'")

@@ -517,6 +517,34 @@ class Objective(Strict):
         return self
 
 
+class Lesson(Strict):
+    """A `[[lessons]]` entry: what the debrief and `vdc report` tell a player whose run shows a
+    known mistake — the better play, and why, with the command. Every condition given must hold
+    (at least one is given)."""
+
+    text: str = Field(min_length=1)
+    """One or two sentences: what happened, what a better operator does, the command."""
+    objective: str | None = None
+    """The lesson applies when this objective (its id) was not met at the end."""
+    event: EventKindName | None = None
+    """…when an event of this kind happened (to `subject`, if given)."""
+    subject: str | None = None
+    """With `event`: the event's subject (a name or glob, e.g. "db-*")."""
+    command: str | None = None
+    """…when the player gave an accepted command whose text matches this glob
+    (e.g. "power off mail-*")."""
+    without: str | None = None
+    """…when the player gave no accepted command matching this glob (e.g. "snapshot create *")."""
+
+    @model_validator(mode="after")
+    def _some_condition(self) -> Lesson:
+        if self.objective is None and self.event is None and self.command is None and self.without is None:
+            raise ValueError("a lesson needs a condition: objective, event, command or without")
+        if self.subject is not None and self.event is None:
+            raise ValueError("`subject` goes with `event` (the event's subject)")
+        return self
+
+
 class Level(Strict):
     """A whole level file."""
 
@@ -531,3 +559,4 @@ class Level(Strict):
     events: list[Event] = []
     incidents: list[Incident] = []
     objectives: list[Objective] = []
+    lessons: list[Lesson] = []

@@ -256,6 +256,7 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
         "stars": out["stars"],
         "objectives": out["objectives"],
         "mistakes": [m.as_dict() for m in found],
+        "lessons": list(out.get("lessons", [])),
         "downtime": {
             "services": [
                 {"name": n, "down_s": round(float(down[n]), 3),
@@ -370,6 +371,11 @@ def markdown(r: dict[str, Any]) -> str:
             f"{' (required)' if o['required'] else ''} | {_objective_value(o)} | "
             f"{_objective_value(o, 'target')} | {100 * o['attainment']:.0f} % | {o['weight']:g} |")
     add("")
+    if r.get("lessons"):
+        add("## What a better operator would have done")
+        add("")
+        lines.extend(f"- {_md_cell(text)}" for text in r["lessons"])
+        add("")
     add("## Biggest mistakes")
     add("")
     if not r["mistakes"]:

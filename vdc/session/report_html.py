@@ -228,6 +228,9 @@ def render(r: dict[str, Any]) -> str:
           e(format_value(o["kind"], o["value"])), e(format_value(o["kind"], o["target"])),
           f"{100 * o['attainment']:.0f} %", f"{o['weight']:g}"] for o in r["objectives"]],
         num=(2, 3, 4, 5)))
+    if r.get("lessons"):
+        out.append("<h2>What a better operator would have done</h2>")
+        out.append("<ul>" + "".join(f"<li>{e(text)}</li>" for text in r["lessons"]) + "</ul>")
     out.append("<h2>Biggest mistakes</h2>")
     if r["mistakes"]:
         items = "".join(f"<li><strong>{e(m['kind'].replace('_', ' '))}</strong> — {e(m['text'])}</li>"

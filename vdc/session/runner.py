@@ -10,6 +10,7 @@ from typing import Any
 
 from vdc.scenario import schema
 from vdc.session.actions import TimedCommand
+from vdc.session.lessons import lessons
 from vdc.session.session import Session
 from vdc.sim import objectives as obj
 from vdc.sim.drs import passes as drs
@@ -85,6 +86,9 @@ def result(
             "drs_migrations": drs.migrations_done(sim),
         },
     }
+    found = lessons(session)
+    if found:  # only levels with lessons carry them (older saves keep their results)
+        out["lessons"] = found
     if events:
         out["events"] = [r.as_dict() for r in sim.log]
     return out

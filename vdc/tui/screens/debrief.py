@@ -211,6 +211,12 @@ class DebriefScreen(Screen[str]):
                     objectives.add_class("debrief-section")
                     objectives.border_title = "Objectives"
                     yield objectives
+                    lessons = [str(x) for x in self.report.get("lessons") or []]
+                    if lessons:
+                        better = Static(self._lessons(lessons), id="debrief-lessons")
+                        better.add_class("debrief-section")
+                        better.border_title = "What a better operator would do"
+                        yield better
                     with Vertical(id="debrief-timeline", classes="debrief-section") as box:
                         box.border_title = "Timeline"
                         yield FlowLine(self._timeline_legend(), id="debrief-timeline-legend")
@@ -273,6 +279,15 @@ class DebriefScreen(Screen[str]):
         if "energy_kwh" in metrics:
             facts.append(f"energy {num(float(metrics['energy_kwh']), 2)} kWh")
         return [Content.styled(f, "$foreground-muted") for f in facts]
+
+    def _lessons(self, lessons: list[str]) -> Text:
+        """The level's lessons that this run calls for, one bullet each."""
+        tones = Tones.of(self.app)
+        text = Text()
+        for i, lesson in enumerate(lessons):
+            text.append(("\n" if i else "") + "▸ ", style=tones("accent") + _BOLD)
+            text.append(lesson)
+        return text
 
     def _objectives(self) -> RenderableType:
         tones = Tones.of(self.app)
