@@ -23,11 +23,6 @@ def test_title(snap_compare, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_briefing(snap_compare, size):
-    assert snap_compare(level_app("01"), terminal_size=size)
-
-
-@pytest.mark.parametrize("size", SIZES)
 def test_game_calm(snap_compare, size):
     assert snap_compare(_app(TROUBLE), terminal_size=size, run_before=game_at(60))
 
