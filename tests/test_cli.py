@@ -48,6 +48,15 @@ def test_run_json_has_every_field():
     assert all(set(e) == {"t", "kind", "subject", "detail"} for e in out["events"])
 
 
+def test_the_first_line_of_a_run_says_how_it_went():
+    lost = vdc("run", "01")
+    assert lost.returncode == 0, lost.stderr  # the command did its job; the run was lost
+    first = lost.stdout.splitlines()[0]
+    assert first.startswith("✘ lost  01-first-light  score ") and "☆☆☆" in first, first
+    won = vdc("run", "01", "--actions", str(SOLUTION))
+    assert won.stdout.splitlines()[0].startswith("✔ won  01-first-light  score "), won.stdout
+
+
 def test_rejected_commands_are_listed_and_the_run_goes_on(tmp_path: Path):
     actions = tmp_path / "a.txt"
     actions.write_text("10 power on intranet-db-01\n20 power on intranet-web-01\n", encoding="utf-8")

@@ -321,10 +321,10 @@ def _print_summary(out: dict[str, Any]) -> None:
     console = Console()
     mark = {"won": "✔ won", "lost": "✘ lost", "incomplete": "… incomplete"}[out["outcome"]]
     stars = "★" * out["stars"] + "☆" * (3 - out["stars"])
-    console.print(
-        f"[bold]{out['level']}[/]  seed {out['seed']}  t = {out['sim_time']:g} / {out['duration']} s"
-    )
-    console.print(f"[bold]{mark}[/]  score {out['score']:.1f}  {stars}  ({out['end_reason'] or 'stopped'})")
+    # The outcome first: a script or a person reading one line knows how the run went.
+    console.print(f"[bold]{mark}[/]  {out['level']}  score {out['score']:.1f}  {stars}  "
+                  f"({out['end_reason'] or 'stopped'})")
+    console.print(f"seed {out['seed']}  t = {out['sim_time']:g} / {out['duration']} s")
     table = Table(title="Objectives", title_justify="left")
     for col in ("", "objective", "value", "target", "weight"):
         table.add_column(col)
