@@ -143,6 +143,26 @@ def test_the_primary_crash_takes_an_election_and_50_s():
     assert ha.host_role(sim, "esx-02") == "primary"
 
 
+def test_a_primary_in_maintenance_hands_over_and_joins_again_as_secondary():
+    """Issue 12 bug 11: a host in maintenance mode protects nothing and is no primary."""
+    from vdc.session.session import Session
+
+    lv = cluster_level()
+    add_vm(lv, "a", host="esx-02")
+    s = Session(Simulation(build(lv)))
+    s.advance_to(10)
+    assert ha.host_role(s.sim, "esx-01") == "primary"
+    assert s.submit("maintenance enter esx-01").accepted  # no VM on it: in maintenance at once
+    assert ha.host_role(s.sim, "esx-01") == "maintenance" and s.sim.ha.clusters["prod"].primary is None
+    s.advance_to(10 + ha.ELECTION_DONE_S + 1)
+    assert events(s.sim, "ha_primary_elected") == [(10 + ha.ELECTION_DONE_S, "ha_primary_elected", "esx-02")]
+    assert ha.host_role(s.sim, "esx-02") == "primary"
+    # The slot report counts the hosts that give capacity: esx-01 is not one of them.
+    assert "slots 500/500 for 1 VMs" in s.submit("ha admission prod slots 1").message
+    assert s.submit("maintenance exit esx-01").accepted
+    assert ha.host_role(s.sim, "esx-01") == "secondary" and ha.host_role(s.sim, "esx-02") == "primary"
+
+
 def test_with_ha_off_the_vms_stay_down():
     lv = cluster_level(ha_cfg={"enabled": False})
     three_vms_on_esx02(lv)

@@ -156,5 +156,6 @@ HA_STATES: dict[str, tuple[str, str, str]] = {
     "unreachable": ("?", "unreach", "warning"),
     "dead": ("✖", "dead", "error"),
     "isolated": ("◌", "isolated", "error"),
+    "maintenance": ("▫", "maint", "foreground-muted"),
 }
 """vSphere HA role of a host: symbol, word, tone (no entry: the cluster has no HA)."""

@@ -552,8 +552,22 @@ def _power_off(sim: Simulation, cluster: str, host: str, names: list[str], how: 
     enqueue(sim, sim.ha.clusters[cluster], names, sim.now)
 
 
+def host_in_maintenance(sim: Simulation, host: str) -> None:
+    """Hook: `host` is in maintenance mode: its agent leaves the cluster's election and
+    protects nothing; a primary hands over (the others elect a new one)."""
+    cl = _cluster_of(sim, host)
+    if cl is None:
+        return
+    _bump(cl, host)
+    cl.roles[host] = "maintenance"
+    if cl.primary == host:
+        cl.primary = None
+        sim.after(ELECTION_DONE_S, _elect, sim, cl.name)
+
+
 def host_up(sim: Simulation, host: str) -> None:
-    """Hook: `host` is up and reachable again (booted, or its isolation ended)."""
+    """Hook: `host` is up and reachable again (booted, its isolation ended, or it left
+    maintenance mode)."""
     cl = _cluster_of(sim, host)
     if cl is None:
         return

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from vdc.sim import checks
 from vdc.sim.checks import Rejected, fmt
+from vdc.sim.ha import agents as ha
 from vdc.sim.handler import Apply, Handlers
 from vdc.sim.moves import maintenance, svmotion, vmotion
 
@@ -74,6 +75,7 @@ def _maintenance_exit(sim: Simulation, c: Command) -> Apply:
         else:
             h.state = "on"
             sim.touch()
+            ha.host_up(sim, h.name)
         sim.log.add(sim.now, "maintenance_exited", h.name, f"{h.name} left maintenance mode")
         return f"{h.name} left maintenance mode"
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vdc.sim.ha import agents as ha
+
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
 
@@ -76,6 +78,7 @@ def poll(sim: Simulation) -> None:
             sim.tasks.finish(task, sim.now, detail=f"{e.host} is in maintenance mode")
             sim.log.add(sim.now, "maintenance_entered", e.host, f"{e.host} is in maintenance mode")
             sim.touch()
+            ha.host_in_maintenance(sim, e.host)
             continue
         what = "VM" if len(left) == 1 else "VMs"
         kind = "" if e.evacuate_off else "running "

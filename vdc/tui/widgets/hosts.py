@@ -42,7 +42,8 @@ HA_W = 12
 """`◇ secondary` with its gutter."""
 HA_SHORT_W = 7
 """`◇ sec`, `✖ dead` with its gutter (narrow panels)."""
-HA_SHORT = {"primary": "pri", "secondary": "sec", "unreachable": "unr", "dead": "dead", "isolated": "iso"}
+HA_SHORT = {"primary": "pri", "secondary": "sec", "unreachable": "unr", "dead": "dead", "isolated": "iso",
+            "maintenance": "mnt"}
 
 
 @dataclass(frozen=True)
