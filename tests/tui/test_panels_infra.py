@@ -423,6 +423,30 @@ async def test_network_calm_lists_uplinks_and_port_groups() -> None:
         assert app.panel.border_title == "Network"
 
 
+async def test_network_headline_never_says_every_uplink_is_up_above_a_down_host() -> None:
+    """Issue 12 bug 11: a FAILED host is trouble in the headline; an off host is named."""
+    failed = sandbox_with([{"at": 100, "kind": "host_failure", "host": "esx-03"}], _no_ha, t=200)
+    app = PanelApp(NetworkPanel(), failed, focus="panel")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        lines = app.panel.text.plain.splitlines()  # type: ignore[attr-defined]
+        assert lines[0] == "✖ esx-03: FAILED, no network while the host is down"
+        assert not any("every uplink up" in line for line in lines)
+
+    def esx03_off(data: dict[str, Any]) -> None:
+        _no_ha(data)
+        next(h for h in data["hosts"] if h["name"] == "esx-03")["state"] = "off"
+        for vm in data["vms"]:
+            if vm["host"] == "esx-03":
+                vm["power"] = "off"
+
+    app = PanelApp(NetworkPanel(), sandbox_with([], esx03_off), focus="panel")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        lines = app.panel.text.plain.splitlines()  # type: ignore[attr-defined]
+        assert lines[0] == "✔ every running host's uplinks up, every VLAN carried (esx-03 off)"
+
+
 async def test_network_uplink_down_cutting_a_vlan_says_so() -> None:
     app = PanelApp(NetworkPanel(), cut_view(), focus="panel")
     async with app.run_test(size=(100, 40)) as pilot:

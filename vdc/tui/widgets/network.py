@@ -86,6 +86,10 @@ def summary_lines(view: SimView, tones: Tones) -> list[Text]:
     """One line per host in trouble (so that a small panel shows it without scrolling)."""
     lines: list[Text] = []
     for host in view.hosts:
+        if host.state == "failed":  # its network went down with it: trouble, said first
+            lines.append(tones.text(f"✖ {host.name}: ", "error", bold=True)
+                         + tones.text("FAILED, no network while the host is down", "error"))
+            continue
         if is_down(host):
             continue
         down, dead, cut = host_problems(host)
@@ -112,6 +116,10 @@ def summary_lines(view: SimView, tones: Tones) -> list[Text]:
             parts.append(tones.text(f"{' and '.join(cut_names)} cut off", "error"))
         lines.append(line + Text(", ", end="").join(parts))
     if not lines:
+        off = [h.name for h in view.hosts if is_down(h)]
+        if off:  # a host switched off has no network: do not claim every uplink is up
+            return [tones.text("✔ every running host's uplinks up, every VLAN carried", "success")
+                    + tones.text(f" ({', '.join(off)} off)", "foreground-muted")]
         return [tones.text("✔ every uplink up, every VLAN carried", "success")]
     return lines
 
