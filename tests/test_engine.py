@@ -211,3 +211,24 @@ def test_the_view_cache_is_the_renderers_and_reuses_what_did_not_change():
     twin = copy.deepcopy(sim)
     assert twin.view(cache).hosts == twin.view().hosts
     assert sim.view(cache).hosts[0].vswitches is not later.hosts[0].vswitches
+
+
+def test_a_view_at_0_00_00_before_any_sample_shows_what_runs_and_what_is_down():
+    """Issue 12 bug 8: paused at the start, hosts said "VMs 0 · 0 W" and a service that is
+    down showed 100 % uptime."""
+    lv = base_level()
+    lv["hosts"].append(dict(lv["hosts"][0], name="esx-02", state="off"))
+    add_vm(lv, "a", vcpu=1)
+    add_vm(lv, "b", vcpu=1)
+    add_vm(lv, "c", vcpu=1, power="off")
+    lv["services"] = [{"name": "up", "tiers": [{"name": "t", "vms": ["a"]}]},
+                      {"name": "down", "tiers": [{"name": "t", "vms": ["c"]}]}]
+    sim = Simulation(build(lv))
+    view = sim.view()
+    assert sim.sampler.samples == 0
+    on, off = view.hosts
+    assert (on.vm_count, off.vm_count) == (2, 0)
+    assert on.power_w == lv["hosts"][0].get("power_idle", on.power_w) and on.power_w > 0
+    assert off.power_w == 0
+    up, down = view.services
+    assert (up.up, up.uptime) == (True, 1.0) and (down.up, down.uptime) == (False, 0.0)

@@ -109,6 +109,11 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
     ready_max = np.zeros(len(s.host_names))
     if has and len(s.vm_names):
         np.maximum.at(ready_max, s.vm_host, s.vm_ready_avg)
+    if has:
+        vm_count, power_w = s.host_vm_count, s.host_power_w
+    else:  # before the first sample (paused at 0:00:00): what runs there, at idle power
+        vm_count = np.bincount(s.vm_host[s.vm_on], minlength=len(s.host_names))
+        power_w = s.host_powered * s.host_idle_w
     _network(sim, cache)
     return tuple(
         HostView(
@@ -122,8 +127,8 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             cpu_demand_pct=float(s.host_cpu_demand_pct[i]) if has else 0.0,
             mem_pct=float(s.host_mem_pct[i]) if has else 0.0,
             ready_pct=float(ready_max[i]),
-            vm_count=int(s.host_vm_count[i]) if has else 0,
-            power_w=float(s.host_power_w[i]) if has else 0.0,
+            vm_count=int(vm_count[i]),
+            power_w=float(power_w[i]),
             uplinks=cache.uplinks[h.name],
             vswitches=cache.vswitches[h.name],
             cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
@@ -187,11 +192,13 @@ def _services(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple
                 )
                 for j, tier in enumerate(svc.tiers, first)
             )
+        up = bool(s.service_up[k]) if has else all(t.up for t in tiers)
         services.append(
             ServiceView(
                 name=svc.name,
-                up=bool(s.service_up[k]) if has else all(t.up for t in tiers),
-                uptime=1.0 - down.get(svc.name, 0.0) / s.last_t if s.last_t > 0 else 1.0,
+                up=up,
+                # Before any time has passed, the uptime so far is the state now.
+                uptime=1.0 - down.get(svc.name, 0.0) / s.last_t if s.last_t > 0 else float(up),
                 tiers=tiers,
             )
         )
