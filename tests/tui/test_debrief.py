@@ -7,6 +7,7 @@ down) plus three player commands, one of them refused.
 
 from __future__ import annotations
 
+import json
 import math
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from textual.widget import Widget
 from tests.tui.conftest import click, screen_of, until
 from vdc.scenario.loader import load_level
 from vdc.scenario.paths import find_level
-from vdc.scenario.sandbox import generate
+from vdc.scenario.schema import Level
 from vdc.session.actions import load_actions, parse_actions
 from vdc.session.runner import result, run_level
 from vdc.tui.screens.debrief import DebriefScreen
@@ -66,7 +67,11 @@ def won() -> Run:
 
 @cache
 def eventful() -> Run:
-    s = run_level(generate("small", 34), until=7200, actions=parse_actions(SANDBOX_ACTIONS))
+    """A small sandbox as the generator made it for seed 34 before its trouble was retuned
+    (kept as data, so these pictures do not move with the generator)."""
+    data = json.loads((ROOT / "tests/data/levels/eventful-sandbox.json").read_text(encoding="utf-8"))
+    level = Level.model_validate(data)
+    s = run_level(level, until=7200, actions=parse_actions(SANDBOX_ACTIONS))
     return result(s, events=True), {n: s.sim.coarse.series(n) for n in s.sim.coarse.names}
 
 

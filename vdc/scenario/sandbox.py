@@ -3,10 +3,18 @@
 The same (size, seed) always gives the same level. Layout: clusters of 8 hosts, two shared VMFS
 datastores per cluster, one vSwitch with management, vMotion and one VM port group per service,
 and services of ten VMs (fw → lb → web ×4 → app ×2 → db ×2) spread over each cluster's hosts.
+
+The trouble is tuned to bite when ignored (tests/test_sandbox_balance.py, seeds 1–10 of every
+size): hosts are consolidated so that the office peak runs them near full and a spiking database
+pushes its host into CPU ready; HA and DRS start off, so a failed host's VMs stay down until
+someone acts; bad changes are announced 10 minutes ahead, so a snapshot taken before can be
+reverted; other tenants fill a datastore over an hour, past the 85 % alarm. Idling loses most
+seeds; HA with priorities, DRS and a snapshot before each change win most.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -22,6 +30,8 @@ SIZES: dict[str, tuple[int, int]] = {
 
 HOSTS_PER_CLUSTER = 8
 SANDBOX_DURATION_S = 8 * 3600
+CORES: dict[str, int] = {"small": 12, "medium": 20, "large": 24}
+"""Cores per host (2,400 MHz each): dense enough that the office peak runs hosts near full."""
 
 # tier name, VMs per service, profile, vCPU, GiB, disk GiB
 _TIERS = (
@@ -75,16 +85,14 @@ def _clusters(size: str, n_clusters: int) -> tuple[_Rows, _Rows, _Rows]:
     for c in range(n_clusters):
         cname = f"cl-{c + 1:02d}"
         members = _members(c)
-        # HA and DRS stay off until their behaviour exists (the operations milestone): a
-        # setting that does nothing would lie to the player.
+        # HA and DRS start off: turning them on (with priorities, a threshold) is the player's.
         clusters.append({"name": cname})
         for h in members:
             hosts.append(
                 {
                     "name": h,
                     "cluster": cname,
-                    # Small sandboxes are less dense: smaller hosts keep them busy (~40 % CPU).
-                    "cores": 16 if size == "small" else 32,
+                    "cores": CORES[size],
                     "mhz": 2400,
                     "memory": 256 if size == "small" else 768,
                     "cpu_generation": 3,
@@ -168,13 +176,23 @@ def _meta(size: str, seed: int, n_hosts: int, n_vms: int, n_services: int) -> di
 
 
 def _incidents(n_clusters: int) -> _Rows:
-    """Trouble scales with the size of the estate: rates are per cluster of 8 hosts."""
+    """Trouble grows with the estate, but slower than it: the objectives judge the worst
+    service and every VM, so rates scale with √(clusters) (per cluster of 8 hosts)."""
+    k = math.sqrt(n_clusters)
+
+    def rate(per_cluster: float) -> float:
+        return round(per_cluster * k, 3)
+
     return [
-        {"kind": "load_spike", "rate_per_hour": 2.0 * n_clusters, "factor": 3.0, "duration": 900},
-        {"kind": "host_failure", "rate_per_hour": 0.1 * n_clusters, "duration": 1800},
-        {"kind": "uplink_down", "rate_per_hour": 0.2 * n_clusters, "duration": 900},
-        {"kind": "datastore_fill", "rate_per_hour": 0.2 * n_clusters, "gib": 4096},
-        {"kind": "bad_change", "rate_per_hour": 0.2 * n_clusters, "duration": 1200},
+        # A database or app server's load ×5 for 15 min: its host goes into CPU ready.
+        {"kind": "load_spike", "rate_per_hour": rate(1.5), "factor": 5.0, "duration": 900,
+         "targets": ["*-db*", "*-app*"]},
+        {"kind": "host_failure", "rate_per_hour": rate(0.25), "duration": 1800},
+        {"kind": "uplink_down", "rate_per_hour": rate(0.2), "duration": 900},
+        # 16 TiB written by another tenant over an hour: past the 75 % and 85 % alarms.
+        {"kind": "datastore_fill", "rate_per_hour": rate(0.2), "gib": 16384, "duration": 3600},
+        # Announced 10 minutes ahead: a snapshot before it can be reverted after it breaks.
+        {"kind": "bad_change", "rate_per_hour": rate(0.3), "duration": 1800, "warning": 600},
     ]
 
 
@@ -182,6 +200,7 @@ def _objectives() -> _Rows:
     return [
         {"id": "uptime", "kind": "service_uptime", "service": "*", "target": 0.99, "worst": 0.9,
          "required": True},
-        {"id": "ready", "kind": "max_cpu_ready", "target": 10, "worst": 40},
+        # Time-weighted: minutes of waiting count, the blip of a vMotion does not.
+        {"id": "ready", "kind": "cpu_ready_seconds", "threshold": 10, "target": 300, "worst": 3600},
         {"id": "space", "kind": "datastore_below", "datastore": "*", "target": 85, "when": "always"},
     ]

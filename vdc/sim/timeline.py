@@ -138,6 +138,8 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
                 kw |= {"host": target, "uplink": nics[rng.randrange(len(nics))], "duration": inc.duration}
             else:
                 kw |= {"datastore": target, "gib": inc.gib}
+                if "duration" in inc.model_fields_set:  # spread over it; else all at once
+                    kw["duration"] = inc.duration
             if inc.warning is not None and inc.warning > at:
                 kw["warning"] = None
             out.extend(_event_actions(schema.Event.model_validate(kw), origin="incident"))
