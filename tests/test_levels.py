@@ -150,7 +150,8 @@ def test_sandbox_level_shape() -> None:
     assert spike.at == 1200 and spike.warning == 60
     kinds = {o.kind: o for o in lv.objectives}
     assert kinds["service_uptime"].required and kinds["service_uptime"].target == 0.99
-    assert kinds["max_cpu_ready"].target == 5 and kinds["max_cpu_ready"].worst == 20
+    ready = kinds["cpu_ready_seconds"]
+    assert (ready.threshold, ready.target, ready.worst) == (5, 60, 600)
 
 
 def test_first_light_needs_the_second_host() -> None:
@@ -754,3 +755,17 @@ def test_check_error_has_path_and_message() -> None:
         "no profile named 'wbe' (did you mean 'web'? built-in: idle, web, app, db, batch,"
         " appliance, desktop)"
     )
+
+
+def test_the_sandbox_level_is_not_won_with_three_stars_by_idling() -> None:
+    """Issue 12: the rush at 1200 s takes esx-02 past full; idling earns one star, one vMotion
+    before the rush (or DRS's recommendation) earns three."""
+    from conftest import play
+
+    idle = play("00")
+    assert idle.stars <= 1, idle
+    assert idle.objectives["ready"].value > 300  # seconds a VM waited over 5 % ready
+    good = play("00", "1100 vmotion web-02 esx-01\n")
+    assert good.stars == 3 and good.objectives["ready"].value == 0, good
+    drs = play("00", "1501 drs apply prod all\n")  # the pass at 1500 s saw the rush
+    assert drs.score > idle.score, (drs, idle)
