@@ -27,7 +27,8 @@ from textual.widgets import Button
 # The test modules of tests/ import their builders as `from conftest import …`, and "conftest"
 # is whichever conftest.py pytest loaded last — this one, when a run names files of both
 # directories. So this one offers them too.
-from tests.conftest import add_vm, base_level, build, campaign_dir, lost_early_level  # noqa: F401
+from tests.conftest import *  # noqa: F403 - the top-level helpers, for `from conftest import …`
+from tests.conftest import campaign_dir
 from vdc.scenario.loader import LoadedLevel, level_from_model, load_level
 from vdc.scenario.paths import find_level
 from vdc.scenario.schema import Level
