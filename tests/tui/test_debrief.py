@@ -280,9 +280,10 @@ class TestScreenData:
         assert [r.id for r in rows] == [o["id"] for o in report["objectives"]]
         first = rows[0]
         assert (first.met, first.required, first.value, first.target, first.weight) == (
-            True, True, "94.72 %", "≥ 90 %", "3",
+            True, True, "94.72 %", "≥ 90 %", "5",
         )
-        assert rows[2].value == "0.4 kW" and rows[2].target == "≤ 1.2 kW"
+        power = next(r for r in rows if r.id == "power")
+        assert power.value == "0.4 kW" and power.target == "≤ 1.2 kW"
 
     def test_many_hosts_become_busiest_and_mean(self) -> None:
         _, series = eventful()
@@ -298,8 +299,9 @@ class TestScreenData:
     def test_few_services_are_drawn_one_by_one_in_percent(self) -> None:
         _, series = won()
         services = service_series(series)
-        assert [s.label for s in services] == ["intranet"]
+        assert [s.label for s in services] == ["intranet", "mail", "files"]
         assert services[0].values[0] == 0.0 and services[0].values[-1] == 100.0
+        assert min(services[1].values) == 100.0  # mail stayed up
 
     def test_timeline_is_sorted_and_names_refused_commands(self) -> None:
         report = {
@@ -399,7 +401,7 @@ async def test_outcome_words_symbols_score_and_stars() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-outcome"))
-    assert "✘ Level lost" in text and "☆☆☆ no stars" in text and "Score 50 / 100" in text
+    assert "✘ Level lost" in text and "☆☆☆ no stars" in text and "Score 61.5 / 100" in text
 
     app = Harness(incomplete())
     async with app.run_test(size=(100, 30)) as pilot:
