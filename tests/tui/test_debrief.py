@@ -285,6 +285,16 @@ class TestScreenData:
         power = next(r for r in rows if r.id == "power")
         assert power.value == "0.4 kW" and power.target == "≤ 1.2 kW"
 
+    def test_a_config_target_is_shown_in_its_own_words(self) -> None:
+        report = {"objectives": [
+            {"id": "patched", "kind": "config", "met": True, "value": "patched, on",
+             "target": "patched, on", "weight": 5, "required": True},
+            {"id": "db", "kind": "config", "met": False, "value": "medium (db-01)",
+             "target": "≥ high", "weight": 1},
+        ]}
+        assert [(r.value, r.target) for r in objective_rows(report)] == [
+            ("patched, on", "patched, on"), ("medium (db-01)", "≥ high")]
+
     def test_many_hosts_become_busiest_and_mean(self) -> None:
         _, series = eventful()
         hosts = host_series(series)

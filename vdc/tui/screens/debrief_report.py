@@ -78,6 +78,8 @@ def _comparison(kind: str) -> str:
         return "≥"
     if kind == "host_state_by":
         return "="
+    if kind == "config":
+        return ""  # its target says it in words: "on", "≥ high", "patched, on"
     return "≤"
 
 
@@ -93,8 +95,7 @@ def objective_rows(report: Mapping[str, Any]) -> list[ObjectiveRow]:
                 met=bool(o.get("met")),
                 description=str(o.get("description", "")),
                 value=format_objective_value(kind, o.get("value")),
-                target=f"{_comparison(kind)} "
-                + format_objective_value(kind, o.get("target"), target=True),
+                target=f"{_comparison(kind)} {format_objective_value(kind, o.get('target'), target=True)}".strip(),
                 weight=num(float(weight)) if isinstance(weight, int | float) else str(weight),
                 required=bool(o.get("required")),
             )
