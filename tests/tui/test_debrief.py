@@ -269,6 +269,8 @@ class TestScreenData:
         assert format_objective_value("max_power_kw", 0.401) == "0.4 kW"
         assert format_objective_value("max_vm_downtime", 95.0) == "95 s"
         assert format_objective_value("max_cpu_ready", 4.26) == "4.3 %"
+        assert format_objective_value("cpu_ready_seconds", 435.0) == "435 s"
+        assert format_objective_value("mean_cpu_ready", 1.26) == "1.3 %"
         assert format_objective_value("datastore_below", 11.229) == "11.2 %"
         assert format_objective_value("max_commands", 3.0) == "3"
         assert format_objective_value("max_cost", 20000.0) == "20,000"

@@ -19,6 +19,8 @@ from vdc.tui.widgets.chart import MAX_SERIES, Series, aggregate
 _UNITS: dict[str, str] = {
     "max_vm_downtime": "s",
     "max_cpu_ready": "%",
+    "cpu_ready_seconds": "s",
+    "mean_cpu_ready": "%",
     "datastore_below": "%",
     "max_power_kw": "kW",
 }
