@@ -214,6 +214,55 @@ def test_a_snapshot_being_merged_still_counts():
     assert triple(status(s, "none")) == (False, "1 snapshot (web-01)", "none")
 
 
+def test_host_patched_needs_a_reboot_in_maintenance_mode_and_the_host_back_in_service():
+    level = prod([config("patch", "host_patched", host="esx-03")], duration=900)
+    s = play(level, [], until=10)
+    st = status(s, "patch")
+    assert triple(st) == (False, "not patched, on", "patched, on")
+    assert st.description == "esx-03 is patched (rebooted in maintenance mode) and back in service at the end"
+    # Rebooted while on (its only VM off): no maintenance mode, no patch.
+    s = play(level, [(10, "power off web-01"), (20, "host reboot esx-03")], until=100)
+    assert triple(status(s, "patch"))[:2] == (False, "not patched, rebooting")
+    s.advance(300)
+    assert triple(status(s, "patch"))[:2] == (False, "not patched, on")
+    assert "esx-03" not in s.sim.metrics.patched_at
+    # Entering, in maintenance, rebooting, rebooted (still in maintenance), back on.
+    s = play(level, [(10, "maintenance enter esx-03")], until=12)
+    assert triple(status(s, "patch"))[:2] == (False, "not patched, entering maintenance")
+    assert s.submit("power off web-01").accepted  # the VM that kept it from maintenance
+    s.advance(60)
+    assert triple(status(s, "patch"))[:2] == (False, "not patched, maintenance")
+    assert s.submit("host reboot esx-03").accepted
+    s.advance(179)
+    assert triple(status(s, "patch"))[:2] == (False, "not patched, rebooting")
+    s.advance(6)  # boot_s 180 s
+    assert triple(status(s, "patch"))[:2] == (False, "patched, maintenance")
+    assert s.sim.metrics.patched_at["esx-03"] == pytest.approx(252.0)
+    assert s.submit("maintenance exit esx-03").accepted
+    s.advance(5)
+    st = status(s, "patch")
+    assert triple(st) == (True, "patched, on", "patched, on") and st.attainment == 1.0
+    # Back into maintenance afterwards: patched, but not in service.
+    assert s.submit("maintenance enter esx-03").accepted
+    assert triple(status(s, "patch"))[:2] == (False, "patched, maintenance")
+
+
+def test_host_patched_by_a_deadline_is_frozen_then():
+    level = prod([config("patch", "host_patched", host="esx-03", by=400)], end_on_fail=False,
+                 duration=900)
+    ok = [(10, "power off web-01"), (10, "maintenance enter esx-03"), (70, "host reboot esx-03"),
+          (260, "maintenance exit esx-03")]
+    s = play(level, [*ok, (500, "maintenance enter esx-03")])
+    st = status(s, "patch")
+    assert triple(st) == (True, "patched, on", "patched, on") and not st.failed_for_good
+    assert st.description == "esx-03 is patched (rebooted in maintenance mode) and back in service by t = 400 s"
+    late = [(10, "power off web-01"), (10, "maintenance enter esx-03"), (300, "host reboot esx-03"),
+            (500, "maintenance exit esx-03")]
+    s = play(level, late)
+    st = status(s, "patch")
+    assert triple(st) == (False, "not patched, rebooting", "patched, on") and st.failed_for_good
+
+
 # --------------------------------------------------------------------------- deadlines
 
 
@@ -312,7 +361,7 @@ BAD = [
     ('kind = "config"\n', 'objectives[0]: a config objective needs check', 38),
     ('kind = "config"\ncheck = "ha_on"\n',
      "objectives[0].check: expected one of 'ha_enabled', 'admission', 'drs_enabled', 'rule', "
-     "'ha_priority', 'no_snapshots', got 'ha_on'", 41),
+     "'ha_priority', 'no_snapshots', 'host_patched', got 'ha_on'", 41),
     ('kind = "config"\ncheck = "ha_enabled"\n',
      'objectives[0]: check = "ha_enabled" needs cluster', 38),
     ('kind = "config"\ncheck = "ha_enabled"\ncluster = "prd"\n',
@@ -342,6 +391,14 @@ BAD = [
     ('kind = "config"\ncheck = "ha_priority"\npriority = "high"\n',
      "objectives[0].vms: web-01 is on esx-03, which is in no cluster (an HA restart priority "
      "needs an HA cluster)", 38),
+    ('kind = "config"\ncheck = "host_patched"\n',
+     'objectives[0]: check = "host_patched" needs host', 38),
+    ('kind = "config"\ncheck = "host_patched"\nhost = "esx-9"\n',
+     "objectives[0].host: no host named 'esx-9' (known: esx-01, esx-02, esx-03)", 42),
+    ('kind = "config"\ncheck = "ha_enabled"\ncluster = "prod"\nhost = "esx-01"\n',
+     'objectives[0].host: check = "ha_enabled" does not use it (it takes cluster, by)', 43),
+    ('kind = "config"\ncheck = "host_patched"\nhost = "esx-01"\nvms = "db-*"\n',
+     'objectives[0].vms: check = "host_patched" does not use it (it takes host, by)', 43),
     ('kind = "config"\ncheck = "no_snapshots"\nolder_than = -5\n',
      "objectives[0].older_than: must be at least 0, got -5", 42),
     ('kind = "max_cpu_ready"\ntarget = 5\nthreshold = 10\n',
@@ -375,6 +432,7 @@ def test_good_objectives_load():
         'kind = "config"\ncheck = "ha_enabled"\ncluster = "prod"\nvms = "*"\nwhen = "end"\n',
         'kind = "cpu_ready_seconds"\nvms = "db-*"\nthreshold = 5\ntarget = 60\n',
         'kind = "mean_cpu_ready"\ntarget = 5\n',
+        'kind = "config"\ncheck = "host_patched"\nhost = "esx-02"\nby = 500\n',
     ]
     for tail in tails:
         loaded = load_level_text(BASE + tail, "t.toml")

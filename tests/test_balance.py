@@ -14,10 +14,7 @@ from vdc.scenario.paths import list_levels
 PATHS = {p.stem: p for p in list_levels()}
 LEVELS = [stem for stem in PATHS if all(solutions(stem))]
 
-KNOWN_UNBALANCED = {
-    "01-first-light": "the naive play (power mail-01 off) scores 100 ★★★ like the reference: "
-    "mail is in no service (issue 11 rebalances level 01)",
-}
+KNOWN_UNBALANCED: dict[str, str] = {}
 """Levels whose naive play is not yet punished: their test is expected to fail (strict, so
 it is noticed the day the level is fixed)."""
 

@@ -45,7 +45,7 @@ def test_concept_matrix_in_the_level_docs_is_current():
 
 def test_concept_matrix_rows():
     rows = concept_table().splitlines()
-    assert "| `vmotion` | vMotion | 00-sandbox |" in rows
+    assert "| `vmotion` | vMotion | 00-sandbox, 02-flash-sale |" in rows
     assert "| `reservations` | Reservations | 01-first-light |" in rows
     assert "| `drs` | DRS | — |" in rows  # no level teaches it yet
 

@@ -58,7 +58,7 @@ def test_cohort_rows_sorted_by_file_name_with_reasons(cohort: Path):
         "tampered.vdcsave", "zz-broken.vdcsave",
     ]
     by = {Path(r.file).name: r for r in rows}
-    assert (by["01-gave-up.vdcsave"].outcome, by["01-gave-up.vdcsave"].score) == ("lost", 50.0)
+    assert (by["01-gave-up.vdcsave"].outcome, by["01-gave-up.vdcsave"].score) == ("lost", 61.54)
     assert (by["01-gave-up.vdcsave"].worst_objective, by["01-gave-up.vdcsave"].worst_attainment) == ("intranet-up", 0.0)
     tampered = by["tampered.vdcsave"]
     assert tampered.status == g.DIVERGED and not tampered.verified
@@ -108,7 +108,7 @@ def test_csv_has_a_header_and_one_line_per_save(cohort: Path):
     assert list(rows[0]) == g.CSV_FIELDS
     assert [(Path(x["file"]).name, x["verified"], x["outcome"], x["score"], x["stars"]) for x in rows] == [
         ("01-first-light.vdcsave", "True", "won", "100.0", "3"),
-        ("01-gave-up.vdcsave", "True", "lost", "50.0", "0"),
+        ("01-gave-up.vdcsave", "True", "lost", "61.54", "0"),
     ]
 
 
@@ -211,4 +211,4 @@ def test_an_edited_result_field_changes_nothing(tmp_path: Path):
     f = tmp_path / "bragging.vdcsave"
     f.write_text(json.dumps(data), encoding="utf-8")
     [row] = g.grade([f], jobs=1)
-    assert (row.status, row.outcome, row.score, row.stars) == (g.VERIFIED, "lost", 50.0, 0)
+    assert (row.status, row.outcome, row.score, row.stars) == (g.VERIFIED, "lost", 61.54, 0)

@@ -83,7 +83,12 @@ def test_levels_json_is_one_document_for_scripts(tmp_path: Path):
     assert first["stars"] == [50, 75, 90]
     assert first["objectives"] == [
         {"id": "intranet-up", "kind": "service_uptime",
-         "description": "Keep intranet up ≥ 90 % of the time", "weight": 3.0, "required": True},
+         "description": "Keep intranet up ≥ 90 % of the time", "weight": 5.0, "required": True},
+        {"id": "mail-up", "kind": "service_uptime",
+         "description": "Keep mail up ≥ 99 % of the time", "weight": 3.0, "required": False},
+        {"id": "files-up", "kind": "service_uptime",
+         "description": "Keep the file server up ≥ 99 % of the time", "weight": 2.0,
+         "required": False},
         {"id": "ready", "kind": "max_cpu_ready",
          "description": "CPU ready of every VM stays under 5 % per vCPU", "weight": 1.0,
          "required": False},

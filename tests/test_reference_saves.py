@@ -21,10 +21,11 @@ SOURCES = reference.sources()
 
 def test_every_level_solution_has_a_reference_save_and_examples_exist():
     scripts = sorted(p.name for p in (levels_dir() / "solutions").glob("*.txt"))
-    assert scripts == ["01-first-light.naive.txt", "01-first-light.txt"]
-    assert [s.target.name for s in SOURCES] == [
-        "01-first-light.vdcsave", "01-gave-up.vdcsave", "01-naive.vdcsave",
-    ]
+    assert {"01-first-light.naive.txt", "01-first-light.txt", "02-flash-sale.naive.txt",
+            "02-flash-sale.txt", "03-maintenance-window.naive.txt",
+            "03-maintenance-window.txt"} <= set(scripts)
+    references = [f"{n.removesuffix('.txt')}.vdcsave" for n in scripts if not n.endswith(".naive.txt")]
+    assert [s.target.name for s in SOURCES] == [*references, "01-gave-up.vdcsave", "01-naive.vdcsave"]
     assert reference.reference_path("01-first-light") == ROOT / "saves" / "reference" / "01-first-light.vdcsave"
     assert reference.reference_path("00-sandbox") is None
     assert reference.reference_path("../levels/x") is None  # a save's level id never leaves saves/
@@ -46,10 +47,10 @@ def test_shipped_results_are_the_documented_ones():
         "host power on esx-02", "power on intranet-web-01", "power on intranet-db-01 esx-02",
     ]
     naive = json.loads((ROOT / "saves" / "examples" / "01-naive.vdcsave").read_text(encoding="utf-8"))
-    assert naive["result"]["outcome"] == "won"
+    assert (naive["result"]["outcome"], naive["result"]["score"], naive["result"]["stars"]) == ("won", 76.92, 2)
     assert naive["result"]["metrics"]["vm_downtime_s"]["mail-01"] == 1710.0
     gave_up = json.loads((ROOT / "saves" / "examples" / "01-gave-up.vdcsave").read_text(encoding="utf-8"))
-    assert (gave_up["result"]["outcome"], gave_up["result"]["score"]) == ("lost", 50.0)
+    assert (gave_up["result"]["outcome"], gave_up["result"]["score"]) == ("lost", 61.54)
 
 
 def test_a_stale_save_is_reported_with_the_command_to_regenerate(tmp_path: Path):

@@ -110,26 +110,29 @@ def test_reference_run_has_no_mistakes_and_compares_with_itself_by_note():
     r = rep.build(load(REFERENCE), str(REFERENCE))
     assert r["mistakes"] == [] and r["outcome"] == "won" and r["score"] == 100.0
     assert r["reference"]["note"] == "this save is the reference solution"
-    [svc] = r["downtime"]["services"]
-    assert svc["outages"] == [{"start": 0.0, "end": 95.0, "duration_s": 95.0}]  # down from the start
+    intranet, mail, files = r["downtime"]["services"]
+    assert intranet["outages"] == [{"start": 0.0, "end": 95.0, "duration_s": 95.0}]  # down from the start
+    assert mail["outages"] == files["outages"] == []
 
 
 def test_naive_example_compared_side_by_side_with_the_reference():
     r = vdc("report", str(NAIVE), "--format", "json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    assert [m["subject"] for m in data["mistakes"]] == ["mail-01"]
+    assert [m["subject"] for m in data["mistakes"]] == ["mail", "mail-01"]
     ref = data["reference"]
     assert ref["comparable"] is True and ref["file"].endswith("saves/reference/01-first-light.vdcsave")
     you, best = ref["player"], ref["reference"]
-    assert (you["score"], best["score"]) == (100.0, 100.0)
+    assert (you["score"], best["score"]) == (76.92, 100.0)
     assert (you["vm_down_s"], best["vm_down_s"]) == (1710.0 + 30.0 + 150.0, 30.0 + 95.0)
-    assert (you["service_down_s"], best["service_down_s"]) == ({"intranet": 150.0}, {"intranet": 95.0})
-    assert (you["commands_rejected"], you["mistakes"], best["mistakes"]) == (1, 1, 0)
+    assert (you["service_down_s"], best["service_down_s"]) == (
+        {"intranet": 150.0, "mail": 1710.0, "files": 0.0}, {"intranet": 95.0, "mail": 0.0, "files": 0.0})
+    assert (you["commands_rejected"], you["mistakes"], best["mistakes"]) == (1, 2, 0)
     assert best["commands"] == ["0 host power on esx-02", "0 power on intranet-web-01",
                                 "61 power on intranet-db-01 esx-02"]
     md = vdc("report", str(NAIVE)).stdout
     assert "| objective intranet-up | ✔ 91.67 % | ✔ 94.72 % |" in md
+    assert "| objective mail-up | ✘ 5.00 % | ✔ 100.00 % |" in md
     assert "| 3 | `90 power off mail-01` | `61 power on intranet-db-01 esx-02` |" in md
     assert "| 4 | `120 power on intranet-db-01` |  |" in md
     assert "Compared with the reference" not in vdc("report", str(NAIVE), "--no-reference").stdout
@@ -218,4 +221,4 @@ def test_a_stale_reference_is_still_compared_with_a_note(tmp_path: Path):
     r = rep.build(load(GAVE_UP), str(GAVE_UP), reference_root=tmp_path)
     ref = r["reference"]
     assert ref["comparable"] and ref["note"].startswith("the reference solution no longer replays exactly")
-    assert (ref["player"]["score"], ref["reference"]["score"]) == (50.0, 100.0)
+    assert (ref["player"]["score"], ref["reference"]["score"]) == (61.54, 100.0)

@@ -157,16 +157,18 @@ def test_atomic_write_leaves_the_old_file_when_the_writer_dies(tmp_path: Path):
 
 def test_a_save_that_embeds_every_key_of_its_level_still_loads_and_matches_its_level():
     """Saves written before levels were embedded without their default keys (and before later
-    keys such as `level.vcenter` existed) keep loading, verifying and matching their level."""
-    old = ROOT / "tests" / "data" / "saves" / "01-first-light-full-level.vdcsave"
+    keys such as `level.vcenter` existed) keep loading, verifying and matching their level
+    (level 01 as it was then: it gained scored mail and file services later, issue 11)."""
+    data_dir = ROOT / "tests" / "data" / "saves"
+    old, level = data_dir / "01-first-light-full-level.vdcsave", data_dir / "first-light-before-issue-11.toml"
     data = json.loads(old.read_text(encoding="utf-8"))
     assert "vcenter" not in data["level"]["level"] and "edition" in data["level"]["level"]
-    r = vdc("replay", str(old), "--verify", "--level", "levels/01-first-light.toml")
+    r = vdc("replay", str(old), "--verify", "--level", str(level))
     assert r.returncode == 0, r.stderr
     from vdc.scenario.loader import load_level
     from vdc.session.save import load
 
-    assert load(old).level_hash == load_level(ROOT / "levels" / "01-first-light.toml").content_hash
+    assert load(old).level_hash == load_level(level).content_hash
 
 
 def test_a_new_save_embeds_only_the_keys_not_at_their_defaults(saved: Path):

@@ -169,6 +169,7 @@ def levels_cmd(unlock_all: bool, as_json: bool) -> None:
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from vdc.scenario.loader import LevelError, load_level
     from vdc.session import progress
@@ -178,11 +179,11 @@ def levels_cmd(unlock_all: bool, as_json: bool) -> None:
     locked = progress.prerequisites(list(ids), done, unlock_all=_unlock_all(unlock_all))
     table = Table(title="vdc levels", title_justify="left")
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title")
+    # The concepts go under the title: six columns do not fit 80 characters next to a long id.
+    table.add_column("title · teaches", min_width=17)
     table.add_column("duration", justify="right", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("best", no_wrap=True)
-    table.add_column("teaches")
     for stem, path in ids.items():
         symbol, word, _ = progress.STATUS_LABELS[progress.status(stem, done, locked)]
         state = f"{symbol} {word}"
@@ -190,10 +191,12 @@ def levels_cmd(unlock_all: bool, as_json: bool) -> None:
         try:
             lvl = load_level(path).level.level
         except LevelError as e:
-            table.add_row(stem, f"[red]invalid:[/] {e}", "", state, best, "")
+            table.add_row(stem, Text.assemble(("invalid: ", "red"), str(e)), "", state, best)
             continue
-        table.add_row(lvl.id, lvl.title, _duration(lvl.duration), state, best,
-                      ", ".join(lvl.concepts))
+        about = Text(lvl.title)
+        if lvl.concepts:
+            about.append("\n" + ", ".join(lvl.concepts), style="dim")
+        table.add_row(lvl.id, about, _duration(lvl.duration), state, best)
     console = Console()
     console.print(table)
     for stem, before in locked.items():

@@ -44,8 +44,9 @@ def _show(done) -> None:
     locked = progress.prerequisites(list(ids), done)
     table = Table(title=f"vdc progress  ({done.path})", title_justify="left")
     for col, justify in (("level", "left"), ("status", "left"), ("best", "left"),
-                         ("won / played", "right"), ("last played", "left")):
+                         ("won / played", "right")):
         table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table.add_column("last played")  # date above time when a long level id leaves no room
     # Shipped levels in campaign order, then anything recorded for a level no longer shipped.
     for level_id in [*ids, *sorted(set(done.levels) - set(ids))]:
         lp = done.of(level_id)

@@ -274,6 +274,8 @@ class TestScreenData:
         assert format_objective_value("max_power_kw", 0.401) == "0.4 kW"
         assert format_objective_value("max_vm_downtime", 95.0) == "95 s"
         assert format_objective_value("max_cpu_ready", 4.26) == "4.3 %"
+        assert format_objective_value("cpu_ready_seconds", 435.0) == "435 s"
+        assert format_objective_value("mean_cpu_ready", 1.26) == "1.3 %"
         assert format_objective_value("datastore_below", 11.229) == "11.2 %"
         assert format_objective_value("max_commands", 3.0) == "3"
         assert format_objective_value("max_cost", 20000.0) == "20,000"
@@ -285,9 +287,20 @@ class TestScreenData:
         assert [r.id for r in rows] == [o["id"] for o in report["objectives"]]
         first = rows[0]
         assert (first.met, first.required, first.value, first.target, first.weight) == (
-            True, True, "94.72 %", "≥ 90 %", "3",
+            True, True, "94.72 %", "≥ 90 %", "5",
         )
-        assert rows[2].value == "0.4 kW" and rows[2].target == "≤ 1.2 kW"
+        power = next(r for r in rows if r.id == "power")
+        assert power.value == "0.4 kW" and power.target == "≤ 1.2 kW"
+
+    def test_a_config_target_is_shown_in_its_own_words(self) -> None:
+        report = {"objectives": [
+            {"id": "patched", "kind": "config", "met": True, "value": "patched, on",
+             "target": "patched, on", "weight": 5, "required": True},
+            {"id": "db", "kind": "config", "met": False, "value": "medium (db-01)",
+             "target": "≥ high", "weight": 1},
+        ]}
+        assert [(r.value, r.target) for r in objective_rows(report)] == [
+            ("patched, on", "patched, on"), ("medium (db-01)", "≥ high")]
 
     def test_many_hosts_become_busiest_and_mean(self) -> None:
         _, series = eventful()
@@ -303,8 +316,9 @@ class TestScreenData:
     def test_few_services_are_drawn_one_by_one_in_percent(self) -> None:
         _, series = won()
         services = service_series(series)
-        assert [s.label for s in services] == ["intranet"]
+        assert [s.label for s in services] == ["intranet", "mail", "files"]
         assert services[0].values[0] == 0.0 and services[0].values[-1] == 100.0
+        assert min(services[1].values) == 100.0  # mail stayed up
 
     def test_timeline_is_sorted_and_names_refused_commands(self) -> None:
         report = {
@@ -404,7 +418,7 @@ async def test_outcome_words_symbols_score_and_stars() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-outcome"))
-    assert "✘ Level lost" in text and "☆☆☆ no stars" in text and "Score 50 / 100" in text
+    assert "✘ Level lost" in text and "☆☆☆ no stars" in text and "Score 61.5 / 100" in text
 
     app = Harness(incomplete())
     async with app.run_test(size=(100, 30)) as pilot:

@@ -176,7 +176,7 @@ def _check_objective_keys(loc: Loc, o: schema.Objective) -> None:
     check = str(o.check)
     needs, may = schema.CHECK_KEYS[check]
     takes = [*needs, *may, "by"]
-    for key in ("vms", *schema.CONFIG_ONLY[1:]):
+    for key in ("vms", "host", *schema.CONFIG_ONLY[1:]):
         given = o.vms != "*" if key == "vms" else getattr(o, key) is not None
         if given and key not in takes:
             raise CheckError(
@@ -215,6 +215,13 @@ def _check_config(level: schema.Level, loc: Loc, o: schema.Objective) -> None:
             raise CheckError(
                 (*loc, "vms"),
                 f"a {o.rule_type} rule covers two or more VMs; '{o.vms}' matches only {vms[0]}",
+            )
+    if o.check == "host_patched":
+        host = next(h for h in level.hosts if h.name == o.host)
+        if host.hypervisor == "none":
+            raise CheckError(
+                (*loc, "host"),
+                f"{host.name} is a bare-metal server: it has no maintenance mode to be patched in",
             )
     if o.check == "ha_priority":
         for name in expand([o.vms], list(host_of)):

@@ -430,7 +430,9 @@ ObjectiveKind = Literal[
     "max_commands",
 ]
 
-ConfigCheck = Literal["ha_enabled", "admission", "drs_enabled", "rule", "ha_priority", "no_snapshots"]
+ConfigCheck = Literal[
+    "ha_enabled", "admission", "drs_enabled", "rule", "ha_priority", "no_snapshots", "host_patched"
+]
 """What a `config` objective checks (an assessment item, met or not; see docs/levels.md)."""
 
 OBJECTIVE_NEEDS: dict[str, tuple[str, ...]] = {
@@ -455,6 +457,7 @@ CHECK_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rule": (("cluster",), ("vms", "rule_type")),
     "ha_priority": (("priority",), ("vms",)),
     "no_snapshots": ((), ("vms", "older_than")),
+    "host_patched": (("host",), ()),
 }
 CONFIG_ONLY = ("check", "cluster", "failures", "mode", "rule_type", "priority", "older_than")
 """Keys only a `config` objective takes (and only the checks above that name them; the
@@ -479,6 +482,7 @@ class Objective(Strict):
     objective looks at."""
     datastore: str | None = None
     host: Name | None = None
+    """host_state_by, config host_patched: the host."""
     state: HostState | None = None
     by: Seconds | None = None
     """host_state_by, config: the deadline; the result is frozen then."""

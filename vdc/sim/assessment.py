@@ -2,7 +2,8 @@
 
 In the spirit of Packet Tracer's Activity Wizard, a level can score configuration items: HA on
 in a cluster, admission control reserving for N host failures, DRS on (at least in a mode), a
-DRS rule covering some VMs, a restart priority, no (old) snapshots. Each check reads the live
+DRS rule covering some VMs, a restart priority, no (old) snapshots, a host patched (rebooted in
+maintenance mode and back in service). Each check reads the live
 inventory and answers (met, what is there, what is wanted) in short words for the debrief;
 `vdc.sim.objectives` turns that into a status (met = 1, else 0) and freezes it at `by`.
 """
@@ -98,6 +99,19 @@ def _no_snapshots(sim: Simulation, o: schema.Objective) -> Result:
     return oldest <= o.older_than, there, f"none older than {span_text(o.older_than)}"
 
 
+def _host_patched(sim: Simulation, o: schema.Objective) -> Result:
+    """Patched: a reboot ended while the host was in maintenance mode (the patch installs then),
+    and the host is back in service now (on, not entering maintenance again)."""
+    name = str(o.host)
+    h = sim.inv.hosts[name]
+    patched = name in sim.metrics.patched_at
+    entering = sim.maintenance.entering_of(name) is not None
+    state = "entering maintenance" if entering else {"booting": "rebooting"}.get(h.state, h.state)
+    in_service = h.state == "on" and not entering
+    there = f"patched, {state}" if patched else f"not patched, {state}"
+    return patched and in_service, there, "patched, on"
+
+
 _CHECKS: dict[str, Callable[[Simulation, schema.Objective], Result]] = {
     "ha_enabled": _ha_enabled,
     "admission": _admission,
@@ -105,4 +119,5 @@ _CHECKS: dict[str, Callable[[Simulation, schema.Objective], Result]] = {
     "rule": _rule,
     "ha_priority": _ha_priority,
     "no_snapshots": _no_snapshots,
+    "host_patched": _host_patched,
 }

@@ -39,6 +39,8 @@ class Metrics:
     """Per VM: the CPU ready % at the last sample."""
     config_at_deadline: dict[str, tuple[bool, str, str]] = field(default_factory=dict)
     """config objectives with `by`: (met, value, target) frozen at the deadline, by id."""
+    patched_at: dict[str, float] = field(default_factory=dict)
+    """Host -> when its last reboot in maintenance mode ended (config check host_patched)."""
     vm_rows: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
     """Cache: a `vms` glob -> (sampler version, the rows it matches)."""
 

@@ -160,6 +160,8 @@ def describe_check(o: schema.Objective) -> str:
         p = o.priority or "medium"
         at_least = "" if p == "highest" else " or higher"
         what = f"HA restart priority of {vms} is {p}{at_least}"
+    elif c == "host_patched":
+        what = f"{o.host} is patched (rebooted in maintenance mode) and back in service"
     else:  # no_snapshots
         on = "any VM" if o.vms == "*" else o.vms
         what = (f"No snapshots left on {on}" if o.older_than is None

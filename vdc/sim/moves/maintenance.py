@@ -7,7 +7,9 @@ DRS cluster a pass plans the evacuation at once: a fully automated one moves the
 others recommend the moves. DRS sits above this module (it uses vMotion), so the engine tells
 it (`Simulation.host_entering_maintenance`, `Simulation.evacuation_note`).
 `host reboot` takes a host without running VMs down for its boot time; it comes back in the
-state it left (a host rebooted in maintenance stays in maintenance).
+state it left (a host rebooted in maintenance stays in maintenance). A reboot that ends in
+maintenance mode is how a host is patched: the run's metrics note when (`patched_at`, read by
+the `host_patched` assessment check).
 """
 
 from __future__ import annotations
@@ -126,6 +128,8 @@ def rebooted(sim: Simulation, host: str, at: float, back: str, task_id: int) -> 
             sim.tasks.finish(task, sim.now, ok=False, detail=f"{host} is {h.state}")
         return
     h.state = back
+    if back == "maintenance":
+        sim.metrics.patched_at[host] = sim.now
     where = " (in maintenance mode)" if back == "maintenance" else ""
     sim.tasks.finish(task, sim.now, detail=f"{host} is up{where}")
     sim.log.add(sim.now, "host_on", host, f"{host} is up{where}")
