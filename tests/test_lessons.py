@@ -64,6 +64,18 @@ def test_conditions_combine_and_globs_match_canonical_command_text():
     assert applies(missed, {"o": False}, [], []) and not applies(missed, {"o": True}, [], [])
 
 
+def test_a_refused_command_is_recognised_by_its_text():
+    lesson = schema.Lesson(text="t", refused="power on web-01*")
+    assert applies(lesson, {}, [], [], ["power on web-01 esx-09"])
+    assert not applies(lesson, {}, [], ["power on web-01"], [])  # accepted is not refused
+    assert not applies(lesson, {}, [], [], ["power on db-01"])
+    lv = _level()
+    lv["lessons"] = [{"refused": "power on nosuch*", "text": "No such VM."}]
+    run = result(run_level(build(lv), actions=parse_actions("5 power on nosuch\n", "<t>")))
+    assert run["lessons"] == ["No such VM."]
+    assert "lessons" not in result(run_level(build(lv)))
+
+
 TOML = """\
 [level]
 id = "t-lessons"
@@ -102,6 +114,7 @@ target = 0.9
     ('text = "x"\nevent = "service_down"\nsubject = "nothing-*"', "lessons[0].subject", "nothing-*"),
     ('text = "x"\ncommand = "power *"\nsubject = "shop"', "lessons[0]", "`subject` goes with `event`"),
     ('text = ""\nobjective = "web-up"', "lessons[0].text", ""),
+    ('text = "x"\nrefused = " "', "lessons[0].refused", "a command glob"),
 ])
 def test_a_bad_lesson_is_refused_with_where_and_why(lines: str, where: str, says: str):
     with pytest.raises(LevelError) as info:

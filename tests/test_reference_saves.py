@@ -22,8 +22,9 @@ SOURCES = reference.sources()
 def test_every_level_solution_has_a_reference_save_and_examples_exist():
     scripts = sorted(p.name for p in (levels_dir() / "solutions").glob("*.txt"))
     assert {"01-first-light.naive.txt", "01-first-light.txt", "02-flash-sale.naive.txt",
-            "02-flash-sale.txt", "03-maintenance-window.naive.txt",
-            "03-maintenance-window.txt"} <= set(scripts)
+            "02-flash-sale.txt", "03-maintenance-window.naive.txt", "03-maintenance-window.txt",
+            "06-patch-tuesday.naive.txt", "06-patch-tuesday.txt", "07-vcenter-down.naive.txt",
+            "07-vcenter-down.txt", "08-storage-day.naive.txt", "08-storage-day.txt"} <= set(scripts)
     references = [f"{n.removesuffix('.txt')}.vdcsave" for n in scripts if not n.endswith(".naive.txt")]
     assert [s.target.name for s in SOURCES] == [*references, "01-gave-up.vdcsave", "01-naive.vdcsave"]
     assert reference.reference_path("01-first-light") == ROOT / "saves" / "reference" / "01-first-light.vdcsave"

@@ -268,7 +268,7 @@ def _check_lessons(level: schema.Level) -> None:
             raise CheckError(("lessons", i, "event"), unknown_kind(lesson.event))
         if lesson.subject is not None and not expand([lesson.subject], names):
             raise CheckError(("lessons", i, "subject"), no_match("subject", lesson.subject, names))
-        for key in ("command", "without"):
+        for key in ("command", "without", "refused"):
             glob = getattr(lesson, key)
             if glob is not None and not glob.strip():
                 raise CheckError(("lessons", i, key), "a command glob such as 'power off mail-*'")

@@ -539,11 +539,15 @@ class Lesson(Strict):
     (e.g. "power off mail-*")."""
     without: str | None = None
     """…when the player gave no accepted command matching this glob (e.g. "snapshot create *")."""
+    refused: str | None = None
+    """…when the game refused a command of the player whose text matches this glob
+    (e.g. "vmotion db-01 *")."""
 
     @model_validator(mode="after")
     def _some_condition(self) -> Lesson:
-        if self.objective is None and self.event is None and self.command is None and self.without is None:
-            raise ValueError("a lesson needs a condition: objective, event, command or without")
+        if (self.objective is None and self.event is None and self.command is None
+                and self.without is None and self.refused is None):
+            raise ValueError("a lesson needs a condition: objective, event, command, without or refused")
         if self.subject is not None and self.event is None:
             raise ValueError("`subject` goes with `event` (the event's subject)")
         return self
