@@ -269,6 +269,8 @@ class TestScreenData:
         assert format_objective_value("max_power_kw", 0.401) == "0.4 kW"
         assert format_objective_value("max_vm_downtime", 95.0) == "95 s"
         assert format_objective_value("max_cpu_ready", 4.26) == "4.3 %"
+        assert format_objective_value("cpu_ready_seconds", 830.0) == "830 s"
+        assert format_objective_value("mean_cpu_ready", 3.643) == "3.6 %"
         assert format_objective_value("datastore_below", 11.229) == "11.2 %"
         assert format_objective_value("max_commands", 3.0) == "3"
         assert format_objective_value("max_cost", 20000.0) == "20,000"
@@ -283,6 +285,14 @@ class TestScreenData:
             True, True, "94.72 %", "≥ 90 %", "3",
         )
         assert rows[2].value == "0.4 kW" and rows[2].target == "≤ 1.2 kW"
+
+    def test_a_config_objectives_target_is_shown_as_worded(self) -> None:
+        report = {"objectives": [
+            {"id": "ha-on", "kind": "config", "met": False, "value": "off", "target": "on"},
+            {"id": "reserve", "kind": "config", "met": True, "value": "percent: 1 failure",
+             "target": "≥ 1 failure"},
+        ]}
+        assert [r.target for r in objective_rows(report)] == ["on", "≥ 1 failure"]
 
     def test_many_hosts_become_busiest_and_mean(self) -> None:
         _, series = eventful()

@@ -19,6 +19,8 @@ from vdc.tui.widgets.chart import MAX_SERIES, Series, aggregate
 _UNITS: dict[str, str] = {
     "max_vm_downtime": "s",
     "max_cpu_ready": "%",
+    "cpu_ready_seconds": "s",
+    "mean_cpu_ready": "%",
     "datastore_below": "%",
     "max_power_kw": "kW",
 }
@@ -78,6 +80,8 @@ def _comparison(kind: str) -> str:
         return "≥"
     if kind == "host_state_by":
         return "="
+    if kind == "config":
+        return ""  # its target is worded already: "on", "highest", "≥ 1 failure"
     return "≤"
 
 
@@ -93,8 +97,8 @@ def objective_rows(report: Mapping[str, Any]) -> list[ObjectiveRow]:
                 met=bool(o.get("met")),
                 description=str(o.get("description", "")),
                 value=format_objective_value(kind, o.get("value")),
-                target=f"{_comparison(kind)} "
-                + format_objective_value(kind, o.get("target"), target=True),
+                target=" ".join(x for x in (_comparison(kind), format_objective_value(
+                    kind, o.get("target"), target=True)) if x),
                 weight=num(float(weight)) if isinstance(weight, int | float) else str(weight),
                 required=bool(o.get("required")),
             )
