@@ -47,7 +47,8 @@ def test_concept_matrix_rows():
     rows = concept_table().splitlines()
     assert "| `vmotion` | vMotion | 00-sandbox, 02-flash-sale |" in rows
     assert "| `reservations` | Reservations | 01-first-light |" in rows
-    assert "| `drs` | DRS | — |" in rows  # no level teaches it yet
+    assert "| `drs` | DRS | 05-let-drs-drive |" in rows
+    assert "| `overcommit` | Memory overcommit | — |" in rows  # no level teaches it yet
 
 
 def test_concept_matrix_flags_a_concept_without_a_note(tmp_path: Path):

@@ -21,12 +21,15 @@ SOURCES = reference.sources()
 
 def test_every_level_solution_has_a_reference_save_and_examples_exist():
     scripts = sorted(p.name for p in (levels_dir() / "solutions").glob("*.txt"))
-    assert {"01-first-light.naive.txt", "01-first-light.txt", "02-flash-sale.naive.txt",
-            "02-flash-sale.txt", "03-maintenance-window.naive.txt", "03-maintenance-window.txt",
-            "06-patch-tuesday.naive.txt", "06-patch-tuesday.txt", "07-vcenter-down.naive.txt",
-            "07-vcenter-down.txt", "08-storage-day.naive.txt", "08-storage-day.txt"} <= set(scripts)
-    references = [f"{n.removesuffix('.txt')}.vdcsave" for n in scripts if not n.endswith(".naive.txt")]
-    assert [s.target.name for s in SOURCES] == [*references, "01-gave-up.vdcsave", "01-naive.vdcsave"]
+    refs = [n for n in scripts if not n.endswith(reference.NAIVE_SUFFIX)]
+    assert {f"{i}.txt" for i in ("01-first-light", "02-flash-sale", "03-maintenance-window",
+                                 "04-host-down", "05-let-drs-drive", "06-patch-tuesday",
+                                 "07-vcenter-down", "08-storage-day")} <= set(refs)
+    targets = [s.target.name for s in SOURCES]
+    # One reference save per reference script (a naive script makes none), then the examples.
+    assert targets == [n.removesuffix(".txt") + ".vdcsave" for n in refs] + [
+        "01-gave-up.vdcsave", "01-naive.vdcsave",
+    ]
     assert reference.reference_path("01-first-light") == ROOT / "saves" / "reference" / "01-first-light.vdcsave"
     assert reference.reference_path("00-sandbox") is None
     assert reference.reference_path("../levels/x") is None  # a save's level id never leaves saves/

@@ -302,6 +302,14 @@ class TestScreenData:
         assert [(r.value, r.target) for r in objective_rows(report)] == [
             ("patched, on", "patched, on"), ("medium (db-01)", "≥ high")]
 
+    def test_a_config_objectives_target_is_shown_as_worded(self) -> None:
+        report = {"objectives": [
+            {"id": "ha-on", "kind": "config", "met": False, "value": "off", "target": "on"},
+            {"id": "reserve", "kind": "config", "met": True, "value": "percent: 1 failure",
+             "target": "≥ 1 failure"},
+        ]}
+        assert [r.target for r in objective_rows(report)] == ["on", "≥ 1 failure"]
+
     def test_many_hosts_become_busiest_and_mean(self) -> None:
         _, series = eventful()
         hosts = host_series(series)
