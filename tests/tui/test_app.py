@@ -324,3 +324,21 @@ def test_reading_a_view_does_not_skip_the_next_redraw():
     assert c.changed_since_last_view()
     c.view_to_draw()
     assert not c.changed_since_last_view()
+
+
+async def test_the_top_bar_shows_how_much_of_the_configuration_assessment_is_done():
+    """Issue 11: a level with `config` objectives shows their share met, live."""
+    async with level_app("04").run_test(size=(160, 50)) as pilot:
+        game = await start(pilot)
+        bar = game.query_one("#topbar")
+        assert "setup 0 %" in str(bar.render())
+        game.submit("ha enable prod")
+        await until(pilot, lambda: "setup 0 %" not in str(bar.render()))
+        text = str(bar.render())
+        assert "setup" in text and "setup 0 %" not in text, text
+    async with level_app("04").run_test(size=(80, 24)) as pilot:
+        game = await start(pilot)
+        assert "⚙0%" in str(game.query_one("#topbar").render())
+    async with level_app("01").run_test(size=(160, 50)) as pilot:  # no assessment items
+        game = await start(pilot)
+        assert "setup" not in str(game.query_one("#topbar").render())

@@ -1,4 +1,5 @@
-"""Provides the top bar: level, sim clock, speed, objectives at a glance, running score."""
+"""Provides the top bar: level, sim clock, speed, objectives at a glance, how much of the
+level's configuration assessment is done, running score."""
 
 from __future__ import annotations
 
@@ -17,6 +18,15 @@ def objectives_glance(statuses: list[ObjectiveStatus]) -> tuple[int, int, int]:
     failed = sum(1 for s in statuses if s.failed_for_good)
     met = sum(1 for s in statuses if s.met and not s.failed_for_good)
     return met, len(statuses) - met - failed, failed
+
+
+def setup_done(statuses: list[ObjectiveStatus]) -> str:
+    """ "setup 67 %": the share of the level's `config` objectives (assessment items) met now;
+    "" when the level has none."""
+    items = [s for s in statuses if s.kind == "config"]
+    if not items:
+        return ""
+    return f"setup {100 * sum(1 for s in items if s.met) / len(items):.0f} %"
 
 
 class TopBar(Static):
@@ -65,11 +75,13 @@ class TopBar(Static):
             statuses=statuses, score=score, ended=ended,
         )
         time_ = f"{clock(t)} / {clock(duration)}"
-        tail = f"{state} │ {time_} │ goals {goals} │ score [b]{score:.0f}[/]"
+        setup = setup_done(statuses)
+        tail = f"{state} │ {time_} │ goals {goals}{f' │ {setup}' if setup else ''} │ score [b]{score:.0f}[/]"
         width = (self.size.width or 120) - 2
         room = width - len(Content.from_markup(tail).plain) - 3
         if room < 12:  # narrow terminal: shorter words, the title gets what is left
-            tail = f"{state} │ {time_} │ {goals} │ [b]{score:.0f}[/] pts"
+            short = f" │ ⚙{setup.removeprefix('setup ').replace(' ', '')}" if setup else ""
+            tail = f"{state} │ {time_} │ {goals}{short} │ [b]{score:.0f}[/] pts"
             room = width - len(Content.from_markup(tail).plain) - 3
         name = title if len(title) <= room else title[: max(0, room - 1)] + "…"
         markup = f"[b]{_escape(name)}[/] │ {tail}"
