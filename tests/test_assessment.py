@@ -402,7 +402,7 @@ BAD = [
     ('kind = "config"\ncheck = "no_snapshots"\nolder_than = -5\n',
      "objectives[0].older_than: must be at least 0, got -5", 42),
     ('kind = "max_cpu_ready"\ntarget = 5\nthreshold = 10\n',
-     "objectives[0].threshold: is for cpu_ready_seconds objectives, not max_cpu_ready", 42),
+     "objectives[0].threshold: a max_cpu_ready objective does not use it (it takes vms, target, worst)", 42),
     ('kind = "service_uptime"\nservice = "*"\ntarget = 0.9\ncheck = "ha_enabled"\n',
      "objectives[0].check: is for config objectives, not service_uptime", 43),
     ('kind = "cpu_ready_seconds"\ntarget = 60\nworst = 10\n',

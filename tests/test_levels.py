@@ -769,3 +769,16 @@ def test_the_sandbox_level_is_not_won_with_three_stars_by_idling() -> None:
     assert good.stars == 3 and good.objectives["ready"].value == 0, good
     drs = play("00", "1501 drs apply prod all\n")  # the pass at 1500 s saw the rush
     assert drs.score > idle.score, (drs, idle)
+
+
+@pytest.mark.parametrize(("extra", "key", "says"), [
+    ('host = "esx-01"', "host", "a service_uptime objective does not use it"),
+    ('state = "on"', "state", "a service_uptime objective does not use it"),
+    ('when = "always"', "when", "a service_uptime objective does not use it"),
+    ('datastore = "ds-gold"', "datastore", "a service_uptime objective does not use it"),
+])
+def test_an_objective_key_its_kind_does_not_read_is_refused(extra: str, key: str, says: str) -> None:
+    """A key that would change nothing is an error, not a silent no-op."""
+    e = error_of(BASE + extra + "\n")
+    assert f"objectives[0].{key}: {says}" in str(e), str(e)
+    assert_one_line(e)

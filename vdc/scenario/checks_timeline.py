@@ -157,16 +157,44 @@ _USES_VMS = ("max_vm_downtime", "max_cpu_ready", "cpu_ready_seconds", "mean_cpu_
 _CHECKS_USING_VMS = ("rule", "ha_priority", "no_snapshots")
 
 
+KIND_KEYS: dict[str, tuple[str, ...]] = {
+    "service_uptime": ("service", "target", "worst"),
+    "max_vm_downtime": ("vms", "target", "worst"),
+    "max_cpu_ready": ("vms", "target", "worst"),
+    "cpu_ready_seconds": ("vms", "target", "worst", "threshold"),
+    "mean_cpu_ready": ("vms", "target", "worst"),
+    "datastore_below": ("datastore", "target", "worst", "when"),
+    "host_state_by": ("host", "state", "by"),
+    "max_power_kw": ("target", "worst", "when"),
+    "max_cost": ("target", "worst"),
+    "max_commands": ("target", "worst"),
+}
+"""The keys each objective kind reads (besides id, kind, description, weight, required); a
+key given to a kind that does not read it would change nothing, so it is an error."""
+_OPTIONAL = ("service", "vms", "datastore", "host", "state", "by", "when", "threshold",
+             "target", "worst")
+
+
+def _given(o: schema.Objective, key: str) -> bool:
+    if key == "vms":
+        return o.vms != "*"
+    if key == "when":
+        return o.when != "end"
+    return getattr(o, key) is not None
+
+
 def _check_objective_keys(loc: Loc, o: schema.Objective) -> None:
-    """The keys of the newer objective kinds appear only where they mean something."""
-    if o.threshold is not None and o.kind != "cpu_ready_seconds":
-        raise CheckError(
-            (*loc, "threshold"), f"is for cpu_ready_seconds objectives, not {o.kind}"
-        )
+    """Every key an objective is given means something for its kind."""
     if o.kind != "config":
         for key in schema.CONFIG_ONLY:
             if getattr(o, key) is not None:
                 raise CheckError((*loc, key), f"is for config objectives, not {o.kind}")
+        reads = KIND_KEYS[o.kind]
+        for key in _OPTIONAL:
+            if _given(o, key) and key not in reads:
+                raise CheckError(
+                    (*loc, key), f"a {o.kind} objective does not use it (it takes {', '.join(reads)})"
+                )
         return
     for key in ("target", "worst"):
         if getattr(o, key) is not None:
@@ -176,8 +204,8 @@ def _check_objective_keys(loc: Loc, o: schema.Objective) -> None:
     check = str(o.check)
     needs, may = schema.CHECK_KEYS[check]
     takes = [*needs, *may, "by"]
-    for key in ("vms", "host", *schema.CONFIG_ONLY[1:]):
-        given = o.vms != "*" if key == "vms" else getattr(o, key) is not None
+    for key in ("vms", "host", "service", "datastore", "state", "threshold", *schema.CONFIG_ONLY[1:]):
+        given = _given(o, key)
         if given and key not in takes:
             raise CheckError(
                 (*loc, key), f'check = "{check}" does not use it (it takes {", ".join(takes)})'
