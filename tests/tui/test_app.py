@@ -229,6 +229,29 @@ async def test_help_screens_and_quit_to_title():
         await screen_of(pilot, TitleScreen)
 
 
+async def test_help_lists_every_command_whole_even_with_a_bar_in_it():
+    """`?` then End: a usage with `|` (`ha isolation CLUSTER none|power-off|shutdown`) is one
+    cell of its row, not split at the bar (issue 12, bug 1)."""
+    from textual.widgets._markdown import MarkdownTableContent
+
+    from vdc.sim.commands import COMMANDS
+
+    async with level_app().run_test(size=(160, 50)) as pilot:
+        await start(pilot)
+        await pilot.press("question_mark")
+        keys = await screen_of(pilot, KeysScreen)
+        await pilot.press("end")
+        await until(pilot, lambda: len(keys.query(MarkdownTableContent)) == 2)
+        commands = keys.query(MarkdownTableContent).last()
+        rows = {row[0].plain: [c.plain for c in row[1:]] for row in commands.rows}
+        for spec in COMMANDS:
+            if spec.available:
+                assert rows[spec.usage] == [spec.help], spec.usage
+        assert rows["ha isolation CLUSTER none|power-off|shutdown"]
+        assert rows["drs mode CLUSTER manual|partial|full"]
+        assert rows["drs group CLUSTER vm|host GROUP MEMBERS..."]
+
+
 async def test_end_of_level_shows_the_debrief_and_menu_returns_to_title():
     async with level_app().run_test(size=(100, 30)) as pilot:
         game = await start(pilot)

@@ -13,10 +13,16 @@ from vdc.sim.commands import COMMANDS
 from vdc.tui.actions import GAME_ACTIONS, REPLAY_ACTIONS, key_label
 
 
+def cell(text: str) -> str:
+    """Text for a Markdown table cell: a `|` in it (`none|power-off|shutdown`) would end the
+    cell, so it is escaped (also inside a code span, as tables are split before code)."""
+    return text.replace("|", r"\|")
+
+
 def _keys_table(title: str, catalog) -> list[str]:
     """A Markdown table of a screen's keys, from its action catalog."""
     lines = [f"## {title}", "", "| key | what it does |", "|---|---|"]
-    lines += [f"| `{key_label(a)}` | {a.description} |" for a in catalog]
+    lines += [f"| `{cell(key_label(a))}` | {cell(a.description)} |" for a in catalog]
     return lines
 
 
@@ -50,7 +56,7 @@ def keys_markdown() -> str:
     ]
     for spec in COMMANDS:
         if spec.available:
-            lines.append(f"| `{spec.usage}` | {spec.help} |")
+            lines.append(f"| `{cell(spec.usage)}` | {cell(spec.help)} |")
     lines += [
         "",
         "Select a VM or host with the arrow keys in its panel, then act with a key; "
