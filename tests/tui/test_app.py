@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
+from textual.content import Content
 
 from tests.tui.conftest import TROUBLE, click, level_app, screen_of, start, toasts, until
 from vdc.tui.app import VdcApp
@@ -180,6 +181,45 @@ async def test_palette_runs_game_actions_and_commands():
         await pilot.press("enter")
         await until(pilot, lambda: records)
         assert records[-1].text == "host power on esx-02"
+
+
+async def _palette_lines(pilot, query: str) -> list[str]:
+    """Open the palette, type `query`, and read what its list shows (prompt and help lines)."""
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p")
+    palette = await screen_of(pilot, CommandPalette)
+    await pilot.press(*query)
+    await palette.workers.wait_for_complete()
+    await until(pilot, lambda: palette.query_one(CommandList).option_count)
+    options = palette.query_one(CommandList).options
+    return [line for o in options for line in Content.from_markup(o.prompt).plain.splitlines()]
+
+
+async def test_palette_shows_bracketed_arguments():
+    """Ctrl+P: the usage's `[HOST]` and `[SNAP]` are shown, not eaten as markup (issue 12,
+    bug 2); so is a help text's bracket."""
+    async with level_app().run_test(size=(160, 50)) as pilot:
+        await start(pilot)
+        assert "power on VM [HOST]" in await _palette_lines(pilot, "power on")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, CommandPalette))
+        lines = await _palette_lines(pilot, "snap")
+        assert "snapshot delete VM [SNAP] [--all]" in lines
+        assert "snapshot create VM SNAP [--memory] [--quiesce]" in lines
+
+
+async def test_toasts_show_bracketed_arguments():
+    """A toast shows a message as written: `power on` without a VM says the usage with its
+    `[HOST]` (a toast reads markup unless told not to)."""
+    from textual.widgets._toast import Toast
+
+    async with level_app().run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot)
+        game.submit("power on")
+        await until(pilot, lambda: pilot.app.screen.query(Toast))
+        shown = [t.render().plain for t in pilot.app.screen.query(Toast)]
+        assert any("power on VM [HOST]" in t for t in shown), shown
 
 
 async def test_zoom_and_switch_panels():

@@ -74,7 +74,7 @@ class VdcApp(App[None]):
             saved = load(path)
             controller = GameController.resume(saved)
         except SaveError as e:
-            self.notify(str(e), title="Cannot continue", severity="error")
+            self.notify(str(e), title="Cannot continue", severity="error", markup=False)
             return
         loaded = LoadedLevel(saved.level, None, saved.level_hash, None)
         self._current = (loaded, saved.seed)
@@ -90,7 +90,7 @@ class VdcApp(App[None]):
         try:
             controller = ReplayController(load(path), path=Path(path))
         except SaveError as e:
-            self.notify(str(e), title="Cannot replay", severity="error")
+            self.notify(str(e), title="Cannot replay", severity="error", markup=False)
             return
         self.controller = controller
         self.push_screen(ReplayScreen(controller, tick_interval=self.tick_interval))
@@ -100,7 +100,7 @@ class VdcApp(App[None]):
         try:
             loaded = load_level(find_level(ref))
         except LevelError as e:
-            self.notify(str(e), title="Cannot open level", severity="error")
+            self.notify(str(e), title="Cannot open level", severity="error", markup=False)
             return
         self.open_loaded(loaded)
 
@@ -132,7 +132,7 @@ class VdcApp(App[None]):
         # A finished game of a shipped level counts towards the campaign (not `vdc run`).
         warning = progress.record_campaign_result(report)
         if warning:
-            self.notify(warning, title="Progress", severity="warning", timeout=10)
+            self.notify(warning, title="Progress", severity="warning", timeout=10, markup=False)
         nxt = self._next_level()
         if nxt is not None and nxt.stem in progress.prerequisites(
             list(progress.campaign_ids()), progress.load(), unlock_all=self.unlock_all
@@ -153,7 +153,7 @@ class VdcApp(App[None]):
             try:
                 self.switch_screen(BriefingScreen(load_level(nxt)))
             except LevelError as e:
-                self.notify(str(e), title="Cannot open level", severity="error")
+                self.notify(str(e), title="Cannot open level", severity="error", markup=False)
                 self.leave_level()
         else:
             self.leave_level()

@@ -199,7 +199,7 @@ class GameScreen(Screen):
         for r in records:
             if r.kind in TOAST_KINDS:
                 severity = _TOAST_SEVERITY.get(r.severity, "information")
-                self.notify(r.detail, title=r.kind.replace("_", " "), severity=severity)
+                self.notify(r.detail, title=r.kind.replace("_", " "), severity=severity, markup=False)
 
     def action_toggle_pause(self) -> None:
         self.controller.toggle_pause()
@@ -222,12 +222,13 @@ class GameScreen(Screen):
         try:
             rec = self.controller.submit(text)
         except CommandSyntaxError as e:
-            self.notify(str(e), title="Not a command", severity="error")
+            self.notify(str(e), title="Not a command", severity="error", markup=False)
             return None
         if rec.accepted:
-            self.notify(rec.message, title=rec.text, timeout=8 if "\n" in rec.message else 4)
+            self.notify(rec.message, title=rec.text, timeout=8 if "\n" in rec.message else 4,
+                        markup=False)
         else:
-            self.notify(rec.message, title=f"Refused: {rec.text}", severity="error")
+            self.notify(rec.message, title=f"Refused: {rec.text}", severity="error", markup=False)
         self.refresh_view()
         return rec
 
@@ -424,11 +425,11 @@ class GameScreen(Screen):
             path = save_path(vdc_app(self).saves_directory(), self.controller.level.level.id, kind)
             self.controller.save(path)
         except (OSError, ValueError) as e:
-            self.notify(f"Could not save: {e}", title="Save failed", severity="error")
+            self.notify(f"Could not save: {e}", title="Save failed", severity="error", markup=False)
             return
         if not quiet:
             self._saved_records = len(self.controller.session.records)
-            self.notify(f"Saved at {self.controller.now:.0f} s to {path}", title="Saved")
+            self.notify(f"Saved at {self.controller.now:.0f} s to {path}", title="Saved", markup=False)
 
     def action_quit_level(self) -> None:
         """Leave the level; with commands given since the last save, ask first."""

@@ -71,7 +71,8 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
     def on_mount(self) -> None:
         d = self.controller.replayer.divergence
         if d is not None:
-            self.notify(divergence_text(d), title="Replay diverges", severity="error", timeout=15)
+            self.notify(divergence_text(d), title="Replay diverges", severity="error", timeout=15,
+                        markup=False)
 
     # ------------------------------------------------------------------ drawing
     def refresh_view(self) -> None:
@@ -80,7 +81,8 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
         for cmd in self.controller.new_commands():
             verdict = "" if cmd.accepted else ", refused"
             self.notify(cmd.message, title=f"Player at {clock(cmd.t)}{verdict}: {cmd.text}",
-                        severity="information" if cmd.accepted else "warning", timeout=5)
+                        severity="information" if cmd.accepted else "warning", timeout=5,
+                        markup=False)
 
     def _refresh_topbar(self) -> None:
         super()._refresh_topbar()

@@ -128,7 +128,7 @@ class CampaignScreen(Screen):
             )
         table.focus()
         if warning:
-            self.notify(warning, title="Progress", severity="warning", timeout=10)
+            self.notify(warning, title="Progress", severity="warning", timeout=10, markup=False)
 
     @on(DataTable.RowSelected, "#levels")
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -141,6 +141,7 @@ class CampaignScreen(Screen):
                 f"Win {name} first to open “{entry.title}”.",
                 title="Locked",
                 severity="warning",
+                markup=False,
             )
             return
         vdc_app(self).open_briefing(ref)
@@ -213,7 +214,7 @@ class SandboxScreen(Screen):
         try:
             seed = int(raw)
         except ValueError:
-            self.notify(f"The seed must be a whole number, got '{raw}'", severity="error")
+            self.notify(f"The seed must be a whole number, got '{raw}'", severity="error", markup=False)
             return
         if seed < 0:
             self.notify("The seed must be 0 or more", severity="error")
