@@ -222,6 +222,42 @@ async def test_toasts_show_bracketed_arguments():
         assert any("power on VM [HOST]" in t for t in shown), shown
 
 
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+async def test_long_command_output_opens_a_dialog_that_fits_and_stays(size):
+    """`:help⏎`: the command list opens in a dialog within the screen, every line of it there
+    to scroll to, and it stays until closed; no toast cut off at its top (issue 12, bug 3)."""
+    from textual.containers import VerticalScroll
+
+    from vdc.sim.commands import help_text
+    from vdc.tui.screens.help import OutputScreen
+
+    async with level_app().run_test(size=size, notifications=True) as pilot:
+        game = await start(pilot)
+        await pilot.press("colon", *"help", "enter")
+        dialog = await screen_of(pilot, OutputScreen)
+        await pilot.pause()
+        assert not toasts(pilot.app)
+        box = dialog.query_one(VerticalScroll)
+        assert box.region.y >= 0 and box.region.bottom <= size[1]
+        assert box.region.right <= size[0]
+        output = dialog.query_one("#output")
+        lines = [strip.text for strip in output.render_lines(output.region.reset_offset)]
+        assert max(len(line.rstrip()) for line in lines) <= output.region.width
+        assert " ".join(" ".join(lines).split()) == " ".join(help_text(None).split())  # all of it
+        await pilot.press("end")
+        game.step(120)  # time goes on; the answer stays until the player closes it
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is game)
+        assert pilot.app.screen is game
+        # A short answer is still a toast; `snapshot list` of a VM with snapshots is long.
+        game.submit("snapshot create intranet-web-01 s1")
+        game.submit("snapshot list intranet-web-01")
+        listing = await screen_of(pilot, OutputScreen)
+        assert listing.text.startswith("intranet-web-01: 1 snapshot(s)")
+
+
 async def test_zoom_and_switch_panels():
     async with level_app(TROUBLE).run_test(size=(80, 24)) as pilot:
         game = await start(pilot)

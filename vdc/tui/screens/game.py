@@ -215,7 +215,8 @@ class GameScreen(Screen):
 
     # ------------------------------------------------------------------ acting
     def submit(self, text: str) -> CommandRecord | None:
-        """Parse and give a command; a refusal or a typo is told in a toast (and the log).
+        """Parse and give a command; a refusal or a typo is told in a toast (and the log), a
+        long answer in a dialog.
 
         Returns the command's record (accepted or refused), or None when the text did not parse.
         """
@@ -224,9 +225,14 @@ class GameScreen(Screen):
         except CommandSyntaxError as e:
             self.notify(str(e), title="Not a command", severity="error", markup=False)
             return None
-        if rec.accepted:
-            self.notify(rec.message, title=rec.text, timeout=8 if "\n" in rec.message else 4,
-                        markup=False)
+        if rec.accepted and "\n" in rec.message:
+            # A long answer (`help`, `snapshot list`) would not fit a toast, nor stay long
+            # enough to be read: it opens in a dialog that scrolls and stays until closed.
+            from vdc.tui.screens.help import OutputScreen
+
+            self.app.push_screen(OutputScreen(rec.text, rec.message))
+        elif rec.accepted:
+            self.notify(rec.message, title=rec.text, timeout=4, markup=False)
         else:
             self.notify(rec.message, title=f"Refused: {rec.text}", severity="error", markup=False)
         self.refresh_view()
