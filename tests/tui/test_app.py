@@ -277,6 +277,34 @@ async def test_zoom_and_switch_panels():
         assert game.query_one("#vms").display and not game.query_one("#log").display
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_command_line_shows_while_a_panel_is_zoomed(size):
+    """`8`, `z`, `:` then type: the line is on screen with what was typed, and Enter runs it
+    (issue 12, bug 4)."""
+    async with level_app().run_test(size=size) as pilot:
+        game = await start(pilot)
+        await pilot.press("8", "z")
+        await until(pilot, lambda: game.maximized is not None)
+        assert game.maximized is game.query_one("#tasks")
+        line = game.query_one(CommandLine)
+        await pilot.press("colon", *"host power on esx-02")
+        await until(pilot, lambda: line.input.value == "host power on esx-02")
+        await pilot.pause()
+        assert game.maximized is not None
+        box = line.input.region
+        assert box.height == 1 and box.bottom <= size[1]
+        assert game.get_widget_at(box.x + 1, box.y)[0] is line.input  # on top, not hidden
+        assert "host power on esx-02" in line.input.render_line(0).text
+        await pilot.press("escape")  # closes the line first, the zoom stays
+        await until(pilot, lambda: not line.has_class("-open"))
+        assert not line.has_class("-open") and game.maximized is not None
+        await pilot.press("colon", *"host power on esx-02")
+        await until(pilot, lambda: line.input.value == "host power on esx-02")
+        await pilot.press("enter")
+        await until(pilot, lambda: game.controller.session.records)
+        assert game.controller.session.records[-1].text == "host power on esx-02"
+
+
 async def test_events_raise_toasts_and_hints_fire_once():
     async with level_app(TROUBLE).run_test(size=(120, 40), notifications=True) as pilot:
         game = await start(pilot)

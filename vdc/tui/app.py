@@ -59,6 +59,14 @@ class VdcApp(App[None]):
         elif self.initial_level is not None:
             self.open_loaded(self.initial_level, seed=self.initial_seed)
 
+    @property
+    def escape_to_minimize(self) -> bool:
+        """Escape unzooms a zoomed panel, but not while the player types in a line (the `:`
+        line, the VM filter): there Escape closes the line first."""
+        from textual.widgets import Input
+
+        return super().escape_to_minimize and not isinstance(self.focused, Input)
+
     def saves_directory(self) -> Path:
         """Where saves go (`--saves-dir`, `VDC_SAVES_DIR`, or the user data directory)."""
         from vdc.session.paths import saves_dir

@@ -57,6 +57,8 @@ class GameScreen(Screen):
     """The datacenter at work. Space pauses, `:` commands, `?` lists the keys."""
 
     BINDINGS = actions.bindings()
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, CommandLine"
+    """A zoomed panel (`z`) keeps the footer and the `:` line (hidden until opened)."""
     autosaves = True
     """A live game autosaves; the replay viewer writes nothing."""
 
