@@ -175,3 +175,29 @@ def test_a_new_save_embeds_only_the_keys_not_at_their_defaults(saved: Path):
     from vdc.scenario.loader import data_hash
 
     assert data_hash(data["level"]) == data["level_hash"]
+
+
+def test_latest_unfinished_save_skips_finished_and_unreadable_ones(saved: Path, tmp_path: Path):
+    from vdc.session.paths import latest_save
+
+    finished = json.loads(saved.read_text(encoding="utf-8"))
+    assert finished["result"] is not None
+    playing = dict(finished, result=None, sim_time=120.0)
+    d = tmp_path / "saves"
+    d.mkdir()
+    assert latest_save(d, unfinished=True) is None
+    (d / "a.save.vdcsave").write_text(json.dumps(playing), encoding="utf-8")
+    (d / "b.autosave.vdcsave").write_text(json.dumps(finished), encoding="utf-8")
+    (d / "c.autosave.vdcsave").write_text(json.dumps(dict(playing, result=None, sim_time=9e9)),
+                                          encoding="utf-8")  # at its end, no result: finished
+    (d / "d.save.vdcsave").write_text("{broken", encoding="utf-8")
+    oldest_first = ["a.save", "b.autosave", "c.autosave", "d.save"]
+    for age, name in enumerate(oldest_first):
+        os.utime(d / f"{name}.vdcsave", (1000 + age, 1000 + age))
+    assert latest_save(d) == d / "d.save.vdcsave"
+    assert latest_save(d, unfinished=True) == d / "a.save.vdcsave"
+    r = vdc("continue", "--saves-dir", str(tmp_path / "none"))
+    assert r.returncode == 2 and "no saved game in" in r.stderr
+    (d / "a.save.vdcsave").unlink()
+    r = vdc("continue", "--saves-dir", str(d))
+    assert r.returncode == 2 and "no saved game to continue in" in r.stderr

@@ -130,3 +130,53 @@ async def test_autosave_at_an_important_event():
         game.step(20)  # at 100 an uplink dies and cuts web-02's VLAN: critical
         await pilot.pause()
     assert load(saves() / "tui-trouble.autosave.vdcsave").sim_time == 110.0
+
+
+def _menu_ids(app: VdcApp) -> list[str | None]:
+    return [o.id for o in app.screen.query_one("#menu").options]
+
+
+async def test_title_continue_offers_the_latest_unfinished_game_looked_for_again_on_return():
+    """Finish 01, play the sandbox, Ctrl+S, leave: Continue offers the sandbox save, never the
+    finished 01 autosave, and it is looked for again each time the title shows (issue 12,
+    bug 5)."""
+    app = VdcApp(tick_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await screen_of(pilot, TitleScreen)
+        assert "continue" not in _menu_ids(app)  # no saves yet
+        app.open_briefing("01")
+        game = await start(pilot)
+        game.step(2000)  # to the end: the autosave of a finished game
+        await screen_of(pilot, DebriefScreen)
+        finished = saves() / "01-first-light.autosave.vdcsave"
+        assert load(finished).result is not None
+        await pilot.press("m")
+        await screen_of(pilot, TitleScreen)
+        await until(pilot, lambda: app.screen.is_mounted)
+        assert "continue" not in _menu_ids(app)  # a finished game is not continued
+        app.open_sandbox("small", 1)
+        game = await start(pilot, 30)
+        await pilot.press("ctrl+s")
+        sandbox = saves() / "sandbox-small-1.save.vdcsave"
+        await until(pilot, sandbox.exists)
+        await pilot.press("q")
+        title = await screen_of(pilot, TitleScreen)
+        await until(pilot, lambda: "continue" in _menu_ids(app))
+        assert title.latest == sandbox
+        assert str(app.screen.query_one("#menu").get_option_at_index(0).prompt) == (
+            "Continue — sandbox-small-1.save.vdcsave"
+        )
+        await pilot.press("enter")
+        game = await screen_of(pilot, GameScreen)
+        assert game.controller.level.level.id == "sandbox-small-1" and game.controller.now == 30.0
+
+
+async def test_a_title_with_only_finished_saves_offers_no_continue():
+    async with level_app("01").run_test(size=(100, 30)) as pilot:
+        game = await start(pilot)
+        game.step(2000)
+        await screen_of(pilot, DebriefScreen)
+    title = VdcApp(tick_interval=None)
+    async with title.run_test(size=(100, 30)) as pilot:
+        await screen_of(pilot, TitleScreen)
+        assert "continue" not in _menu_ids(title)

@@ -7,9 +7,11 @@ outside the saves directory.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 SAVE_SUFFIX = ".vdcsave"
 
@@ -41,7 +43,28 @@ def save_path(directory: Path, level_id: str, kind: str = "autosave") -> Path:
     return path
 
 
-def latest_save(directory: Path) -> Path | None:
-    """The most recently written save in `directory` (None if there is none)."""
+def latest_save(directory: Path, *, unfinished: bool = False) -> Path | None:
+    """The most recently written save in `directory` (None if there is none); `unfinished`:
+    the most recent one of a game that is not over (one to continue), skipping unreadable
+    files."""
     saves = sorted(directory.glob(f"*{SAVE_SUFFIX}"), key=lambda p: (p.stat().st_mtime, p.name))
-    return saves[-1] if saves else None
+    if not unfinished:
+        return saves[-1] if saves else None
+    for path in reversed(saves):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not is_finished(data):
+                return path
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
+def is_finished(data: dict[str, Any]) -> bool:
+    """Whether a save (its JSON data) is of a game that is over: it carries the result, or its
+    clock reached the level's end. KeyError or TypeError for data that is not a save."""
+    if data["program"] != "vdc":
+        raise TypeError("not a vdc save")
+    return bool(data.get("result")) or float(data["sim_time"]) >= float(
+        data["level"]["level"]["duration"]
+    )

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
-from vdc.session.paths import SAVE_SUFFIX
+from vdc.session.paths import SAVE_SUFFIX, is_finished
 from vdc.tui.access import vdc_app
 from vdc.tui.format import clock
 
@@ -51,8 +51,7 @@ def _entry(path: Path) -> SaveEntry:
         if result:
             outcome = f"{result['outcome']} · {result['score']:.0f} pts"
         else:
-            ended = float(data["sim_time"]) >= float(data["level"]["level"]["duration"])
-            outcome = "finished" if ended else "unfinished"
+            outcome = "finished" if is_finished(data) else "unfinished"
         return SaveEntry(path, str(data["level_id"]), float(data["sim_time"]),
                          len(data["commands"]), outcome, modified)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
