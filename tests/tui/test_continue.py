@@ -180,3 +180,23 @@ async def test_a_title_with_only_finished_saves_offers_no_continue():
     async with title.run_test(size=(100, 30)) as pilot:
         await screen_of(pilot, TitleScreen)
         assert "continue" not in _menu_ids(title)
+
+
+async def test_continuing_a_finished_game_again_is_not_another_game_played():
+    """`vdc continue <finished autosave>` twice: progress still counts one game played, and the
+    finished save is left as it was (issue 12, bug 6)."""
+    from vdc.session import progress
+
+    async with level_app("01").run_test(size=(100, 30)) as pilot:
+        game = await start(pilot)
+        game.step(2000)
+        await screen_of(pilot, DebriefScreen)
+    finished = saves() / "01-first-light.autosave.vdcsave"
+    assert progress.load().of("01-first-light").played == 1
+    written = finished.read_bytes(), finished.stat().st_mtime_ns
+    for _ in range(2):
+        again = VdcApp(resume=finished, tick_interval=None)
+        async with again.run_test(size=(100, 30)) as pilot:
+            await screen_of(pilot, DebriefScreen)
+        assert progress.load().of("01-first-light").played == 1
+    assert (finished.read_bytes(), finished.stat().st_mtime_ns) == written

@@ -137,8 +137,9 @@ class VdcApp(App[None]):
         from vdc.tui.screens.debrief import DebriefScreen
 
         report, series = controller.report()
-        # A finished game of a shipped level counts towards the campaign (not `vdc run`).
-        warning = progress.record_campaign_result(report)
+        # A finished game of a shipped level counts towards the campaign (not `vdc run`), once:
+        # a finished save opened again is looked at, not played.
+        warning = None if controller.over_when_opened else progress.record_campaign_result(report)
         if warning:
             self.notify(warning, title="Progress", severity="warning", timeout=10, markup=False)
         nxt = self._next_level()

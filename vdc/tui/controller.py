@@ -75,6 +75,9 @@ class GameController:
         """Events before this sim time are replayed history (a continued game): log only."""
         self._hints_left = list(level.level.hints) if hints else []
         self.pause_on = tuple(level.level.pause_on)
+        self.over_when_opened = False
+        """The game was already over when it was opened (a finished save continued): looking
+        at it again is not another game played, and writes no save."""
 
     # ------------------------------------------------------------------ time
     @property
@@ -210,6 +213,7 @@ class GameController:
         # What happened before the save goes to the log, but is history, not news: no toasts,
         # no hints for it.
         c.history_until = c.now
+        c.over_when_opened = c.ended
         c._hints_left = [h for h in c._hints_left if h.trigger != "time" or (h.at or 0) > c.now]
         return c
 

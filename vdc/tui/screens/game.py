@@ -170,7 +170,7 @@ class GameScreen(Screen):
             self._refresh_topbar()
         important = any(r.severity == "critical" for r in news)
         ended = c.ended
-        if self.autosaves and (
+        if self.autosaves and not c.over_when_opened and (
             view.t >= self._next_autosave or important or (ended and not self._ended_shown)
         ):
             self._next_autosave = (view.t // AUTOSAVE_EVERY_S + 1) * AUTOSAVE_EVERY_S
