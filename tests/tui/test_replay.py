@@ -67,6 +67,24 @@ async def test_the_viewer_opens_paused_at_zero_with_every_command_on_the_timelin
         assert text.count("▲") == 3 and "✗" in text and "✖" in text
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_a_long_save_name_keeps_the_timeline_on_its_line(saved: Path, tmp_path: Path, size):
+    """`vdc replay <long-named save>` at 80×24: the head is one line (the name cut short, the
+    counts kept) and the track with its times is the line under it (issue 12, bug 7)."""
+    long = tmp_path / ("a-very-long-save-name-from-the-trouble-level-by-trainee-42-" * 2 + ".vdcsave")
+    long.write_bytes(saved.read_bytes())
+    app = VdcApp(replay=long, tick_interval=None)
+    async with app.run_test(size=size) as pilot:
+        screen = await _viewer(pilot)
+        await pilot.pause()
+        bar = screen.query_one(TimelineBar)
+        assert bar.region.height == 2
+        head, track = (bar.render_line(y).text.rstrip() for y in (0, 1))
+        assert head.startswith("▶ REPLAY a-very-long-save-name") and "…" in head
+        assert head.endswith(("4 commands, 5 incidents", "g go to")) and len(head) <= size[0] - 2
+        assert track.startswith("0:00:00 ●") and track.endswith("0:15:00")
+
+
 async def test_next_command_steps_to_it_and_shows_its_effect(saved: Path):
     app = VdcApp(replay=saved, tick_interval=None)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
