@@ -228,7 +228,8 @@ def switchover(sim: Simulation, task_id: int) -> None:
     if sampler.built_version >= 0 and m.vm in sampler.vm_index:
         sampler.vm_downtime[sampler.vm_index[m.vm]] += m.plan.stun_s
     slowed = "; guest slowed (SDPS) to converge" if m.plan.slowed else ""
-    detail = (f"{vm.name} now on {m.dst}: {m.total_s:.1f} s, {m.plan.rounds} rounds, "
+    rounds = m.plan.rounds
+    detail = (f"{vm.name} now on {m.dst}: {m.total_s:.1f} s, {rounds} round{'s' if rounds != 1 else ''}, "
               f"stun {m.plan.stun_s * 1000:.0f} ms{slowed}")
     sim.tasks.finish(_task(sim, m), sim.now, detail=detail)
     sim.log.add(sim.now, "vmotion_completed", vm.name, detail)
