@@ -322,6 +322,23 @@ async def test_events_raise_toasts_and_hints_fire_once():
         assert toasts(pilot.app).count("Hint: Watch the alarms panel.") == 1
 
 
+async def test_a_hint_shows_its_commands_highlighted_not_in_backticks():
+    """Level 01's first hint names commands in `code` spans: the toast shows them in the
+    accent, bold, without the backticks (issue 12, bug 10)."""
+    from textual.widgets._toast import Toast
+
+    async with level_app().run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot)
+        game.step(30)
+        await until(pilot, lambda: pilot.app.screen.query(Toast))
+        [hint] = [t.render() for t in pilot.app.screen.query(Toast) if t.render().plain.startswith("Hint")]
+        assert "`" not in hint.plain
+        assert "Start a VM with power on VM, for example power on intranet-web-01." in hint.plain
+        start_at = hint.plain.index("power on intranet-web-01")
+        styles = [str(s.style) for s in hint.spans if s.start <= start_at < s.end]
+        assert any("$accent" in style and "b" in style.split() for style in styles), hint.spans
+
+
 async def test_help_screens_and_quit_to_title():
     async with level_app().run_test(size=(100, 30)) as pilot:
         await start(pilot)

@@ -57,6 +57,17 @@ async def test_ctrl_s_saves_a_game_that_verifies_and_continue_finishes_like_one_
     assert final == straight.sim.digest()
 
 
+async def test_the_saved_toast_says_the_sim_time_as_a_clock():
+    app = level_app("01")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        game = await start(pilot, 1234)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Saved" in toasts(app, "title"))
+        [said] = [m for m in toasts(app, "message") if m.startswith("Saved at")]
+        assert said.startswith("Saved at 0:20:34 to ") and "1234 s" not in said
+        assert game.controller.now == 1234
+
+
 async def test_autosave_every_five_sim_minutes_and_title_offers_continue():
     async with level_app("01").run_test(size=(100, 30)) as pilot:
         game = await start(pilot, 299)

@@ -24,6 +24,7 @@ from vdc.sim.view import SimView
 from vdc.tui import actions
 from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
+from vdc.tui.format import clock, code_markup
 from vdc.tui.widgets.alarms import AlarmsPanel
 from vdc.tui.widgets.cmdline import CommandLine
 from vdc.tui.widgets.datastores import DatastoresPanel
@@ -163,7 +164,7 @@ class GameScreen(Screen):
         news = [r for r in records if r.t >= c.history_until]
         self._announce(news)
         for hint in c.due_hints(news, view):
-            self.notify(hint.text, title="Hint", timeout=12)
+            self.notify(code_markup(hint.text), title="Hint", timeout=12)
         if news and not c.paused and c.should_pause_for(news):
             c.paused = True
             self.notify("Paused for you to look: press Space to go on.", title="Paused")
@@ -437,7 +438,7 @@ class GameScreen(Screen):
             return
         if not quiet:
             self._saved_records = len(self.controller.session.records)
-            self.notify(f"Saved at {self.controller.now:.0f} s to {path}", title="Saved", markup=False)
+            self.notify(f"Saved at {clock(self.controller.now)} to {path}", title="Saved", markup=False)
 
     def action_quit_level(self) -> None:
         """Leave the level; with commands given since the last save, ask first."""
