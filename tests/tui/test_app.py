@@ -315,7 +315,7 @@ async def test_events_raise_toasts_and_hints_fire_once():
         await pilot.pause()
         shown = toasts(pilot.app)
         assert any(t.startswith("host failed: esx-03 failed") for t in shown)
-        assert any(t.startswith("vlan cut:") for t in shown)
+        assert any(t.startswith("VLAN cut:") for t in shown)
         assert any("A host failed: power its VMs on elsewhere." in t for t in shown)
         game.step(60)
         await pilot.pause()

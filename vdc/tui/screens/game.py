@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from vdc.scenario.event_kinds import label as kind_label
 from vdc.session.session import CommandRecord
 from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
@@ -202,7 +203,7 @@ class GameScreen(Screen):
         for r in records:
             if r.kind in TOAST_KINDS:
                 severity = _TOAST_SEVERITY.get(r.severity, "information")
-                self.notify(r.detail, title=r.kind.replace("_", " "), severity=severity, markup=False)
+                self.notify(r.detail, title=kind_label(r.kind), severity=severity, markup=False)
 
     def action_toggle_pause(self) -> None:
         self.controller.toggle_pause()
