@@ -119,6 +119,31 @@ async def test_vmotion_dialog_says_now_and_after_the_move_and_each_hosts_state()
         assert str(line).startswith("✖ esx-02     ○ off    CPU") and "licen" in str(line)
 
 
+async def test_the_event_log_shows_a_command_before_what_it_caused():
+    """A command's line comes first in the game's event log, then its queued / started
+    events; the simulation's log (saves, `vdc run --json`) keeps its own order (issue 12,
+    bug 10)."""
+    from vdc.tui.widgets.eventlog import EventLogPanel
+
+    async with _app().run_test(size=(160, 50)) as pilot:
+        screen = await start(pilot, 5)
+        for vm in ("db-01", "db-02", "app-01", "db-01"):  # the last is refused: busy
+            screen.submit(f"vmotion {vm} esx-02")
+        screen.submit("host power off esx-03")  # logs nothing but the command
+        screen.step(1)
+        await pilot.pause()
+        shown = [(r.kind, r.subject) for r in screen.query_one(EventLogPanel).records]
+        assert shown == [
+            ("command", "vmotion"), ("vmotion_queued", "db-01"), ("vmotion_started", "db-01"),
+            ("command", "vmotion"), ("vmotion_queued", "db-02"), ("vmotion_started", "db-02"),
+            ("command", "vmotion"), ("vmotion_queued", "app-01"), ("vmotion_started", "app-01"),
+            ("command_rejected", "vmotion"),
+            ("command", "host power off"),
+        ]
+        logged = [r.kind for r in screen.controller.sim.log]
+        assert logged[:3] == ["vmotion_queued", "vmotion_started", "command"]
+
+
 async def test_svmotion_dialog_and_maintenance_key():
     app = _app()
     async with app.run_test(size=(160, 50)) as pilot:

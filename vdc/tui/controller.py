@@ -171,10 +171,12 @@ class GameController:
         return self._state_mark() != self._viewed
 
     def new_events(self) -> list[EventRecord]:
-        """Event records appended since the last call."""
-        records = self.sim.log.since(self._log_seen)
+        """Event records appended since the last call, each command before what it caused
+        (the simulation logs the command after its effects; see `Session.caused_from`)."""
+        start = self._log_seen
+        records = self.sim.log.since(start)
         self._log_seen += len(records)
-        return records
+        return command_first(records, start, self.session.caused_from)
 
     def objectives(self) -> list[ObjectiveStatus]:
         return self.sim.objective_statuses()
@@ -227,6 +229,17 @@ class GameController:
         out = result(self.session, content_hash=self.content_hash, events=True)
         coarse = self.sim.coarse
         return out, {name: coarse.series(name) for name in coarse.names}
+
+
+def command_first(records: list[EventRecord], start: int, caused_from: dict[int, int]) -> list[EventRecord]:
+    """`records` (the log from index `start` on) with each command's record moved before the
+    records it caused (`caused_from`: command's index → its first effect's index)."""
+    out = list(records)
+    for k, rec in enumerate(records):
+        first = caused_from.get(start + k) if rec.kind == "command" else None
+        if first is not None and first >= start:
+            out.insert(first - start, out.pop(k))
+    return out
 
 
 def _metric_value(view: SimView, metric: str) -> float:
