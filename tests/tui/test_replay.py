@@ -145,7 +145,7 @@ async def test_seek_keys_go_to_and_timeline_click(saved: Path):
         await until(pilot, lambda: "not a time" in str(error.render()))
         assert "not a time" in str(error.render())
         goto.query_one(Input).value = ""
-        await pilot.press(*"5:00", "enter")
+        await pilot.press(*"0:05", "enter")  # h:mm, as the clock shows it
         await until(pilot, lambda: c.now == 300.0)
         assert app.screen is screen and c.now == 300.0
         bar = screen.query_one(TimelineBar)
@@ -153,6 +153,31 @@ async def test_seek_keys_go_to_and_timeline_click(saved: Path):
         await pilot.click(TimelineBar, offset=(x, 1))
         await until(pilot, lambda: c.now != 300.0)
         assert abs(c.now - 450) <= c.end / bar._track_width()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_goto_prompt_is_whole_and_says_how_times_read(saved: Path, size):
+    """The go-to dialog's prompt fits (it wraps, never cut) and says that 4:36 is 4 h 36 min;
+    the key line says "[ / ] back / on 1 min", not "∓1 min" (issue 12, bug 13)."""
+    app = VdcApp(replay=saved, tick_interval=None)
+    async with app.run_test(size=size) as pilot:
+        screen = await _viewer(pilot)
+        keys = screen.query_one(TimelineBar).render().plain
+        assert "∓" not in keys
+        if size[0] >= 160:
+            assert "[ / ] back / on 1 min" in keys
+        await pilot.press("g")
+        goto = await screen_of(pilot, GotoScreen)
+        await pilot.pause()
+        prompt = goto.query_one("#goto-prompt")
+        lines = [s.text.strip() for s in prompt.render_lines(prompt.region.reset_offset)]
+        said = " ".join(" ".join(lines).split())
+        assert said == ("Now 0:00:00; the recording runs to 0:15:00. Type h:mm or h:mm:ss (as the "
+                        "clock shows it: 4:36 is 4 h 36 min), or 90s, 2m, 1h.")
+        assert prompt.region.right <= size[0] and goto.query_one(Input).region.bottom <= size[1]
+        await pilot.press(*"0:04:36", "enter")
+        await until(pilot, lambda: screen.controller.now == 276.0)
+        assert screen.controller.now == 276.0
 
 
 async def test_play_speed_goes_to_64x_and_stops_at_the_end(saved: Path):

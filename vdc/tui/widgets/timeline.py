@@ -120,7 +120,7 @@ class TimelineBar(Widget):
         head.append(label, tones("accent") + Style(bold=True))
         head.append(title)
         head.append(counts, tones("foreground-muted"))
-        keys = "  n/p next/prev command  [ ] ∓1 min  g go to"
+        keys = "  n/p next/prev command  [ / ] back / on 1 min  g go to"
         if head.cell_len + len(keys) <= room:
             head.append(keys, tones("foreground-muted"))
         head.truncate(room, overflow="ellipsis")
