@@ -201,3 +201,21 @@ def test_latest_unfinished_save_skips_finished_and_unreadable_ones(saved: Path, 
     (d / "a.save.vdcsave").unlink()
     r = vdc("continue", "--saves-dir", str(d))
     assert r.returncode == 2 and "no saved game to continue in" in r.stderr
+
+
+def test_every_game_has_save_names_of_its_own(tmp_path: Path):
+    from datetime import datetime
+
+    from vdc.session.paths import game_of, new_game, save_name, save_path
+
+    began = datetime(2026, 3, 14, 9, 30, 12)
+    game = new_game(tmp_path, "01-first-light", began)
+    assert game == "01-first-light.20260314-093012"
+    assert save_name(game, "autosave") == "01-first-light.20260314-093012.autosave.vdcsave"
+    (tmp_path / save_name(game, "save")).write_text("{}", encoding="utf-8")
+    assert new_game(tmp_path, "01-first-light", began) == "01-first-light.20260314-093012-2"
+    assert game_of(tmp_path / save_name(game, "save")) == game
+    assert game_of(Path("01-first-light.autosave.vdcsave")) == "01-first-light"  # older names
+    assert game_of(Path("run.vdcsave")) == "run"
+    for hostile in ("../../etc/x", "a/../../b", "..", "/abs"):
+        assert save_path(tmp_path, hostile).parent == tmp_path.resolve()

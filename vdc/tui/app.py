@@ -84,6 +84,9 @@ class VdcApp(App[None]):
         except SaveError as e:
             self.notify(str(e), title="Cannot continue", severity="error", markup=False)
             return
+        from vdc.session.paths import game_of
+
+        controller.save_game = game_of(path)  # the same game: it goes on in its own saves
         loaded = LoadedLevel(saved.level, None, saved.level_hash, None)
         self._current = (loaded, saved.seed)
         self.controller = controller

@@ -9,6 +9,7 @@ Textual: the game screen calls `tick()` from a Textual timer, tests call `step()
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from vdc.scenario import schema
@@ -75,6 +76,11 @@ class GameController:
         """Events before this sim time are replayed history (a continued game): log only."""
         self._hints_left = list(level.level.hints) if hints else []
         self.pause_on = tuple(level.level.pause_on)
+        self.started = datetime.now()
+        """When the player began (or continued) this game: it names a new game's saves."""
+        self.save_game: str | None = None
+        """The game the saves go to (`vdc.session.paths`): a continued game's own, or None
+        for a new game (named at its first save)."""
         self.over_when_opened = False
         """The game was already over when it was opened (a finished save continued): looking
         at it again is not another game played, and writes no save."""

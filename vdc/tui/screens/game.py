@@ -429,11 +429,15 @@ class GameScreen(Screen):
 
     def _save(self, kind: str, *, quiet: bool = False) -> None:
         """Write the game's save into the saves directory; say where (or why not)."""
-        from vdc.session.paths import save_path
+        from vdc.session.paths import new_game, save_path
 
+        c = self.controller
         try:
-            path = save_path(vdc_app(self).saves_directory(), self.controller.level.level.id, kind)
-            self.controller.save(path)
+            directory = vdc_app(self).saves_directory()
+            if c.save_game is None:  # a new game: its own name, never another game's file
+                c.save_game = new_game(directory, c.level.level.id, c.started)
+            path = save_path(directory, c.save_game, kind)
+            c.save(path)
         except (OSError, ValueError) as e:
             self.notify(f"Could not save: {e}", title="Save failed", severity="error", markup=False)
             return
