@@ -275,6 +275,33 @@ async def test_replays_list_on_the_title_screen_opens_the_viewer():
         await screen_of(pilot, ReplayScreen)
 
 
+async def test_replays_list_the_latest_first_and_mark_won_and_lost():
+    """Replays: newest save first, each result marked (✔ won with its stars, ✖ lost, ▶ a game
+    not finished) in words as well as symbols (issue 12, Saves)."""
+    import shutil
+
+    directory = Path(os.environ["VDC_SAVES_DIR"])
+    shipped = ROOT / "saves"
+    shutil.copy(shipped / "reference" / "01-first-light.vdcsave", directory / "won.vdcsave")
+    shutil.copy(shipped / "examples" / "01-gave-up.vdcsave", directory / "lost.vdcsave")
+    data = json.loads((directory / "won.vdcsave").read_text(encoding="utf-8"))
+    data.update(result=None, sim_time=120.0)
+    (directory / "playing.vdcsave").write_text(json.dumps(data), encoding="utf-8")
+    for age, name in enumerate(["won", "playing", "lost"]):  # oldest first
+        os.utime(directory / f"{name}.vdcsave", (1_000_000 + age, 1_000_000 + age))
+    app = VdcApp(tick_interval=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await screen_of(pilot, TitleScreen)
+        app.push_screen(ReplaysScreen())
+        replays = await screen_of(pilot, ReplaysScreen)
+        table = replays.query_one("#saves", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [r[0] for r in rows] == ["lost.vdcsave", "playing.vdcsave", "won.vdcsave"]
+        assert [str(r[4]) for r in rows] == [
+            "✖ lost · 50 pts", "▶ unfinished", "✔ won · 100 pts ★★★",
+        ]
+
+
 async def test_speed_changes_of_live_play_are_recorded_for_the_viewer(tmp_path: Path):
     c = GameController(load_level(TROUBLE).level)
     c.toggle_pause()
