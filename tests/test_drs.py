@@ -113,6 +113,19 @@ def test_full_mode_at_threshold_3_falls_below_its_target_within_a_few_passes():
     assert [k.state for k in s.sim.tasks.tasks] == ["done"] * 3
 
 
+def test_an_applied_recommendation_waiting_for_a_slot_says_so_with_one_colon():
+    """`drs apply` of more moves than free vMotion slots: the waiting ones read "applied r5:
+    waiting for a free slot", not "applied r5:: …" (issue 12, bug 10)."""
+    s = session(drs_level("manual", 5, vms=12, speed=1000))
+    s.advance_to(1000)
+    assert s.submit("drs apply prod all").accepted
+    queued = [t for t in s.sim.tasks.tasks if t.state == "queued"]
+    assert queued
+    for t in queued:
+        assert t.detail.startswith("applied r") and t.detail.endswith(": waiting for a free slot")
+        assert "::" not in t.detail
+
+
 def test_manual_mode_moves_nothing_until_drs_apply():
     s = session(drs_level("manual", 3))
     s.advance_to(1000)

@@ -186,3 +186,12 @@ def test_json_schema_lists_the_kinds() -> None:
     assert pause_on == {"enum": list(EVENT_KINDS), "type": "string"}
     event = defs["Hint"]["properties"]["event"]["anyOf"]
     assert {"enum": list(EVENT_KINDS), "type": "string"} in event
+
+
+def test_every_kind_has_a_label_in_words_for_players() -> None:
+    for kind in EVENT_KINDS.values():
+        assert kind.label and "_" not in kind.label and len(kind.label) <= 24, kind
+        assert event_kinds.label(kind.name) == kind.label
+    assert event_kinds.label("command_rejected") == "refused"
+    assert event_kinds.label("vmotion_queued") == "vMotion queued"
+    assert event_kinds.label("not_a_kind") == "not a kind"

@@ -133,14 +133,17 @@ def test_speed_changes_are_saved_and_read_back(tmp_path: Path):
 
 
 @pytest.mark.parametrize(("text", "seconds"), [
-    ("90", 90.0), ("90s", 90.0), ("2m", 120.0), ("1h", 3600.0), ("1:30", 90.0),
-    ("0:01:30", 90.0), (" 2.5m ", 150.0),
+    ("90", 90.0), ("90s", 90.0), ("2m", 120.0), ("1h", 3600.0), ("0:01:30", 90.0),
+    (" 2.5m ", 150.0),
+    # As the clock shows time: h:mm, h:mm:ss — "4:36" in an 8-hour replay is 4 h 36 min
+    # (issue 12, bug 13).
+    ("4:36", 4 * 3600 + 36 * 60.0), ("1:30", 5400.0), ("0:04:36", 276.0), ("8:00:00", 28800.0),
 ])
 def test_positions_a_viewer_types(text: str, seconds: float):
     assert parse_position(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["", "soon", "-5", "1:2:3:4", "inf", "nan", "1:-3"])
+@pytest.mark.parametrize("text", ["", "soon", "-5", "1:2:3:4", "inf", "nan", "1:-3", "0:90", "1:00:75"])
 def test_positions_that_are_not_times_say_so(text: str):
     with pytest.raises(ValueError, match="time"):
         parse_position(text)

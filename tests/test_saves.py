@@ -177,3 +177,47 @@ def test_a_new_save_embeds_only_the_keys_not_at_their_defaults(saved: Path):
     from vdc.scenario.loader import data_hash
 
     assert data_hash(data["level"]) == data["level_hash"]
+
+
+def test_latest_unfinished_save_skips_finished_and_unreadable_ones(saved: Path, tmp_path: Path):
+    from vdc.session.paths import latest_save
+
+    finished = json.loads(saved.read_text(encoding="utf-8"))
+    assert finished["result"] is not None
+    playing = dict(finished, result=None, sim_time=120.0)
+    d = tmp_path / "saves"
+    d.mkdir()
+    assert latest_save(d, unfinished=True) is None
+    (d / "a.save.vdcsave").write_text(json.dumps(playing), encoding="utf-8")
+    (d / "b.autosave.vdcsave").write_text(json.dumps(finished), encoding="utf-8")
+    (d / "c.autosave.vdcsave").write_text(json.dumps(dict(playing, result=None, sim_time=9e9)),
+                                          encoding="utf-8")  # at its end, no result: finished
+    (d / "d.save.vdcsave").write_text("{broken", encoding="utf-8")
+    oldest_first = ["a.save", "b.autosave", "c.autosave", "d.save"]
+    for age, name in enumerate(oldest_first):
+        os.utime(d / f"{name}.vdcsave", (1000 + age, 1000 + age))
+    assert latest_save(d) == d / "d.save.vdcsave"
+    assert latest_save(d, unfinished=True) == d / "a.save.vdcsave"
+    r = vdc("continue", "--saves-dir", str(tmp_path / "none"))
+    assert r.returncode == 2 and "no saved game in" in r.stderr
+    (d / "a.save.vdcsave").unlink()
+    r = vdc("continue", "--saves-dir", str(d))
+    assert r.returncode == 2 and "no saved game to continue in" in r.stderr
+
+
+def test_every_game_has_save_names_of_its_own(tmp_path: Path):
+    from datetime import datetime
+
+    from vdc.session.paths import game_of, new_game, save_name, save_path
+
+    began = datetime(2026, 3, 14, 9, 30, 12)
+    game = new_game(tmp_path, "01-first-light", began)
+    assert game == "01-first-light.20260314-093012"
+    assert save_name(game, "autosave") == "01-first-light.20260314-093012.autosave.vdcsave"
+    (tmp_path / save_name(game, "save")).write_text("{}", encoding="utf-8")
+    assert new_game(tmp_path, "01-first-light", began) == "01-first-light.20260314-093012-2"
+    assert game_of(tmp_path / save_name(game, "save")) == game
+    assert game_of(Path("01-first-light.autosave.vdcsave")) == "01-first-light"  # older names
+    assert game_of(Path("run.vdcsave")) == "run"
+    for hostile in ("../../etc/x", "a/../../b", "..", "/abs"):
+        assert save_path(tmp_path, hostile).parent == tmp_path.resolve()

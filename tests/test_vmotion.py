@@ -588,3 +588,20 @@ def test_a_queued_vmotion_rechecks_only_what_can_change_while_it_waits():
         except Exception as e:  # noqa: BLE001
             queued = str(e)
         assert queued == full, h.name  # nothing it skips can fail for a VM that is not migrating
+
+
+def test_event_texts_are_for_players_one_round_and_rounded_sizes():
+    """"1 round" (not "1 rounds"), and a Storage vMotion of 20.0757 GiB says 20.1 GiB (issue
+    12, bug 10)."""
+    lv = _svm_level()
+    add_vm(lv, "small-01", memory=1, profile="dirty50")
+    add_vm(lv, "db-01", profile="idle", disks=[{"datastore": "ds-1", "size": 20.0757, "thin": False}])
+    s = Session(Simulation(build(lv)))
+    assert s.submit("vmotion small-01 esx-02").accepted
+    assert s.submit("svmotion db-01 ds-2").accepted
+    s.advance(300)
+    [moved] = s.sim.log.of_kind("vmotion_completed")
+    assert ", 1 round, " in moved.detail
+    texts = [e.detail for e in s.sim.log if e.kind.startswith("svmotion")]
+    texts += [t.detail for t in s.sim.tasks.tasks if t.kind == "svmotion"]
+    assert len(texts) == 3 and all("20.1 GiB" in t and "20.0757" not in t for t in texts), texts

@@ -136,16 +136,17 @@ def _refuse_if_locked(path: Path) -> None:
 @click.argument("save_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @SAVES_DIR_OPTION
 def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
-    """Continue a saved game (default: the most recent save) in the terminal UI."""
+    """Continue a saved game (default: the most recent one not finished) in the terminal UI."""
     from vdc.session.paths import latest_save
     from vdc.session.paths import saves_dir as find_saves_dir
     from vdc.session.save import SaveError, load
 
     if save_file is None:
         directory = find_saves_dir(saves_dir)
-        save_file = latest_save(directory)
+        save_file = latest_save(directory, unfinished=True)
         if save_file is None:
-            _fail(f"no saved game in {directory}")
+            _fail(f"no saved game to continue in {directory} (every one there is finished)"
+                  if latest_save(directory) else f"no saved game in {directory}")
     try:
         load(save_file)  # a bad save is refused here, in one line, before the UI starts
     except SaveError as e:

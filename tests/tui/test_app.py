@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
+from textual.content import Content
 
 from tests.tui.conftest import TROUBLE, click, level_app, screen_of, start, toasts, until
 from vdc.tui.app import VdcApp
@@ -182,6 +183,81 @@ async def test_palette_runs_game_actions_and_commands():
         assert records[-1].text == "host power on esx-02"
 
 
+async def _palette_lines(pilot, query: str) -> list[str]:
+    """Open the palette, type `query`, and read what its list shows (prompt and help lines)."""
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p")
+    palette = await screen_of(pilot, CommandPalette)
+    await pilot.press(*query)
+    await palette.workers.wait_for_complete()
+    await until(pilot, lambda: palette.query_one(CommandList).option_count)
+    options = palette.query_one(CommandList).options
+    return [line for o in options for line in Content.from_markup(o.prompt).plain.splitlines()]
+
+
+async def test_palette_shows_bracketed_arguments():
+    """Ctrl+P: the usage's `[HOST]` and `[SNAP]` are shown, not eaten as markup (issue 12,
+    bug 2); so is a help text's bracket."""
+    async with level_app().run_test(size=(160, 50)) as pilot:
+        await start(pilot)
+        assert "power on VM [HOST]" in await _palette_lines(pilot, "power on")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, CommandPalette))
+        lines = await _palette_lines(pilot, "snap")
+        assert "snapshot delete VM [SNAP] [--all]" in lines
+        assert "snapshot create VM SNAP [--memory] [--quiesce]" in lines
+
+
+async def test_toasts_show_bracketed_arguments():
+    """A toast shows a message as written: `power on` without a VM says the usage with its
+    `[HOST]` (a toast reads markup unless told not to)."""
+    from textual.widgets._toast import Toast
+
+    async with level_app().run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot)
+        game.submit("power on")
+        await until(pilot, lambda: pilot.app.screen.query(Toast))
+        shown = [t.render().plain for t in pilot.app.screen.query(Toast)]
+        assert any("power on VM [HOST]" in t for t in shown), shown
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+async def test_long_command_output_opens_a_dialog_that_fits_and_stays(size):
+    """`:help⏎`: the command list opens in a dialog within the screen, every line of it there
+    to scroll to, and it stays until closed; no toast cut off at its top (issue 12, bug 3)."""
+    from textual.containers import VerticalScroll
+
+    from vdc.sim.commands import help_text
+    from vdc.tui.screens.help import OutputScreen
+
+    async with level_app().run_test(size=size, notifications=True) as pilot:
+        game = await start(pilot)
+        await pilot.press("colon", *"help", "enter")
+        dialog = await screen_of(pilot, OutputScreen)
+        await pilot.pause()
+        assert not toasts(pilot.app)
+        box = dialog.query_one(VerticalScroll)
+        assert box.region.y >= 0 and box.region.bottom <= size[1]
+        assert box.region.right <= size[0]
+        output = dialog.query_one("#output")
+        lines = [strip.text for strip in output.render_lines(output.region.reset_offset)]
+        assert max(len(line.rstrip()) for line in lines) <= output.region.width
+        assert " ".join(" ".join(lines).split()) == " ".join(help_text(None).split())  # all of it
+        await pilot.press("end")
+        game.step(120)  # time goes on; the answer stays until the player closes it
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is game)
+        assert pilot.app.screen is game
+        # A short answer is still a toast; `snapshot list` of a VM with snapshots is long.
+        game.submit("snapshot create intranet-web-01 s1")
+        game.submit("snapshot list intranet-web-01")
+        listing = await screen_of(pilot, OutputScreen)
+        assert listing.text.startswith("intranet-web-01: 1 snapshot(s)")
+
+
 async def test_zoom_and_switch_panels():
     async with level_app(TROUBLE).run_test(size=(80, 24)) as pilot:
         game = await start(pilot)
@@ -201,6 +277,34 @@ async def test_zoom_and_switch_panels():
         assert game.query_one("#vms").display and not game.query_one("#log").display
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_command_line_shows_while_a_panel_is_zoomed(size):
+    """`8`, `z`, `:` then type: the line is on screen with what was typed, and Enter runs it
+    (issue 12, bug 4)."""
+    async with level_app().run_test(size=size) as pilot:
+        game = await start(pilot)
+        await pilot.press("8", "z")
+        await until(pilot, lambda: game.maximized is not None)
+        assert game.maximized is game.query_one("#tasks")
+        line = game.query_one(CommandLine)
+        await pilot.press("colon", *"host power on esx-02")
+        await until(pilot, lambda: line.input.value == "host power on esx-02")
+        await pilot.pause()
+        assert game.maximized is not None
+        box = line.input.region
+        assert box.height == 1 and box.bottom <= size[1]
+        assert game.get_widget_at(box.x + 1, box.y)[0] is line.input  # on top, not hidden
+        assert "host power on esx-02" in line.input.render_line(0).text
+        await pilot.press("escape")  # closes the line first, the zoom stays
+        await until(pilot, lambda: not line.has_class("-open"))
+        assert not line.has_class("-open") and game.maximized is not None
+        await pilot.press("colon", *"host power on esx-02")
+        await until(pilot, lambda: line.input.value == "host power on esx-02")
+        await pilot.press("enter")
+        await until(pilot, lambda: game.controller.session.records)
+        assert game.controller.session.records[-1].text == "host power on esx-02"
+
+
 async def test_events_raise_toasts_and_hints_fire_once():
     async with level_app(TROUBLE).run_test(size=(120, 40), notifications=True) as pilot:
         game = await start(pilot)
@@ -211,11 +315,28 @@ async def test_events_raise_toasts_and_hints_fire_once():
         await pilot.pause()
         shown = toasts(pilot.app)
         assert any(t.startswith("host failed: esx-03 failed") for t in shown)
-        assert any(t.startswith("vlan cut:") for t in shown)
+        assert any(t.startswith("VLAN cut:") for t in shown)
         assert any("A host failed: power its VMs on elsewhere." in t for t in shown)
         game.step(60)
         await pilot.pause()
         assert toasts(pilot.app).count("Hint: Watch the alarms panel.") == 1
+
+
+async def test_a_hint_shows_its_commands_highlighted_not_in_backticks():
+    """Level 01's first hint names commands in `code` spans: the toast shows them in the
+    accent, bold, without the backticks (issue 12, bug 10)."""
+    from textual.widgets._toast import Toast
+
+    async with level_app().run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot)
+        game.step(30)
+        await until(pilot, lambda: pilot.app.screen.query(Toast))
+        [hint] = [t.render() for t in pilot.app.screen.query(Toast) if t.render().plain.startswith("Hint")]
+        assert "`" not in hint.plain
+        assert "Start a VM with power on VM, for example power on intranet-web-01." in hint.plain
+        start_at = hint.plain.index("power on intranet-web-01")
+        styles = [str(s.style) for s in hint.spans if s.start <= start_at < s.end]
+        assert any("$accent" in style and "b" in style.split() for style in styles), hint.spans
 
 
 async def test_help_screens_and_quit_to_title():
@@ -227,6 +348,29 @@ async def test_help_screens_and_quit_to_title():
         await screen_of(pilot, ConceptsScreen)
         await pilot.press("escape", "q")
         await screen_of(pilot, TitleScreen)
+
+
+async def test_help_lists_every_command_whole_even_with_a_bar_in_it():
+    """`?` then End: a usage with `|` (`ha isolation CLUSTER none|power-off|shutdown`) is one
+    cell of its row, not split at the bar (issue 12, bug 1)."""
+    from textual.widgets._markdown import MarkdownTableContent
+
+    from vdc.sim.commands import COMMANDS
+
+    async with level_app().run_test(size=(160, 50)) as pilot:
+        await start(pilot)
+        await pilot.press("question_mark")
+        keys = await screen_of(pilot, KeysScreen)
+        await pilot.press("end")
+        await until(pilot, lambda: len(keys.query(MarkdownTableContent)) == 2)
+        commands = keys.query(MarkdownTableContent).last()
+        rows = {row[0].plain: [c.plain for c in row[1:]] for row in commands.rows}
+        for spec in COMMANDS:
+            if spec.available:
+                assert rows[spec.usage] == [spec.help], spec.usage
+        assert rows["ha isolation CLUSTER none|power-off|shutdown"]
+        assert rows["drs mode CLUSTER manual|partial|full"]
+        assert rows["drs group CLUSTER vm|host GROUP MEMBERS..."]
 
 
 async def test_end_of_level_shows_the_debrief_and_menu_returns_to_title():

@@ -68,7 +68,9 @@ async def test_hosts_panel_shows_ha_roles_and_restarts_are_tasks():
         game = await start(pilot, 100)
         panel = game.query_one(HostsPanel)
         cells = [str(panel.table.get_cell(f"host:{h}", "ha")) for h in ("esx-01", "esx-02", "esx-03")]
-        assert [c.strip() for c in cells] == ["★ primary", "✖ dead", "◇ secondary"]
+        assert [c.strip() for c in cells] == ["★ pri", "✖ dead", "◇ sec"]  # short: room for…
+        keys = [str(c.key.value) for c in panel.table.columns.values()]
+        assert "hist" in keys  # …the history column HA must not push out (issue 12, bug 12)
         tasks = game.controller.sim.tasks.tasks
         assert [(t.kind, t.subject, t.state) for t in tasks] == [
             ("ha_restart", "db-01", "running"), ("ha_restart", "web-02", "running"),

@@ -599,3 +599,16 @@ async def test_focusing_a_panel_focuses_what_takes_keys(panel: type[Widget]) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.focused is not None and app.panel in app.focused.ancestors
+
+
+@pytest.mark.parametrize("width", range(40, 161))
+def test_the_ha_column_shortens_before_it_pushes_out_a_column(width: int) -> None:
+    """HA on: the role column takes its room from the bars and goes short before the panel
+    loses its history, power or VM count (issue 12, bug 12)."""
+    from vdc.tui.widgets.hosts import HA_SHORT_W, HA_W, choose_layout
+
+    plain = choose_layout(width, 8, 8, 8)
+    ha = choose_layout(width, 8, 8, 8, ha=True)
+    assert ha.ha in (HA_W, HA_SHORT_W) and ha.width <= width
+    if plain.hist:
+        assert ha.hist and ha.power and ha.vms

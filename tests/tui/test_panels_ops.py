@@ -399,6 +399,19 @@ async def test_the_selection_follows_the_cursor_and_enter_selects_again():
         assert table.selected_vm == "web-03"
 
 
+@pytest.mark.parametrize("width", range(20, 161))
+def test_a_first_snapshot_never_pushes_out_a_column_of_the_table(width: int) -> None:
+    """The Snap column comes only into room the table's own columns leave (in short,
+    `2·14G`, before it is left out); it never replaces Mem, Service or Host (issue 12,
+    bug 12). Latency, the least useful, may give it its place."""
+    from vdc.tui.widgets.vm_cells import fit_columns
+
+    for name, host, service in ((9, 6, 7), (15, 6, 8), (24, 16, 16)):
+        before = {c.key for c in fit_columns(width, name, host, service)}
+        after = {c.key: c.width for c in fit_columns(width, name, host, service, snap=True)}
+        assert before - {"latency"} <= after.keys(), (width, name)
+
+
 async def test_narrow_panel_keeps_the_most_useful_columns():
     view = trouble_sim().view()
     app = PanelApp(VmTable(), view)
@@ -565,18 +578,35 @@ async def test_event_log_shows_new_records_in_order_with_sim_time():
         panel = app.panel
         assert isinstance(panel, EventLogPanel)
         assert log_text(panel) == [
-            "0:00:10 ✖ bad_change db-01 a bad change broke db-01's application",
-            "0:00:10 ✖ service_down shop service shop is down: tier db has no healthy VM",
-            "0:00:20 ✖ host_failed esx-02 esx-02 failed; its 2 VMs went down: web-02, mail-01",
+            "0:00:10 ✖ bad change db-01 a bad change broke db-01's application",
+            "0:00:10 ✖ service down shop service shop is down: tier db has no healthy VM",
+            "0:00:20 ✖ host failed esx-02 esx-02 failed; its 2 VMs went down: web-02, mail-01",
         ]
         panel.add_events(records[3:])
         await pilot.pause()
         lines = log_text(panel)
         assert len(lines) == len(records)
-        assert lines[4] == "0:00:30 ▲ datastore_fill ds-1 another tenant put 1400 GiB on ds-1"
-        assert lines[6].startswith("0:00:40 ▲ load_spike web-01,web-03,crm-01,backup-01")
-        assert lines[-1].startswith("0:00:50 ✖ vlan_cut esx-03")
+        assert lines[4] == "0:00:30 ▲ datastore fill ds-1 another tenant put 1400 GiB on ds-1"
+        assert lines[6].startswith("0:00:40 ▲ load spike web-01,web-03,crm-01,backup-01")
+        assert lines[-1].startswith("0:00:50 ✖ VLAN cut esx-03")
         assert panel.border_subtitle == f"{len(records)} events"
+
+
+async def test_event_log_names_kinds_in_words():
+    """The log shows a kind's label from the catalogue, never its raw name (issue 12, bug 10)."""
+    records = [
+        EventRecord(5.0, "command_rejected", "power on", "esx-01 has 24 GiB unreserved memory"),
+        EventRecord(6.0, "vmotion_queued", "db-01", "vMotion of db-01 waits for a free slot"),
+        EventRecord(7.0, "ha_restart_started", "web-01", "HA restarts web-01 on esx-02"),
+    ]
+    app = PanelApp(EventLogPanel(), events=records)
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        assert log_text(app.panel) == [
+            "0:00:05 ▲ refused power on esx-01 has 24 GiB unreserved memory",
+            "0:00:06 · vMotion queued db-01 vMotion of db-01 waits for a free slot",
+            "0:00:07 · HA restarting web-01 HA restarts web-01 on esx-02",
+        ]
 
 
 async def test_event_log_says_when_there_is_nothing_yet():
@@ -599,7 +629,7 @@ async def test_event_log_wraps_long_sentences_under_themselves():
         panel = app.panel
         assert isinstance(panel, EventLogPanel)
         lines = log_text(panel)
-        assert lines[0].startswith("1:02:05 ✖ host_failed esx-02")
+        assert lines[0].startswith("1:02:05 ✖ host failed esx-02")
         assert len(lines) > 1
         assert all(line.startswith(" " * 10) for line in lines[1:])
         assert " ".join(line.strip() for line in lines).endswith("its 2 VMs went down")

@@ -67,6 +67,24 @@ async def test_the_viewer_opens_paused_at_zero_with_every_command_on_the_timelin
         assert text.count("▲") == 3 and "✗" in text and "✖" in text
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_a_long_save_name_keeps_the_timeline_on_its_line(saved: Path, tmp_path: Path, size):
+    """`vdc replay <long-named save>` at 80×24: the head is one line (the name cut short, the
+    counts kept) and the track with its times is the line under it (issue 12, bug 7)."""
+    long = tmp_path / ("a-very-long-save-name-from-the-trouble-level-by-trainee-42-" * 2 + ".vdcsave")
+    long.write_bytes(saved.read_bytes())
+    app = VdcApp(replay=long, tick_interval=None)
+    async with app.run_test(size=size) as pilot:
+        screen = await _viewer(pilot)
+        await pilot.pause()
+        bar = screen.query_one(TimelineBar)
+        assert bar.region.height == 2
+        head, track = (bar.render_line(y).text.rstrip() for y in (0, 1))
+        assert head.startswith("▶ REPLAY a-very-long-save-name") and "…" in head
+        assert head.endswith(("4 commands, 5 incidents", "g go to")) and len(head) <= size[0] - 2
+        assert track.startswith("0:00:00 ●") and track.endswith("0:15:00")
+
+
 async def test_next_command_steps_to_it_and_shows_its_effect(saved: Path):
     app = VdcApp(replay=saved, tick_interval=None)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
@@ -127,7 +145,7 @@ async def test_seek_keys_go_to_and_timeline_click(saved: Path):
         await until(pilot, lambda: "not a time" in str(error.render()))
         assert "not a time" in str(error.render())
         goto.query_one(Input).value = ""
-        await pilot.press(*"5:00", "enter")
+        await pilot.press(*"0:05", "enter")  # h:mm, as the clock shows it
         await until(pilot, lambda: c.now == 300.0)
         assert app.screen is screen and c.now == 300.0
         bar = screen.query_one(TimelineBar)
@@ -135,6 +153,31 @@ async def test_seek_keys_go_to_and_timeline_click(saved: Path):
         await pilot.click(TimelineBar, offset=(x, 1))
         await until(pilot, lambda: c.now != 300.0)
         assert abs(c.now - 450) <= c.end / bar._track_width()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_goto_prompt_is_whole_and_says_how_times_read(saved: Path, size):
+    """The go-to dialog's prompt fits (it wraps, never cut) and says that 4:36 is 4 h 36 min;
+    the key line says "[ / ] back / on 1 min", not "∓1 min" (issue 12, bug 13)."""
+    app = VdcApp(replay=saved, tick_interval=None)
+    async with app.run_test(size=size) as pilot:
+        screen = await _viewer(pilot)
+        keys = screen.query_one(TimelineBar).render().plain
+        assert "∓" not in keys
+        if size[0] >= 160:
+            assert "[ / ] back / on 1 min" in keys
+        await pilot.press("g")
+        goto = await screen_of(pilot, GotoScreen)
+        await pilot.pause()
+        prompt = goto.query_one("#goto-prompt")
+        lines = [s.text.strip() for s in prompt.render_lines(prompt.region.reset_offset)]
+        said = " ".join(" ".join(lines).split())
+        assert said == ("Now 0:00:00; the recording runs to 0:15:00. Type h:mm or h:mm:ss (as the "
+                        "clock shows it: 4:36 is 4 h 36 min), or 90s, 2m, 1h.")
+        assert prompt.region.right <= size[0] and goto.query_one(Input).region.bottom <= size[1]
+        await pilot.press(*"0:04:36", "enter")
+        await until(pilot, lambda: screen.controller.now == 276.0)
+        assert screen.controller.now == 276.0
 
 
 async def test_play_speed_goes_to_64x_and_stops_at_the_end(saved: Path):
@@ -230,6 +273,33 @@ async def test_replays_list_on_the_title_screen_opens_the_viewer():
         table.move_cursor(row=[r[0] for r in rows].index("older.vdcsave"))
         await pilot.press("enter")
         await screen_of(pilot, ReplayScreen)
+
+
+async def test_replays_list_the_latest_first_and_mark_won_and_lost():
+    """Replays: newest save first, each result marked (✔ won with its stars, ✖ lost, ▶ a game
+    not finished) in words as well as symbols (issue 12, Saves)."""
+    import shutil
+
+    directory = Path(os.environ["VDC_SAVES_DIR"])
+    shipped = ROOT / "saves"
+    shutil.copy(shipped / "reference" / "01-first-light.vdcsave", directory / "won.vdcsave")
+    shutil.copy(shipped / "examples" / "01-gave-up.vdcsave", directory / "lost.vdcsave")
+    data = json.loads((directory / "won.vdcsave").read_text(encoding="utf-8"))
+    data.update(result=None, sim_time=120.0)
+    (directory / "playing.vdcsave").write_text(json.dumps(data), encoding="utf-8")
+    for age, name in enumerate(["won", "playing", "lost"]):  # oldest first
+        os.utime(directory / f"{name}.vdcsave", (1_000_000 + age, 1_000_000 + age))
+    app = VdcApp(tick_interval=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await screen_of(pilot, TitleScreen)
+        app.push_screen(ReplaysScreen())
+        replays = await screen_of(pilot, ReplaysScreen)
+        table = replays.query_one("#saves", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [r[0] for r in rows] == ["lost.vdcsave", "playing.vdcsave", "won.vdcsave"]
+        assert [str(r[4]) for r in rows] == [
+            "✖ lost · 50 pts", "▶ unfinished", "✔ won · 100 pts ★★★",
+        ]
 
 
 async def test_speed_changes_of_live_play_are_recorded_for_the_viewer(tmp_path: Path):

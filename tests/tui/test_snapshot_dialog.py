@@ -104,6 +104,8 @@ async def test_vm_table_and_datastores_show_the_snapshots():
         game.step(300)
         await pilot.pause()
         assert "snap" in table.columns
+        # …beside the columns it had, not instead of them (issue 12, bug 12)
+        assert {"host", "power", "memory", "service", "health"} <= set(table.columns)
         view = game.controller.view()
         i = view.vms.names.index("db-01")
         size = float(view.vms.snap_gib[i])

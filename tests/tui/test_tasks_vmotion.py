@@ -90,6 +90,60 @@ async def test_tasks_panel_shows_progress_and_the_dialog_submits():
         assert sim.inv.vms["db-01"].host == "esx-02" and sim.inv.vms["db-02"].host == "esx-02"
 
 
+async def test_vmotion_dialog_says_now_and_after_the_move_and_each_hosts_state():
+    """The dialog's CPU and memory are the host's now (as the Hosts panel shows them) → after
+    the move, and each host says its state: a powered-off host is not listed with only a
+    licence reason (issue 12, bug 9)."""
+    async with _app().run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, 5)
+        screen.submit("vmotion db-01 esx-02")
+        screen.step(120)  # db-01 runs on esx-02 now
+        screen.selected = ("vm", "db-02")
+        await pilot.press("v")
+        dialog = await screen_of(pilot, MoveDialog)
+        assert "now → after the move, as in the Hosts panel" in str(dialog.query_one("#legend").render())
+        hosts = {h.name: h for h in screen.controller.view().hosts}
+        rows = {name: str(line) for name, line, _ in dialog.rows}
+        esx2 = hosts["esx-02"]
+        assert esx2.mem_pct > 0
+        assert f"CPU {esx2.cpu_pct:3.0f}→" in rows["esx-02"] and f"mem {esx2.mem_pct:3.0f}→" in rows["esx-02"]
+        assert rows["esx-02"].startswith("✔ esx-02     ● on     CPU")
+        assert rows["esx-04"].startswith("✖ esx-04     ◆ maint  CPU")
+    async with level_app("01").run_test(size=(80, 24)) as pilot:  # essentials: no vMotion
+        screen = await start(pilot, 30)
+        screen.selected = ("vm", "mail-01")
+        await pilot.press("v")
+        dialog = await screen_of(pilot, MoveDialog)
+        [(name, line, ok)] = dialog.rows
+        assert name == "esx-02" and not ok
+        assert str(line).startswith("✖ esx-02     ○ off    CPU") and "licen" in str(line)
+
+
+async def test_the_event_log_shows_a_command_before_what_it_caused():
+    """A command's line comes first in the game's event log, then its queued / started
+    events; the simulation's log (saves, `vdc run --json`) keeps its own order (issue 12,
+    bug 10)."""
+    from vdc.tui.widgets.eventlog import EventLogPanel
+
+    async with _app().run_test(size=(160, 50)) as pilot:
+        screen = await start(pilot, 5)
+        for vm in ("db-01", "db-02", "app-01", "db-01"):  # the last is refused: busy
+            screen.submit(f"vmotion {vm} esx-02")
+        screen.submit("host power off esx-03")  # logs nothing but the command
+        screen.step(1)
+        await pilot.pause()
+        shown = [(r.kind, r.subject) for r in screen.query_one(EventLogPanel).records]
+        assert shown == [
+            ("command", "vmotion"), ("vmotion_queued", "db-01"), ("vmotion_started", "db-01"),
+            ("command", "vmotion"), ("vmotion_queued", "db-02"), ("vmotion_started", "db-02"),
+            ("command", "vmotion"), ("vmotion_queued", "app-01"), ("vmotion_started", "app-01"),
+            ("command_rejected", "vmotion"),
+            ("command", "host power off"),
+        ]
+        logged = [r.kind for r in screen.controller.sim.log]
+        assert logged[:3] == ["vmotion_queued", "vmotion_started", "command"]
+
+
 async def test_svmotion_dialog_and_maintenance_key():
     app = _app()
     async with app.run_test(size=(160, 50)) as pilot:

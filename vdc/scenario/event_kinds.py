@@ -1,7 +1,9 @@
 """Provides the catalogue of event kinds: every kind of record the simulation writes to its log.
 
 Each kind has a severity (how the log and the debrief colour it), whether the game raises a
-toast for it, and a one-line meaning for players and level authors. Levels name kinds in
+toast for it, a one-line meaning for players and level authors, and a label: the few words the
+game's event log and toasts show for it ("refused", "vMotion queued"; by default the name with
+spaces). Saves, `vdc run --json` and levels use the names. Levels name kinds in
 `level.pause_on` and in event hints; the loader rejects a kind that is not here, so a typo
 cannot silently never fire. The list is exact: tests prove that the simulation emits no kind
 missing here and that every kind here is written somewhere in `vdc/sim`. docs/levels.md shows
@@ -32,10 +34,14 @@ class EventKindEntry:
     """The game raises a toast (a pop-up notice) when a record of this kind is logged."""
     meaning: str
     """What it means, in one line a player or trainer understands."""
+    label: str = ""
+    """The kind in a few words, as the event log and toasts show it."""
 
 
-def _k(name: str, severity: Severity, meaning: str, *, toast: bool = False) -> EventKindEntry:
-    return EventKindEntry(name, severity, toast, meaning)
+def _k(
+    name: str, severity: Severity, meaning: str, *, toast: bool = False, label: str = ""
+) -> EventKindEntry:
+    return EventKindEntry(name, severity, toast, meaning, label or name.replace("_", " "))
 
 
 _ENTRIES: tuple[EventKindEntry, ...] = (
@@ -44,12 +50,12 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("warning", "warning", "Advance warning that a scripted event or incident is coming.",
        toast=True),
     _k("load_spike", "warning", "Demand on some VMs jumps by a factor (a rush, a batch job)."),
-    _k("load_spike_end", "info", "A load spike is over; demand is back to normal."),
+    _k("load_spike_end", "info", "A load spike is over; demand is back to normal.", label="spike over"),
     _k("profile_change", "info", "Some VMs' workload changes to another profile."),
     _k("datastore_fill", "warning", "Another tenant writes data to a datastore, taking its space."),
     _k("bad_change", "critical",
        "A bad change broke a VM's application: the VM runs but serves nothing.", toast=True),
-    _k("bad_change_fixed", "info", "A bad change was rolled back; the VM's application works."),
+    _k("bad_change_fixed", "info", "A bad change was rolled back; the VM's application works.", label="change fixed"),
     _k("bad_change_undone", "info",
        "Reverting a VM to a snapshot from before a bad change made its application work again."),
     _k("objective_failed", "critical",
@@ -64,11 +70,11 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("host_failed", "critical", "A host crashed; the VMs it ran went down with it.", toast=True),
     _k("host_recovering", "info", "A failed host comes back by itself and is booting."),
     _k("host_rebooting", "info", "A host is rebooting (the `host reboot` command)."),
-    _k("host_on", "info", "A host has booted and can run VMs."),
+    _k("host_on", "info", "A host has booted and can run VMs.", label="host up"),
     _k("host_isolated", "critical",
        "A host lost its management network; its VMs are cut off from the others.", toast=True),
     _k("host_connected", "info", "An isolated host is reachable again."),
-    _k("host_cpu_high", "warning", "Alarm: a host's CPU demand reached 90 % of its capacity."),
+    _k("host_cpu_high", "warning", "Alarm: a host's CPU demand reached 90 % of its capacity.", label="host CPU high"),
     _k("maintenance_entering", "info",
        "A host is entering maintenance mode; it waits until its running VMs have moved off."),
     _k("maintenance_entered", "info",
@@ -79,7 +85,7 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("uplink_up", "info", "A host's uplink has its link back."),
     _k("vlan_cut", "critical",
        "No working uplink of a host carries the VLAN that some of its running VMs need.",
-       toast=True),
+       toast=True, label="VLAN cut"),
     # Storage and snapshots.
     _k("datastore_warning", "warning", "Alarm: a datastore is 75 % full."),
     _k("datastore_alert", "critical", "Alarm: a datastore is 85 % full.", toast=True),
@@ -91,39 +97,45 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
        "Snapshots of a VM were merged into its disks (consolidated), freeing space."),
     _k("alarm_cleared", "info", "A datastore, host CPU or snapshot alarm is back to normal."),
     # The player's commands.
-    _k("command", "info", "The player's command was accepted."),
-    _k("command_rejected", "warning", "The player's command was refused (the reason follows)."),
+    _k("command", "info", "The player's command was accepted.", label="you"),
+    _k("command_rejected", "warning", "The player's command was refused (the reason follows).", label="refused"),
     # vMotion and Storage vMotion.
-    _k("vmotion_queued", "info", "A vMotion waits for a free migration slot."),
-    _k("vmotion_started", "info", "A vMotion started copying a running VM's memory."),
-    _k("vmotion_completed", "info", "A running VM now runs on its new host.", toast=True),
-    _k("vmotion_failed", "warning", "A vMotion failed; the VM stays where it was.", toast=True),
-    _k("svmotion_started", "info", "A Storage vMotion started copying a VM's disks."),
-    _k("svmotion_completed", "info", "A VM's disks are now on their new datastore.", toast=True),
+    _k("vmotion_queued", "info", "A vMotion waits for a free migration slot.", label="vMotion queued"),
+    _k("vmotion_started", "info", "A vMotion started copying a running VM's memory.", label="vMotion started"),
+    _k("vmotion_completed", "info", "A running VM now runs on its new host.", toast=True, label="vMotion done"),
+    _k("vmotion_failed", "warning", "A vMotion failed; the VM stays where it was.", toast=True, label="vMotion failed"),
+    _k("svmotion_started", "info", "A Storage vMotion started copying a VM's disks.", label="Storage vMotion started"),
+    _k("svmotion_completed", "info", "A VM's disks are now on their new datastore.", toast=True, label="Storage vMotion done"),
     _k("svmotion_failed", "warning",
-       "A Storage vMotion failed; the disks stay where they were.", toast=True),
+       "A Storage vMotion failed; the disks stay where they were.", toast=True, label="Storage vMotion failed"),
     # vSphere HA.
-    _k("ha_primary_elected", "info", "The HA agents of a cluster elected a new primary host."),
+    _k("ha_primary_elected", "info", "The HA agents of a cluster elected a new primary host.", label="HA primary elected"),
     _k("ha_failure_detected", "critical",
-       "HA declared a host dead and will restart its VMs on the other hosts."),
+       "HA declared a host dead and will restart its VMs on the other hosts.", label="HA failure detected"),
     _k("ha_host_isolated", "warning",
-       "HA noticed a host cut off from the management network (its isolation response follows)."),
+       "HA noticed a host cut off from the management network (its isolation response follows).", label="HA host isolated"),
     _k("ha_isolation_response", "warning",
-       "An isolated host powers off or shuts down its VMs so HA can restart them elsewhere."),
-    _k("ha_restart_started", "info", "HA is restarting a VM on another host."),
-    _k("vm_restarted", "info", "A VM is running again after an HA restart."),
-    _k("ha_restart_failed", "critical", "HA could not restart a VM (no host can take it)."),
+       "An isolated host powers off or shuts down its VMs so HA can restart them elsewhere.", label="HA isolation response"),
+    _k("ha_restart_started", "info", "HA is restarting a VM on another host.", label="HA restarting"),
+    _k("vm_restarted", "info", "A VM is running again after an HA restart.", label="VM restarted"),
+    _k("ha_restart_failed", "critical", "HA could not restart a VM (no host can take it).", label="HA restart failed"),
     _k("ha_admission_refused", "warning",
-       "HA admission control refused a command that would eat the failover capacity."),
+       "HA admission control refused a command that would eat the failover capacity.", label="HA admission refused"),
     # DRS.
-    _k("drs_pass", "info", "DRS looked at a cluster's balance (what it found follows)."),
-    _k("drs_recommendation", "info", "DRS recommends moving a VM (apply it with `drs apply`)."),
+    _k("drs_pass", "info", "DRS looked at a cluster's balance (what it found follows).", label="DRS pass"),
+    _k("drs_recommendation", "info", "DRS recommends moving a VM (apply it with `drs apply`).", label="DRS recommends"),
     _k("drs_migration", "info",
-       "DRS (or an applied recommendation) moves a VM, or says why it could not."),
+       "DRS (or an applied recommendation) moves a VM, or says why it could not.", label="DRS move"),
 )
 
 EVENT_KINDS: Mapping[str, EventKindEntry] = MappingProxyType({e.name: e for e in _ENTRIES})
 """Every event kind the simulation logs, by name, in the order of the docs table."""
+
+
+def label(kind: str) -> str:
+    """The kind in a few words for players (the name with spaces for a kind not catalogued)."""
+    entry = EVENT_KINDS.get(kind)
+    return entry.label if entry is not None else kind.replace("_", " ")
 
 
 def severity(kind: str) -> Severity:

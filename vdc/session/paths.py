@@ -1,15 +1,18 @@
 """Provides where saves live: `--saves-dir`, else `VDC_SAVES_DIR`, else the user data directory.
 
 The repository's `saves/` is for shipped reference sessions, never a player's autosaves. File
-names are made here from level ids and checked, so nothing a level or a player types can write
-outside the saves directory.
+names are made here from level ids (and when each game began, so that games never share a
+file) and checked, so nothing a level or a player types can write outside the saves directory.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 SAVE_SUFFIX = ".vdcsave"
 
@@ -28,20 +31,61 @@ def saves_dir(override: str | Path | None = None) -> Path:
     return path
 
 
-def save_name(level_id: str, kind: str = "autosave") -> str:
-    """`<level-id>.<kind>.vdcsave`, from characters that cannot leave the directory."""
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", level_id).strip("-.") or "level"
+def save_name(game: str, kind: str = "autosave") -> str:
+    """`<game>.<kind>.vdcsave`, from characters that cannot leave the directory. `game` names
+    one game (`new_game`: the level id and when it began), so a new game never writes over
+    the saves of another."""
+    safe = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9_.-]+", "-", game)).strip("-.") or "level"
     return f"{safe}.{re.sub(r'[^a-z]+', '', kind) or 'save'}{SAVE_SUFFIX}"
 
 
-def save_path(directory: Path, level_id: str, kind: str = "autosave") -> Path:
-    path = (directory / save_name(level_id, kind)).resolve()
+def new_game(directory: Path, level_id: str, started: datetime) -> str:
+    """The name of a new game of `level_id` begun at `started` (`01-first-light.20260314-
+    093012`), unlike every game that has saves in `directory` (`-2`, `-3`… if need be)."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", level_id).strip("-.") or "level"
+    base = f"{safe}.{started:%Y%m%d-%H%M%S}"
+    name, n = base, 2
+    while any(directory.glob(f"{name}.*{SAVE_SUFFIX}")):
+        name, n = f"{base}-{n}", n + 1
+    return name
+
+
+def game_of(path: Path) -> str:
+    """The game a save belongs to, from its file name: the name without `.<kind>.vdcsave`
+    (a continued game goes on writing its own saves)."""
+    stem = Path(path).name.removesuffix(SAVE_SUFFIX)
+    return stem.rsplit(".", 1)[0] if "." in stem else stem
+
+
+def save_path(directory: Path, game: str, kind: str = "autosave") -> Path:
+    path = (directory / save_name(game, kind)).resolve()
     if path.parent != directory.resolve():  # belt and braces: never outside the directory
         raise ValueError(f"refusing to write outside {directory}: {path}")
     return path
 
 
-def latest_save(directory: Path) -> Path | None:
-    """The most recently written save in `directory` (None if there is none)."""
+def latest_save(directory: Path, *, unfinished: bool = False) -> Path | None:
+    """The most recently written save in `directory` (None if there is none); `unfinished`:
+    the most recent one of a game that is not over (one to continue), skipping unreadable
+    files."""
     saves = sorted(directory.glob(f"*{SAVE_SUFFIX}"), key=lambda p: (p.stat().st_mtime, p.name))
-    return saves[-1] if saves else None
+    if not unfinished:
+        return saves[-1] if saves else None
+    for path in reversed(saves):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not is_finished(data):
+                return path
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
+def is_finished(data: dict[str, Any]) -> bool:
+    """Whether a save (its JSON data) is of a game that is over: it carries the result, or its
+    clock reached the level's end. KeyError or TypeError for data that is not a save."""
+    if data["program"] != "vdc":
+        raise TypeError("not a vdc save")
+    return bool(data.get("result")) or float(data["sim_time"]) >= float(
+        data["level"]["level"]["duration"]
+    )

@@ -201,27 +201,32 @@ def divergence_text(d: Divergence | None) -> str:
     return f"This replay does not match the recording: {d.message()}"
 
 
+POSITION_FORMS = "h:mm or h:mm:ss (as the clock shows it: 4:36 is 4 h 36 min), or 90s, 2m, 1h"
+"""The times a viewer may type, in words (prompts and refusals)."""
+
+
 def parse_position(text: str) -> float:
-    """A time a viewer types: `90`, `90s`, `2m`, `1h`, `1:30` or `0:01:30` (ValueError if not)."""
+    """A time a viewer types, read as the clock shows time: `4:36` is 4 h 36 min, `0:04:36`
+    4 min 36 s; or a number with a unit: `90` or `90s`, `2m`, `1h` (ValueError if not)."""
     raw = text.strip().lower()
     if not raw:
-        raise ValueError("type a time, like 90, 2m, 1h or 1:30")
+        raise ValueError(f"type a time: {POSITION_FORMS}")
     try:
         if ":" in raw:
             parts = [float(p) for p in raw.split(":")]
             if len(parts) > 3 or not all(p >= 0 and math.isfinite(p) for p in parts):
                 raise ValueError
-            seconds = 0.0
-            for p in parts:
-                seconds = seconds * 60 + p
-            return seconds
+            if any(p >= 60 for p in parts[1:]):
+                raise ValueError
+            hours, minutes, seconds = (parts + [0.0])[:3]
+            return hours * 3600 + minutes * 60 + seconds
         unit = {"s": 1, "m": 60, "h": 3600}.get(raw[-1], 0)
         value = float(raw[:-1] if unit else raw)
         if not (value >= 0 and math.isfinite(value)):
             raise ValueError
         return value * (unit or 1)
     except ValueError:
-        raise ValueError(f"'{text.strip()}' is not a time: type 90, 2m, 1h or 1:30") from None
+        raise ValueError(f"'{text.strip()}' is not a time: type {POSITION_FORMS}") from None
 
 
 def _simulation(save: Save) -> Simulation:

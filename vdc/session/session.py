@@ -49,6 +49,11 @@ class Session:
         self.sim = sim
         self.records: list[CommandRecord] = []
         self.speed_changes: list[SpeedChange] = []
+        self.caused_from: dict[int, int] = {}
+        """Log index of an accepted command's `command` record → log index of the first record
+        it caused. The simulation logs what a command does (`vmotion_queued`, …) and then the
+        command itself; a reader that wants the command first (the game's event log) moves
+        it there. The log itself, saves and `vdc run --json` keep the simulation's order."""
 
     def note_speed(self, speed: int, paused: bool) -> None:
         """Record the viewing speed (and pause) the player chose now, if it changed."""
@@ -79,7 +84,11 @@ class Session:
     def submit(self, command: Command | str) -> CommandRecord:
         """Validate and apply a command now. Text is parsed first (CommandSyntaxError if bad)."""
         cmd = parse(command) if isinstance(command, str) else command
+        before = len(self.sim.log)
         verdict = execute(self.sim, cmd)
+        last = len(self.sim.log) - 1
+        if verdict.accepted and last > before and self.sim.log.since(last)[0].kind == "command":
+            self.caused_from[last] = before
         rec = CommandRecord(round(self.sim.now, 3), format_command(cmd), verdict.accepted, verdict.message)
         self.records.append(rec)
         return rec

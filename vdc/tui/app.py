@@ -59,6 +59,14 @@ class VdcApp(App[None]):
         elif self.initial_level is not None:
             self.open_loaded(self.initial_level, seed=self.initial_seed)
 
+    @property
+    def escape_to_minimize(self) -> bool:
+        """Escape unzooms a zoomed panel, but not while the player types in a line (the `:`
+        line, the VM filter): there Escape closes the line first."""
+        from textual.widgets import Input
+
+        return super().escape_to_minimize and not isinstance(self.focused, Input)
+
     def saves_directory(self) -> Path:
         """Where saves go (`--saves-dir`, `VDC_SAVES_DIR`, or the user data directory)."""
         from vdc.session.paths import saves_dir
@@ -74,8 +82,11 @@ class VdcApp(App[None]):
             saved = load(path)
             controller = GameController.resume(saved)
         except SaveError as e:
-            self.notify(str(e), title="Cannot continue", severity="error")
+            self.notify(str(e), title="Cannot continue", severity="error", markup=False)
             return
+        from vdc.session.paths import game_of
+
+        controller.save_game = game_of(path)  # the same game: it goes on in its own saves
         loaded = LoadedLevel(saved.level, None, saved.level_hash, None)
         self._current = (loaded, saved.seed)
         self.controller = controller
@@ -90,7 +101,7 @@ class VdcApp(App[None]):
         try:
             controller = ReplayController(load(path), path=Path(path))
         except SaveError as e:
-            self.notify(str(e), title="Cannot replay", severity="error")
+            self.notify(str(e), title="Cannot replay", severity="error", markup=False)
             return
         self.controller = controller
         self.push_screen(ReplayScreen(controller, tick_interval=self.tick_interval))
@@ -100,7 +111,7 @@ class VdcApp(App[None]):
         try:
             loaded = load_level(find_level(ref))
         except LevelError as e:
-            self.notify(str(e), title="Cannot open level", severity="error")
+            self.notify(str(e), title="Cannot open level", severity="error", markup=False)
             return
         self.open_loaded(loaded)
 
@@ -129,10 +140,11 @@ class VdcApp(App[None]):
         from vdc.tui.screens.debrief import DebriefScreen
 
         report, series = controller.report()
-        # A finished game of a shipped level counts towards the campaign (not `vdc run`).
-        warning = progress.record_campaign_result(report)
+        # A finished game of a shipped level counts towards the campaign (not `vdc run`), once:
+        # a finished save opened again is looked at, not played.
+        warning = None if controller.over_when_opened else progress.record_campaign_result(report)
         if warning:
-            self.notify(warning, title="Progress", severity="warning", timeout=10)
+            self.notify(warning, title="Progress", severity="warning", timeout=10, markup=False)
         nxt = self._next_level()
         if nxt is not None and nxt.stem in progress.prerequisites(
             list(progress.campaign_ids()), progress.load(), unlock_all=self.unlock_all
@@ -153,7 +165,7 @@ class VdcApp(App[None]):
             try:
                 self.switch_screen(BriefingScreen(load_level(nxt)))
             except LevelError as e:
-                self.notify(str(e), title="Cannot open level", severity="error")
+                self.notify(str(e), title="Cannot open level", severity="error", markup=False)
                 self.leave_level()
         else:
             self.leave_level()

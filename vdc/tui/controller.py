@@ -9,6 +9,7 @@ Textual: the game screen calls `tick()` from a Textual timer, tests call `step()
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from vdc.scenario import schema
@@ -75,6 +76,14 @@ class GameController:
         """Events before this sim time are replayed history (a continued game): log only."""
         self._hints_left = list(level.level.hints) if hints else []
         self.pause_on = tuple(level.level.pause_on)
+        self.started = datetime.now()
+        """When the player began (or continued) this game: it names a new game's saves."""
+        self.save_game: str | None = None
+        """The game the saves go to (`vdc.session.paths`): a continued game's own, or None
+        for a new game (named at its first save)."""
+        self.over_when_opened = False
+        """The game was already over when it was opened (a finished save continued): looking
+        at it again is not another game played, and writes no save."""
 
     # ------------------------------------------------------------------ time
     @property
@@ -168,10 +177,12 @@ class GameController:
         return self._state_mark() != self._viewed
 
     def new_events(self) -> list[EventRecord]:
-        """Event records appended since the last call."""
-        records = self.sim.log.since(self._log_seen)
+        """Event records appended since the last call, each command before what it caused
+        (the simulation logs the command after its effects; see `Session.caused_from`)."""
+        start = self._log_seen
+        records = self.sim.log.since(start)
         self._log_seen += len(records)
-        return records
+        return command_first(records, start, self.session.caused_from)
 
     def objectives(self) -> list[ObjectiveStatus]:
         return self.sim.objective_statuses()
@@ -210,6 +221,7 @@ class GameController:
         # What happened before the save goes to the log, but is history, not news: no toasts,
         # no hints for it.
         c.history_until = c.now
+        c.over_when_opened = c.ended
         c._hints_left = [h for h in c._hints_left if h.trigger != "time" or (h.at or 0) > c.now]
         return c
 
@@ -223,6 +235,17 @@ class GameController:
         out = result(self.session, content_hash=self.content_hash, events=True)
         coarse = self.sim.coarse
         return out, {name: coarse.series(name) for name in coarse.names}
+
+
+def command_first(records: list[EventRecord], start: int, caused_from: dict[int, int]) -> list[EventRecord]:
+    """`records` (the log from index `start` on) with each command's record moved before the
+    records it caused (`caused_from`: command's index → its first effect's index)."""
+    out = list(records)
+    for k, rec in enumerate(records):
+        first = caused_from.get(start + k) if rec.kind == "command" else None
+        if first is not None and first >= start:
+            out.insert(first - start, out.pop(k))
+    return out
 
 
 def _metric_value(view: SimView, metric: str) -> float:

@@ -131,6 +131,23 @@ def sparkline(values: Sequence[float], width: int, top: float = 100.0) -> str:
     return "".join(out).rjust(width)
 
 
+def code_markup(text: str) -> str:
+    """Content markup for a player's text with `code` spans (a hint's commands): each span
+    highlighted in the theme's accent, its backticks gone; nothing else is read as markup.
+    Unpaired backticks leave the text as it is."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        return _escape_markup(text)
+    return "".join(
+        f"[b $accent]{_escape_markup(part)}[/]" if i % 2 else _escape_markup(part)
+        for i, part in enumerate(parts)
+    )
+
+
+def _escape_markup(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
 def clock(seconds: float) -> str:
     """Sim time as h:mm:ss."""
     s = int(seconds)

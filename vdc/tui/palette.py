@@ -3,6 +3,9 @@
 Hits come from the same catalogs as everything else: `vdc.sim.commands.COMMANDS` for the
 command language and `vdc.tui.actions.GAME_ACTIONS` for keys. A template (`power on VM`) opens
 the `:` line ready to complete; a concrete command for the selection runs at once.
+
+Every text here is plain, never markup: the palette would read a usage's `[HOST]` or
+`[SNAP]` as a style tag and drop it, so hits carry `Content` made from the text itself.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 from textual.types import IgnoreReturnCallbackType
 
 from vdc.sim.commands import COMMANDS
@@ -58,11 +62,29 @@ class VdcCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, action, help_text in self._candidates():
-            yield DiscoveryHit(text, action, help=help_text)
+            yield DiscoveryHit(Content(text), action, text=text, help=_plain(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, action, help_text in self._candidates():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), action, help=help_text)
+                yield Hit(score, highlight(matcher, text), action, text=text, help=_plain(help_text))
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """`text` as plain content, its letters that match the query highlighted (what
+    `Matcher.highlight` does, without reading the text as markup)."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if not score:
+        return content
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def _plain(text: str) -> str:
+    """Help text for the palette, which reads it as markup: brackets escaped."""
+    return text.replace("[", "\\[")

@@ -252,7 +252,7 @@ def _carry_out(sim: Simulation, cluster: str, m: drs_plan.Move | Recommendation,
         return True
     task = vmotion.submit(sim, vm, dst)
     if task.state == "queued":
-        task.detail = f"{by}: waiting for a free slot"
+        task.detail = f"{by.removesuffix(':')}: waiting for a free slot"  # (by: "applied r3:")
     sim.drs.task_ids.append(task.id)
     sim.drs.by_cluster.setdefault(cluster, []).append(task.id)
     sim.log.add(sim.now, "drs_migration", vm.name,

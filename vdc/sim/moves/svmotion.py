@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from vdc.sim import checks
-from vdc.sim.checks import Rejected
+from vdc.sim.checks import Rejected, fmt
 from vdc.sim.model import Vm
 from vdc.sim.moves.slots import SlotQueue
 from vdc.sim.moves.vmotion import GIB, MB, TASK_OVERHEAD_S
@@ -124,9 +124,9 @@ def _start(sim: Simulation, c: Copy) -> bool:
     c.sources, c.gib = moving(vm, dst.name)
     c.rate_mbps, c.total_s = plan(sim, vm, dst)
     sim.tasks.start(_task(sim, c), sim.now, sim.now + c.total_s,
-                    detail=f"copying {c.gib:g} GiB at {c.rate_mbps:.0f} MB/s")
+                    detail=f"copying {fmt(c.gib)} GiB at {c.rate_mbps:.0f} MB/s")
     sim.log.add(sim.now, "svmotion_started", vm.name,
-                f"Storage vMotion of {vm.name} → {dst.name} ({c.gib:g} GiB) started; expected {c.total_s:.1f} s")
+                f"Storage vMotion of {vm.name} → {dst.name} ({fmt(c.gib)} GiB) started; expected {c.total_s:.1f} s")
     sim.touch("datastores")
     sim.after(c.total_s, finish, sim, c.task_id)
     return True
@@ -145,7 +145,7 @@ def finish(sim: Simulation, task_id: int) -> None:
     s = sim.sampler
     if vm.power == "on" and s.built_version >= 0 and vm.name in s.vm_index:
         s.vm_downtime[s.vm_index[vm.name]] += SWITCH_S
-    detail = f"{vm.name}'s disks now on {c.dst}: {c.gib:g} GiB in {c.total_s:.1f} s"
+    detail = f"{vm.name}'s disks now on {c.dst}: {fmt(c.gib)} GiB in {c.total_s:.1f} s"
     sim.tasks.finish(_task(sim, c), sim.now, detail=detail)
     sim.log.add(sim.now, "svmotion_completed", vm.name, detail)
     sim.touch()

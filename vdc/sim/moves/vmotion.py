@@ -32,6 +32,8 @@ from vdc.sim.model import Host, Vm
 from vdc.sim.moves.slots import SlotQueue
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from vdc.sim.engine import Simulation
     from vdc.sim.tasks import Task
 
@@ -226,7 +228,8 @@ def switchover(sim: Simulation, task_id: int) -> None:
     if sampler.built_version >= 0 and m.vm in sampler.vm_index:
         sampler.vm_downtime[sampler.vm_index[m.vm]] += m.plan.stun_s
     slowed = "; guest slowed (SDPS) to converge" if m.plan.slowed else ""
-    detail = (f"{vm.name} now on {m.dst}: {m.total_s:.1f} s, {m.plan.rounds} rounds, "
+    rounds = m.plan.rounds
+    detail = (f"{vm.name} now on {m.dst}: {m.total_s:.1f} s, {rounds} round{'s' if rounds != 1 else ''}, "
               f"stun {m.plan.stun_s * 1000:.0f} ms{slowed}")
     sim.tasks.finish(_task(sim, m), sim.now, detail=detail)
     sim.log.add(sim.now, "vmotion_completed", vm.name, detail)
@@ -384,30 +387,40 @@ def check_vmotion(sim: Simulation, vm: Vm, dst: Host, *, queued: bool = False) -
 
 @dataclass(frozen=True, slots=True)
 class TargetRow:
-    """What moving a VM to one host would do (the vMotion dialog's rows)."""
+    """What moving a VM to one host would do (the vMotion dialog's rows).
+
+    CPU and memory are the host's, as the Hosts panel shows them (CPU used, active memory, %
+    of the host), now and after the move (with the VM's demand and active memory added).
+    """
 
     host: str
     cpu_pct: float
+    """After the move."""
     mem_pct: float
+    """After the move."""
     refusal: str
     """"" when compatible, else the reason the move would be refused."""
     duration_s: float
+    state: str = "on"
+    """The host's state (on, off, maintenance, failed, …)."""
+    cpu_now_pct: float = 0.0
+    mem_now_pct: float = 0.0
 
 
 def targets(sim: Simulation, vm_name: str) -> list[TargetRow]:
-    """Every other hypervisor host: CPU and memory % after the move, refusal, expected duration."""
+    """Every other hypervisor host: its state, CPU and memory % now and after the move, the
+    refusal, the expected duration."""
     vm = sim.inv.vms[vm_name]
     s = sim.sampler
     src = sim.inv.hosts[vm.host]
     i = s.vm_index.get(vm.name) if s.built_version >= 0 else None
-    demand = float(s.vm_cpu_demand[i]) if i is not None and i < s.vm_cpu_demand.size else 0.0
+    demand, active = _at(s.vm_cpu_demand, i), _at(s.vm_mem_active, i)
     rows = []
     for h in sim.inv.hosts.values():
         if h.name == vm.host or h.hypervisor == "none":
             continue
         j = s.host_index.get(h.name) if s.built_version >= 0 else None
-        cpu = float(s.host_cpu_pct[j]) if j is not None and j < s.host_cpu_pct.size else 0.0
-        mem = float(s.host_mem_consumed[j]) if j is not None and j < s.host_mem_consumed.size else 0.0
+        cpu, mem = _at(s.host_cpu_pct, j), _at(s.host_mem_pct, j)
         try:
             check_vmotion(sim, vm, h)
             why = ""
@@ -415,5 +428,11 @@ def targets(sim: Simulation, vm_name: str) -> list[TargetRow]:
             why = str(e)
         duration = estimate(sim, vm, src, h)[1] if not why else 0.0
         rows.append(TargetRow(h.name, cpu + 100.0 * demand / h.capacity_mhz,
-                              100.0 * (mem + vm.memory) / h.memory, why, duration))
+                              mem + 100.0 * active / h.memory, why, duration,
+                              state=h.state, cpu_now_pct=cpu, mem_now_pct=mem))
     return rows
+
+
+def _at(values: np.ndarray, index: int | None) -> float:
+    """One sampled value (0 before the first sample, or for an object added since)."""
+    return float(values[index]) if index is not None and index < values.size else 0.0

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from vdc.scenario.event_kinds import label as kind_label
 from vdc.session.session import CommandRecord
 from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
@@ -24,6 +25,7 @@ from vdc.sim.view import SimView
 from vdc.tui import actions
 from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
+from vdc.tui.format import clock, code_markup
 from vdc.tui.widgets.alarms import AlarmsPanel
 from vdc.tui.widgets.cmdline import CommandLine
 from vdc.tui.widgets.datastores import DatastoresPanel
@@ -57,6 +59,8 @@ class GameScreen(Screen):
     """The datacenter at work. Space pauses, `:` commands, `?` lists the keys."""
 
     BINDINGS = actions.bindings()
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, CommandLine"
+    """A zoomed panel (`z`) keeps the footer and the `:` line (hidden until opened)."""
     autosaves = True
     """A live game autosaves; the replay viewer writes nothing."""
 
@@ -161,14 +165,14 @@ class GameScreen(Screen):
         news = [r for r in records if r.t >= c.history_until]
         self._announce(news)
         for hint in c.due_hints(news, view):
-            self.notify(hint.text, title="Hint", timeout=12)
+            self.notify(code_markup(hint.text), title="Hint", timeout=12)
         if news and not c.paused and c.should_pause_for(news):
             c.paused = True
             self.notify("Paused for you to look: press Space to go on.", title="Paused")
             self._refresh_topbar()
         important = any(r.severity == "critical" for r in news)
         ended = c.ended
-        if self.autosaves and (
+        if self.autosaves and not c.over_when_opened and (
             view.t >= self._next_autosave or important or (ended and not self._ended_shown)
         ):
             self._next_autosave = (view.t // AUTOSAVE_EVERY_S + 1) * AUTOSAVE_EVERY_S
@@ -199,7 +203,7 @@ class GameScreen(Screen):
         for r in records:
             if r.kind in TOAST_KINDS:
                 severity = _TOAST_SEVERITY.get(r.severity, "information")
-                self.notify(r.detail, title=r.kind.replace("_", " "), severity=severity)
+                self.notify(r.detail, title=kind_label(r.kind), severity=severity, markup=False)
 
     def action_toggle_pause(self) -> None:
         self.controller.toggle_pause()
@@ -215,19 +219,26 @@ class GameScreen(Screen):
 
     # ------------------------------------------------------------------ acting
     def submit(self, text: str) -> CommandRecord | None:
-        """Parse and give a command; a refusal or a typo is told in a toast (and the log).
+        """Parse and give a command; a refusal or a typo is told in a toast (and the log), a
+        long answer in a dialog.
 
         Returns the command's record (accepted or refused), or None when the text did not parse.
         """
         try:
             rec = self.controller.submit(text)
         except CommandSyntaxError as e:
-            self.notify(str(e), title="Not a command", severity="error")
+            self.notify(str(e), title="Not a command", severity="error", markup=False)
             return None
-        if rec.accepted:
-            self.notify(rec.message, title=rec.text, timeout=8 if "\n" in rec.message else 4)
+        if rec.accepted and "\n" in rec.message:
+            # A long answer (`help`, `snapshot list`) would not fit a toast, nor stay long
+            # enough to be read: it opens in a dialog that scrolls and stays until closed.
+            from vdc.tui.screens.help import OutputScreen
+
+            self.app.push_screen(OutputScreen(rec.text, rec.message))
+        elif rec.accepted:
+            self.notify(rec.message, title=rec.text, timeout=4, markup=False)
         else:
-            self.notify(rec.message, title=f"Refused: {rec.text}", severity="error")
+            self.notify(rec.message, title=f"Refused: {rec.text}", severity="error", markup=False)
         self.refresh_view()
         return rec
 
@@ -418,17 +429,21 @@ class GameScreen(Screen):
 
     def _save(self, kind: str, *, quiet: bool = False) -> None:
         """Write the game's save into the saves directory; say where (or why not)."""
-        from vdc.session.paths import save_path
+        from vdc.session.paths import new_game, save_path
 
+        c = self.controller
         try:
-            path = save_path(vdc_app(self).saves_directory(), self.controller.level.level.id, kind)
-            self.controller.save(path)
+            directory = vdc_app(self).saves_directory()
+            if c.save_game is None:  # a new game: its own name, never another game's file
+                c.save_game = new_game(directory, c.level.level.id, c.started)
+            path = save_path(directory, c.save_game, kind)
+            c.save(path)
         except (OSError, ValueError) as e:
-            self.notify(f"Could not save: {e}", title="Save failed", severity="error")
+            self.notify(f"Could not save: {e}", title="Save failed", severity="error", markup=False)
             return
         if not quiet:
             self._saved_records = len(self.controller.session.records)
-            self.notify(f"Saved at {self.controller.now:.0f} s to {path}", title="Saved")
+            self.notify(f"Saved at {clock(self.controller.now)} to {path}", title="Saved", markup=False)
 
     def action_quit_level(self) -> None:
         """Leave the level; with commands given since the last save, ask first."""

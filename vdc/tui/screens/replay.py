@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from vdc.session.replayer import divergence_text, parse_position
+from vdc.session.replayer import POSITION_FORMS, divergence_text, parse_position
 from vdc.tui import actions
 from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S
@@ -71,7 +71,8 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
     def on_mount(self) -> None:
         d = self.controller.replayer.divergence
         if d is not None:
-            self.notify(divergence_text(d), title="Replay diverges", severity="error", timeout=15)
+            self.notify(divergence_text(d), title="Replay diverges", severity="error", timeout=15,
+                        markup=False)
 
     # ------------------------------------------------------------------ drawing
     def refresh_view(self) -> None:
@@ -80,7 +81,8 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
         for cmd in self.controller.new_commands():
             verdict = "" if cmd.accepted else ", refused"
             self.notify(cmd.message, title=f"Player at {clock(cmd.t)}{verdict}: {cmd.text}",
-                        severity="information" if cmd.accepted else "warning", timeout=5)
+                        severity="information" if cmd.accepted else "warning", timeout=5,
+                        markup=False)
 
     def _refresh_topbar(self) -> None:
         super()._refresh_topbar()
@@ -175,6 +177,11 @@ class GotoScreen(ModalScreen[float | None]):
 
     # The game's acting keys do not exist here (not merely refused): bindings are not inherited.
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    GotoScreen { align: center middle; }
+    GotoScreen .small-dialog { max-width: 90%; }
+    GotoScreen #goto-prompt { width: 100%; height: auto; }
+    """
 
     def __init__(self, now: float, end: float) -> None:
         super().__init__()
@@ -184,17 +191,17 @@ class GotoScreen(ModalScreen[float | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small-dialog"):
             yield Label("Go to a time", classes="screen-title")
-            yield Label(f"Now {clock(self.now)}; the recording runs to {clock(self.end)}. "
-                        "Type 90, 2m, 1h or 1:30.")
-            yield Input(placeholder="time", id="goto")
-            yield Label("", id="goto-error", classes="hint-line")
+            yield Static(f"Now {clock(self.now)}; the recording runs to {clock(self.end)}. "
+                         f"Type {POSITION_FORMS}.", id="goto-prompt")
+            yield Input(placeholder="h:mm:ss", id="goto")
+            yield Static("", id="goto-error", classes="hint-line")
 
     @on(Input.Submitted, "#goto")
     def _submitted(self, event: Input.Submitted) -> None:
         try:
             t = parse_position(event.value)
         except ValueError as e:
-            self.query_one("#goto-error", Label).update(str(e))
+            self.query_one("#goto-error", Static).update(str(e))
             return
         self.dismiss(min(t, self.end))
 

@@ -1,4 +1,5 @@
-"""Provides the Replays list: every save in the saves directory, newest first, to watch again."""
+"""Provides the Replays list: every save in the saves directory, newest first, to watch again,
+each marked won (✔), lost (✖), finished (■) or unfinished (▶)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,9 +16,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
-from vdc.session.paths import SAVE_SUFFIX
+from vdc.session.paths import SAVE_SUFFIX, is_finished
 from vdc.tui.access import vdc_app
-from vdc.tui.format import clock
+from vdc.tui.format import Tones, clock
 
 
 @dataclass(frozen=True)
@@ -49,15 +51,30 @@ def _entry(path: Path) -> SaveEntry:
         data = json.loads(path.read_text(encoding="utf-8"))
         result = data.get("result") or {}
         if result:
-            outcome = f"{result['outcome']} · {result['score']:.0f} pts"
+            stars = int(result.get("stars") or 0)
+            outcome = f"{result['outcome']} · {result['score']:.0f} pts {'★' * stars}".rstrip()
         else:
-            ended = float(data["sim_time"]) >= float(data["level"]["level"]["duration"])
-            outcome = "finished" if ended else "unfinished"
+            outcome = "finished" if is_finished(data) else "unfinished"
         return SaveEntry(path, str(data["level_id"]), float(data["sim_time"]),
                          len(data["commands"]), outcome, modified)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
         why = "not a vdc save" if not isinstance(e, OSError) else "cannot read"
         return SaveEntry(path, "", 0.0, 0, "", modified, why)
+
+
+OUTCOME_MARKS: dict[str, tuple[str, str]] = {
+    "won": ("✔", "success"),
+    "lost": ("✖", "error"),
+    "finished": ("■", "foreground-muted"),
+    "unfinished": ("▶", "primary"),
+}
+"""The first word of a save's result → its mark and tone (the word says it without colour)."""
+
+
+def outcome_text(tones: Tones, outcome: str) -> Text:
+    """`✔ won · 100 pts ★★★`, `✖ lost · 50 pts`: the result marked, in its tone."""
+    symbol, tone = OUTCOME_MARKS.get(outcome.split(" ", 1)[0], ("·", "foreground"))
+    return tones.text(f"{symbol} {outcome}", tone)
 
 
 class ReplaysScreen(Screen):
@@ -81,6 +98,7 @@ class ReplaysScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        tones = Tones.of(self.app)
         directory = vdc_app(self).saves_directory()
         entries = save_entries(directory)
         self.query_one("#replays-where", Label).update(
@@ -93,8 +111,8 @@ class ReplaysScreen(Screen):
             if e.error:
                 table.add_row(e.path.name, f"✖ {e.error}", "", "", "", e.modified, key=str(e.path))
             else:
-                table.add_row(e.path.name, e.level, clock(e.sim_time), str(e.commands), e.outcome,
-                              e.modified, key=str(e.path))
+                table.add_row(e.path.name, e.level, clock(e.sim_time), str(e.commands),
+                              outcome_text(tones, e.outcome), e.modified, key=str(e.path))
         table.focus()
 
     @on(DataTable.RowSelected, "#saves")

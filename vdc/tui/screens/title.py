@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -43,26 +44,38 @@ class TitleScreen(Screen):
 
     BINDINGS = [Binding("q", "app.quit", "Quit"), Binding("question_mark", "help", "Help", key_display="?")]
 
-    def compose(self) -> ComposeResult:
-        from vdc.session.paths import latest_save
+    latest: Path | None = None
+    """The save Continue plays on: the latest of a game that is not over."""
 
-        self.latest = latest_save(vdc_app(self).saves_directory())
-        resume = (
-            [Option(f"Continue — {self.latest.name}", id="continue")] if self.latest else []
-        )
+    def compose(self) -> ComposeResult:
         with Center(id="title-box"):
             yield Static(LOGO, id="logo")
             yield Label("a virtualized-datacenter simulator", id="tagline")
-            yield OptionList(
-                *resume,
-                Option("Campaign — the levels, in order", id="campaign"),
-                Option("Sandbox — a generated datacenter with random trouble", id="sandbox"),
-                Option("Replays — watch a saved game again", id="replays"),
-                Option("Help — keys and how to play", id="help"),
-                Option("Quit", id="quit"),
-                id="menu",
-            )
+            yield OptionList(*self._menu(), id="menu")
         yield Footer()
+
+    def _menu(self) -> list[Option]:
+        """The menu, with Continue while there is an unfinished game to play on (looked for
+        again each time the title shows: a game since played may have finished or begun)."""
+        from vdc.session.paths import latest_save
+
+        self.latest = latest_save(vdc_app(self).saves_directory(), unfinished=True)
+        resume = [Option(f"Continue — {self.latest.name}", id="continue")] if self.latest else []
+        return [
+            *resume,
+            Option("Campaign — the levels, in order", id="campaign"),
+            Option("Sandbox — a generated datacenter with random trouble", id="sandbox"),
+            Option("Replays — watch a saved game again", id="replays"),
+            Option("Help — keys and how to play", id="help"),
+            Option("Quit", id="quit"),
+        ]
+
+    def on_screen_resume(self) -> None:
+        menu = self.query_one("#menu", OptionList)
+        options = self._menu()
+        if [(o.id, str(o.prompt)) for o in options] != [(o.id, str(o.prompt)) for o in menu.options]:
+            menu.set_options(options)
+            menu.highlighted = 0
 
     @on(OptionList.OptionSelected, "#menu")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -128,7 +141,7 @@ class CampaignScreen(Screen):
             )
         table.focus()
         if warning:
-            self.notify(warning, title="Progress", severity="warning", timeout=10)
+            self.notify(warning, title="Progress", severity="warning", timeout=10, markup=False)
 
     @on(DataTable.RowSelected, "#levels")
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -141,6 +154,7 @@ class CampaignScreen(Screen):
                 f"Win {name} first to open “{entry.title}”.",
                 title="Locked",
                 severity="warning",
+                markup=False,
             )
             return
         vdc_app(self).open_briefing(ref)
@@ -213,7 +227,7 @@ class SandboxScreen(Screen):
         try:
             seed = int(raw)
         except ValueError:
-            self.notify(f"The seed must be a whole number, got '{raw}'", severity="error")
+            self.notify(f"The seed must be a whole number, got '{raw}'", severity="error", markup=False)
             return
         if seed < 0:
             self.notify("The seed must be 0 or more", severity="error")

@@ -19,13 +19,18 @@ from textual.widgets.option_list import Option
 
 from vdc.sim.moves.svmotion import DatastoreRow
 from vdc.sim.moves.vmotion import TargetRow
-from vdc.tui.format import gib
+from vdc.tui.format import HOST_STATES, gib
 from vdc.tui.widgets.tasks import eta
 
 
 class Hanging:
     """A row whose long tail wraps under itself, not under the target's name (OptionList
-    wraps every prompt; on a narrow terminal a refusal would else start a line of its own)."""
+    wraps every prompt; on a narrow terminal a refusal would else start a line of its own).
+    When the head leaves the tail too little room for a readable column (fewer than
+    `MIN_ROOM` cells and the tail does not fit), the tail goes under the head, indented."""
+
+    MIN_ROOM = 24
+    INDENT = 4
 
     def __init__(self, head: str, tail: str) -> None:
         self.head = head
@@ -39,8 +44,10 @@ class Hanging:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         room = options.max_width - len(self.head)
-        if room < 12:
-            yield Text(str(self))
+        if room < len(self.tail) and room < self.MIN_ROOM:
+            yield Text(self.head.rstrip())
+            for line in textwrap.wrap(self.tail, max(12, options.max_width - self.INDENT)):
+                yield Text(" " * self.INDENT + line)
             return
         lines = textwrap.wrap(self.tail, room) or [""]
         yield Text(self.head + lines[0])
@@ -49,8 +56,16 @@ class Hanging:
 
 
 def vmotion_line(r: TargetRow) -> Hanging:
+    """`✔ esx-02  ● on      CPU  12→ 30%  mem  18→ 24%  compatible, about 20 s`: the host's
+    state, its load now → after the move (as the Hosts panel shows it), and what moving does."""
     mark = "✖ " if r.refusal else "✔ "
-    head = f"{mark}{r.host:<10} CPU {r.cpu_pct:3.0f}%  mem {r.mem_pct:3.0f}%  "
+    symbol, word, _ = HOST_STATES.get(r.state, ("?", r.state, ""))
+    state = f"{symbol} {word}"
+    if r.state in ("on", "maintenance"):
+        load = f"CPU {r.cpu_now_pct:3.0f}→{r.cpu_pct:3.0f}%  mem {r.mem_now_pct:3.0f}→{r.mem_pct:3.0f}%"
+    else:  # nothing runs there: no load to tell
+        load = f"CPU {'—':>8}  mem {'—':>8}"
+    head = f"{mark}{r.host:<10} {state:<8} {load}  "
     return Hanging(head, r.refusal if r.refusal else f"compatible, about {eta(r.duration_s)}")
 
 
@@ -73,9 +88,12 @@ class MoveDialog(ModalScreen[str | None]):
     MoveDialog OptionList { height: auto; max-height: 20; }
     """
 
-    def __init__(self, title: str, verb: str, vm: str, rows: list[tuple[str, Hanging, bool]]) -> None:
+    def __init__(self, title: str, verb: str, vm: str, rows: list[tuple[str, Hanging, bool]],
+                 *, legend: str = "") -> None:
         super().__init__()
         self.title_text = title
+        self.legend = legend
+        """A line under the title that says what the columns are."""
         self.verb = verb
         self.vm = vm
         self.rows = rows
@@ -84,6 +102,8 @@ class MoveDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="screen-title")
+            if self.legend:
+                yield Label(self.legend, classes="hint-line", id="legend")
             # Refused targets are listed (with why) but cannot be chosen.
             yield OptionList(*(Option(line, id=name, disabled=not ok) for name, line, ok in self.rows))
             yield Label("Enter: move there   Esc: cancel   ✖: refused (why)")
@@ -97,7 +117,8 @@ class MoveDialog(ModalScreen[str | None]):
 
 def vmotion_dialog(vm: str, rows: list[TargetRow]) -> MoveDialog:
     return MoveDialog(f"vMotion {vm} to…", "vmotion", vm,
-                      [(r.host, vmotion_line(r), not r.refusal) for r in rows])
+                      [(r.host, vmotion_line(r), not r.refusal) for r in rows],
+                      legend="CPU and memory: now → after the move, as in the Hosts panel")
 
 
 def svmotion_dialog(vm: str, rows: list[DatastoreRow]) -> MoveDialog:

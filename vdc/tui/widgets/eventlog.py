@@ -1,8 +1,8 @@
 """Provides `EventLogPanel`: the event log as a scrolling list, newest at the bottom.
 
-Each record is one entry: sim time (`h:mm:ss`), a severity symbol, the event kind, its subject
-and its sentence, coloured by severity through the theme's tones (the symbol says the same
-thing without colour). A sentence too long for the panel wraps under itself, indented past the
+Each record is one entry: sim time (`h:mm:ss`), a severity symbol, the event kind in words (its
+catalogue label: "refused", "vMotion queued"), its subject and its sentence, coloured by
+severity through the theme's tones (the symbol says the same thing without colour). A sentence too long for the panel wraps under itself, indented past the
 time, so the times stay a clean column. The log follows new records unless the player has
 scrolled up to read, and keeps the last 2,000 records.
 """
@@ -20,6 +20,7 @@ from textual.binding import BindingType
 from textual.events import Resize
 from textual.widgets import RichLog
 
+from vdc.scenario.event_kinds import label as kind_label
 from vdc.sim.events import EventRecord
 from vdc.sim.view import SimView
 from vdc.tui.format import SEVERITY, clock
@@ -149,7 +150,7 @@ class EventLogPanel(Panel):
         head.append(" ")
         indent = head.cell_len
         body = Text(end="")
-        body.append(rec.kind, style=strong)
+        body.append(kind_label(rec.kind), style=strong)
         body.append(" ")
         body.append(rec.subject, style="bold")
         if rec.detail:

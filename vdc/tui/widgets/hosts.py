@@ -91,13 +91,57 @@ class HostsLayout:
         return sum(width for _, _, width, _ in self.columns())
 
 
-def choose_layout(width: int, state: int, name: int, name_min: int | None = None) -> HostsLayout:
+def choose_layout(
+    width: int, state: int, name: int, name_min: int | None = None, *, ha: bool = False
+) -> HostsLayout:
     """The richest layout that fits `width` cells.
 
     What goes first as the panel narrows: the history column, the power column, the bars
     (down to 3 cells, then numbers only), the VM count, then the end of long VM names (down
     to `name_min`, the widest host name). State, name, CPU %, memory % and ready % stay.
+
+    `ha`: the cluster has HA, and the role of each host gets a column. It takes its room from
+    the bars (down to 3 cells, then numbers only) and says its role in short before it takes
+    any column the panel shows without it (the history, the power, the VM count).
     """
+    plain = _layout(width, state, name, name_min)
+    if not ha:
+        return plain
+    if plain.hist:
+        for ha_w, least_bar in ((HA_W, 6), (HA_SHORT_W, 3), (HA_SHORT_W, 0)):
+            fitted = _make_room(plain, width, ha_w, least_bar)
+            if fitted is not None:
+                return fitted
+    # Too narrow to keep every column anyway: the role in full while the bars have room,
+    # else in short.
+    for ha_w, keep_bars in ((HA_W, True), (HA_SHORT_W, False)):
+        with_ha = _layout(width - ha_w, state, name, name_min)
+        if (with_ha.bar > 0) if keep_bars else with_ha.name >= (name_min or name):
+            return replace(with_ha, ha=ha_w)
+    return plain
+
+
+def _make_room(plain: HostsLayout, width: int, ha_w: int, least_bar: int) -> HostsLayout | None:
+    """`plain` with an HA column of `ha_w` cells, the room taken from the history (down to
+    its least) and the bars (down to `least_bar` cells; 0: numbers only); None if that is
+    not enough."""
+    out = replace(plain, ha=ha_w)
+    over = out.width - width
+    if over > 0 and out.hist > HIST_MIN:
+        cut = min(over, out.hist - HIST_MIN)
+        out, over = replace(out, hist=out.hist - cut), over - cut
+    while over > 0 and out.bar > max(least_bar, 3):
+        out, over = replace(out, bar=out.bar - 1), over - 2
+    if over > 0 and least_bar == 0 and out.bar:
+        out = replace(out, bar=0)
+        over = out.width - width
+    if over > 0:
+        return None
+    return replace(out, hist=out.hist - over) if over < 0 else out
+
+
+def _layout(width: int, state: int, name: int, name_min: int | None = None) -> HostsLayout:
+    """`choose_layout` without an HA column."""
 
     def make(bar_w: int, vms: bool, power: bool, hist: int) -> HostsLayout:
         return HostsLayout(state, name, bar_w, vms, power, hist)
@@ -243,13 +287,8 @@ class HostsPanel(Panel):
         vms_w = max([3 + len(n) for n, h in zip(vms.names, vms.hosts, strict=False)
                      if h in listed] + [0]) if listed else 0
         state_w = max([STATE_W, *(_state_width(h.state) for h in view.hosts)])
-        layout = choose_layout(self._available_width(), state_w, max(hosts_w, vms_w), hosts_w)
-        if any(h.ha for h in view.hosts):  # the HA role: in full while the bars have room,
-            for ha_w, keep_bars in ((HA_W, True), (HA_SHORT_W, False)):  # else in short
-                with_ha = choose_layout(self._available_width() - ha_w, state_w, max(hosts_w, vms_w), hosts_w)
-                if (with_ha.bar > 0) if keep_bars else with_ha.name >= hosts_w:
-                    layout = replace(with_ha, ha=ha_w)
-                    break
+        layout = choose_layout(self._available_width(), state_w, max(hosts_w, vms_w), hosts_w,
+                               ha=any(h.ha for h in view.hosts))
         if layout != self._layout:
             self._layout = layout
             table.clear(columns=True)

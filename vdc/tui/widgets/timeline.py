@@ -101,20 +101,29 @@ class TimelineBar(Widget):
     def render(self) -> Text:
         tones = self._tones = self._tones or Tones.of(self.app)
         width = self._track_width()
+        room = max(1, self.size.width - 2)
         commands = sum(1 for m in self.markers if m.kind in ("command", "rejected"))
         incidents = sum(1 for m in self.markers if m.kind == "incident")
-        head = Text()
-        head.append("▶ REPLAY ", tones("accent") + Style(bold=True))
-        head.append(self.title)
-        head.append(
+        counts = (
             f"  ·  {commands} command{'s' if commands != 1 else ''}, "
             f"{incidents} incident{'s' if incidents != 1 else ''}"
-            + ("  ·  speed as played" if self.following else ""),
-            tones("foreground-muted"),
+            + ("  ·  speed as played" if self.following else "")
         )
-        keys = "  n/p next/prev command  [ ] ∓1 min  g go to"
-        if head.cell_len + len(keys) <= self.size.width - 2:
+        label = "▶ REPLAY "
+        # One line whatever the names: a long title gives way first (the counts stay), so
+        # the track keeps its line below.
+        title = self.title
+        fits = room - len(label) - len(counts)
+        if len(title) > fits:
+            title = title[: max(8, fits) - 1] + "…"
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        head.append(label, tones("accent") + Style(bold=True))
+        head.append(title)
+        head.append(counts, tones("foreground-muted"))
+        keys = "  n/p next/prev command  [ / ] back / on 1 min  g go to"
+        if head.cell_len + len(keys) <= room:
             head.append(keys, tones("foreground-muted"))
+        head.truncate(room, overflow="ellipsis")
         left, right = self._labels()
         line = Text()
         line.append(left + " ")
@@ -128,7 +137,9 @@ class TimelineBar(Widget):
             else:
                 line.append("━" if i < pos else "─", tones("primary" if i < pos else "foreground-muted"))
         line.append(" " + right)
-        return Text("\n").join([head, line])
+        out = Text("\n", no_wrap=True, overflow="ellipsis").join([head, line])
+        out.no_wrap = True
+        return out
 
     # ------------------------------------------------------------------ mouse
     def on_click(self, event: events.Click) -> None:

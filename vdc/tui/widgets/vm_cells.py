@@ -57,13 +57,18 @@ FIXED_WIDTHS: dict[str, int] = {
 }
 """Widest text of each fixed-format column (`◐ boot`, `100`, `✖ 12.3`, `100/128`, `1.1`)."""
 
-KEEP_ORDER: tuple[str, ...] = (
-    "name", "health", "cpu", "ready", "power", "snap", "host", "service", "memory", "latency",
-)
-"""Which columns a narrow panel keeps first ("snap" only once a VM has a snapshot)."""
+SHORT_WIDTHS: dict[str, int] = {"snap": 6}
+"""Columns with a shorter form, taken before the column is left out (`2·14G` for `2 · 14 GiB`)."""
 
-_HEALTH_MIN, _HEALTH_WANT, _HEALTH_MAX = 6, 20, 26
-"""Health cells: `✖ DOWN` at least, room for a short reason if the panel allows."""
+KEEP_ORDER: tuple[str, ...] = (
+    "name", "health", "cpu", "ready", "power", "host", "service", "memory", "snap", "latency",
+)
+"""Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) comes after
+the columns the table always has, so a VM's first snapshot never pushes one of them out."""
+
+_HEALTH_MIN, _HEALTH_SHORT, _HEALTH_WANT, _HEALTH_MAX = 6, 14, 20, 26
+"""Health cells: `✖ DOWN` at least, room for a short reason if the panel allows (the reason
+gives way down to `_HEALTH_SHORT` before a column is left out)."""
 
 _PAD = 2
 """DataTable cell padding: one cell either side of every column."""
@@ -90,32 +95,43 @@ def short_reason(reason: str) -> str:
 def fit_columns(width: int, name: int, host: int, service: int, snap: bool = False) -> list[Column]:
     """The columns that fit `width` cells, in display order, most useful kept first.
 
+    Columns are taken in `KEEP_ORDER`; one that does not fit takes its short form if it has
+    one, then room from the health reason (down to `_HEALTH_SHORT`; latency never takes it),
+    and only then is left out. What is left over widens the health reason.
+
     Args:
         width: Cells available for the table (without its scrollbar).
         name: Widest VM name. host: widest host name. service: widest service name.
     """
-    widths = FIXED_WIDTHS | {"name": name, "host": host, "service": service}
+    full = FIXED_WIDTHS | {"name": name, "host": host, "service": service}
 
-    def keep(health: int) -> tuple[set[str], int]:
-        kept = {"name", "health"}
+    def keep(health: int, floor: int) -> tuple[dict[str, int], int, int]:
+        kept = {"name": name}
         used = name + health + 2 * _PAD
         for key in KEEP_ORDER[2:]:
             if key == "snap" and not snap:
                 continue
-            if used + widths[key] + _PAD <= width:
-                kept.add(key)
-                used += widths[key] + _PAD
-        return kept, used
+            for w in (full[key], SHORT_WIDTHS.get(key)):
+                if w is None:
+                    continue
+                short_by = used + w + _PAD - width
+                # Latency, the least useful, only takes room the reason does not need.
+                least = max(floor, _HEALTH_WANT) if key == "latency" else floor
+                if short_by <= health - least:  # fits, the reason giving way if need be
+                    given = max(0, short_by)
+                    health -= given
+                    used += w + _PAD - given
+                    kept[key] = w
+                    break
+        return kept, used, health
 
-    kept, used = keep(_HEALTH_WANT)
-    health = _HEALTH_WANT
-    if not {"cpu", "ready", "power"} <= kept:
-        kept, used = keep(_HEALTH_MIN)  # numbers before the health reason when narrow
-        health = _HEALTH_MIN
-    health = max(health, min(_HEALTH_MAX, health + width - used))
-    widths["health"] = health
+    kept, used, health = keep(_HEALTH_WANT, _HEALTH_SHORT)
+    if not {"cpu", "ready", "power"} <= kept.keys():
+        # numbers before the health reason when narrow
+        kept, used, health = keep(_HEALTH_MIN, _HEALTH_MIN)
+    kept["health"] = max(health, min(_HEALTH_MAX, health + width - used))
     return [
-        Column(key, LABELS[key], widths[key], key in NUMERIC)
+        Column(key, LABELS[key], kept[key], key in NUMERIC)
         for key in SORT_COLUMNS
         if key in kept
     ]
@@ -144,6 +160,13 @@ def _snap_text(key: int) -> str:
     """`2 · 14 GiB`."""
     tenths, n = divmod(key, 100)
     return f"{n} · {gib(tenths / 10)}"
+
+
+def _snap_short(key: int) -> str:
+    """`2·14G` (the Snap column in its short form)."""
+    tenths, n = divmod(key, 100)
+    size = gib(tenths / 10).replace(" GiB", "G").replace(" TiB", "T")
+    return f"{n}·{size}"
 
 
 def display_keys(vms: VmColumns, words: Words | None) -> tuple[Keys, Words]:
@@ -225,7 +248,12 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         if reason:
             why = short_reason(str(reason))
             room = width - out.cell_len - 1
-            if len(why) <= room or room >= 8:  # a reason cut to 2–3 letters says nothing
+            if room < len(why) <= width - 2:
+                # Short of room, the reason stays whole and the word DOWN gives way (the ✖
+                # still says it): `✖ host failed`, not `✖ DOWN host fai…`.
+                out = tones.text(symbol, tone, bold=True)
+                out.append(f" {why}", tones(tone))
+            elif len(why) <= room or room >= 8:  # a reason cut to 2–3 letters says nothing
                 out.append(f" {why}", tones(tone))
         out.truncate(width, overflow="ellipsis")
         return out
@@ -237,7 +265,7 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         "ready": ready,
         "memory": number("memory", memory),
         "latency": number("latency", _tenths_text),
-        "snap": number("snap", _snap_text),
+        "snap": number("snap", _snap_text if widths.get("snap", 0) >= FIXED_WIDTHS["snap"] else _snap_short),
         "service": str,
         "health": health,
     }

@@ -7,8 +7,9 @@ Rows are re-ordered only when the order actually changed, and sorting uses the *
 (rounded) values with inventory order breaking ties, so rows do not shuffle while the numbers
 on screen stand still.
 
-The columns fit the panel instead of scrolling sideways: when it is narrow, the least useful
-columns (latency, memory, service, host) are left out, most useful first kept: name, health,
+The columns fit the panel instead of scrolling sideways: when it is narrow, a column first
+takes its short form and room from the health reason, and only then are the least useful ones
+left out (latency, snapshots, memory, service, host), most useful first kept: name, health,
 CPU, ready, power. Sorting works on every column, shown or not.
 """
 
