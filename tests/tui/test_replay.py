@@ -298,7 +298,7 @@ async def test_replays_list_the_latest_first_and_mark_won_and_lost():
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert [r[0] for r in rows] == ["lost.vdcsave", "playing.vdcsave", "won.vdcsave"]
         assert [str(r[4]) for r in rows] == [
-            "✖ lost · 50 pts", "▶ unfinished", "✔ won · 100 pts ★★★",
+            "✖ lost · 62 pts", "▶ unfinished", "✔ won · 100 pts ★★★",
         ]
 
 
