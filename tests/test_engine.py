@@ -11,6 +11,7 @@ from vdc.rng import Streams, stream_seed
 from vdc.scenario.sandbox import generate
 from vdc.sim.engine import Simulation
 from vdc.sim.ring import TableRing
+from vdc.sim.units import MB_PER_GIB
 
 
 def _run_sliced(level, cuts: list[float]) -> Simulation:
@@ -103,8 +104,8 @@ def test_datastore_fill_raises_alarms_and_pauses_thin_writers():
     ]
     sim = Simulation(build(lv))
     sim.run_until(100)
-    # 1,500 + 100 (disk) + 4 (swap) of 2,000, plus what the thin disk grew (0.23 GiB).
-    assert sim.inv.datastores["ds-1"].pct == pytest.approx(100 * (1604 + 50 * 95 * 0.05 / 1024) / 2000, abs=0.001)
+    # 1,500 + 100 (disk) + 4 (swap) of 2,000, plus what the thin disk grew (0.22 GiB).
+    assert sim.inv.datastores["ds-1"].pct == pytest.approx(100 * (1604 + 50 * 95 * 0.05 / MB_PER_GIB) / 2000, abs=0.001)
     sim.run_until(300)
     kinds = [r.kind for r in sim.log if r.kind.startswith("datastore_")]
     assert kinds == ["datastore_fill", "datastore_warning", "datastore_fill", "datastore_full"]
@@ -118,8 +119,8 @@ def test_thin_disk_grows_with_writes():
     add_vm(lv, "a", vcpu=1, disks=[{"datastore": "ds-1", "size": 400, "used": 100}])
     sim = Simulation(build(lv))
     sim.run_until(600)
-    # 100 MB/s × 600 s × 5 % new blocks / 1,024 = 2.93 GiB
-    assert sim.sampler.disk_used[0] == pytest.approx(100 + 100 * 600 * 0.05 / 1024)
+    # 100 MB/s × 600 s × 5 % new blocks / 1,073.7 MB per GiB = 2.79 GiB
+    assert sim.sampler.disk_used[0] == pytest.approx(100 + 100 * 600 * 0.05 / MB_PER_GIB)
 
 
 def test_bad_change_breaks_until_fixed_and_message_logged():

@@ -16,6 +16,7 @@ from vdc.session.session import Session
 from vdc.sim.contention import latency_factor
 from vdc.sim.engine import Simulation
 from vdc.sim.snapshots import chain as snapshots
+from vdc.sim.units import MB_PER_GIB
 
 W = 50.0  # MB/s the writer VM writes
 B = 40.0  # GiB of its one thick disk
@@ -59,7 +60,7 @@ def _live(s: Session, vm: str = "db-01") -> float:
 
 
 def _curve(seconds: float, base: float = B, mbps: float = W) -> float:
-    return base * (1.0 - math.exp(-mbps * seconds / 1024.0 / base))
+    return base * (1.0 - math.exp(-mbps * seconds / MB_PER_GIB / base))
 
 
 def test_delta_grows_on_the_curve_and_never_past_the_base():
@@ -68,7 +69,7 @@ def test_delta_grows_on_the_curve_and_never_past_the_base():
     for t in (60, 300, 600, 1800):
         s.advance_to(t + 1)  # the sample at t has been taken
         assert _live(s) == pytest.approx(_curve(t), rel=1e-9)
-    assert _curve(600) == pytest.approx(20.77, abs=0.01)  # 29.3 GiB written, 20.8 GiB of blocks
+    assert _curve(600) == pytest.approx(20.11, abs=0.01)  # 27.9 GiB written (MB = 10⁶ B), 20.1 of blocks
     s.advance_to(3600)
     assert _live(s) < B
     used = s.sim.inv.datastores["ds-1"]
@@ -80,8 +81,8 @@ def test_datastore_fills_at_the_computed_moment_and_stuns_the_writer():
     # Thick disks 140 GiB + 16 GiB swap = 156 GiB; capacity 168 leaves F = 12 GiB for the delta.
     s = _session(_level(capacity=168))
     free = 12.0
-    t_full = -B * 1024.0 / W * math.log(1.0 - free / B)  # 292.2 s
-    assert t_full == pytest.approx(292.2, abs=0.1)
+    t_full = -B * MB_PER_GIB / W * math.log(1.0 - free / B)  # 306.4 s
+    assert t_full == pytest.approx(306.4, abs=0.1)
     _ok(s, "snapshot create db-01 s1")
     s.advance_to(400)
     full = s.sim.log.of_kind("datastore_full")
@@ -108,7 +109,7 @@ def test_delete_frees_the_space_after_consolidation():
     assert size == pytest.approx(_curve(595), rel=1e-9)  # the sample at 600 comes after
     before = s.sim.datastore_used("ds-1")
     msg = _ok(s, "snapshot delete db-01 s1")
-    dur = size * 1024.0 / (0.5 * 1000.0)  # 0.5 × the datastore's 1000 MB/s
+    dur = size * MB_PER_GIB / (0.5 * 1000.0)  # 0.5 × the datastore's 1000 MB/s
     assert f"about {dur:.0f} s" in msg
     task = s.sim.tasks.active("consolidate")[0]
     assert task.ends_at == pytest.approx(600 + dur)
@@ -211,13 +212,13 @@ def test_revert_drops_newer_snapshots_and_frees_their_space():
 def test_memory_snapshot_writes_the_ram_as_a_task():
     s = _session()
     msg = _ok(s, "snapshot create db-01 m --memory")
-    dur = 8 * 1024 / 1000.0  # 8 GiB at 1000 MB/s
-    assert "writing its 8 GiB of memory (about 8 s)" in msg
+    dur = 8 * MB_PER_GIB / 1000.0  # 8 GiB at 1000 MB/s: 8.6 s
+    assert "writing its 8 GiB of memory (about 9 s)" in msg
     (task,) = s.sim.tasks.active("snapshot")
     assert task.ends_at == pytest.approx(dur)
     assert s.sim.datastore_used("ds-1") == pytest.approx(156.0 + 8.0)
     r = s.submit("snapshot create db-01 n")
-    assert not r.accepted and r.message == "db-01 is writing a memory snapshot (done at t = 8 s)"
+    assert not r.accepted and r.message == "db-01 is writing a memory snapshot (done at t = 9 s)"
     s.advance_to(10)
     assert task.state == "done"
     assert s.submit("snapshot create db-01 n").accepted

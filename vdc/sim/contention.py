@@ -55,6 +55,7 @@ import numpy as np
 
 from vdc.sim.moves import load as moveload
 from vdc.sim.snapshots import chain as snaps
+from vdc.sim.units import MB_PER_GIB
 from vdc.sim.workload import SPIKE_MEMORY_SHARE, Noise, Profile, shape_factors
 
 if TYPE_CHECKING:
@@ -392,7 +393,7 @@ class Sampler(InventoryArrays):
             paused = self._no_pause
         self.vm_paused = paused
         if dt > 0 and D:
-            grow = write[dvm] * self.disk_w * (dt / 1024.0 * NEW_BLOCK_FRACTION)
+            grow = write[dvm] * self.disk_w * (dt / MB_PER_GIB * NEW_BLOCK_FRACTION)
             self.disk_used = np.minimum(self.disk_size, self.disk_used + grow * growing)
         self.ds_used = ds_used
         self.ds_pct = 100.0 * ds_used / self.ds_cap
@@ -470,7 +471,7 @@ class Sampler(InventoryArrays):
         ) + self.ds_snapfiles
         if dt > 0:
             base = np.maximum(self.disk_size, 1e-9)
-            dw = write[self.disk_vm] * self.disk_w * (dt / 1024.0) * has
+            dw = write[self.disk_vm] * self.disk_w * (dt / MB_PER_GIB) * has
             live = self.snap_live
             inc = (base - live) * -np.expm1(-dw / base)
             inc_ds = np.bincount(sd, weights=inc, minlength=D)

@@ -16,7 +16,8 @@ from vdc.sim import checks
 from vdc.sim.checks import Rejected, fmt
 from vdc.sim.model import Vm
 from vdc.sim.moves.slots import SlotQueue
-from vdc.sim.moves.vmotion import GIB, MB, TASK_OVERHEAD_S
+from vdc.sim.moves.vmotion import TASK_OVERHEAD_S
+from vdc.sim.units import GIB, MB
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation

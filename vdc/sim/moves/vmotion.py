@@ -30,6 +30,7 @@ from vdc.sim.checks import Rejected
 from vdc.sim.ha.admission import admission_refusal
 from vdc.sim.model import Host, Vm
 from vdc.sim.moves.slots import SlotQueue
+from vdc.sim.units import GIB, MB
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
     from vdc.sim.tasks import Task
 
-GIB = 2**30
-MB = 10**6
 
 LINK_EFFICIENCY = 0.94
 """Share of the link speed a vMotion stream gets (protocol overhead) [assumption]."""

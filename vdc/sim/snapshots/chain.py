@@ -28,6 +28,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vdc.sim import units
+
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
     from vdc.sim.model import Vm
@@ -157,7 +159,7 @@ def create(sim: Simulation, vm: Vm, name: str, memory: bool, quiesce: bool) -> s
     sync(sim)
     now = sim.now
     mem = vm.memory if memory else 0.0
-    dur = mem * 1024.0 / mb_per_s(sim, vm) if memory else 0.0
+    dur = units.seconds(mem, mb_per_s(sim, vm)) if memory else 0.0
     snap = Snapshot(
         name, round(now, 3), memory, quiesce, vm.broken, vm.power == "on",
         [0.0] * len(vm.disks), mem, now + dur,
@@ -225,7 +227,7 @@ def delete(sim: Simulation, vm: Vm, k: int | None) -> str:
     which = chain if k is None else [chain[k]]
     gib = sum(sum(s.sizes) for s in which)
     bw = CONSOLIDATE_SHARE * mb_per_s(sim, vm)
-    dur = gib * 1024.0 / bw
+    dur = units.seconds(gib, bw)
     label = "all snapshots" if k is None else chain[k].name
     task = sim.tasks.add("consolidate", vm.name, label, now, f"merging {gib:.1f} GiB")
     sim.tasks.start(task, now, now + dur, f"merging {gib:.1f} GiB at {bw:g} MB/s")
