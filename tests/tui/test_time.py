@@ -168,7 +168,7 @@ async def test_a_lost_level_is_told_at_once_and_r_retries():
         game.step(20)
         await until(pilot, lambda: banner.display)
         text = str(banner.render())
-        assert "The intranet service was down for 3 min" in text
+        assert "The intranet was down for 3 min" in text
         assert "this level is lost. Retry (r)" in text
         await until(pilot, lambda: "This level is lost" in toasts(pilot.app, "title"))
         assert "✖ LOST" in str(game.query_one(TopBar)._markup)

@@ -111,9 +111,8 @@ def failure_sentence(sim: Simulation, o: schema.Objective, st: obj.ObjectiveStat
         down = sim.metrics.service_down_s
         worst = max(names, key=lambda n: down.get(n, 0.0)) if names else ""
         allowed = (1.0 - float(o.target or 0)) * float(sim.duration)
-        return (f"The {worst} service was down for {span(down.get(worst, 0.0))} "
-                f"(the level allows {span(allowed)})")
+        return f"The {worst} was down for {span(down.get(worst, 0.0))} ({span(allowed)} allowed)"
     if o.kind in ("max_vm_downtime", "cpu_ready_seconds"):
-        return f"{st.description}: {span(float(st.value or 0))} (the level allows {span(float(o.target or 0))})"
+        return f"{st.description}: {span(float(st.value or 0))} ({span(float(o.target or 0))} allowed)"
     value = st.value if isinstance(st.value, str) else f"{st.value:g}" if st.value is not None else "?"
     return f"{st.description}: not met ({value})"

@@ -31,14 +31,13 @@ class GameAction:
 
 GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("pause", "space", "toggle_pause", "Pause / resume", "Time", key_display="Space"),
-    GameAction("faster", "plus,equals_sign", "faster", "Faster (up to 64×)", "Time",
-               key_display="+"),
+    GameAction("faster", "plus,equals_sign", "faster", "Faster", "Time", key_display="+"),
     GameAction("slower", "minus", "slower", "Slower", "Time", key_display="-"),
-    GameAction("skip", "greater_than_sign", "skip_event", "Skip to the next event", "Time",
+    GameAction("skip", "greater_than_sign", "skip_event", "Skip ahead", "Time",
                key_display=">"),
-    GameAction("end-now", "e", "end_now", "End the level now (outcome settled)", "Game",
+    GameAction("end-now", "e", "end_now", "End now", "Game",
                priority=True),
-    GameAction("retry", "r", "retry", "Retry the lost level", "Game", priority=True),
+    GameAction("retry", "r", "retry", "Retry", "Game", priority=True),
     GameAction("command", "colon", "command_line", "Command line", "Act", key_display=":"),
     GameAction("power-on", "o", "power_on", "Power on selection", "Act"),
     GameAction("power-off", "x", "power_off", "Power off selection", "Act"),

@@ -15,9 +15,9 @@ from vdc.session.standing import Standing
 def banner_text(st: Standing) -> str:
     """The banner's words (plain text) for a settled standing."""
     if st.outcome == "lost":
-        return f"✖ {st.reason} — this level is lost. Retry (r), end it now (e) or play on."
-    return ("✔ The outcome is settled: won. End it now (e) — the rest runs without you and "
-            "scores the same — or play on.")
+        return f"✖ {st.reason} — this level is lost. Retry (r), end now (e) or play on."
+    return ("✔ The outcome is settled: won. End now (e) — the rest runs without you, same "
+            "score — or play on.")
 
 
 class OutcomeBanner(Static):
