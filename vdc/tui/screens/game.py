@@ -183,8 +183,8 @@ class GameScreen(Screen):
         self._announce(news)
         dropped = c.drop_speed_for(news)
         if dropped is not None:
-            self.notify(f"{kind_label(dropped.kind)}: {dropped.detail}", title="Back to 1×",
-                        severity="warning", markup=False)
+            self.notify(f"Slowed down for: {kind_label(dropped.kind)} — {dropped.subject}",
+                        title="Back to 1×", severity="warning", timeout=4, markup=False)
             self._refresh_topbar()
         self._tell_settled(statuses)
         for hint in c.due_hints(news, view):
