@@ -207,6 +207,7 @@ async def test_ending_a_lost_level_early_scores_what_running_out_gives():
     assert report["outcome"] == headless["outcome"] == "lost"
     assert report["score"] == headless["score"]
     assert report["sim_time"] == 1800
+    assert report["end_reason"] == "ended at 0:03:20, the outcome settled; the rest ran without you"
 
 
 async def test_a_level_won_for_good_offers_to_end_and_scores_the_same():

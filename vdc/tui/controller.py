@@ -28,6 +28,7 @@ from vdc.sim.moves.svmotion import DatastoreRow
 from vdc.sim.moves.vmotion import TargetRow
 from vdc.sim.objectives import ObjectiveStatus
 from vdc.sim.view import SimView, ViewCache
+from vdc.tui.format import clock
 
 SPEEDS = (1, 2, 4, 8, 16, 32, 64)
 """Sim-seconds per wall-second at each speed step (a critical event drops back to 1×)."""
@@ -103,6 +104,8 @@ class GameController:
         """Hold the clock while the `:` line, the palette or a dialog is open (the setting)."""
         self.settled_told: str | None = None
         """The settled outcome ("won" / "lost") the player was already told about."""
+        self.ended_early_at: float | None = None
+        """When the player ended the settled level (`finish`); None if it ran its course."""
 
     # ------------------------------------------------------------------ time
     @property
@@ -220,6 +223,7 @@ class GameController:
     def finish(self) -> None:
         """End a settled level now: the rest of it runs without the player (no more
         commands), exactly as running out the clock would, so the score is the same."""
+        self.ended_early_at = self.now
         self.session.advance_to(float(self.sim.duration))
         self.paused = True
 
@@ -324,6 +328,9 @@ class GameController:
     def report(self) -> tuple[dict, dict[str, list[float]]]:
         """The debrief's data: the headless result (with events) and per-minute series."""
         out = result(self.session, content_hash=self.content_hash, events=True)
+        if self.ended_early_at is not None:
+            out["end_reason"] = (f"ended at {clock(self.ended_early_at)}, the outcome settled; "
+                                 "the rest ran without you")
         coarse = self.sim.coarse
         return out, {name: coarse.series(name) for name in coarse.names}
 
