@@ -90,3 +90,11 @@ def test_settings_default_save_and_a_bad_file(tmp_path):
     path.write_text('{"pause_while_typing": "no", "other": 1}', encoding="utf-8")
     assert settings.load(path).pause_while_typing is True  # a value of the wrong type is ignored
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # written atomically
+
+
+def test_a_level_without_required_objectives_is_not_settled_before_its_end():
+    from tests.tui.test_drs_tui import drs_level
+
+    s = Session(Simulation(drs_level()))
+    s.advance_to(310)
+    assert standing(s.sim).outcome == "running"

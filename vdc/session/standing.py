@@ -4,7 +4,8 @@ One function for everyone: the game's top bar, the debrief and `vdc run` read th
 `standing` (the objectives' weighted attainment, `vdc.sim.objectives.score`), so the number a
 player watches is the one the debrief gives. The outcome is settled as soon as it can no longer
 change: *lost* once a required objective has failed for good, *won* once every required one is
-met and can no longer fail in the time that is left (a service's downtime cannot outgrow its
+met and can no longer fail in the time that is left (a level with no required objective is
+never settled before its end: nothing would be decided early) (a service's downtime cannot outgrow its
 allowance in the minutes remaining; a deadline has passed). The game then offers to end the
 level: the rest runs without the player, exactly as running out the clock would, so ending
 early never changes the score.
@@ -55,7 +56,7 @@ def standing(sim: Simulation, statuses: list[obj.ObjectiveStatus] | None = None)
         missed = next((st for st in required if not st.met), None)
         reason = "" if missed is None else failure_sentence(sim, by_id[missed.id], missed)
         return Standing(score, outcome, obj.stars(score, thresholds, outcome), reason)
-    if all(secured(sim, by_id[st.id], st) for st in required):
+    if required and all(secured(sim, by_id[st.id], st) for st in required):
         return Standing(score, "won", obj.stars(score, thresholds, "won"),
                         "every required objective is met and can no longer fail")
     return Standing(score, "running", obj.stars(score, thresholds, "won"), "")
