@@ -80,6 +80,31 @@ def latency_factor(u: np.ndarray) -> np.ndarray:
 class Sampler(InventoryArrays):
     """Flat-array view of the inventory plus the per-sample contention computation."""
 
+    # Set by the memory step (vdc/sim/memory/step.py).
+    mem_factor: np.ndarray
+    vm_mem_factor: np.ndarray
+    swap_lat_vm: np.ndarray
+    vm_balloon: np.ndarray
+    vm_swapped: np.ndarray
+    vm_compressed: np.ndarray
+    host_mem_active: np.ndarray
+    host_mem_consumed: np.ndarray
+    host_mem_free: np.ndarray
+    host_mem_pct: np.ndarray
+    host_vm_count: np.ndarray
+    # Set by the guest's virtual hardware (vdc/sim/guest/adapters.py).
+    vm_has_tools: np.ndarray
+    vm_nic_driver: np.ndarray
+    vm_disk_driver: np.ndarray
+    vm_net_cap: np.ndarray
+    vm_e1000_share: np.ndarray
+    vm_f_io: np.ndarray
+    disk_qd: np.ndarray
+    disk_extra_mhz: np.ndarray
+    net_capped: bool
+    guest_emulated: bool
+    disk_capped: bool
+
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
         self.built_version = -1

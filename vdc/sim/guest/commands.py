@@ -44,10 +44,9 @@ def _tools_install(sim: Simulation, c: Command) -> Apply:
 def _vm_adapter(sim: Simulation, c: Command) -> Apply:
     vm = checks.vm(sim, c.text("vm"))
     device, n, kind = c.text("device"), c.integer("number"), c.text("type")
-    if device == "nic":
-        have, allowed, what = vm.nics, NICS, "network adapter"
-    else:
-        have, allowed, what = vm.disks, DISKS, "disk"
+    have: list = vm.nics if device == "nic" else vm.disks
+    allowed: tuple[str, ...] = NICS if device == "nic" else DISKS
+    what = "network adapter" if device == "nic" else "disk"
     if kind not in allowed:
         raise Rejected(f"{kind} is not a {'NIC' if device == 'nic' else 'disk controller'} type; "
                        f"a {what} can be {', '.join(allowed)}")

@@ -225,12 +225,19 @@ def vm_reason(sim: Simulation, i: int) -> str:
         return "no guest OS"
     if vm.broken:
         return "broken by a bad change"
+    if not vm.disk_drivers_ok:
+        return "no disk: its paravirtual controller needs Tools"
+    if not vm.nic_drivers_ok:
+        return "no network: its paravirtual NIC needs Tools"
     if not s.vm_reachable[i]:
         return "network cut (VLAN not carried)"
     if s.vm_paused[i]:
         return "paused: datastore full"
     if s.vm_served[i] < s.vm_min_served[i]:
-        return f"starved: gets {100 * s.vm_served[i]:.0f} % of its demand"
+        why = ""
+        if s.vm_swapped[i] > 0.005:
+            why = f" (host swaps {s.vm_swapped[i]:.1f} GiB of it)"
+        return f"starved: gets {100 * s.vm_served[i]:.0f} % of its demand{why}"
     if s.vm_latency[i] > s.vm_max_lat[i]:
         return f"storage latency {s.vm_latency[i]:.0f} ms"
     return "unhealthy"
