@@ -238,9 +238,9 @@ class VmNic(Strict):
     """A virtual NIC of a VM."""
 
     portgroup: Name
-    adapter: Literal["e1000", "vmxnet3", "virtio"] | None = None
+    adapter: Literal["e1000", "vmxnet3", "virtio"] = "vmxnet3"
     """Emulated (e1000: capped at 1,500 Mbit/s, costs host CPU per Gbit) or paravirtual
-    (vmxnet3, virtio: needs Tools in the guest, else no network); default the hypervisor's
+    (vmxnet3, virtio: needs Tools in the guest, else no network); unset, the hypervisor's
     paravirtual adapter (vmxnet3 on esxi, virtio on kvm)."""
 
 

@@ -40,8 +40,9 @@ Network. Each host's VM traffic shares the total speed of its up uplinks:
 f_net = min(1, Σ up uplink Mbit/s / Σ VM Mbit/s). A VM is reachable while every one of its NICs'
 port groups has its VLAN trunked on an up uplink of that vSwitch on its host.
 
-A VM is healthy while it runs (on, booted, on a working host), has a guest OS, has no active bad
-change, is reachable, is not paused, gets served = min(f_cpu, f_net) × mem_factor ≥ its
+A VM is healthy while it runs (on, booted, on a working host), has a guest OS and disk drivers,
+has no active bad change, is reachable, is not paused, gets served = min(f_cpu, f_net, f_io) ×
+mem_factor ≥ its
 service's `min_served`, and its latency is ≤ the service's `max_latency_ms`.
 """
 

@@ -394,7 +394,10 @@ def _add_vms(inv: Inventory, level: schema.Level) -> None:
             memory=float(v.memory),
             cpu_reservation=float(v.cpu_reservation),
             mem_reservation=float(v.mem_reservation),
-            nics=[VmNic(n.portgroup, n.adapter or PARAVIRTUAL_NIC[hv[v.host]]) for n in v.nics],
+            nics=[
+                VmNic(n.portgroup, n.adapter if "adapter" in n.model_fields_set else PARAVIRTUAL_NIC[hv[v.host]])
+                for n in v.nics
+            ],
             disks=[
                 VmDisk(
                     datastore=d.datastore,

@@ -83,8 +83,8 @@ def _why(s: Sampler, i: int, consumed: np.ndarray, active: np.ndarray, overflow:
     if overflow[i]:
         return f"the VMs' active memory ({active[i]:.1f} GiB) no longer fits in {M:.0f} GiB"
     free0 = M - consumed[i]
-    return (f"{consumed[i]:.0f} GiB of running VMs on {M:.0f} GiB leave {free0:.1f} GiB free "
-            f"(minFree {1024 * F:.0f} MB)")
+    left = f"{-free0:.1f} GiB short" if free0 < 0 else f"{free0:.1f} GiB free"
+    return f"{consumed[i]:.0f} GiB of running VMs on {M:.0f} GiB ({left}; minFree {1024 * F:.0f} MB)"
 
 
 def _balloon(s: Sampler, i: int, rc: Reclaim, on: np.ndarray) -> str:

@@ -16,6 +16,7 @@ from vdc.sim import affinity
 from vdc.sim.drs.passes import migrations_done
 from vdc.sim.ha.admission import summary as admission_summary
 from vdc.sim.ha.agents import host_role
+from vdc.sim.memory import STATES, min_free_gib
 from vdc.sim.snapshots import chain as snapshots
 from vdc.sim.view.cache import ViewCache
 from vdc.sim.view.types import (
@@ -134,6 +135,9 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
             ha=host_role(sim, h.name),
             entering_maintenance=sim.maintenance.entering_of(h.name) is not None,
+            mem_state=STATES[int(s.host_mem_shown[i])] if has and s.host_mem_shown.size else "high",
+            mem_free=float(s.host_mem_free[i]) if has and s.host_mem_free.size else h.memory,
+            min_free=float(min_free_gib(h.memory)),
         )
         for i, h in enumerate(sim.inv.hosts.values())
     )
@@ -278,6 +282,8 @@ def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray)
         reasons=tuple(reasons),
         snap_count=s.vm_snap_depth.copy() if s.vm_snap_depth.size == n else np.zeros(n, dtype=np.int64),
         snap_gib=vm_snap_gib if vm_snap_gib.size == n else np.zeros(n),
+        balloon=col("vm_balloon"),
+        swapped=col("vm_swapped"),
     )
 
 
