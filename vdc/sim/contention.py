@@ -139,6 +139,7 @@ class Sampler(InventoryArrays):
         self.host_mem_shown = np.zeros(0, dtype=np.int64)
         """Each host's memory state as shown and logged (0 high … 4 low; with hysteresis)."""
         self.host_overcommitted = np.zeros(0, dtype=bool)
+        self.host_swapping = np.zeros(0, dtype=bool)
         self.host_overhead_mhz = z
         """Host CPU (MHz) spent outside the VMs' own demand: emulated devices (`guest`)."""
         for name in ("vm_balloon", "vm_swapped", "vm_compressed", "host_mem_free"):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vdc.sim.memory.reclaim import HARD, SOFT, STATES, Reclaim, reclaim
+from vdc.sim.memory.reclaim import SOFT, STATES, Reclaim, reclaim
 
 if TYPE_CHECKING:
     from vdc.sim.contention import Sampler
@@ -30,9 +30,14 @@ _DOING = {
 }
 
 
+SWAP_NOTICED = 0.05
+"""GiB swapped on a host from which `host_swapping` is logged (once, until it stops)."""
+
+
 def _names(names: list[str], k: int = 3) -> str:
+    """`db-01 has`, `m3, m4 have`, `a, b, c and 2 more have`."""
     more = f" and {len(names) - k} more" if len(names) > k else ""
-    return ", ".join(names[:k]) + more
+    return ", ".join(names[:k]) + more + (" has" if len(names) == 1 else " have")
 
 
 def report(s: Sampler, rc: Reclaim, consumed: np.ndarray, active: np.ndarray, overflow: np.ndarray) -> None:
@@ -41,6 +46,7 @@ def report(s: Sampler, rc: Reclaim, consumed: np.ndarray, active: np.ndarray, ov
     if s.host_mem_shown.size != H:
         s.host_mem_shown = np.zeros(H, dtype=np.int64)
         s.host_overcommitted = np.zeros(H, dtype=bool)
+        s.host_swapping = np.zeros(H, dtype=bool)
     prev = s.host_mem_shown
     shown = np.maximum(prev, rc.state)
     better = rc.state < prev
@@ -65,8 +71,10 @@ def report(s: Sampler, rc: Reclaim, consumed: np.ndarray, active: np.ndarray, ov
             f"{_DOING[new]}")
         if shown[i] >= SOFT > prev[i] and rc.ballooned[on].sum() > 0:
             log(t, "balloon", h, _balloon(s, i, rc, on))
-        if shown[i] >= HARD > prev[i]:
-            log(t, "host_swapping", h, _swapping(s, i, rc, on, overflow))
+    swapping = np.bincount(s.vm_host, weights=rc.swapped, minlength=H) >= SWAP_NOTICED
+    for i in np.flatnonzero(swapping & ~s.host_swapping).tolist():
+        log(t, "host_swapping", s.host_names[i], _swapping(s, i, rc, s.vm_host == i, overflow))
+    s.host_swapping = swapping
     over = consumed > s.host_mem
     clear = consumed < OVERCOMMIT_CLEAR * s.host_mem
     newly = over & ~s.host_overcommitted
@@ -93,7 +101,7 @@ def _balloon(s: Sampler, i: int, rc: Reclaim, on: np.ndarray) -> str:
     text = f"{h} inflates balloons in {len(idx)} VM(s): {rc.ballooned[on].sum():.1f} GiB"
     no_tools = [s.vm_names[j] for j in np.flatnonzero(on & s.vm_running & ~s.vm_has_tools).tolist()]
     if no_tools:
-        text += f"; {_names(no_tools)} have no Tools and cannot balloon"
+        text += f"; {_names(no_tools)} no Tools and cannot balloon"
     return text
 
 
@@ -106,7 +114,7 @@ def _swapping(s: Sampler, i: int, rc: Reclaim, on: np.ndarray, overflow: np.ndar
     if overflow[i]:
         cause = "the VMs' active memory does not fit"
     elif no_tools:
-        cause = f"the balloons are short {rc.balloon_short[i]:.1f} GiB — {_names(no_tools)} have no Tools"
+        cause = f"the balloons are short {rc.balloon_short[i]:.1f} GiB — {_names(no_tools)} no Tools"
     else:
         cause = "the balloons are at their 65 % limit"
-    return f"{h} swaps {sw.sum():.1f} GiB to .vswp files ({who or 'nothing yet'}): {cause}"
+    return f"{h} swaps {sw.sum():.1f} GiB to .vswp files ({who}): {cause}"

@@ -239,8 +239,10 @@ def vm_reason(sim: Simulation, i: int) -> str:
         return "paused: datastore full"
     if s.vm_served[i] < s.vm_min_served[i]:
         why = ""
-        if s.vm_swapped[i] > 0.005:
-            why = f" (host swaps {s.vm_swapped[i]:.1f} GiB of it)"
+        if s.vm_swapped[i] >= 0.05:
+            why = f" (its host swaps {s.vm_swapped[i]:.1f} GiB of it)"
+        elif s.vm_balloon[i] >= 0.05 and s.vm_balloon[i] > vm.memory - s.vm_mem_active[i]:
+            why = f" (a {s.vm_balloon[i]:.1f} GiB balloon: the guest pages)"
         return f"starved: gets {100 * s.vm_served[i]:.0f} % of its demand{why}"
     if s.vm_latency[i] > s.vm_max_lat[i]:
         return f"storage latency {s.vm_latency[i]:.0f} ms"

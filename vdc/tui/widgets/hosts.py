@@ -110,14 +110,18 @@ def choose_layout(
     memst: bool = False,
 ) -> HostsLayout:
     """`_choose_layout`, and while a host reclaims memory (`memst`) a column for its memory
-    state: in full (`▲ soft`) while the bars keep 3 cells, else in short (`▲s`)."""
+    state: in full (`▲ soft`) while the bars keep 3 cells, else in short (`▲s`), taking the
+    HA role's place if the panel has room for only one of them."""
     if not memst:
         return _choose_layout(width, state, name, name_min, ha=ha)
     full = _choose_layout(width - MEMST_W, state, name, name_min, ha=ha)
     if full.bar >= 3 or full.hist:
         return replace(full, memst=MEMST_W)
-    short = _choose_layout(width - MEMST_SHORT_W, state, name, name_min, ha=ha)
-    return replace(short, memst=MEMST_SHORT_W)
+    short = replace(_choose_layout(width - MEMST_SHORT_W, state, name, name_min, ha=ha), memst=MEMST_SHORT_W)
+    if short.width > width and ha:
+        # Too narrow for both: a host short of memory matters more than its HA role.
+        short = replace(_choose_layout(width - MEMST_SHORT_W, state, name, name_min), memst=MEMST_SHORT_W)
+    return short
 
 
 def _choose_layout(

@@ -63,12 +63,13 @@ SHORT_WIDTHS: dict[str, int] = {"snap": 6, "reclaim": 6}
 `s1.7G` for `2.6/1.7`)."""
 
 KEEP_ORDER: tuple[str, ...] = (
-    "name", "health", "cpu", "ready", "power", "host", "service", "memory", "reclaim", "snap",
+    "name", "health", "cpu", "ready", "power", "host", "reclaim", "service", "memory", "snap",
     "latency",
 )
-"""Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) and
-"reclaim" (only while a host balloons or swaps: GiB ballooned / swapped) come after the columns
-the table always has, so they never push one of them out."""
+"""Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) comes after
+the columns the table always has, so a VM's first snapshot never pushes one of them out.
+"reclaim" (only while a host balloons or swaps: GiB ballooned / swapped) goes before the
+service and the memory: while it shows, it is why VMs starve."""
 
 _HEALTH_MIN, _HEALTH_SHORT, _HEALTH_WANT, _HEALTH_MAX = 6, 14, 20, 26
 """Health cells: `✖ DOWN` at least, room for a short reason if the panel allows (the reason
