@@ -59,6 +59,12 @@ def report(s: Sampler, rc: Reclaim, consumed: np.ndarray, active: np.ndarray, ov
         ).state
         lenient = np.where(overflow, rc.state, np.maximum(lenient, rc.state))
         shown = np.where(better & (lenient < prev), lenient, shown)
+    # A host that runs no VMs (failed, off, in maintenance) has nothing to say: it goes back
+    # to high without a word.
+    down = ~s.host_runs
+    if down.any():
+        shown = np.where(down, 0, shown)
+        prev = np.where(down, 0, prev)
     s.host_mem_shown = shown
     sim = s.sim
     t = float(sim.now)
