@@ -74,8 +74,11 @@ def _vm_adapter(sim: Simulation, c: Command) -> Apply:
         else:
             vm.disks[n - 1].controller = kind
         sim.touch()
-        note = "" if kind not in PARAVIRTUAL or vm.has_tools else \
-            f" (without Tools its guest has no driver for {kind})"
+        note = ""
+        if kind in PARAVIRTUAL and not vm.has_tools:
+            note = (" (Tools start with its next boot and bring the driver)"
+                    if vm.tools_installed_at is not None
+                    else f" (without Tools its guest has no driver for {kind})")
         return f"{vm.name} {what} {n}: {old} → {kind}{note}"
 
     return apply
