@@ -134,6 +134,7 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
             ha=host_role(sim, h.name),
             entering_maintenance=sim.maintenance.entering_of(h.name) is not None,
+            maintenance=h.maintenance,
         )
         for i, h in enumerate(sim.inv.hosts.values())
     )

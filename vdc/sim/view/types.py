@@ -60,6 +60,8 @@ class HostView:
     """vSphere HA role: primary, secondary, unreachable, dead, isolated ("" = no HA)."""
     entering_maintenance: bool = False
     """It is on its way into maintenance mode (waiting for its VMs to leave)."""
+    maintenance: bool = False
+    """In maintenance mode, whatever its power state (state "maintenance" is on and in it)."""
 
 
 @dataclass(frozen=True, slots=True)
