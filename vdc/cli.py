@@ -74,6 +74,13 @@ def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
     """Start the terminal UI (Textual is imported only here)."""
     if not sys.stdout.isatty():
         _fail("the game needs a terminal; for headless play use `vdc run LEVEL`")
+    from vdc.session.paths import SavesDirError
+    from vdc.session.paths import saves_dir as find_saves_dir
+
+    try:
+        find_saves_dir(saves_dir)  # one line here, not a traceback in the game
+    except SavesDirError as e:
+        _fail(str(e))
     from vdc.tui.app import VdcApp
 
     VdcApp(
@@ -142,7 +149,10 @@ def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
     from vdc.session.save import SaveError, load
 
     if save_file is None:
-        directory = find_saves_dir(saves_dir)
+        try:
+            directory = find_saves_dir(saves_dir)
+        except ValueError as e:  # SavesDirError
+            _fail(str(e))
         save_file = latest_save(directory, unfinished=True)
         if save_file is None:
             _fail(f"no saved game to continue in {directory} (every one there is finished)"

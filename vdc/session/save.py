@@ -26,6 +26,7 @@ from vdc.scenario.loader import (
 )
 from vdc.scenario.schema import Level
 from vdc.session import jsonsafe
+from vdc.session.paths import remove_orphans
 from vdc.session.session import Session, SpeedChange
 
 SCHEMA_VERSION = 1
@@ -86,6 +87,7 @@ def to_data(session: Session, *, result: dict[str, Any] | None = None) -> dict[s
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so that a crash leaves either the old file or the new one."""
     path = Path(path)
+    remove_orphans(path.parent or Path("."))  # temp files of writes that were killed
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
