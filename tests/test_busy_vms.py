@@ -149,3 +149,15 @@ def test_a_level_host_starting_in_maintenance_has_the_flag():
     s = Session(Simulation(build(lv)))
     assert _state(s, "esx-01") == ("maintenance", True)
     assert s.sim.view().hosts[0].maintenance
+
+
+def test_reverting_to_a_memory_snapshot_does_not_start_a_vm_on_a_host_in_maintenance():
+    """Breaks the invariant the session fuzz checks (no running VM on a host in maintenance)."""
+    s = _session()
+    assert s.submit("snapshot create web-01 s1 --memory").accepted
+    s.advance(60)
+    assert s.submit("power off web-01").accepted
+    assert s.submit("maintenance enter esx-01").accepted
+    r = s.submit("snapshot revert web-01 s1")
+    assert r.accepted and r.message.endswith("it stays off: esx-01 is in maintenance mode")
+    assert s.sim.inv.vms["web-01"].power == "off"

@@ -107,7 +107,8 @@ class PlayMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: any(h.maintenance for h in self.sim.inv.hosts.values()))
     @rule(data=st.data(), verb=st.sampled_from(("host power off {h}", "host power on {h}", "host reboot {h}",
-                                                 "power on {v} {h}", "vmotion {v} {h}")))
+                                                 "power on {v} {h}", "vmotion {v} {h}",
+                                                 "snapshot revert {v} s1", "snapshot create {v} s1 --memory")))
     def command_a_host_in_maintenance(self, data: st.DataObject, verb: str) -> None:
         hosts = sorted(h.name for h in self.sim.inv.hosts.values() if h.maintenance)
         self.command(verb.format(h=data.draw(st.sampled_from(hosts)), v=data.draw(st.sampled_from(VMS))))
