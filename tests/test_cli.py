@@ -173,3 +173,21 @@ def test_non_editable_install_finds_shipped_levels(tmp_path: Path):
     assert r.returncode == 0, r.stderr
     assert str(target / "vdc" / "_levels") in r.stdout
     assert r.stdout.strip().endswith("01-first-light.toml")
+
+
+# ------------------------------------------------------------------ one-line usage errors (issue 19)
+@pytest.mark.parametrize("args, says", [
+    (["run", "01", "--seed", "1e3"], "vdc: error: invalid value for '--seed': '1e3' is not a valid integer (see: vdc run --help)"),
+    (["--bogus"], "vdc: error: no such option '--bogus' (see: vdc --help)"),
+    (["run"], "vdc: error: missing argument 'LEVEL' (see: vdc run --help)"),
+    (["progress", "reset", "--nope"], "vdc: error: no such option '--nope' (see: vdc progress reset --help)"),
+    (["nosuch"], "vdc: error: no such command 'nosuch' (see: vdc --help)"),
+])
+def test_a_malformed_option_is_one_line_and_exit_2(args, says):
+    from click.testing import CliRunner
+
+    from vdc.cli import main
+
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2
+    assert r.stderr == says + "\n"

@@ -220,7 +220,7 @@ def test_memory_snapshot_writes_the_ram_as_a_task():
     assert task.ends_at == pytest.approx(dur)
     assert s.sim.datastore_used("ds-1") == pytest.approx(156.0 + 8.0)
     r = s.submit("snapshot create db-01 n")
-    assert not r.accepted and r.message == "db-01 is writing a memory snapshot (done at t = 9 s)"
+    assert not r.accepted and r.message == "db-01 is writing a memory snapshot (done at t = 9 s); wait for it to finish"
     s.advance_to(10)
     assert task.state == "done"
     assert s.submit("snapshot create db-01 n").accepted
@@ -308,7 +308,7 @@ def test_rejections_while_busy_and_at_the_limits():
     assert r.message == "ds-1 has 4 GiB free, db-01's memory snapshot needs 8 GiB"
     _ok(s, "snapshot create db-01 s1")
     _ok(s, "snapshot delete db-01 s1")
-    busy = "db-01 is consolidating snapshots (done at t = 0 s)"
+    busy = "db-01 is consolidating snapshots (done at t = 0 s); wait for it to finish"
     for text in ("snapshot create db-01 s2", "snapshot revert db-01 s1", "snapshot delete db-01 s1"):
         assert s.submit(text).message == busy
     for k in range(32):

@@ -224,8 +224,8 @@ def test_vmotion_rejection_while_entering_maintenance_and_while_migrating():
     assert s.submit("vmotion web-01 esx-02").message == "esx-02 is entering maintenance mode"
     assert s.submit("power on web-01 esx-02").accepted is False
     assert s.submit("vmotion web-01 esx-03").accepted
-    assert s.submit("vmotion web-01 esx-03").message == "web-01 is already being migrated"
-    assert s.submit("svmotion web-01 ds-1").message == "web-01 is already being migrated"
+    assert s.submit("vmotion web-01 esx-03").message == "web-01 is being migrated to esx-03 (0 %); wait for it to finish"
+    assert s.submit("svmotion web-01 ds-1").message.startswith("web-01 is being migrated to esx-03")
 
 
 def test_vmotion_needs_vcenter_and_the_licence():
@@ -490,12 +490,14 @@ def test_an_incoming_vmotion_holds_its_place_on_the_destination():
 
 
 def test_a_vm_powered_off_mid_migration_fails_it():
+    """The player cannot (the VM is busy, see test_busy_vms), but HA's isolation response can."""
     lv = _level()
     add_vm(lv, "web-01", memory=16, profile="dirty50")
     s = Session(Simulation(build(lv)))
     assert s.submit("vmotion web-01 esx-02").accepted
     s.advance(5)
-    assert s.submit("power off web-01").accepted
+    assert not s.submit("power off web-01").accepted
+    s.sim.inv.vms["web-01"].power = "off"  # as an isolation response powers it off
     s.advance(60)
     t = s.sim.tasks.tasks[0]
     assert t.state == "failed" and t.detail == "web-01 was powered off"

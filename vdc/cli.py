@@ -41,12 +41,42 @@ def _load(ref: str, *, size: str = "small", seed: int | None = None):
         _fail(str(e))
 
 
+def _usage_fail(e: click.UsageError) -> NoReturn:
+    """Click's usage error (a malformed option, a missing argument) as one line, exit 2."""
+    words: list[str] = []
+    c = e.ctx
+    while c is not None and c.parent is not None:  # the root is "vdc" however it was started
+        words.insert(0, c.info_name or "")
+        c = c.parent
+    message = " ".join(e.format_message().split()).rstrip(".")
+    _fail(f"{message[:1].lower()}{message[1:]} (see: {' '.join(['vdc', *words])} --help)")
+
+
+class OneLineErrors(click.Group):
+    """The `vdc` group: every usage error, of it or of any subcommand (parsed inside its
+    `invoke`), is `vdc: error: …` on one line instead of click's usage block."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as e:
+            _usage_fail(e)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            _usage_fail(e)
+
+
 ALL_OPTION = click.option(
     "--all", "unlock_all", is_flag=True, help="Every campaign level unlocked, whatever was won."
 )
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineErrors, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vdc")
 @ALL_OPTION
 @click.pass_context
@@ -74,6 +104,13 @@ def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
     """Start the terminal UI (Textual is imported only here)."""
     if not sys.stdout.isatty():
         _fail("the game needs a terminal; for headless play use `vdc run LEVEL`")
+    from vdc.session.paths import SavesDirError
+    from vdc.session.paths import saves_dir as find_saves_dir
+
+    try:
+        find_saves_dir(saves_dir)  # one line here, not a traceback in the game
+    except SavesDirError as e:
+        _fail(str(e))
     from vdc.tui.app import VdcApp
 
     VdcApp(
@@ -142,7 +179,10 @@ def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
     from vdc.session.save import SaveError, load
 
     if save_file is None:
-        directory = find_saves_dir(saves_dir)
+        try:
+            directory = find_saves_dir(saves_dir)
+        except ValueError as e:  # SavesDirError
+            _fail(str(e))
         save_file = latest_save(directory, unfinished=True)
         if save_file is None:
             _fail(f"no saved game to continue in {directory} (every one there is finished)"

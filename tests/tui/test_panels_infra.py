@@ -612,3 +612,17 @@ def test_the_ha_column_shortens_before_it_pushes_out_a_column(width: int) -> Non
     assert ha.ha in (HA_W, HA_SHORT_W) and ha.width <= width
     if plain.hist:
         assert ha.hist and ha.power and ha.vms
+
+
+async def test_hosts_a_host_off_in_maintenance_says_so_beside_its_state() -> None:
+    """Maintenance mode is a flag beside the power state (issue 19): `○ off ◆`."""
+    view = sandbox_view()
+    hosts = tuple(replace(h, state="off", maintenance=True) if h.name == "esx-02" else h for h in view.hosts)
+    hosts = tuple(replace(h, state="maintenance", maintenance=True) if h.name == "esx-03" else h for h in hosts)
+    app = PanelApp(HostsPanel(), replace(view, hosts=hosts), focus="panel")
+    async with app.run_test(size=(120, 20)) as pilot:
+        await pilot.pause()
+        table = app.panel.table  # type: ignore[attr-defined]
+        assert cell(table, "host:esx-02", "state") == "○ off ◆"
+        assert cell(table, "host:esx-03", "state") == "◆ maint"
+        assert cell(table, "host:esx-01", "state") == "● on"

@@ -99,12 +99,53 @@ class LoadedLevel:
 # --------------------------------------------------------------------------- public API
 
 
+MAX_LEVEL_BYTES = 4 * 1024 * 1024
+"""A level file is refused above 4 MB, before it is parsed (the largest sandbox is ~0.5 MB)."""
+
+
+MAX_TOKENS = 150_000
+"""Lines, keys (`=`, counted twice: they cost tomllib most), commas, brackets and backslashes
+together. tomllib is pure Python (5–12 µs each), so this bounds the parse of any file under the
+size cap to about a second. A VM written out takes about 45, so 3,000 VMs fit."""
+MAX_KEY_PARTS = 16
+"""Dotted parts of one key or table header (`[vms.disks]` has 2); tomllib is quadratic in them."""
+_DOTTED = re.compile(
+    r"""(?<![A-Za-z0-9_-])(?:(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*)"""
+    + f"{{{MAX_KEY_PARTS}}}"
+)
+
+
+def _check_shape(text: str, file: str) -> None:
+    """Refuse text that would take tomllib (or the line scanner) long, at C speed, before it is
+    parsed: too many tokens, or a key of too many dotted parts."""
+    tokens = sum(text.count(c) for c in "\n=,[{\\") + text.count("=")
+    if tokens > MAX_TOKENS:
+        raise LevelError(f"{tokens:,} lines, keys and values (keys count twice); a level file "
+                         f"holds at most {MAX_TOKENS:,}",
+                         file=file)
+    m = _DOTTED.search(text)
+    if m is not None:
+        raise LevelError(f"a key of more than {MAX_KEY_PARTS} dotted parts", file=file,
+                         line=text.count("\n", 0, m.start()) + 1)
+
+
+def _too_large(size: int) -> str:
+    return f"{size / 1e6:.1f} MB, over the {MAX_LEVEL_BYTES // 2**20} MB limit for a level file"
+
+
+def _read_head(p: Path) -> bytes:
+    """At most one byte over the limit (a device file has no size to check first)."""
+    with p.open("rb") as f:
+        return f.read(MAX_LEVEL_BYTES + 1)
+
+
 def load_level(path: str | Path) -> LoadedLevel:
     """Read, parse, validate and cross-check the level file at `path`."""
     p = Path(path)
     file = str(path)
     try:
-        data = p.read_bytes()
+        size = p.stat().st_size
+        data = b"" if size > MAX_LEVEL_BYTES else _read_head(p)
     except FileNotFoundError:
         raise LevelError("no such file", file=file) from None
     except IsADirectoryError:
@@ -114,6 +155,8 @@ def load_level(path: str | Path) -> LoadedLevel:
     except (OSError, ValueError) as e:  # ValueError: e.g. a NUL byte in the path
         reason = getattr(e, "strerror", None) or str(e)
         raise LevelError(f"cannot read the file ({reason})", file=file) from None
+    if size > MAX_LEVEL_BYTES or len(data) > MAX_LEVEL_BYTES:  # checked before reading it all
+        raise LevelError(_too_large(max(size, len(data))), file=file)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -125,6 +168,8 @@ def load_level_text(text: str, source: str) -> LoadedLevel:
     """The same as `load_level`, from a string; `source` names it in error messages."""
     if not isinstance(text, str):
         raise LevelError("expected level text", file=source)
+    if len(text) > MAX_LEVEL_BYTES:  # characters: at least as many bytes
+        raise LevelError(_too_large(len(text)), file=source)
     return _load(text.removeprefix("\ufeff"), source, path=None)
 
 
@@ -163,7 +208,9 @@ def content_hash(level: Level) -> str:
 
 
 def _load(text: str, file: str, *, path: Path | None) -> LoadedLevel:
+    _check_shape(text, file)
     data = _parse(text, file)
+    _check_counts(data, file)
     try:
         level = Level.model_validate(data, strict=True)
     except ValidationError as e:
@@ -187,6 +234,17 @@ def _load(text: str, file: str, *, path: Path | None) -> LoadedLevel:
     except CheckError as e:
         raise LevelError(e.message, file=file, line=line_for(text, e.loc), path=e.path) from None
     return LoadedLevel(level=level, path=path, content_hash=content_hash(level), source_text=text)
+
+
+def _check_counts(data: dict[str, Any], file: str) -> None:
+    """Refuse a table with more entries than the schema allows before validating any of them
+    (validating 500,000 `[[vms]]` would take minutes to say "at most 10,000")."""
+    for key, field in Level.model_fields.items():
+        most = next((m.max_length for m in field.metadata if getattr(m, "max_length", None)), None)
+        value = data.get(key)
+        if most is not None and isinstance(value, list) and len(value) > most:
+            raise LevelError(f"{len(value):,} entries; a level holds at most {most:,}",
+                             file=file, path=key)
 
 
 _TOML_POS = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)\s*$")
@@ -213,6 +271,9 @@ def _parse(text: str, file: str) -> dict[str, Any]:
         raise LevelError(f"TOML syntax error: {msg}", file=file, line=line) from None
     except RecursionError:
         raise LevelError("TOML syntax error: nested too deeply", file=file) from None
+    except ValueError as e:  # e.g. an integer of more than 4,300 digits
+        msg = str(e).splitlines()[0] if str(e) else "a value cannot be read"
+        raise LevelError(f"TOML syntax error: {msg}", file=file) from None
 
 
 # --------------------------------------------------------------------------- pydantic errors

@@ -69,7 +69,8 @@ class LevelMeta(Strict):
     briefing: str = ""
     duration: Annotated[int, Field(gt=0, le=7 * 86400)]
     """Length of the level in sim-seconds."""
-    seed: Annotated[int, Field(ge=0)] = 1
+    seed: Annotated[int, Field(ge=0, le=2**64 - 1)] = 1
+    """Master seed of the run's random streams: a 64-bit unsigned integer."""
     start_hour: Annotated[float, Field(ge=0, lt=24)] = 9
     """Clock hour at sim time 0 (daily workload shapes follow the clock)."""
     edition: Edition = "enterprise-plus"
@@ -566,14 +567,14 @@ class Level(Strict):
     """A whole level file."""
 
     level: LevelMeta
-    clusters: list[Cluster] = []
-    hosts: list[Host] = Field(min_length=1)
-    datastores: list[Datastore] = []
-    networks: list[Network] = []
-    profiles: list[Profile] = []
-    vms: list[Vm] = []
-    services: list[Service] = []
-    events: list[Event] = []
-    incidents: list[Incident] = []
-    objectives: list[Objective] = []
-    lessons: list[Lesson] = []
+    clusters: list[Cluster] = Field(default=[], max_length=64, description="At most 64 clusters.")
+    hosts: list[Host] = Field(min_length=1, max_length=512, description="1 to 512 hosts.")
+    datastores: list[Datastore] = Field(default=[], max_length=512, description="At most 512 datastores.")
+    networks: list[Network] = Field(default=[], max_length=256, description="At most 256 networks (standard vSwitches).")
+    profiles: list[Profile] = Field(default=[], max_length=256, description="At most 256 workload profiles.")
+    vms: list[Vm] = Field(default=[], max_length=3_000, description="At most 3,000 VMs.")
+    services: list[Service] = Field(default=[], max_length=1_000, description="At most 1,000 services.")
+    events: list[Event] = Field(default=[], max_length=5_000, description="At most 5,000 timeline events.")
+    incidents: list[Incident] = Field(default=[], max_length=1_000, description="At most 1,000 incident generators.")
+    objectives: list[Objective] = Field(default=[], max_length=256, description="At most 256 objectives.")
+    lessons: list[Lesson] = Field(default=[], max_length=256, description="At most 256 lessons.")

@@ -15,8 +15,16 @@ Loc = tuple[str | int, ...]
 """A key path: ("vms", 3, "disks", 0, "size")."""
 
 
+SCAN_LIMIT = 256 * 1024
+"""Line numbers are looked up in files up to this size (characters); a larger file's errors name
+the key path only. The scan is linear but pure Python (about as slow as tomllib), so this keeps
+an error in a 4 MB file from costing seconds more."""
+
+
 def line_for(text: str, loc: Loc) -> int | None:
     """The line of key path `loc` in the TOML source, or of its closest written ancestor."""
+    if len(text) > SCAN_LIMIT:
+        return None
     lines = line_map(text)
     for k in range(len(loc), 0, -1):
         line = lines.get(tuple(loc[:k]))
@@ -36,6 +44,11 @@ def line_map(text: str) -> dict[Loc, int]:
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+MAX_KEY_PARTS = 16
+"""A dotted key or header deeper than any level table ([vms.disks] is 2): the scan stops there,
+so that a 50,000-part header costs linear time instead of building 50,000 growing paths."""
+MAX_DEPTH = 64
+"""Nested arrays and inline tables deeper than any level's: the scan stops there too."""
 
 
 class _Scanner:
@@ -146,6 +159,8 @@ class _Scanner:
                 self._adv(m.end() - self.i)
             self._skip(newlines=False)
             if self._peek() == ".":
+                if len(parts) >= MAX_KEY_PARTS:
+                    raise ValueError("key too deep")
                 self._adv()
                 continue
             return parts
@@ -163,6 +178,8 @@ class _Scanner:
         self._value((*base, *parts))
 
     def _value(self, loc: Loc) -> None:
+        if len(loc) > MAX_DEPTH:
+            raise ValueError("value too deep")
         ch = self._peek()
         if ch == "[":
             self._adv()

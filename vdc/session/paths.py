@@ -7,18 +7,63 @@ file) and checked, so nothing a level or a player types can write outside the sa
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from vdc.session import jsonsafe
+
 SAVE_SUFFIX = ".vdcsave"
+MAX_NAME_BYTES = 200
+"""A game's part of a file name; longer ones are cut and given a hash suffix, so that a save's
+name (with `.yyyymmdd-hhmmss-N.autosave.vdcsave`) stays under the 255 bytes file systems allow."""
+TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+"""vdc's own temp files (`write_atomic`: `.NAME.XXXXXXXX.tmp`); only these are cleaned up."""
+ORPHAN_AGE_S = 600.0
+"""A temp file this old is left over from a killed write (a live write takes well under a second)."""
+
+
+class SavesDirError(ValueError):
+    """The saves directory cannot be used; its text is one line saying why."""
+
+
+def short_name(name: str, most: int = MAX_NAME_BYTES) -> str:
+    """`name`, or its first bytes and a hash of the whole when it is longer than `most` bytes
+    (different long names stay different)."""
+    if len(name.encode("utf-8")) <= most:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    head = name.encode("utf-8")[: most - 13].decode("utf-8", "ignore")
+    return f"{head}-{digest}"
+
+
+def remove_orphans(directory: Path, now: float | None = None) -> int:
+    """Remove vdc's temp files in `directory` left by writes that were killed (older than
+    `ORPHAN_AGE_S`); returns how many. Best effort: an unreadable directory removes nothing."""
+    now = time.time() if now is None else now
+    gone = 0
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for e in entries:
+        if not TEMP_NAME.match(e.name):
+            continue
+        try:
+            if e.is_file(follow_symlinks=False) and now - e.stat(follow_symlinks=False).st_mtime > ORPHAN_AGE_S:
+                os.unlink(e.path)
+                gone += 1
+        except OSError:
+            continue
+    return gone
 
 
 def saves_dir(override: str | Path | None = None) -> Path:
-    """The saves directory (created on first use)."""
+    """The saves directory (created on first use); SavesDirError when it cannot be."""
     if override:
         path = Path(override)
     elif os.environ.get("VDC_SAVES_DIR"):
@@ -27,7 +72,13 @@ def saves_dir(override: str | Path | None = None) -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir("vdc", appauthor=False)) / "saves"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if not path.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+    except OSError as e:
+        why = e.strerror or type(e).__name__
+        raise SavesDirError(f"cannot use {path} as the saves directory ({why})") from None
     return path
 
 
@@ -36,6 +87,7 @@ def save_name(game: str, kind: str = "autosave") -> str:
     one game (`new_game`: the level id and when it began), so a new game never writes over
     the saves of another."""
     safe = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9_.-]+", "-", game)).strip("-.") or "level"
+    safe = short_name(safe)
     return f"{safe}.{re.sub(r'[^a-z]+', '', kind) or 'save'}{SAVE_SUFFIX}"
 
 
@@ -43,7 +95,7 @@ def new_game(directory: Path, level_id: str, started: datetime) -> str:
     """The name of a new game of `level_id` begun at `started` (`01-first-light.20260314-
     093012`), unlike every game that has saves in `directory` (`-2`, `-3`… if need be)."""
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", level_id).strip("-.") or "level"
-    base = f"{safe}.{started:%Y%m%d-%H%M%S}"
+    base = f"{short_name(safe, MAX_NAME_BYTES - 24)}.{started:%Y%m%d-%H%M%S}"
     name, n = base, 2
     while any(directory.glob(f"{name}.*{SAVE_SUFFIX}")):
         name, n = f"{base}-{n}", n + 1
@@ -73,7 +125,7 @@ def latest_save(directory: Path, *, unfinished: bool = False) -> Path | None:
         return saves[-1] if saves else None
     for path in reversed(saves):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data: Any = jsonsafe.loads(jsonsafe.read_capped(path).decode("utf-8"))
             if not is_finished(data):
                 return path
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):

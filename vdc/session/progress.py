@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from vdc.session import jsonsafe
+
 SCHEMA_VERSION = 1
 """The progress format this vdc writes and reads."""
 
@@ -103,11 +105,13 @@ def load(path: str | Path | None = None) -> Progress:
     except OSError as e:
         return _set_aside(p, f"cannot read it ({e.strerror})")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = jsonsafe.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         return _set_aside(p, "not UTF-8 text")
     except json.JSONDecodeError as e:
         return _set_aside(p, f"broken JSON at line {e.lineno}: {e.msg}")
+    except ValueError as e:  # jsonsafe's limits
+        return _set_aside(p, str(e))
     try:
         return Progress(p, _levels_from(data))
     except ValueError as e:

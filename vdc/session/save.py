@@ -17,12 +17,24 @@ from pathlib import Path
 from typing import Any
 
 from vdc import __version__
-from vdc.scenario.loader import canonical_data, content_hash, data_hash
+from vdc.scenario.loader import (
+    LevelError,
+    canonical_data,
+    content_hash,
+    data_hash,
+    level_from_model,
+)
 from vdc.scenario.schema import Level
+from vdc.session import jsonsafe
+from vdc.session.paths import remove_orphans
 from vdc.session.session import Session, SpeedChange
 
 SCHEMA_VERSION = 1
 """The save format this vdc writes and reads."""
+MAX_SEED = 2**64 - 1
+"""A seed is a 64-bit unsigned integer."""
+MAX_SPEED = 1_000_000
+"""The highest viewing speed a save may record (the game offers far less)."""
 
 
 class SaveError(ValueError):
@@ -75,6 +87,7 @@ def to_data(session: Session, *, result: dict[str, Any] | None = None) -> dict[s
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so that a crash leaves either the old file or the new one."""
     path = Path(path)
+    remove_orphans(path.parent or Path("."))  # temp files of writes that were killed
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -99,18 +112,37 @@ def load(path: Path) -> Save:
     """Read a save; SaveError with a one-line reason for anything unreadable."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = jsonsafe.read_capped(Path(path))
     except FileNotFoundError:
         raise SaveError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise SaveError(f"{name}: is a directory, not a save") from None
     except OSError as e:
         raise SaveError(f"{name}: cannot read ({e.strerror})") from None
+    except ValueError as e:  # UnsafeJson: too large; ValueError: a NUL byte in the path
+        raise SaveError(f"{name}: not a vdc save ({e})") from None
+    return loads(raw, name)
+
+
+def loads(raw: bytes, name: str = "<save>") -> Save:
+    """A save from its bytes (see `load`): untrusted input, parsed with limits."""
+    if len(raw) > jsonsafe.MAX_BYTES:
+        raise SaveError(f"{name}: not a vdc save (over the {jsonsafe.MAX_BYTES // 2**20} MB limit)")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = jsonsafe.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise SaveError(f"{name}: not a vdc save (not UTF-8 text)") from None
     except json.JSONDecodeError as e:
         raise SaveError(f"{name}: not a vdc save (broken JSON at line {e.lineno}: {e.msg})") from None
+    except ValueError as e:  # UnsafeJson, or an integer Python will not convert
+        raise SaveError(f"{name}: damaged save ({str(e).splitlines()[0]})") from None
     return from_data(data, name)
+
+
+def _in_range(what: str, x: float, low: float, high: float) -> float:
+    if not low <= x <= high:
+        raise ValueError(f"{what} {x:g} is out of range ({low:g} to {high:g})")
+    return x
 
 
 def from_data(data: object, name: str = "<save>") -> Save:
@@ -124,32 +156,46 @@ def from_data(data: object, name: str = "<save>") -> Save:
             f"(this vdc {__version__} reads version {SCHEMA_VERSION})"
         )
     try:
+        jsonsafe.check_tree(data)  # from_data is also given data parsed elsewhere
         level = Level.model_validate(data["level"])
+        end = float(level.level.duration)
         commands = [
-            SavedCommand(float(c["t"]), str(c["text"]), bool(c["accepted"]), str(c["message"]))
+            SavedCommand(_in_range("a command's time", float(c["t"]), 0, end), str(c["text"]),
+                         bool(c["accepted"]), str(c["message"]))
             for c in data["commands"]
         ]
-        digests = [(float(t), str(d)) for t, d in data["digests"]]
+        digests = [(_in_range("a digest's time", float(t), 0, end), str(d)) for t, d in data["digests"]]
+        seed = data["seed"]
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ValueError(f"the seed must be a whole number, not {str(seed)[:20]}")
         save_ = Save(
             level=level,
             level_hash=str(data["level_hash"]),
-            seed=int(data["seed"]),
-            sim_time=float(data["sim_time"]),
+            seed=int(_in_range("the seed", seed, 0, MAX_SEED)),
+            sim_time=_in_range("sim_time", float(data["sim_time"]), 0, end),
             commands=commands,
             digests=digests,
             result=data.get("result"),
             program_version=str(data.get("program_version", "?")),
             speed_changes=tuple(
-                SpeedChange(float(c["t"]), int(c["speed"]), bool(c["paused"]))
+                SpeedChange(_in_range("a speed change's time", float(c["t"]), 0, end),
+                            int(_in_range("a speed", c["speed"], 0, MAX_SPEED)), bool(c["paused"]))
                 for c in data.get("speed_changes", [])
             ),
         )
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, TypeError, ValueError, OverflowError) as e:
         what = f"missing {e}" if isinstance(e, KeyError) else str(e).splitlines()[0]
         raise SaveError(f"{name}: damaged save ({what})") from None
+    except RecursionError:
+        raise SaveError(f"{name}: damaged save (nested too deeply)") from None
     # Integrity: the hash was taken of exactly the level data embedded (older saves embed every
     # key, newer ones only those not at their defaults). Identity, for comparing with a level
     # file, is the content hash of the level as this vdc reads it.
     if data_hash(data["level"]) != save_.level_hash:
         raise SaveError(f"{name}: damaged save (the embedded level does not match its hash)")
+    try:  # the same cross-checks as a level file (a datastore a VM names must exist, …)
+        level_from_model(level)
+    except LevelError as e:
+        where = f"{e.path}: " if e.path else ""
+        raise SaveError(f"{name}: damaged save (its level: {where}{e.message})") from None
     return dataclasses.replace(save_, level_hash=content_hash(level))

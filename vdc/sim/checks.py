@@ -248,3 +248,60 @@ def check_space(sim: Simulation, ds: Datastore, gib: float, what_needs: str) -> 
     free = free_gib(sim, ds)
     if gib > free + 1e-9:
         raise Rejected(f"{ds.name} has {fmt(max(free, 0))} GiB free, {what_needs} {fmt(gib)} GiB")
+
+
+# --------------------------------------------------------------------- busy VMs
+
+VmAction = Literal["power", "vmotion", "svmotion", "snapshot", "config"]
+"""What a command asks of a VM: change its power, move it, move its disks, change its
+snapshots, change its size."""
+
+CONFLICTS: dict[str, frozenset[str]] = {
+    "vmotion": frozenset(("power", "vmotion", "svmotion", "snapshot", "config")),
+    "svmotion": frozenset(("power", "vmotion", "svmotion", "snapshot", "config")),
+    "snapshot": frozenset(("power", "vmotion", "svmotion", "snapshot")),
+    "consolidate": frozenset(("vmotion", "svmotion", "snapshot")),
+}
+"""Task kind → the actions it refuses on its VM while it is queued or running. As in vSphere, a
+VM with a running task refuses conflicting ones: a VM being migrated cannot be powered off,
+powered on elsewhere, snapshotted or resized (its memory is in flight to the destination); a
+memory snapshot being written keeps the power and the disks where they are; a consolidation
+keeps the chain and the disks in place but lets the VM be powered off or on."""
+
+
+def vm_task_words(sim: Simulation, task_kind: str, vm: Vm) -> str:
+    """The VM's running or queued task of `task_kind` in the player's words ("" when none)."""
+    for t in sim.tasks.active(task_kind):
+        if t.subject != vm.name:
+            continue
+        pct = f"{100.0 * t.progress(sim.now):.0f} %"
+        if task_kind == "vmotion":
+            if t.state == "queued":
+                return f"{vm.name} is waiting for a vMotion slot to migrate to {t.target}"
+            return f"{vm.name} is being migrated to {t.target} ({pct})"
+        if task_kind == "svmotion":
+            if t.state == "queued":
+                return f"{vm.name} is waiting for a slot to move its disks to {t.target}"
+            return f"{vm.name}'s disks are being moved to {t.target} ({pct})"
+        done = f"done at t = {t.ends_at:.0f} s" if t.ends_at is not None else "queued"
+        what = "writing a memory snapshot" if task_kind == "snapshot" else "consolidating snapshots"
+        return f"{vm.name} is {what} ({done})"
+    return ""
+
+
+def busy_refusal(sim: Simulation, vm: Vm, action: VmAction) -> str | None:
+    """Why `vm` cannot take `action` now because a task of its own conflicts (None when it can)."""
+    for kind, refused in CONFLICTS.items():
+        if action not in refused:
+            continue
+        words = vm_task_words(sim, kind, vm)
+        if words:
+            return f"{words}; wait for it to finish"
+    return None
+
+
+def require_idle(sim: Simulation, vm: Vm, action: VmAction) -> None:
+    """Reject while a task of the VM conflicts with `action` (see `CONFLICTS`)."""
+    why = busy_refusal(sim, vm, action)
+    if why is not None:
+        raise Rejected(why)

@@ -31,7 +31,11 @@ def state_digest(sim: Simulation) -> str:
     head = {
         "t": r(sim.env.now),
         "hosts": {
-            h.name: [h.state, [n.link_up for n in h.nics.values()]] for h in sim.inv.hosts.values()
+            # maintenance mode beside "off" or "failed" ("off+maintenance"); "maintenance" alone
+            # is on in it, and a booting host's mode shows when it is up (older saves keep theirs)
+            h.name: [h.state + ("+maintenance" if h.maintenance and h.state in ("off", "failed") else ""),
+                     [n.link_up for n in h.nics.values()]]
+            for h in sim.inv.hosts.values()
         },
         "names": s.names_hash,
         "ds": {d.name: r(d.other_used) for d in sim.inv.datastores.values()},

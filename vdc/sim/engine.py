@@ -508,10 +508,14 @@ class Simulation:
     def _finish_boot(self, name: str, at: float) -> None:
         h = self.inv.hosts[name]
         if h.state == "booting" and h.ready_at == at:
-            h.state = "on"
-            self.log.add(at, "host_on", name, f"{name} is up")
+            h.come_up()  # back in maintenance mode if it was in it (powered off or failed there)
+            where = " (in maintenance mode)" if h.maintenance else ""
+            self.log.add(at, "host_on", name, f"{name} is up{where}")
             self.touch()
-            ha_agents.host_up(self, name)
+            if h.maintenance:
+                ha_agents.host_in_maintenance(self, name)
+            else:
+                ha_agents.host_up(self, name)
 
     def datastore_used(self, name: str) -> float:
         """GiB used on a datastore right now: other data, VM disks and running VMs' swap files."""

@@ -73,9 +73,18 @@ class Host:
     rack_units: int
     cost: float
     state: str
+    """What the host does now: on, off, booting, failed, isolated, or "maintenance" (on and in
+    maintenance mode)."""
     boot_s: float
     ready_at: float = 0.0  # when a booting host becomes "on"
     isolated_until: float | None = None
+    maintenance: bool = False
+    """Maintenance mode, a flag of its own beside the power state: kept across power off/on,
+    reboot, failure and recovery until `maintenance exit` (as vSphere keeps it)."""
+
+    def come_up(self) -> None:
+        """The host finished booting: on, or back in maintenance mode if it was in it."""
+        self.state = "maintenance" if self.maintenance else "on"
 
     @property
     def capacity_mhz(self) -> float:
@@ -348,6 +357,7 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
             cost=float(h.cost),
             state=h.state,
             boot_s=float(h.boot_s),
+            maintenance=h.state == "maintenance",
         )
 
 

@@ -34,6 +34,7 @@ def _power_on(sim: Simulation, c: Command) -> Apply:
     if vm.power == "on":
         state = "booting" if sim.now < vm.up_at else "powered on"
         raise Rejected(f"{vm.name} is already {state}")
+    checks.require_idle(sim, vm, "power")
     named = c.opt_text("host")
     chosen = None if named else drs.initial_host(sim, vm)  # partial / full DRS places it
     h = checks.host(sim, named or chosen or vm.host)
@@ -67,6 +68,7 @@ def _power_off(sim: Simulation, c: Command) -> Apply:
     vm = checks.vm(sim, c.text("vm"))
     if vm.power != "on":
         raise Rejected(f"{vm.name} is already powered off")
+    checks.require_idle(sim, vm, "power")
 
     def apply() -> str:
         vm.power = "off"
@@ -80,6 +82,7 @@ def _power_reset(sim: Simulation, c: Command) -> Apply:
     vm = checks.vm(sim, c.text("vm"))
     if vm.power != "on":
         raise Rejected(f"{vm.name} is powered off; use power on {vm.name}")
+    checks.require_idle(sim, vm, "power")
 
     def apply() -> str:
         vm.up_at = sim.now + vm.boot_s

@@ -30,6 +30,7 @@ def _resize_rules(vm: Vm, what: str, old: float, new: float, unit: str) -> None:
 
 def _set_cpu(sim: Simulation, c: Command) -> Apply:
     vm = checks.vm(sim, c.text("vm"))
+    checks.require_idle(sim, vm, "config")
     n = c.integer("count")
     _resize_rules(vm, "vCPUs", vm.vcpu, n, "vCPUs")
     h = sim.inv.hosts[vm.host]
@@ -47,6 +48,7 @@ def _set_cpu(sim: Simulation, c: Command) -> Apply:
 
 def _set_mem(sim: Simulation, c: Command) -> Apply:
     vm = checks.vm(sim, c.text("vm"))
+    checks.require_idle(sim, vm, "config")
     gib = c.number("gib")
     _resize_rules(vm, "memory", vm.memory, gib, "GiB")
     if gib < vm.mem_reservation:

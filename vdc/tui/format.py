@@ -65,6 +65,15 @@ HOST_STATES: dict[str, tuple[str, str, str]] = {
     "isolated": ("◌", "ISOLATED", "error"),
     "failed": ("✖", "FAILED", "error"),
 }
+
+
+def host_state(state: str, maintenance: bool = False) -> tuple[str, str, str]:
+    """(symbol, word, tone) of a host's state; a host off, booting or failed in maintenance
+    mode says so beside its state (`○ off ◆`)."""
+    symbol, word, tone = HOST_STATES.get(state, ("?", state, "warning"))
+    return symbol, word + (" ◆" if maintenance and state != "maintenance" else ""), tone
+
+
 VM_POWER: dict[str, tuple[str, str, str]] = {
     "on": ("●", "on", "success"),
     "booting": ("◐", "boot", "primary"),

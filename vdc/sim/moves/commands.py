@@ -66,16 +66,18 @@ def _maintenance_enter(sim: Simulation, c: Command) -> Apply:
 def _maintenance_exit(sim: Simulation, c: Command) -> Apply:
     h = checks.host(sim, c.text("host"))
     pending = maintenance.entering(sim, h.name)
-    if h.state != "maintenance" and pending is None:
+    if not h.maintenance and pending is None:
         raise Rejected(f"{h.name} is not in maintenance mode")
 
     def apply() -> str:
         if pending is not None:
             maintenance.cancel(sim, h.name)
         else:
-            h.state = "on"
+            h.maintenance = False  # a host that is off, booting or failed keeps its power state
+            if h.state == "maintenance":
+                h.state = "on"
+                ha.host_up(sim, h.name)
             sim.touch()
-            ha.host_up(sim, h.name)
         sim.log.add(sim.now, "maintenance_exited", h.name, f"{h.name} left maintenance mode")
         return f"{h.name} left maintenance mode"
 

@@ -55,6 +55,12 @@ def blocking(sim: Simulation, e: Entering) -> list[str]:
     ]
 
 
+def arriving(sim: Simulation, host: str) -> list[str]:
+    """VMs whose vMotion into `host` is running: the host is not in maintenance until they land
+    (and then leave) or their migration fails."""
+    return [m.vm for m in sim.migrations.incoming(host)]
+
+
 def begin(sim: Simulation, host: str, evacuate_off: bool) -> str:
     """Start entering maintenance (validated already); returns what happened."""
     task = sim.tasks.add("maintenance", host, "", sim.now)
@@ -73,10 +79,12 @@ def poll(sim: Simulation) -> None:
     """Finish entering maintenance for hosts that are empty now; say what blocks the others."""
     for e in list(sim.maintenance.entering):
         task = sim.tasks.tasks[e.task_id - 1]
-        left = blocking(sim, e)
-        if not left:
+        left, coming = blocking(sim, e), arriving(sim, e.host)
+        if not left and not coming:
             sim.maintenance.entering.remove(e)
-            sim.inv.hosts[e.host].state = "maintenance"
+            h = sim.inv.hosts[e.host]
+            h.maintenance = True
+            h.come_up()
             sim.tasks.finish(task, sim.now, detail=f"{e.host} is in maintenance mode")
             sim.log.add(sim.now, "maintenance_entered", e.host, f"{e.host} is in maintenance mode")
             sim.touch()
@@ -86,7 +94,10 @@ def poll(sim: Simulation) -> None:
         kind = "" if e.evacuate_off else "running "
         names = ", ".join(left[:4]) + (", …" if len(left) > 4 else "")
         extra = sim.evacuation_note(e.host)
-        detail = f"waiting for {len(left)} {kind}{what} to leave: {names}" + (f"; {extra}" if extra else "")
+        waits = [f"{len(left)} {kind}{what} to leave: {names}"] if left else []
+        if coming:
+            waits.append(f"vMotion of {', '.join(coming[:4])}{', …' if len(coming) > 4 else ''} to land")
+        detail = "waiting for " + "; ".join(waits) + (f"; {extra}" if extra else "")
         if detail != task.detail:
             task.detail = detail
             task.ends_at = sim.now
@@ -110,27 +121,27 @@ def host_down(sim: Simulation, host: str) -> None:
 def reboot(sim: Simulation, host: str) -> None:
     """Take `host` down for its boot time (validated already)."""
     h = sim.inv.hosts[host]
-    back = h.state
     h.state = "booting"
     h.ready_at = sim.now + h.boot_s
     task = sim.tasks.add("host_reboot", host, "", sim.now)
     sim.tasks.start(task, sim.now, h.ready_at, detail=f"rebooting ({h.boot_s:g} s)")
     sim.log.add(sim.now, "host_rebooting", host, f"{host} is rebooting ({h.boot_s:g} s)")
     sim.touch()
-    sim.after(h.boot_s, rebooted, sim, host, h.ready_at, back, task.id)
+    sim.after(h.boot_s, rebooted, sim, host, h.ready_at, task.id)
 
 
-def rebooted(sim: Simulation, host: str, at: float, back: str, task_id: int) -> None:
+def rebooted(sim: Simulation, host: str, at: float, task_id: int) -> None:
+    """The reboot is over: the host comes back on, in maintenance mode if it is in it."""
     h = sim.inv.hosts[host]
     task = sim.tasks.tasks[task_id - 1]
     if h.state != "booting" or h.ready_at != at:
         if task.active:
             sim.tasks.finish(task, sim.now, ok=False, detail=f"{host} is {h.state}")
         return
-    h.state = back
-    if back == "maintenance":
+    h.come_up()
+    if h.maintenance:
         sim.metrics.patched_at[host] = sim.now
-    where = " (in maintenance mode)" if back == "maintenance" else ""
+    where = " (in maintenance mode)" if h.maintenance else ""
     sim.tasks.finish(task, sim.now, detail=f"{host} is up{where}")
     sim.log.add(sim.now, "host_on", host, f"{host} is up{where}")
     sim.touch()

@@ -81,8 +81,7 @@ def check(sim: Simulation, vm: Vm, dst: Datastore, *, queued: bool = False) -> N
     checks.require_vcenter(sim)
     if not queued:
         checks.require_feature(sim, "svmotion")
-        if sim.migrations.of_vm(vm.name) or sim.svmotions.of_vm(vm.name):
-            raise Rejected(f"{vm.name} is already being migrated")
+        checks.require_idle(sim, vm, "svmotion")
     sources, gib = moving(vm, dst.name)
     if not sources:
         raise Rejected(f"{vm.name}'s disks are already on {dst.name}")

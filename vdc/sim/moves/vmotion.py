@@ -217,8 +217,11 @@ def switchover(sim: Simulation, task_id: int) -> None:
     if m is None or m.plan is None:
         return  # failed earlier
     vm = sim.inv.vms[m.vm]
-    if vm.power != "on":
-        _fail(sim, m, f"{vm.name} was powered off")
+    # The destination is checked again: it may have begun entering maintenance mode, been cut
+    # off or gone down while the memory was copied; the VM then stays on its source.
+    why = f"{vm.name} was powered off" if vm.power != "on" else checks.host_refusal(sim, sim.inv.hosts[m.dst], "vmotion")
+    if why is not None:
+        _fail(sim, m, why)
         sim.touch()
         pump(sim)
         return
@@ -294,8 +297,7 @@ def _powered_on(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
 
 
 def _not_busy(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    if sim.migrations.of_vm(vm.name) or sim.svmotions.of_vm(vm.name):
-        raise Rejected(f"{vm.name} is already being migrated")
+    checks.require_idle(sim, vm, "vmotion")
 
 
 def _other_host(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
@@ -402,6 +404,8 @@ class TargetRow:
     duration_s: float
     state: str = "on"
     """The host's state (on, off, maintenance, failed, …)."""
+    maintenance: bool = False
+    """In maintenance mode beside its state (a host powered off in maintenance mode)."""
     cpu_now_pct: float = 0.0
     mem_now_pct: float = 0.0
 
@@ -428,7 +432,8 @@ def targets(sim: Simulation, vm_name: str) -> list[TargetRow]:
         duration = estimate(sim, vm, src, h)[1] if not why else 0.0
         rows.append(TargetRow(h.name, cpu + 100.0 * demand / h.capacity_mhz,
                               mem + 100.0 * active / h.memory, why, duration,
-                              state=h.state, cpu_now_pct=cpu, mem_now_pct=mem))
+                              state=h.state, cpu_now_pct=cpu, mem_now_pct=mem,
+                              maintenance=h.maintenance))
     return rows
 
 

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vdc.sim import units
+from vdc.sim import checks, units
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -203,14 +203,17 @@ def revert(sim: Simulation, vm: Vm, k: int) -> str:
         sim.touch("health")
         words.append("the bad change since is undone")
     host = sim.inv.hosts[vm.host]
-    if snap.memory and snap.power_on and (vm.power == "on" or host.runs_vms):
+    # A VM that is off comes back running only where a VM may power on (not on a host in
+    # maintenance mode, entering it, cut off, booting, off or failed).
+    kept_off = None if vm.power == "on" else checks.host_refusal(sim, host, "place")
+    if snap.memory and snap.power_on and kept_off is None:
         if vm.power != "on":
             vm.power = "on"
             vm.up_at = now
             sim.touch()
         words.append("running from its saved memory")
     elif snap.memory and snap.power_on:
-        words.append(f"it stays off: its host {host.name} is {host.state}")
+        words.append(f"it stays off: {kept_off}")
     elif vm.power == "on":
         vm.power = "off"
         sim.touch()

@@ -135,6 +135,7 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
             ha=host_role(sim, h.name),
             entering_maintenance=sim.maintenance.entering_of(h.name) is not None,
+            maintenance=h.maintenance,
             mem_state=STATES[int(s.host_mem_shown[i])] if has and s.host_mem_shown.size else "high",
             mem_free=float(s.host_mem_free[i]) if has and s.host_mem_free.size else h.memory,
             min_free=float(min_free_gib(h.memory)),

@@ -60,6 +60,8 @@ class HostView:
     """vSphere HA role: primary, secondary, unreachable, dead, isolated ("" = no HA)."""
     entering_maintenance: bool = False
     """It is on its way into maintenance mode (waiting for its VMs to leave)."""
+    maintenance: bool = False
+    """In maintenance mode, whatever its power state (state "maintenance" is on and in it)."""
     mem_state: str = "high"
     """Memory state: high, clear, soft, hard, low (free memory against minFree; vdc.sim.memory)."""
     mem_free: float = 0.0

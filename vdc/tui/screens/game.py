@@ -321,7 +321,7 @@ class GameScreen(TimeControls):
         sel = self._selection("host")
         if sel:
             host = next(h for h in self.controller.view().hosts if h.name == sel[1])
-            leave = host.state == "maintenance" or host.entering_maintenance
+            leave = host.maintenance or host.entering_maintenance
             self.submit(f"maintenance {'exit' if leave else 'enter'} {sel[1]}")
 
     def action_snapshots(self) -> None:

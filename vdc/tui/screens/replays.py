@@ -3,10 +3,10 @@ each marked won (✔), lost (✖), finished (■) or unfinished (▶)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
+from vdc.session import jsonsafe
 from vdc.session.paths import SAVE_SUFFIX, is_finished
 from vdc.tui.access import vdc_app
 from vdc.tui.format import Tones, clock
@@ -48,7 +49,7 @@ def modified_text(path: Path) -> str:
 def _entry(path: Path) -> SaveEntry:
     modified = modified_text(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data: Any = jsonsafe.loads(jsonsafe.read_capped(path).decode("utf-8"))  # untrusted: limits
         result = data.get("result") or {}
         if result:
             stars = int(result.get("stars") or 0)

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from vdc.sim.moves.svmotion import DatastoreRow
 from vdc.sim.moves.vmotion import TargetRow
-from vdc.tui.format import HOST_STATES, gib
+from vdc.tui.format import gib, host_state
 from vdc.tui.widgets.tasks import eta
 
 
@@ -59,7 +59,7 @@ def vmotion_line(r: TargetRow) -> Hanging:
     """`✔ esx-02  ● on      CPU  12→ 30%  mem  18→ 24%  compatible, about 20 s`: the host's
     state, its load now → after the move (as the Hosts panel shows it), and what moving does."""
     mark = "✖ " if r.refusal else "✔ "
-    symbol, word, _ = HOST_STATES.get(r.state, ("?", r.state, ""))
+    symbol, word, _ = host_state(r.state, r.maintenance)
     state = f"{symbol} {word}"
     if r.state in ("on", "maintenance"):
         load = f"CPU {r.cpu_now_pct:3.0f}→{r.cpu_pct:3.0f}%  mem {r.mem_now_pct:3.0f}→{r.mem_pct:3.0f}%"

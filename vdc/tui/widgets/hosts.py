@@ -17,10 +17,10 @@ from textual.widgets import DataTable
 from vdc.sim.view import HostView, SimView, VmColumns
 from vdc.tui.format import (
     HA_STATES,
-    HOST_STATES,
     VM_POWER,
     Tones,
     bar,
+    host_state,
     level_tone,
 )
 from vdc.tui.widgets.gauges import NUM_W, history, meter, ready_text
@@ -319,7 +319,7 @@ class HostsPanel(Panel):
         listed = set(self._expanded)
         vms_w = max([3 + len(n) for n, h in zip(vms.names, vms.hosts, strict=False)
                      if h in listed] + [0]) if listed else 0
-        state_w = max([STATE_W, *(_state_width(h.state) for h in view.hosts)])
+        state_w = max([STATE_W, *(_state_width(h.state, h.maintenance) for h in view.hosts)])
         layout = choose_layout(self._available_width(), state_w, max(hosts_w, vms_w), hosts_w,
                                ha=any(h.ha for h in view.hosts),
                                memst=any(h.mem_state != "high" for h in view.hosts))
@@ -380,7 +380,7 @@ class HostsPanel(Panel):
     def _host_cells(
         self, tones: Tones, host: HostView, layout: HostsLayout, open_: bool
     ) -> dict[str, Text]:
-        symbol, word, tone = HOST_STATES.get(host.state, ("?", host.state, "warning"))
+        symbol, word, tone = host_state(host.state, host.maintenance)
         alarm = host.state in ("failed", "isolated")
         cells = {
             "state": tones.text(f"{symbol} {word}", tone, bold=alarm),
@@ -514,7 +514,7 @@ def host_shows(host: HostView, layout: HostsLayout, open_: bool) -> tuple[object
     tuples draw the same cells."""
     hist = history(host.cpu_history, layout.hist)
     if host.state in ("failed", "off"):
-        return (host.state, host.name, open_, hist, host.vm_count, host.mem_state)
+        return (host.state, host.maintenance, host.name, open_, hist, host.vm_count, host.mem_state)
 
     def meter_shows(value: float, warn: float, bad: float) -> tuple[str, str, str]:
         drawn = bar(value / 100.0, layout.bar) if layout.bar > 0 else ""
@@ -544,8 +544,8 @@ def short_reason(reason: str) -> str:
     return reason
 
 
-def _state_width(state: str) -> int:
-    _, word, _ = HOST_STATES.get(state, ("?", state, ""))
+def _state_width(state: str, maintenance: bool = False) -> int:
+    _, word, _ = host_state(state, maintenance)
     return 2 + len(word)
 
 

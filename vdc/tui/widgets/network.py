@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from vdc.sim.view import HostView, PortGroupView, SimView, UplinkView, VSwitchView
-from vdc.tui.format import HOST_STATES, Tones
+from vdc.tui.format import Tones, host_state
 from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.rows import focus_inside
 
@@ -126,7 +126,7 @@ def summary_lines(view: SimView, tones: Tones) -> list[Text]:
 
 def host_lines(host: HostView, tones: Tones, width: int) -> list[Text]:
     """The lines of one host, none wider than `width` where that can be helped."""
-    symbol, word, tone = HOST_STATES.get(host.state, ("?", host.state, "warning"))
+    symbol, word, tone = host_state(host.state, host.maintenance)
     head = Text(end="")
     head.append(symbol, tones(tone) + Style(bold=True))
     head.append(f" {host.name}  ", Style(bold=True))
