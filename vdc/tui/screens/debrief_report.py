@@ -13,6 +13,7 @@ from typing import Any, SupportsFloat
 
 from vdc.scenario.event_kinds import EVENT_KINDS
 from vdc.scenario.event_kinds import label as kind_label
+from vdc.session.debrief import fold_events
 from vdc.tui.widgets.chart import MAX_SERIES, Series, aggregate
 
 # --------------------------------------------------------------------------- objectives
@@ -172,98 +173,6 @@ class TimelineEntry:
     detail: str
 
 
-_MOVES: dict[str, tuple[str, str]] = {
-    # kind -> (what moves, phase)
-    "vmotion_queued": ("vMotion", "queued"),
-    "vmotion_started": ("vMotion", "started"),
-    "vmotion_completed": ("vMotion", "done"),
-    "vmotion_failed": ("vMotion", "failed"),
-    "svmotion_started": ("Storage vMotion", "started"),
-    "svmotion_completed": ("Storage vMotion", "done"),
-    "svmotion_failed": ("Storage vMotion", "failed"),
-}
-"""Migration kinds folded into one line per move: queued, started and its end."""
-
-_FOLDED = frozenset({"drs_pass"})
-"""Kinds left off the timeline: a DRS pass's summary repeats its recommendations and moves."""
-
-
-def _seconds(x: float) -> str:
-    return f"{x:.0f} s" if x >= 10 else f"{x:.1f} s"
-
-
-def _route(detail: str) -> str:
-    """"esx-03 → esx-01" (or "→ ds-silver") out of a migration's detail text."""
-    for word in (" queued", " started"):
-        if word in detail:
-            detail = detail.split(word)[0]
-    head = detail.split(" of ", 1)[-1]
-    parts = head.split(" ", 1)
-    return parts[1] if len(parts) > 1 else ""
-
-
-def _fold_moves(events: list[dict[str, Any]]) -> list[tuple[float, str, str, str, str]]:
-    """Events as (t, kind, subject, detail, title), each migration one line at its start with
-    its duration, each time's DRS recommendations one line, DRS passes left off."""
-    out: list[tuple[float, str, str, str, str]] = []
-    open_moves: dict[tuple[str, str], int] = {}  # (what, vm) -> index in out
-    by_drs: set[tuple[float, str]] = set()  # (t, vm) moved by DRS
-    recs: dict[float, int] = {}
-    for e in events:
-        kind, t = str(e.get("kind", "")), float(e.get("t", 0.0))
-        subject, detail = str(e.get("subject", "")), str(e.get("detail", ""))
-        if kind in _FOLDED:
-            continue
-        if kind == "drs_migration" and (t, subject) in by_drs:
-            continue
-        if kind == "drs_recommendation":
-            target = detail.split("move ", 1)[-1].split(";")[0] if "move " in detail else subject
-            if t in recs:
-                i = recs[t]
-                pt, pk, ps, pd, _ = out[i]
-                n = int(pd.split(" ", 1)[0]) + 1 if pd[:1].isdigit() else 2
-                items = pd.split(": ", 1)[-1] if pd[:1].isdigit() else pd
-                out[i] = (pt, pk, ps, f"{n} moves: {items}, {target}", "DRS recommends")
-            else:
-                recs[t] = len(out)
-                out.append((t, kind, subject, target, "DRS recommends"))
-            continue
-        move = _MOVES.get(kind)
-        if move is None:
-            out.append((t, kind, subject, detail, ""))
-            continue
-        what, phase = move
-        key = (what, subject)
-        if phase in ("queued", "started"):
-            if key in open_moves:
-                continue
-            open_moves[key] = len(out)
-            route = _route(detail)
-            drs = any(
-                x.get("kind") == "drs_migration" and x.get("subject") == subject
-                and float(x.get("t", -1)) == t for x in events
-            )
-            if drs:
-                by_drs.add((t, subject))
-            who = "DRS: " if drs else ""
-            line = f"{who}{subject} {route}".strip() + " — still moving at the end"
-            out.append((t, "move", subject, line, what))
-            continue
-        i = open_moves.pop(key, -1)
-        if i < 0:  # its start is not in the log (a save cut short): a line of its own
-            out.append((t, kind, subject, detail, ""))
-            continue
-        st, _k, _s, line, title = out[i]
-        took = _seconds(t - st)
-        base = line.rsplit(" — ", 1)[0]
-        if phase == "done":
-            out[i] = (st, "move", subject, f"{base} in {took}", title)
-        else:
-            why = detail.split(": ", 1)[-1] if ": " in detail else detail
-            out[i] = (st, kind, subject, f"{base} failed after {took}: {why}", f"{title} failed")
-    return out
-
-
 def timeline_entries(report: Mapping[str, Any]) -> list[TimelineEntry]:
     """The report's events in time order, refused commands with the text the player typed;
     every kind in words, a migration on one line with its duration (queued, started and done
@@ -274,7 +183,7 @@ def timeline_entries(report: Mapping[str, Any]) -> list[TimelineEntry]:
         rejected.setdefault(round(float(r.get("t", 0.0)), 3), []).append(r)
     events = sorted(report.get("events") or [], key=lambda e: float(e.get("t", 0.0)))
     out = []
-    for t, kind, subject, detail, title in _fold_moves(events):
+    for t, kind, subject, detail, title in fold_events(events):
         category = "move" if kind == "move" else event_category(kind)
         if title:
             pass
