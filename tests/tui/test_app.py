@@ -486,3 +486,27 @@ async def test_the_top_bar_shows_how_much_of_the_configuration_assessment_is_don
     async with level_app("01").run_test(size=(160, 50)) as pilot:  # no assessment items
         game = await start(pilot)
         assert "setup" not in str(game.query_one("#topbar").render())
+
+
+async def test_a_vm_stuck_unhealthy_raises_an_alarm_toast_and_a_log_line_with_its_fix():
+    """Issue 12, Surfacing: esx-03 fails at 200 s; two minutes later each of its VMs that
+    should run is an alarm saying what to try, in a toast, the event log and the Alarms panel."""
+    from vdc.tui.widgets.alarms import AlarmsPanel
+    from vdc.tui.widgets.eventlog import EventLogPanel
+
+    async with level_app(TROUBLE).run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot)
+        game.step(210)
+        await pilot.pause()
+        assert not any(t.startswith("Alarm") for t in toasts(pilot.app))
+        game.step(125)
+        await pilot.pause()
+        alarms = [t for t in toasts(pilot.app) if t.startswith("Alarm")]
+        failed = [t for t in alarms if "not healthy for 2 min: host failed" in t]
+        assert failed and "→ start it on a running host ([b $accent]power on " in failed[0]
+        told = [r for r in game.query_one(EventLogPanel).records if r.kind == "alarm"]
+        assert any("— try: start it on a running host" in r.detail for r in told)
+        assert {r.severity for r in told if "not healthy for" in r.detail} == {"warning"}
+        panel = game.query_one(AlarmsPanel)
+        stuck = [i for i, (_s, text) in enumerate(panel.alarms) if "min: host failed" in text]
+        assert stuck and panel.fixes[stuck[0]].startswith("start it on a running host")

@@ -558,6 +558,7 @@ async def test_alarms_cover_network_cpu_and_ready_critical_first():
             ("critical", "host esx-02 failed"),
             ("critical", "service shop down: tier db down"),
             ("critical", "service mail down: tier mx down"),
+            ("critical", "bad change on db-01: its application serves nothing"),
             ("critical", "datastore ds-1 93% full"),
             ("critical", "VLAN 100 (prod) not carried on esx-03"),
             ("warning", "host esx-01 CPU demand 122%"),
@@ -567,7 +568,14 @@ async def test_alarms_cover_network_cpu_and_ready_critical_first():
             ("warning", "VM crm-01 CPU ready 16.7%"),
             ("warning", "VM backup-01 CPU ready 16.7%"),
         ]
-        assert panel.border_title == "Alarms (11)"
+        assert panel.border_title == "Alarms (12)"
+        fixes = dict(zip((t for _s, t in panel.alarms), panel.fixes, strict=True))
+        assert fixes["bad change on db-01: its application serves nothing"] == (
+            "no snapshot to go back to: it stays broken until it is fixed; next time take one "
+            "first (`snapshot create db-01 pre-change`)")
+        assert fixes["service shop down: tier db down"] == "db-01 has a bad change: see its alarm"
+        assert fixes["service mail down: tier mx down"] == (
+            "mail-01 (host failed): start it on a running host (`power on mail-01 esx-03`)")
 
 
 async def test_alarms_count_many_waiting_vms_on_one_line():

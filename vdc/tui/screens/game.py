@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from vdc.scenario.event_kinds import label as kind_label
+from vdc.session.alarms import TOASTED, TOLD, AlarmWatch
 from vdc.session.session import CommandRecord
 from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
@@ -79,6 +80,8 @@ class GameScreen(Screen):
         self._saved_records = 0
         self.shown: SimView | None = None
         """The last view drawn (what the player sees now)."""
+        self.alarm_watch = AlarmWatch()
+        """The alarms now, since when each VM is unhealthy, and which alarms are new."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -155,15 +158,20 @@ class GameScreen(Screen):
                 title=view.title, t=view.t, duration=view.duration, paused=c.paused,
                 speed=c.speed, statuses=statuses, score=score(statuses), ended=c.ended,
             )
-            for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel, AlarmsPanel,
+            for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel,
                           TasksPanel, DrsPanel):
                 self.query_one(panel).show(view)
+            watch = self.alarm_watch
+            self.query_one(AlarmsPanel).show(view, watch.update(view))
             log = self.query_one(EventLogPanel)
             log.show(view)
-            if records:
-                log.add_events(records)
+            told = [watch.record(a, view.t) for a in watch.raised if a.key.startswith(TOLD)]
+            if records or told:
+                log.add_events([*records, *told])
         news = [r for r in records if r.t >= c.history_until]
         self._announce(news)
+        if view.t >= c.history_until:
+            self._announce_alarms()
         for hint in c.due_hints(news, view):
             self.notify(code_markup(hint.text), title="Hint", timeout=12)
         if news and not c.paused and c.should_pause_for(news):
@@ -204,6 +212,19 @@ class GameScreen(Screen):
             if r.kind in TOAST_KINDS:
                 severity = _TOAST_SEVERITY.get(r.severity, "information")
                 self.notify(r.detail, title=kind_label(r.kind), severity=severity, markup=False)
+
+    def _announce_alarms(self) -> None:
+        """Toast the new alarms a player must act on, each with the first thing to try (two at
+        most at once; the Alarms panel lists the rest)."""
+        raised = [a for a in self.alarm_watch.raised if a.key.startswith(TOASTED)]
+        for a in raised[:2]:
+            title = "Hint" if a.severity == "info" else "Alarm"
+            body = f"{a.text}\n→ {a.fix}" if a.fix else a.text
+            self.notify(code_markup(body), title=title,
+                        severity=_TOAST_SEVERITY.get(a.severity, "information"), timeout=10)
+        if len(raised) > 2:
+            self.notify(f"…and {len(raised) - 2} more new alarms: see the Alarms panel.",
+                        title="Alarm", severity="warning", markup=False)
 
     def action_toggle_pause(self) -> None:
         self.controller.toggle_pause()
