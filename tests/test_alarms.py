@@ -71,7 +71,8 @@ def test_a_vm_stuck_unhealthy_is_raised_after_two_minutes_with_its_fix() -> None
     watch.update(sim.view())
     assert not any(a.key == "stuck:web-01" for a in watch.raised)
     rec = watch.record(stuck, 405.0)
-    assert rec.severity == "warning" and "— try: start it on a running host" in rec.detail
+    assert rec.severity == "warning" and rec.subject == stuck.text
+    assert rec.detail == "→ try: start it on a running host (power on web-01 esx-01)"
 
 
 def test_drs_stacking_a_tier_on_one_host_hints_a_keep_apart_rule() -> None:

@@ -505,8 +505,45 @@ async def test_a_vm_stuck_unhealthy_raises_an_alarm_toast_and_a_log_line_with_it
         failed = [t for t in alarms if "not healthy for 2 min: host failed" in t]
         assert failed and "→ start it on a running host ([b $accent]power on " in failed[0]
         told = [r for r in game.query_one(EventLogPanel).records if r.kind == "alarm"]
-        assert any("— try: start it on a running host" in r.detail for r in told)
-        assert {r.severity for r in told if "not healthy for" in r.detail} == {"warning"}
+        assert any(r.detail.startswith("→ try: start it on a running host") for r in told)
+        assert {r.severity for r in told if "not healthy for" in r.subject} == {"warning"}
         panel = game.query_one(AlarmsPanel)
         stuck = [i for i, (_s, text) in enumerate(panel.alarms) if "min: host failed" in text]
         assert stuck and panel.fixes[stuck[0]].startswith("start it on a running host")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_the_levels_first_panel_is_named_in_the_briefing_and_focused_at_start(size):
+    """Level 01 says `first_panel = "vms"`: the briefing names the VMs panel and the game
+    opens with it in view and focused (at 80×24 too); a level without it opens on Hosts."""
+    from textual.widgets import Label
+
+    from vdc.tui.screens.briefing import BriefingScreen
+    from vdc.tui.widgets.hosts import HostsPanel
+    from vdc.tui.widgets.vms import VmTable
+
+    async with level_app("01").run_test(size=size) as pilot:
+        briefing = await screen_of(pilot, BriefingScreen)
+        line = str(briefing.query_one("#first-panel", Label).render())
+        assert line == "Start in the VMs panel (key 4): it opens there."
+        game = await start(pilot)
+        vms = game.query_one(VmTable)
+        await until(pilot, lambda: game._focused_panel() is vms)
+        assert vms.display and vms.region.height > 5
+        assert vms.border_title == "4 VMs (4)"
+    async with level_app(TROUBLE).run_test(size=size) as pilot:
+        game = await start(pilot)
+        await until(pilot, lambda: game._focused_panel() is not None)
+        assert isinstance(game._focused_panel(), HostsPanel)
+
+
+def test_first_panel_must_name_a_panel():
+    from vdc.scenario.loader import LevelError, load_level_text
+
+    from vdc.scenario.paths import find_level
+
+    text = find_level("01").read_text(encoding="utf-8")
+    bad = text.replace('first_panel = "vms"', 'first_panel = "vm"')
+    with pytest.raises(LevelError) as e:
+        load_level_text(bad, "bad.toml")
+    assert "first_panel" in str(e.value) and "\n" not in str(e.value).strip()

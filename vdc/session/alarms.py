@@ -275,5 +275,5 @@ class AlarmWatch:
 
     def record(self, alarm: Alarm, t: float) -> AlarmRecord:
         """An alarm as a line for the game's event log: what, then the first thing to try."""
-        detail = f"{alarm.text} — try: {alarm.fix}" if alarm.fix else alarm.text
-        return AlarmRecord(t, "alarm", "", detail, alarm.severity)
+        fix = alarm.fix.replace("`", "")
+        return AlarmRecord(t, "alarm", alarm.text, f"→ try: {fix}" if fix else "", alarm.severity)

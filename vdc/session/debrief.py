@@ -111,8 +111,8 @@ def _why(session: Session, st: ObjectiveStatus, o: schema.Objective | None) -> s
         story = _service_story(session, service)
         return f"{text}; {story}" if story else text
     if st.kind in ("host_state_by", "config"):
-        return f"{st.description}: it was {st.value} (wanted {st.target})"
-    return (f"{st.description}: {_value(st.kind, st.value)} "
+        return f"“{st.description}” was missed: it was {st.value} (wanted {st.target})"
+    return (f"“{st.description}” was missed: {_value(st.kind, st.value)} "
             f"against a target of {_value(st.kind, st.target)}")
 
 

@@ -97,7 +97,7 @@ class AlarmsPanel(Panel):
         self._drawn = drawn
         tones = self._tones_now()
         n = len(self.alarms)
-        self.border_title = f"Alarms ({n})" if n else "Alarms"
+        self.titled(f"Alarms ({n})" if n else "Alarms")
         worst = self.alarms[0][0] if self.alarms else None
         self.set_class(worst == "critical", "-critical")
         self.set_class(worst == "warning", "-warning")
