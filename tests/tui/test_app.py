@@ -539,7 +539,6 @@ async def test_the_levels_first_panel_is_named_in_the_briefing_and_focused_at_st
 
 def test_first_panel_must_name_a_panel():
     from vdc.scenario.loader import LevelError, load_level_text
-
     from vdc.scenario.paths import find_level
 
     text = find_level("01").read_text(encoding="utf-8")
