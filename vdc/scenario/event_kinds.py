@@ -75,6 +75,14 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
        "A host lost its management network; its VMs are cut off from the others.", toast=True),
     _k("host_connected", "info", "An isolated host is reachable again."),
     _k("host_cpu_high", "warning", "Alarm: a host's CPU demand reached 90 % of its capacity.", label="host CPU high"),
+    _k("memory_overcommit", "warning",
+       "A host's running VMs are configured with more memory than the host has."),
+    _k("memory_state_changed", "info",
+       "A host's memory state changed (high, clear, soft, hard, low: free memory against minFree)."),
+    _k("balloon", "warning",
+       "A host inflates balloons in its VMs' guests (Tools) to take back memory; they page a little."),
+    _k("host_swapping", "critical",
+       "A host swaps VM memory to .vswp files: the swapped guests slow down a lot.", toast=True),
     _k("maintenance_entering", "info",
        "A host is entering maintenance mode; it waits until its running VMs have moved off."),
     _k("maintenance_entered", "info",
@@ -96,6 +104,8 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("snapshot_deleted", "info",
        "Snapshots of a VM were merged into its disks (consolidated), freeing space."),
     _k("alarm_cleared", "info", "A datastore, host CPU or snapshot alarm is back to normal."),
+    # Guests.
+    _k("tools_installed", "info", "Tools were installed in a VM; they start when its guest reboots."),
     # The player's commands.
     _k("command", "info", "The player's command was accepted.", label="you"),
     _k("command_rejected", "warning", "The player's command was refused (the reason follows).", label="refused"),

@@ -60,6 +60,12 @@ class HostView:
     """vSphere HA role: primary, secondary, unreachable, dead, isolated ("" = no HA)."""
     entering_maintenance: bool = False
     """It is on its way into maintenance mode (waiting for its VMs to leave)."""
+    mem_state: str = "high"
+    """Memory state: high, clear, soft, hard, low (free memory against minFree; vdc.sim.memory)."""
+    mem_free: float = 0.0
+    """GiB free after reclamation."""
+    min_free: float = 0.0
+    """GiB of minFree (899 MB for the first 28 GiB + 1 % of the rest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +139,10 @@ class VmColumns:
     """Snapshots in each VM's chain."""
     snap_gib: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """GiB each VM's snapshots take (deltas and memory files)."""
+    balloon: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """GiB its host's balloon driver holds in each VM's guest."""
+    swapped: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """GiB of each VM's memory its host swapped to the .vswp."""
 
     def __len__(self) -> int:
         return len(self.names)

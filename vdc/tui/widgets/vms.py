@@ -55,6 +55,7 @@ _SORT_WORDS: dict[str, tuple[str, str, str]] = {
     "memory": ("memory", "high→low", "low→high"),
     "latency": ("latency", "high→low", "low→high"),
     "snap": ("snapshots", "largest first", "smallest first"),
+    "reclaim": ("swapped, ballooned", "most first", "least first"),
     "service": ("service", "A→Z", "Z→A"),
     "health": ("health", "down first", "ok first"),
 }
@@ -132,6 +133,7 @@ class VmTable(Panel):
         self._text_widths = (4, 4, 7)
         """Widest VM, host and service name (capped)."""
         self._has_snaps = False
+        self._has_reclaim = False
         self._columns: list[Column] = []
         self._keys: Keys = {}
         """Per column, the display key of every VM as last shown ({} = redraw all)."""
@@ -233,10 +235,12 @@ class VmTable(Panel):
         self._view = view
         vms = view.vms
         has_snaps = bool(vms.snap_count.any())
-        if vms.names != self._names or has_snaps != self._has_snaps:
+        has_reclaim = bool((vms.balloon >= 0.05).any() or (vms.swapped >= 0.05).any())
+        if vms.names != self._names or has_snaps != self._has_snaps or has_reclaim != self._has_reclaim:
             if vms.names != self._names:
                 self._new_inventory(view)
             self._has_snaps = has_snaps  # the Snap column comes with the first snapshot
+            self._has_reclaim = has_reclaim  # Bal/Swap while a host balloons or swaps
             self._keys, self._words = display_keys(vms, self._words)
             self._relayout(vms)
             return
@@ -246,7 +250,10 @@ class VmTable(Panel):
     # ------------------------------------------------------------------ bindings
     def action_cycle_sort(self) -> None:
         """Sort by the next column; after the last, back to inventory order."""
-        order: list[str | None] = [None, *(c for c in SORT_COLUMNS if c != "snap" or self._has_snaps)]
+        order: list[str | None] = [None, *(
+            c for c in SORT_COLUMNS
+            if (c != "snap" or self._has_snaps) and (c != "reclaim" or self._has_reclaim)
+        )]
         self.sort_by(order[(order.index(self._sort) + 1) % len(order)], False)
 
     def action_reverse_sort(self) -> None:
@@ -337,7 +344,7 @@ class VmTable(Panel):
         width = self.table.size.width
         # Without a size yet, lay out for a wide panel; on_resize re-fits.
         room = width - 1 if width > 0 else 200  # always leave the scrollbar its cell
-        return fit_columns(room, *self._text_widths, snap=self._has_snaps)
+        return fit_columns(room, *self._text_widths, snap=self._has_snaps, reclaim=self._has_reclaim)
 
     def _relayout(self, vms: VmColumns) -> None:
         """Re-create the columns (first show, new inventory, new width) and re-add the rows."""
