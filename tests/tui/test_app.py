@@ -546,3 +546,18 @@ def test_first_panel_must_name_a_panel():
     with pytest.raises(LevelError) as e:
         load_level_text(bad, "bad.toml")
     assert "first_panel" in str(e.value) and "\n" not in str(e.value).strip()
+
+
+async def test_toasts_do_not_cover_the_vm_list_at_80x24_after_a_command():
+    """Issue 12, 80×24: a refusal toast after a `:` command goes to the top row, above the VM
+    list (which fills the lower row); at 160×50 with Hosts focused they stay bottom right."""
+    async with level_app("01").run_test(size=(80, 24), notifications=True) as pilot:
+        game = await start(pilot)
+        await pilot.press("colon", *"power on intranet-db-01", "enter")
+        await until(pilot, lambda: game.controller.session.records)
+        await pilot.pause()
+        assert game.has_class("-toasts-top")
+    async with level_app(TROUBLE).run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot)
+        await pilot.pause()
+        assert not game.has_class("-toasts-top")

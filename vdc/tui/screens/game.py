@@ -150,7 +150,9 @@ class GameScreen(Screen):
         """Toasts go where they do not cover the focused panel: bottom right unless the focused
         panel reaches into that corner (the VMs at 80×24), then top right."""
         panel = self._focused_panel()
-        top = False
+        # No panel focused (the `:` line is open or just closed): at 80×24 the lower row is
+        # the VM list, so the toasts go up there anyway.
+        top = self.compact
         if panel is not None and panel.region:
             r, (w, h) = panel.region, self.size
             corner_x, corner_y = w // 2, h - 1 - TOAST_ROWS
