@@ -161,7 +161,7 @@ async def test_the_debrief_shows_the_lessons_under_the_objectives():
     async with Host().run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         box = pilot.app.screen.query_one("#debrief-lessons", Static)
-        assert box.border_title == "What a better operator would do"
+        assert box.border_title == "What a better operator did"
         text = str(box.render())
         assert "▸ The database serves the shop: keep it running." in text
         assert text.count("▸") == 3

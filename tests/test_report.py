@@ -222,3 +222,29 @@ def test_a_stale_reference_is_still_compared_with_a_note(tmp_path: Path):
     ref = r["reference"]
     assert ref["comparable"] and ref["note"].startswith("the reference solution no longer replays exactly")
     assert (ref["player"]["score"], ref["reference"]["score"]) == (61.54, 100.0)
+
+
+def test_report_says_why_first_and_the_concepts_to_reread():
+    r = rep.build(load(ROOT / "saves/examples/01-gave-up.vdcsave"), "01-gave-up.vdcsave")
+    assert r["verdict"].startswith("Lost: the intranet service was down 30 min of the 3 min allowed")
+    md = rep.markdown(r)
+    outcome = md.split("## Outcome", 1)[1].split("##", 1)[0]
+    assert outcome.strip().splitlines()[0].startswith("**Lost: the intranet service was down 30 min")
+    assert "## Concepts to reread\n\nHypervisor · Consolidation · Reservations" in md
+    from vdc.session.report_html import render
+
+    html = render(r)
+    assert "<h2>Outcome</h2><p><strong>Lost: the intranet service was down 30 min" in html
+    assert "Concepts to reread" in html
+
+
+def test_report_timeline_folds_each_migration_into_one_line_with_its_duration():
+    r = rep.build(load(ROOT / "saves/reference/05-let-drs-drive.vdcsave"), "x", reference=False)
+    kinds = {x.get("kind") for x in r["timeline"]}
+    assert not kinds & {"vmotion_queued", "vmotion_started", "vmotion_completed", "drs_pass"}
+    first = next(x for x in r["timeline"] if x.get("kind") == "move")
+    assert (first["t"], first["label"], first["text"]) == (
+        60.0, "vMotion", "DRS: app-02 esx-03 → esx-01 in 20 s")
+    md = rep.markdown(r)
+    assert "| 0:01:00 | · vMotion | DRS: app-02 esx-03 → esx-01 in 20 s |" in md
+    assert "vmotion queued" not in md and "drs pass" not in md

@@ -486,3 +486,78 @@ async def test_the_top_bar_shows_how_much_of_the_configuration_assessment_is_don
     async with level_app("01").run_test(size=(160, 50)) as pilot:  # no assessment items
         game = await start(pilot)
         assert "setup" not in str(game.query_one("#topbar").render())
+
+
+async def test_a_vm_stuck_unhealthy_raises_an_alarm_toast_and_a_log_line_with_its_fix():
+    """Issue 12, Surfacing: esx-03 fails at 200 s; two minutes later each of its VMs that
+    should run is an alarm saying what to try, in a toast, the event log and the Alarms panel."""
+    from vdc.tui.widgets.alarms import AlarmsPanel
+    from vdc.tui.widgets.eventlog import EventLogPanel
+
+    async with level_app(TROUBLE).run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot)
+        game.step(210)
+        await pilot.pause()
+        assert not any(t.startswith("Alarm") for t in toasts(pilot.app))
+        game.step(125)
+        await pilot.pause()
+        alarms = [t for t in toasts(pilot.app) if t.startswith("Alarm")]
+        failed = [t for t in alarms if "not healthy for 2 min: host failed" in t]
+        assert failed and "→ start it on a running host ([b $accent]power on " in failed[0]
+        told = [r for r in game.query_one(EventLogPanel).records if r.kind == "alarm"]
+        assert any(r.detail.startswith("→ try: start it on a running host") for r in told)
+        assert {r.severity for r in told if "not healthy for" in r.subject} == {"warning"}
+        panel = game.query_one(AlarmsPanel)
+        stuck = [i for i, (_s, text) in enumerate(panel.alarms) if "min: host failed" in text]
+        assert stuck and panel.fixes[stuck[0]].startswith("start it on a running host")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_the_levels_first_panel_is_named_in_the_briefing_and_focused_at_start(size):
+    """Level 01 says `first_panel = "vms"`: the briefing names the VMs panel and the game
+    opens with it in view and focused (at 80×24 too); a level without it opens on Hosts."""
+    from textual.widgets import Label
+
+    from vdc.tui.screens.briefing import BriefingScreen
+    from vdc.tui.widgets.hosts import HostsPanel
+    from vdc.tui.widgets.vms import VmTable
+
+    async with level_app("01").run_test(size=size) as pilot:
+        briefing = await screen_of(pilot, BriefingScreen)
+        line = str(briefing.query_one("#first-panel", Label).render())
+        assert line == "Start in the VMs panel (key 4): it opens there."
+        game = await start(pilot)
+        vms = game.query_one(VmTable)
+        await until(pilot, lambda: game._focused_panel() is vms)
+        assert vms.display and vms.region.height > 5
+        assert vms.border_title == "4 VMs (4)"
+    async with level_app(TROUBLE).run_test(size=size) as pilot:
+        game = await start(pilot)
+        await until(pilot, lambda: game._focused_panel() is not None)
+        assert isinstance(game._focused_panel(), HostsPanel)
+
+
+def test_first_panel_must_name_a_panel():
+    from vdc.scenario.loader import LevelError, load_level_text
+    from vdc.scenario.paths import find_level
+
+    text = find_level("01").read_text(encoding="utf-8")
+    bad = text.replace('first_panel = "vms"', 'first_panel = "vm"')
+    with pytest.raises(LevelError) as e:
+        load_level_text(bad, "bad.toml")
+    assert "first_panel" in str(e.value) and "\n" not in str(e.value).strip()
+
+
+async def test_toasts_do_not_cover_the_vm_list_at_80x24_after_a_command():
+    """Issue 12, 80×24: a refusal toast after a `:` command goes to the top row, above the VM
+    list (which fills the lower row); at 160×50 with Hosts focused they stay bottom right."""
+    async with level_app("01").run_test(size=(80, 24), notifications=True) as pilot:
+        game = await start(pilot)
+        await pilot.press("colon", *"power on intranet-db-01", "enter")
+        await until(pilot, lambda: game.controller.session.records)
+        await pilot.pause()
+        assert game.has_class("-toasts-top")
+    async with level_app(TROUBLE).run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot)
+        await pilot.pause()
+        assert not game.has_class("-toasts-top")

@@ -22,6 +22,7 @@ from vdc.scenario.loader import load_level
 from vdc.scenario.paths import find_level
 from vdc.scenario.schema import Level
 from vdc.session.actions import load_actions, parse_actions
+from vdc.session.debrief import teach
 from vdc.session.runner import result, run_level
 from vdc.tui.screens.debrief import DebriefScreen
 from vdc.tui.screens.debrief_report import (
@@ -62,7 +63,7 @@ SANDBOX_ACTIONS = """
 def won() -> Run:
     lvl = load_level(find_level("01")).level
     s = run_level(lvl, actions=load_actions(ROOT / "levels/solutions/01-first-light.txt"))
-    return result(s, events=True), {n: s.sim.coarse.series(n) for n in s.sim.coarse.names}
+    return result(s, events=True) | teach(s), {n: s.sim.coarse.series(n) for n in s.sim.coarse.names}
 
 
 @cache
@@ -72,21 +73,21 @@ def eventful() -> Run:
     data = json.loads((ROOT / "tests/data/levels/eventful-sandbox.json").read_text(encoding="utf-8"))
     level = Level.model_validate(data)
     s = run_level(level, until=7200, actions=parse_actions(SANDBOX_ACTIONS))
-    return result(s, events=True), {n: s.sim.coarse.series(n) for n in s.sim.coarse.names}
+    return result(s, events=True) | teach(s, stopped_early=True), {n: s.sim.coarse.series(n) for n in s.sim.coarse.names}
 
 
 @cache
 def incomplete() -> Run:
     lvl = load_level(find_level("01")).level
     s = run_level(lvl, actions=load_actions(ROOT / "levels/solutions/01-first-light.txt"), until=600)
-    out = result(s, events=True, stopped_early=True)
+    out = result(s, events=True, stopped_early=True) | teach(s, stopped_early=True)
     return out, {n: s.sim.coarse.series(n) for n in s.sim.coarse.names}
 
 
 @cache
 def lost() -> Run:
-    s = run_level(load_level(find_level("01")).level)
-    return result(s, events=True), {n: s.sim.coarse.series(n) for n in s.sim.coarse.names}
+    s = run_level(load_level(find_level("01")).level, actions=load_actions(ROOT / "saves/examples/01-gave-up.txt"))
+    return result(s, events=True) | teach(s), {n: s.sim.coarse.series(n) for n in s.sim.coarse.names}
 
 
 # --------------------------------------------------------------------------- chart math
@@ -419,20 +420,24 @@ async def test_outcome_words_symbols_score_and_stars() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-outcome"))
-    assert "✔ Level won — the level's time is up" in text
+    assert text.startswith("✔ Won: every objective met; the intranet service was down 1 min 35 s")
+    assert "Level won — the level's time is up" in text
     assert "Score 100 / 100" in text and "★★★ 3 of 3 stars" in text
 
     app = Harness(lost())
     async with app.run_test(size=(100, 30)) as pilot:
         await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-outcome"))
-    assert "✘ Level lost" in text and "☆☆☆ no stars" in text and "Score 61.5 / 100" in text
+    assert text.startswith("✘ Lost: the intranet service was down 30 min of the 3 min allowed;")
+    assert "intranet-db-01 never started (refused at 0:00:30" in text.replace("\n", " ")
+    assert "Level lost" in text and "☆☆☆ no stars" in text and "Score 61.5 / 100" in text
 
     app = Harness(incomplete())
     async with app.run_test(size=(100, 30)) as pilot:
         await screen_of(pilot, DebriefScreen)
         text = shown(app.screen.query_one("#debrief-outcome"))
-    assert "… Incomplete — stopped at 0:10:00 of 0:30:00" in text
+    assert text.startswith("… Stopped at 0:10:00 of 0:30:00; so far")
+    assert "Incomplete — stopped at 0:10:00 of 0:30:00" in text
 
 
 async def test_timeline_lists_incidents_and_commands_in_time_order() -> None:
@@ -529,6 +534,42 @@ async def test_narrow_scrolls_with_the_keyboard() -> None:
         assert scroll.scroll_y > 0
 
 
+async def test_better_operator_shows_the_reference_beside_the_players_commands() -> None:
+    app = Harness(lost())
+    async with app.run_test(size=(110, 50)) as pilot:
+        await screen_of(pilot, DebriefScreen)
+        section = app.screen.query_one("#debrief-lessons")
+        assert section.border_title == "What a better operator did"
+        text = shown(section)
+    rows = [line for line in text.splitlines() if "0:0" in line]
+    assert "0:00:00" in rows[0] and "host power on esx-02" in rows[0]
+    assert "power on intranet-web-01" in rows[0]  # yours, beside it
+    assert "0:01:01" in rows[2] and "power on intranet-db-01 esx-02" in rows[2]
+    assert "power on intranet-db-01 (refused)" in rows[1] and "0:00:30" in rows[1]
+    assert "Boot the second host" in text  # the level's lesson first
+
+
+async def test_concepts_to_reread_and_f1_opens_their_notes() -> None:
+    from vdc.tui.screens.help import ConceptsScreen
+
+    app = Harness(lost())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await screen_of(pilot, DebriefScreen)
+        text = shown(app.screen.query_one("#debrief-concepts"))
+        assert "Hypervisor · Consolidation · Reservations" in text and "F1" in text
+        await pilot.press("f1")
+        await screen_of(pilot, ConceptsScreen)
+
+
+async def test_a_sandbox_without_a_solution_has_no_reference_table() -> None:
+    report, _ = eventful()
+    assert report["better"]["reference"] == []
+    app = Harness(eventful())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await screen_of(pilot, DebriefScreen)
+        assert not app.screen.query("#debrief-lessons")
+
+
 # --------------------------------------------------------------------------- snapshots
 
 
@@ -554,3 +595,9 @@ class TestSnapshots:
 
     def test_eventful_sandbox_wide(self, snap_compare: Any) -> None:
         assert snap_compare(Harness(eventful()), terminal_size=(160, 50))
+
+    def test_lost_level_01_narrow(self, snap_compare: Any) -> None:
+        assert snap_compare(Harness(lost(), has_next=False), terminal_size=(80, 24))
+
+    def test_lost_level_01_wide(self, snap_compare: Any) -> None:
+        assert snap_compare(Harness(lost(), has_next=False), terminal_size=(160, 50))

@@ -438,9 +438,10 @@ async def test_services_show_the_down_tier_after_a_bad_change():
         await pilot.pause()
         panel = app.panel
         assert isinstance(panel, ServicesPanel)
-        shop, mail, crm = panel.lines
+        mail, shop, crm = panel.lines  # down first (by name), then up
         assert shop.startswith("shop ✖ DOWN")
-        assert shop.endswith("fw ✔ → lb ✔ → web ✔ → db ✖")
+        # web-02 died with esx-02: the web tier runs on fewer VMs (▲), db is down.
+        assert shop.endswith("fw ✔ → lb ✔ → web ▲ → db ✖")
         assert "8.6%" in shop  # down from t = 10 of 115 s sampled
         assert mail.endswith("mx ✖") and "✖ DOWN" in mail
         assert crm.startswith("crm  ✔ up") and crm.endswith("app ✔") and "100.0%" in crm
@@ -463,6 +464,25 @@ async def test_services_healthy_and_selection():
         assert panel.selected_service == "shop"
 
 
+def test_services_sort_down_then_degraded_then_ok_then_by_name():
+    import dataclasses
+
+    from vdc.sim.view.types import ServiceView, TierView
+    from vdc.tui.widgets.services import by_health
+
+    view = trouble_sim().view()
+    healthy = dict(zip(view.vms.names, view.vms.healthy, strict=True))
+    assert not healthy["web-02"] and healthy["web-01"]
+    services = (
+        ServiceView("a-ok", True, 1.0, (TierView("app", True, ("crm-01",)),)),
+        ServiceView("b-weak", True, 1.0, (TierView("web", True, ("web-01", "web-02")),)),
+        ServiceView("c-down", False, 0.5, (TierView("db", False, ("db-01",)),)),
+        ServiceView("a-down", False, 0.5, (TierView("db", False, ("db-01",)),)),
+    )
+    order = by_health(services, dataclasses.replace(view, services=services))
+    assert [s.name for s in order] == ["a-down", "c-down", "b-weak", "a-ok"]
+
+
 async def test_services_line_fits_a_narrow_panel():
     view = trouble_sim().view()
     app = PanelApp(ServicesPanel(), view)
@@ -472,16 +492,16 @@ async def test_services_line_fits_a_narrow_panel():
         assert isinstance(panel, ServicesPanel)
         width = panel.option_list.scrollable_content_region.width
         assert all(len(line) <= width for line in panel.lines)
-        assert panel.lines[0].endswith("fw✔›lb✔›web✔›db✖")  # compact chain
+        assert panel.lines[1].endswith("fw✔›lb✔›web▲›db✖")  # compact chain
         await pilot.resize_terminal(34, 8)
         await pilot.pause()
         width = panel.option_list.scrollable_content_region.width
         assert all(len(line) <= width for line in panel.lines)
-        assert panel.lines[0].endswith("8.6%  db ✖ +3 up")  # only what is down
+        assert panel.lines[1].endswith("8.6%  db ✖ +3 up")  # only what is down
         await pilot.resize_terminal(22, 8)
         await pilot.pause()
         # The uptime makes way for the chain; the state keeps its symbol.
-        assert panel.lines == ["shop ✖ db ✖ +3 up", "mail ✖ mx ✖", "crm  ✔ app ✔"]
+        assert panel.lines == ["mail ✖ mx ✖", "shop ✖ db ✖ +3 up", "crm  ✔ app ✔"]
         assert all(len(line) <= panel.option_list.scrollable_content_region.width
                    for line in panel.lines)
 
@@ -538,6 +558,7 @@ async def test_alarms_cover_network_cpu_and_ready_critical_first():
             ("critical", "host esx-02 failed"),
             ("critical", "service shop down: tier db down"),
             ("critical", "service mail down: tier mx down"),
+            ("critical", "bad change on db-01: its application serves nothing"),
             ("critical", "datastore ds-1 93% full"),
             ("critical", "VLAN 100 (prod) not carried on esx-03"),
             ("warning", "host esx-01 CPU demand 122%"),
@@ -547,7 +568,14 @@ async def test_alarms_cover_network_cpu_and_ready_critical_first():
             ("warning", "VM crm-01 CPU ready 16.7%"),
             ("warning", "VM backup-01 CPU ready 16.7%"),
         ]
-        assert panel.border_title == "Alarms (11)"
+        assert panel.border_title == "Alarms (12)"
+        fixes = dict(zip((t for _s, t in panel.alarms), panel.fixes, strict=True))
+        assert fixes["bad change on db-01: its application serves nothing"] == (
+            "no snapshot to go back to: it stays broken until it is fixed; next time take one "
+            "first (`snapshot create db-01 pre-change`)")
+        assert fixes["service shop down: tier db down"] == "db-01 has a bad change: see its alarm"
+        assert fixes["service mail down: tier mx down"] == (
+            "mail-01 (host failed): start it on a running host (`power on mail-01 esx-03`)")
 
 
 async def test_alarms_count_many_waiting_vms_on_one_line():

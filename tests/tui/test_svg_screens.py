@@ -10,7 +10,7 @@ import pytest
 from tests.tui.conftest import SIZES, TROUBLE, game_at, level_app, screen_of, start
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.debrief import DebriefScreen
-from vdc.tui.screens.help import LeaveScreen
+from vdc.tui.screens.help import KeysScreen, LeaveScreen
 
 
 def _app(path: Path | None = None) -> VdcApp:
@@ -64,3 +64,17 @@ def test_leave_with_unsaved_commands(snap_compare, size):
         await screen_of(pilot, LeaveScreen)
 
     assert snap_compare(level_app("01"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_keys(snap_compare, size):
+    """`?`: the keys (panel numbers 1–9, the VMs panel's s / r / /) and the commands."""
+    assert snap_compare(_app(TROUBLE), terminal_size=size,
+                        run_before=game_at(60, "question_mark", shows=KeysScreen))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_game_level_01_opens_on_its_first_panel(snap_compare, size):
+    """Level 01 names the VMs panel first: at 80×24 the VM list (with Host and Power) is in
+    view and focused; the footer shows the acting keys, v V n M H D ? included."""
+    assert snap_compare(level_app("01"), terminal_size=size, run_before=game_at(5))

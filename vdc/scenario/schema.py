@@ -61,6 +61,12 @@ class Hint(Strict):
         return self
 
 
+PanelName = Literal[
+    "hosts", "datastores", "network", "vms", "services", "alarms", "log", "tasks", "drs"
+]
+"""The game's panels, in the order of their number keys 1–9."""
+
+
 class LevelMeta(Strict):
     """The `[level]` table: identity, story and rules of the level."""
 
@@ -90,6 +96,9 @@ class LevelMeta(Strict):
     """End the level early (outcome lost) once a required objective has failed for good."""
     pause_on: list[EventKindName] = []
     """Event kinds that pause the game in the TUI when they happen."""
+    first_panel: PanelName | None = None
+    """The panel the game opens with focus (and the briefing names): "vms" for a level that
+    starts by powering VMs on, "datastores" for a storage level; None = the Hosts panel."""
 
     @model_validator(mode="after")
     def _stars_ascending(self) -> LevelMeta:

@@ -230,14 +230,18 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
         {"t": r.t, "type": "action", "text": r.text, "accepted": r.accepted, "message": r.message}
         for r in session.records
     ]
+    from vdc.scenario.event_kinds import label
+    from vdc.session.debrief import fold_events, teach
     from vdc.sim.events import SEVERITY
 
+    # Each migration one line with its duration, DRS recommendations folded (as the debrief).
     timeline += [
-        {"t": e["t"], "type": "event", "kind": e["kind"], "subject": e["subject"],
-         "text": e["detail"] if e["kind"] in _UNPREFIXED or e["subject"] in e["detail"]
-         else f"{e['subject']}: {e['detail']}",
-         "severity": SEVERITY.get(e["kind"], "info")}
-        for e in events if e["kind"] not in ("command", "command_rejected")
+        {"t": t, "type": "event", "kind": kind, "subject": subject,
+         "label": title or label(kind),
+         "text": detail if kind in _UNPREFIXED or subject in detail else f"{subject}: {detail}",
+         "severity": SEVERITY.get(kind, "info")}
+        for t, kind, subject, detail, title in fold_events(
+            [e for e in events if e["kind"] not in ("command", "command_rejected")])
     ]
     timeline.sort(key=lambda x: (x["t"], 0 if x["type"] == "action" else 1))  # stable: log order
     lvl = save.level.level
@@ -257,6 +261,7 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
         "objectives": out["objectives"],
         "mistakes": [m.as_dict() for m in found],
         "lessons": list(out.get("lessons", [])),
+        **teach(session, stopped_early=stopped_early),
         "downtime": {
             "services": [
                 {"name": n, "down_s": round(float(down[n]), 3),
@@ -356,6 +361,9 @@ def markdown(r: dict[str, Any]) -> str:
     add("")
     add("## Outcome")
     add("")
+    if r.get("verdict"):
+        add(f"**{r['verdict']}**")
+        add("")
     add(f"**{OUTCOME_MARK[r['outcome']]}** — score **{r['score']:.1f}** — {stars_text(r['stars'])} "
         f"({r['end_reason'] or 'stopped'})")
     add("")
@@ -375,6 +383,11 @@ def markdown(r: dict[str, Any]) -> str:
         add("## What a better operator would have done")
         add("")
         lines.extend(f"- {_md_cell(text)}" for text in r["lessons"])
+        add("")
+    if r.get("concepts"):
+        add("## Concepts to reread")
+        add("")
+        add(" · ".join(c["title"] for c in r["concepts"]) + " (F1 in the game)")
         add("")
     add("## Biggest mistakes")
     add("")
@@ -418,7 +431,8 @@ def markdown(r: dict[str, Any]) -> str:
                 f"`{_md_cell(x['text'])}`{_md_cell(verdict)} |")
         else:
             mark = {"critical": "‼", "warning": "!", "info": "·"}[x["severity"]]
-            add(f"| {clock(x['t'])} | {mark} {x['kind'].replace('_', ' ')} | {_md_cell(x['text'])} |")
+            what = x.get("label") or x["kind"].replace("_", " ")
+            add(f"| {clock(x['t'])} | {mark} {what} | {_md_cell(x['text'])} |")
     add("")
     ref = r.get("reference")
     if ref:

@@ -218,7 +218,9 @@ def render(r: dict[str, Any]) -> str:
     else:
         out.append(f'<p class="banner bad">✘ NOT VERIFIED — {e(r["divergence"]["message"])}. The numbers '
                    "below are the re-simulation of its commands, not what the save claims.</p>")
-    out.append(f"<h2>Outcome</h2><p><strong>{e(OUTCOME_MARK[r['outcome']])}</strong> — score "
+    if r.get("verdict"):
+        out.append(f"<h2>Outcome</h2><p><strong>{e(r['verdict'])}</strong></p>")
+    out.append(f"{'' if r.get('verdict') else '<h2>Outcome</h2>'}<p><strong>{e(OUTCOME_MARK[r['outcome']])}</strong> — score "
                f"<strong>{r['score']:.1f}</strong> — {stars_text(r['stars'])} "
                f"({e(r['end_reason'] or 'stopped')})</p>")
     out.append("<h2>Objectives</h2>" + _table(
@@ -231,6 +233,9 @@ def render(r: dict[str, Any]) -> str:
     if r.get("lessons"):
         out.append("<h2>What a better operator would have done</h2>")
         out.append("<ul>" + "".join(f"<li>{e(text)}</li>" for text in r["lessons"]) + "</ul>")
+    if r.get("concepts"):
+        out.append("<h2>Concepts to reread</h2><p>" + " · ".join(e(c["title"]) for c in r["concepts"])
+                   + " <span class=\"muted\">(F1 in the game)</span></p>")
     out.append("<h2>Biggest mistakes</h2>")
     if r["mistakes"]:
         items = "".join(f"<li><strong>{e(m['kind'].replace('_', ' '))}</strong> — {e(m['text'])}</li>"
@@ -270,7 +275,7 @@ def render(r: dict[str, Any]) -> str:
             rows.append([clock(x["t"]), "▶ you" if x["accepted"] else "✘ you (refused)",
                          f"<code>{e(x['text'])}</code>{verdict}"])
         else:
-            rows.append([clock(x["t"]), f'<span class="{x["severity"]}">{e(x["kind"].replace("_", " "))}</span>',
+            rows.append([clock(x["t"]), f'<span class="{x["severity"]}">{e(x.get("label") or x["kind"].replace("_", " "))}</span>',
                          e(x["text"])])
     out.append("<h2>Timeline</h2>" + _table(["time", "", "what"], rows))
     ref = r.get("reference")

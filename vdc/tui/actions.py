@@ -22,37 +22,53 @@ class GameAction:
     description: str
     group: str
     show: bool = True
+    """Shown in the footer."""
     key_display: str | None = None
     priority: bool = False
     """Before the focused widget's own keys (`r` retries a lost level even in the VM list,
     whose `r` otherwise reverses the sort); the screen's `check_action` lets it through when
     it does not apply."""
+    short: str = ""
+    """The footer's word for it (the description when empty): the footer of an 80-column
+    terminal has room for about a dozen keys."""
+    footer: int = 99
+    """Place in the footer, lowest first: the keys that act come before the ones that view,
+    so what a small terminal cuts off is what a player needs least."""
 
 
 GAME_ACTIONS: tuple[GameAction, ...] = (
-    GameAction("pause", "space", "toggle_pause", "Pause / resume", "Time", key_display="Space"),
-    GameAction("faster", "plus,equals_sign", "faster", "Faster", "Time", key_display="+"),
-    GameAction("slower", "minus", "slower", "Slower", "Time", key_display="-"),
+    GameAction("pause", "space", "toggle_pause", "Pause / resume", "Time", key_display="Space",
+               short="pause", footer=1),
+    GameAction("faster", "plus,equals_sign", "faster", "Faster", "Time", key_display="+",
+               short="faster", footer=14),
+    GameAction("slower", "minus", "slower", "Slower", "Time", key_display="-", short="slower",
+               footer=15),
     GameAction("skip", "greater_than_sign", "skip_event", "Skip ahead", "Time",
-               key_display=">"),
-    GameAction("end-now", "e", "end_now", "End now", "Game",
-               priority=True),
-    GameAction("retry", "r", "retry", "Retry", "Game", priority=True),
-    GameAction("command", "colon", "command_line", "Command line", "Act", key_display=":"),
-    GameAction("power-on", "o", "power_on", "Power on selection", "Act"),
-    GameAction("power-off", "x", "power_off", "Power off selection", "Act"),
+               key_display=">", short="skip", footer=10),
+    GameAction("end-now", "e", "end_now", "End now", "Game", priority=True, short="end",
+               footer=0),
+    GameAction("retry", "r", "retry", "Retry", "Game", priority=True, short="retry", footer=0),
+    GameAction("command", "colon", "command_line", "Command line", "Act", key_display=":",
+               short="cmd", footer=2),
+    GameAction("power-on", "o", "power_on", "Power on selection", "Act", short="on", footer=12),
+    GameAction("power-off", "x", "power_off", "Power off selection", "Act", short="off",
+               footer=13),
     GameAction("reset", "t", "reset", "Reset selected VM", "Act", show=False),
     GameAction("cpu", "c", "set_cpu", "Set vCPUs of selected VM", "Act", show=False),
     GameAction("mem", "m", "set_mem", "Set memory of selected VM", "Act", show=False),
-    GameAction("vmotion", "v", "vmotion", "vMotion selected VM", "Act", show=False),
-    GameAction("svmotion", "V", "svmotion", "Storage vMotion selected VM", "Act", show=False),
+    GameAction("vmotion", "v", "vmotion", "vMotion selected VM", "Act", short="vMotion",
+               footer=4),
+    GameAction("svmotion", "V", "svmotion", "Storage vMotion selected VM", "Act",
+               short="svMotion", footer=5),
+    GameAction("snapshots", "n", "snapshots", "Snapshots of selected VM", "Act", short="snap",
+               footer=6),
     GameAction("maintenance", "M", "maintenance", "Maintenance mode on/off for selected host", "Act",
-               show=False),
-    GameAction("snapshots", "n", "snapshots", "Snapshots of selected VM", "Act", show=False),
-    GameAction("ha", "H", "ha_settings", "HA settings of the selection's cluster", "Act", show=False),
+               short="maint", footer=7),
+    GameAction("ha", "H", "ha_settings", "HA settings of the selection's cluster", "Act",
+               short="HA", footer=8),
     GameAction("drs", "D", "drs_settings", "DRS settings of the selection's cluster", "Act",
-               show=False),
-    GameAction("zoom", "z", "zoom", "Zoom panel", "View"),
+               short="DRS", footer=9),
+    GameAction("zoom", "z", "zoom", "Zoom panel", "View", short="zoom", footer=16),
     GameAction("hosts", "1", "show_panel('hosts')", "Hosts", "View", show=False),
     GameAction("datastores", "2", "show_panel('datastores')", "Datastores", "View", show=False),
     GameAction("network", "3", "show_panel('network')", "Network", "View", show=False),
@@ -63,11 +79,15 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("tasks", "8", "show_panel('tasks')", "Tasks", "View", show=False),
     GameAction("drs-panel", "9", "show_panel('drs')",
                "DRS recommendations", "View", show=False),
-    GameAction("keys", "question_mark", "keys_help", "Keys", "Help", key_display="?"),
-    GameAction("concepts", "f1", "concepts", "Concepts", "Help", key_display="F1"),
-    GameAction("save", "ctrl+s", "save_game", "Save", "Game", key_display="^s"),
-    GameAction("quit", "q", "quit_level", "Quit level", "Game"),
+    GameAction("keys", "question_mark", "keys_help", "Keys", "Help", key_display="?",
+               short="keys", footer=3),
+    GameAction("concepts", "f1", "concepts", "Concepts", "Help", key_display="F1",
+               short="notes", footer=17),
+    GameAction("save", "ctrl+s", "save_game", "Save", "Game", key_display="^s", short="save",
+               footer=18),
+    GameAction("quit", "q", "quit_level", "Quit level", "Game", short="quit", footer=19),
 )
+"""The game's keys, in the order of the `?` list; the footer shows them by `footer`."""
 
 
 _VIEW_IDS = ("zoom", "hosts", "datastores", "network", "vms", "services", "alarms", "log",
@@ -91,12 +111,16 @@ REPLAY_ACTIONS: tuple[GameAction, ...] = (
 """The replay viewer's keys: transport and viewing; nothing that acts on the datacenter."""
 
 
-def bindings(catalog: tuple[GameAction, ...] = GAME_ACTIONS) -> list[BindingType]:
-    """Textual bindings for a screen, from a catalog (the game's by default)."""
+def bindings(
+    catalog: tuple[GameAction, ...] = GAME_ACTIONS, *, by_footer: bool = True
+) -> list[BindingType]:
+    """Textual bindings for a screen, from a catalog (the game's by default), with the footer's
+    short words, in footer order (`by_footer`) or the catalog's."""
+    order = sorted(catalog, key=lambda a: a.footer) if by_footer else catalog
     return [
-        Binding(a.key, a.action, a.description, show=a.show, key_display=a.key_display, id=a.id,
-                priority=a.priority)
-        for a in catalog
+        Binding(a.key, a.action, a.short or a.description, show=a.show,
+                key_display=a.key_display, id=a.id, tooltip=a.description, priority=a.priority)
+        for a in order
     ]
 
 

@@ -149,9 +149,11 @@ class VdcApp(App[None]):
 
     def show_debrief(self, controller: GameController) -> None:
         from vdc.session import progress
+        from vdc.session.debrief import teach
         from vdc.tui.screens.debrief import DebriefScreen
 
         report, series = controller.report()
+        report = {**report, **teach(controller.session)}
         # A finished game of a shipped level counts towards the campaign (not `vdc run`), once:
         # a finished save opened again is looked at, not played.
         warning = None if controller.over_when_opened else progress.record_campaign_result(report)

@@ -14,6 +14,13 @@ from vdc.scenario.loader import LoadedLevel
 from vdc.sim.objectives import describe as describe_objective
 from vdc.tui.access import vdc_app
 
+PANEL_TITLES: dict[str, tuple[str, str]] = {
+    "hosts": ("Hosts", "1"), "datastores": ("Datastores", "2"), "network": ("Network", "3"),
+    "vms": ("VMs", "4"), "services": ("Services", "5"), "alarms": ("Alarms", "6"),
+    "log": ("Events", "7"), "tasks": ("Tasks", "8"), "drs": ("DRS recommendations", "9"),
+}
+"""A level's `first_panel` → the panel's title and number key."""
+
 
 class BriefingScreen(Screen):
     """Read the situation, then Start (Enter). Hints can be switched off here."""
@@ -40,6 +47,10 @@ class BriefingScreen(Screen):
                 classes="hint-line",
             )
             yield Markdown(_story(meta.briefing), id="story")
+            if meta.first_panel:
+                title, key = PANEL_TITLES[meta.first_panel]
+                yield Label(f"Start in the {title} panel (key {key}): it opens there.",
+                            id="first-panel", classes="hint-line")
             yield Label("Objectives", classes="section-title")
             yield Markdown(_objectives(lvl), id="objectives")
             if meta.concepts:

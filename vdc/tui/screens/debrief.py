@@ -114,6 +114,7 @@ class DebriefScreen(Screen[str]):
     | `r` | Retry the level. |
     | `n` | Next level (when there is one). |
     | `m`, `escape` | Back to the menu. |
+    | `f1` | The notes of the level's concepts (to reread). |
     | `up`, `down`, `pageup`, `pagedown` | Scroll the report (the timeline, when side by side). |
     """
 
@@ -121,6 +122,7 @@ class DebriefScreen(Screen[str]):
         Binding("r", "retry", "Retry"),
         Binding("n", "next", "Next level"),
         Binding("m", "menu", "Menu"),
+        Binding("f1", "concepts", "Notes"),
         Binding("escape", "menu", "Menu", show=False),
         Binding("up", "scroll(-1)", "Scroll up", show=False),
         Binding("down", "scroll(1)", "Scroll down", show=False),
@@ -212,11 +214,25 @@ class DebriefScreen(Screen[str]):
                     objectives.border_title = "Objectives"
                     yield objectives
                     lessons = [str(x) for x in self.report.get("lessons") or []]
-                    if lessons:
-                        better = Static(self._lessons(lessons), id="debrief-lessons")
+                    better_cmds = (self.report.get("better") or {}).get("reference") or []
+                    if lessons or better_cmds:
+                        better = Static(self._better(lessons), id="debrief-lessons")
                         better.add_class("debrief-section")
-                        better.border_title = "What a better operator would do"
+                        better.border_title = "What a better operator did"
                         yield better
+                    concepts = self.report.get("concepts") or []
+                    if concepts:
+                        titles = " · ".join(str(c.get("title", "")) for c in concepts)
+                        reread = Static(
+                            Content.from_markup(
+                                "[b]$titles[/]  [$foreground-muted]— press F1 for the notes[/]",
+                                titles=titles,
+                            ),
+                            id="debrief-concepts",
+                        )
+                        reread.add_class("debrief-section")
+                        reread.border_title = "Concepts to reread"
+                        yield reread
                     with Vertical(id="debrief-timeline", classes="debrief-section") as box:
                         box.border_title = "Timeline"
                         yield FlowLine(self._timeline_legend(), id="debrief-timeline-legend")
@@ -252,12 +268,23 @@ class DebriefScreen(Screen[str]):
         )
         score = float(r.get("score", 0.0))
         level = str(r.get("level", ""))
-        lines = [
-            f"[b ${tone}]{symbol} {word}[/]"
-            + (f" — {escape(reason)}" if reason else "")
-            + f"  [$foreground-muted]·[/]  [b]{escape(level)}[/]",
-            f"Score [b]{num(score)}[/] / 100   [b $accent]{star_text}[/] {star_words}",
-        ]
+        why = str(r.get("verdict") or "")
+        if why:  # the one sentence that says why, with the numbers
+            lines = [
+                f"[b ${tone}]{symbol}[/] [b]{escape(why)}[/]",
+                f"[b ${tone}]{word}[/]"
+                + (f" — {escape(reason)}" if reason else "")
+                + f"  [$foreground-muted]·[/]  [b]{escape(level)}[/]"
+                + f"  [$foreground-muted]·[/]  Score [b]{num(score)}[/] / 100"
+                + f"   [b $accent]{star_text}[/] {star_words}",
+            ]
+        else:
+            lines = [
+                f"[b ${tone}]{symbol} {word}[/]"
+                + (f" — {escape(reason)}" if reason else "")
+                + f"  [$foreground-muted]·[/]  [b]{escape(level)}[/]",
+                f"Score [b]{num(score)}[/] / 100   [b $accent]{star_text}[/] {star_words}",
+            ]
         return Content.from_markup("\n".join(lines))
 
     def _facts(self) -> list[Content]:
@@ -280,14 +307,44 @@ class DebriefScreen(Screen[str]):
             facts.append(f"energy {num(float(metrics['energy_kwh']), 2)} kWh")
         return [Content.styled(f, "$foreground-muted") for f in facts]
 
-    def _lessons(self, lessons: list[str]) -> Text:
-        """The level's lessons that this run calls for, one bullet each."""
+    def _better(self, lessons: list[str]) -> RenderableType:
+        """The level's lessons this run calls for, one bullet each, then the reference
+        solution's commands beside the player's own, with their times."""
         tones = Tones.of(self.app)
         text = Text()
         for i, lesson in enumerate(lessons):
             text.append(("\n" if i else "") + "▸ ", style=tones("accent") + _BOLD)
             text.append(lesson)
-        return text
+        better = self.report.get("better") or {}
+        ref = list(better.get("reference") or [])
+        yours = list(better.get("yours") or [])
+        if not ref:
+            return text
+        muted = _tone(tones, "foreground-muted")
+        table = Table(
+            box=None, expand=True, padding=(0, 1), pad_edge=False, show_edge=False,
+            header_style=muted,
+        )
+        table.add_column("The reference solution", ratio=1)
+        table.add_column("You", ratio=1)
+        for i in range(max(len(ref), len(yours))):
+            a = ref[i] if i < len(ref) else None
+            b = yours[i] if i < len(yours) else None
+            theirs, mine = Text(), Text()
+            if a is not None:
+                theirs.append(clock(float(a["t"])) + " ", style=muted)
+                theirs.append(str(a["text"]))
+            if b is not None:
+                mine.append(clock(float(b["t"])) + " ", style=muted)
+                mine.append(str(b.get("text", "")))
+                if not b.get("accepted", True):
+                    mine.append(" (refused)", style=tones("warning"))
+            table.add_row(theirs, mine)
+        if not yours:
+            table.add_row("", Text("no commands", style=muted))
+        from rich.console import Group
+
+        return Group(text, table) if lessons else table
 
     def _objectives(self) -> RenderableType:
         tones = Tones.of(self.app)
@@ -392,6 +449,13 @@ class DebriefScreen(Screen[str]):
         target = "#debrief-timeline-scroll" if self.has_class("-wide") else "#debrief-scroll"
         scroll = self.query_one(target, VerticalScroll)
         scroll.scroll_relative(y=lines, animate=False)
+
+    def action_concepts(self) -> None:
+        """F1: the notes of the level's concepts, as in the game."""
+        from vdc.tui.screens.help import ConceptsScreen
+
+        ids = [str(c.get("id", "")) for c in self.report.get("concepts") or []]
+        self.app.push_screen(ConceptsScreen(ids))
 
     def action_retry(self) -> None:
         """Play the same level again."""

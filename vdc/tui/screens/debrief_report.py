@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, SupportsFloat
 
 from vdc.scenario.event_kinds import EVENT_KINDS
+from vdc.scenario.event_kinds import label as kind_label
+from vdc.session.debrief import fold_events
 from vdc.tui.widgets.chart import MAX_SERIES, Series, aggregate
 
 # --------------------------------------------------------------------------- objectives
@@ -130,6 +132,7 @@ TIMELINE_KINDS: dict[str, tuple[str, str, str]] = {
     "recovery": ("✔", "recovered", "success"),
     "progress": ("◐", "in progress", "primary"),
     "end": ("■", "end", "accent"),
+    "move": ("⇄", "migration", "primary"),
     "info": ("·", "note", "foreground-muted"),
 }
 """How each category of event is marked on the timeline (symbol and word, then tone)."""
@@ -141,6 +144,7 @@ _KIND_WORDS: dict[str, str] = {
     "load_spike_end": "spike over",
     "level_end": "end",
     "host_on": "host up",
+    "warning": "heads-up",
 }
 
 
@@ -170,27 +174,30 @@ class TimelineEntry:
 
 
 def timeline_entries(report: Mapping[str, Any]) -> list[TimelineEntry]:
-    """The report's events in time order, refused commands with the text the player typed."""
+    """The report's events in time order, refused commands with the text the player typed;
+    every kind in words, a migration on one line with its duration (queued, started and done
+    folded), a moment's DRS recommendations on one line, DRS pass summaries left off — so the
+    incidents stand out."""
     rejected: dict[float, list[dict[str, Any]]] = {}
     for r in (report.get("commands") or {}).get("rejected") or []:
         rejected.setdefault(round(float(r.get("t", 0.0)), 3), []).append(r)
+    events = sorted(report.get("events") or [], key=lambda e: float(e.get("t", 0.0)))
     out = []
-    for e in sorted(report.get("events") or [], key=lambda e: float(e.get("t", 0.0))):
-        kind = str(e.get("kind", ""))
-        t = float(e.get("t", 0.0))
-        subject = str(e.get("subject", ""))
-        detail = str(e.get("detail", ""))
-        category = event_category(kind)
-        if category == "command":
+    for t, kind, subject, detail, title in fold_events(events):
+        category = "move" if kind == "move" else event_category(kind)
+        if title:
+            pass
+        elif category == "command":
             title = subject
         elif category == "rejected":
             same = rejected.get(round(t, 3)) or []
             typed = same.pop(0).get("text") if same else None
             title = str(typed or subject)
         else:
-            title = _KIND_WORDS.get(kind, kind.replace("_", " "))
+            title = _KIND_WORDS.get(kind) or kind_label(kind)
         out.append(TimelineEntry(t, category, title, detail))
-    return out
+    # The player's command before what it caused at the same moment (the log writes it after).
+    return sorted(out, key=lambda e: (e.t, e.category not in ("command", "rejected")))
 
 
 # --------------------------------------------------------------------------- charts

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from textual.widgets import Footer
 
 from vdc.scenario.event_kinds import label as kind_label
+from vdc.session.alarms import TOASTED, TOLD, AlarmWatch
 from vdc.session.session import CommandRecord
 from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
@@ -52,6 +53,9 @@ BOTTOM = ("log", "tasks", "drs")
 WIDE = (120, 36)
 """Terminal size from which every panel is shown at once."""
 
+TOAST_ROWS = 8
+"""Rows above the footer that a toast or two take in the bottom right corner."""
+
 _TOAST_SEVERITY: dict[str, SeverityLevel] = {"critical": "error", "warning": "warning"}
 """An event's severity → its toast's (the rest: "information")."""
 
@@ -60,6 +64,18 @@ class GameScreen(TimeControls):
     """The datacenter at work. Space pauses, `:` commands, `?` lists the keys."""
 
     BINDINGS = actions.bindings()
+    DEFAULT_CSS = """
+    GameScreen.-toasts-top > #textual-toastrack {
+        dock: top;
+        align: right top;
+        margin-bottom: 0;
+        margin-top: 1;
+    }
+    GameScreen.-compact > #textual-toastrack {
+        max-height: 10;
+        Toast { padding: 0 1; }
+    }
+    """
     ALLOW_IN_MAXIMIZED_VIEW = "Footer, CommandLine"
     """A zoomed panel (`z`) keeps the footer and the `:` line (hidden until opened)."""
     autosaves = True
@@ -72,7 +88,9 @@ class GameScreen(TimeControls):
         self.selected: tuple[str, str] | None = None
         """("vm" | "host", name) of the last thing the player selected."""
         self.active_infra = "hosts"
-        self.active_right = "log"
+        self.active_right = "vms"
+        """What fills the lower row on a small terminal: "vms" (the working list), or what
+        shares the event log's place."""
         self.active_bottom = "log"
         """What shares the event log's place: "log", "tasks" (key 8) or "drs" (key 9)."""
         self._ended_shown = False
@@ -81,25 +99,31 @@ class GameScreen(TimeControls):
         self._saved_records = 0
         self.shown: SimView | None = None
         """The last view drawn (what the player sees now)."""
+        self.alarm_watch = AlarmWatch()
+        self._drawn_once = False
+        """The alarms now, since when each VM is unhealthy, and which alarms are new."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
         yield OutcomeBanner(id="outcome-banner")
         yield from self.compose_strip()
-        with Horizontal(id="panels"):
+        # A grid: wide, the infra column on the left spans both rows (status row, then VMs and
+        # the log on the right); compact (80×24), the infra panel and the status row share the
+        # top row and the VMs (or the log, tasks, DRS) take the whole width below.
+        with Container(id="panels"):
             with Vertical(id="left"):
-                yield HostsPanel(id="hosts", classes="panel infra")
-                yield DatastoresPanel(id="datastores", classes="panel infra")
-                yield NetworkPanel(id="network", classes="panel infra")
+                yield HostsPanel(id="hosts", classes="panel infra").numbered("1")
+                yield DatastoresPanel(id="datastores", classes="panel infra").numbered("2")
+                yield NetworkPanel(id="network", classes="panel infra").numbered("3")
+            with Horizontal(id="status-row"):
+                yield ServicesPanel(id="services", classes="panel").numbered("5")
+                yield AlarmsPanel(id="alarms", classes="panel").numbered("6")
             with Vertical(id="right"):
-                with Horizontal(id="status-row"):
-                    yield ServicesPanel(id="services", classes="panel")
-                    yield AlarmsPanel(id="alarms", classes="panel")
-                yield VmTable(id="vms", classes="panel swap")
-                yield EventLogPanel(id="log", classes="panel swap")
-                yield TasksPanel(id="tasks", classes="panel swap")
-                yield DrsPanel(id="drs", classes="panel swap")
+                yield VmTable(id="vms", classes="panel swap").numbered("4")
+                yield EventLogPanel(id="log", classes="panel swap").numbered("7")
+                yield TasksPanel(id="tasks", classes="panel swap").numbered("8")
+                yield DrsPanel(id="drs", classes="panel swap").numbered("9")
         yield CommandLine(self._names, id="cmdline")
         yield Footer()
 
@@ -112,19 +136,44 @@ class GameScreen(TimeControls):
         self.refresh_view()
         if self.tick_interval:
             self.set_interval(self.tick_interval, self._on_tick, name="sim-tick")
-        self._focus_panel(self.query_one(HostsPanel))
+        first = self.controller.level.level.first_panel
+        if first:  # the level says where to start: that panel, in view and focused
+            self.action_show_panel(first)
+        else:
+            self._focus_panel(self.query_one(HostsPanel))
 
     def on_resize(self) -> None:
         self._apply_layout()
+        self.call_after_refresh(self.place_toasts)
+
+    def on_descendant_focus(self) -> None:
+        self.place_toasts()
+
+    def place_toasts(self) -> None:
+        """Toasts go where they do not cover the focused panel: bottom right unless the focused
+        panel reaches into that corner (the VMs at 80×24), then top right."""
+        panel = self._focused_panel()
+        # No panel focused (the `:` line is open or just closed): at 80×24 the lower row is
+        # the VM list, so the toasts go up there anyway.
+        top = self.compact
+        if panel is not None and panel.region:
+            r, (w, h) = panel.region, self.size
+            corner_x, corner_y = w // 2, h - 1 - TOAST_ROWS
+            top = r.right > corner_x and r.bottom > corner_y
+        self.set_class(top, "-toasts-top")
 
     @property
     def compact(self) -> bool:
         return self.size.width < WIDE[0] or self.size.height < WIDE[1]
 
     def _apply_layout(self) -> None:
-        """Wide: every panel. Compact: one infra panel on the left, VMs or log on the right."""
+        """Wide: every panel. Compact: one infra panel and the status row on top, the VMs (or
+        the log, tasks or DRS) the whole width below."""
         compact = self.compact
         self.set_class(compact, "-compact")
+        footer = self.query_one(Footer)
+        footer.compact = compact  # room for the acting keys (Ctrl+P still opens the palette)
+        footer.show_command_palette = not compact
         for name in INFRA:
             self.query_one(f"#{name}").display = (not compact) or name == self.active_infra
         self.query_one("#vms").display = (not compact) or self.active_right == "vms"
@@ -163,13 +212,18 @@ class GameScreen(TimeControls):
         statuses = c.objectives()
         with self.app.batch_update():
             self._show_topbar(view, view.t, statuses)
-            for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel, AlarmsPanel,
+            for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel,
                           TasksPanel, DrsPanel):
                 self.query_one(panel).show(view)
+            watch = self.alarm_watch
+            self.query_one(AlarmsPanel).show(view, watch.update(view))
             log = self.query_one(EventLogPanel)
             log.show(view)
-            if records:
-                log.add_events(records)
+            # Alarms already standing when the game opens are in the Alarms panel, not news.
+            told = [watch.record(a, view.t) for a in watch.raised
+                    if a.key.startswith(TOLD) and self._drawn_once]
+            if records or told:
+                log.add_events([*records, *told])
         news = [r for r in records if r.t >= c.history_until]
         self._announce(news)
         dropped = c.drop_speed_for(news)
@@ -178,6 +232,9 @@ class GameScreen(TimeControls):
                         title="Back to 1×", severity="warning", timeout=4, markup=False)
             self._refresh_topbar()
         self._tell_settled(statuses)
+        if self._drawn_once:
+            self._announce_alarms()
+        self._drawn_once = True
         for hint in c.due_hints(news, view):
             self.notify(code_markup(hint.text), title="Hint", timeout=12)
         if news and not c.paused and c.should_pause_for(news):
@@ -225,6 +282,18 @@ class GameScreen(TimeControls):
                 severity = _TOAST_SEVERITY.get(r.severity, "information")
                 self.notify(r.detail, title=kind_label(r.kind), severity=severity, markup=False)
 
+    def _announce_alarms(self) -> None:
+        """Toast the new alarms a player must act on, each with the first thing to try (two at
+        most at once; the Alarms panel lists the rest)."""
+        raised = [a for a in self.alarm_watch.raised if a.key.startswith(TOASTED)]
+        for a in raised[:2]:
+            title = "Hint" if a.severity == "info" else "Alarm"
+            body = f"{a.text}\n→ {a.fix}" if a.fix else a.text
+            self.notify(code_markup(body), title=title,
+                        severity=_TOAST_SEVERITY.get(a.severity, "information"), timeout=10)
+        if len(raised) > 2:
+            self.notify(f"…and {len(raised) - 2} more new alarms: see the Alarms panel.",
+                        title="Alarm", severity="warning", markup=False)
 
     # ------------------------------------------------------------------ acting
     def submit(self, text: str) -> CommandRecord | None:

@@ -38,6 +38,7 @@ def replay_keys_markdown() -> str:
     lines = _keys_table("Replay keys", REPLAY_ACTIONS)
     lines += [
         "| `Tab` / `Shift+Tab` | move between panels |",
+        "| `s` / `r` / `/` | in the VMs panel: sort by the next column / reverse / filter |",
         "",
         "## The timeline",
         "",
@@ -54,6 +55,7 @@ def keys_markdown() -> str:
     lines = _keys_table("Keys", GAME_ACTIONS)
     lines += [
         "| `Tab` / `Shift+Tab` | move between panels |",
+        "| `s` / `r` / `/` | in the VMs panel: sort by the next column / reverse / filter |",
         "| `Ctrl+P` | command palette (fuzzy search over every command) |",
         "",
         "## Commands (`:` line, palette, action scripts)",

@@ -32,7 +32,7 @@ class ReplayScreen(GameScreen, inherit_bindings=False):
 
     # The game's acting keys do not exist here (not merely refused): bindings are not inherited.
     BINDINGS = [
-        *actions.bindings(actions.REPLAY_ACTIONS),
+        *actions.bindings(actions.REPLAY_ACTIONS, by_footer=False),
         Binding("tab", "app.focus_next", "Focus Next", show=False),
         Binding("shift+tab", "app.focus_previous", "Focus Previous", show=False),
     ]

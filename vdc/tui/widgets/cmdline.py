@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from vdc.sim.commands import complete
@@ -133,6 +134,9 @@ class CommandLine(Vertical):
         return self.query_one(CommandInput)
 
     def open(self, prefill: str = "") -> None:
+        came = self.screen.focused
+        if came is not None and came is not self.input:
+            self._came_from = came
         self.add_class("-open")
         self.input.value = prefill
         self.input.cursor_position = len(prefill)
@@ -141,6 +145,16 @@ class CommandLine(Vertical):
     def close(self) -> None:
         self.remove_class("-open")
         self._show([])
+
+    _came_from: Widget | None = None
+
+    def _back(self, fallback: Callable[[], object]) -> None:
+        """Focus goes back to what had it when the line opened (else `fallback`)."""
+        came, self._came_from = self._came_from, None
+        if came is not None and came.is_attached and came.focusable:
+            came.focus()
+        else:
+            fallback()
 
     def _show(self, candidates: list[str]) -> None:
         box = self.query_one("#candidates", Static)
@@ -160,7 +174,7 @@ class CommandLine(Vertical):
     def on_command_input_closed(self, message: CommandInput.Closed) -> None:
         message.stop()
         self.close()
-        self.screen.focus_next()
+        self._back(self.screen.focus_next)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -168,6 +182,6 @@ class CommandLine(Vertical):
         self.input.remember(text)
         self.input.value = ""
         self.close()
-        self.screen.focus_previous()  # back to the panel the player came from
+        self._back(self.screen.focus_previous)  # back to the panel the player came from
         if text:
             self.post_message(self.Submitted(text))

@@ -58,6 +58,22 @@ class Panel(Widget):
 
     view: SimView | None = None
     """The last snapshot shown."""
+    number: str = ""
+    """The key that brings this panel up in the game ("1" Hosts … "9" DRS), shown before its
+    title; empty for a panel alone."""
+
+    def titled(self, text: str) -> None:
+        """Set the border title to `text`, after the panel's number key when it has one (only
+        when it changed: setting it repaints the whole panel)."""
+        title = f"{self.number} {text}" if self.number else text
+        if title != self.border_title:
+            self.border_title = title
+
+    def numbered(self, key: str) -> Panel:
+        """This panel with its number key (the game screen's panels, at compose)."""
+        self.number = key
+        self.titled(self.BORDER_TITLE)
+        return self
     _tones: tuple[str, Tones] | None = None
 
     def show(self, view: SimView) -> None:

@@ -36,6 +36,30 @@ _MIN_CHAIN = 12
 _BOLD = Style(bold=True)
 
 
+def weak_tiers(svc: ServiceView, healthy: dict[str, bool]) -> tuple[bool, ...]:
+    """Per tier: up, but with some VM of it not healthy (the tier runs on fewer VMs)."""
+    return tuple(t.up and any(not healthy.get(v, True) for v in t.vms) for t in svc.tiers)
+
+
+def health_rank(svc: ServiceView, healthy: dict[str, bool]) -> int:
+    """0 down, 1 degraded (up, some tier short of a VM), 2 ok: the panel's order."""
+    if not svc.up:
+        return 0
+    return 1 if any(weak_tiers(svc, healthy)) else 2
+
+
+def vm_health(view: SimView) -> dict[str, bool]:
+    """Each VM's health for the panel: a VM powered off on purpose (a spare) is not trouble."""
+    v = view.vms
+    return {n: bool(h) or r == "powered off" for n, h, r in zip(v.names, v.healthy, v.reasons, strict=False)}
+
+
+def by_health(services: tuple[ServiceView, ...], view: SimView) -> list[ServiceView]:
+    """Services down first, then degraded, then ok; by name within each."""
+    healthy = vm_health(view)
+    return sorted(services, key=lambda s: (health_rank(s, healthy), s.name))
+
+
 def uptime_text(uptime: float) -> str:
     """Uptime so far as a percentage with one decimal, never rounded up to 100.0%."""
     tenths = int(uptime * 1000.0 + 1e-9)  # floor: 99.96 % shows as 99.9 %, not 100.0 %
@@ -81,6 +105,7 @@ class ServicesPanel(Panel):
         self._view: SimView | None = None
         self._names: tuple[str, ...] = ()
         self._keys: list[tuple[object, ...]] = []
+        self._healthy: dict[str, bool] = {}
         """What each line shows (state, uptime, tier states, width) as last drawn."""
 
     def compose(self) -> ComposeResult:
@@ -118,17 +143,21 @@ class ServicesPanel(Panel):
     def show(self, view: SimView) -> None:
         """Bring the lines up to date with a new snapshot (only changed lines are redrawn)."""
         self._view = view
-        services = view.services
+        self._healthy = vm_health(view)
+        services = by_health(view.services, view)  # trouble on top, where it is seen
         names = tuple(s.name for s in services)
         ol = self.option_list
         width = self._line_width()
         name_width = min(16, max((len(n) for n in names), default=0))
         if names != self._names:
+            picked = self.selected_service
             self._names = names
             self._keys = [self._key(s, width, name_width) for s in services]
             ol.set_options(
                 Option(self._line(s, width, name_width), id=s.name) for s in services
             )
+            if picked in names:
+                ol.highlighted = names.index(picked)
         else:
             for i, svc in enumerate(services):
                 key = self._key(svc, width, name_width)
@@ -164,10 +193,10 @@ class ServicesPanel(Panel):
         width = self.option_list.scrollable_content_region.width
         return width if width > 0 else 80
 
-    @staticmethod
-    def _key(svc: ServiceView, width: int, name_width: int) -> tuple[object, ...]:
+    def _key(self, svc: ServiceView, width: int, name_width: int) -> tuple[object, ...]:
         return (
             svc.up,
+            weak_tiers(svc, self._healthy),
             uptime_text(svc.uptime),
             tuple(t.up for t in svc.tiers),
             tuple(t.name for t in svc.tiers),
@@ -205,13 +234,18 @@ class ServicesPanel(Panel):
         """The tiers in order, as wide as fits in `room` cells: full, compact or a summary."""
         tones = self._tones_now()
 
+        weak = weak_tiers(svc, self._healthy)
+
         def draw(sep: str, gap: str) -> Text:
             out = Text(end="")
             for k, tier in enumerate(svc.tiers):
                 if k:
                     out.append(sep, style=tones("foreground-muted"))
                 symbol, _word, tone = HEALTH[tier.up]
-                if tier.up:
+                if weak[k]:  # up on fewer VMs than it has: one more failure and it is down
+                    out.append(tier.name)
+                    out.append(f"{gap}▲", style=tones("warning") + _BOLD)
+                elif tier.up:
                     out.append(tier.name)
                     out.append(f"{gap}{symbol}", style=tones(tone))
                 else:

@@ -79,9 +79,11 @@ class VmTable(Panel):
     BORDER_TITLE = "VMs"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
-        Binding("r", "reverse_sort", "Reverse", tooltip="Reverse the sort order"),
-        Binding("slash", "open_filter", "Filter", tooltip="Filter by name, host, service, reason"),
+        # Not in the footer: the game's acting keys need its room (listed under `?`).
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column", show=False),
+        Binding("r", "reverse_sort", "Reverse", tooltip="Reverse the sort order", show=False),
+        Binding("slash", "open_filter", "Filter", tooltip="Filter by name, host, service, reason",
+                show=False),
         Binding("escape", "close_filter", "Clear filter", show=False),
     ]
     """
@@ -425,8 +427,7 @@ class VmTable(Panel):
         total = len(self._names)
         shown = len(self._order)
         title = f"VMs ({total:,})" if shown == total else f"VMs ({shown:,} of {total:,})"
-        if title != self.border_title:  # setting it repaints the whole panel
-            self.border_title = title
+        self.titled(title)
 
     def _refresh_subtitle(self) -> None:
         parts = []

@@ -1,0 +1,93 @@
+"""Alarms from state (vdc/session/alarms.py): each says the first thing to try."""
+
+from __future__ import annotations
+
+import copy
+
+from tests.conftest import add_vm, base_level, build
+from vdc.scenario.loader import load_level
+from vdc.scenario.paths import find_level, levels_dir
+from vdc.session.actions import load_actions
+from vdc.session.alarms import STUCK_S, AlarmWatch, active_alarms, keep_apart_hints
+from vdc.session.session import Session
+from vdc.sim.commands import parse
+from vdc.sim.engine import Simulation
+
+
+def two_hosts(**events) -> dict:
+    lv = base_level()
+    second = copy.deepcopy(lv["hosts"][0])
+    second["name"] = "esx-02"
+    lv["hosts"].append(second)
+    lv["profiles"][0]["cpu"] = 1000
+    add_vm(lv, "app-01", vcpu=2)
+    add_vm(lv, "web-01", vcpu=2, host="esx-02")
+    lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "vms": ["web-01"]},
+                                                 {"name": "app", "vms": ["app-01"]}]}]
+    return lv
+
+
+def test_a_bad_change_with_a_snapshot_says_revert_it() -> None:
+    lv = two_hosts()
+    lv["events"] = [{"at": 60, "kind": "bad_change", "vm": "app-01"}]
+    s = Session(Simulation(build(lv)))
+    s.sim.run_until(10)
+    assert s.submit(parse("snapshot create app-01 pre-change")).accepted
+    s.sim.run_until(90)
+    alarms = {a.key: a for a in active_alarms(s.sim.view())}
+    bad = alarms["bad:app-01"]
+    assert (bad.severity, bad.text) == ("critical", "bad change on app-01: its application serves nothing")
+    assert bad.fix == ("revert it to its snapshot from before the change "
+                       "(`snapshot revert app-01 pre-change`) or fix it")
+    assert alarms["down:shop"].text == "service shop down: tier app down"
+    assert alarms["down:shop"].fix == "app-01 has a bad change: see its alarm"
+    # Reverting undoes the change; a snapshot without memory leaves the VM off: power it on.
+    assert s.submit(parse("snapshot revert app-01 pre-change")).accepted
+    s.sim.run_until(120)
+    alarms = {a.key: a for a in active_alarms(s.sim.view())}
+    assert "bad:app-01" not in alarms
+    assert alarms["down:shop"].fix == "app-01 (powered off): power it on (`power on app-01`)"
+
+
+def test_a_vm_stuck_unhealthy_is_raised_after_two_minutes_with_its_fix() -> None:
+    lv = two_hosts()
+    lv["events"] = [{"at": 30, "kind": "host_failure", "host": "esx-02"}]
+    sim = Simulation(build(lv))
+    watch = AlarmWatch()
+    stuck_at = None
+    for t in range(0, 400, 5):
+        sim.run_until(t)
+        watch.update(sim.view())
+        if any(a.key == "stuck:web-01" for a in watch.raised):
+            stuck_at = t
+    assert watch.since["web-01"] <= 35
+    assert stuck_at is not None and STUCK_S <= stuck_at - watch.since["web-01"] < STUCK_S + 5
+    stuck = next(a for a in watch.alarms if a.key == "stuck:web-01")
+    assert stuck.text.startswith("VM web-01 not healthy for ")
+    assert stuck.text.endswith(" min: host failed")
+    assert stuck.fix == "start it on a running host (`power on web-01 esx-01`)"
+    # A raised alarm is raised once; it stays in `alarms` while it lasts.
+    sim.run_until(405)
+    watch.update(sim.view())
+    assert not any(a.key == "stuck:web-01" for a in watch.raised)
+    rec = watch.record(stuck, 405.0)
+    assert rec.severity == "warning" and rec.subject == stuck.text
+    assert rec.detail == "→ try: start it on a running host (power on web-01 esx-01)"
+
+
+def test_drs_stacking_a_tier_on_one_host_hints_a_keep_apart_rule() -> None:
+    """Level 05 played naively: DRS moves db-02 next to db-01 on esx-01."""
+    lvl = load_level(find_level("05")).level
+    s = Session(Simulation(lvl))
+    for a in load_actions(levels_dir() / "solutions/05-let-drs-drive.naive.txt"):
+        s.sim.run_until(a.t)
+        s.submit(a.command)
+    s.sim.run_until(60)
+    assert keep_apart_hints(s.sim.view()) == []  # not yet on one host
+    s.sim.run_until(120)
+    (hint,) = keep_apart_hints(s.sim.view())
+    assert hint.text == ("db-01 and db-02 (shop db) all run on esx-01: one host failure takes "
+                         "the tier down")
+    assert hint.fix == "keep them apart (`drs rule add prod shop-db-apart keep-apart db-01 db-02`)"
+    assert s.submit(parse("drs rule add prod shop-db-apart keep-apart db-01 db-02")).accepted
+    assert keep_apart_hints(s.sim.view()) == []

@@ -1,0 +1,279 @@
+"""Provides the alarms: what is wrong right now, worst first, each with the first thing to try.
+
+Alarms are a *state* computed from a snapshot (`SimView`), never events of the simulation:
+`active_alarms(view)` lists them — failed or isolated hosts, services down, bad changes, VMs
+unhealthy for `STUCK_S` or more, datastores filling, VLANs not carried, uplinks down, hosts
+short of CPU, snapshot chains, VMs waiting for CPU — and a keep-apart hint when DRS has put
+every running VM of a service tier on one host. `AlarmWatch` remembers, between snapshots,
+since when each VM has been unhealthy and which alarms are new (the game toasts those and
+writes them to its event log). Headless: the TUI draws them, tests read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vdc.sim.events import EventRecord
+from vdc.sim.snapshots import chain as snapshots
+from vdc.sim.view import SimView
+
+HOST_CPU_HIGH_PCT = 90.0
+"""Host CPU demand (% of capacity) from which a host is short of CPU."""
+DATASTORE_WARN_PCT = 75.0
+DATASTORE_ALERT_PCT = 85.0
+VM_READY_PCT = 10.0
+"""CPU ready (% per vCPU) from which a VM is listed."""
+MAX_VM_LINES = 8
+"""VMs with high ready listed one by one; beyond this the rest are counted on one line."""
+STUCK_S = 120.0
+"""A VM that should run and has not been healthy for this long (2 sim-minutes: longer than a
+boot or an HA restart takes) raises an alarm of its own."""
+
+_SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+_SKIP_STUCK = ("powered off", "booting", "broken by a bad change", "no guest OS")
+"""Reasons that get no 'stuck' alarm: on purpose, on its way, or told by another alarm."""
+
+
+@dataclass(frozen=True, slots=True)
+class Alarm:
+    """One alarm: how bad, what (with its numbers), and the first thing to try."""
+
+    severity: str
+    """critical | warning | info"""
+    text: str
+    fix: str = ""
+    """The first thing to try, with its command (`snapshot revert app-01 pre-change`)."""
+    key: str = ""
+    """What the alarm is about (stays the same while it lasts; new keys are new alarms)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmRecord(EventRecord):
+    """An alarm as a line of the game's event log (the simulation's log never holds one)."""
+
+    level: str = "warning"
+
+    @property
+    def severity(self) -> str:  # type: ignore[override]
+        return self.level
+
+
+def _first_fix(view: SimView, vm: str, reason: str) -> str:
+    """The first thing to try for a VM that is not healthy, by why."""
+    hosts = {h.name: h for h in view.hosts}
+    row = view.vms.names.index(vm) if vm in view.vms.names else -1
+    here = view.vms.hosts[row] if row >= 0 else ""
+    cluster = hosts[here].cluster if here in hosts else None
+    others = [h for h in view.hosts if h.state == "on" and h.name != here
+              and (cluster is None or h.cluster == cluster)]
+    # The quietest running host of its cluster (by CPU demand, then name).
+    other = min(others, key=lambda h: (h.cpu_demand_pct, h.name)).name if others else "HOST"
+    if reason == "broken by a bad change":
+        chain = view.snapshots.get(vm, ())
+        if chain:
+            return (f"revert it to its snapshot from before the change "
+                    f"(`snapshot revert {vm} {chain[-1].name}`) or fix it")
+        return (f"no snapshot to go back to: it stays broken until it is fixed; next time "
+                f"take one first (`snapshot create {vm} pre-change`)")
+    if reason == "powered off":
+        return f"power it on (`power on {vm}`)"
+    if reason.startswith("host") or reason == "host failed":
+        ha = next((c for c in view.clusters if c.name == cluster), None)
+        turn_on = "" if ha is None or ha.enabled else f", and turn HA on (`ha enable {cluster}`)"
+        return f"start it on a running host (`power on {vm} {other}`){turn_on}"
+    if reason.startswith("network cut"):
+        return f"move it to a host whose uplinks carry its VLAN (`vmotion {vm} {other}`)"
+    if reason.startswith("paused"):
+        return f"free space: delete old snapshots (`snapshot delete {vm} --all`) or move disks (`svmotion`)"
+    if reason.startswith("starved"):
+        return f"move it off its busy host (`vmotion {vm} {other}`) or let DRS balance"
+    if reason.startswith("storage latency"):
+        return "move its disks to a quieter datastore (`svmotion VM DATASTORE`)"
+    if reason == "booting":
+        return "wait: it is booting"
+    return f"look at it in the VMs panel (2); reset it if it hangs (`power reset {vm}`)"
+
+
+def _tier_vm(view: SimView, vms: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first VM of a tier that is not healthy and why."""
+    v = view.vms
+    rows = {n: i for i, n in enumerate(v.names)}
+    for vm in vms:
+        i = rows.get(vm)
+        if i is not None and not bool(v.healthy[i]):
+            return vm, v.reasons[i] or "not healthy"
+    return None
+
+
+def keep_apart_hints(view: SimView) -> list[Alarm]:
+    """A service tier whose running VMs (two or more) all sit on one host of a DRS cluster,
+    with no keep-apart rule covering them: one host failure takes the tier down."""
+    out: list[Alarm] = []
+    v = view.vms
+    rows = {n: i for i, n in enumerate(v.names)}
+    cluster_of = {h.name: h.cluster for h in view.hosts}
+    drs = {c.name: c for c in view.drs if c.enabled}
+    for svc in view.services:
+        for tier in svc.tiers:
+            running = [n for n in tier.vms if n in rows and v.power[rows[n]] == "on"]
+            hosts = {v.hosts[rows[n]] for n in running}
+            if len(running) < 2 or len(hosts) != 1:
+                continue
+            host = hosts.pop()
+            cluster = drs.get(cluster_of.get(host) or "")
+            if cluster is None:
+                continue
+            covered = any(r.type == "keep-apart" and all(n in r.text for n in running)
+                          for r in cluster.rules)
+            if covered:
+                continue
+            names = " ".join(running)
+            out.append(Alarm(
+                "info",
+                f"{' and '.join(running)} ({svc.name} {tier.name}) all run on {host}: "
+                f"one host failure takes the tier down",
+                f"keep them apart (`drs rule add {cluster.name} {svc.name}-{tier.name}-apart "
+                f"keep-apart {names}`)",
+                f"apart:{svc.name}:{tier.name}",
+            ))
+    return out
+
+
+def active_alarms(view: SimView, unhealthy_since: dict[str, float] | None = None) -> list[Alarm]:
+    """Every alarm the view warrants, critical first, each with the first thing to try.
+
+    Within a severity the order is hosts, services, VMs in trouble, datastores, network, then
+    VMs short of CPU (worst first), so the list reads from cause to effect and does not jump
+    between ticks. `unhealthy_since` (VM → sim time it became unhealthy, from `AlarmWatch`)
+    turns on the alarm for a VM stuck unhealthy for `STUCK_S`.
+    """
+    out: list[tuple[int, int, Alarm]] = []
+
+    def add(severity: str, group: int, text: str, fix: str = "", key: str = "") -> None:
+        out.append((_SEVERITY_ORDER[severity], group, Alarm(severity, text, fix, key or text)))
+
+    for h in view.hosts:
+        if h.state == "failed":
+            add("critical", 0, f"host {h.name} failed", "its VMs restart only with HA on; start "
+                "them on another host (`power on VM HOST`)", f"failed:{h.name}")
+        elif h.state == "isolated":
+            add("critical", 0, f"host {h.name} isolated (management network lost)",
+                "HA's isolation response decides its VMs (`ha isolation CLUSTER power-off`)",
+                f"isolated:{h.name}")
+        if h.state in ("on", "isolated", "maintenance") and h.cpu_demand_pct >= HOST_CPU_HIGH_PCT:
+            add("warning", 0, f"host {h.name} CPU demand {h.cpu_demand_pct:.0f}%",
+                "move a busy VM off it (`vmotion VM HOST`) or let DRS balance", f"cpu:{h.name}")
+    for svc in view.services:
+        if not svc.up:
+            down = [t for t in svc.tiers if not t.up]
+            why = f": tier {', '.join(t.name for t in down)} down" if down else ""
+            fix = ""
+            for tier in down:
+                sick = _tier_vm(view, tier.vms)
+                if sick and sick[1] == "broken by a bad change":
+                    fix = f"{sick[0]} has a bad change: see its alarm"
+                    break
+                if sick:
+                    fix = f"{sick[0]} ({sick[1]}): {_first_fix(view, *sick)}"
+                    break
+            add("critical", 1, f"service {svc.name} down{why}", fix, f"down:{svc.name}")
+    v = view.vms
+    for i in np.flatnonzero(~np.asarray(v.healthy, dtype=bool)).tolist():
+        name, reason = v.names[i], v.reasons[i]
+        if reason == "broken by a bad change":
+            add("critical", 2, f"bad change on {name}: its application serves nothing",
+                _first_fix(view, name, reason), f"bad:{name}")
+        elif unhealthy_since is not None and reason not in _SKIP_STUCK:
+            since = unhealthy_since.get(name)
+            if since is not None and view.t - since >= STUCK_S:
+                add("warning", 2, f"VM {name} not healthy for {(view.t - since) / 60:.0f} min: "
+                    f"{reason}", _first_fix(view, name, reason), f"stuck:{name}")
+    for ds in view.datastores:
+        fix = "free space: delete snapshots (`snapshot delete VM --all`) or move disks (`svmotion`)"
+        if ds.pct >= 100.0 - 1e-9:
+            add("critical", 3, f"datastore {ds.name} FULL: VMs writing to it are paused", fix,
+                f"ds:{ds.name}:full")
+        elif ds.pct >= DATASTORE_ALERT_PCT:
+            add("critical", 3, f"datastore {ds.name} {ds.pct:.0f}% full", fix, f"ds:{ds.name}:alert")
+        elif ds.pct >= DATASTORE_WARN_PCT:
+            add("warning", 3, f"datastore {ds.name} {ds.pct:.0f}% full", fix, f"ds:{ds.name}:warn")
+    for h in view.hosts:
+        if h.state in ("failed", "off"):
+            continue  # a host that is down has no network to speak of
+        for up in h.uplinks:
+            if not up.up:
+                add("warning", 4, f"uplink {h.name}/{up.name} down", "", f"uplink:{h.name}:{up.name}")
+        for vs in h.vswitches:
+            for pg in vs.portgroups:
+                if not pg.carried:
+                    add("critical", 4, f"VLAN {pg.vlan} ({pg.name}) not carried on {h.name}",
+                        f"move its VMs to a host that carries VLAN {pg.vlan} (`vmotion VM HOST`)",
+                        f"vlan:{h.name}:{pg.vlan}")
+    for name, chain in view.snapshots.items():  # snapshot depth and age (sim-facts §7)
+        if len(chain) > snapshots.DEPTH_ALARM:
+            add("warning", 5, f"VM {name} has a chain of {len(chain)} snapshots",
+                f"consolidate (`snapshot delete {name} --all`)", f"depth:{name}")
+        if chain and view.t - chain[0].taken_at > snapshots.AGE_ALARM_S:
+            add("warning", 5, f"VM {name} snapshot {chain[0].name} is over "
+                f"{snapshots.AGE_ALARM_S / 3600:g} h old",
+                f"delete it (`snapshot delete {name} {chain[0].name}`)", f"age:{name}")
+    high = np.flatnonzero(np.asarray(v.ready_pct) >= VM_READY_PCT)
+    waiting = high[np.lexsort((high, -v.ready_pct[high]))].tolist()  # worst first
+    for i in waiting[:MAX_VM_LINES]:
+        add("warning", 5, f"VM {v.names[i]} CPU ready {v.ready_pct[i]:.1f}%", "",
+            f"ready:{v.names[i]}")
+    if len(waiting) > MAX_VM_LINES:
+        more = len(waiting) - MAX_VM_LINES
+        add("warning", 5, f"…and {more} more VM{'s' if more > 1 else ''} with CPU ready ≥ 10%",
+            "", "ready:more")
+    for hint in keep_apart_hints(view):
+        out.append((_SEVERITY_ORDER["info"], 6, hint))
+    out.sort(key=lambda a: (a[0], a[1]))  # stable: keeps inventory order inside a group
+    return [a for _rank, _group, a in out]
+
+
+TOLD = ("bad:", "stuck:", "apart:", "down:")
+"""Alarms (by key) the game writes to its event log with their fix when they are raised."""
+TOASTED = ("bad:", "stuck:", "apart:")
+"""Alarms the game also toasts (the simulation already toasts a service going down)."""
+
+
+class AlarmWatch:
+    """Alarms over a game: remembers since when each VM is unhealthy and which alarms are new.
+
+    `update(view)` returns the alarms now; `raised` then holds those that were not there at the
+    previous update (the game toasts them and writes them to its log).
+    """
+
+    def __init__(self) -> None:
+        self.since: dict[str, float] = {}
+        self.alarms: list[Alarm] = []
+        self.raised: list[Alarm] = []
+        self._keys: set[str] = set()
+        self.t = 0.0
+
+    def update(self, view: SimView) -> list[Alarm]:
+        if view.t < self.t:  # a replay went back in time: start over
+            self.since.clear()
+            self._keys = set()
+        self.t = view.t
+        v = view.vms
+        now_bad = {n for n, h in zip(v.names, v.healthy, strict=False) if not bool(h)}
+        for n in list(self.since):
+            if n not in now_bad:
+                del self.since[n]
+        for n in v.names:  # inventory order: deterministic
+            if n in now_bad and n not in self.since:
+                self.since[n] = view.t
+        self.alarms = active_alarms(view, self.since)
+        keys = {a.key for a in self.alarms}
+        self.raised = [a for a in self.alarms if a.key not in self._keys]
+        self._keys = keys
+        return self.alarms
+
+    def record(self, alarm: Alarm, t: float) -> AlarmRecord:
+        """An alarm as a line for the game's event log: what, then the first thing to try."""
+        fix = alarm.fix.replace("`", "")
+        return AlarmRecord(t, "alarm", alarm.text, f"→ try: {fix}" if fix else "", alarm.severity)
