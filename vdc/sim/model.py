@@ -66,6 +66,8 @@ class Host:
     cost: float
     state: str
     boot_s: float
+    co_scheduling: str = "relaxed"
+    """"relaxed" or "strict" (ESX 2.x gang scheduling), `compute/cpu.py`."""
     ready_at: float = 0.0  # when a booting host becomes "on"
     isolated_until: float | None = None
 
@@ -319,6 +321,7 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
             cost=float(h.cost),
             state=h.state,
             boot_s=float(h.boot_s),
+            co_scheduling=h.co_scheduling,
         )
 
 
