@@ -109,8 +109,12 @@ class Sampler(InventoryArrays):
         self.vm_snap_depth = np.zeros(0, dtype=np.int64)
         # Per-host and per-datastore results exist (empty) before the first sample too: a
         # dialog opened at t = 0 reads them.
-        for name in ("host_cpu_pct", "host_cpu_demand_pct", "host_mem_pct", "host_mem_active",
-                     "host_mem_consumed", "host_vm_count", "host_power_w", "host_net_demand",
+        self.host_cpu_pct = z
+        self.host_cpu_demand_pct = z
+        self.host_power_w = z
+        self.vm_f_cpu = z
+        for name in ("host_mem_pct", "host_mem_active",
+                     "host_mem_consumed", "host_vm_count", "host_net_demand",
                      "ds_used", "ds_pct", "ds_iops", "ds_latency", "ds_util"):
             setattr(self, name, z)
 

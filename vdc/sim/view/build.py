@@ -13,6 +13,7 @@ import numpy as np
 
 from vdc.scenario.rules import REQUIRED
 from vdc.sim import affinity
+from vdc.sim.compute import why
 from vdc.sim.drs.passes import migrations_done
 from vdc.sim.ha.admission import summary as admission_summary
 from vdc.sim.ha.agents import host_role
@@ -221,19 +222,7 @@ def vm_reason(sim: Simulation, i: int) -> str:
         return f"host {host.state}"
     if not s.vm_running[i]:
         return "booting"
-    if not vm.os:
-        return "no guest OS"
-    if vm.broken:
-        return "broken by a bad change"
-    if not s.vm_reachable[i]:
-        return "network cut (VLAN not carried)"
-    if s.vm_paused[i]:
-        return "paused: datastore full"
-    if s.vm_served[i] < s.vm_min_served[i]:
-        return f"starved: gets {100 * s.vm_served[i]:.0f} % of its demand"
-    if s.vm_latency[i] > s.vm_max_lat[i]:
-        return f"storage latency {s.vm_latency[i]:.0f} ms"
-    return "unhealthy"
+    return why.running(sim, i, long=False)
 
 
 def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray) -> VmColumns:
