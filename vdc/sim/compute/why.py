@@ -14,16 +14,18 @@ def _pct(x: float) -> str:
     return f"{x:.0f}" if x >= 10 else f"{x:.1f}"
 
 
-def contention(sim: Simulation, i: int) -> str:
+def contention(sim: Simulation, i: int, *, smoothed: bool = True) -> str:
     """VM i's ready in words, with what its host is asked for ("18 % ready per vCPU — 26
-    vCPUs want 16 cores"), and its co-stop on a strict host."""
+    vCPUs want 16 cores"), and its co-stop on a strict host. `smoothed`: the 20 s average the
+    alarm watches; else this sample's, as the served share it explains."""
     s = sim.sampler
     h = int(s.vm_host[i])
     host = sim.inv.hosts[s.host_names[h]]
     mhz = float(s.host_core_mhz[h])
     on_host = s.vm_host == h
     want = float(s.vm_cpu_demand[on_host].sum()) / max(mhz, 1e-9)
-    words = f"{_pct(float(s.vm_ready_avg[i]))} % ready per vCPU — {want:.0f} vCPUs want {host.cores} cores"
+    ready = float(s.vm_ready_avg[i] if smoothed else s.vm_ready[i])
+    words = f"{_pct(ready)} % ready per vCPU — {want:.0f} vCPUs want {host.cores} cores"
     if s.vm_costop_avg.size > i and s.vm_costop_avg[i] >= 0.5:
         n = int(s.vm_vcpu[i])
         words += (f" ({_pct(float(s.vm_costop_avg[i]))} % co-stop: strict co-scheduling, "
@@ -52,7 +54,7 @@ def cause(sim: Simulation, i: int) -> str:
         return ""
     if worst == f_cpu:
         sat = float(s.vm_saturation[i])
-        if sat > 1.0 + 1e-9 and f_cpu >= 1.0 / sat - 1e-9 and float(s.vm_ready_avg[i]) < 5.0:
+        if sat > 1.0 + 1e-9 and f_cpu >= 1.0 / sat - 1e-9 and float(s.vm_ready[i]) < 5.0:
             return "saturated"
         return "cpu"
     return "network" if worst == f_net else "memory"
@@ -73,7 +75,7 @@ def starved(sim: Simulation, i: int, *, long: bool = True) -> str:
     if kind == "saturated":
         return f"{head}: {saturation(sim, i)}"
     if kind == "cpu":
-        words = contention(sim, i)
+        words = contention(sim, i, smoothed=False)
         if float(s.vm_saturation[i]) > 1.0 + 1e-9:
             words += f"; {saturation(sim, i)}"
         return f"{head}: {words}"
