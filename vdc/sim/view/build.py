@@ -135,6 +135,7 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
             ha=host_role(sim, h.name),
             entering_maintenance=sim.maintenance.entering_of(h.name) is not None,
+            co_scheduling=h.co_scheduling,
         )
         for i, h in enumerate(sim.inv.hosts.values())
     )
@@ -260,6 +261,8 @@ def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray)
         reasons=tuple(reasons),
         snap_count=s.vm_snap_depth.copy() if s.vm_snap_depth.size == n else np.zeros(n, dtype=np.int64),
         snap_gib=vm_snap_gib if vm_snap_gib.size == n else np.zeros(n),
+        costop_pct=col("vm_costop_avg"),
+        want_pct=100.0 * col("vm_saturation"),
     )
 
 

@@ -60,6 +60,9 @@ class HostView:
     """vSphere HA role: primary, secondary, unreachable, dead, isolated ("" = no HA)."""
     entering_maintenance: bool = False
     """It is on its way into maintenance mode (waiting for its VMs to leave)."""
+    co_scheduling: str = "relaxed"
+    """How it schedules a VM's vCPUs: "relaxed" (any free core runs any vCPU; ESXi, KVM) or
+    "strict" (a VM runs only when as many cores as its vCPUs are free; ESX 2.x)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,10 @@ class VmColumns:
     """Snapshots in each VM's chain."""
     snap_gib: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """GiB each VM's snapshots take (deltas and memory files)."""
+    costop_pct: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Co-stop (%CSTP): the part of ready that strict co-scheduling alone causes."""
+    want_pct: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """CPU the guest wants, as % of what its vCPUs can use (above 100: guest saturated)."""
 
     def __len__(self) -> int:
         return len(self.names)

@@ -42,29 +42,33 @@ class Column:
 
 
 SORT_COLUMNS: tuple[str, ...] = (
-    "name", "host", "power", "cpu", "ready", "memory", "latency", "snap", "service", "health",
+    "name", "host", "power", "cpu", "ready", "costop", "memory", "latency", "snap", "service",
+    "health",
 )
 """Column keys in display order; also the order `s` cycles through (after "none")."""
 
 LABELS: dict[str, str] = {
-    "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%",
+    "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%", "costop": "CoStp%",
     "memory": "Mem GiB", "latency": "Lat ms", "service": "Service", "health": "Health",
     "snap": "Snap",
 }
-NUMERIC = frozenset({"cpu", "ready", "memory", "latency", "snap"})
+NUMERIC = frozenset({"cpu", "ready", "costop", "memory", "latency", "snap"})
 FIXED_WIDTHS: dict[str, int] = {
-    "power": 6, "cpu": 4, "ready": 6, "memory": 7, "latency": 6, "snap": 11,
+    "power": 6, "cpu": 4, "ready": 6, "costop": 6, "memory": 7, "latency": 6, "snap": 11,
 }
-"""Widest text of each fixed-format column (`◐ boot`, `100`, `✖ 12.3`, `100/128`, `1.1`)."""
+"""Widest text of each fixed-format column (`◐ boot`, `100` or `▲200` for a saturated guest,
+`✖ 12.3`, `16.7`, `100/128`, `1.1`)."""
 
 SHORT_WIDTHS: dict[str, int] = {"snap": 6}
 """Columns with a shorter form, taken before the column is left out (`2·14G` for `2 · 14 GiB`)."""
 
 KEEP_ORDER: tuple[str, ...] = (
-    "name", "health", "cpu", "ready", "power", "host", "service", "memory", "snap", "latency",
+    "name", "health", "cpu", "ready", "power", "host", "service", "memory", "costop", "snap",
+    "latency",
 )
-"""Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) comes after
-the columns the table always has, so a VM's first snapshot never pushes one of them out."""
+"""Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) and
+"costop" (only while a host co-schedules strictly) come after the columns the table always
+has, so they never push one of them out."""
 
 _HEALTH_MIN, _HEALTH_SHORT, _HEALTH_WANT, _HEALTH_MAX = 6, 14, 20, 26
 """Health cells: `✖ DOWN` at least, room for a short reason if the panel allows (the reason
@@ -86,13 +90,18 @@ def short_reason(reason: str) -> str:
     if reason.startswith("paused: "):
         return reason.removeprefix("paused: ")
     if reason.startswith("starved: gets "):
-        return "starved " + reason.removeprefix("starved: gets ").split(" of ")[0]
+        # `starved 50 %, saturated`: the share, and what is short (the view's few words).
+        share, _, cause = reason.removeprefix("starved: gets ").partition(" of its demand")
+        cause = cause.removeprefix(", ").replace("guest saturated", "saturated")
+        return f"starved {share}, {cause}" if cause else f"starved {share}"
     if reason.startswith("storage latency"):
         return reason.replace("storage latency", "disk latency")
     return reason
 
 
-def fit_columns(width: int, name: int, host: int, service: int, snap: bool = False) -> list[Column]:
+def fit_columns(
+    width: int, name: int, host: int, service: int, snap: bool = False, costop: bool = False
+) -> list[Column]:
     """The columns that fit `width` cells, in display order, most useful kept first.
 
     Columns are taken in `KEEP_ORDER`; one that does not fit takes its short form if it has
@@ -109,7 +118,7 @@ def fit_columns(width: int, name: int, host: int, service: int, snap: bool = Fal
         kept = {"name": name}
         used = name + health + 2 * _PAD
         for key in KEEP_ORDER[2:]:
-            if key == "snap" and not snap:
+            if (key == "snap" and not snap) or (key == "costop" and not costop):
                 continue
             for w in (full[key], SHORT_WIDTHS.get(key)):
                 if w is None:
@@ -135,6 +144,27 @@ def fit_columns(width: int, name: int, host: int, service: int, snap: bool = Fal
         for key in SORT_COLUMNS
         if key in kept
     ]
+
+
+SATURATED = 100_000
+"""CPU display keys from here on are saturated guests: SATURATED + wanted % of the vCPUs."""
+
+
+def _cpu_keys(vms: VmColumns) -> np.ndarray:
+    """CPU display key: served % of the vCPUs, or SATURATED + wanted % when the guest wants
+    more than its vCPUs give (from 101 %, so sorting by CPU puts saturated guests first)."""
+    served = np.rint(vms.cpu_pct).astype(np.int64)
+    if vms.want_pct.size != len(vms):
+        return served
+    want = np.rint(vms.want_pct).astype(np.int64)
+    return np.where(want > 100, SATURATED + np.minimum(want, 999), served)
+
+
+def _costop_keys(vms: VmColumns) -> np.ndarray:
+    """Co-stop display key in tenths of a % (0 without strict hosts)."""
+    if vms.costop_pct.size != len(vms):
+        return np.zeros(len(vms), dtype=np.int64)
+    return np.rint(vms.costop_pct * 10.0).astype(np.int64)
 
 
 def _tenths(values: np.ndarray) -> np.ndarray:
@@ -186,8 +216,9 @@ def display_keys(vms: VmColumns, words: Words | None) -> tuple[Keys, Words]:
     keys: Keys = {
         "host": vms.hosts,
         "power": vms.power,
-        "cpu": np.where(off, -1, np.rint(vms.cpu_pct).astype(np.int64)),
+        "cpu": np.where(off, -1, _cpu_keys(vms)),
         "ready": np.where(off, -1, np.rint(vms.ready_pct * 10.0).astype(np.int64)),
+        "costop": np.where(off, -1, _costop_keys(vms)),
         "memory": np.where(off, -1, _tenths(vms.mem_active) * 100_000 + mem_cfg),
         "latency": np.where(off, -1, _tenths(vms.latency_ms)),
         "snap": _snap_keys(vms),
@@ -237,6 +268,18 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         severity, tone = ("critical", "error") if key >= 100 else ("warning", "warning")
         return tones.text(f"{SEVERITY[severity][0]} {key / 10:.1f}".rjust(width), tone)
 
+    def cpu(k: int) -> Cell:
+        key = int(k)
+        width = widths.get("cpu", 0)
+        if key == -1:
+            return "–".rjust(width)
+        if key < SATURATED:
+            return str(key).rjust(width)
+        # The guest wants more than its vCPUs give: what it wants, as % of them.
+        want = key - SATURATED
+        tone = "error" if want >= 125 else "warning"
+        return tones.text(f"▲{want}".rjust(width), tone)
+
     def memory(key: int) -> str:
         active, cfg = divmod(key, 100_000)
         return f"{_tenths_text(active)}/{cfg / 10:g}"
@@ -261,7 +304,8 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
     return {
         "host": str,
         "power": power,
-        "cpu": number("cpu", str),
+        "cpu": cpu,
+        "costop": number("costop", lambda k: f"{k / 10:.1f}"),
         "ready": ready,
         "memory": number("memory", memory),
         "latency": number("latency", _tenths_text),
