@@ -28,8 +28,8 @@ def contention(sim: Simulation, i: int, *, smoothed: bool = True) -> str:
     words = f"{_pct(ready)} % ready per vCPU — {want:.0f} vCPUs want {host.cores} cores"
     if s.vm_costop_avg.size > i and s.vm_costop_avg[i] >= 0.5:
         n = int(s.vm_vcpu[i])
-        words += (f" ({_pct(float(s.vm_costop_avg[i]))} % co-stop: strict co-scheduling, "
-                  f"its {n} vCPUs wait for {n} free cores at once)")
+        words += (f" ({_pct(float(s.vm_costop_avg[i]))} % co-stop: strict host, "
+                  f"its {n} vCPUs wait for {n} free cores)")
     return words
 
 

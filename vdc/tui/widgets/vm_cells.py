@@ -291,6 +291,8 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         if reason:
             why = short_reason(str(reason))
             room = width - out.cell_len - 1
+            if len(why) > width - 2 and ", " in why:
+                why = why.split(", ")[0]  # `starved 50 %` when its cause does not fit
             if room < len(why) <= width - 2:
                 # Short of room, the reason stays whole and the word DOWN gives way (the ✖
                 # still says it): `✖ host failed`, not `✖ DOWN host fai…`.
