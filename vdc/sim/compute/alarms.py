@@ -2,8 +2,9 @@
 
 `cpu_ready_warning`: a VM's ready (smoothed, per vCPU) reached 5 % (sim-facts §8: keep under
 5 %); it clears (`alarm_cleared`) once it is below 4 %, so a VM hovering at 5 % does not warn
-every sample. `vm_unhealthy`: a running VM stopped being healthy; the detail says why in words
-(`why.py`). One record per episode: a new one only after the VM has been healthy (or not
+every sample. `vm_unhealthy`: a running VM stopped being healthy because it is starved or its storage is slow
+(a bad change, a cut VLAN or a full datastore have events of their own); the detail says why in
+words (`why.py`). One record per episode: a new one only after the VM has been healthy (or not
 running) for `CALM_S` seconds.
 """
 
@@ -55,7 +56,9 @@ class CpuAlarms:
                             f"{ready[i]:.1f} % ready per vCPU (alarm cleared)")
         self.ready_warn = warn
         running = s.vm_running
-        sick = running & ~s.vm_healthy
+        # Unhealthy for a reason no other event names: starved (CPU, saturation, network,
+        # memory) or slow storage — a bad change, a cut VLAN, a full datastore log their own.
+        sick = running & ~s.vm_healthy & s.vm_ok & s.vm_reachable & ~s.vm_paused
         calm = ~sick
         # Calm since this sample where it just became calm; episodes end after CALM_S of calm.
         self.calm_since = np.where(calm, np.where(self.calm_since < 0, t, self.calm_since), -1.0)
