@@ -36,7 +36,7 @@ def test_undersized_vm_is_saturated_and_degraded():
     assert not sim.metrics.service_up["shop"]
     unhealthy = [r for r in sim.log if r.kind == "vm_unhealthy"]
     assert [r.detail for r in unhealthy] == [
-        "starved: gets 50 % of its demand: guest saturated: wants 8,000 MHz, "
+        "app-02: starved: gets 50 % of its demand: guest saturated: wants 8,000 MHz, "
         "its 2 vCPUs give 4,000"
     ]
     assert sim.view().vms.reasons[0] == "starved: gets 50 % of its demand, guest saturated"
@@ -124,11 +124,12 @@ def test_cpu_events_once_per_episode():
     sim.run_until(1800)
     warnings = [r for r in sim.log if r.kind == "cpu_ready_warning"]
     assert [r.subject for r in warnings] == ["a", "b", "c"]
+    assert warnings[0].detail.startswith("a: ")
     assert "% ready per vCPU — 12 vCPUs want 8 cores" in warnings[0].detail
     unhealthy = [r for r in sim.log if r.kind == "vm_unhealthy"]
     assert [r.subject for r in unhealthy] == ["a", "b", "c"]
     assert unhealthy[0].detail == (
-        "starved: gets 67 % of its demand: 33 % ready per vCPU — 12 vCPUs want 8 cores"
+        "a: starved: gets 67 % of its demand: 33 % ready per vCPU — 12 vCPUs want 8 cores"
     )
     # Power one off: the others are served in full; the warnings clear below 4 %.
     sim.inv.vms["c"].power = "off"
@@ -149,6 +150,6 @@ def test_strict_ready_event_names_co_stop():
     sim.run_until(300)
     detail = next(r.detail for r in sim.log if r.kind == "vm_unhealthy" and r.subject == "vm1")
     assert detail == (
-        "starved: gets 50 % of its demand: 50 % ready per vCPU — 6 vCPUs want 4 cores "
-        "(17 % co-stop: strict host, its 4 vCPUs wait for 4 free cores)"
+        "vm1: starved: gets 50 % of its demand: 50 % ready per vCPU, 17 % co-stop — strict host: "
+        "its 4 vCPUs wait for 4 free cores at once"
     )

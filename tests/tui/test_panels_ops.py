@@ -590,7 +590,7 @@ async def test_event_log_shows_new_records_in_order_with_sim_time():
         assert lines[6].startswith("0:00:40 ▲ load spike web-01,web-03,crm-01,backup-01")
         assert lines[13].startswith("0:00:50 ✖ VLAN cut esx-03")
         # Contention explains itself: CPU ready warnings name what the host is asked for.
-        assert lines[-1] == "0:01:00 ▲ CPU ready db-01 5.1 % ready per vCPU — 10 vCPUs want 8 cores"
+        assert lines[-1] == "0:01:00 ▲ CPU ready db-01 db-01: 5.1 % ready per vCPU — 10 vCPUs want 8 cores"
         assert panel.border_subtitle == f"{len(records)} events"
 
 

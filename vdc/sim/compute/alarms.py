@@ -50,10 +50,10 @@ class CpuAlarms:
         for i in np.flatnonzero(warn != self.ready_warn).tolist():
             name = s.vm_names[i]
             if warn[i]:
-                sim.log.add(t, "cpu_ready_warning", name, why.contention(sim, i))
+                sim.log.add(t, "cpu_ready_warning", name, f"{name}: {why.contention(sim, i)}")
             else:
                 sim.log.add(t, "alarm_cleared", name,
-                            f"{ready[i]:.1f} % ready per vCPU (alarm cleared)")
+                            f"{name}: {ready[i]:.1f} % ready per vCPU (alarm cleared)")
         self.ready_warn = warn
         running = s.vm_running
         # Unhealthy for a reason no other event names: starved (CPU, saturation, network,
@@ -66,5 +66,5 @@ class CpuAlarms:
         self.episode &= ~ended
         for i in np.flatnonzero(sick & ~self.episode).tolist():
             name = s.vm_names[i]
-            sim.log.add(t, "vm_unhealthy", name, why.running(sim, i))
+            sim.log.add(t, "vm_unhealthy", name, f"{name}: {why.running(sim, i)}")
         self.episode |= sick

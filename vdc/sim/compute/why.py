@@ -15,22 +15,25 @@ def _pct(x: float) -> str:
 
 
 def contention(sim: Simulation, i: int, *, smoothed: bool = True) -> str:
-    """VM i's ready in words, with what its host is asked for ("18 % ready per vCPU — 26
-    vCPUs want 16 cores"), and its co-stop on a strict host. `smoothed`: the 20 s average the
-    alarm watches; else this sample's, as the served share it explains."""
+    """VM i's ready in words, with why it waits: on a relaxed host what the host is asked for
+    ("18 % ready per vCPU — 26 vCPUs want 16 cores"), on a strict one the gang rule (with its
+    co-stop). `smoothed`: the 20 s average the alarm watches; else this sample's, as the
+    served share it explains."""
     s = sim.sampler
     h = int(s.vm_host[i])
     host = sim.inv.hosts[s.host_names[h]]
-    mhz = float(s.host_core_mhz[h])
-    on_host = s.vm_host == h
-    want = float(s.vm_cpu_demand[on_host].sum()) / max(mhz, 1e-9)
     ready = float(s.vm_ready_avg[i] if smoothed else s.vm_ready[i])
-    words = f"{_pct(ready)} % ready per vCPU — {want:.0f} vCPUs want {host.cores} cores"
-    if s.vm_costop_avg.size > i and s.vm_costop_avg[i] >= 0.5:
+    head = f"{_pct(ready)} % ready per vCPU"
+    if s.host_strict_cores.size > h and s.host_strict_cores[h] > 0:
         n = int(s.vm_vcpu[i])
-        words += (f" ({_pct(float(s.vm_costop_avg[i]))} % co-stop: strict host, "
-                  f"its {n} vCPUs wait for {n} free cores)")
-    return words
+        if n == 1:
+            return f"{head} — strict host: it waits while wider VMs hold the cores"
+        costop = float(s.vm_costop_avg[i]) if s.vm_costop_avg.size > i else 0.0
+        return (f"{head}, {_pct(costop)} % co-stop — strict host: its {n} vCPUs wait for "
+                f"{n} free cores at once")
+    mhz = float(s.host_core_mhz[h])
+    want = float(s.vm_cpu_demand[s.vm_host == h].sum()) / max(mhz, 1e-9)
+    return f"{head} — {want:.0f} vCPUs want {host.cores} cores"
 
 
 def saturation(sim: Simulation, i: int) -> str:
