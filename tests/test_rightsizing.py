@@ -153,3 +153,19 @@ def test_strict_ready_event_names_co_stop():
         "vm1: starved: gets 50 % of its demand: 50 % ready per vCPU, 17 % co-stop — strict host: "
         "its 4 vCPUs wait for 4 free cores at once"
     )
+
+
+def test_a_new_unhealthy_episode_after_a_calm_minute():
+    lv = base_level(duration=900)
+    lv["profiles"].append(dict(lv["profiles"][0], name="light", cpu=2000))
+    add_vm(lv, "app-02", vcpu=2, profile="light")
+    lv["events"] = [
+        {"at": 100, "kind": "profile_change", "targets": ["app-02"], "profile": "steady"},
+        {"at": 200, "kind": "profile_change", "targets": ["app-02"], "profile": "light"},
+        {"at": 230, "kind": "profile_change", "targets": ["app-02"], "profile": "steady"},  # 30 s calm
+        {"at": 300, "kind": "profile_change", "targets": ["app-02"], "profile": "light"},
+        {"at": 500, "kind": "profile_change", "targets": ["app-02"], "profile": "steady"},  # 200 s calm
+    ]
+    sim = Simulation(build(lv))
+    sim.run_until(600)
+    assert [r.t for r in sim.log if r.kind == "vm_unhealthy"] == [100.0, 500.0]

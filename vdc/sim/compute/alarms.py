@@ -55,16 +55,18 @@ class CpuAlarms:
                 sim.log.add(t, "alarm_cleared", name,
                             f"{name}: {ready[i]:.1f} % ready per vCPU (alarm cleared)")
         self.ready_warn = warn
-        running = s.vm_running
         # Unhealthy for a reason no other event names: starved (CPU, saturation, network,
         # memory) or slow storage — a bad change, a cut VLAN, a full datastore log their own.
-        sick = running & ~s.vm_healthy & s.vm_ok & s.vm_reachable & ~s.vm_paused
-        calm = ~sick
-        # Calm since this sample where it just became calm; episodes end after CALM_S of calm.
-        self.calm_since = np.where(calm, np.where(self.calm_since < 0, t, self.calm_since), -1.0)
-        ended = self.episode & calm & (t - self.calm_since >= CALM_S)
-        self.episode &= ~ended
-        for i in np.flatnonzero(sick & ~self.episode).tolist():
-            name = s.vm_names[i]
-            sim.log.add(t, "vm_unhealthy", name, f"{name}: {why.running(sim, i)}")
-        self.episode |= sick
+        sick = s.vm_running & ~s.vm_healthy & s.vm_ok & s.vm_reachable & ~s.vm_paused
+        if self.episode.any():
+            # Calm since the sample it became calm; an episode ends after CALM_S of calm.
+            calm = ~sick
+            self.calm_since = np.where(calm, np.where(self.calm_since < 0, t, self.calm_since), -1.0)
+            self.episode &= ~(calm & (t - self.calm_since >= CALM_S))
+        new = sick & ~self.episode
+        if new.any():
+            for i in np.flatnonzero(new).tolist():
+                name = s.vm_names[i]
+                sim.log.add(t, "vm_unhealthy", name, f"{name}: {why.running(sim, i)}")
+            self.episode |= new
+            self.calm_since[new] = -1.0
