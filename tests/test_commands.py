@@ -86,7 +86,7 @@ def test_names_come_from_literal_words():
     assert spec_for("power on").pattern == "power on {vm:vm} [{host:host}]"
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 41
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 42
 
 
 def test_available_and_meta_flags():
@@ -97,8 +97,10 @@ def test_available_and_meta_flags():
         "power reset",
         "vm set cpu",
         "vm set mem",
-            "vm reserve cpu",
-            "vm reserve mem",
+        "vm reserve cpu",
+        "vm reserve mem",
+        "tools install",
+        "vm adapter",
         "host power on",
         "host power off",
         "help",
@@ -287,9 +289,9 @@ def test_help_accepts_any_words():
 
 def test_reserved_verb_parses_then_is_unavailable():
     with pytest.raises(CommandUnavailable) as info:
-        parse("tools install web-01")
-    assert str(info.value) == "tools install is not available in this version of vdc"
-    assert info.value.command == Command("tools install", (("vm", "web-01"),))
+        parse("os install web-01")
+    assert str(info.value) == "os install is not available in this version of vdc"
+    assert info.value.command == Command("os install", (("vm", "web-01"),))
     assert isinstance(info.value, CommandSyntaxError)
     with pytest.raises(CommandUnavailable, match=r"^net trunk is not available"):
         parse("net trunk esx-01 vmnic0 add 200")
@@ -511,8 +513,8 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 33 + 2
-    assert lines[-2] == "Coming later: net, vm nic, tools, os, deploy, p2v."
+    assert len(lines) == 1 + 35 + 2
+    assert lines[-2] == "Coming later: net, vm nic, os, deploy, p2v."
     assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text
     assert help_text(()) == text
 
@@ -530,7 +532,7 @@ def test_help_for_named_commands():
     # Trailing arguments are ignored; a longer name does not match a shorter one.
     assert help_text(("power", "on", "web-01")).splitlines()[0] == "power on VM [HOST]"
     assert help_text(("vmotion",)).splitlines()[0] == "vmotion VM HOST"
-    assert help_text(("tools", "install")).splitlines()[0] == "tools install VM  (coming in a later version)"
+    assert help_text(("os", "install")).splitlines()[0] == "os install VM  (coming in a later version)"
     assert (
         help_text(("vmotoin",))
         == "no command 'vmotoin' (did you mean 'vmotion'?); type 'help' for the list"
@@ -545,8 +547,8 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm",
-        "vmotion"]
+        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "tools",
+        "vm", "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm", "vmotion"]
@@ -561,7 +563,7 @@ def test_complete_second_word():
     assert complete("power o", NAMES) == ["off", "on"]
     assert complete("host ", NAMES) == ["power", "reboot"]
     assert complete("host power ", NAMES) == ["off", "on"]
-    assert complete("vm ", NAMES) == ["reserve", "set"]
+    assert complete("vm ", NAMES) == ["adapter", "reserve", "set"]
     assert complete("vm set web-01 ", NAMES) == ["cpu", "mem"]
 
 
@@ -592,7 +594,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "vm",
-        "vmotion"]
+        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "tools",
+        "vm", "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

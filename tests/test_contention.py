@@ -81,30 +81,6 @@ def test_demand_capped_by_vcpus():
     assert _vm(sim, "small", "vm_cpu_demand") == pytest.approx(4000)
 
 
-def test_memory_overcommit_penalty():
-    # Active memory = 0.25 × 64 GiB = 16 GiB per VM; five VMs on 64 GiB: ρ = 80 / 64 = 1.25,
-    # mem_factor = 1 / (1 + 4 × 0.25) = 0.5, swap latency + 200 × 0.25 = 50 ms.
-    lv = base_level()
-    lv["profiles"].append(dict(lv["profiles"][0], name="mem", cpu=100))
-    for i in range(5):
-        add_vm(lv, f"m{i}", memory=64, profile="mem")
-    sim = _sim(lv)
-    assert sim.sampler.host_mem_pct[0] == pytest.approx(125.0)
-    assert _vm(sim, "m0", "vm_mem_factor") == pytest.approx(0.5)
-    assert _vm(sim, "m0", "vm_latency") == pytest.approx(50.0 + 1.0 / (1 - 500 / 20000), rel=1e-3)
-
-
-def test_memory_reservation_shields_from_penalty():
-    lv = base_level()
-    lv["profiles"].append(dict(lv["profiles"][0], name="mem", cpu=100))
-    for i in range(4):
-        add_vm(lv, f"m{i}", memory=64, profile="mem")
-    add_vm(lv, "res", memory=64, profile="mem", mem_reservation=16)
-    sim = _sim(lv)
-    assert _vm(sim, "res", "vm_mem_factor") == pytest.approx(1.0)
-    assert _vm(sim, "m0", "vm_mem_factor") == pytest.approx(0.5)
-
-
 def test_latency_curve():
     u = np.array([0.0, 0.5, 0.8, 0.9, 0.95, 1.0, 1.2])
     assert latency_factor(u).tolist() == pytest.approx([1, 2, 5, 10, 20, 30, 70])

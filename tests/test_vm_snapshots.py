@@ -31,7 +31,9 @@ def _level(capacity: float = 2000, **kw) -> dict:
     lv["datastores"][0]["capacity"] = capacity
     lv["hosts"][0]["luns"] = ["lun-1", "lun-2"]
     add_vm(lv, "db-01", profile="writer", tools=True, disks=[{"datastore": "ds-1", "size": B, "thin": False}])
-    add_vm(lv, "app-01", profile="steady", tools=False)
+    add_vm(lv, "app-01", profile="steady", tools=False,  # emulated: in-box drivers
+           nics=[{"portgroup": "prod", "adapter": "e1000"}],
+           disks=[{"datastore": "ds-1", "size": 40, "thin": False, "controller": "lsi"}])
     add_vm(lv, "off-01", power="off", tools=True)
     add_vm(lv, "raw-01", power="off", disks=[
         {"datastore": "ds-1", "size": 10, "thin": False},

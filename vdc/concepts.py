@@ -36,8 +36,19 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     ),
     "overcommit": (
         "Memory overcommit",
-        "Hosts may promise VMs more memory than they have. While the VMs' active memory fits, "
-        "nobody notices; beyond it the host reclaims memory and VMs slow down and wait on swap.",
+        "Hosts may promise VMs more memory than they have. Below minFree (1,923 MB free on a "
+        "128 GiB host) the host reclaims: it shares pages (clear), inflates balloons in guests "
+        "with Tools (soft: they page a little), compresses and swaps to the .vswp (hard: swapped "
+        "guests slow down a lot), and at last holds back allocations (low). The Hosts panel's "
+        "Reclaim column shows the state; VMs without Tools cannot balloon and are swapped.",
+    ),
+    "guest-tools": (
+        "Guest tools and drivers",
+        "VMware Tools (or virtio drivers on KVM) give a guest the balloon driver, quiesced "
+        "snapshots, graceful shutdown and the drivers for paravirtual hardware. Emulated "
+        "adapters need none but cost: an e1000 NIC carries at most ~1.5 Gbit/s and burns host "
+        "CPU per Gbit; vmxnet3 reaches the link speed. `tools install VM` works in a running "
+        "guest and takes effect after it reboots; `vm adapter VM nic 1 vmxnet3` needs it off.",
     ),
     "storage": (
         "Storage space and latency",

@@ -82,6 +82,14 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("vm_unhealthy", "warning",
        "A running VM stopped serving well enough; the detail says why (ready, saturation, network…).",
        label="VM unhealthy"),
+    _k("memory_overcommit", "warning",
+       "A host's running VMs are configured with more memory than the host has."),
+    _k("memory_state_changed", "info",
+       "A host's memory state changed (high, clear, soft, hard, low: free memory against minFree)."),
+    _k("balloon", "warning",
+       "A host inflates balloons in its VMs' guests (Tools) to take back memory; they page a little."),
+    _k("host_swapping", "critical",
+       "A host swaps VM memory to .vswp files: the swapped guests slow down a lot.", toast=True),
     _k("maintenance_entering", "info",
        "A host is entering maintenance mode; it waits until its running VMs have moved off."),
     _k("maintenance_entered", "info",
@@ -103,6 +111,8 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("snapshot_deleted", "info",
        "Snapshots of a VM were merged into its disks (consolidated), freeing space."),
     _k("alarm_cleared", "info", "A datastore, host CPU, CPU ready or snapshot alarm is back to normal."),
+    # Guests.
+    _k("tools_installed", "info", "Tools were installed in a VM; they start when its guest reboots."),
     # The player's commands.
     _k("command", "info", "The player's command was accepted.", label="you"),
     _k("command_rejected", "warning", "The player's command was refused (the reason follows).", label="refused"),

@@ -254,6 +254,9 @@ class VmNic(Strict):
 
     portgroup: Name
     adapter: Literal["e1000", "vmxnet3", "virtio"] = "vmxnet3"
+    """Emulated (e1000: capped at 1,500 Mbit/s, costs host CPU per Gbit) or paravirtual
+    (vmxnet3, virtio: needs Tools in the guest, else no network); unset, the hypervisor's
+    paravirtual adapter (vmxnet3 on esxi, virtio on kvm)."""
 
 
 class VmDisk(Strict):
@@ -267,6 +270,10 @@ class VmDisk(Strict):
     used: Annotated[float, Field(ge=0)] | None = None
     """GiB written so far (thin disks); default half the size."""
     kind: Literal["vmdk", "rdm-virtual", "rdm-physical"] = "vmdk"
+    controller: Literal["lsi", "pvscsi", "ide", "virtio"] | None = None
+    """Disk controller: emulated (lsi, ide: capped IOPS, more host CPU per I/O) or paravirtual
+    (pvscsi, virtio: needs Tools in the guest, else the guest cannot see its disk); default the
+    hypervisor's paravirtual controller (pvscsi on esxi, virtio on kvm)."""
 
     @model_validator(mode="after")
     def _backing(self) -> VmDisk:
@@ -294,6 +301,8 @@ class Vm(Strict):
     nics: list[VmNic] = []
     disks: list[VmDisk] = []
     tools: bool = True
+    """VMware Tools / paravirtual drivers in the guest: the balloon driver, quiesce, graceful
+    shutdown and the drivers paravirtual adapters need (`tools install` adds them)."""
     os: bool = True
     """Guest OS installed (a VM without one powers on but serves nothing)."""
     power: Literal["on", "off"] = "on"

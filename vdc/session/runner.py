@@ -12,6 +12,7 @@ from vdc.scenario import schema
 from vdc.session.actions import TimedCommand
 from vdc.session.lessons import lessons
 from vdc.session.session import Session
+from vdc.session.standing import standing
 from vdc.sim import objectives as obj
 from vdc.sim.drs import passes as drs
 from vdc.sim.engine import Simulation
@@ -43,7 +44,7 @@ def result(
     outcome = sim.outcome(stopped_early=stopped_early)
     if outcome == "running":
         outcome = "incomplete"
-    score = obj.score(statuses)
+    score = standing(sim, statuses).score  # the one score: the game's top bar shows it too
     s = sim.sampler
     out: dict[str, Any] = {
         "level": sim.level.level.id,

@@ -9,13 +9,13 @@ storage space, network, health, services, downtime.
 CPU (relaxed or strict co-scheduling, guest saturation, ready and co-stop): the CPU step lives
 in `vdc/sim/compute/cpu.py`, with its formulas.
 
-Memory (a single overcommit penalty for now; reclamation states come later, sim-facts §9).
-With A = Σ active memory of running VMs on a host of M GiB and overcommit ρ = A / M:
+Memory (`vdc/sim/memory`, sim-facts §9): host memory states from free memory against minFree;
+page sharing, ballooning (VMs with Tools), compression and swap to the .vswp; each VM's
+served factor `mem_factor` and added latency `swap_lat_vm` from what was taken from it.
 
-    mem_factor = 1 if ρ ≤ 1 else 1 / (1 + MEM_PENALTY × (ρ − 1))
-    added latency = SWAP_LATENCY_MS × (ρ − 1) when ρ > 1
-
-applied to the unreserved share of each VM's active memory.
+Guests (`vdc/sim/guest`, §14): emulated adapters cap a VM's traffic (e1000) or I/O (queue
+depth / latency) and cost host CPU (`host_overhead_mhz`, extra host demand the CPU step
+reads); paravirtual ones without Tools leave the guest without network or disk.
 
 Storage. A VM's IOPS and write MB/s split over its vmdk disks by size. A datastore at
 utilisation u = max(IOPS / IOPS capability, MB/s / MB/s capability) answers with latency
@@ -31,11 +31,12 @@ Network. Each host's VM traffic shares the total speed of its up uplinks:
 f_net = min(1, Σ up uplink Mbit/s / Σ VM Mbit/s). A VM is reachable while every one of its NICs'
 port groups has its VLAN trunked on an up uplink of that vSwitch on its host.
 
-A VM is healthy while it runs (on, booted, on a working host), has a guest OS, has no active bad
-change, is reachable, is not paused, gets served = min(f_cpu, f_net) × mem_factor ≥ its
-service's `min_served`, and its latency is ≤ the service's `max_latency_ms`. f_cpu is the share
-of the CPU its guest *wants* (`compute/cpu.py`): an undersized VM whose guest wants more than its
-vCPUs give is degraded by that alone (wanting 125 % of its vCPUs is below the default 0.8).
+A VM is healthy while it runs (on, booted, on a working host), has a guest OS and disk drivers,
+has no active bad change, is reachable, is not paused, gets served = min(f_cpu, f_net, f_io) ×
+mem_factor ≥ its service's `min_served`, and its latency is ≤ the service's `max_latency_ms`.
+f_cpu is the share of the CPU its guest *wants* (`compute/cpu.py`): an undersized VM whose guest
+wants more than its vCPUs give is degraded by that alone (wanting 125 % of its vCPUs is below
+the default 0.8).
 """
 
 from __future__ import annotations
@@ -47,18 +48,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vdc.sim.compute.cpu import cpu_step
+from vdc.sim.guest import adapters
+from vdc.sim.memory import memory_step
 from vdc.sim.moves import load as moveload
 from vdc.sim.snapshots import chain as snaps
 from vdc.sim.units import MB_PER_GIB
-from vdc.sim.workload import SPIKE_MEMORY_SHARE, Noise, Profile, shape_factors
+from vdc.sim.workload import Noise, Profile, shape_factors
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
 
 from vdc.sim.sampler_arrays import InventoryArrays
 
-MEM_PENALTY = 4.0
-SWAP_LATENCY_MS = 200.0
 RDM_LATENCY_MS = 0.5
 NEW_BLOCK_FRACTION = 0.05
 
@@ -72,6 +73,31 @@ def latency_factor(u: np.ndarray) -> np.ndarray:
 
 class Sampler(InventoryArrays):
     """Flat-array view of the inventory plus the per-sample contention computation."""
+
+    # Set by the memory step (vdc/sim/memory/step.py).
+    mem_factor: np.ndarray
+    vm_mem_factor: np.ndarray
+    swap_lat_vm: np.ndarray
+    vm_balloon: np.ndarray
+    vm_swapped: np.ndarray
+    vm_compressed: np.ndarray
+    host_mem_active: np.ndarray
+    host_mem_consumed: np.ndarray
+    host_mem_free: np.ndarray
+    host_mem_pct: np.ndarray
+    host_vm_count: np.ndarray
+    # Set by the guest's virtual hardware (vdc/sim/guest/adapters.py).
+    vm_has_tools: np.ndarray
+    vm_nic_driver: np.ndarray
+    vm_disk_driver: np.ndarray
+    vm_net_cap: np.ndarray
+    vm_e1000_share: np.ndarray
+    vm_f_io: np.ndarray
+    disk_qd: np.ndarray
+    disk_extra_mhz: np.ndarray
+    net_capped: bool
+    guest_emulated: bool
+    disk_capped: bool
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -107,6 +133,15 @@ class Sampler(InventoryArrays):
         self.vm_ready_peak = z
         self.snap_any = False
         self.vm_snap_depth = np.zeros(0, dtype=np.int64)
+        self.host_min_free = z
+        self.host_mem_shown = np.zeros(0, dtype=np.int64)
+        """Each host's memory state as shown and logged (0 high … 4 low; with hysteresis)."""
+        self.host_overcommitted = np.zeros(0, dtype=bool)
+        self.host_swapping = np.zeros(0, dtype=bool)
+        self.host_overhead_mhz = z
+        """Host CPU (MHz) spent outside the VMs' own demand: emulated devices (`guest`)."""
+        for name in ("vm_balloon", "vm_swapped", "vm_compressed", "host_mem_free"):
+            setattr(self, name, z)
         # Per-host and per-datastore results exist (empty) before the first sample too: a
         # dialog opened at t = 0 reads them.
         self.host_cpu_pct = z
@@ -135,6 +170,7 @@ class Sampler(InventoryArrays):
         self._load_network()
         self._load_health()
         self._load_datastores()
+        adapters.load(self)
         self.load_snapshots()
         self._derive()
         self.built_version = sim.structure_version
@@ -275,13 +311,16 @@ class Sampler(InventoryArrays):
         self.current()
         running, run_f, mult = self._demand(t)
         moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
-        extra_mhz = moveload.host_mhz(sim, self) if moving else 0.0
+        self.host_overhead_mhz = adapters.host_mhz(self, mult)
+        extra_mhz = (moveload.host_mhz(sim, self) if moving else 0.0) + self.host_overhead_mhz
         f_cpu = cpu_step(self, mult, dt, extra_mhz)
         # Memory: depends only on spikes and which VMs run, so it is recomputed only then.
         key = (sim.spike_version, running.tobytes(), sim.migrations.version)
         if key != self._mem_key:
             self._mem_key = key
-            self._memory(running, run_f, len(self.host_names))
+            H = len(self.host_names)
+            incoming = moveload.host_mem(sim, self) if sim.migrations.running else 0.0
+            memory_step(self, run_f, H, incoming)
         vm_lat = self._storage_latency(mult, moving)
         paused = self._storage_space(mult, running, dt, moving)
         f_net = self._network(mult)
@@ -326,6 +365,8 @@ class Sampler(InventoryArrays):
             disk_lat = np.full(dvm.size, RDM_LATENCY_MS)
         n = len(self.vm_names)
         vm_lat = np.bincount(dvm, weights=self.disk_w * disk_lat, minlength=n) + self.swap_lat_vm
+        if self.disk_capped:  # emulated controllers queue few I/Os (guest/adapters.py)
+            self.vm_f_io = adapters.io_served(self, iops_d, disk_lat)
         self.ds_iops = ds_iops
         self.ds_latency = ds_lat
         self.ds_util = util
@@ -373,9 +414,12 @@ class Sampler(InventoryArrays):
         """VM traffic sharing each host's up uplinks; return f_net per VM."""
         vm_host = self.vm_host
         net = self.base_net * mult
-        nh = np.bincount(vm_host, weights=net, minlength=len(self.host_names))
+        sent = np.minimum(net, self.vm_net_cap) if self.net_capped else net  # e1000 NICs
+        nh = np.bincount(vm_host, weights=sent, minlength=len(self.host_names))
         nf_h = np.minimum(1.0, self.host_net_cap / np.maximum(nh, 1e-9))
         f_net = nf_h[vm_host]
+        if self.net_capped:
+            f_net = f_net * np.where(net > 1e-9, sent / np.maximum(net, 1e-9), 1.0)
         self.host_net_demand = nh
         self.vm_net = net
         self.vm_f_net = f_net
@@ -394,6 +438,8 @@ class Sampler(InventoryArrays):
         which VMs are healthy by their thresholds."""
         sim = self.sim
         served = np.minimum(f_cpu, f_net) * self.mem_factor
+        if self.disk_capped:
+            served = np.minimum(served, self.vm_f_io * self.mem_factor)
         if moving and sim.migrations.running:
             idx, factor = moveload.slowed(sim, self)
             if idx:
@@ -451,27 +497,6 @@ class Sampler(InventoryArrays):
             self.snap_live = live + inc
             ds_used = ds_used + np.bincount(sd, weights=inc, minlength=D)
         return ds_used
-
-    def _memory(self, running: np.ndarray, run_f: np.ndarray, H: int) -> None:
-        """Active memory against host memory: overcommit penalty and swap latency per VM."""
-        vm_host = self.vm_host
-        spike_mem = 1.0 + SPIKE_MEMORY_SHARE * (self.spike - 1.0)
-        active = np.minimum(self.vm_memory, self.base_mem * spike_mem) * run_f
-        ah = np.bincount(vm_host, weights=active, minlength=H)
-        incoming = moveload.host_mem(self.sim, self) if self.sim.migrations.running else 0.0
-        ah = ah + incoming  # the destination of a vMotion holds the VM's memory meanwhile
-        rho = ah / self.host_mem
-        over = np.maximum(rho - 1.0, 0.0)
-        mf_h = 1.0 / (1.0 + MEM_PENALTY * over)
-        unreserved = 1.0 - np.clip(self.vm_mem_res / np.maximum(active, 1e-9), 0.0, 1.0)
-        self.mem_factor = 1.0 - (1.0 - mf_h[vm_host]) * unreserved
-        self.swap_lat_vm = (SWAP_LATENCY_MS * over)[vm_host]
-        self.vm_mem_active = active
-        self.vm_mem_factor = self.mem_factor
-        self.host_mem_active = ah
-        self.host_mem_pct = 100.0 * rho
-        self.host_mem_consumed = np.bincount(vm_host, weights=self.vm_memory * run_f, minlength=H) + incoming
-        self.host_vm_count = np.bincount(vm_host, weights=run_f, minlength=H)
 
 
 def _grow(a: np.ndarray, n: int, fill: float) -> np.ndarray:

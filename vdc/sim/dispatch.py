@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vdc.sim import drs, ha, meta, moves, power, snapshots, upgrade, vmconfig
+from vdc.sim import drs, guest, ha, meta, moves, power, snapshots, upgrade, vmconfig
 from vdc.sim.checks import AdmissionRefused, Rejected
 from vdc.sim.commands import COMMANDS, Command
 from vdc.sim.compute import reserve
@@ -38,6 +38,7 @@ HANDLERS: dict[str, Handler] = {
     **reserve.HANDLERS,
     **moves.HANDLERS,
     **snapshots.HANDLERS,
+    **guest.HANDLERS,
     **ha.HANDLERS,
     **drs.HANDLERS,
     **upgrade.HANDLERS,

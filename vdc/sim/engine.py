@@ -19,7 +19,7 @@ import simpy
 from vdc.rng import Streams
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import assessment, drs, ha, moves, snapshots
+from vdc.sim import assessment, drs, guest, ha, moves, snapshots
 from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
 from vdc.sim.compute.alarms import CpuAlarms
@@ -46,7 +46,7 @@ DIGEST_EVERY_S = 60
 FINE_HISTORY = 240
 """Samples kept for sparklines (20 min at 5 s)."""
 
-MECHANICS: tuple[Mechanic, ...] = (moves, snapshots, ha, drs)
+MECHANICS: tuple[Mechanic, ...] = (moves, snapshots, ha, drs, guest)
 """The mechanic packages, in the order they hear of a failed host (`host_down`)."""
 
 DATASTORE_WARN_PCT = 75.0

@@ -14,6 +14,14 @@ from vdc.scenario import schema
 from vdc.scenario.names import expand
 
 # Host states a level may start in, plus the transitional "booting".
+PARAVIRTUAL_NIC = {"esxi": "vmxnet3", "kvm": "virtio", "none": "vmxnet3"}
+"""Each hypervisor's paravirtual NIC: a VM's adapter when the level names none."""
+PARAVIRTUAL_DISK = {"esxi": "pvscsi", "kvm": "virtio", "none": "pvscsi"}
+"""Each hypervisor's paravirtual disk controller: a disk's when the level names none."""
+
+PARAVIRTUAL = frozenset({"vmxnet3", "virtio", "pvscsi"})
+"""Adapter types whose driver comes with Tools (the guest has none in-box)."""
+
 HOST_STATES = ("on", "off", "maintenance", "failed", "isolated", "booting")
 
 
@@ -191,6 +199,7 @@ class VmDisk:
     thin: bool
     used: float
     kind: str
+    controller: str = "pvscsi"  # lsi | pvscsi | ide | virtio (vdc.sim.guest.adapters)
 
     @property
     def allocated(self) -> float:
@@ -219,6 +228,26 @@ class Vm:
     up_at: float = 0.0  # when the guest has finished booting
     broken: bool = False  # a bad change is active
     snapshots: list = field(default_factory=list)  # vdc.sim.snapshots.Snapshot, oldest first
+    tools_installed_at: float | None = None  # `tools install` finished then (active after a reboot)
+
+    @property
+    def has_tools(self) -> bool:
+        """Tools run in the guest: installed from the start, or installed and the guest has
+        booted since (an install takes effect only after a reboot)."""
+        if self.tools:
+            return True
+        at = self.tools_installed_at
+        return at is not None and self.up_at - self.boot_s >= at - 1e-9
+
+    @property
+    def nic_drivers_ok(self) -> bool:
+        """Every NIC has a driver in the guest (emulated ones have in-box drivers)."""
+        return self.has_tools or not any(n.adapter in PARAVIRTUAL for n in self.nics)
+
+    @property
+    def disk_drivers_ok(self) -> bool:
+        """Every disk controller has a driver in the guest."""
+        return self.has_tools or not any(d.controller in PARAVIRTUAL for d in self.disks)
 
     def is_running(self, now: float) -> bool:
         return self.power == "on" and now >= self.up_at
@@ -359,6 +388,7 @@ def _add_vms(inv: Inventory, level: schema.Level) -> None:
     cluster_of = {
         h.name: c.ha.default_priority for c in level.clusters for h in level.hosts if h.cluster == c.name
     }
+    hv = {h.name: h.hypervisor for h in level.hosts}
     for v in level.vms:
         inv.vms[v.name] = Vm(
             name=v.name,
@@ -367,7 +397,10 @@ def _add_vms(inv: Inventory, level: schema.Level) -> None:
             memory=float(v.memory),
             cpu_reservation=float(v.cpu_reservation),
             mem_reservation=float(v.mem_reservation),
-            nics=[VmNic(n.portgroup, n.adapter) for n in v.nics],
+            nics=[
+                VmNic(n.portgroup, n.adapter if "adapter" in n.model_fields_set else PARAVIRTUAL_NIC[hv[v.host]])
+                for n in v.nics
+            ],
             disks=[
                 VmDisk(
                     datastore=d.datastore,
@@ -376,6 +409,7 @@ def _add_vms(inv: Inventory, level: schema.Level) -> None:
                     thin=d.thin,
                     used=float(d.used if d.used is not None else (d.size / 2 if d.thin else d.size)),
                     kind=d.kind,
+                    controller=d.controller or PARAVIRTUAL_DISK[hv[v.host]],
                 )
                 for d in v.disks
             ],

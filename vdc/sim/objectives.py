@@ -5,6 +5,13 @@ attainment in [0, 1] on a linear scale from `worst` (0) to `target` (1). The sco
 
     score = 100 × Σ weight × attainment / Σ weight
 
+An objective measured as a share of the level's time (`service_uptime`, `mean_cpu_ready`)
+shows its value so far (over the time elapsed), but earns its attainment over the whole level,
+the time still to come counted as clean: downtime so far against the downtime the level allows.
+So the score at any moment is the one the run keeps if nothing else goes wrong — it starts at
+100 and only drops when points are lost for good — and at the level's end (elapsed = duration)
+both readings are the same. The game's top bar, the debrief and `vdc run` all show this score.
+
 Stars come from the level's three thresholds (only a won level earns stars). The outcome is
 `won` when every required objective is met at the end, `lost` when a required one has failed
 for good (the level may then end early), `incomplete` when the run stopped before the end.
@@ -192,6 +199,9 @@ def evaluate(sim: Simulation, o: schema.Objective) -> ObjectiveStatus:
     value: float | str | None
     failed = False
     higher = False
+    # A share of the level's time (uptime, mean ready) over the whole level, what has not
+    # happened yet counted as clean: what the attainment counts (see the module's text).
+    kept: float | None = None
     if o.kind == "service_uptime":
         names = sim.service_names() if o.service == "*" else [o.service or ""]
         elapsed = s.last_t  # downtime is accounted up to the last sample
@@ -201,6 +211,7 @@ def evaluate(sim: Simulation, o: schema.Objective) -> ObjectiveStatus:
         value = round(1.0 - worst_down / elapsed, 6) if elapsed > 0 else 1.0
         failed = worst_down > (1.0 - float(target or 0)) * duration + 1e-9
         higher = True
+        kept = 1.0 - worst_down / duration if duration > 0 else 1.0
     elif o.kind in ("max_vm_downtime", "max_cpu_ready"):
         arr = s.vm_downtime if o.kind == "max_vm_downtime" else s.vm_ready_peak
         picked = arr[_vm_rows(sim, o)]
@@ -216,6 +227,7 @@ def evaluate(sim: Simulation, o: schema.Objective) -> ObjectiveStatus:
         elapsed = s.last_t
         value = round(worst_integral / elapsed, 3) if elapsed > 0 else 0.0
         failed = worst_integral > float(target or 0) * duration + 1e-9
+        kept = worst_integral / duration if duration > 0 else 0.0
     elif o.kind == "config":
         frozen = sim.metrics.config_at_deadline.get(o.id)
         met, text, wanted = frozen if frozen is not None else sim.assess(o)
@@ -251,7 +263,7 @@ def evaluate(sim: Simulation, o: schema.Objective) -> ObjectiveStatus:
         raise ValueError(o.kind)
     tv = float(target or 0)
     met = (value >= tv) if higher else (value <= tv)
-    att = _linear(float(value), tv, float(worst), higher)
+    att = _linear(float(value if kept is None else kept), tv, float(worst), higher)
     return ObjectiveStatus(o.id, o.kind, describe(o), o.weight, o.required, value, target, met, att, failed)
 
 

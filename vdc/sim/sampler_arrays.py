@@ -159,6 +159,8 @@ class InventoryArrays:
         carries: dict[tuple[str, str], bool] = {}  # (host, port group) -> reaches the network
 
         def reach(v) -> bool:
+            if not v.nic_drivers_ok:  # a paravirtual NIC without Tools has no driver
+                return False
             for nic in v.nics:
                 key = (v.host, nic.portgroup)
                 if key not in carries:
@@ -170,8 +172,11 @@ class InventoryArrays:
         self.vm_reachable = np.array([reach(v) for v in inv.vms.values()], dtype=bool)
 
     def _load_health(self) -> None:
-        """Whether each VM's guest can serve at all (OS installed, no active bad change)."""
-        self.vm_ok = np.array([v.os and not v.broken for v in self.sim.inv.vms.values()], dtype=bool)
+        """Whether each VM's guest can serve at all (OS installed, no active bad change, a driver
+        for its disk controller)."""
+        self.vm_ok = np.array(
+            [v.os and not v.broken and v.disk_drivers_ok for v in self.sim.inv.vms.values()], dtype=bool
+        )
 
     def _load_datastores(self) -> None:
         """Space used on each datastore by things other than the VMs."""

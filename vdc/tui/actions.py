@@ -23,12 +23,21 @@ class GameAction:
     group: str
     show: bool = True
     key_display: str | None = None
+    priority: bool = False
+    """Before the focused widget's own keys (`r` retries a lost level even in the VM list,
+    whose `r` otherwise reverses the sort); the screen's `check_action` lets it through when
+    it does not apply."""
 
 
 GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("pause", "space", "toggle_pause", "Pause / resume", "Time", key_display="Space"),
     GameAction("faster", "plus,equals_sign", "faster", "Faster", "Time", key_display="+"),
     GameAction("slower", "minus", "slower", "Slower", "Time", key_display="-"),
+    GameAction("skip", "greater_than_sign", "skip_event", "Skip ahead", "Time",
+               key_display=">"),
+    GameAction("end-now", "e", "end_now", "End now", "Game",
+               priority=True),
+    GameAction("retry", "r", "retry", "Retry", "Game", priority=True),
     GameAction("command", "colon", "command_line", "Command line", "Act", key_display=":"),
     GameAction("power-on", "o", "power_on", "Power on selection", "Act"),
     GameAction("power-off", "x", "power_off", "Power off selection", "Act"),
@@ -85,7 +94,8 @@ REPLAY_ACTIONS: tuple[GameAction, ...] = (
 def bindings(catalog: tuple[GameAction, ...] = GAME_ACTIONS) -> list[BindingType]:
     """Textual bindings for a screen, from a catalog (the game's by default)."""
     return [
-        Binding(a.key, a.action, a.description, show=a.show, key_display=a.key_display, id=a.id)
+        Binding(a.key, a.action, a.description, show=a.show, key_display=a.key_display, id=a.id,
+                priority=a.priority)
         for a in catalog
     ]
 

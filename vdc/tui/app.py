@@ -84,8 +84,10 @@ class VdcApp(App[None]):
         except SaveError as e:
             self.notify(str(e), title="Cannot continue", severity="error", markup=False)
             return
+        from vdc.session import settings
         from vdc.session.paths import game_of
 
+        controller.pause_while_typing = settings.load().pause_while_typing
         controller.save_game = game_of(path)  # the same game: it goes on in its own saves
         loaded = LoadedLevel(saved.level, None, saved.level_hash, None)
         self._current = (loaded, saved.seed)
@@ -130,10 +132,20 @@ class VdcApp(App[None]):
         from vdc.tui.screens.game import GameScreen
 
         self._current = (loaded, seed)
+        from vdc.session import settings
+
         self.controller = GameController(
             loaded.level, seed=seed, content_hash=loaded.content_hash, hints=hints
         )
+        self.controller.pause_while_typing = settings.load().pause_while_typing
         self.switch_screen(GameScreen(self.controller, tick_interval=self.tick_interval))
+
+    def restart_level(self) -> None:
+        """The same level again from its start (the lost banner's `r`), hints as before."""
+        if self._current is None:
+            return
+        hints = self.controller.hints_on if self.controller is not None else True
+        self.start_level(self._current[0], seed=self._current[1], hints=hints)
 
     def show_debrief(self, controller: GameController) -> None:
         from vdc.session import progress

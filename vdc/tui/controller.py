@@ -18,6 +18,7 @@ from vdc.session.runner import result
 from vdc.session.save import Save
 from vdc.session.save import save as write_save
 from vdc.session.session import CommandRecord, Session
+from vdc.session.standing import Standing, standing
 from vdc.session.verify import replay
 from vdc.sim.commands import Command
 from vdc.sim.engine import Simulation
@@ -25,11 +26,15 @@ from vdc.sim.events import EventRecord
 from vdc.sim.moves import svmotion, vmotion
 from vdc.sim.moves.svmotion import DatastoreRow
 from vdc.sim.moves.vmotion import TargetRow
-from vdc.sim.objectives import ObjectiveStatus, score
+from vdc.sim.objectives import ObjectiveStatus
 from vdc.sim.view import SimView, ViewCache
+from vdc.tui.format import clock
 
-SPEEDS = (1, 2, 4, 8, 16)
-"""Sim-seconds per wall-second at each speed step."""
+SPEEDS = (1, 2, 4, 8, 16, 32, 64)
+"""Sim-seconds per wall-second at each speed step (a critical event drops back to 1×)."""
+
+SKIP_LEAD_S = 5.0
+"""Skipping to the next event stops this many sim-seconds before it, to watch it happen."""
 
 TICK_S = 0.25
 """Wall seconds between two timer ticks (4 Hz)."""
@@ -42,6 +47,17 @@ TOAST_KINDS = frozenset(k.name for k in EVENT_KINDS.values() if k.toast)
 class FiredHint:
     t: float
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """What a skip to the next event did: from and to which time, what comes next, and the
+    critical event that stopped it on the way (if one did)."""
+
+    start: float
+    end: float
+    what: str
+    stopped_by: EventRecord | None = None
 
 
 class GameController:
@@ -84,6 +100,12 @@ class GameController:
         self.over_when_opened = False
         """The game was already over when it was opened (a finished save continued): looking
         at it again is not another game played, and writes no save."""
+        self.pause_while_typing = True
+        """Hold the clock while the `:` line, the palette or a dialog is open (the setting)."""
+        self.settled_told: str | None = None
+        """The settled outcome ("won" / "lost") the player was already told about."""
+        self.ended_early_at: float | None = None
+        """When the player ended the settled level (`finish`); None if it ran its course."""
 
     # ------------------------------------------------------------------ time
     @property
@@ -131,6 +153,79 @@ class GameController:
         self.session.advance(sim_s)
         if self.ended:
             self.paused = True
+
+    def drop_speed_for(self, records: list[EventRecord]) -> EventRecord | None:
+        """Back to 1× on a critical event (a host failed, a service went down, a datastore
+        filled, a required objective failed); the event that did it, or None."""
+        if self.speed_index == 0 or self.read_only:
+            return None
+        critical = next((r for r in records if r.severity == "critical"), None)
+        if critical is not None:
+            self.speed_index = 0
+            self._note_speed()
+        return critical
+
+    def next_event(self) -> tuple[float, str] | None:
+        """The time of the next scheduled thing worth watching, and what it is: a timeline
+        event or incident, a task's end, a host or VM finishing its boot; None if nothing is
+        scheduled before the level's end. Only what is more than `SKIP_LEAD_S` away counts."""
+        sim = self.sim
+        after = sim.now + SKIP_LEAD_S
+        found: list[tuple[float, str]] = []
+        nxt = next((a for a in sim.timeline if a.t > after), None)
+        if nxt is not None:
+            found.append((nxt.t, "the next event"))
+        for task in sim.tasks.tasks:
+            if task.state == "running" and task.ends_at is not None and task.ends_at > after:
+                found.append((task.ends_at, f"{task.kind.replace('_', ' ')} of {task.subject} ends"))
+        for h in sim.inv.hosts.values():
+            if h.state == "booting" and h.ready_at > after:
+                found.append((h.ready_at, f"{h.name} finishes booting"))
+        for vm in sim.inv.vms.values():
+            if vm.power == "on" and vm.up_at > after:
+                found.append((vm.up_at, f"{vm.name} finishes booting"))
+        found = [f for f in found if f[0] < sim.duration]
+        return min(found, key=lambda f: f[0]) if found else None
+
+    def skip_to_next_event(self) -> Skip | None:
+        """Run the simulation to just before the next scheduled thing (`next_event`), sample
+        by sample through the same stepping as play, stopping early at a critical event.
+        None if nothing is scheduled (time does not move)."""
+        nxt = self.next_event()
+        if nxt is None or self.ended:
+            return None
+        start, (t, what) = self.now, nxt
+        target = t - SKIP_LEAD_S
+        seen = len(self.sim.log)
+        stopped: EventRecord | None = None
+        while self.now < target and not self.ended and stopped is None:
+            self.step(min(target, self.now + self.sim.dt) - self.now)
+            fresh = self.sim.log.since(seen)
+            seen += len(fresh)
+            stopped = next((r for r in fresh if r.severity == "critical"), None)
+        return Skip(start, self.now, what, stopped)
+
+    def standing(self, statuses: list[ObjectiveStatus] | None = None) -> Standing:
+        """The score now (the debrief's if the run ended now) and the outcome if settled."""
+        return standing(self.sim, statuses)
+
+    def newly_settled(self, statuses: list[ObjectiveStatus] | None = None) -> Standing | None:
+        """The standing, the first time its outcome is settled (won or lost for good) while
+        the level still runs; None otherwise (and for a game opened already over)."""
+        if self.ended or self.read_only or self.over_when_opened:
+            return None
+        now = self.standing(statuses)
+        if not now.settled or now.outcome == self.settled_told:
+            return None
+        self.settled_told = now.outcome
+        return now
+
+    def finish(self) -> None:
+        """End a settled level now: the rest of it runs without the player (no more
+        commands), exactly as running out the clock would, so the score is the same."""
+        self.ended_early_at = self.now
+        self.session.advance_to(float(self.sim.duration))
+        self.paused = True
 
     # ------------------------------------------------------------------ acting
     def submit(self, command: Command | str) -> CommandRecord:
@@ -188,7 +283,7 @@ class GameController:
         return self.sim.objective_statuses()
 
     def score(self) -> float:
-        return score(self.objectives())
+        return self.standing().score
 
     def should_pause_for(self, records: list[EventRecord]) -> bool:
         """Whether the level asks to pause on one of these events."""
@@ -233,6 +328,9 @@ class GameController:
     def report(self) -> tuple[dict, dict[str, list[float]]]:
         """The debrief's data: the headless result (with events) and per-minute series."""
         out = result(self.session, content_hash=self.content_hash, events=True)
+        if self.ended_early_at is not None:
+            out["end_reason"] = (f"ended at {clock(self.ended_early_at)}, the outcome settled; "
+                                 "the rest ran without you")
         coarse = self.sim.coarse
         return out, {name: coarse.series(name) for name in coarse.names}
 

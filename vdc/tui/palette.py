@@ -43,6 +43,9 @@ class VdcCommands(Provider):
             out.append((a.description, partial(game.run_action, a.action), f"key {key_label(a)}"))
         if read_only:  # a replay offers its transport and views, no commands
             return out
+        on = "on" if game.controller.pause_while_typing else "off"
+        out.append((f"Pause while typing (now {on})", game.action_toggle_typing_pause,
+                    "the clock waits while the : line, the palette or a dialog is open"))
         for spec in COMMANDS:
             if spec.available:
                 prefix = " ".join(s.text for s in spec.slots if s.kind == "literal") + " "

@@ -54,6 +54,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "vm reserve db-01 mem 16",
     ),
     CommandSpec(
+        "tools install {vm:vm}",
+        "Install VMware Tools in a running VM's guest (balloon driver, quiesce, paravirtual "
+        "drivers); they start after the guest reboots.",
+        "tools install web-01",
+    ),
+    CommandSpec(
+        "vm adapter {vm:vm} {device:nic|disk} {number:int}"
+        " {type:e1000|vmxnet3|virtio|lsi|pvscsi|ide}",
+        "Change a powered-off VM's network adapter or disk controller (1 is the first): "
+        "emulated ones cost host CPU, paravirtual ones need Tools.",
+        "vm adapter web-01 nic 1 vmxnet3",
+        limits=(("number", 1, 16),),
+    ),
+    CommandSpec(
         "host power on {host:host}",
         "Power a host on; it can run VMs once it has booted.",
         "host power on esx-03",
@@ -213,12 +227,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "vm nic web-01 1 prod",
         available=False,
         limits=(("index", 1, 10),),
-    ),
-    CommandSpec(
-        "tools install {vm:vm}",
-        "Install VMware Tools in a VM's guest operating system.",
-        "tools install web-01",
-        available=False,
     ),
     CommandSpec(
         "os install {vm:vm}",

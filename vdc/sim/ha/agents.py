@@ -524,7 +524,7 @@ def _isolation_response(sim: Simulation, cluster: str, host: str, ep: int) -> No
     for v in sim.inv.vms_on(host):
         if v.power != "on" or v.ha_priority == "disabled":
             continue
-        if response == "shutdown" and v.tools:
+        if response == "shutdown" and v.has_tools:
             delay = min(GUEST_SHUTDOWN_S, SHUTDOWN_TIMEOUT_S)
             sim.log.add(sim.now, "ha_isolation_response", v.name,
                         f"{host} shuts {v.name} down (isolation response); down in {_fmt(delay)} s")

@@ -56,7 +56,7 @@ def _create(sim: Simulation, c: Command) -> Apply:
         raise Rejected(f"{vm.name} is powered off; there is no memory to save (drop --memory)")
     if quiesce and vm.power != "on":
         raise Rejected(f"{vm.name} is powered off; there is nothing to quiesce (drop --quiesce)")
-    if quiesce and not vm.tools:
+    if quiesce and not vm.has_tools:
         raise Rejected(f"{vm.name} has no VMware Tools; quiescing its disks needs them")
     if memory:
         ds = sim.inv.datastores[vm.home_datastore]

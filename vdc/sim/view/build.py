@@ -13,10 +13,11 @@ import numpy as np
 
 from vdc.scenario.rules import REQUIRED
 from vdc.sim import affinity
-from vdc.sim.compute import why
+from vdc.sim.compute.why import starved
 from vdc.sim.drs.passes import migrations_done
 from vdc.sim.ha.admission import summary as admission_summary
 from vdc.sim.ha.agents import host_role
+from vdc.sim.memory import STATES, min_free_gib
 from vdc.sim.snapshots import chain as snapshots
 from vdc.sim.view.cache import ViewCache
 from vdc.sim.view.types import (
@@ -136,6 +137,9 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             ha=host_role(sim, h.name),
             entering_maintenance=sim.maintenance.entering_of(h.name) is not None,
             co_scheduling=h.co_scheduling,
+            mem_state=STATES[int(s.host_mem_shown[i])] if has and s.host_mem_shown.size else "high",
+            mem_free=float(s.host_mem_free[i]) if has and s.host_mem_free.size else h.memory,
+            min_free=float(min_free_gib(h.memory)),
         )
         for i, h in enumerate(sim.inv.hosts.values())
     )
@@ -223,7 +227,30 @@ def vm_reason(sim: Simulation, i: int) -> str:
         return f"host {host.state}"
     if not s.vm_running[i]:
         return "booting"
-    return why.running(sim, i, long=False)
+    if not vm.os:
+        return "no guest OS"
+    if vm.broken:
+        return "broken by a bad change"
+    if not vm.disk_drivers_ok:
+        return "no disk: its paravirtual controller needs Tools"
+    if not vm.nic_drivers_ok:
+        return "no network: its paravirtual NIC needs Tools"
+    if not s.vm_reachable[i]:
+        return "network cut (VLAN not carried)"
+    if s.vm_paused[i]:
+        return "paused: datastore full"
+    if s.vm_served[i] < s.vm_min_served[i]:
+        why = ""
+        if s.vm_swapped[i] >= 0.05:
+            why = f" (its host swaps {s.vm_swapped[i]:.1f} GiB of it)"
+        elif s.vm_balloon[i] >= 0.05 and s.vm_balloon[i] > vm.memory - s.vm_mem_active[i]:
+            why = f" (a {s.vm_balloon[i]:.1f} GiB balloon: the guest pages)"
+        if why:
+            return f"starved: gets {100 * s.vm_served[i]:.0f} % of its demand{why}"
+        return starved(sim, i, long=False)
+    if s.vm_latency[i] > s.vm_max_lat[i]:
+        return f"storage latency {s.vm_latency[i]:.0f} ms"
+    return "unhealthy"
 
 
 def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray) -> VmColumns:
@@ -263,6 +290,8 @@ def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray)
         snap_gib=vm_snap_gib if vm_snap_gib.size == n else np.zeros(n),
         costop_pct=col("vm_costop_avg"),
         want_pct=100.0 * col("vm_saturation"),
+        balloon=col("vm_balloon"),
+        swapped=col("vm_swapped"),
     )
 
 

@@ -63,6 +63,12 @@ class HostView:
     co_scheduling: str = "relaxed"
     """How it schedules a VM's vCPUs: "relaxed" (any free core runs any vCPU; ESXi, KVM) or
     "strict" (a VM runs only when as many cores as its vCPUs are free; ESX 2.x)."""
+    mem_state: str = "high"
+    """Memory state: high, clear, soft, hard, low (free memory against minFree; vdc.sim.memory)."""
+    mem_free: float = 0.0
+    """GiB free after reclamation."""
+    min_free: float = 0.0
+    """GiB of minFree (899 MB for the first 28 GiB + 1 % of the rest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +146,10 @@ class VmColumns:
     """Co-stop (%CSTP): the part of ready that strict co-scheduling alone causes."""
     want_pct: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """CPU the guest wants, as % of what its vCPUs can use (above 100: guest saturated)."""
+    balloon: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """GiB its host's balloon driver holds in each VM's guest."""
+    swapped: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """GiB of each VM's memory its host swapped to the .vswp."""
 
     def __len__(self) -> int:
         return len(self.names)

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -20,12 +19,13 @@ from vdc.scenario.event_kinds import label as kind_label
 from vdc.session.session import CommandRecord
 from vdc.sim.commands import CommandSyntaxError
 from vdc.sim.events import EventRecord
-from vdc.sim.objectives import score
+from vdc.sim.objectives import ObjectiveStatus
 from vdc.sim.view import SimView
 from vdc.tui import actions
 from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
 from vdc.tui.format import clock, code_markup
+from vdc.tui.screens.game_time import TimeControls
 from vdc.tui.widgets.alarms import AlarmsPanel
 from vdc.tui.widgets.cmdline import CommandLine
 from vdc.tui.widgets.datastores import DatastoresPanel
@@ -33,6 +33,7 @@ from vdc.tui.widgets.drs import DrsPanel
 from vdc.tui.widgets.eventlog import EventLogPanel
 from vdc.tui.widgets.hosts import HostsPanel
 from vdc.tui.widgets.network import NetworkPanel
+from vdc.tui.widgets.outcome import OutcomeBanner
 from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.services import ServicesPanel
 from vdc.tui.widgets.tasks import TasksPanel
@@ -55,7 +56,7 @@ _TOAST_SEVERITY: dict[str, SeverityLevel] = {"critical": "error", "warning": "wa
 """An event's severity → its toast's (the rest: "information")."""
 
 
-class GameScreen(Screen):
+class GameScreen(TimeControls):
     """The datacenter at work. Space pauses, `:` commands, `?` lists the keys."""
 
     BINDINGS = actions.bindings()
@@ -75,6 +76,7 @@ class GameScreen(Screen):
         self.active_bottom = "log"
         """What shares the event log's place: "log", "tasks" (key 8) or "drs" (key 9)."""
         self._ended_shown = False
+        self._held_shown = False
         self._next_autosave = float(AUTOSAVE_EVERY_S)
         self._saved_records = 0
         self.shown: SimView | None = None
@@ -83,6 +85,7 @@ class GameScreen(Screen):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
+        yield OutcomeBanner(id="outcome-banner")
         yield from self.compose_strip()
         with Horizontal(id="panels"):
             with Vertical(id="left"):
@@ -132,6 +135,14 @@ class GameScreen(Screen):
     # ------------------------------------------------------------------ time
     def _on_tick(self) -> None:
         c = self.controller
+        if self.held:
+            if not self._held_shown:
+                self._held_shown = True
+                self._refresh_topbar()
+            return
+        if self._held_shown:
+            self._held_shown = False
+            self._refresh_topbar()
         if not c.tick():
             return
         if c.changed_since_last_view():
@@ -151,10 +162,7 @@ class GameScreen(Screen):
         records = c.new_events()
         statuses = c.objectives()
         with self.app.batch_update():
-            self.query_one(TopBar).show(
-                title=view.title, t=view.t, duration=view.duration, paused=c.paused,
-                speed=c.speed, statuses=statuses, score=score(statuses), ended=c.ended,
-            )
+            self._show_topbar(view, view.t, statuses)
             for panel in (HostsPanel, DatastoresPanel, NetworkPanel, VmTable, ServicesPanel, AlarmsPanel,
                           TasksPanel, DrsPanel):
                 self.query_one(panel).show(view)
@@ -164,6 +172,12 @@ class GameScreen(Screen):
                 log.add_events(records)
         news = [r for r in records if r.t >= c.history_until]
         self._announce(news)
+        dropped = c.drop_speed_for(news)
+        if dropped is not None:
+            self.notify(f"Slowed down for: {kind_label(dropped.kind)} — {dropped.subject}",
+                        title="Back to 1×", severity="warning", timeout=4, markup=False)
+            self._refresh_topbar()
+        self._tell_settled(statuses)
         for hint in c.due_hints(news, view):
             self.notify(code_markup(hint.text), title="Hint", timeout=12)
         if news and not c.paused and c.should_pause_for(news):
@@ -192,11 +206,17 @@ class GameScreen(Screen):
         if view is None:
             self.refresh_view()
             return
-        statuses = c.objectives()
+        self._show_topbar(view, c.now, c.objectives())
+
+    def _show_topbar(self, view: SimView, t: float, statuses: list[ObjectiveStatus]) -> None:
+        c = self.controller
+        st = c.standing(statuses)
         self.query_one(TopBar).show(
-            title=view.title, t=c.now, duration=view.duration, paused=c.paused,
-            speed=c.speed, statuses=statuses, score=score(statuses), ended=c.ended,
+            title=view.title, t=t, duration=view.duration, paused=c.paused,
+            speed=c.speed, statuses=statuses, score=st.score, ended=c.ended,
+            outcome=st.outcome, stars=st.stars, held=self._held_shown,
         )
+
 
     def _announce(self, records: list[EventRecord]) -> None:
         """Toasts for the events a player must not miss."""
@@ -205,17 +225,6 @@ class GameScreen(Screen):
                 severity = _TOAST_SEVERITY.get(r.severity, "information")
                 self.notify(r.detail, title=kind_label(r.kind), severity=severity, markup=False)
 
-    def action_toggle_pause(self) -> None:
-        self.controller.toggle_pause()
-        self._refresh_topbar()
-
-    def action_faster(self) -> None:
-        self.controller.faster()
-        self._refresh_topbar()
-
-    def action_slower(self) -> None:
-        self.controller.slower()
-        self._refresh_topbar()
 
     # ------------------------------------------------------------------ acting
     def submit(self, text: str) -> CommandRecord | None:

@@ -14,7 +14,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from vdc.sim.view import HostView, SimView
+from vdc.sim.view import HostView, SimView, VmColumns
 from vdc.tui.format import (
     HA_STATES,
     HOST_STATES,
@@ -42,6 +42,14 @@ HA_W = 12
 """`◇ secondary` with its gutter."""
 HA_SHORT_W = 7
 """`◇ sec`, `✖ dead` with its gutter (narrow panels)."""
+MEMST_W = 9
+"""`▲ soft`, `✖ hard`, `▲ s 10.4G` (a VM's swap) with its gutter."""
+MEMST_SHORT_W = 3
+"""`▲s`, `✖h` with its gutter (narrow panels)."""
+MEM_STATES = {
+    "clear": ("·", "primary"), "soft": ("▲", "warning"), "hard": ("✖", "error"), "low": ("✖", "error"),
+}
+"""Memory states other than high: symbol and tone (high shows nothing)."""
 HA_SHORT = {"primary": "pri", "secondary": "sec", "unreachable": "unr", "dead": "dead", "isolated": "iso",
             "maintenance": "mnt"}
 
@@ -60,6 +68,8 @@ class HostsLayout:
     """Cells of the CPU history sparkline (and, on VM rows, their health); 0 hides it."""
     ha: int = 0
     """Cells of the vSphere HA role column (wide panels of clusters with HA); 0 hides it."""
+    memst: int = 0
+    """Cells of the memory-state column (while a host reclaims memory); 0 hides it."""
 
     def columns(self) -> list[tuple[str, str, int, Justify]]:
         """(key, label, width with gutter, justify) of each shown column, left to right."""
@@ -72,6 +82,10 @@ class HostsLayout:
             *ha,
             ("cpu", "CPU", meter_w + 1, justify),
             ("mem", "Mem", meter_w + 1, justify),
+        ]
+        if self.memst:
+            cols.append(("memst", "Reclaim" if self.memst >= MEMST_W else "R", self.memst, "left"))
+        cols += [
             ("ready", "Ready", READY_W + 1, "right"),
         ]
         if self.vms:
@@ -92,6 +106,25 @@ class HostsLayout:
 
 
 def choose_layout(
+    width: int, state: int, name: int, name_min: int | None = None, *, ha: bool = False,
+    memst: bool = False,
+) -> HostsLayout:
+    """`_choose_layout`, and while a host reclaims memory (`memst`) a column for its memory
+    state: in full (`▲ soft`) while the bars keep 3 cells, else in short (`▲s`), taking the
+    HA role's place if the panel has room for only one of them."""
+    if not memst:
+        return _choose_layout(width, state, name, name_min, ha=ha)
+    full = _choose_layout(width - MEMST_W, state, name, name_min, ha=ha)
+    if full.bar >= 3 or full.hist:
+        return replace(full, memst=MEMST_W)
+    short = replace(_choose_layout(width - MEMST_SHORT_W, state, name, name_min, ha=ha), memst=MEMST_SHORT_W)
+    if short.width > width and ha:
+        # Too narrow for both: a host short of memory matters more than its HA role.
+        short = replace(_choose_layout(width - MEMST_SHORT_W, state, name, name_min), memst=MEMST_SHORT_W)
+    return short
+
+
+def _choose_layout(
     width: int, state: int, name: int, name_min: int | None = None, *, ha: bool = False
 ) -> HostsLayout:
     """The richest layout that fits `width` cells.
@@ -288,7 +321,8 @@ class HostsPanel(Panel):
                      if h in listed] + [0]) if listed else 0
         state_w = max([STATE_W, *(_state_width(h.state) for h in view.hosts)])
         layout = choose_layout(self._available_width(), state_w, max(hosts_w, vms_w), hosts_w,
-                               ha=any(h.ha for h in view.hosts))
+                               ha=any(h.ha for h in view.hosts),
+                               memst=any(h.mem_state != "high" for h in view.hosts))
         if layout != self._layout:
             self._layout = layout
             table.clear(columns=True)
@@ -364,6 +398,11 @@ class HostsPanel(Panel):
             ha_symbol, ha_word, ha_tone = HA_STATES.get(host.ha, ("?", host.ha, "warning"))
             ha_word = ha_word if layout.ha >= HA_W else HA_SHORT.get(host.ha, ha_word[:4])
             cells["ha"] = tones.text(f"{ha_symbol} {ha_word}", ha_tone, bold=ha_tone == "error")
+        if layout.memst and host.mem_state in MEM_STATES:
+            symbol, tone = MEM_STATES[host.mem_state]
+            word = host.mem_state if layout.memst >= MEMST_W else host.mem_state[0]
+            gap = " " if layout.memst >= MEMST_W else ""
+            cells["memst"] = tones.text(f"{symbol}{gap}{word}", tone, bold=tone == "error")
         if host.state in ("failed", "off"):
             dash = tones.text("—", "foreground-muted")
             cells |= {"cpu": dash, "mem": dash, "ready": dash, "power": dash}
@@ -409,6 +448,8 @@ class HostsPanel(Panel):
         cpu = float(vms.cpu_pct[i])
         memory = float(vms.memory[i])
         mem = 100.0 * float(vms.mem_active[i]) / memory if memory > 0 else 0.0
+        if layout.memst:
+            cells["memst"] = reclaim_cell(tones, vms, i, layout.memst >= MEMST_W)
         return cells | {
             "cpu": meter(tones, cpu, layout.bar, level_tone(cpu, 90, 100)),
             "mem": meter(tones, mem, layout.bar, "success"),
@@ -460,12 +501,23 @@ class HostsPanel(Panel):
         self._announce(force=True)
 
 
+def reclaim_cell(tones: Tones, vms: VmColumns, i: int, full: bool) -> Text:
+    """What the host reclaims from VM i: its swap (`✖ s 1.7G`) before its balloon (`b 2.6G`)."""
+    swapped = float(vms.swapped[i]) if vms.swapped.size else 0.0
+    balloon = float(vms.balloon[i]) if vms.balloon.size else 0.0
+    if swapped >= 0.05:
+        return tones.text(f"✖ s{swapped:.1f}G" if full else "✖s", "error")
+    if balloon >= 0.05:
+        return tones.text(f"b {balloon:.1f}G" if full else "b", "warning")
+    return Text("")
+
+
 def host_shows(host: HostView, layout: HostsLayout, open_: bool) -> tuple[object, ...]:
     """What a host's row shows (as `HostsPanel._host_cells` words it), cheaply: equal
     tuples draw the same cells."""
     hist = history(host.cpu_history, layout.hist)
     if host.state in ("failed", "off"):
-        return (host.state, host.name, open_, hist, host.vm_count)
+        return (host.state, host.name, open_, hist, host.vm_count, host.mem_state)
 
     def meter_shows(value: float, warn: float, bad: float) -> tuple[str, str, str]:
         drawn = bar(value / 100.0, layout.bar) if layout.bar > 0 else ""
@@ -476,7 +528,7 @@ def host_shows(host: HostView, layout: HostsLayout, open_: bool) -> tuple[object
         host.state, host.name, open_, hist,
         meter_shows(host.cpu_pct, 75, 90), meter_shows(host.mem_pct, 80, 95),
         level_tone(ready, 5.0, 10.0), f"{ready:.1f}" if ready < 10 else f"{ready:.0f}",
-        host.vm_count, f"{host.power_w:.0f}",
+        host.vm_count, f"{host.power_w:.0f}", host.mem_state,
     )
 
 

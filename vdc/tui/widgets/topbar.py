@@ -57,10 +57,18 @@ class TopBar(Static):
         statuses: list[ObjectiveStatus],
         score: float,
         ended: bool,
+        outcome: str = "running",
+        stars: int = 0,
+        held: bool = False,
     ) -> None:
+        """`outcome` and `stars`: the standing (`vdc.session.standing`) — won or lost once
+        settled, else the stars the score earns if the run is won; `held`: the clock waits
+        while the player types or reads a dialog."""
         met, risk, failed = objectives_glance(statuses)
         if ended:
             state = "[$accent]■ ENDED[/]"
+        elif held and not paused:
+            state = "[$warning]‖ HELD[/]"
         elif paused:
             state = "[$warning]‖ PAUSED[/]"
         else:
@@ -72,16 +80,18 @@ class TopBar(Static):
         )
         self._last = partial(
             self.show, title=title, t=t, duration=duration, paused=paused, speed=speed,
-            statuses=statuses, score=score, ended=ended,
+            statuses=statuses, score=score, ended=ended, outcome=outcome, stars=stars, held=held,
         )
         time_ = f"{clock(t)} / {clock(duration)}"
         setup = setup_done(statuses)
-        tail = f"{state} │ {time_} │ goals {goals}{f' │ {setup}' if setup else ''} │ score [b]{score:.0f}[/]"
+        verdict = outcome_markup(outcome, stars)
+        tail = (f"{state} │ {time_} │ goals {goals}{f' │ {setup}' if setup else ''} │ "
+                f"score [b]{score:.0f}[/] {verdict}")
         width = (self.size.width or 120) - 2
         room = width - len(Content.from_markup(tail).plain) - 3
         if room < 12:  # narrow terminal: shorter words, the title gets what is left
             short = f" │ ⚙{setup.removeprefix('setup ').replace(' ', '')}" if setup else ""
-            tail = f"{state} │ {time_} │ {goals}{short} │ [b]{score:.0f}[/] pts"
+            tail = f"{state} │ {time_} │ {goals}{short} │ [b]{score:.0f}[/] {verdict}"
             room = width - len(Content.from_markup(tail).plain) - 3
         name = title if len(title) <= room else title[: max(0, room - 1)] + "…"
         markup = f"[b]{_escape(name)}[/] │ {tail}"
@@ -95,6 +105,16 @@ class TopBar(Static):
         """The layout of the line depends on the width: lay it out again."""
         if self._last is not None:
             self._last()
+
+
+def outcome_markup(outcome: str, stars: int) -> str:
+    """The outcome beside the score: LOST or WON once settled, else the stars it earns."""
+    if outcome == "lost":
+        return "[$error]✖ LOST[/]"
+    shown = "★" * stars + "☆" * (3 - stars)
+    if outcome == "won":
+        return f"[$success]✔ WON {shown}[/]"
+    return shown
 
 
 def _escape(text: str) -> str:

@@ -42,7 +42,8 @@ class Column:
 
 
 SORT_COLUMNS: tuple[str, ...] = (
-    "name", "host", "power", "cpu", "ready", "costop", "memory", "latency", "snap", "service",
+    "name", "host", "power", "cpu", "ready", "costop", "memory", "reclaim", "latency", "snap",
+    "service",
     "health",
 )
 """Column keys in display order; also the order `s` cycles through (after "none")."""
@@ -50,25 +51,29 @@ SORT_COLUMNS: tuple[str, ...] = (
 LABELS: dict[str, str] = {
     "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%", "costop": "CoStp%",
     "memory": "Mem GiB", "latency": "Lat ms", "service": "Service", "health": "Health",
-    "snap": "Snap",
+    "snap": "Snap", "reclaim": "Bal/Swap",
 }
-NUMERIC = frozenset({"cpu", "ready", "costop", "memory", "latency", "snap"})
+NUMERIC = frozenset({"cpu", "ready", "costop", "memory", "latency", "snap", "reclaim"})
 FIXED_WIDTHS: dict[str, int] = {
     "power": 6, "cpu": 4, "ready": 6, "costop": 6, "memory": 7, "latency": 6, "snap": 11,
+    "reclaim": 9,
 }
 """Widest text of each fixed-format column (`◐ boot`, `100` or `▲200` for a saturated guest,
 `✖ 12.3`, `16.7`, `100/128`, `1.1`)."""
 
-SHORT_WIDTHS: dict[str, int] = {"snap": 6}
-"""Columns with a shorter form, taken before the column is left out (`2·14G` for `2 · 14 GiB`)."""
+SHORT_WIDTHS: dict[str, int] = {"snap": 6, "reclaim": 6}
+"""Columns with a shorter form, taken before the column is left out (`2·14G` for `2 · 14 GiB`,
+`s1.7G` for `2.6/1.7`)."""
 
 KEEP_ORDER: tuple[str, ...] = (
-    "name", "health", "cpu", "ready", "power", "host", "service", "memory", "costop", "snap",
-    "latency",
+    "name", "health", "cpu", "ready", "power", "host", "reclaim", "service", "memory", "costop",
+    "snap", "latency",
 )
-"""Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) and
-"costop" (only while a host co-schedules strictly) come after the columns the table always
-has, so they never push one of them out."""
+"""Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) comes after
+the columns the table always has, so a VM's first snapshot never pushes one of them out.
+"reclaim" (only while a host balloons or swaps: GiB ballooned / swapped) goes before the
+service and the memory: while it shows, it is why VMs starve. "costop" (only while a host
+co-schedules strictly) comes after the memory, so it never pushes one of them out."""
 
 _HEALTH_MIN, _HEALTH_SHORT, _HEALTH_WANT, _HEALTH_MAX = 6, 14, 20, 26
 """Health cells: `✖ DOWN` at least, room for a short reason if the panel allows (the reason
@@ -100,7 +105,8 @@ def short_reason(reason: str) -> str:
 
 
 def fit_columns(
-    width: int, name: int, host: int, service: int, snap: bool = False, costop: bool = False
+    width: int, name: int, host: int, service: int, snap: bool = False, reclaim: bool = False,
+    costop: bool = False,
 ) -> list[Column]:
     """The columns that fit `width` cells, in display order, most useful kept first.
 
@@ -118,7 +124,8 @@ def fit_columns(
         kept = {"name": name}
         used = name + health + 2 * _PAD
         for key in KEEP_ORDER[2:]:
-            if (key == "snap" and not snap) or (key == "costop" and not costop):
+            if ((key == "snap" and not snap) or (key == "reclaim" and not reclaim)
+                    or (key == "costop" and not costop)):
                 continue
             for w in (full[key], SHORT_WIDTHS.get(key)):
                 if w is None:
@@ -199,6 +206,28 @@ def _snap_short(key: int) -> str:
     return f"{n}·{size}"
 
 
+def _reclaim_keys(vms: VmColumns) -> np.ndarray:
+    """Bal/Swap display key: swapped tenths × 100,000 + ballooned tenths (−1 when neither)."""
+    b, sw = vms.balloon, vms.swapped
+    if b.size != len(vms):
+        return np.full(len(vms), -1, dtype=np.int64)
+    bt = np.rint(b * 10.0).astype(np.int64)
+    st = np.rint(sw * 10.0).astype(np.int64)
+    return np.where((bt > 0) | (st > 0), st * 100_000 + bt, -1)
+
+
+def _reclaim_text(key: int) -> str:
+    """`2.6/1.7`: GiB ballooned / swapped."""
+    st, bt = divmod(key, 100_000)
+    return f"{bt / 10:.1f}/{st / 10:.1f}"
+
+
+def _reclaim_short(key: int) -> str:
+    """`s1.7G` (what is swapped, else `b2.6G`, what is ballooned)."""
+    st, bt = divmod(key, 100_000)
+    return f"s{st / 10:.1f}G" if st else f"b{bt / 10:.1f}G"
+
+
 def display_keys(vms: VmColumns, words: Words | None) -> tuple[Keys, Words]:
     """Per column, a value per VM that changes exactly when the cell's text changes; and the
     power and health words to hand back next time (`words`: those of the last call, or None)."""
@@ -222,6 +251,7 @@ def display_keys(vms: VmColumns, words: Words | None) -> tuple[Keys, Words]:
         "memory": np.where(off, -1, _tenths(vms.mem_active) * 100_000 + mem_cfg),
         "latency": np.where(off, -1, _tenths(vms.latency_ms)),
         "snap": _snap_keys(vms),
+        "reclaim": _reclaim_keys(vms),
         "service": vms.services,
         "health": health,
     }
@@ -312,6 +342,9 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         "memory": number("memory", memory),
         "latency": number("latency", _tenths_text),
         "snap": number("snap", _snap_text if widths.get("snap", 0) >= FIXED_WIDTHS["snap"] else _snap_short),
+        "reclaim": number(
+            "reclaim", _reclaim_text if widths.get("reclaim", 0) >= FIXED_WIDTHS["reclaim"] else _reclaim_short
+        ),
         "service": str,
         "health": health,
     }
