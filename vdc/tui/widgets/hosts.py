@@ -553,8 +553,9 @@ def short_reason(reason: str) -> str:
         return reason.removeprefix("paused: ")
     if reason.startswith("starved"):
         share, _, cause = reason.removeprefix("starved: gets ").partition(" of its demand")
-        cause = cause.removeprefix(", ").replace("guest saturated", "saturated")
-        return f"starved: {share}, {cause}" if cause else f"starved: {share}"
+        if cause.startswith(", "):  # the CPU's cause; memory's comes in brackets
+            cause = ", " + cause.removeprefix(", ").replace("guest saturated", "saturated")
+        return f"starved: {share}{cause}"
     if reason.startswith("broken by"):
         return "bad change"
     return reason

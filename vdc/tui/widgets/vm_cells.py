@@ -97,8 +97,9 @@ def short_reason(reason: str) -> str:
     if reason.startswith("starved: gets "):
         # `starved 50 %, saturated`: the share, and what is short (the view's few words).
         share, _, cause = reason.removeprefix("starved: gets ").partition(" of its demand")
-        cause = cause.removeprefix(", ").replace("guest saturated", "saturated")
-        return f"starved {share}, {cause}" if cause else f"starved {share}"
+        if cause.startswith(", "):  # the CPU's cause; memory's comes in brackets
+            cause = ", " + cause.removeprefix(", ").replace("guest saturated", "saturated")
+        return f"starved {share}{cause}"
     if reason.startswith("storage latency"):
         return reason.replace("storage latency", "disk latency")
     return reason
@@ -321,8 +322,8 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         if reason:
             why = short_reason(str(reason))
             room = width - out.cell_len - 1
-            if len(why) > width - 2 and ", " in why:
-                why = why.split(", ")[0]  # `starved 50 %` when its cause does not fit
+            if len(why) > width - 2 and why.startswith("starved "):
+                why = why.split(", ")[0].split(" (")[0]  # `starved 50 %` when its cause does not fit
             if room < len(why) <= width - 2:
                 # Short of room, the reason stays whole and the word DOWN gives way (the ✖
                 # still says it): `✖ host failed`, not `✖ DOWN host fai…`.
