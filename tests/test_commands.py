@@ -86,7 +86,7 @@ def test_names_come_from_literal_words():
     assert spec_for("power on").pattern == "power on {vm:vm} [{host:host}]"
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 40
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 42
 
 
 def test_available_and_meta_flags():
@@ -97,6 +97,8 @@ def test_available_and_meta_flags():
         "power reset",
         "vm set cpu",
         "vm set mem",
+        "vm reserve cpu",
+        "vm reserve mem",
         "tools install",
         "vm adapter",
         "host power on",
@@ -511,7 +513,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 33 + 2
+    assert len(lines) == 1 + 35 + 2
     assert lines[-2] == "Coming later: net, vm nic, os, deploy, p2v."
     assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text
     assert help_text(()) == text
@@ -561,7 +563,7 @@ def test_complete_second_word():
     assert complete("power o", NAMES) == ["off", "on"]
     assert complete("host ", NAMES) == ["power", "reboot"]
     assert complete("host power ", NAMES) == ["off", "on"]
-    assert complete("vm ", NAMES) == ["adapter", "set"]
+    assert complete("vm ", NAMES) == ["adapter", "reserve", "set"]
     assert complete("vm set web-01 ", NAMES) == ["cpu", "mem"]
 
 

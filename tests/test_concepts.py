@@ -15,9 +15,9 @@ from vdc.scenario.sandbox import generate
 CAMPAIGN = (
     "vmotion", "cpu-ready", "maintenance", "storage-vmotion", "local-storage", "ha",
     "admission-control", "drs", "licensing", "affinity-rules", "snapshots", "vcenter", "rdm",
-    "datastores",
+    "datastores", "co-scheduling", "right-sizing",
 )
-"""The concepts of the campaign's levels 01–08 (issue 11)."""
+"""The concepts of the campaign's levels 01–08 (issue 11) and 12 (issue 13)."""
 
 KEPT = ("hypervisor", "consolidation", "reservations", "contention", "overcommit", "storage",
         "vlans", "incidents", "services")

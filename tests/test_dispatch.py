@@ -30,7 +30,7 @@ def _session() -> Session:
     lv["networks"].append(
         {"name": "vSwitch7", "hosts": ["esx-07"], "uplinks": ["vmnic0"], "portgroups": [{"name": "other"}]}
     )
-    add_vm(lv, "web-01", vcpu=2, memory=8)
+    add_vm(lv, "web-01", vcpu=2, memory=8, load=0.5)  # 4,000 MHz: its 2 vCPUs busy
     add_vm(lv, "db-01", vcpu=4, memory=16, power="off", mem_reservation=16, cpu_reservation=4000)
     add_vm(lv, "big-01", vcpu=8, memory=48, power="off", mem_reservation=48)
     add_vm(lv, "rdm-01", vcpu=1, memory=4, power="off",

@@ -56,7 +56,7 @@ def test_streams_are_named_and_stable():
 
 def test_host_failure_takes_vms_down_and_recover_reboots():
     lv = base_level()
-    add_vm(lv, "a", vcpu=1)
+    add_vm(lv, "a", vcpu=1, load=0.25)
     lv["hosts"][0]["boot_s"] = 120
     lv["events"] = [
         {"at": 60, "kind": "host_failure", "host": "esx-01"},
@@ -78,7 +78,7 @@ def test_host_failure_takes_vms_down_and_recover_reboots():
 def test_uplink_down_cuts_only_vlans_without_another_path():
     lv = base_level()
     lv["hosts"][0]["nics"] = [{"name": "vmnic0"}, {"name": "vmnic1", "vlans": [10]}]
-    add_vm(lv, "a", vcpu=1)
+    add_vm(lv, "a", vcpu=1, load=0.25)
     lv["events"] = [
         {"at": 50, "kind": "uplink_down", "host": "esx-01", "uplink": "vmnic0", "duration": 100}
     ]
@@ -125,7 +125,7 @@ def test_thin_disk_grows_with_writes():
 
 def test_bad_change_breaks_until_fixed_and_message_logged():
     lv = base_level()
-    add_vm(lv, "a", vcpu=1)
+    add_vm(lv, "a", vcpu=1, load=0.25)
     lv["events"] = [
         {"at": 30, "kind": "bad_change", "vm": "a", "duration": 60, "warning": 20},
         {"at": 10, "kind": "message", "text": "Patch night."},
@@ -140,7 +140,7 @@ def test_bad_change_breaks_until_fixed_and_message_logged():
 
 def test_incidents_drawn_up_front_and_independent_of_each_other():
     lv = base_level(duration=36000)
-    add_vm(lv, "a", vcpu=1)
+    add_vm(lv, "a", vcpu=1, load=0.25)
     lv["incidents"] = [{"kind": "load_spike", "rate_per_hour": 2}]
     first = [a.t for a in Simulation(build(lv)).timeline]
     lv["incidents"].append({"kind": "bad_change", "rate_per_hour": 1})
@@ -163,8 +163,8 @@ def test_histories_are_fixed_size():
 
 def test_a_view_is_a_frozen_copy_with_reasons():
     lv = base_level()
-    add_vm(lv, "a", vcpu=1)
-    add_vm(lv, "b", vcpu=1, power="off")
+    add_vm(lv, "a", vcpu=1, load=0.25)
+    add_vm(lv, "b", vcpu=1, load=0.25, power="off")
     lv["services"] = [{"name": "svc", "tiers": [{"name": "t", "vms": ["a", "b"]}]}]
     lv["events"] = [{"at": 100, "kind": "bad_change", "vm": "a"}]
     sim = Simulation(build(lv))
@@ -195,7 +195,7 @@ def test_the_view_cache_is_the_renderers_and_reuses_what_did_not_change():
     from vdc.sim.view import ViewCache
 
     lv = base_level()
-    add_vm(lv, "a", vcpu=1)
+    add_vm(lv, "a", vcpu=1, load=0.25)
     lv["events"] = [{"at": 100, "kind": "uplink_down", "host": "esx-01", "uplink": "vmnic0"}]
     sim = Simulation(build(lv))
     assert not any("cache" in name for name in vars(sim))  # not model state: not in checkpoints
@@ -219,9 +219,9 @@ def test_a_view_at_0_00_00_before_any_sample_shows_what_runs_and_what_is_down():
     down showed 100 % uptime."""
     lv = base_level()
     lv["hosts"].append(dict(lv["hosts"][0], name="esx-02", state="off"))
-    add_vm(lv, "a", vcpu=1)
-    add_vm(lv, "b", vcpu=1)
-    add_vm(lv, "c", vcpu=1, power="off")
+    add_vm(lv, "a", vcpu=1, load=0.25)
+    add_vm(lv, "b", vcpu=1, load=0.25)
+    add_vm(lv, "c", vcpu=1, load=0.25, power="off")
     lv["services"] = [{"name": "up", "tiers": [{"name": "t", "vms": ["a"]}]},
                       {"name": "down", "tiers": [{"name": "t", "vms": ["c"]}]}]
     sim = Simulation(build(lv))

@@ -11,8 +11,8 @@ from vdc.sim.engine import Simulation
 
 def _level(objectives, events=(), **meta):
     lv = base_level(**meta)
-    add_vm(lv, "web-01", vcpu=1)
-    add_vm(lv, "db-01", vcpu=1)
+    add_vm(lv, "web-01", vcpu=1, load=0.25)
+    add_vm(lv, "db-01", vcpu=1, load=0.25)
     lv["services"] = [
         {"name": "shop", "tiers": [{"name": "web", "vms": ["web-01"]}, {"name": "db", "vms": ["db-01"]}]}
     ]

@@ -55,7 +55,7 @@ def test_one_call_and_thousand_slices_with_commands_give_identical_digests():
 def test_command_at_t_lands_before_the_events_at_t():
     # A spike at t=100 on a VM; a `power off` given at exactly 100 means the spike finds it off.
     lv = base_level()
-    add_vm(lv, "a", vcpu=1)
+    add_vm(lv, "a", vcpu=1, load=0.25)
     lv["events"] = [{"at": 100, "kind": "load_spike", "targets": ["a"], "factor": 2, "duration": 50}]
     s = Session(Simulation(build(lv)))
     s.advance_to(100)

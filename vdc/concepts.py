@@ -92,6 +92,25 @@ CONCEPTS: dict[str, tuple[str, str]] = {
         "over hosts before a known peak with `vmotion VM HOST`: the move itself costs a few "
         "seconds of ready, an overloaded host costs every minute it lasts.",
     ),
+    "co-scheduling": (
+        "Co-scheduling and wide VMs",
+        "Textbooks say a VM runs only when as many cores as its vCPUs are free at once (strict "
+        "co-scheduling): on 4 cores a busy 4-vCPU and a busy 2-vCPU VM take turns, each is "
+        "served 50 %, waits 50 % and 2 cores sit idle (host 75 % busy). That was ESX 2.x; ESXi "
+        "relaxes it (any free core runs any vCPU, a lagging sibling co-stops the others briefly) "
+        "and KVM runs each vCPU as a host thread: 66.7 % served, 33.3 % ready, host 100 %. A "
+        "strict host's VM table shows co-stop (CoStp%) beside ready. Give a wide VM the vCPUs it "
+        "uses, `vm set VM cpu N`, or move it to a relaxed host.",
+    ),
+    "right-sizing": (
+        "Right-sizing",
+        "A VM can use at most its vCPUs × the core clock (2 vCPUs × 2,400 MHz = 4,800 MHz). A "
+        "guest that wants more is saturated: the host cannot help, and the VM serves only its "
+        "share (wanting 125 % of its vCPUs is already below the usual 80 %); the VMs table's CPU "
+        "shows ▲ and what it wants. Too many vCPUs hurt too: they wait for cores (ready). Size a "
+        "VM to its peak, `vm set VM cpu N`, and reserve what must never wait: `vm reserve VM cpu "
+        "MHZ` (within what the host has not promised to others).",
+    ),
     "maintenance": (
         "Maintenance mode",
         "A host in maintenance mode runs no VMs, so it can be patched, rebooted or repaired "

@@ -616,7 +616,9 @@ async def test_event_log_shows_new_records_in_order_with_sim_time():
         assert len(lines) == len(records)
         assert lines[4] == "0:00:30 ▲ datastore fill ds-1 another tenant put 1400 GiB on ds-1"
         assert lines[6].startswith("0:00:40 ▲ load spike web-01,web-03,crm-01,backup-01")
-        assert lines[-1].startswith("0:00:50 ✖ VLAN cut esx-03")
+        assert lines[13].startswith("0:00:50 ✖ VLAN cut esx-03")
+        # Contention explains itself: CPU ready warnings name what the host is asked for.
+        assert lines[-1] == "0:01:00 ▲ CPU ready db-01 db-01: 5.1 % ready per vCPU — 10 vCPUs want 8 cores"
         assert panel.border_subtitle == f"{len(records)} events"
 
 

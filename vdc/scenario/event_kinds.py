@@ -75,6 +75,13 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
        "A host lost its management network; its VMs are cut off from the others.", toast=True),
     _k("host_connected", "info", "An isolated host is reachable again."),
     _k("host_cpu_high", "warning", "Alarm: a host's CPU demand reached 90 % of its capacity.", label="host CPU high"),
+    # VMs.
+    _k("cpu_ready_warning", "warning",
+       "Alarm: a VM's CPU ready reached 5 % per vCPU (its vCPUs wait for cores); the detail says why.",
+       label="CPU ready"),
+    _k("vm_unhealthy", "warning",
+       "A running VM stopped serving well enough; the detail says why (ready, saturation, network…).",
+       label="VM unhealthy"),
     _k("memory_overcommit", "warning",
        "A host's running VMs are configured with more memory than the host has."),
     _k("memory_state_changed", "info",
@@ -103,7 +110,7 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("snapshot_age", "warning", "Alarm: a VM's oldest snapshot is more than 72 h old."),
     _k("snapshot_deleted", "info",
        "Snapshots of a VM were merged into its disks (consolidated), freeing space."),
-    _k("alarm_cleared", "info", "A datastore, host CPU or snapshot alarm is back to normal."),
+    _k("alarm_cleared", "info", "A datastore, host CPU, CPU ready or snapshot alarm is back to normal."),
     # Guests.
     _k("tools_installed", "info", "Tools were installed in a VM; they start when its guest reboots."),
     # The player's commands.

@@ -204,6 +204,21 @@ class Host(Strict):
     state: HostState = "on"
     boot_s: Annotated[float, Field(ge=0)] = 180
     """Seconds from `host power on` until the host is usable."""
+    co_scheduling: Literal["relaxed", "strict"] = "relaxed"
+    """How the hypervisor schedules a VM's vCPUs. "relaxed" (ESXi since 3.x; KVM, whose vCPUs
+    are ordinary host threads): any free core runs any vCPU. "strict" (ESX 2.x): a VM runs only
+    when as many cores as its vCPUs are free at once, so wide VMs wait (co-stop) and cores sit
+    idle. Only an ESXi host can be strict."""
+
+    @model_validator(mode="after")
+    def _co_scheduling(self) -> Host:
+        if self.co_scheduling == "strict" and self.hypervisor != "esxi":
+            why = (
+                "KVM schedules each vCPU as an ordinary host thread (relaxed)"
+                if self.hypervisor == "kvm" else "a bare-metal server runs no VMs"
+            )
+            raise ValueError(f'co_scheduling = "strict" needs hypervisor = "esxi": {why}')
+        return self
 
 
 class PortGroup(Strict):

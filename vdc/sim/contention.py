@@ -6,17 +6,8 @@ cache the inventory (`sampler_arrays.py`; rebuilt only when a command or event c
 structure). A sample runs in named steps, in this order: demand, CPU, memory, storage latency,
 storage space, network, health, services, downtime.
 
-CPU (relaxed co-scheduling, sim-facts §8). On a host of capacity C = cores × core MHz, each
-running VM i demands d_i MHz (≤ vcpu_i × core MHz) and has reservation r_i. Reserved demand
-min(d_i, r_i) is served first; the rest is shared in proportion to demand:
-
-    g = min(1, (C − Σ min(d, r)) / Σ (d − min(d, r)))
-    served_i = min(d_i, r_i) + (d_i − min(d_i, r_i)) × g        served fraction f_i = served_i / d_i
-    ready_i (%RDY per vCPU) = 100 × d_i / (vcpu_i × core MHz) × (1 − f_i)
-
-Without reservations f = min(1, C / D): two 4-vCPU VMs each demanding 8,000 MHz on 8 × 2,000 MHz
-get f = 1 and ready 0; three get f = 16,000 / 24,000 = 0.667 and ready = 33.3 % per vCPU.
-The reported ready is smoothed over a 20 s window, like vCenter's real-time chart.
+CPU (relaxed or strict co-scheduling, guest saturation, ready and co-stop): the CPU step lives
+in `vdc/sim/compute/cpu.py`, with its formulas.
 
 Memory (`vdc/sim/memory`, sim-facts §9): host memory states from free memory against minFree;
 page sharing, ballooning (VMs with Tools), compression and swap to the .vswp; each VM's
@@ -42,8 +33,10 @@ port groups has its VLAN trunked on an up uplink of that vSwitch on its host.
 
 A VM is healthy while it runs (on, booted, on a working host), has a guest OS and disk drivers,
 has no active bad change, is reachable, is not paused, gets served = min(f_cpu, f_net, f_io) ×
-mem_factor ≥ its
-service's `min_served`, and its latency is ≤ the service's `max_latency_ms`.
+mem_factor ≥ its service's `min_served`, and its latency is ≤ the service's `max_latency_ms`.
+f_cpu is the share of the CPU its guest *wants* (`compute/cpu.py`): an undersized VM whose guest
+wants more than its vCPUs give is degraded by that alone (wanting 125 % of its vCPUs is below
+the default 0.8).
 """
 
 from __future__ import annotations
@@ -54,6 +47,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.sim.compute.cpu import cpu_step
 from vdc.sim.guest import adapters
 from vdc.sim.memory import memory_step
 from vdc.sim.moves import load as moveload
@@ -68,7 +62,6 @@ from vdc.sim.sampler_arrays import InventoryArrays
 
 RDM_LATENCY_MS = 0.5
 NEW_BLOCK_FRACTION = 0.05
-READY_WINDOW_S = 20.0
 
 
 def latency_factor(u: np.ndarray) -> np.ndarray:
@@ -120,6 +113,11 @@ class Sampler(InventoryArrays):
     def _init_results(self) -> None:
         z = np.zeros(0)
         self.vm_cpu_demand = z
+        self.vm_cpu_want = z
+        self.vm_saturation = z
+        self.vm_costop_avg = z
+        self.costop_any = False
+        self.any_strict = False
         self.vm_cpu_served = z
         self.vm_served = z
         self.vm_ready = z
@@ -146,8 +144,12 @@ class Sampler(InventoryArrays):
             setattr(self, name, z)
         # Per-host and per-datastore results exist (empty) before the first sample too: a
         # dialog opened at t = 0 reads them.
-        for name in ("host_cpu_pct", "host_cpu_demand_pct", "host_mem_pct", "host_mem_active",
-                     "host_mem_consumed", "host_vm_count", "host_power_w", "host_net_demand",
+        self.host_cpu_pct = z
+        self.host_cpu_demand_pct = z
+        self.host_power_w = z
+        self.vm_f_cpu = z
+        for name in ("host_mem_pct", "host_mem_active",
+                     "host_mem_consumed", "host_vm_count", "host_net_demand",
                      "ds_used", "ds_pct", "ds_iops", "ds_latency", "ds_util"):
             setattr(self, name, z)
 
@@ -195,6 +197,7 @@ class Sampler(InventoryArrays):
         self.vm_downtime = _grow(self.vm_downtime, n, 0.0)
         self.vm_ready_peak = _grow(self.vm_ready_peak, n, 0.0)
         self.vm_ready_avg = _grow(self.vm_ready_avg, n, 0.0)
+        self.vm_costop_avg = _grow(self.vm_costop_avg, n, 0.0)
         self.vm_healthy = _grow(self.vm_healthy.astype(float), n, 0.0) > 0
 
     def refresh(self, parts: list[str]) -> None:
@@ -309,7 +312,8 @@ class Sampler(InventoryArrays):
         running, run_f, mult = self._demand(t)
         moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
         self.host_overhead_mhz = adapters.host_mhz(self, mult)
-        f_cpu = self._cpu(mult, dt, moving)
+        extra_mhz = (moveload.host_mhz(sim, self) if moving else 0.0) + self.host_overhead_mhz
+        f_cpu = cpu_step(self, mult, dt, extra_mhz)
         # Memory: depends only on spikes and which VMs run, so it is recomputed only then.
         key = (sim.spike_version, running.tobytes(), sim.migrations.version)
         if key != self._mem_key:
@@ -335,40 +339,6 @@ class Sampler(InventoryArrays):
         noise = np.maximum(0.0, 1.0 + self.noise_amp * self.noise.step())
         mult = shape * noise * self.spike * run_f
         return running, run_f, mult
-
-    def _cpu(self, mult: np.ndarray, dt: float, moving: bool) -> np.ndarray:
-        """CPU demand against host capacity (reservations first, the rest shared in proportion
-        to demand), the smoothed ready time, the hosts' CPU use and power; return f_cpu."""
-        H = len(self.host_names)
-        vm_host = self.vm_host
-        cpu_cap_vm = self.cpu_cap_vm
-        d = np.minimum(self.base_cpu * mult, cpu_cap_vm)
-        r = np.minimum(d, self.vm_cpu_res)
-        dh = np.bincount(vm_host, weights=d, minlength=H)
-        rh = np.bincount(vm_host, weights=r, minlength=H)
-        want = np.maximum(dh - rh, 1e-9)
-        extra_mhz = (moveload.host_mhz(self.sim, self) if moving else 0.0) + self.host_overhead_mhz
-        g = np.minimum(1.0, np.maximum(0.0, self.host_cap - extra_mhz - rh) / want)
-        served_mhz = r + (d - r) * g[vm_host]
-        f_cpu = served_mhz / np.maximum(d, 1e-9)
-        f_cpu[d <= 1e-9] = 1.0
-        ready = (100.0 * d / cpu_cap_vm) * (1.0 - f_cpu)
-        alpha = min(1.0, dt / READY_WINDOW_S) if dt > 0 else 1.0
-        self.vm_ready_avg += alpha * (ready - self.vm_ready_avg)
-        np.maximum(self.vm_ready_peak, self.vm_ready_avg, out=self.vm_ready_peak)
-
-        host_used = np.bincount(vm_host, weights=served_mhz, minlength=H) + extra_mhz
-        self.host_cpu_pct = 100.0 * host_used / self.host_cap
-        self.host_cpu_demand_pct = 100.0 * (dh + extra_mhz) / self.host_cap
-        self.host_power_w = self.host_powered * (
-            self.host_idle_w
-            + (self.host_busy_w - self.host_idle_w) * np.minimum(1.0, host_used / self.host_cap)
-        )
-        self.vm_cpu_demand = d
-        self.vm_cpu_served = served_mhz
-        self.vm_f_cpu = f_cpu
-        self.vm_ready = ready
-        return f_cpu
 
     def _storage_latency(self, mult: np.ndarray, moving: bool) -> np.ndarray:
         """IOPS and MB/s per datastore, its utilisation and latency; return each VM's latency

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from vdc.sim import drs, guest, ha, meta, moves, power, snapshots, upgrade, vmconfig
 from vdc.sim.checks import AdmissionRefused, Rejected
 from vdc.sim.commands import COMMANDS, Command
+from vdc.sim.compute import reserve
 from vdc.sim.handler import Apply, Handler
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Verdict:
 HANDLERS: dict[str, Handler] = {
     **power.HANDLERS,
     **vmconfig.HANDLERS,
+    **reserve.HANDLERS,
     **moves.HANDLERS,
     **snapshots.HANDLERS,
     **guest.HANDLERS,

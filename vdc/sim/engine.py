@@ -22,6 +22,7 @@ from vdc.scenario.names import expand
 from vdc.sim import assessment, drs, guest, ha, moves, snapshots
 from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
+from vdc.sim.compute.alarms import CpuAlarms
 from vdc.sim.contention import Sampler
 from vdc.sim.digest import state_digest
 from vdc.sim.drs import passes as drs_passes
@@ -98,6 +99,7 @@ class Simulation:
         """The level of each alarm now ("ok" when absent), by (kind, subject)."""
         self._ds_level = np.zeros(0, dtype=int)
         self._cpu_high = np.zeros(0, dtype=bool)
+        self.cpu_alarms = CpuAlarms()
         self.timeline: list[Action] = build_timeline(level, self.streams)
         self.sampler = Sampler(self)
         self.history = TableRing(FINE_HISTORY, [])
@@ -266,6 +268,7 @@ class Simulation:
                 f"{h} CPU demand at {s.host_cpu_demand_pct[i]:.0f} % of capacity",
             )
         self._cpu_high = high
+        self.cpu_alarms.observe(self, t)  # ready warnings, VMs turning unhealthy
         self._record_history(t)
         if self.maintenance.entering:
             maintenance.poll(self)

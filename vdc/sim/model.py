@@ -76,6 +76,8 @@ class Host:
     """What the host does now: on, off, booting, failed, isolated, or "maintenance" (on and in
     maintenance mode)."""
     boot_s: float
+    co_scheduling: str = "relaxed"
+    """"relaxed" or "strict" (ESX 2.x gang scheduling), `compute/cpu.py`."""
     ready_at: float = 0.0  # when a booting host becomes "on"
     isolated_until: float | None = None
     maintenance: bool = False
@@ -358,6 +360,7 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
             state=h.state,
             boot_s=float(h.boot_s),
             maintenance=h.state == "maintenance",
+            co_scheduling=h.co_scheduling,
         )
 
 

@@ -44,6 +44,11 @@ class InventoryArrays:
         hosts = list(self.sim.inv.hosts.values())
         self.host_cap = np.array([h.capacity_mhz for h in hosts], dtype=float)
         self.host_core_mhz = np.array([h.mhz for h in hosts], dtype=float)
+        # Strict co-scheduling hosts by their cores (0 = relaxed), `compute/cpu.py`.
+        self.host_strict_cores = np.array(
+            [h.cores if h.co_scheduling == "strict" else 0 for h in hosts], dtype=float
+        )
+        self.any_strict = bool(self.host_strict_cores.any())
         self.host_mem = np.array([h.memory for h in hosts], dtype=float)
         self.host_runs = np.array([h.runs_vms for h in hosts], dtype=bool)
         self.host_idle_w = np.array([h.power_idle for h in hosts], dtype=float)

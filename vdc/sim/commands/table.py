@@ -41,6 +41,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "vm set app-01 mem 16",
     ),
     CommandSpec(
+        "vm reserve {vm:vm} cpu {mhz:int}",
+        "Reserve MHz of CPU for a VM: served before other VMs' demand, within what its host has "
+        "not promised to others (0 removes it).",
+        "vm reserve db-01 cpu 4000",
+        limits=(("mhz", 0, 1_000_000),),
+    ),
+    CommandSpec(
+        "vm reserve {vm:vm} mem {gib:gib}",
+        "Reserve GiB of a VM's memory: never reclaimed, within what its host has not promised "
+        "to others (0 removes it).",
+        "vm reserve db-01 mem 16",
+    ),
+    CommandSpec(
         "tools install {vm:vm}",
         "Install VMware Tools in a running VM's guest (balloon driver, quiesce, paravirtual "
         "drivers); they start after the guest reboots.",

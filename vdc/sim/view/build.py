@@ -13,6 +13,7 @@ import numpy as np
 
 from vdc.scenario.rules import REQUIRED
 from vdc.sim import affinity
+from vdc.sim.compute.why import starved
 from vdc.sim.drs.passes import migrations_done
 from vdc.sim.ha.admission import summary as admission_summary
 from vdc.sim.ha.agents import host_role
@@ -136,6 +137,7 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             ha=host_role(sim, h.name),
             entering_maintenance=sim.maintenance.entering_of(h.name) is not None,
             maintenance=h.maintenance,
+            co_scheduling=h.co_scheduling,
             mem_state=STATES[int(s.host_mem_shown[i])] if has and s.host_mem_shown.size else "high",
             mem_free=float(s.host_mem_free[i]) if has and s.host_mem_free.size else h.memory,
             min_free=float(min_free_gib(h.memory)),
@@ -244,7 +246,9 @@ def vm_reason(sim: Simulation, i: int) -> str:
             why = f" (its host swaps {s.vm_swapped[i]:.1f} GiB of it)"
         elif s.vm_balloon[i] >= 0.05 and s.vm_balloon[i] > vm.memory - s.vm_mem_active[i]:
             why = f" (a {s.vm_balloon[i]:.1f} GiB balloon: the guest pages)"
-        return f"starved: gets {100 * s.vm_served[i]:.0f} % of its demand{why}"
+        if why:
+            return f"starved: gets {100 * s.vm_served[i]:.0f} % of its demand{why}"
+        return starved(sim, i, long=False)
     if s.vm_latency[i] > s.vm_max_lat[i]:
         return f"storage latency {s.vm_latency[i]:.0f} ms"
     return "unhealthy"
@@ -285,6 +289,8 @@ def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray)
         reasons=tuple(reasons),
         snap_count=s.vm_snap_depth.copy() if s.vm_snap_depth.size == n else np.zeros(n, dtype=np.int64),
         snap_gib=vm_snap_gib if vm_snap_gib.size == n else np.zeros(n),
+        costop_pct=col("vm_costop_avg"),
+        want_pct=100.0 * col("vm_saturation"),
         balloon=col("vm_balloon"),
         swapped=col("vm_swapped"),
     )

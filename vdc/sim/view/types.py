@@ -62,6 +62,9 @@ class HostView:
     """It is on its way into maintenance mode (waiting for its VMs to leave)."""
     maintenance: bool = False
     """In maintenance mode, whatever its power state (state "maintenance" is on and in it)."""
+    co_scheduling: str = "relaxed"
+    """How it schedules a VM's vCPUs: "relaxed" (any free core runs any vCPU; ESXi, KVM) or
+    "strict" (a VM runs only when as many cores as its vCPUs are free; ESX 2.x)."""
     mem_state: str = "high"
     """Memory state: high, clear, soft, hard, low (free memory against minFree; vdc.sim.memory)."""
     mem_free: float = 0.0
@@ -141,6 +144,10 @@ class VmColumns:
     """Snapshots in each VM's chain."""
     snap_gib: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """GiB each VM's snapshots take (deltas and memory files)."""
+    costop_pct: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Co-stop (%CSTP): the part of ready that strict co-scheduling alone causes."""
+    want_pct: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """CPU the guest wants, as % of what its vCPUs can use (above 100: guest saturated)."""
     balloon: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """GiB its host's balloon driver holds in each VM's guest."""
     swapped: np.ndarray = field(default_factory=lambda: np.zeros(0))

@@ -331,6 +331,9 @@ class HostsPanel(Panel):
                                  width=width, key=key)
         sync_rows(table, self._rows(view, layout))
         self._restore_cursor(*before)
+        subtitle = co_scheduling_words(view.hosts)
+        if subtitle != self.border_subtitle:  # setting it repaints the whole panel
+            self.border_subtitle = subtitle
 
     def _available_width(self) -> int:
         """Cells the columns may use: the table's width less one for a vertical scrollbar."""
@@ -529,6 +532,17 @@ def host_shows(host: HostView, layout: HostsLayout, open_: bool) -> tuple[object
     )
 
 
+def co_scheduling_words(hosts: tuple[HostView, ...]) -> str:
+    """How the hosts schedule vCPUs, for the panel's subtitle: relaxed unless a host says
+    strict (ESX 2.x gangs: a VM waits until as many cores as its vCPUs are free)."""
+    strict = [h.name for h in hosts if h.co_scheduling == "strict"]
+    if not strict:
+        return "vCPUs: relaxed co-scheduling"
+    names = ", ".join(strict) if len(strict) <= 2 else f"{len(strict)} hosts"
+    rest = "; others relaxed" if len(strict) < len(hosts) else ""
+    return f"strict co-scheduling: {names}{rest}"
+
+
 def short_reason(reason: str) -> str:
     """`view.vm_reason` in a few words, for a table cell."""
     if not reason:
@@ -538,7 +552,10 @@ def short_reason(reason: str) -> str:
     if reason.startswith("paused: "):
         return reason.removeprefix("paused: ")
     if reason.startswith("starved"):
-        return "starved: " + reason.removeprefix("starved: gets ").removesuffix(" of its demand")
+        share, _, cause = reason.removeprefix("starved: gets ").partition(" of its demand")
+        if cause.startswith(", "):  # the CPU's cause; memory's comes in brackets
+            cause = ", " + cause.removeprefix(", ").replace("guest saturated", "saturated")
+        return f"starved: {share}{cause}"
     if reason.startswith("broken by"):
         return "bad change"
     return reason

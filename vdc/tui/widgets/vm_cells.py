@@ -42,34 +42,38 @@ class Column:
 
 
 SORT_COLUMNS: tuple[str, ...] = (
-    "name", "host", "power", "cpu", "ready", "memory", "reclaim", "latency", "snap", "service",
+    "name", "host", "power", "cpu", "ready", "costop", "memory", "reclaim", "latency", "snap",
+    "service",
     "health",
 )
 """Column keys in display order; also the order `s` cycles through (after "none")."""
 
 LABELS: dict[str, str] = {
-    "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%",
+    "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%", "costop": "CoStp%",
     "memory": "Mem GiB", "latency": "Lat ms", "service": "Service", "health": "Health",
     "snap": "Snap", "reclaim": "Bal/Swap",
 }
-NUMERIC = frozenset({"cpu", "ready", "memory", "latency", "snap", "reclaim"})
+NUMERIC = frozenset({"cpu", "ready", "costop", "memory", "latency", "snap", "reclaim"})
 FIXED_WIDTHS: dict[str, int] = {
-    "power": 6, "cpu": 4, "ready": 6, "memory": 7, "latency": 6, "snap": 11, "reclaim": 9,
+    "power": 6, "cpu": 4, "ready": 6, "costop": 6, "memory": 7, "latency": 6, "snap": 11,
+    "reclaim": 9,
 }
-"""Widest text of each fixed-format column (`◐ boot`, `100`, `✖ 12.3`, `100/128`, `1.1`)."""
+"""Widest text of each fixed-format column (`◐ boot`, `100` or `▲200` for a saturated guest,
+`✖ 12.3`, `16.7`, `100/128`, `1.1`)."""
 
 SHORT_WIDTHS: dict[str, int] = {"snap": 6, "reclaim": 6}
 """Columns with a shorter form, taken before the column is left out (`2·14G` for `2 · 14 GiB`,
 `s1.7G` for `2.6/1.7`)."""
 
 KEEP_ORDER: tuple[str, ...] = (
-    "name", "health", "cpu", "ready", "power", "host", "reclaim", "service", "memory", "snap",
-    "latency",
+    "name", "health", "cpu", "ready", "power", "host", "reclaim", "service", "memory", "costop",
+    "snap", "latency",
 )
 """Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) comes after
 the columns the table always has, so a VM's first snapshot never pushes one of them out.
 "reclaim" (only while a host balloons or swaps: GiB ballooned / swapped) goes before the
-service and the memory: while it shows, it is why VMs starve."""
+service and the memory: while it shows, it is why VMs starve. "costop" (only while a host
+co-schedules strictly) comes after the memory, so it never pushes one of them out."""
 
 _HEALTH_MIN, _HEALTH_SHORT, _HEALTH_WANT, _HEALTH_MAX = 6, 14, 20, 26
 """Health cells: `✖ DOWN` at least, room for a short reason if the panel allows (the reason
@@ -91,14 +95,19 @@ def short_reason(reason: str) -> str:
     if reason.startswith("paused: "):
         return reason.removeprefix("paused: ")
     if reason.startswith("starved: gets "):
-        return "starved " + reason.removeprefix("starved: gets ").split(" of ")[0]
+        # `starved 50 %, saturated`: the share, and what is short (the view's few words).
+        share, _, cause = reason.removeprefix("starved: gets ").partition(" of its demand")
+        if cause.startswith(", "):  # the CPU's cause; memory's comes in brackets
+            cause = ", " + cause.removeprefix(", ").replace("guest saturated", "saturated")
+        return f"starved {share}{cause}"
     if reason.startswith("storage latency"):
         return reason.replace("storage latency", "disk latency")
     return reason
 
 
 def fit_columns(
-    width: int, name: int, host: int, service: int, snap: bool = False, reclaim: bool = False
+    width: int, name: int, host: int, service: int, snap: bool = False, reclaim: bool = False,
+    costop: bool = False,
 ) -> list[Column]:
     """The columns that fit `width` cells, in display order, most useful kept first.
 
@@ -116,7 +125,8 @@ def fit_columns(
         kept = {"name": name}
         used = name + health + 2 * _PAD
         for key in KEEP_ORDER[2:]:
-            if (key == "snap" and not snap) or (key == "reclaim" and not reclaim):
+            if ((key == "snap" and not snap) or (key == "reclaim" and not reclaim)
+                    or (key == "costop" and not costop)):
                 continue
             for w in (full[key], SHORT_WIDTHS.get(key)):
                 if w is None:
@@ -142,6 +152,27 @@ def fit_columns(
         for key in SORT_COLUMNS
         if key in kept
     ]
+
+
+SATURATED = 100_000
+"""CPU display keys from here on are saturated guests: SATURATED + wanted % of the vCPUs."""
+
+
+def _cpu_keys(vms: VmColumns) -> np.ndarray:
+    """CPU display key: served % of the vCPUs, or SATURATED + wanted % when the guest wants
+    more than its vCPUs give (from 101 %, so sorting by CPU puts saturated guests first)."""
+    served = np.rint(vms.cpu_pct).astype(np.int64)
+    if vms.want_pct.size != len(vms):
+        return served
+    want = np.rint(vms.want_pct).astype(np.int64)
+    return np.where(want > 100, SATURATED + np.minimum(want, 999), served)
+
+
+def _costop_keys(vms: VmColumns) -> np.ndarray:
+    """Co-stop display key in tenths of a % (0 without strict hosts)."""
+    if vms.costop_pct.size != len(vms):
+        return np.zeros(len(vms), dtype=np.int64)
+    return np.rint(vms.costop_pct * 10.0).astype(np.int64)
 
 
 def _tenths(values: np.ndarray) -> np.ndarray:
@@ -215,8 +246,9 @@ def display_keys(vms: VmColumns, words: Words | None) -> tuple[Keys, Words]:
     keys: Keys = {
         "host": vms.hosts,
         "power": vms.power,
-        "cpu": np.where(off, -1, np.rint(vms.cpu_pct).astype(np.int64)),
+        "cpu": np.where(off, -1, _cpu_keys(vms)),
         "ready": np.where(off, -1, np.rint(vms.ready_pct * 10.0).astype(np.int64)),
+        "costop": np.where(off, -1, _costop_keys(vms)),
         "memory": np.where(off, -1, _tenths(vms.mem_active) * 100_000 + mem_cfg),
         "latency": np.where(off, -1, _tenths(vms.latency_ms)),
         "snap": _snap_keys(vms),
@@ -267,6 +299,18 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         severity, tone = ("critical", "error") if key >= 100 else ("warning", "warning")
         return tones.text(f"{SEVERITY[severity][0]} {key / 10:.1f}".rjust(width), tone)
 
+    def cpu(k: int) -> Cell:
+        key = int(k)
+        width = widths.get("cpu", 0)
+        if key == -1:
+            return "–".rjust(width)
+        if key < SATURATED:
+            return str(key).rjust(width)
+        # The guest wants more than its vCPUs give: what it wants, as % of them.
+        want = key - SATURATED
+        tone = "error" if want >= 125 else "warning"
+        return tones.text(f"▲{want}".rjust(width), tone)
+
     def memory(key: int) -> str:
         active, cfg = divmod(key, 100_000)
         return f"{_tenths_text(active)}/{cfg / 10:g}"
@@ -278,6 +322,8 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         if reason:
             why = short_reason(str(reason))
             room = width - out.cell_len - 1
+            if len(why) > width - 2 and why.startswith("starved "):
+                why = why.split(", ")[0].split(" (")[0]  # `starved 50 %` when its cause does not fit
             if room < len(why) <= width - 2:
                 # Short of room, the reason stays whole and the word DOWN gives way (the ✖
                 # still says it): `✖ host failed`, not `✖ DOWN host fai…`.
@@ -291,7 +337,8 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
     return {
         "host": str,
         "power": power,
-        "cpu": number("cpu", str),
+        "cpu": cpu,
+        "costop": number("costop", lambda k: f"{k / 10:.1f}"),
         "ready": ready,
         "memory": number("memory", memory),
         "latency": number("latency", _tenths_text),

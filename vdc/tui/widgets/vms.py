@@ -52,6 +52,7 @@ _SORT_WORDS: dict[str, tuple[str, str, str]] = {
     "power": ("power", "off first", "on first"),
     "cpu": ("CPU", "high→low", "low→high"),
     "ready": ("ready", "high→low", "low→high"),
+    "costop": ("co-stop", "high→low", "low→high"),
     "memory": ("memory", "high→low", "low→high"),
     "latency": ("latency", "high→low", "low→high"),
     "snap": ("snapshots", "largest first", "smallest first"),
@@ -133,6 +134,8 @@ class VmTable(Panel):
         self._text_widths = (4, 4, 7)
         """Widest VM, host and service name (capped)."""
         self._has_snaps = False
+        self._has_costop = False
+        """A host co-schedules strictly: the CoStp% column is shown."""
         self._has_reclaim = False
         self._columns: list[Column] = []
         self._keys: Keys = {}
@@ -236,11 +239,14 @@ class VmTable(Panel):
         vms = view.vms
         has_snaps = bool(vms.snap_count.any())
         has_reclaim = bool((vms.balloon >= 0.05).any() or (vms.swapped >= 0.05).any())
-        if vms.names != self._names or has_snaps != self._has_snaps or has_reclaim != self._has_reclaim:
+        has_costop = any(h.co_scheduling == "strict" for h in view.hosts)
+        if (vms.names != self._names or has_snaps != self._has_snaps
+                or has_reclaim != self._has_reclaim or has_costop != self._has_costop):
             if vms.names != self._names:
                 self._new_inventory(view)
             self._has_snaps = has_snaps  # the Snap column comes with the first snapshot
             self._has_reclaim = has_reclaim  # Bal/Swap while a host balloons or swaps
+            self._has_costop = has_costop  # CoStp% while a host co-schedules strictly
             self._keys, self._words = display_keys(vms, self._words)
             self._relayout(vms)
             return
@@ -253,6 +259,7 @@ class VmTable(Panel):
         order: list[str | None] = [None, *(
             c for c in SORT_COLUMNS
             if (c != "snap" or self._has_snaps) and (c != "reclaim" or self._has_reclaim)
+            and (c != "costop" or self._has_costop)
         )]
         self.sort_by(order[(order.index(self._sort) + 1) % len(order)], False)
 
@@ -344,7 +351,8 @@ class VmTable(Panel):
         width = self.table.size.width
         # Without a size yet, lay out for a wide panel; on_resize re-fits.
         room = width - 1 if width > 0 else 200  # always leave the scrollbar its cell
-        return fit_columns(room, *self._text_widths, snap=self._has_snaps, reclaim=self._has_reclaim)
+        return fit_columns(room, *self._text_widths, snap=self._has_snaps, reclaim=self._has_reclaim,
+                           costop=self._has_costop)
 
     def _relayout(self, vms: VmColumns) -> None:
         """Re-create the columns (first show, new inventory, new width) and re-add the rows."""
