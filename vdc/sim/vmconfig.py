@@ -60,11 +60,7 @@ def _set_mem(sim: Simulation, c: Command) -> Apply:
     if vm.power == "on" and home is not None:
         ds = sim.inv.datastores[home]
         extra = gib - vm.memory
-        free = checks.free_gib(sim, ds)
-        if extra > free + 1e-9:
-            raise Rejected(
-                f"{ds.name} has {fmt(free)} GiB free, {vm.name}'s swap file must grow by {fmt(extra)} GiB"
-            )
+        checks.check_space(sim, ds, extra, f"{vm.name}'s swap file must grow by")
 
     def apply() -> str:
         old = vm.memory

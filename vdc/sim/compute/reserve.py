@@ -82,11 +82,7 @@ def _reserve_mem(sim: Simulation, c: Command) -> Apply:
         # Less reserved: the swap file (memory − reservation) grows and must fit.
         ds = sim.inv.datastores[home]
         extra = vm.mem_reservation - gib
-        free_ds = checks.free_gib(sim, ds)
-        if extra > free_ds + 1e-9:
-            raise Rejected(
-                f"{ds.name} has {fmt(free_ds)} GiB free, {vm.name}'s swap file must grow by {fmt(extra)} GiB"
-            )
+        checks.check_space(sim, ds, extra, f"{vm.name}'s swap file must grow by")
 
     def apply() -> str:
         old = vm.mem_reservation
