@@ -148,3 +148,35 @@ def test_vm_adapter_changes_and_refusals():
     sim.run_until(sim.now + 30)
     assert _v(sim, "vm_f_net") == pytest.approx(0.5)
     assert sim.sampler.host_overhead_mhz[0] == pytest.approx(1050 + 2 * 20)
+
+
+@pytest.mark.parametrize(
+    ("hypervisor", "where", "value", "path", "takes"),
+    [
+        ("esxi", "nic", "virtio", "vms[0].nics[0].adapter", "takes e1000 or vmxnet3"),
+        ("kvm", "nic", "vmxnet3", "vms[0].nics[0].adapter", "takes e1000 or virtio"),
+        ("kvm", "disk", "pvscsi", "vms[0].disks[0].controller", "takes lsi or ide or virtio"),
+    ],
+)
+def test_a_level_refuses_the_other_hypervisors_paravirtual_adapter(
+    hypervisor: str, where: str, value: str, path: str, takes: str
+):
+    """No key is a label: a virtio NIC on an ESXi host would load and do nothing, so the level
+    is refused with the key and what that host takes."""
+    from vdc.scenario.checks import CheckError, check_level
+
+    lv = _level()
+    lv["hosts"][0]["hypervisor"] = hypervisor
+    vm = lv["vms"][0]
+    if where == "nic":
+        vm["nics"][0]["adapter"] = value
+    else:
+        vm["disks"][0]["controller"] = value
+    with pytest.raises(CheckError) as e:
+        check_level(build(lv))
+    assert e.value.path == path
+    assert takes in e.value.message
+    # The hypervisor's own paravirtual adapter and the emulated ones load.
+    vm["nics"][0]["adapter"] = "e1000"
+    vm["disks"][0]["controller"] = "lsi"
+    check_level(build(lv))

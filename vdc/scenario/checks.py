@@ -269,6 +269,8 @@ def _check_vms(level: schema.Level) -> None:
             if nic.portgroup not in have:
                 has = f"it has {', '.join(have)}" if have else "it has no port groups"
                 raise CheckError(loc, f"{h.name} has no port group '{nic.portgroup}' ({has})")
+            if "adapter" in nic.model_fields_set:  # unset: the host's own paravirtual NIC
+                _check_paravirtual(("vms", i, "nics", k, "adapter"), nic.adapter, h, NICS)
             pg = have[nic.portgroup]
             if pg.vmkernel is not None:
                 vm_pgs = [n for n, p in have.items() if p.vmkernel is None]
@@ -282,6 +284,10 @@ def _check_vms(level: schema.Level) -> None:
                     f"'{pg.name}' is a VMkernel port group ({pg.vmkernel}), not for VMs ({use})",
                 )
         for k, disk in enumerate(vm.disks):
+            if disk.controller is not None:
+                _check_paravirtual(
+                    ("vms", i, "disks", k, "controller"), disk.controller, h, DISKS
+                )
             if disk.datastore is not None:
                 loc = ("vms", i, "disks", k, "datastore")
                 if disk.datastore not in ds_names:
@@ -301,6 +307,24 @@ def _check_vms(level: schema.Level) -> None:
                 f"{num(vm.cpu_reservation)} MHz is more than {vm.name} can use on {h.name} "
                 f"({vm.vcpu} vCPU × {h.mhz} MHz = {vm.vcpu * h.mhz} MHz)",
             )
+
+
+NICS = ("e1000", "vmxnet3", "virtio")
+DISKS = ("lsi", "pvscsi", "ide", "virtio")
+PARAVIRTUAL_OF: dict[str, str] = {"vmxnet3": "esxi", "pvscsi": "esxi", "virtio": "kvm"}
+"""Paravirtual adapters exist on one hypervisor only; emulated ones (e1000, lsi, ide) on both."""
+
+
+def _check_paravirtual(loc: Loc, adapter: str, h: schema.Host, kinds: tuple[str, ...]) -> None:
+    """A paravirtual adapter of the other hypervisor would be a label that does nothing."""
+    own = PARAVIRTUAL_OF.get(adapter)
+    if own is not None and own != h.hypervisor:
+        fits = [a for a in kinds if PARAVIRTUAL_OF.get(a, h.hypervisor) == h.hypervisor]
+        raise CheckError(
+            loc,
+            f"{adapter} is {own}'s paravirtual adapter; a VM on {h.name} ({h.hypervisor}) "
+            f"takes {' or '.join(fits)}",
+        )
 
 
 def _disk_allocated(d: schema.VmDisk) -> float:
