@@ -94,19 +94,22 @@ _VIEW_IDS = ("zoom", "hosts", "datastores", "network", "vms", "services", "alarm
              "tasks", "drs-panel", "keys", "concepts")
 
 REPLAY_ACTIONS: tuple[GameAction, ...] = (
-    GameAction("pause", "space", "toggle_pause", "Play / pause", "Time", key_display="Space"),
-    GameAction("faster", "plus,equals_sign", "faster", "Faster (up to 64×)", "Time", key_display="+"),
-    GameAction("slower", "minus", "slower", "Slower", "Time", key_display="-"),
-    GameAction("next-action", "n", "next_action", "Next player command", "Replay"),
-    GameAction("prev-action", "p", "previous_action", "Previous player command", "Replay"),
+    GameAction("pause", "space", "toggle_pause", "Play / pause", "Time", key_display="Space",
+               short="play"),
+    GameAction("faster", "plus,equals_sign", "faster", "Faster (up to 64×)", "Time",
+               key_display="+", short="faster"),
+    GameAction("slower", "minus", "slower", "Slower", "Time", key_display="-", short="slower"),
+    GameAction("next-action", "n", "next_action", "Next player command", "Replay", short="next"),
+    GameAction("prev-action", "p", "previous_action", "Previous player command", "Replay",
+               short="prev"),
     GameAction("back", "left_square_bracket", "seek_by(-60)", "Back 1 minute", "Replay",
-               key_display="["),
+               key_display="[", short="−1m"),
     GameAction("forward", "right_square_bracket", "seek_by(60)", "Forward 1 minute", "Replay",
-               key_display="]"),
-    GameAction("goto", "g", "goto", "Go to a time", "Replay"),
+               key_display="]", short="+1m"),
+    GameAction("goto", "g", "goto", "Go to a time", "Replay", short="go to"),
     GameAction("follow", "f", "follow_speed", "Speed as the player watched", "Replay", show=False),
     *(a for a in GAME_ACTIONS if a.id in _VIEW_IDS),
-    GameAction("quit", "q", "quit_level", "Leave the replay", "Game"),
+    GameAction("quit", "q", "quit_level", "Leave the replay", "Game", short="leave"),
 )
 """The replay viewer's keys: transport and viewing; nothing that acts on the datacenter."""
 
