@@ -250,6 +250,15 @@ def check_space(sim: Simulation, ds: Datastore, gib: float, what_needs: str) -> 
         raise Rejected(f"{ds.name} has {fmt(max(free, 0))} GiB free, {what_needs} {fmt(gib)} GiB")
 
 
+def check_swap_growth(sim: Simulation, vm: Vm, extra: float) -> None:
+    """Reject unless a running VM's swap file (memory − reservation, on its home datastore) can
+    grow by `extra` GiB: more memory or less reserved both make it grow."""
+    if vm.power != "on" or vm.home_datastore is None or extra <= 0:
+        return
+    ds = sim.inv.datastores[vm.home_datastore]
+    check_space(sim, ds, extra, f"{vm.name}'s swap file must grow by")
+
+
 # --------------------------------------------------------------------- busy VMs
 
 VmAction = Literal["power", "vmotion", "svmotion", "snapshot", "config"]

@@ -56,11 +56,7 @@ def _set_mem(sim: Simulation, c: Command) -> Apply:
     h = sim.inv.hosts[vm.host]
     if gib > h.memory:
         raise Rejected(f"{vm.name} would need {fmt(gib)} GiB but {h.name} has only {fmt(h.memory)} GiB of memory")
-    home = vm.home_datastore
-    if vm.power == "on" and home is not None:
-        ds = sim.inv.datastores[home]
-        extra = gib - vm.memory
-        checks.check_space(sim, ds, extra, f"{vm.name}'s swap file must grow by")
+    checks.check_swap_growth(sim, vm, gib - vm.memory)
 
     def apply() -> str:
         old = vm.memory

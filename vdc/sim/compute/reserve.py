@@ -77,12 +77,7 @@ def _reserve_mem(sim: Simulation, c: Command) -> Apply:
                 f"({fmt(h.memory)} GiB, {fmt(h.memory - free)} reserved by other VMs); "
                 f"{vm.name} would reserve {fmt(gib)} GiB"
             )
-    home = vm.home_datastore
-    if vm.power == "on" and home is not None and gib < vm.mem_reservation:
-        # Less reserved: the swap file (memory − reservation) grows and must fit.
-        ds = sim.inv.datastores[home]
-        extra = vm.mem_reservation - gib
-        checks.check_space(sim, ds, extra, f"{vm.name}'s swap file must grow by")
+    checks.check_swap_growth(sim, vm, vm.mem_reservation - gib)  # less reserved: it grows
 
     def apply() -> str:
         old = vm.mem_reservation
