@@ -86,7 +86,8 @@ def test_names_come_from_literal_words():
     assert spec_for("power on").pattern == "power on {vm:vm} [{host:host}]"
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 42
+    assert spec_for("vm create cpu mem disk").name == "vm create cpu mem disk"
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 45
 
 
 def test_available_and_meta_flags():
@@ -101,6 +102,9 @@ def test_available_and_meta_flags():
         "vm reserve mem",
         "tools install",
         "vm adapter",
+        "vm create cpu mem disk",
+        "vm delete",
+        "vm service",
         "host power on",
         "host power off",
         "help",
@@ -126,6 +130,7 @@ def test_available_and_meta_flags():
         "drs rule add",
         "drs rule remove",
         "drs group",
+        "os install",
         "license upgrade",
     ]
     assert [s.name for s in COMMANDS if s.meta] == ["help", "snapshot list"]
@@ -289,9 +294,10 @@ def test_help_accepts_any_words():
 
 def test_reserved_verb_parses_then_is_unavailable():
     with pytest.raises(CommandUnavailable) as info:
-        parse("os install web-01")
-    assert str(info.value) == "os install is not available in this version of vdc"
-    assert info.value.command == Command("os install", (("vm", "web-01"),))
+        parse("p2v phys-01 esx-01 ds-1")
+    assert str(info.value) == "p2v is not available in this version of vdc"
+    assert info.value.command == Command(
+        "p2v", (("server", "phys-01"), ("host", "esx-01"), ("datastore", "ds-1")))
     assert isinstance(info.value, CommandSyntaxError)
     with pytest.raises(CommandUnavailable, match=r"^net trunk is not available"):
         parse("net trunk esx-01 vmnic0 add 200")
@@ -513,8 +519,12 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 35 + 2
-    assert lines[-2] == "Coming later: net, vm nic, os, deploy, p2v."
+    assert len(lines) == 1 + 39 + 1 + 2  # vm create's long usage takes a line of its own
+    assert lines[-2] == "Coming later: net, vm nic, deploy, p2v."
+    i = lines.index("  vm create NAME HOST DATASTORE cpu VCPUS mem MEMORY disk DISK [PORTGROUP]")
+    assert lines[i + 1] == " " * (2 + width + 2) + ("Create a powered-off VM with one disk and, given a "
+                                                    "port group, one NIC; it has no guest OS until you "
+                                                    "install one (os install).")
     assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text
     assert help_text(()) == text
 
@@ -532,7 +542,8 @@ def test_help_for_named_commands():
     # Trailing arguments are ignored; a longer name does not match a shorter one.
     assert help_text(("power", "on", "web-01")).splitlines()[0] == "power on VM [HOST]"
     assert help_text(("vmotion",)).splitlines()[0] == "vmotion VM HOST"
-    assert help_text(("os", "install")).splitlines()[0] == "os install VM  (coming in a later version)"
+    assert help_text(("p2v",)).splitlines()[0] == "p2v SERVER HOST DATASTORE  (coming in a later version)"
+    assert help_text(("os", "install")).splitlines()[0] == "os install VM [linux|windows]"
     assert (
         help_text(("vmotoin",))
         == "no command 'vmotoin' (did you mean 'vmotion'?); type 'help' for the list"
@@ -547,8 +558,8 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "tools",
-        "vm", "vmotion"]
+        "drs", "ha", "help", "host", "license", "maintenance", "os", "power", "snapshot", "svmotion",
+        "tools", "vm", "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm", "vmotion"]
@@ -563,7 +574,7 @@ def test_complete_second_word():
     assert complete("power o", NAMES) == ["off", "on"]
     assert complete("host ", NAMES) == ["power", "reboot"]
     assert complete("host power ", NAMES) == ["off", "on"]
-    assert complete("vm ", NAMES) == ["adapter", "reserve", "set"]
+    assert complete("vm ", NAMES) == ["adapter", "create", "delete", "reserve", "service", "set"]
     assert complete("vm set web-01 ", NAMES) == ["cpu", "mem"]
 
 
@@ -594,7 +605,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "tools",
-        "vm", "vmotion"]
+        "drs", "ha", "help", "host", "license", "maintenance", "os", "power", "snapshot", "svmotion",
+        "tools", "vm", "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

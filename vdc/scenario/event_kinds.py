@@ -113,6 +113,11 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("alarm_cleared", "info", "A datastore, host CPU, CPU ready or snapshot alarm is back to normal."),
     # Guests.
     _k("tools_installed", "info", "Tools were installed in a VM; they start when its guest reboots."),
+    # Provisioning.
+    _k("os_installed", "info", "A guest OS was installed in a new VM; it reboots into it and then serves.",
+       toast=True, label="OS installed"),
+    _k("os_install_failed", "warning", "A guest OS install failed: the VM went down during it.",
+       toast=True, label="OS install failed"),
     # The player's commands.
     _k("command", "info", "The player's command was accepted.", label="you"),
     _k("command_rejected", "warning", "The player's command was refused (the reason follows).", label="refused"),

@@ -200,6 +200,17 @@ class Sampler(InventoryArrays):
         self.vm_costop_avg = _grow(self.vm_costop_avg, n, 0.0)
         self.vm_healthy = _grow(self.vm_healthy.astype(float), n, 0.0) > 0
 
+    def drop_row(self, i: int) -> None:
+        """Forget VM row `i` (a deleted VM): every per-VM array, kept state and results alike,
+        loses that row, so the rows after it stay with their VMs until the rebuild."""
+        n = len(self.vm_names)
+        for name, value in list(vars(self).items()):
+            if isinstance(value, np.ndarray) and value.ndim == 1 and value.size == n and (
+                name.startswith("vm_") or name in ("spike", "mem_factor", "swap_lat_vm")
+            ):
+                setattr(self, name, np.delete(value, i))
+        self.noise.drop(i)
+
     def refresh(self, parts: list[str]) -> None:
         """Reload only the parts a small change touched (cheaper than a rebuild)."""
         for part in parts:

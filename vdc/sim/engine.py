@@ -19,7 +19,7 @@ import simpy
 from vdc.rng import Streams
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import assessment, drs, guest, ha, moves, snapshots
+from vdc.sim import assessment, drs, guest, ha, moves, provision, snapshots
 from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
 from vdc.sim.compute.alarms import CpuAlarms
@@ -46,7 +46,7 @@ DIGEST_EVERY_S = 60
 FINE_HISTORY = 240
 """Samples kept for sparklines (20 min at 5 s)."""
 
-MECHANICS: tuple[Mechanic, ...] = (moves, snapshots, ha, drs, guest)
+MECHANICS: tuple[Mechanic, ...] = (moves, snapshots, ha, drs, guest, provision)
 """The mechanic packages, in the order they hear of a failed host (`host_down`)."""
 
 DATASTORE_WARN_PCT = 75.0
@@ -519,6 +519,17 @@ class Simulation:
                 ha_agents.host_in_maintenance(self, name)
             else:
                 ha_agents.host_up(self, name)
+
+    def drop_vm_row(self, row: int) -> None:
+        """A VM was deleted: its sampler row goes from every per-VM array (sampler, alarms,
+        objective integrals, load spikes), so the rows after it stay with their VMs."""
+        self.sampler.drop_row(row)
+        self.cpu_alarms.drop(row)
+        m = self.metrics
+        if row < m.ready_integral.size:
+            m.ready_integral = np.delete(m.ready_integral, row)
+            m.ready_prev = np.delete(m.ready_prev, row)
+        self._spikes = [(p, [j - (j > row) for j in idx if j != row], f) for p, idx, f in self._spikes]
 
     def datastore_used(self, name: str) -> float:
         """GiB used on a datastore right now: other data, VM disks and running VMs' swap files."""

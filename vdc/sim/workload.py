@@ -105,6 +105,11 @@ class Noise:
             self.state = np.concatenate([self.state, np.zeros(n - self.state.size)])
             self._row = self.BLOCK  # the next step draws a fresh block of the new width
 
+    def drop(self, i: int) -> None:
+        """Forget row i (a deleted VM); the next step draws a fresh block of the new width."""
+        self.state = np.delete(self.state, i)
+        self._row = self.BLOCK
+
     def step(self) -> np.ndarray:
         if self._row >= self._block.shape[0] or self._block.shape[1] != self.state.size:
             self._block = self._b * self._rng.standard_normal((self.BLOCK, self.state.size))

@@ -24,13 +24,22 @@ def _reserved_verbs() -> list[str]:
     return verbs
 
 
+USAGE_COLUMN_MAX = 48
+"""Usages longer than this stand on a line of their own in the help list (so one long command
+does not push every description off a narrow screen)."""
+
+
 def help_text(words: tuple[str, ...] | None = None) -> str:
     """The help a player sees: all commands, or usage, help and example of the ones named."""
     if not words:
         avail = [s for s in COMMANDS if s.available]
-        width = max(len(s.usage) for s in avail)
+        width = max(len(s.usage) for s in avail if len(s.usage) <= USAGE_COLUMN_MAX)
         lines = ["Commands:"]
-        lines += [f"  {s.usage.ljust(width)}  {s.help}" for s in avail]
+        for s in avail:
+            if len(s.usage) > width:  # a long usage takes a line of its own
+                lines += [f"  {s.usage}", f"  {''.ljust(width)}  {s.help}"]
+            else:
+                lines.append(f"  {s.usage.ljust(width)}  {s.help}")
         lines.append("Coming later: " + ", ".join(_reserved_verbs()) + ".")
         lines.append("Type 'help COMMAND' for an example, e.g. 'help power on'.")
         return "\n".join(lines)

@@ -68,6 +68,24 @@ COMMANDS: tuple[CommandSpec, ...] = (
         limits=(("number", 1, 16),),
     ),
     CommandSpec(
+        "vm create {name:word} {host:host} {datastore:datastore} cpu {vcpus:int} mem {memory:gib}"
+        " disk {disk:gib} [{portgroup:word}]",
+        "Create a powered-off VM with one disk and, given a port group, one NIC; it has no "
+        "guest OS until you install one (os install).",
+        "vm create web-03 esx-01 ds-1 cpu 2 mem 4 disk 40 prod",
+        limits=(("vcpus", 1, 128),),
+    ),
+    CommandSpec(
+        "vm delete {vm:vm}",
+        "Delete a powered-off VM and free its disks.",
+        "vm delete web-03",
+    ),
+    CommandSpec(
+        "vm service {vm:vm} {service:word} {tier:word}",
+        "Make a VM a member of a service's tier (a new VM takes on the tier's workload).",
+        "vm service web-03 shop web",
+    ),
+    CommandSpec(
         "host power on {host:host}",
         "Power a host on; it can run VMs once it has booted.",
         "host power on esx-03",
@@ -229,10 +247,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
         limits=(("index", 1, 10),),
     ),
     CommandSpec(
-        "os install {vm:vm}",
-        "Install the guest operating system in a new VM.",
+        "os install {vm:vm} [{os:linux|windows}]",
+        "Install a guest operating system (linux by default) in a running VM that has none; "
+        "it reboots into it when done.",
         "os install web-03",
-        available=False,
     ),
     CommandSpec(
         "deploy {appliance:word} {name:word} {host:host} {datastore:datastore}",

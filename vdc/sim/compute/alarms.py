@@ -25,7 +25,7 @@ CALM_S = 60.0
 
 
 class CpuAlarms:
-    """Per-VM alarm state, in sampler row order (rows are only appended)."""
+    """Per-VM alarm state, in sampler row order (rows are appended; a deleted VM's row goes)."""
 
     def __init__(self) -> None:
         self.ready_warn = np.zeros(0, dtype=bool)
@@ -40,6 +40,13 @@ class CpuAlarms:
             self.episode = np.zeros(n, dtype=bool)
             self.calm_since = np.zeros(n)
             self.ready_warn[:k], self.episode[:k], self.calm_since[:k] = ready[:k], episode[:k], calm[:k]
+
+    def drop(self, i: int) -> None:
+        """Forget row i (a deleted VM)."""
+        if i < self.ready_warn.size:
+            self.ready_warn = np.delete(self.ready_warn, i)
+            self.episode = np.delete(self.episode, i)
+            self.calm_since = np.delete(self.calm_since, i)
 
     def observe(self, sim: Simulation, t: float) -> None:
         """Log what changed at this sample: ready warnings raised or cleared, VMs unhealthy."""
