@@ -131,6 +131,7 @@ def test_available_and_meta_flags():
         "drs rule remove",
         "drs group",
         "os install",
+        "deploy",
         "license upgrade",
     ]
     assert [s.name for s in COMMANDS if s.meta] == ["help", "snapshot list"]
@@ -354,7 +355,7 @@ def test_reserved_verb_parses_then_is_unavailable():
             "'snapshot create' has no option '--force' (options: --memory, --quiesce)",
         ),
         ("snapshot create db s1 --memory --MEMORY", "'snapshot create' got --memory twice"),
-        ("deploy", "'deploy' needs an appliance: deploy APPLIANCE NAME HOST DATASTORE"),
+        ("deploy", "'deploy' needs an appliance: deploy APPLIANCE NAME HOST DATASTORE [PORTGROUP]"),
     ],
 )
 def test_syntax_error_messages(text, message):
@@ -514,13 +515,13 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     text = help_text(None)
     lines = text.splitlines()
     assert lines[0] == "Commands:"
-    width = len("maintenance enter HOST [--evacuate-powered-off]")  # the longest usage
+    width = len("deploy APPLIANCE NAME HOST DATASTORE [PORTGROUP]")  # the longest usage but vm create's
     assert lines[1] == (
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 39 + 1 + 2  # vm create's long usage takes a line of its own
-    assert lines[-2] == "Coming later: net, vm nic, deploy, p2v."
+    assert len(lines) == 1 + 40 + 1 + 2  # vm create's long usage takes a line of its own
+    assert lines[-2] == "Coming later: net, vm nic, p2v."
     i = lines.index("  vm create NAME HOST DATASTORE cpu VCPUS mem MEMORY disk DISK [PORTGROUP]")
     assert lines[i + 1] == " " * (2 + width + 2) + ("Create a powered-off VM with one disk and, given a "
                                                     "port group, one NIC; it has no guest OS until you "
@@ -558,7 +559,7 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "os", "power", "snapshot", "svmotion",
+        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "power", "snapshot", "svmotion",
         "tools", "vm", "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
@@ -605,7 +606,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "os", "power", "snapshot", "svmotion",
+        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "power", "snapshot", "svmotion",
         "tools", "vm", "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

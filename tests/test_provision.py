@@ -255,3 +255,71 @@ def test_saves_with_these_commands_replay_exactly_however_time_is_sliced():
     assert divergence is None
     twin = copy.deepcopy(_play(level, 1800.0))
     assert twin.sim.digests == a.sim.digests
+
+
+# ------------------------------------------------------------------------------ appliances
+
+
+def test_a_deployed_appliance_serves_after_its_boot_with_no_os_install():
+    lv = shop_level()
+    lv["services"][0]["tiers"].insert(0, {"name": "lb", "vms": ["web-01"]})
+    sim = _sim(lv, t=100)
+    msg = run(sim, "deploy load-balancer lb-01 esx-01 ds-1 prod")
+    assert "serves in 120 s — no OS to install" in msg
+    vm = sim.inv.vms["lb-01"]
+    assert (vm.power, vm.os, vm.tools, vm.vcpu, vm.memory, len(vm.nics)) == ("on", True, True, 2, 4.0, 2)
+    assert (vm.disks[0].thin, vm.disks[0].size, vm.disks[0].used) == (True, 16.0, 4.0)
+    assert vm.profile == "appliance-load-balancer"
+    assert sim.profiles[vm.profile].cpu == pytest.approx(500 / 1500 * 2000)  # net / per-vCPU × 2 GHz
+    run(sim, "vm service lb-01 shop lb")
+    assert vm.profile == "appliance-load-balancer"  # it keeps its own workload
+    sim.run_until(215)
+    assert not healthy(sim, "lb-01")  # still booting
+    sim.run_until(225)
+    assert healthy(sim, "lb-01")
+    task_kinds = [t.kind for t in sim.tasks.tasks]
+    assert "os_install" not in task_kinds
+
+
+def test_throughput_per_vcpu_decides_whether_an_appliance_keeps_up():
+    # A level's own firewall: 1 vCPU at 500 Mbit/s per vCPU carrying 1,500 Mbit/s wants 3 vCPUs
+    # (6,000 MHz) of its 1 (2,000 MHz): it gets a third of what it wants; the 4-vCPU one keeps up.
+    lv = shop_level()
+    lv["appliances"] = [
+        {"name": "small-fw", "vcpu": 1, "memory": 2, "disk": 8, "mbps_per_vcpu": 500, "net": 1500, "boot_s": 10},
+        {"name": "big-fw", "vcpu": 4, "memory": 2, "disk": 8, "mbps_per_vcpu": 500, "net": 1500, "boot_s": 10},
+    ]
+    lv["level"]["start_hour"] = 3  # the web shape is near its floor at night
+    sim = _sim(lv)
+    run(sim, "deploy small-fw fw-1 esx-01 ds-1 prod")
+    run(sim, "deploy big-fw fw-4 esx-01 ds-1 prod")
+    sim.run_until(60)
+    s = sim.sampler
+    f1, f4 = (float(s.vm_f_cpu[s.vm_index[n]]) for n in ("fw-1", "fw-4"))
+    assert f1 == pytest.approx(1 / 3, rel=0.02) and f4 == pytest.approx(1.0)
+    assert not healthy(sim, "fw-1") and healthy(sim, "fw-4")
+
+
+def test_a_level_appliance_replaces_the_shipped_one_of_its_name():
+    lv = shop_level()
+    lv["appliances"] = [{"name": "router", "vcpu": 1, "memory": 1, "disk": 2, "nics": 1, "boot_s": 5}]
+    sim = _sim(lv)
+    run(sim, "deploy router r-1 esx-01 ds-1 prod")
+    assert (sim.inv.vms["r-1"].vcpu, sim.inv.vms["r-1"].boot_s, len(sim.inv.vms["r-1"].nics)) == (1, 5.0, 1)
+
+
+def test_deploy_refusals():
+    lv = shop_level()
+    lv["datastores"][0]["used"] = 1960  # 2 GiB free beside web-01's 40 GiB disk and 8 GiB swap file
+    lv["datastores"][0]["capacity"] = 2010
+    sim = _sim(lv)
+    with pytest.raises(Rejected, match=r"no appliance 'switch' in the catalogue \(router, firewall, load-balancer, vcenter\)"):
+        run(sim, "deploy switch sw-1 esx-01 ds-1")
+    with pytest.raises(Rejected, match="a VM named web-01 exists already"):
+        run(sim, "deploy router web-01 esx-01 ds-1")
+    with pytest.raises(Rejected, match="ds-1 has 2 GiB free, vc-01's disk needs 39 GiB"):
+        run(sim, "deploy vcenter vc-01 esx-01 ds-1")  # 25 GiB written + 14 GiB swap file
+    with pytest.raises(Rejected, match="esx-01 has no port group 'dmz'"):
+        run(sim, "deploy router r-1 esx-01 ds-1 dmz")
+    with pytest.raises(Rejected, match="phys-01 is a bare-metal server"):
+        run(sim, "deploy router r-1 phys-01 ds-1")

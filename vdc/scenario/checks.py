@@ -113,6 +113,7 @@ def _check_unique(level: schema.Level) -> None:
     for i, s in enumerate(level.services):
         _unique(s.tiers, "name", ("services", i, "tiers"), "tier name", f" in {s.name}")
     _unique(level.objectives, "id", ("objectives",), "objective id")
+    _unique(level.appliances, "name", ("appliances",), "appliance name")
 
 
 def _check_clusters_and_hosts(level: schema.Level) -> None:

@@ -354,6 +354,36 @@ class Profile(Strict):
     """Relative size of the random fluctuation."""
 
 
+class Appliance(Strict):
+    """An `[[appliances]]` entry: a vendor's virtual appliance that `deploy` makes into a VM
+    that is ready after its boot (no guest OS install). It adds to the shipped catalogue
+    (router, firewall, load-balancer, vcenter), or replaces the entry of the same name."""
+
+    name: Name
+    vcpu: Annotated[int, Field(ge=1, le=64)] = 2
+    memory: Positive = 4
+    """GiB."""
+    disk: Positive = 16
+    """GiB: the size of its (thin) disk."""
+    disk_used: Annotated[float, Field(gt=0)] | None = None
+    """GiB its disk holds once deployed; default the whole disk."""
+    nics: Annotated[int, Field(ge=0, le=10)] = 2
+    """Network adapters, all on the port group `deploy` names (none without one)."""
+    boot_s: Annotated[float, Field(ge=0)] = 90
+    """Seconds from deploy until it serves."""
+    mbps_per_vcpu: Positive = 1000
+    """Mbit/s of traffic one vCPU carries: its CPU demand is net / mbps_per_vcpu vCPUs (at
+    2,000 MHz each), so a small appliance saturates on heavy traffic."""
+    net: Annotated[float, Field(ge=0)] = 500
+    """Mbit/s of traffic it carries at its baseline (a web-shaped day on top)."""
+
+    @model_validator(mode="after")
+    def _used(self) -> Appliance:
+        if self.disk_used is not None and self.disk_used > self.disk:
+            raise ValueError(f"disk_used ({self.disk_used} GiB) is larger than disk ({self.disk} GiB)")
+        return self
+
+
 class Tier(Strict):
     """One tier of a service chain; up while at least one of its VMs is healthy."""
 
@@ -598,6 +628,9 @@ class Level(Strict):
     profiles: list[Profile] = Field(default=[], max_length=256, description="At most 256 workload profiles.")
     vms: list[Vm] = Field(default=[], max_length=3_000, description="At most 3,000 VMs.")
     services: list[Service] = Field(default=[], max_length=1_000, description="At most 1,000 services.")
+    appliances: list[Appliance] = Field(
+        default=[], max_length=64, description="At most 64 appliances (added to the shipped catalogue)."
+    )
     events: list[Event] = Field(default=[], max_length=5_000, description="At most 5,000 timeline events.")
     incidents: list[Incident] = Field(default=[], max_length=1_000, description="At most 1,000 incident generators.")
     objectives: list[Objective] = Field(default=[], max_length=256, description="At most 256 objectives.")

@@ -253,10 +253,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "os install web-03",
     ),
     CommandSpec(
-        "deploy {appliance:word} {name:word} {host:host} {datastore:datastore}",
-        "Deploy an appliance as a new VM on a host and a datastore.",
-        "deploy firewall fw-01 esx-01 ds-1",
-        available=False,
+        "deploy {appliance:word} {name:word} {host:host} {datastore:datastore} [{portgroup:word}]",
+        "Deploy a vendor's appliance (router, firewall, load-balancer, vcenter…) as a new VM; it "
+        "is ready once booted, with no OS to install.",
+        "deploy firewall fw-01 esx-01 ds-1 prod",
     ),
     CommandSpec(
         "p2v {server:host} {host:host} {datastore:datastore}",

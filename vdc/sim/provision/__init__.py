@@ -1,20 +1,23 @@
-"""Provisioning: new VMs and their guest OS, deleting VMs, joining service tiers.
+"""Provisioning: new VMs and their guest OS, appliances, deleting VMs, joining service tiers.
 
 `inventory` adds VMs to the running inventory and takes them out, `osinstall` the guest OS
-install task, `commands` the handlers. The face the engine and the dispatcher use:
+install task, `appliances` the catalogue, `commands` and `deploy` the handlers. The face the engine and the dispatcher use:
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vdc.sim.provision import osinstall
-from vdc.sim.provision.commands import HANDLERS
+from vdc.sim.handler import Handlers
+from vdc.sim.provision import commands, osinstall
+from vdc.sim.provision.deploy import deploy_handler
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
 
 __all__ = ["HANDLERS", "host_down"]
+
+HANDLERS: Handlers = {**commands.HANDLERS, "deploy": deploy_handler}
 
 
 def host_down(sim: Simulation, host: str, vms: list[str]) -> None:

@@ -8,7 +8,7 @@ structural changes: the sampler rebuilds before the next sample.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vdc.sim.model import PARAVIRTUAL_DISK, PARAVIRTUAL_NIC, Vm, VmDisk, VmNic
 
@@ -19,7 +19,15 @@ NEW_VM_BOOT_S = 45.0
 """Seconds a new VM's guest takes to boot (the level format's default `boot_s`)."""
 
 
-def new_vm(
+def new_vm(sim: Simulation, name: str, host: str, datastore: str, **kw: Any) -> Vm:
+    """Register a new powered-off VM (see `make_vm` for its keywords)."""
+    vm = make_vm(sim, name, host, datastore, **kw)
+    sim.inv.vms[name] = vm
+    sim.touch()
+    return vm
+
+
+def make_vm(
     sim: Simulation,
     name: str,
     host: str,
@@ -35,7 +43,7 @@ def new_vm(
     nics: int = 1,
     disk_used: float | None = None,
 ) -> Vm:
-    """Register a powered-off VM: one thick disk of `disk` GiB (or thin with `disk_used`
+    """A powered-off VM, not yet in the inventory: one thick disk of `disk` GiB (or thin with `disk_used`
     written), `nics` paravirtual NICs on `portgroup` (none without one). Tools come with the
     guest OS, so a VM with an OS has them."""
     h = sim.inv.hosts[host]
@@ -61,8 +69,6 @@ def new_vm(
         boot_s=float(boot_s),
         hot_add=False,
     )
-    sim.inv.vms[name] = vm
-    sim.touch()
     return vm
 
 
