@@ -132,6 +132,7 @@ def test_available_and_meta_flags():
         "drs group",
         "os install",
         "deploy",
+        "p2v",
         "license upgrade",
     ]
     assert [s.name for s in COMMANDS if s.meta] == ["help", "snapshot list"]
@@ -295,10 +296,9 @@ def test_help_accepts_any_words():
 
 def test_reserved_verb_parses_then_is_unavailable():
     with pytest.raises(CommandUnavailable) as info:
-        parse("p2v phys-01 esx-01 ds-1")
-    assert str(info.value) == "p2v is not available in this version of vdc"
-    assert info.value.command == Command(
-        "p2v", (("server", "phys-01"), ("host", "esx-01"), ("datastore", "ds-1")))
+        parse("vm nic web-01 1 prod")
+    assert str(info.value) == "vm nic is not available in this version of vdc"
+    assert info.value.command == Command("vm nic", (("vm", "web-01"), ("index", 1), ("portgroup", "prod")))
     assert isinstance(info.value, CommandSyntaxError)
     with pytest.raises(CommandUnavailable, match=r"^net trunk is not available"):
         parse("net trunk esx-01 vmnic0 add 200")
@@ -520,8 +520,8 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 40 + 1 + 2  # vm create's long usage takes a line of its own
-    assert lines[-2] == "Coming later: net, vm nic, p2v."
+    assert len(lines) == 1 + 41 + 1 + 2  # vm create's long usage takes a line of its own
+    assert lines[-2] == "Coming later: net, vm nic."
     i = lines.index("  vm create NAME HOST DATASTORE cpu VCPUS mem MEMORY disk DISK [PORTGROUP]")
     assert lines[i + 1] == " " * (2 + width + 2) + ("Create a powered-off VM with one disk and, given a "
                                                     "port group, one NIC; it has no guest OS until you "
@@ -543,7 +543,8 @@ def test_help_for_named_commands():
     # Trailing arguments are ignored; a longer name does not match a shorter one.
     assert help_text(("power", "on", "web-01")).splitlines()[0] == "power on VM [HOST]"
     assert help_text(("vmotion",)).splitlines()[0] == "vmotion VM HOST"
-    assert help_text(("p2v",)).splitlines()[0] == "p2v SERVER HOST DATASTORE  (coming in a later version)"
+    assert help_text(("vm", "nic")).splitlines()[0] == "vm nic VM INDEX PORTGROUP  (coming in a later version)"
+    assert help_text(("p2v",)).splitlines()[0] == "p2v SERVER HOST DATASTORE"
     assert help_text(("os", "install")).splitlines()[0] == "os install VM [linux|windows]"
     assert (
         help_text(("vmotoin",))
@@ -559,9 +560,9 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "power", "snapshot", "svmotion",
-        "tools", "vm", "vmotion"]
-    assert complete("p", NAMES) == ["power"]
+        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "p2v", "power", "snapshot",
+        "svmotion", "tools", "vm", "vmotion"]
+    assert complete("p", NAMES) == ["p2v", "power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm", "vmotion"]
     assert complete("x", NAMES) == []
@@ -606,7 +607,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "power", "snapshot", "svmotion",
-        "tools", "vm", "vmotion"]
+        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "p2v", "power", "snapshot",
+        "svmotion", "tools", "vm", "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

@@ -188,8 +188,8 @@ def test_everything_refused_after_the_end():
 
 def test_reserved_command_object_refused():
     s = _session()
-    cmd = parse("p2v phys-01 esx-01 ds-1", allow_unavailable=True)
-    assert s.submit(cmd).message == "p2v is not available in this version of vdc"
+    cmd = parse("vm nic web-01 1 prod", allow_unavailable=True)
+    assert s.submit(cmd).message == "vm nic is not available in this version of vdc"
 
 
 def test_records_keep_time_text_and_verdict():

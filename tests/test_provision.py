@@ -10,7 +10,7 @@ from conftest import add_vm, base_level, build
 from vdc.session.save import from_data, to_data
 from vdc.session.session import Session
 from vdc.session.verify import verify
-from vdc.sim import dispatch
+from vdc.sim import dispatch, objectives
 from vdc.sim.checks import Rejected
 from vdc.sim.commands import parse
 from vdc.sim.engine import Simulation
@@ -323,3 +323,212 @@ def test_deploy_refusals():
         run(sim, "deploy router r-1 esx-01 ds-1 dmz")
     with pytest.raises(Rejected, match="phys-01 is a bare-metal server"):
         run(sim, "deploy router r-1 phys-01 ds-1")
+
+
+# ------------------------------------------------------------------------ physical servers
+
+
+def office_level(duration: int = 3600) -> dict:
+    """esx-01 (8 × 2,000 MHz, 64 GiB; 150–450 W, 1 U) and esx-02 (no port group, 8 GiB), and
+    phys-01: a 4-core physical server (200–400 W, 2 U, cost 5,000) whose 100 GiB in use serve
+    the shop with a steady 1,000 MHz application writing 2 MB/s."""
+    lv = base_level(duration=duration, p2v_mbps=100)
+    lv["hosts"].append({"name": "esx-02", "cores": 8, "memory": 8})
+    lv["hosts"].append({"name": "phys-01", "hypervisor": "none", "cores": 4, "mhz": 2000, "memory": 16,
+                        "local_disk": 200, "disk_used": 100, "workload": "srv", "portgroup": "prod",
+                        "rack_units": 2, "power_idle": 200, "power_busy": 400, "cost": 5000})
+    lv["networks"][0]["hosts"] = ["esx-01"]
+    lv["profiles"].append(dict(lv["profiles"][0], name="srv", cpu=1000, write_mbps=2))
+    lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "servers": ["phys-01"]}]}]
+    return lv
+
+
+def test_a_physical_server_serves_its_tier_draws_its_power_and_fails_like_a_host():
+    sim = _sim(office_level(), t=30)
+    s = sim.sampler
+    assert sim.metrics.service_up["shop"] and s.server_healthy.tolist() == [True]
+    power = dict(zip(s.host_names, s.host_power_w.tolist(), strict=True))
+    assert power["phys-01"] == pytest.approx(200 + 200 * 1000 / 8000)  # 1,000 of its 8,000 MHz
+    assert power["esx-01"] == pytest.approx(150)
+    assert sim.view().services[0].tiers[0].servers == ("phys-01",)
+    sim.fail_host("phys-01")
+    sim.run_until(40)
+    assert not sim.metrics.service_up["shop"] and s.host_power_w[2] == 0
+    sim.recover_host("phys-01")
+    sim.run_until(40 + 180 + 5)
+    assert sim.metrics.service_up["shop"]
+
+
+def test_an_overloaded_physical_server_stops_serving():
+    lv = office_level()
+    lv["hosts"][2]["load"] = 10  # wants 10,000 MHz of its 8,000
+    sim = _sim(lv, t=30)
+    assert sim.sampler.server_f[0] == pytest.approx(0.8)
+    lv["hosts"][2]["load"] = 11
+    sim = _sim(lv, t=30)
+    assert not sim.metrics.service_up["shop"]
+
+
+def test_p2v_takes_the_used_disk_over_the_network_and_the_service_is_down_only_at_cutover():
+    sim = _sim(office_level(), t=100)
+    msg = run(sim, "p2v phys-01 esx-01 ds-1")
+    # copy 100 GiB at 100 MB/s = 1,024 s; the 2 MB/s written meanwhile = 2 GiB = 20.48 s of
+    # final sync; then the 60 s switch and the VM's 45 s boot.
+    assert "copying 100 GiB takes 17.1 min, then a cutover of 80.5 s; done at t = 1204.5 s" in msg
+    task = sim.tasks.tasks[-1]
+    assert (task.kind, task.ends_at) == ("p2v", pytest.approx(100 + 1024 + 20.48 + 60))
+    vm = sim.inv.vms["phys-01"]
+    assert (vm.power, vm.vcpu, vm.memory, vm.profile, vm.disks[0].used, vm.nics[0].portgroup) == (
+        "off", 4, 16.0, "srv", 100.0, "prod")
+    with pytest.raises(Rejected, match=r"phys-01 is being converted from its physical server \(\d+ %\)"):
+        run(sim, "power on phys-01")
+    sim.run_until(1120)
+    assert sim.metrics.service_down_s["shop"] == 0  # it served through the whole copy
+    sim.run_until(1130)
+    assert not sim.metrics.service_up["shop"]  # the cutover
+    sim.run_until(1300)
+    assert task.state == "done" and vm.power == "on" and sim.metrics.service_up["shop"]
+    assert sim.metrics.service_down_s["shop"] == pytest.approx(125)  # 1,125 … 1,250 s
+    assert sim.inv.services["shop"].tiers[0].vms == ["phys-01"] and not sim.inv.services["shop"].tiers[0].servers
+    kinds = [r.kind for r in sim.log]
+    assert kinds.count("conversion_started") == kinds.count("conversion_cutover") == kinds.count("conversion_completed") == 1
+
+
+def test_powering_off_the_old_server_saves_rack_units_power_and_yearly_cost():
+    lv = office_level(duration=1800)
+    lv["objectives"] = [
+        {"id": "rack", "kind": "max_rack_units", "target": 1},
+        {"id": "cost", "kind": "max_yearly_cost", "target": 11000},
+    ]
+    lv["hosts"][1]["state"] = "off"  # esx-02: no power, no rack space, no cost
+    sim = _sim(lv, t=100)
+    assert objectives.rack_units(sim) == 3
+    before_kw = sim.metrics.power_kw
+    assert before_kw == pytest.approx(0.375)  # 225 W server + 150 W idle host
+    assert objectives.yearly_cost(sim) == pytest.approx(0.375 * 8760 * 0.15 + 15000)
+    run(sim, "p2v phys-01 esx-01 ds-1")
+    sim.run_until(1300)
+    assert sim.sampler.host_power_w[2] == pytest.approx(200)  # idle: its workload left
+    with pytest.raises(Rejected, match="phys-01 was converted already"):
+        run(sim, "p2v phys-01 esx-01 ds-1")
+    run(sim, "host power off phys-01")
+    sim.run_until(1310)
+    assert objectives.rack_units(sim) == 1
+    after_kw = sim.metrics.power_kw
+    assert after_kw == pytest.approx((150 + 300 * 1000 / 16000) / 1000)  # the VM on esx-01
+    assert objectives.yearly_cost(sim) == pytest.approx(after_kw * 8760 * 0.15 + 10000)
+    assert sim.metrics.service_up["shop"]
+    st = {o.id: o for o in sim.objective_statuses()}
+    assert st["rack"].met and st["rack"].value == 1 and st["cost"].met
+
+
+def test_p2v_refusals():
+    lv = office_level()
+    lv["hosts"].append({"name": "phys-02", "hypervisor": "none", "cores": 2, "memory": 4})
+    lv["hosts"].append({"name": "phys-03", "hypervisor": "none", "cores": 2, "memory": 4, "state": "off",
+                        "workload": "srv", "local_disk": 10})
+    lv["datastores"].append({"name": "ds-small", "capacity": 50})
+    sim = _sim(lv)
+    for text, why in [
+        ("p2v esx-01 esx-02 ds-1", "esx-01 is a hypervisor host, not a physical server"),
+        ("p2v phys-02 esx-01 ds-1", "phys-02 runs no workload to convert"),
+        ("p2v phys-03 esx-01 ds-1", "phys-03 is off; P2V converts a running server"),
+        ("p2v phys-01 esx-02 ds-1", "phys-01 would need 16 GiB but esx-02 has only 8 GiB"),
+        ("p2v phys-01 phys-02 ds-1", "phys-02 is a bare-metal server"),
+        ("p2v phys-01 esx-01 ds-small", r"ds-small has 50 GiB free, phys-01's disk needs 116 GiB"),
+    ]:
+        with pytest.raises(Rejected, match=why):
+            run(sim, text)
+    lv["hosts"][1]["memory"] = 32
+    sim = _sim(lv)
+    with pytest.raises(Rejected, match=r"esx-02 has no port group 'prod' \(it has none\)"):
+        run(sim, "p2v phys-01 esx-02 ds-1")
+    run(sim, "p2v phys-01 esx-01 ds-1")
+    with pytest.raises(Rejected, match="phys-01 is already being converted"):
+        run(sim, "p2v phys-01 esx-01 ds-1")
+    with pytest.raises(Rejected, match="phys-01 has a p2v task in progress"):
+        run(sim, "vm delete phys-01")
+
+
+def test_a_target_failing_during_the_copy_fails_the_conversion_and_the_server_serves_on():
+    sim = _sim(office_level(), t=100)
+    run(sim, "p2v phys-01 esx-01 ds-1")
+    sim.run_until(500)
+    sim.fail_host("esx-01")
+    assert sim.tasks.tasks[-1].state == "failed" and "phys-01" not in sim.inv.vms
+    sim.run_until(1400)
+    assert sim.metrics.service_up["shop"] and sim.metrics.service_down_s["shop"] == 0
+    assert sim.inv.hosts["phys-01"].workload == "srv"
+
+
+def test_a_target_failing_during_the_cutover_gives_the_service_back_to_the_server():
+    sim = _sim(office_level(), t=100)
+    run(sim, "p2v phys-01 esx-01 ds-1")
+    sim.run_until(1150)  # in the final sync
+    sim.fail_host("esx-01")
+    assert sim.tasks.tasks[-1].state == "failed" and "phys-01" not in sim.inv.vms
+    sim.run_until(1200)
+    assert sim.metrics.service_up["shop"] and sim.inv.services["shop"].tiers[0].servers == ["phys-01"]
+
+
+P2V_SCRIPT = [
+    (50, "p2v phys-01 esx-01 ds-1"),
+    (1300, "host power off phys-01"),
+    (1310, "deploy firewall fw-01 esx-01 ds-1 prod"),
+]
+
+
+def test_a_save_with_p2v_replays_exactly_however_time_is_sliced():
+    level = build(office_level(duration=1800))
+
+    def play(step: float) -> Session:
+        s = Session(Simulation(level))
+        t = 0.0
+        for at, text in P2V_SCRIPT:
+            while t + step < at:
+                t += step
+                s.advance_to(t)
+            s.advance_to(at)
+            t = at
+            assert s.submit(text).accepted, text
+        s.advance_to(1800)
+        return s
+
+    a, b = play(1800.0), play(3.0)
+    assert a.sim.digests == b.sim.digests
+    assert [r.as_dict() for r in a.sim.log] == [r.as_dict() for r in b.sim.log]
+    _, divergence = verify(from_data(copy.deepcopy(to_data(a))))
+    assert divergence is None
+
+
+def test_level_keys_of_physical_servers_are_checked():
+    from pydantic import ValidationError
+
+    from vdc.scenario.checks import check_level
+    from vdc.scenario.checks_common import CheckError
+
+    lv = office_level()
+    lv["hosts"][0]["workload"] = "srv"
+    with pytest.raises(ValidationError, match=r"workload is for a bare-metal server"):
+        build(lv)
+    lv = office_level()
+    lv["hosts"][2]["disk_used"] = 300
+    with pytest.raises(ValidationError, match=r"disk_used \(300 GiB\) is larger than local_disk \(200 GiB\)"):
+        build(lv)
+    lv = office_level()
+    lv["services"][0]["tiers"] = [{"name": "web"}]
+    with pytest.raises(ValidationError, match="a tier needs members"):
+        build(lv)
+    lv = office_level()
+    lv["services"][0]["tiers"][0]["servers"] = ["esx-01"]
+    with pytest.raises(CheckError, match="esx-01 is not a bare-metal server with a workload"):
+        check_level(build(lv))
+    lv = office_level()
+    lv["hosts"][2]["workload"] = "nosuch"
+    with pytest.raises(CheckError, match="no profile named 'nosuch'"):
+        check_level(build(lv))
+    lv = office_level()
+    lv["hosts"][2]["portgroup"] = "dmz"
+    with pytest.raises(CheckError, match="dmz"):
+        check_level(build(lv))
+    check_level(build(office_level()))

@@ -64,6 +64,7 @@ def check_level(level: schema.Level) -> None:
     _check_vms(level)
     _check_placement(level)
     _check_services(level)
+    _check_servers(level)
     _check_vcenter(level)
     check_timeline(level)
 
@@ -404,10 +405,29 @@ def _check_placement(level: schema.Level) -> None:
 def _check_services(level: schema.Level) -> None:
     vm_names = [v.name for v in level.vms]
     vm_set = set(vm_names)
+    servers = {h.name: h for h in level.hosts}
     for i, s in enumerate(level.services):
         for k, tier in enumerate(s.tiers):
             loc: Loc = ("services", i, "tiers", k, "vms")
             check_patterns(loc, tier.vms, "VM", vm_names, name_set=vm_set)
+            for j, name in enumerate(tier.servers):
+                sloc: Loc = ("services", i, "tiers", k, "servers", j)
+                h = servers.get(name)
+                if h is None:
+                    raise CheckError(sloc, unknown("host", name, list(servers)))
+                if h.hypervisor != "none" or h.workload is None:
+                    raise CheckError(sloc, f'{name} is not a bare-metal server with a workload '
+                                           '(hypervisor = "none" and workload = PROFILE)')
+
+
+def _check_servers(level: schema.Level) -> None:
+    """A server's workload names a profile; its port group exists on some host."""
+    pgs = {pg.name for n in level.networks for pg in n.portgroups}
+    for i, h in enumerate(level.hosts):
+        if h.workload is not None:
+            check_profile(("hosts", i, "workload"), h.workload, level)
+        if h.portgroup is not None and h.portgroup not in pgs:
+            raise CheckError(("hosts", i, "portgroup"), unknown("port group", h.portgroup, sorted(pgs)))
 
 
 def _check_vcenter(level: schema.Level) -> None:

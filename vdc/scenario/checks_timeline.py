@@ -112,6 +112,8 @@ _LOWER_IS_BETTER = (
     "max_power_kw",
     "max_cost",
     "max_commands",
+    "max_rack_units",
+    "max_yearly_cost",
 )
 
 
@@ -168,6 +170,8 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "max_power_kw": ("target", "worst", "when"),
     "max_cost": ("target", "worst"),
     "max_commands": ("target", "worst"),
+    "max_rack_units": ("target", "worst"),
+    "max_yearly_cost": ("target", "worst"),
 }
 """The keys each objective kind reads (besides id, kind, description, weight, required); a
 key given to a kind that does not read it would change nothing, so it is an error."""

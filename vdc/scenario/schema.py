@@ -96,6 +96,10 @@ class LevelMeta(Strict):
     """End the level early (outcome lost) once a required objective has failed for good."""
     pause_on: list[EventKindName] = []
     """Event kinds that pause the game in the TUI when they happen."""
+    p2v_mbps: Positive = 100
+    """MB/s at which `p2v` copies a physical server's used disk (about a 1 GbE link)."""
+    power_price: Annotated[float, Field(ge=0)] = 0.15
+    """Money per kWh, for the yearly cost (`max_yearly_cost`)."""
     first_panel: PanelName | None = None
     """The panel the game opens with focus (and the briefing names): "vms" for a level that
     starts by powering VMs on, "datastores" for a storage level; None = the Hosts panel."""
@@ -204,11 +208,34 @@ class Host(Strict):
     state: HostState = "on"
     boot_s: Annotated[float, Field(ge=0)] = 180
     """Seconds from `host power on` until the host is usable."""
+    workload: Name | None = None
+    """A bare-metal server's application: a profile name (None = it runs nothing of note).
+    Its CPU demand (the profile's, × `load`, on its daily shape) runs on its own cores and
+    draws its power; a tier lists the server in `servers`."""
+    load: Annotated[float, Field(ge=0, le=100)] = 1.0
+    """A bare-metal server's multiplier on its workload's demand."""
+    disk_used: Annotated[float, Field(ge=0)] | None = None
+    """GiB of a bare-metal server's local disk in use: what `p2v` copies (default half of
+    `local_disk`)."""
+    portgroup: Name | None = None
+    """The port group a bare-metal server's network becomes after `p2v`: its VM's NIC goes
+    there (None = the VM gets no NIC)."""
     co_scheduling: Literal["relaxed", "strict"] = "relaxed"
     """How the hypervisor schedules a VM's vCPUs. "relaxed" (ESXi since 3.x; KVM, whose vCPUs
     are ordinary host threads): any free core runs any vCPU. "strict" (ESX 2.x): a VM runs only
     when as many cores as its vCPUs are free at once, so wide VMs wait (co-stop) and cores sit
     idle. Only an ESXi host can be strict."""
+
+    @model_validator(mode="after")
+    def _server_keys(self) -> Host:
+        given = [k for k in ("workload", "disk_used", "portgroup", "load") if k in self.model_fields_set]
+        if given and self.hypervisor != "none":
+            raise ValueError(f'{given[0]} is for a bare-metal server (hypervisor = "none"); '
+                             "a hypervisor host's work is its VMs")
+        if self.disk_used is not None and self.disk_used > self.local_disk:
+            raise ValueError(f"disk_used ({self.disk_used:g} GiB) is larger than local_disk "
+                             f"({self.local_disk:g} GiB)")
+        return self
 
     @model_validator(mode="after")
     def _co_scheduling(self) -> Host:
@@ -388,8 +415,16 @@ class Tier(Strict):
     """One tier of a service chain; up while at least one of its VMs is healthy."""
 
     name: Name
-    vms: list[str] = Field(min_length=1)
+    vms: list[str] = []
     """VM names or globs."""
+    servers: list[Name] = []
+    """Bare-metal servers (hosts with `hypervisor = "none"` and a `workload`) that serve it too."""
+
+    @model_validator(mode="after")
+    def _members(self) -> Tier:
+        if not self.vms and not self.servers:
+            raise ValueError("a tier needs members: vms, servers or both")
+        return self
 
 
 class Service(Strict):
@@ -492,6 +527,8 @@ ObjectiveKind = Literal[
     "max_power_kw",
     "max_cost",
     "max_commands",
+    "max_rack_units",
+    "max_yearly_cost",
 ]
 
 ConfigCheck = Literal[
@@ -511,6 +548,8 @@ OBJECTIVE_NEEDS: dict[str, tuple[str, ...]] = {
     "max_power_kw": ("target",),
     "max_cost": ("target",),
     "max_commands": ("target",),
+    "max_rack_units": ("target",),
+    "max_yearly_cost": ("target",),
 }
 
 CHECK_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

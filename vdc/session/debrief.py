@@ -39,6 +39,7 @@ def clock(t: float) -> str:
 _UNITS = {
     "max_vm_downtime": " s", "max_cpu_ready": " %", "cpu_ready_seconds": " s",
     "mean_cpu_ready": " %", "datastore_below": " %", "max_power_kw": " kW",
+    "max_rack_units": " U",
 }
 
 

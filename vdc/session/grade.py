@@ -156,6 +156,7 @@ def exit_code(rows: Sequence[Row]) -> int:
 UNITS: dict[str, str] = {
     "max_vm_downtime": " s", "max_cpu_ready": " %", "cpu_ready_seconds": " s",
     "mean_cpu_ready": " %", "datastore_below": " %", "max_power_kw": " kW",
+    "max_rack_units": " U",
 }
 """Objective kind -> the unit after its value (uptime is shown as %, counts have none)."""
 

@@ -270,12 +270,14 @@ CONFLICTS: dict[str, frozenset[str]] = {
     "svmotion": frozenset(("power", "vmotion", "svmotion", "snapshot", "config")),
     "snapshot": frozenset(("power", "vmotion", "svmotion", "snapshot")),
     "consolidate": frozenset(("vmotion", "svmotion", "snapshot")),
+    "p2v": frozenset(("power", "vmotion", "svmotion", "snapshot", "config")),
 }
 """Task kind → the actions it refuses on its VM while it is queued or running. As in vSphere, a
 VM with a running task refuses conflicting ones: a VM being migrated cannot be powered off,
 powered on elsewhere, snapshotted or resized (its memory is in flight to the destination); a
 memory snapshot being written keeps the power and the disks where they are; a consolidation
-keeps the chain and the disks in place but lets the VM be powered off or on."""
+keeps the chain and the disks in place but lets the VM be powered off or on; a VM being made
+by `p2v` is the converter's until its cutover."""
 
 
 def vm_task_words(sim: Simulation, task_kind: str, vm: Vm) -> str:
@@ -292,6 +294,8 @@ def vm_task_words(sim: Simulation, task_kind: str, vm: Vm) -> str:
             if t.state == "queued":
                 return f"{vm.name} is waiting for a slot to move its disks to {t.target}"
             return f"{vm.name}'s disks are being moved to {t.target} ({pct})"
+        if task_kind == "p2v":
+            return f"{vm.name} is being converted from its physical server ({pct})"
         done = f"done at t = {t.ends_at:.0f} s" if t.ends_at is not None else "queued"
         what = "writing a memory snapshot" if task_kind == "snapshot" else "consolidating snapshots"
         return f"{vm.name} is {what} ({done})"

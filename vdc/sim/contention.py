@@ -51,6 +51,7 @@ from vdc.sim.compute.cpu import cpu_step
 from vdc.sim.guest import adapters
 from vdc.sim.memory import memory_step
 from vdc.sim.moves import load as moveload
+from vdc.sim.provision import servers
 from vdc.sim.snapshots import chain as snaps
 from vdc.sim.units import MB_PER_GIB
 from vdc.sim.workload import Noise, Profile, shape_factors
@@ -98,6 +99,14 @@ class Sampler(InventoryArrays):
     net_capped: bool
     guest_emulated: bool
     disk_capped: bool
+    # Set by the bare-metal servers' rows (vdc/sim/provision/servers.py).
+    server_names: list[str]
+    server_host: np.ndarray
+    server_prof: np.ndarray
+    server_load: np.ndarray
+    server_cap: np.ndarray
+    server_min_served: np.ndarray
+    server_f: np.ndarray
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -144,6 +153,9 @@ class Sampler(InventoryArrays):
             setattr(self, name, z)
         # Per-host and per-datastore results exist (empty) before the first sample too: a
         # dialog opened at t = 0 reads them.
+        self.server_healthy = np.zeros(0, dtype=bool)
+        self.n_servers = 0
+        self.server_index: dict[str, int] = {}
         self.host_cpu_pct = z
         self.host_cpu_demand_pct = z
         self.host_power_w = z
@@ -160,6 +172,7 @@ class Sampler(InventoryArrays):
         self._index_names()
         self._load_hosts()
         pidx = self._load_profiles()
+        servers.load(self)
         self._load_vms(pidx)
         self._load_services()
         self._load_disks()
@@ -324,6 +337,8 @@ class Sampler(InventoryArrays):
         moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
         self.host_overhead_mhz = adapters.host_mhz(self, mult)
         extra_mhz = (moveload.host_mhz(sim, self) if moving else 0.0) + self.host_overhead_mhz
+        if self.n_servers:  # bare-metal servers' own workloads (provision/servers.py)
+            extra_mhz = extra_mhz + servers.step(self, t)
         f_cpu = cpu_step(self, mult, dt, extra_mhz)
         # Memory: depends only on spikes and which VMs run, so it is recomputed only then.
         key = (sim.spike_version, running.tobytes(), sim.migrations.version)
@@ -336,7 +351,7 @@ class Sampler(InventoryArrays):
         paused = self._storage_space(mult, running, dt, moving)
         f_net = self._network(mult)
         healthy = self._health(running, f_cpu, f_net, vm_lat, paused, moving)
-        self._services(healthy)
+        self._services(np.concatenate([healthy, self.server_healthy]) if self.n_servers else healthy)
         self._account(healthy, t, dt)
 
     def _demand(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -467,8 +482,8 @@ class Sampler(InventoryArrays):
         )
 
     def _services(self, healthy: np.ndarray) -> None:
-        """Which tiers and services are up: a tier while one of its VMs is healthy, a service
-        while all its tiers are."""
+        """Which tiers and services are up: a tier while one of its members is healthy (VMs,
+        then bare-metal servers), a service while all its tiers are."""
         if self.n_tiers:
             tier_ok = np.bincount(self.mem_tier, weights=healthy[self.mem_vm], minlength=self.n_tiers) > 0
             down = np.bincount(self.tier_service, weights=~tier_ok, minlength=len(self.service_names))

@@ -78,6 +78,15 @@ class Host:
     boot_s: float
     co_scheduling: str = "relaxed"
     """"relaxed" or "strict" (ESX 2.x gang scheduling), `compute/cpu.py`."""
+    workload: str | None = None
+    """A bare-metal server's application (a profile), while it still runs here: `p2v`'s
+    cutover moves it into a VM and sets this to None."""
+    load: float = 1.0
+    disk_used: float = 0.0
+    """GiB of a bare-metal server's local disk in use (what `p2v` copies)."""
+    p2v_portgroup: str | None = None
+    """Where a bare-metal server's network goes after `p2v` (its VM's NIC): level key
+    `portgroup`."""
     ready_at: float = 0.0  # when a booting host becomes "on"
     isolated_until: float | None = None
     maintenance: bool = False
@@ -279,6 +288,8 @@ class Vm:
 class Tier:
     name: str
     vms: list[str]
+    servers: list[str] = field(default_factory=list)
+    """Bare-metal servers serving it with their own `workload`."""
 
 
 @dataclass(slots=True)
@@ -361,6 +372,10 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
             boot_s=float(h.boot_s),
             maintenance=h.state == "maintenance",
             co_scheduling=h.co_scheduling,
+            workload=h.workload,
+            load=float(h.load),
+            disk_used=float(h.disk_used if h.disk_used is not None else h.local_disk / 2),
+            p2v_portgroup=h.portgroup,
         )
 
 
@@ -441,7 +456,7 @@ def _add_services(inv: Inventory, level: schema.Level) -> None:
     for s in level.services:
         inv.services[s.name] = Service(
             name=s.name,
-            tiers=[Tier(t.name, expand(t.vms, vm_names, vm_index)) for t in s.tiers],
+            tiers=[Tier(t.name, expand(t.vms, vm_names, vm_index), list(t.servers)) for t in s.tiers],
             min_served=float(s.min_served),
             max_latency_ms=float(s.max_latency_ms),
         )

@@ -86,7 +86,23 @@ def default_worst(o: schema.Objective) -> float:
         "max_power_kw": 2 * t,
         "max_cost": 2 * t,
         "max_commands": 3 * t + 5,
+        "max_rack_units": 2 * t,
+        "max_yearly_cost": 2 * t,
     }.get(o.kind, 0.0)
+
+
+HOURS_PER_YEAR = 8760.0
+
+
+def rack_units(sim: Simulation) -> int:
+    """Rack units of the hosts and servers not powered off (a server powered off is retired)."""
+    return sum(h.rack_units for h in sim.inv.hosts.values() if h.state != "off")
+
+
+def yearly_cost(sim: Simulation) -> float:
+    """A year at the power drawn now (× `power_price` per kWh) plus the hardware in service and
+    what was bought (`Simulation.cost`)."""
+    return sim.metrics.power_kw * HOURS_PER_YEAR * float(sim.level.level.power_price) + sim.cost()
 
 
 def describe(o: schema.Objective) -> str:
@@ -120,6 +136,10 @@ def describe(o: schema.Objective) -> str:
         return f"Power draw ≤ {t:g} kW {when}"
     if k == "max_cost":
         return f"Hosts in service cost ≤ {t:g}"
+    if k == "max_rack_units":
+        return f"Rack space in use ≤ {t:g} U at the end"
+    if k == "max_yearly_cost":
+        return f"Yearly cost (power and hardware) ≤ {t:g} at the end"
     return f"Use at most {t:g} commands"
 
 
@@ -256,6 +276,10 @@ def evaluate(sim: Simulation, o: schema.Objective) -> ObjectiveStatus:
         failed = o.when == "always" and value > float(target or 0)
     elif o.kind == "max_cost":
         value = round(sim.cost(), 2)
+    elif o.kind == "max_rack_units":
+        value = float(rack_units(sim))
+    elif o.kind == "max_yearly_cost":
+        value = round(yearly_cost(sim), 2)
     elif o.kind == "max_commands":
         value = float(sim.accepted_commands)
         failed = value > float(target or 0)

@@ -29,6 +29,7 @@ class InventoryArrays:
     """The loading steps of the `Sampler` (a mixin): inventory objects in, flat arrays out."""
 
     sim: Simulation
+    server_index: dict[str, int]
 
     def _index_names(self) -> None:
         """Names of hosts, VMs and datastores in row order, and the row of each name."""
@@ -88,6 +89,11 @@ class InventoryArrays:
             for tier in svc.tiers:
                 ti = len(tier_service)
                 tier_service.append(si)
+                for name in tier.servers:  # a server's row follows the VMs' (`servers.py`)
+                    j = self.server_index.get(name)
+                    if j is not None:
+                        mem_vm.append(n + j)
+                        mem_tier.append(ti)
                 for name in tier.vms:
                     if name in vidx:
                         i = vidx[name]
@@ -110,7 +116,7 @@ class InventoryArrays:
         self.vm_host_names = tuple(v.host for v in inv.vms.values())
         first_service = [""] * n
         for vi, ti in zip(mem_vm, mem_tier, strict=True):
-            if not first_service[vi]:
+            if vi < n and not first_service[vi]:
                 first_service[vi] = self.service_names[tier_service[ti]]
         self.vm_service_names = tuple(first_service)
 

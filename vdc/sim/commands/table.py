@@ -260,9 +260,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "p2v {server:host} {host:host} {datastore:datastore}",
-        "Convert a physical server into a VM on a host and a datastore.",
+        "Convert a running physical server into a VM: its disk is copied while it serves, then a "
+        "short cutover; power the old server off after.",
         "p2v phys-01 esx-01 ds-1",
-        available=False,
     ),
     CommandSpec(
         "license upgrade {edition:essentials|essentials-plus|standard|enterprise-plus|vvf|vcf}",

@@ -1,7 +1,9 @@
-"""Provisioning: new VMs and their guest OS, appliances, deleting VMs, joining service tiers.
+"""Provisioning: new VMs and their guest OS, appliances, physical servers and P2V, deleting
+VMs, joining service tiers.
 
 `inventory` adds VMs to the running inventory and takes them out, `osinstall` the guest OS
-install task, `appliances` the catalogue, `commands` and `deploy` the handlers. The face the engine and the dispatcher use:
+install task, `appliances` the catalogue, `servers` the bare-metal workloads, `p2v` the
+conversion, `commands` and `deploy` the handlers. The face the engine and the dispatcher use:
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vdc.sim.handler import Handlers
-from vdc.sim.provision import commands, osinstall
+from vdc.sim.provision import commands, osinstall, p2v
 from vdc.sim.provision.deploy import deploy_handler
 
 if TYPE_CHECKING:
@@ -21,5 +23,6 @@ HANDLERS: Handlers = {**commands.HANDLERS, "deploy": deploy_handler}
 
 
 def host_down(sim: Simulation, host: str, vms: list[str]) -> None:
-    """A host failed: OS installs in its VMs fail."""
+    """A host failed: OS installs in its VMs fail, and conversions onto it (or from it)."""
     osinstall.host_down(sim, vms)
+    p2v.host_down(sim, host)

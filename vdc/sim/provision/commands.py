@@ -13,9 +13,10 @@ import re
 from typing import TYPE_CHECKING
 
 from vdc.sim import checks
-from vdc.sim.checks import Rejected, fmt
+from vdc.sim.checks import AdmissionRefused, Rejected, fmt
+from vdc.sim.ha.admission import admission_refusal
 from vdc.sim.handler import Apply, Handlers
-from vdc.sim.provision import osinstall
+from vdc.sim.provision import osinstall, p2v
 from vdc.sim.provision.inventory import new_vm, remove_vm
 
 if TYPE_CHECKING:
@@ -149,9 +150,41 @@ def _os_install(sim: Simulation, c: Command) -> Apply:
     return apply
 
 
+def _p2v(sim: Simulation, c: Command) -> Apply:
+    server = checks.host(sim, c.text("server"))
+    name = server.name
+    if server.hypervisor != "none":
+        raise Rejected(f"{name} is a hypervisor host, not a physical server")
+    if any(t.subject == name for t in sim.tasks.active("p2v")):
+        raise Rejected(f"{name} is already being converted")
+    if server.workload is None:
+        done = name in sim.inv.vms
+        raise Rejected(f"{name} was converted already; it runs as a VM now" if done
+                       else f"{name} runs no workload to convert")
+    if server.state != "on":
+        raise Rejected(f"{name} is {server.state}; P2V converts a running server")
+    check_new_name(sim, name)
+    h = checks.host(sim, c.text("host"))
+    ds = checks.datastore(sim, c.text("datastore"))
+    check_placement(sim, name, h, ds, server.cores, server.memory, server.disk_used + server.memory,
+                    server.p2v_portgroup)
+    why = admission_refusal(sim, p2v.probe(sim, server, h.name, ds.name), h)
+    if why is not None:
+        raise AdmissionRefused(why)
+
+    def apply() -> str:
+        tid, copy_s, total = p2v.start(sim, name, h.name, ds.name)
+        return (f"converting {name} to a VM on {h.name} (task {tid}): copying {fmt(server.disk_used)} GiB "
+                f"takes {fmt(copy_s / 60)} min, then a cutover of {fmt(total - copy_s)} s; "
+                f"done at t = {fmt(sim.now + total)} s")
+
+    return apply
+
+
 HANDLERS: Handlers = {
     "vm create cpu mem disk": _vm_create,
     "vm delete": _vm_delete,
     "vm service": _vm_service,
     "os install": _os_install,
+    "p2v": _p2v,
 }

@@ -186,7 +186,7 @@ def _services(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple
             tiers = tier_views.get((k, ups))
             if tiers is None:
                 tiers = tier_views[(k, ups)] = tuple(
-                    TierView(tier.name, up, tuple(tier.vms))
+                    TierView(tier.name, up, tuple(tier.vms), tuple(tier.servers))
                     for tier, up in zip(svc.tiers, ups, strict=True)
                 )
         else:  # not measured yet: up while one of its VMs is on
@@ -194,8 +194,10 @@ def _services(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple
                 TierView(
                     tier.name,
                     bool(s.tier_up[j]) if has and s.tier_up.size > j
-                    else any(inv.vms[v].power == "on" for v in tier.vms),
+                    else any(inv.vms[v].power == "on" for v in tier.vms)
+                    or any(inv.hosts[h].state == "on" for h in tier.servers),
                     tuple(tier.vms),
+                    tuple(tier.servers),
                 )
                 for j, tier in enumerate(svc.tiers, first)
             )

@@ -109,6 +109,8 @@ class TierView:
     name: str
     up: bool
     vms: tuple[str, ...]
+    servers: tuple[str, ...] = ()
+    """Bare-metal servers serving it with their own workload."""
 
 
 @dataclass(frozen=True, slots=True)

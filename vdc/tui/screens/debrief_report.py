@@ -25,6 +25,7 @@ _UNITS: dict[str, str] = {
     "mean_cpu_ready": "%",
     "datastore_below": "%",
     "max_power_kw": "kW",
+    "max_rack_units": "U",
 }
 """Objective kind -> the unit of its value and target (service_uptime is a fraction, shown
 as %; counts and costs have no unit)."""
