@@ -26,6 +26,7 @@ STEPS = 25 if LONG else 16
 HOSTS = ("esx-01", "esx-02", "esx-03")
 VMS = ("web-01", "web-02", "db-01", "app-01")
 DATASTORES = ("ds-1", "ds-2")
+NEW_VMS = ("new-01", "new-02")
 EPS = 1e-6
 
 
@@ -49,6 +50,8 @@ def commands() -> st.SearchStrategy[str]:
     """Commands a player could type, valid or not for the state they meet."""
     vm, host, ds = st.sampled_from(VMS), st.sampled_from(HOSTS), st.sampled_from(DATASTORES)
     snap = st.sampled_from(("s1", "s2"))
+    new = st.sampled_from(NEW_VMS)
+    any_vm = st.sampled_from(VMS + NEW_VMS)
     return st.one_of(
         st.builds(lambda v: f"power on {v}", vm),
         st.builds(lambda v, h: f"power on {v} {h}", vm, host),
@@ -65,6 +68,11 @@ def commands() -> st.SearchStrategy[str]:
         st.builds(lambda h: f"host power on {h}", host),
         st.builds(lambda h: f"host reboot {h}", host),
         st.builds(lambda v, g: f"vm set {v} mem {g}", vm, st.sampled_from((4, 8, 12))),
+        # Provisioning: VMs come and go (their sampler rows with them), OS installs run.
+        st.builds(lambda n, h, d: f"vm create {n} {h} {d} cpu 2 mem 4 disk 20", new, host, ds),
+        st.builds(lambda v: f"vm delete {v}", any_vm),
+        st.builds(lambda v: f"power on {v}", new),
+        st.builds(lambda v: f"os install {v}", new),
     )
 
 
@@ -88,6 +96,8 @@ class PlayMachine(RuleBasedStateMachine):
     @rule(vm=st.sampled_from(VMS), host=st.sampled_from(HOSTS), storage=st.booleans())
     def migrate(self, vm: str, host: str, storage: bool) -> None:
         """Migrations are what the other commands most often conflict with: started often."""
+        if vm not in self.sim.inv.vms:  # deleted
+            return
         self.command(f"svmotion {vm} {'ds-2' if self.sim.inv.vms[vm].disks[0].datastore == 'ds-1' else 'ds-1'}"
                      if storage else f"vmotion {vm} {host}")
 

@@ -532,3 +532,14 @@ def test_level_keys_of_physical_servers_are_checked():
     with pytest.raises(CheckError, match="dmz"):
         check_level(build(lv))
     check_level(build(office_level()))
+
+
+def test_deleting_a_vm_with_snapshots_frees_their_space_too():
+    sim = _sim()
+    run(sim, CREATE)
+    run(sim, "snapshot create web-02 s1")
+    sim.run_until(60)
+    before = sim.datastore_used("ds-1")
+    run(sim, "vm delete web-02")
+    sim.run_until(120)
+    assert sim.datastore_used("ds-1") == pytest.approx(before - 40, abs=0.5)

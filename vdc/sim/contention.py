@@ -294,7 +294,8 @@ class Sampler(InventoryArrays):
         if self.snap_any:
             live = self.snap_live.tolist()
             for row, j in self._snap_rows:
-                chain = self.sim.inv.vms[self.vm_names[self.disk_vm[row]]].snapshots
+                vm = self.sim.inv.vms.get(self.vm_names[self.disk_vm[row]])
+                chain = vm.snapshots if vm is not None else None  # None: deleted since
                 if chain:
                     chain[-1].sizes[j] = live[row]
 
