@@ -523,7 +523,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     assert len(lines) == 1 + 41 + 1 + 2  # vm create's long usage takes a line of its own
     assert lines[-2] == "Coming later: net, vm nic."
     i = lines.index("  vm create NAME HOST DATASTORE cpu VCPUS mem MEMORY disk DISK [PORTGROUP]")
-    assert lines[i + 1] == " " * (2 + width + 2) + ("Create a powered-off VM with one disk and, given a "
+    assert lines[i + 1] == " " * 6 + ("Create a powered-off VM with one disk and, given a "
                                                     "port group, one NIC; it has no guest OS until you "
                                                     "install one (os install).")
     assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text

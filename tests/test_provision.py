@@ -543,3 +543,12 @@ def test_deleting_a_vm_with_snapshots_frees_their_space_too():
     run(sim, "vm delete web-02")
     sim.run_until(120)
     assert sim.datastore_used("ds-1") == pytest.approx(before - 40, abs=0.5)
+
+
+def test_the_view_reads_a_vm_made_since_the_last_sample():
+    sim = _sim()
+    run(sim, "deploy router r-1 esx-01 ds-1 prod")
+    run(sim, CREATE)
+    view = sim.view()
+    i = view.vms.names.index("r-1")
+    assert view.vms.reasons[i] == "booting" and view.vms.reasons[-1] == "powered off"

@@ -62,6 +62,8 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
                short="svMotion", footer=5),
     GameAction("snapshots", "n", "snapshots", "Snapshots of selected VM", "Act", short="snap",
                footer=6),
+    GameAction("new-vm", "N", "new_vm", "New VM (no guest OS yet)", "Act", show=False),
+    GameAction("deploy", "d", "deploy_appliance", "Deploy an appliance", "Act", show=False),
     GameAction("maintenance", "M", "maintenance", "Maintenance mode on/off for selected host", "Act",
                short="maint", footer=7),
     GameAction("ha", "H", "ha_settings", "HA settings of the selection's cluster", "Act",

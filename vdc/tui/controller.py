@@ -27,6 +27,8 @@ from vdc.sim.moves import svmotion, vmotion
 from vdc.sim.moves.svmotion import DatastoreRow
 from vdc.sim.moves.vmotion import TargetRow
 from vdc.sim.objectives import ObjectiveStatus
+from vdc.sim.provision import choices
+from vdc.sim.provision.choices import ApplianceChoice, PlaceChoice
 from vdc.sim.view import SimView, ViewCache
 from vdc.tui.format import clock
 
@@ -239,6 +241,10 @@ class GameController:
     def svmotion_targets(self, vm: str) -> list[DatastoreRow]:
         """Every datastore for `vm`'s disks, with what a Storage vMotion there would do."""
         return svmotion.targets(self.sim, vm)
+
+    def provision_choices(self) -> tuple[list[PlaceChoice], list[ApplianceChoice]]:
+        """Where a new VM can go and the appliances there are (the new VM and deploy dialogs)."""
+        return choices.places(self.sim), choices.catalogue(self.sim)
 
     # ------------------------------------------------------------------ reading
     def view(self) -> SimView:

@@ -254,7 +254,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "deploy {appliance:word} {name:word} {host:host} {datastore:datastore} [{portgroup:word}]",
-        "Deploy a vendor's appliance (router, firewall, load-balancer, vcenter…) as a new VM; it "
+        "Deploy a vendor's appliance (a router, firewall, load balancer, vCenter…) as a new VM; it "
         "is ready once booted, with no OS to install.",
         "deploy firewall fw-01 esx-01 ds-1 prod",
     ),

@@ -228,6 +228,8 @@ def vm_reason(sim: Simulation, i: int) -> str:
         return "host failed" if host.state == "failed" else "powered off"
     if not s.host_runs[s.vm_host[i]]:
         return f"host {host.state}"
+    if i >= s.vm_running.size:  # made since the last sample (vm create, deploy, p2v)
+        return "booting" if sim.now < vm.up_at else "not measured yet"
     if not s.vm_running[i]:
         return "booting"
     if not vm.os:

@@ -406,6 +406,20 @@ class GameScreen(TimeControls):
         )
         self.app.push_screen(screen, self._dialog_done)
 
+    def action_new_vm(self) -> None:
+        """The new VM dialog; the `vm create` it builds is given as a command."""
+        from vdc.tui.screens.provision import NewVmScreen
+
+        places, _ = self.controller.provision_choices()
+        self.app.push_screen(NewVmScreen(places), self._dialog_done)
+
+    def action_deploy_appliance(self) -> None:
+        """The deploy dialog; the `deploy` it builds is given as a command."""
+        from vdc.tui.screens.provision import DeployScreen
+
+        places, catalogue = self.controller.provision_choices()
+        self.app.push_screen(DeployScreen(places, catalogue), self._dialog_done)
+
     def _selected_cluster(self) -> str | None:
         """The selected host's (or VM's host's) cluster, or the only one; None: told why."""
         view = self.controller.view()

@@ -1,0 +1,106 @@
+"""The "new VM" dialog (`N`) and the "deploy" dialog (`d`): they build `vm create` and `deploy`
+commands given through the one command language. Pilot tests and SVG snapshots at 80×24 and
+160×50 (a paused simulation stepped explicitly)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, OptionList, Select
+
+from tests.conftest import add_vm, base_level, build
+from tests.tui.conftest import SIZES, click, game_at, level_app, screen_of, start, until
+from vdc.tui.app import VdcApp
+from vdc.tui.screens.provision import DeployScreen, NewVmScreen
+
+
+def _app() -> VdcApp:
+    """esx-01 (ds-1, port group prod) and esx-02 (ds-1 and its own ds-2, no port group), a shop
+    served by web-01."""
+    lv = base_level(duration=3600, title="Provisioning")
+    lv["hosts"].append({"name": "esx-02", "cores": 8, "memory": 32})
+    lv["networks"][0]["hosts"] = ["esx-01"]
+    lv["datastores"].append({"name": "ds-2", "capacity": 500, "hosts": ["esx-02"]})
+    add_vm(lv, "web-01")
+    lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "vms": ["web-01"]}]}]
+    return level_app(build(lv))
+
+
+async def test_new_vm_dialog_builds_vm_create_and_the_game_gives_it():
+    async with _app().run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot, 30)
+        records = game.controller.session.records
+        await pilot.press("N")
+        dialog = await screen_of(pilot, NewVmScreen)
+        await pilot.press(*"web-02")
+        await until(pilot, lambda: "web-02" in str(dialog.query_one("#prov-command").render()))
+        assert dialog.command() == "vm create web-02 esx-01 ds-1 cpu 2 mem 4 disk 40 prod"
+        dialog.query_one("#prov-cpu", Input).value = "4"
+        await click(pilot, "#prov-go")
+        await until(pilot, lambda: len(records) == 1)
+        assert records[-1].text == "vm create web-02 esx-01 ds-1 cpu 4 mem 4 disk 40 prod"
+        assert records[-1].accepted and game.controller.sim.inv.vms["web-02"].vcpu == 4
+
+
+async def test_choosing_another_host_offers_its_datastores_and_port_groups():
+    async with _app().run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot, 30)
+        await pilot.press("N")
+        dialog = await screen_of(pilot, NewVmScreen)
+        dialog.query_one("#prov-name", Input).value = "db-02"
+        dialog.query_one("#prov-host", Select).value = "esx-02"
+        ds = dialog.query_one("#prov-ds", Select)
+        await until(pilot, lambda: "ds-2" in [v for _, v in ds._options])
+        ds.value = "ds-2"
+        await until(pilot, lambda: "ds-2" in dialog.command())
+        want = "vm create db-02 esx-02 ds-2 cpu 2 mem 4 disk 40"  # no port group there: no NIC
+        assert dialog.command() == want
+        dialog.query_one("#prov-name", Input).focus()
+        await pilot.press("enter")  # Enter in a field gives the command too
+        await until(pilot, lambda: pilot.app.screen is game)
+        assert game.controller.session.records[-1].text == want
+
+
+async def test_deploy_dialog_builds_deploy_and_escape_gives_nothing():
+    async with _app().run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot, 30)
+        records = game.controller.session.records
+        await pilot.press("d")
+        dialog = await screen_of(pilot, DeployScreen)
+        assert [o.id for o in dialog.query_one(OptionList).options] == [
+            "router", "firewall", "load-balancer", "vcenter"]
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is game)
+        assert not records
+        await pilot.press("d")
+        dialog = await screen_of(pilot, DeployScreen)
+        dialog.query_one(OptionList).highlighted = 1
+        dialog.query_one("#prov-name", Input).value = "fw-01"
+        await until(pilot, lambda: dialog.command() == "deploy firewall fw-01 esx-01 ds-1 prod")
+        await click(pilot, "#prov-go")
+        await until(pilot, lambda: len(records) == 1)
+        assert records[-1].text == "deploy firewall fw-01 esx-01 ds-1 prod" and records[-1].accepted
+
+
+async def test_a_refused_command_is_told_and_a_nameless_one_not_given():
+    async with _app().run_test(size=(160, 50), notifications=True) as pilot:
+        game = await start(pilot, 30)
+        records = game.controller.session.records
+        await pilot.press("N")
+        dialog = await screen_of(pilot, NewVmScreen)
+        await click(pilot, "#prov-go")
+        await pilot.pause()
+        assert pilot.app.screen is dialog and not records  # no name: nothing given
+        dialog.query_one("#prov-name", Input).value = "web-01"
+        await click(pilot, "#prov-go")
+        await until(pilot, lambda: len(records) == 1)
+        assert not records[-1].accepted and records[-1].message == "a VM named web-01 exists already"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_new_vm_dialog(snap_compare, size):
+    assert snap_compare(_app(), terminal_size=size, run_before=game_at(30, "N", shows=NewVmScreen))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_deploy_dialog(snap_compare, size):
+    assert snap_compare(_app(), terminal_size=size, run_before=game_at(30, "d", shows=DeployScreen))
