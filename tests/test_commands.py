@@ -87,7 +87,7 @@ def test_names_come_from_literal_words():
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
     assert spec_for("vm create cpu mem disk").name == "vm create cpu mem disk"
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 45
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 46
 
 
 def test_available_and_meta_flags():
@@ -105,6 +105,7 @@ def test_available_and_meta_flags():
         "vm create cpu mem disk",
         "vm delete",
         "vm service",
+        "task cancel",
         "host power on",
         "host power off",
         "help",
@@ -520,12 +521,12 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 41 + 1 + 2  # vm create's long usage takes a line of its own
+    assert len(lines) == 1 + 42 + 1 + 2  # vm create's long usage takes a line of its own
     assert lines[-2] == "Coming later: net, vm nic."
     i = lines.index("  vm create NAME HOST DATASTORE cpu VCPUS mem MEMORY disk DISK [PORTGROUP]")
     assert lines[i + 1] == " " * 6 + ("Create a powered-off VM with one disk and, given a "
-                                                    "port group, one NIC; it has no guest OS until you "
-                                                    "install one (os install).")
+                                      "port group, one NIC; it has no guest OS until you "
+                                      "install one (os install).")
     assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text
     assert help_text(()) == text
 
@@ -561,7 +562,7 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 def test_complete_command_words():
     assert complete("", NAMES) == [
         "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "p2v", "power", "snapshot",
-        "svmotion", "tools", "vm", "vmotion"]
+        "svmotion", "task", "tools", "vm", "vmotion"]
     assert complete("p", NAMES) == ["p2v", "power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm", "vmotion"]
@@ -608,6 +609,6 @@ def test_complete_choices_flags_and_help():
     ]
     assert complete("help ", NAMES) == [
         "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "p2v", "power", "snapshot",
-        "svmotion", "tools", "vm", "vmotion"]
+        "svmotion", "task", "tools", "vm", "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

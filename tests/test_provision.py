@@ -552,3 +552,25 @@ def test_the_view_reads_a_vm_made_since_the_last_sample():
     view = sim.view()
     i = view.vms.names.index("r-1")
     assert view.vms.reasons[i] == "booting" and view.vms.reasons[-1] == "powered off"
+
+
+def test_task_cancel_stops_an_os_install_and_a_p2v_copy_but_not_its_cutover():
+    sim = _sim(office_level(), t=100)
+    run(sim, "vm create web-02 esx-01 ds-1 cpu 2 mem 4 disk 40 prod")
+    run(sim, "power on web-02")
+    sim.run_until(150)
+    run(sim, "os install web-02")
+    assert "OS install in web-02 cancelled" in run(sim, "task cancel web-02")
+    sim.run_until(150 + OS_INSTALL_S["linux"] + 10)
+    assert not sim.inv.vms["web-02"].os and sim.tasks.tasks[-1].state == "cancelled"
+    run(sim, "p2v phys-01 esx-01 ds-1")
+    sim.run_until(1000)
+    assert "the copy is deleted" in run(sim, "task cancel phys-01")
+    assert "phys-01" not in sim.inv.vms and sim.inv.hosts["phys-01"].workload == "srv"
+    t = sim.now
+    run(sim, "p2v phys-01 esx-01 ds-1")
+    sim.run_until(t + 1024 + 10)  # in the cutover
+    with pytest.raises(Rejected, match="in its cutover: the server's application is already stopped"):
+        run(sim, f"task cancel {sim.tasks.tasks[-1].id}")
+    sim.run_until(t + 1024 + 200)
+    assert sim.tasks.tasks[-1].state == "done" and sim.metrics.service_up["shop"]

@@ -55,6 +55,14 @@ def installed(sim: Simulation, vm: str, task_id: int, up_at: float) -> None:
                 f"{task.target} is installed in {vm}; it reboots and serves in {v.boot_s:g} s")
 
 
+def cancel(sim: Simulation, task_id: int) -> str:
+    """The player stops the installer (`task cancel`): the VM stays without an OS."""
+    task = sim.tasks.tasks[task_id - 1]
+    sim.tasks.finish(task, sim.now, cancelled=True, detail="cancelled; no guest OS")
+    sim.log.add(sim.now, "task_cancelled", task.subject, f"OS install in {task.subject} cancelled")
+    return f"OS install in {task.subject} cancelled; it still has no guest OS"
+
+
 def host_down(sim: Simulation, vms: list[str]) -> None:
     """A host failed with `vms` running: their installs fail now."""
     for t in sim.tasks.active("os_install"):

@@ -139,6 +139,23 @@ def fail(sim: Simulation, task_id: int, why: str,
     sim.log.add(sim.now, "conversion_failed", name, f"converting {name} failed: {why}")
 
 
+def copying(sim: Simulation, task_id: int) -> bool:
+    """Whether conversion `task_id` is still copying (before its cutover)."""
+    return sim.tasks.tasks[task_id - 1].detail.startswith("copying")
+
+
+def cancel(sim: Simulation, task_id: int) -> str:
+    """The player calls a conversion back during its copy (`task cancel`): the copy is deleted,
+    the server serves on. During the cutover its application is already stopped: refused."""
+    task = sim.tasks.tasks[task_id - 1]
+    name = task.subject
+    sim.tasks.finish(task, sim.now, cancelled=True, detail="cancelled; the copy is deleted")
+    if name in sim.inv.vms:
+        remove_vm(sim, name)
+    sim.log.add(sim.now, "task_cancelled", name, f"converting {name} cancelled")
+    return f"converting {name} cancelled; the copy is deleted and {name} serves on"
+
+
 def host_down(sim: Simulation, host: str) -> None:
     """A host failed: conversions onto it fail; a server failing during its copy fails its own
     (during the cutover its data is already synced: the conversion goes on)."""
