@@ -574,3 +574,16 @@ def test_task_cancel_stops_an_os_install_and_a_p2v_copy_but_not_its_cutover():
         run(sim, f"task cancel {sim.tasks.tasks[-1].id}")
     sim.run_until(t + 1024 + 200)
     assert sim.tasks.tasks[-1].state == "done" and sim.metrics.service_up["shop"]
+
+
+def test_the_view_says_a_vm_is_installing_or_being_converted():
+    sim = _sim(office_level(), t=100)
+    run(sim, CREATE)
+    run(sim, "power on web-02")
+    run(sim, "p2v phys-01 esx-01 ds-1")
+    sim.run_until(200)
+    run(sim, "os install web-02")
+    sim.run_until(210)
+    view = sim.view()
+    why = dict(zip(view.vms.names, view.vms.reasons, strict=True))
+    assert why == {"web-02": "installing its guest OS", "phys-01": "being converted (P2V)"}

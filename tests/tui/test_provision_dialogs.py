@@ -104,3 +104,50 @@ def test_snapshot_new_vm_dialog(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_deploy_dialog(snap_compare, size):
     assert snap_compare(_app(), terminal_size=size, run_before=game_at(30, "d", shows=DeployScreen))
+
+
+def _office_app() -> VdcApp:
+    """esx-01 and two physical servers of the shop (2 U, 200–400 W each), one of them off."""
+    lv = base_level(duration=3600, title="Small office", p2v_mbps=100)
+    lv["profiles"].append(dict(lv["profiles"][0], name="srv", cpu=1000, write_mbps=2))
+    for name, state in (("phys-01", "on"), ("phys-02", "off")):
+        lv["hosts"].append({"name": name, "hypervisor": "none", "cores": 4, "memory": 16, "state": state,
+                            "local_disk": 200, "disk_used": 100, "workload": "srv", "portgroup": "prod",
+                            "rack_units": 2, "power_idle": 200, "power_busy": 400})
+    lv["networks"][0]["hosts"] = ["esx-01"]
+    lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "servers": ["phys-01", "phys-02"]}]}]
+    return level_app(build(lv))
+
+
+async def test_hosts_panel_marks_physical_servers_and_sums_rack_and_power():
+    from vdc.tui.widgets.hosts import HostsPanel
+
+    async with _office_app().run_test(size=(160, 50)) as pilot:
+        game = await start(pilot, 30)
+        panel = game.query_one(HostsPanel)
+        await until(pilot, lambda: "servers" in str(panel.border_subtitle))
+        assert str(panel.border_subtitle) == "▪ servers 1/2 · 3 U · 0.37 kW"  # 150 + 225 W
+        game.submit("p2v phys-01 esx-01 ds-1")
+        game.step(1300)
+        game.submit("host power off phys-01")
+        game.step(10)
+        await until(pilot, lambda: "1 U" in str(panel.border_subtitle))
+        assert str(panel.border_subtitle) == "▪ servers 0/2 · 1 U · 0.17 kW"
+        view = game.controller.view()
+        assert [(h.name, h.bare_metal, h.workload) for h in view.hosts] == [
+            ("esx-01", False, ""), ("phys-01", True, ""), ("phys-02", True, "srv")]
+        assert game.controller.view().services[0].up
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_office_during_a_p2v(snap_compare, size):
+    async def run_before(pilot) -> None:
+        game = await start(pilot, 30)
+        game.submit("p2v phys-01 esx-01 ds-1")
+        game.step(570)
+        await pilot.press("8")  # the Tasks panel: the conversion and its ETA
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(_office_app(), terminal_size=size, run_before=run_before)

@@ -32,7 +32,8 @@ STUCK_S = 120.0
 boot or an HA restart takes) raises an alarm of its own."""
 
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
-_SKIP_STUCK = ("powered off", "booting", "broken by a bad change", "no guest OS")
+_SKIP_STUCK = ("powered off", "booting", "broken by a bad change", "no guest OS",
+               "installing its guest OS", "being converted (P2V)")
 """Reasons that get no 'stuck' alarm: on purpose, on its way, or told by another alarm."""
 
 

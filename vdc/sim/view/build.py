@@ -141,6 +141,9 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             mem_state=STATES[int(s.host_mem_shown[i])] if has and s.host_mem_shown.size else "high",
             mem_free=float(s.host_mem_free[i]) if has and s.host_mem_free.size else h.memory,
             min_free=float(min_free_gib(h.memory)),
+            bare_metal=h.hypervisor == "none",
+            workload=h.workload or "",
+            rack_units=h.rack_units,
         )
         for i, h in enumerate(sim.inv.hosts.values())
     )
@@ -225,6 +228,8 @@ def vm_reason(sim: Simulation, i: int) -> str:
     vm = sim.inv.vms[s.vm_names[i]]
     host = sim.inv.hosts[vm.host]
     if vm.power != "on":
+        if any(t.subject == vm.name for t in sim.tasks.active("p2v")):
+            return "being converted (P2V)"
         return "host failed" if host.state == "failed" else "powered off"
     if not s.host_runs[s.vm_host[i]]:
         return f"host {host.state}"
@@ -233,7 +238,8 @@ def vm_reason(sim: Simulation, i: int) -> str:
     if not s.vm_running[i]:
         return "booting"
     if not vm.os:
-        return "no guest OS"
+        installing = any(t.subject == vm.name for t in sim.tasks.active("os_install"))
+        return "installing its guest OS" if installing else "no guest OS"
     if vm.broken:
         return "broken by a bad change"
     if not vm.disk_drivers_ok:

@@ -71,6 +71,11 @@ class HostView:
     """GiB free after reclamation."""
     min_free: float = 0.0
     """GiB of minFree (899 MB for the first 28 GiB + 1 % of the rest)."""
+    bare_metal: bool = False
+    """A physical server (`hypervisor = "none"`): it runs no VMs."""
+    workload: str = ""
+    """What a physical server runs now (its profile; "" when none, or moved out by `p2v`)."""
+    rack_units: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -331,7 +331,12 @@ class HostsPanel(Panel):
                                  width=width, key=key)
         sync_rows(table, self._rows(view, layout))
         self._restore_cursor(*before)
-        subtitle = co_scheduling_words(view.hosts)
+        # With physical servers, what consolidating them saves says more than the default
+        # (relaxed) co-scheduling; a strict host is still named.
+        servers = servers_words(view)
+        strict = any(h.co_scheduling == "strict" for h in view.hosts)
+        subtitle = (f"{co_scheduling_words(view.hosts)} · {servers}" if strict else servers) if servers \
+            else co_scheduling_words(view.hosts)
         if subtitle != self.border_subtitle:  # setting it repaints the whole panel
             self.border_subtitle = subtitle
 
@@ -388,7 +393,7 @@ class HostsPanel(Panel):
         cells = {
             "state": tones.text(f"{symbol} {word}", tone, bold=alarm),
             "name": tones.text(
-                ("▾ " if open_ else "▸ ") + host.name,
+                ("▪ " if host.bare_metal else "▾ " if open_ else "▸ ") + host.name,
                 "error" if alarm else "foreground",
                 bold=alarm,
             ),
@@ -415,6 +420,8 @@ class HostsPanel(Panel):
             "vms": Text(str(host.vm_count)),
             "power": Text(f"{host.power_w:.0f} W"),
         }
+        if host.bare_metal:  # a physical server: no VMs; what it runs shows in the subtitle
+            cells["vms"] = tones.text("HW", "foreground-muted")
         return cells
 
     def _vm_cells(
@@ -424,7 +431,7 @@ class HostsPanel(Panel):
         power = vms.power[i]
         healthy = bool(vms.healthy[i])
         reason = vms.reasons[i]
-        if healthy or reason in ("powered off", "booting"):
+        if healthy or reason in ("powered off", "booting", "being converted (P2V)"):
             symbol, word, tone = VM_POWER.get(power, ("?", power, "warning"))
             state = tones.text(f"{symbol} {word}", tone)
         else:
@@ -541,6 +548,17 @@ def co_scheduling_words(hosts: tuple[HostView, ...]) -> str:
     names = ", ".join(strict) if len(strict) <= 2 else f"{len(strict)} hosts"
     rest = "; others relaxed" if len(strict) < len(hosts) else ""
     return f"strict co-scheduling: {names}{rest}"
+
+
+def servers_words(view: SimView) -> str:
+    """With physical servers (▪, "HW"): how many still run their workload, and the rack units
+    and power of all that is not powered off — what consolidating them saves ("" without)."""
+    servers = [h for h in view.hosts if h.bare_metal]
+    if not servers:
+        return ""
+    running = [h for h in servers if h.workload and h.state != "off"]
+    rack = sum(h.rack_units for h in view.hosts if h.state != "off")
+    return f"▪ servers {len(running)}/{len(servers)} · {rack} U · {view.power_kw:.2f} kW"
 
 
 def short_reason(reason: str) -> str:
