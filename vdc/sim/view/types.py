@@ -152,6 +152,9 @@ class VmColumns:
     """GiB its host's balloon driver holds in each VM's guest."""
     swapped: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """GiB of each VM's memory its host swapped to the .vswp."""
+    guest: tuple[str, ...] = ()
+    """Per VM `tools|nic`: Tools "yes" (running), "no", or "next boot" (installed, they start
+    when the guest reboots); and its first NIC's adapter type ("" without a NIC)."""
 
     def __len__(self) -> int:
         return len(self.names)
