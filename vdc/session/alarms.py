@@ -77,6 +77,10 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
                     f"(`snapshot revert {vm} {chain[-1].name}`) or fix it")
         return (f"no snapshot to go back to: it stays broken until it is fixed; next time "
                 f"take one first (`snapshot create {vm} pre-change`)")
+    if reason.startswith("guest hung"):
+        cl = next((c for c in view.clusters if c.name == cluster), None)
+        auto = "" if cl is None else f"; HA VM monitoring resets hung guests that run Tools (`ha monitoring {cluster} on`)"
+        return f"reset it (`power reset {vm}`){auto}"
     if reason == "powered off":
         return f"power it on (`power on {vm}`)"
     if reason.startswith("host") or reason == "host failed":

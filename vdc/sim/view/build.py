@@ -230,6 +230,8 @@ def vm_reason(sim: Simulation, i: int) -> str:
         return "booting"
     if not vm.os:
         return "no guest OS"
+    if vm.hung:
+        return "guest hung (no heartbeat)"
     if vm.broken:
         return "broken by a bad change"
     if not vm.disk_drivers_ok:
@@ -383,6 +385,7 @@ def _clusters(sim: Simulation, cache: ViewCache) -> tuple[ClusterHaView, ...]:
             primary=agents.primary if agents is not None and on else None,
             capacity=admission_summary(sim, c.name) if on else "",
             restarting=len(agents.queue) if agents is not None and on else 0,
+            vm_monitoring=st.vm_monitoring,
         ))
     cache.ha_key, cache.ha = key, tuple(out)
     return cache.ha

@@ -193,6 +193,8 @@ class ClusterHaView:
     """The admission numbers in words ("free 81 % CPU / 75 % memory, reserved 33 % / 33 %")."""
     restarting: int
     """VMs HA is restarting now."""
+    vm_monitoring: bool = False
+    """HA resets VMs whose Tools heartbeats stop (a hung guest)."""
 
 
 @dataclass(frozen=True, slots=True)
