@@ -87,7 +87,7 @@ def test_names_come_from_literal_words():
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
     assert spec_for("vm create cpu mem disk").name == "vm create cpu mem disk"
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 46
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 47
 
 
 def test_available_and_meta_flags():
@@ -123,6 +123,7 @@ def test_available_and_meta_flags():
         "ha admission",
         "ha priority",
         "ha isolation",
+        "ha monitoring",
         "drs enable",
         "drs disable",
         "drs mode",
@@ -521,7 +522,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 42 + 1 + 2  # vm create's long usage takes a line of its own
+    assert len(lines) == 1 + 43 + 1 + 2  # vm create's long usage takes a line of its own
     assert lines[-2] == "Coming later: net, vm nic."
     i = lines.index("  vm create NAME HOST DATASTORE cpu VCPUS mem MEMORY disk DISK [PORTGROUP]")
     assert lines[i + 1] == " " * 6 + ("Create a powered-off VM with one disk and, given a "

@@ -587,3 +587,15 @@ def test_the_view_says_a_vm_is_installing_or_being_converted():
     view = sim.view()
     why = dict(zip(view.vms.names, view.vms.reasons, strict=True))
     assert why == {"web-02": "installing its guest OS", "phys-01": "being converted (P2V)"}
+
+
+def test_vm_delete_waits_for_ha_to_restart_the_vm():
+    lv = shop_level()
+    lv["hosts"][1] = {"name": "esx-02", "cores": 8, "memory": 64, "cluster": "prod"}
+    lv["hosts"][0]["cluster"] = "prod"
+    lv["networks"][0]["hosts"] = ["*"]
+    lv["clusters"] = [{"name": "prod", "ha": {"enabled": True}}]
+    sim = _sim(lv, t=60)
+    sim.fail_host("esx-01")
+    with pytest.raises(Rejected, match="HA of prod is about to restart web-01"):
+        run(sim, "vm delete web-01")

@@ -97,6 +97,9 @@ def _vm_delete(sim: Simulation, c: Command) -> Apply:
         for g, members in cl.vm_groups.items():
             if vm.name in members:
                 raise Rejected(f"{vm.name} is in DRS VM group {g} of {cl.name}")
+    for ha in sim.ha.clusters.values():
+        if any(vm.name in lost for lost in ha.lost.values()) or any(r.vm == vm.name for r in ha.queue):
+            raise Rejected(f"HA of {ha.name} is about to restart {vm.name}; wait for it, or turn HA off")
     for a in sim.timeline:
         targets = a.params.get("targets")
         if a.t >= sim.now and (a.params.get("vm") == vm.name or (isinstance(targets, list) and vm.name in targets)):

@@ -82,6 +82,8 @@ def remove_vm(sim: Simulation, name: str) -> None:
         for tier in svc.tiers:
             if name in tier.vms:
                 tier.vms.remove(name)
+    for cd in sim.drs.clusters.values():  # a stale DRS recommendation to move it goes too
+        cd.recommendations = [r for r in cd.recommendations if r.vm != name]
     if row is not None:
         sim.drop_vm_row(row)
     sim.touch()
