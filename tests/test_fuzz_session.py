@@ -185,8 +185,8 @@ class PlayMachine(RuleBasedStateMachine):
     @invariant()
     def accounting_is_never_negative_and_off_vms_use_nothing(self) -> None:
         s = self.sim.sampler
-        if s.built_version < 0 or s.vm_on.size != len(self.sim.inv.vms):
-            return
+        if s.built_version < 0 or s.vm_on.size != len(self.sim.inv.vms) or s.sampled_version != s.built_version:
+            return  # the results are of the last sample, the structure newer (a VM deleted since)
         assert (s.vm_cpu_demand >= -EPS).all() and (s.vm_mem_active >= -EPS).all()
         assert (s.host_cpu_pct >= -EPS).all() and (s.host_mem_pct >= -EPS).all()
         off = ~s.vm_on

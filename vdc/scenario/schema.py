@@ -232,7 +232,8 @@ class Host(Strict):
 
     @model_validator(mode="after")
     def _server_keys(self) -> Host:
-        given = [k for k in ("workload", "disk_used", "portgroup", "load") if k in self.model_fields_set]
+        given = [k for k in ("workload", "disk_used", "portgroup") if getattr(self, k) is not None]
+        given += ["load"] if self.load != 1.0 else []
         if given and self.hypervisor != "none":
             raise ValueError(f'{given[0]} is for a bare-metal server (hypervisor = "none"); '
                              "a hypervisor host's work is its VMs")

@@ -112,6 +112,9 @@ class Sampler(InventoryArrays):
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
         self.built_version = -1
+        self.sampled_version = -1
+        """The structure (`built_version`) the per-sample results were computed on: a rebuild
+        between two samples (a command, a view) makes the structure newer than the results."""
         self.noise = Noise(sim.streams.np("workload-noise"), float(sim.dt))
         self.spike = np.ones(0)
         self.last_t = 0.0
@@ -369,6 +372,7 @@ class Sampler(InventoryArrays):
         """Compute demand, contention and health at time t; account the last `dt` seconds."""
         sim = self.sim
         self.current()
+        self.sampled_version = self.built_version
         running, run_f, mult = self._demand(t)
         moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
         self.host_overhead_mhz = adapters.host_mhz(self, mult)
