@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from vdc.sim import netpath
+
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
     from vdc.sim.model import Host
@@ -45,15 +47,16 @@ def bandwidth(link_mbps: float, sharing: int = 1, streams: int = 1) -> float:
 
 
 def vmotion_link(h: Host) -> float:
-    """Mbit/s of the host's vMotion VMkernel port (its fastest up uplink), 0 when it has none."""
+    """Mbit/s of the host's vMotion VMkernel port: the fastest uplink its team sends on that
+    delivers its VLAN (`netpath`), 0 when it has none."""
     best = 0.0
     for vs in h.vswitches:
         for pg in vs.portgroups.values():
             if pg.vmkernel != "vmotion":
                 continue
-            for u in vs.uplinks:
-                nic = h.nics.get(u)
-                if nic is not None and nic.carries(pg.vlan):
+            for u in netpath.in_use(h, vs, pg):
+                nic = h.nics[u]
+                if nic.delivers(pg.vlan):
                     best = max(best, float(nic.speed))
     return best
 
