@@ -94,7 +94,7 @@ def test_names_come_from_literal_words():
     assert spec_for("power on").pattern == "power on {vm:vm} [{host:host}]"
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 43
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 44
 
 
 def test_available_and_meta_flags():
@@ -109,6 +109,7 @@ def test_available_and_meta_flags():
         "vm reserve mem",
         "tools install",
         "vm adapter",
+        "task cancel",
         "host power on",
         "host power off",
         "help",
@@ -535,7 +536,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 40 + 1 + 2  # net teaming's usage takes a line of its own
+    assert len(lines) == 1 + 41 + 1 + 2  # net teaming's usage takes a line of its own
     assert lines[-2] == "Coming later: os, deploy, p2v."
     assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "os install" not in text
     # A usage too long for the column has a line of its own, its help below.
@@ -573,7 +574,7 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "net", "power", "snapshot", "svmotion", "tools",
+        "drs", "ha", "help", "host", "license", "maintenance", "net", "power", "snapshot", "svmotion", "task", "tools",
         "vm", "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
@@ -626,7 +627,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "net", "power", "snapshot", "svmotion", "tools",
+        "drs", "ha", "help", "host", "license", "maintenance", "net", "power", "snapshot", "svmotion", "task", "tools",
         "vm", "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

@@ -44,6 +44,7 @@ _LABELS = {
     "index": "NIC index",
     "active": "active uplink",
     "standby": "standby uplink",
+    "task": "task number, VM or host",
 }
 
 
