@@ -542,7 +542,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     # A usage too long for the column has a line of its own, its help below.
     i = lines.index("  net teaming HOST VSWITCH policy POLICY [--active ACTIVE...] [--standby "
                     "STANDBY...] [--detection link|beacon]")
-    assert lines[i + 1].startswith("  " + " " * width + "  Set how a vSwitch's uplinks share")
+    assert lines[i + 1].startswith("      Set how a vSwitch's uplinks share")
     assert help_text(()) == text
 
 

@@ -35,7 +35,7 @@ def help_text(words: tuple[str, ...] | None = None) -> str:
         lines = ["Commands:"]
         for s in avail:
             if len(s.usage) > width:  # a long usage gets its own line, the help goes below
-                lines += [f"  {s.usage}", f"  {'':{width}}  {s.help}"]
+                lines += [f"  {s.usage}", f"      {s.help}"]
             else:
                 lines.append(f"  {s.usage.ljust(width)}  {s.help}")
         lines.append("Coming later: " + ", ".join(_reserved_verbs()) + ".")
