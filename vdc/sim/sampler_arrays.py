@@ -40,6 +40,7 @@ class InventoryArrays:
         self.ds_names = list(inv.datastores)
         self.vm_index = {n: i for i, n in enumerate(self.vm_names)}
         self.host_index = {n: i for i, n in enumerate(self.host_names)}
+        self.ds_index = {n: i for i, n in enumerate(self.ds_names)}
 
     def _load_hosts(self) -> None:
         """Each host's CPU, memory and power figures, and whether it runs VMs or draws power."""
@@ -173,7 +174,7 @@ class InventoryArrays:
         """Whether each VM's guest can serve at all (OS installed, no active bad change, a driver
         for its disk controller)."""
         self.vm_ok = np.array(
-            [v.os and not v.broken and v.disk_drivers_ok for v in self.sim.inv.vms.values()], dtype=bool
+            [v.os and not v.broken and not v.hung and v.disk_drivers_ok for v in self.sim.inv.vms.values()], dtype=bool
         )
 
     def _load_datastores(self) -> None:

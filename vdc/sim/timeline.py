@@ -61,6 +61,7 @@ def _describe(e: schema.Event) -> str:
         "upstream_up": f"the switch upstream of {e.host} {e.uplink} is repaired",
         "trunk_prune": f"VLAN {e.vlan} is removed from {e.host}'s switch ports",
         "bad_change": f"a risky change is applied to {e.vm}",
+        "guest_hang": f"{e.vm}'s guest OS is likely to hang",
     }.get(k, e.text or "")
 
 
