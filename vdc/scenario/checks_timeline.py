@@ -69,6 +69,7 @@ _INCIDENT_TARGETS: dict[str, str] = {
     "bad_change": "VM",
     "host_failure": "host",
     "uplink_down": "host",
+    "upstream_down": "host",
     "datastore_fill": "datastore",
 }
 

@@ -103,6 +103,21 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     # Network.
     _k("uplink_down", "warning", "A physical network port (uplink) of a host lost its link."),
     _k("uplink_up", "info", "A host's uplink has its link back."),
+    _k("upstream_down", "warning",
+       "The network beyond a host uplink's switch port failed; the link stays up, so link-status "
+       "detection does not see it."),
+    _k("upstream_up", "info", "The network beyond a host uplink's switch port works again."),
+    _k("traffic_lost", "critical",
+       "A NIC team keeps sending on an uplink whose traffic is lost upstream: the VMs pinned to "
+       "it are cut off until the team notices (beacon probing) or the player acts.",
+       toast=True, label="Traffic lost"),
+    _k("trunk_prune", "critical",
+       "A VLAN was removed from a host's physical switch ports (a change-window mistake): VMs on "
+       "it that send over those uplinks are cut off.", toast=True, label="VLAN pruned"),
+    _k("team_failover", "warning",
+       "A host's NIC team stopped using a failed uplink; a standby or the other active uplinks "
+       "carry its traffic."),
+    _k("team_failback", "info", "A repaired uplink is back in its host's NIC team."),
     _k("vlan_cut", "critical",
        "No working uplink of a host carries the VLAN that some of its running VMs need.",
        toast=True, label="VLAN cut"),

@@ -242,6 +242,43 @@ class Network(Strict):
     uplinks: list[Name] = []
     """Names of the host NICs (vmnics) that are this vSwitch's uplinks."""
     portgroups: list[PortGroup] = Field(min_length=1)
+    policy: Literal["port-id", "mac-hash", "ip-hash", "explicit"] = "port-id"
+    """How the team spreads VM traffic over its active uplinks: "port-id" (the default) and
+    "mac-hash" pin each VM NIC to one uplink (a VM never gets more than that uplink's speed);
+    "ip-hash" spreads a VM's flows over every active uplink (needs `ether_channel`); "explicit"
+    sends everything over the first working uplink in the order active, then standby."""
+    active: list[Name] | None = None
+    """The team's active uplinks, in order; omitted = every uplink not in `standby`."""
+    standby: list[Name] = []
+    """Standby uplinks: one takes the place of each failed active uplink (in this order)."""
+    detection: Literal["link", "beacon"] = "link"
+    """How the team notices a failed uplink: "link" sees a lost link (failover within about
+    1 s) but not a failure further upstream (that uplink's traffic is lost until someone acts);
+    "beacon" probes every uplink each second and also fails over 3 s into an upstream
+    failure."""
+    ether_channel: bool = False
+    """The physical switch ports of these uplinks form a static EtherChannel (what "ip-hash"
+    needs on the switch side)."""
+
+    @model_validator(mode="after")
+    def _team(self) -> Network:
+        for key in ("active", "standby"):
+            extra = [u for u in getattr(self, key) or [] if u not in self.uplinks]
+            if extra:
+                raise ValueError(f"{key} names {', '.join(extra)}, not among uplinks "
+                                 f"({', '.join(self.uplinks) or 'none'})")
+        both = [u for u in self.standby if u in (self.active or [])]
+        if both:
+            raise ValueError(f"{', '.join(both)} cannot be both active and standby")
+        if self.policy == "ip-hash":
+            if not self.ether_channel:
+                raise ValueError('policy = "ip-hash" needs ether_channel = true (a static '
+                                 "EtherChannel on the physical switch side)")
+            if self.standby:
+                raise ValueError('policy = "ip-hash" uses every uplink: it takes no standby uplinks')
+            if self.detection == "beacon":
+                raise ValueError('policy = "ip-hash" does not work with detection = "beacon"')
+        return self
 
 
 class Datastore(Strict):
@@ -385,6 +422,9 @@ EventKind = Literal[
     "host_isolated",
     "uplink_down",
     "uplink_up",
+    "upstream_down",
+    "upstream_up",
+    "trunk_prune",
     "datastore_fill",
     "bad_change",
     "guest_hang",
@@ -399,6 +439,9 @@ _EVENT_NEEDS: dict[str, tuple[str, ...]] = {
     "host_isolated": ("host",),
     "uplink_down": ("host", "uplink"),
     "uplink_up": ("host", "uplink"),
+    "upstream_down": ("host", "uplink"),
+    "upstream_up": ("host", "uplink"),
+    "trunk_prune": ("host", "vlan"),
     "datastore_fill": ("datastore", "gib"),
     "bad_change": ("vm",),
     "guest_hang": ("vm",),
@@ -416,10 +459,14 @@ class Event(Strict):
     factor: Annotated[float, Field(gt=0, le=100)] | None = None
     duration: Positive | None = None
     """Seconds the effect lasts: a load_spike, host_isolated or bad_change ends, a failed host
-    or a downed uplink comes back; a datastore_fill spreads its GiB over it. None = for good."""
+    or a downed uplink comes back, an upstream failure is repaired; a datastore_fill spreads its
+    GiB over it. None = for good (a trunk_prune always lasts until the player acts)."""
     profile: Name | None = None
     host: Name | None = None
     uplink: Name | None = None
+    vlan: Annotated[int, Field(ge=0, le=4094)] | None = None
+    """The VLAN a trunk_prune removes (from `uplink`'s switch port, or from every uplink of
+    `host` when no uplink is named)."""
     datastore: Name | None = None
     gib: Positive | None = None
     vm: Name | None = None
@@ -445,7 +492,8 @@ class Event(Strict):
 class Incident(Strict):
     """An `[[incidents]]` entry: seeded random trouble, drawn up front from its own RNG stream."""
 
-    kind: Literal["load_spike", "host_failure", "uplink_down", "datastore_fill", "bad_change"]
+    kind: Literal["load_spike", "host_failure", "uplink_down", "upstream_down", "datastore_fill",
+                  "bad_change"]
     rate_per_hour: Annotated[float, Field(gt=0, le=60)]
     targets: Annotated[list[str], Field(min_length=1)] = ["*"]
     """Names or globs of the VMs, hosts or datastores it may hit."""

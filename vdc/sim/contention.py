@@ -450,10 +450,12 @@ class Sampler(InventoryArrays):
         vm_host = self.vm_host
         net = self.base_net * mult
         sent = np.minimum(net, self.vm_net_cap) if self.net_capped else net  # e1000 NICs
+        sent = np.minimum(sent, self.vm_team_cap)  # a pinned NIC gets one uplink (netpath)
+        capped = self.net_capped or bool((sent < net - 1e-9).any())
         nh = np.bincount(vm_host, weights=sent, minlength=len(self.host_names))
         nf_h = np.minimum(1.0, self.host_net_cap / np.maximum(nh, 1e-9))
         f_net = nf_h[vm_host]
-        if self.net_capped:
+        if capped:
             f_net = f_net * np.where(net > 1e-9, sent / np.maximum(net, 1e-9), 1.0)
         self.host_net_demand = nh
         self.vm_net = net

@@ -19,7 +19,7 @@ import simpy
 from vdc.rng import Streams
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import assessment, drs, guest, ha, moves, snapshots
+from vdc.sim import assessment, drs, guest, ha, moves, network, snapshots
 from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
 from vdc.sim.compute.alarms import CpuAlarms
@@ -33,6 +33,7 @@ from vdc.sim.handler import Mechanic
 from vdc.sim.metrics import Metrics
 from vdc.sim.model import Inventory, build_inventory
 from vdc.sim.moves import maintenance, svmotion, vmotion
+from vdc.sim.network import faults as net_faults
 from vdc.sim.ring import TableRing
 from vdc.sim.snapshots import chain as snapshot_chain
 from vdc.sim.tasks import TaskList
@@ -47,7 +48,7 @@ DIGEST_EVERY_S = 60
 FINE_HISTORY = 240
 """Samples kept for sparklines (20 min at 5 s)."""
 
-MECHANICS: tuple[Mechanic, ...] = (moves, snapshots, ha, drs, guest)
+MECHANICS: tuple[Mechanic, ...] = (moves, snapshots, ha, drs, guest, network)
 """The mechanic packages, in the order they hear of a failed host (`host_down`)."""
 
 DATASTORE_WARN_PCT = 75.0
@@ -391,10 +392,11 @@ class Simulation:
         elif op in ("uplink_down", "uplink_up"):
             h = self.inv.hosts[str(p["host"])]
             nic = h.nics[str(p["uplink"])]
-            nic.link_up = op == "uplink_up"
-            log(t, op, h.name, f"{h.name} {nic.name} link {'up' if nic.link_up else 'down'}")
-            self.touch("network")
+            log(t, op, h.name, f"{h.name} {nic.name} link {'up' if op == 'uplink_up' else 'down'}")
+            net_faults.set_link(self, h, nic, op == "uplink_up")
             self._log_cut_vms(t, h.name)
+        elif op in ("upstream_down", "upstream_up", "trunk_prune"):
+            net_faults.apply_event(self, op, str(p["host"]), p.get("uplink"), p.get("vlan"))
         elif op == "datastore_fill":
             ds = self.inv.datastores[str(p["datastore"])]
             gib = a.number("gib")

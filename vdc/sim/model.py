@@ -33,9 +33,25 @@ class Uplink:
     speed: int
     vlans: tuple[int, ...] | None  # None = every VLAN trunked
     link_up: bool = True
+    upstream_ok: bool = True
+    """False while the network beyond the switch port has failed (the link stays up)."""
+    failed: bool = False
+    """The team has failed this uplink over (it saw the failure): it sends nothing on it."""
+    changes: int = 0
+    """Bumped by every link or upstream change (a detection scheduled before is stale)."""
+    pruned: tuple[int, ...] = ()
+    """VLANs removed from a trunk that allowed every VLAN (`vlans` None)."""
+
+    def trunks(self, vlan: int) -> bool:
+        """Whether the switch port's trunk allows `vlan`."""
+        return (vlan in self.vlans) if self.vlans is not None else vlan not in self.pruned
 
     def carries(self, vlan: int) -> bool:
-        return self.link_up and (self.vlans is None or vlan in self.vlans)
+        return self.link_up and self.trunks(vlan)
+
+    def delivers(self, vlan: int) -> bool:
+        """Whether a frame on `vlan` sent on this uplink gets through (link, upstream, trunk)."""
+        return self.link_up and self.upstream_ok and self.trunks(vlan)
 
 
 @dataclass(slots=True)
@@ -43,6 +59,9 @@ class PortGroup:
     name: str
     vlan: int
     vmkernel: str | None = None
+    uplinks: tuple[str, ...] | None = None
+    """The team members this port group uses (its failover-order override): the uplinks whose
+    trunk carried its VLAN when the VLAN was set; None = the whole team (`vdc.sim.netpath`)."""
 
 
 @dataclass(slots=True)
@@ -52,6 +71,13 @@ class VSwitch:
     name: str
     uplinks: list[str]
     portgroups: dict[str, PortGroup]
+    policy: str = "port-id"
+    """port-id | mac-hash | ip-hash | explicit (`vdc.sim.netpath`)."""
+    active: list[str] = field(default_factory=list)
+    standby: list[str] = field(default_factory=list)
+    detection: str = "link"
+    """link | beacon"""
+    ether_channel: bool = False
 
 
 @dataclass(slots=True)
@@ -357,7 +383,8 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
             cpu_generation=h.cpu_generation,
             nics={
                 n.name: Uplink(
-                    n.name, n.speed, tuple(n.vlans) if n.vlans is not None else None, n.link == "up"
+                    n.name, n.speed, tuple(n.vlans) if n.vlans is not None else None, n.link == "up",
+                    failed=n.link != "up",
                 )
                 for n in h.nics
             },
@@ -379,15 +406,33 @@ def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str]) ->
     """Each network is a standard vSwitch on every host it names."""
     for net in level.networks:
         for hn in expand(net.hosts, host_names):
-            inv.hosts[hn].vswitches.append(
+            h = inv.hosts[hn]
+            standby = list(net.standby)
+            active = list(net.active) if net.active is not None else [
+                u for u in net.uplinks if u not in standby]
+            h.vswitches.append(
                 VSwitch(
                     name=net.name,
                     uplinks=list(net.uplinks),
                     portgroups={
-                        pg.name: PortGroup(pg.name, pg.vlan, pg.vmkernel) for pg in net.portgroups
+                        pg.name: PortGroup(pg.name, pg.vlan, pg.vmkernel,
+                                           trunked_on(h, list(net.uplinks), pg.vlan))
+                        for pg in net.portgroups
                     },
+                    policy=net.policy,
+                    active=active,
+                    standby=standby,
+                    detection=net.detection,
+                    ether_channel=net.ether_channel,
                 )
             )
+
+
+def trunked_on(h: Host, uplinks: list[str], vlan: int) -> tuple[str, ...] | None:
+    """The uplinks whose trunk carries `vlan` now, as a port group's team override; None (the
+    whole team) when all or none of them do."""
+    on = tuple(u for u in uplinks if u in h.nics and h.nics[u].trunks(vlan))
+    return None if not on or len(on) == len(uplinks) else on
 
 
 def _add_datastores(inv: Inventory, level: schema.Level, host_names: list[str]) -> None:

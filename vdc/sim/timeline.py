@@ -57,6 +57,9 @@ def _describe(e: schema.Event) -> str:
         "host_isolated": f"{e.host} loses its management network",
         "uplink_down": f"{e.host} {e.uplink} goes down",
         "uplink_up": f"{e.host} {e.uplink} comes back",
+        "upstream_down": f"the switch upstream of {e.host} {e.uplink} fails",
+        "upstream_up": f"the switch upstream of {e.host} {e.uplink} is repaired",
+        "trunk_prune": f"VLAN {e.vlan} is removed from {e.host}'s switch ports",
         "bad_change": f"a risky change is applied to {e.vm}",
         "guest_hang": f"{e.vm}'s guest OS is likely to hang",
     }.get(k, e.text or "")
@@ -77,6 +80,7 @@ def _event_actions(e: schema.Event, origin: str = "event") -> list[Action]:
             "bad_change": "bad_change_end",
             "host_failure": "host_recover",
             "uplink_down": "uplink_up",
+            "upstream_down": "upstream_up",
         }.get(e.kind)
         if end is not None:
             out.append(Action(e.at + e.duration, end, p, origin))
@@ -113,6 +117,7 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
             "bad_change": vms,
             "host_failure": hosts,
             "uplink_down": [h for h in hosts if host_nics[h]],
+            "upstream_down": [h for h in hosts if host_nics[h]],
             "datastore_fill": datastores,
         }[inc.kind]
         targets = expand(inc.targets, pool)
@@ -134,7 +139,7 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
                 kw |= {"vm": target, "duration": inc.duration}
             elif inc.kind == "host_failure":
                 kw |= {"host": target, "duration": inc.duration}
-            elif inc.kind == "uplink_down":
+            elif inc.kind in ("uplink_down", "upstream_down"):
                 nics = host_nics[target]
                 kw |= {"host": target, "uplink": nics[rng.randrange(len(nics))], "duration": inc.duration}
             else:

@@ -20,6 +20,16 @@ class UplinkView:
     speed: int
     up: bool
     vlans: tuple[int, ...] | None
+    role: str = "active"
+    """Its place in its vSwitch's team: "active", "standby" or "unused" (in no team)."""
+    in_use: bool = True
+    """Its team sends on it now (a standby in use has taken a failed active one's place)."""
+    failed_over: bool = False
+    """Its team saw it fail and stopped using it."""
+    black_holed: bool = False
+    """Link up but traffic lost upstream, and its team still sends on it (vdc.sim.netpath)."""
+    pruned: tuple[int, ...] = ()
+    """VLANs removed from a trunk that allowed every VLAN."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +38,10 @@ class PortGroupView:
     vlan: int
     vmkernel: str | None
     carried: bool
-    """Whether an up uplink of its vSwitch trunks this VLAN."""
+    """Whether an uplink its team sends on for it delivers this VLAN."""
+    cut_on: tuple[str, ...] = ()
+    """Uplinks its team sends on for it that lose its traffic (VLAN pruned from the trunk, or
+    black-holed upstream): its VM NICs pinned there are cut."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +49,16 @@ class VSwitchView:
     name: str
     uplinks: tuple[str, ...]
     portgroups: tuple[PortGroupView, ...]
+    policy: str = "port-id"
+    """The team's load balancing: port-id, mac-hash, ip-hash or explicit."""
+    detection: str = "link"
+    """How the team sees a failure: link (status) or beacon (probing)."""
+    standby: tuple[str, ...] = ()
+
+    @property
+    def default_team(self) -> bool:
+        """Every uplink active, port-id, link status: nothing worth showing."""
+        return not self.standby and self.policy == "port-id" and self.detection == "link"
 
 
 @dataclass(frozen=True, slots=True)
