@@ -62,6 +62,13 @@ def _check_events(level: schema.Level) -> None:
             raise CheckError((*loc, "vm"), unknown("VM", ev.vm, vm_names))
         if ev.profile is not None:
             check_profile((*loc, "profile"), ev.profile, level)
+        if ev.device is not None and ev.kind != "disk_failure":
+            raise CheckError((*loc, "device"), "device goes with a disk_failure event")
+        if ev.kind == "disk_failure" and ev.host is not None:
+            n = len(hosts[ev.host].vsan_disks)
+            if ev.device is not None and ev.device > n or n == 0:
+                raise CheckError((*loc, "device" if n else "host"),
+                                 f"{ev.host} has {n} vsan_disks" + ("" if n else " (a disk_failure hits one)"))
 
 
 _INCIDENT_TARGETS: dict[str, str] = {

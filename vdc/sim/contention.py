@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.sim import vsan
 from vdc.sim.compute.cpu import cpu_step
 from vdc.sim.guest import adapters
 from vdc.sim.memory import memory_step
@@ -80,6 +81,8 @@ class Sampler(InventoryArrays):
     swap_lat_vm: np.ndarray
     vm_balloon: np.ndarray
     vm_swapped: np.ndarray
+    disk_factor: np.ndarray
+    """Raw GiB per GiB of each disk on its datastore (vSAN policy copies; 1 elsewhere)."""
     vm_compressed: np.ndarray
     host_mem_active: np.ndarray
     host_mem_consumed: np.ndarray
@@ -163,6 +166,7 @@ class Sampler(InventoryArrays):
         self._load_vms(pidx)
         self._load_services()
         self._load_disks()
+        vsan.load(self)
         self._resize_state(len(self.vm_names))
         names = json.dumps([self.vm_names, self.host_names, self.ds_names, [p.name for p in self.profiles]])
         self.names_hash = hashlib.sha256(names.encode()).hexdigest()
@@ -383,7 +387,7 @@ class Sampler(InventoryArrays):
         D = len(self.ds_names)
         dvm, dds = self.disk_vm, self.dds
         snap_any = self.snap_any
-        alloc = np.where(self.disk_thin, self.disk_used, self.disk_size) * self.disk_on_ds
+        alloc = np.where(self.disk_thin, self.disk_used, self.disk_size) * self.disk_on_ds * self.disk_factor
         ds_used = self.ds_other + np.bincount(dds, weights=alloc, minlength=D) + self.ds_swap
         if moving:
             ds_used = ds_used + moveload.ds_held(sim, self)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vdc.sim import drs, guest, ha, meta, moves, power, snapshots, upgrade, vmconfig
+from vdc.sim import drs, guest, ha, meta, moves, power, snapshots, upgrade, vmconfig, vsan
 from vdc.sim.checks import AdmissionRefused, Rejected
 from vdc.sim.commands import COMMANDS, Command
 from vdc.sim.compute import reserve
@@ -41,6 +41,7 @@ HANDLERS: dict[str, Handler] = {
     **guest.HANDLERS,
     **ha.HANDLERS,
     **drs.HANDLERS,
+    **vsan.HANDLERS,
     **upgrade.HANDLERS,
     **meta.HANDLERS,
 }

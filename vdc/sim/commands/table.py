@@ -54,6 +54,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "vm reserve db-01 mem 16",
     ),
     CommandSpec(
+        "vm policy {vm:vm} ftt {ftt:int} [{raid:raid1|raid5|raid6}]",
+        "Give a VM's data on vSAN a storage policy: failures to tolerate and RAID level "
+        "(raid1 copies, raid5/raid6 parity); its copies resync to the new layout.",
+        "vm policy db-01 ftt 2 raid6",
+        limits=(("ftt", 0, 3),),
+    ),
+    CommandSpec(
         "tools install {vm:vm}",
         "Install VMware Tools in a running VM's guest (balloon driver, quiesce, paravirtual "
         "drivers); they start after the guest reboots.",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vdc.sim import vsan
 from vdc.sim.ha import agents as ha
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def reboot(sim: Simulation, host: str) -> None:
     sim.tasks.start(task, sim.now, h.ready_at, detail=f"rebooting ({h.boot_s:g} s)")
     sim.log.add(sim.now, "host_rebooting", host, f"{host} is rebooting ({h.boot_s:g} s)")
     sim.touch()
+    vsan.host_down(sim, host, [])
     sim.after(h.boot_s, rebooted, sim, host, h.ready_at, task.id)
 
 
@@ -145,3 +147,4 @@ def rebooted(sim: Simulation, host: str, at: float, task_id: int) -> None:
     sim.tasks.finish(task, sim.now, detail=f"{host} is up{where}")
     sim.log.add(sim.now, "host_on", host, f"{host} is up{where}")
     sim.touch()
+    vsan.host_up(sim, host)

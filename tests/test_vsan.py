@@ -1,0 +1,197 @@
+"""vSAN: datastores from hosts' disks, storage policies and their space, `vm policy`."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from tests.conftest import add_vm, base_level, build
+from vdc.scenario import vsan_rules
+from vdc.scenario.checks import CheckError, check_level
+from vdc.sim.commands import parse
+from vdc.sim.dispatch import execute
+from vdc.sim.engine import Simulation
+from vdc.sim.units import seconds
+
+
+def vsan_level(n_hosts: int = 4, disks: list[float] | None = None, **meta: Any) -> dict[str, Any]:
+    """esx-01 … esx-N in cluster prod, each giving two 1,000 GiB devices to vsan-ds (vcf)."""
+    lv = base_level(**({"edition": "vcf", "duration": 3 * 3600} | meta))
+    lv["clusters"] = [{"name": "prod"}]
+    h0 = lv["hosts"][0]
+    h0["cluster"] = "prod"
+    h0["vsan_disks"] = disks if disks is not None else [1000, 1000]
+    for k in range(2, n_hosts + 1):
+        h = copy.deepcopy(h0)
+        h["name"] = f"esx-{k:02d}"
+        lv["hosts"].append(h)
+    lv["datastores"] = [{"name": "vsan-ds", "type": "vsan", "hosts": ["esx-*"]}]
+    lv["profiles"][0]["cpu"] = 500
+    return lv
+
+
+def vm_on_vsan(lv: dict[str, Any], name: str = "db-01", size: float = 100, **kw: Any) -> None:
+    add_vm(lv, name, power="off", disks=[{"datastore": "vsan-ds", "size": size, "thin": False}], **kw)
+
+
+def run(sim: Simulation, text: str):
+    return execute(sim, parse(text))
+
+
+# --------------------------------------------------------------------------- policy math
+
+
+@pytest.mark.parametrize(("ftt", "raid", "raw", "hosts"), [
+    (0, "raid1", 100, 1), (1, "raid1", 200, 3), (2, "raid1", 300, 5), (3, "raid1", 400, 7),
+    (1, "raid5", 133.33, 4), (2, "raid6", 150, 6),
+])
+def test_capacity_for_100_gib_under_each_policy(ftt, raid, raw, hosts):
+    assert 100 * vsan_rules.factor(ftt, raid) == pytest.approx(raw, abs=0.01)
+    assert vsan_rules.hosts_needed(ftt, raid) == hosts
+
+
+def test_policy_errors():
+    assert vsan_rules.policy_error(2, "raid5") is not None
+    assert vsan_rules.policy_error(1, "raid6") is not None
+    assert vsan_rules.policy_error(1, "raid5") is None
+
+
+# --------------------------------------------------------------------------- datastores
+
+
+def test_raw_capacity_is_the_sum_of_the_hosts_devices_and_a_vm_takes_two_copies():
+    lv = vsan_level()
+    vm_on_vsan(lv)
+    sim = Simulation(build(lv))
+    ds = sim.inv.datastores["vsan-ds"]
+    assert ds.capacity == 8000
+    assert sim.datastore_used("vsan-ds") == pytest.approx(200)  # FTT 1 RAID-1: 2 × 100 GiB
+    sim.run_until(30)
+    assert ds.used == pytest.approx(200)  # the sampler agrees
+    o = sim.vsan.objects["db-01@vsan-ds"]
+    assert len({c.host for c in o.components}) == 3  # 2 replicas + witness on 3 hosts
+    assert sorted(c.weight for c in o.components) == [0, 1, 1]
+
+
+def test_running_vm_swap_file_takes_copies_too():
+    lv = vsan_level()
+    vm_on_vsan(lv)
+    lv["vms"][0]["power"] = "on"
+    sim = Simulation(build(lv))
+    assert sim.datastore_used("vsan-ds") == pytest.approx(2 * (100 + 8))
+
+
+def test_a_level_vsan_datastore_with_only_capacity_spreads_it_over_its_hosts():
+    lv = vsan_level(disks=[])
+    lv["datastores"][0]["capacity"] = 3000
+    vm_on_vsan(lv)
+    check_level(build(lv))
+    sim = Simulation(build(lv))
+    assert sim.inv.datastores["vsan-ds"].devices == {f"esx-0{k}": [750.0] for k in range(1, 5)}
+    assert sim.datastore_used("vsan-ds") == pytest.approx(200)
+
+
+def test_level_refuses_vsan_below_its_default_policys_hosts():
+    lv = vsan_level(n_hosts=2)
+    with pytest.raises(CheckError, match="FTT 1 RAID-1 needs 3 hosts"):
+        check_level(build(lv))
+    lv = vsan_level(n_hosts=4)
+    lv["datastores"][0] |= {"ftt": 2, "raid": "raid6"}
+    with pytest.raises(CheckError, match="needs 6 hosts"):
+        check_level(build(lv))
+
+
+def test_level_refuses_capacity_beside_disks_and_disks_without_vsan():
+    lv = vsan_level()
+    lv["datastores"][0]["capacity"] = 100
+    with pytest.raises(CheckError, match="leave capacity out"):
+        check_level(build(lv))
+    lv = vsan_level()
+    lv["datastores"][0]["hosts"] = ["esx-01", "esx-02", "esx-03"]
+    with pytest.raises(CheckError, match="no vsan datastore names it"):
+        check_level(build(lv))
+
+
+def test_level_over_full_counts_the_copies():
+    lv = vsan_level(n_hosts=3, disks=[100])
+    vm_on_vsan(lv, size=160)  # 160 GiB fits the 300 GiB raw once, not twice
+    with pytest.raises(CheckError, match="320 GiB raw"):
+        check_level(build(lv))
+
+
+# --------------------------------------------------------------------------- vm policy
+
+
+def test_vm_policy_raid5_resyncs_then_takes_one_third_more():
+    lv = vsan_level()
+    vm_on_vsan(lv)
+    sim = Simulation(build(lv))
+    v = run(sim, "vm policy db-01 ftt 1 raid5")
+    assert v.accepted, v.message
+    task = sim.tasks.active("vsan_resync")[0]
+    # Four 33.3 GiB components, one per host, written at 400 MB/s in parallel.
+    assert task.ends_at == pytest.approx(seconds(100 / 3, 400))
+    assert sim.datastore_used("vsan-ds") == pytest.approx(200 + 133.333, abs=0.01)  # both held
+    sim.run_until(120)
+    o = sim.vsan.objects["db-01@vsan-ds"]
+    assert (o.ftt, o.raid, o.pending) == (1, "raid5", None)
+    assert len({c.host for c in o.components}) == 4
+    assert sim.datastore_used("vsan-ds") == pytest.approx(133.333, abs=0.01)
+    assert sim.inv.datastores["vsan-ds"].used == pytest.approx(133.333, abs=0.01)
+    assert task.state == "done"
+
+
+def test_vm_policy_refused_below_the_host_counts():
+    lv = vsan_level()
+    vm_on_vsan(lv)
+    sim = Simulation(build(lv))
+    v = run(sim, "vm policy db-01 ftt 2 raid6")
+    assert not v.accepted and "FTT 2 RAID-6 needs 6 hosts" in v.message and "only 4" in v.message
+    v = run(sim, "vm policy db-01 ftt 2")
+    assert not v.accepted and "needs 5 hosts" in v.message
+    assert not run(sim, "vm policy db-01 ftt 2 raid5").accepted
+    assert not run(sim, "vm policy db-01 ftt 1").accepted  # already its policy
+
+
+def test_vm_policy_keeps_30_percent_slack_and_warns_above_80():
+    lv = vsan_level()
+    vm_on_vsan(lv, size=2000)  # 4,000 GiB raw of 8,000 at FTT 1
+    sim = Simulation(build(lv))
+    v = run(sim, "vm policy db-01 ftt 3")
+    assert not v.accepted and "needs 7 hosts" in v.message
+    lv2 = vsan_level(n_hosts=5)
+    vm_on_vsan(lv2, size=2100)  # 4,200 of 10,000 raw
+    sim = Simulation(build(lv2))
+    v = run(sim, "vm policy db-01 ftt 2")  # 6,300 = 63 % after, but 10,500 while copying
+    assert not v.accepted and "has 5800 GiB free" in v.message and "needs 6300 GiB" in v.message
+    lv3 = vsan_level(n_hosts=5, disks=[1000, 1000, 1000])
+    vm_on_vsan(lv3, size=2000)  # 4,000 of 15,000 raw
+    sim = Simulation(build(lv3))
+    v = run(sim, "vm policy db-01 ftt 2")  # 6,000 = 40 % after; 10,000 = 67 % while copying
+    assert v.accepted, v.message
+    lv4 = vsan_level(n_hosts=5, disks=[1000, 1000, 1000])
+    vm_on_vsan(lv4, size=3000)  # 6,000 of 15,000
+    sim = Simulation(build(lv4))
+    v = run(sim, "vm policy db-01 ftt 2")  # 9,000 = 60 %; 15,000 while copying: 100 %
+    assert v.accepted and "100 % full until the old copies are freed" in v.message
+    lv5 = vsan_level(n_hosts=5, disks=[1000, 1000, 1000])
+    vm_on_vsan(lv5, size=3600)  # 7,200 → 10,800 = 72 %
+    sim = Simulation(build(lv5))
+    v = run(sim, "vm policy db-01 ftt 2")
+    assert not v.accepted and "72 % full" in v.message and "keeps 30 % free" in v.message
+
+
+def test_vm_policy_needs_the_vsan_licence_and_a_vsan_disk():
+    lv = vsan_level(edition="enterprise-plus")
+    vm_on_vsan(lv)
+    sim = Simulation(build(lv))
+    v = run(sim, "vm policy db-01 ftt 1 raid5")
+    assert not v.accepted and "does not include vSAN" in v.message and "vcf" in v.message
+    lv = vsan_level()
+    lv["datastores"].append({"name": "ds-1", "capacity": 2000})
+    add_vm(lv, "web-01", power="off")
+    sim = Simulation(build(lv))
+    v = run(sim, "vm policy web-01 ftt 1")
+    assert not v.accepted and "no disk on a vSAN datastore" in v.message
