@@ -195,3 +195,161 @@ def test_vm_policy_needs_the_vsan_licence_and_a_vsan_disk():
     sim = Simulation(build(lv))
     v = run(sim, "vm policy web-01 ftt 1")
     assert not v.accepted and "no disk on a vSAN datastore" in v.message
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def _replica_hosts(sim: Simulation, vm: str = "db-01") -> list[str]:
+    o = sim.vsan.objects[f"{vm}@vsan-ds"]
+    return [c.host for c in o.components if c.weight > 0]
+
+
+def _log(sim: Simulation, kind: str) -> list[tuple[float, str]]:
+    return [(e.t, e.detail) for e in sim.log if e.kind == kind]
+
+
+def failing(n_hosts: int, events: list[dict[str, Any]], *, power: str = "on") -> Simulation:
+    lv = vsan_level(n_hosts=n_hosts)
+    vm_on_vsan(lv)
+    lv["vms"][0]["power"] = power
+    lv["vms"][0]["host"] = f"esx-{n_hosts:02d}"
+    lv["events"] = events
+    return Simulation(build(lv))
+
+
+def test_host_loss_rebuilds_at_plus_3600_s_on_the_spare_host():
+    sim = failing(4, [{"at": 100, "kind": "host_failure", "host": "esx-01"}])
+    assert _replica_hosts(sim) == ["esx-01", "esx-02"]
+    sim.run_until(101)
+    o = sim.vsan.objects["db-01@vsan-ds"]
+    assert [c.state for c in o.components] == ["absent", "active", "active"]
+    assert sim.inv.datastores["vsan-ds"].capacity == 6000  # esx-01's 2,000 GiB are gone
+    assert sim.datastore_used("vsan-ds") == pytest.approx(108)  # one copy of 100 + 8 GiB swap
+    sim.run_until(3699)
+    assert not _log(sim, "vsan_rebuild_started")
+    sim.run_until(3701)
+    (t, text), = _log(sim, "vsan_rebuild_started")
+    assert t == 3700 and "on esx-04" in text
+    task = sim.tasks.active("vsan_resync")[0]
+    assert task.ends_at == pytest.approx(3700 + seconds(108, 400))
+    sim.run_until(4000)
+    assert sorted(c.host for c in o.components) == ["esx-02", "esx-03", "esx-04"]
+    assert all(c.state == "active" for c in o.components)
+    assert sim.datastore_used("vsan-ds") == pytest.approx(216)
+
+
+def test_a_quick_return_resyncs_only_the_delta_and_never_rebuilds():
+    sim = failing(4, [{"at": 100, "kind": "host_failure", "host": "esx-01", "duration": 600}])
+    sim.run_until(700 + 180 + 1)  # back at 700, booted 180 s later
+    o = sim.vsan.objects["db-01@vsan-ds"]
+    c = o.components[0]
+    assert c.host == "esx-01" and c.state in ("resyncing", "active")
+    (t, _), = _log(sim, "vsan_resync_started")
+    assert t == 880
+    sim.run_until(3 * 3600)
+    assert not _log(sim, "vsan_rebuild_started")
+    assert all(x.state == "active" for x in o.components)
+    assert [x.host for x in o.components] == ["esx-01", "esx-02", "esx-03"]
+
+
+def test_the_delta_is_the_writes_missed_while_away():
+    lv = vsan_level()
+    vm_on_vsan(lv)
+    lv["vms"][0] |= {"power": "on", "host": "esx-04"}
+    lv["profiles"][0]["write_mbps"] = 10
+    lv["events"] = [{"at": 100, "kind": "host_failure", "host": "esx-01", "duration": 600}]
+    sim = Simulation(build(lv))
+    sim.run_until(881)
+    task = [k for k in sim.tasks.tasks if k.kind == "vsan_resync"][0]
+    missed = 10 * 780 / 1073.741824  # 10 MB/s for 780 s, in GiB
+    assert task.ends_at - task.started_at == pytest.approx(seconds(missed, 400))
+
+
+def test_three_hosts_never_rebuild_after_a_host_loss():
+    sim = failing(3, [{"at": 100, "kind": "host_failure", "host": "esx-01"}])
+    sim.run_until(3 * 3600)
+    assert not _log(sim, "vsan_rebuild_started")
+    (t, text), = _log(sim, "vsan_rebuild_blocked")
+    assert t == 3700 and "no spare host" in text
+    o = sim.vsan.objects["db-01@vsan-ds"]
+    assert [c.state for c in o.components] == ["absent", "active", "active"]
+    assert sim.inv.vms["db-01"].power == "on"  # reduced availability, still running
+
+
+def test_overlapping_failures_beyond_ftt_make_the_data_inaccessible():
+    sim = failing(4, [{"at": 100, "kind": "host_failure", "host": "esx-01"},
+                      {"at": 200, "kind": "host_failure", "host": "esx-02"}])
+    sim.run_until(201)
+    vm = sim.inv.vms["db-01"]
+    assert vm.power == "off"  # it ran on esx-04: its data is gone from under it
+    (t, text), = _log(sim, "vsan_object_inaccessible")
+    assert t == 200 and "data loss" in text
+    assert sim.vsan.inaccessible_at == [(200.0, "db-01")]
+    v = run(sim, "power on db-01")
+    assert not v.accepted and "inaccessible" in v.message
+    sim.run_until(3 * 3600)
+    assert not _log(sim, "vsan_rebuild_started")  # nothing in sync to copy from
+
+
+def test_inaccessible_data_comes_back_with_its_host():
+    sim = failing(4, [{"at": 100, "kind": "host_failure", "host": "esx-01"},
+                      {"at": 200, "kind": "host_failure", "host": "esx-02", "duration": 300}])
+    sim.run_until(200 + 300 + 180 + 1)
+    assert _log(sim, "vsan_object_accessible")[0][0] == 680
+    assert run(sim, "power on db-01").accepted
+
+
+def test_ha_does_not_restart_a_vm_whose_data_is_inaccessible():
+    lv = vsan_level()
+    vm_on_vsan(lv)
+    lv["clusters"][0]["ha"] = {"enabled": True}
+    lv["vms"][0] |= {"power": "on", "host": "esx-02"}
+    lv["events"] = [{"at": 100, "kind": "host_failure", "host": "esx-01"},
+                    {"at": 200, "kind": "host_failure", "host": "esx-02"}]
+    sim = Simulation(build(lv))
+    sim.run_until(600)
+    assert sim.inv.vms["db-01"].power == "off"
+    (_, text), = _log(sim, "ha_restart_failed")
+    assert "inaccessible" in text
+
+
+def test_disk_failure_degrades_and_rebuilds_at_once_even_on_three_hosts():
+    lv = vsan_level(n_hosts=3)
+    vm_on_vsan(lv)
+    lv["events"] = [{"at": 100, "kind": "disk_failure", "host": "esx-01"}]
+    sim = Simulation(build(lv))
+    o = sim.vsan.objects["db-01@vsan-ds"]
+    assert o.components[0].device == 0  # the first device of esx-01
+    sim.run_until(101)
+    assert sim.inv.datastores["vsan-ds"].capacity == 5000
+    assert [c.state for c in o.components][:3] == ["degraded", "active", "active"]
+    (t, text), = _log(sim, "vsan_rebuild_started")
+    assert t == 100 and "on esx-01" in text  # its other device: no other host is free of a copy
+    sim.run_until(100 + seconds(100, 400) + 1)
+    assert [(c.host, c.device, c.state) for c in o.components] == [
+        ("esx-02", o.components[0].device, "active"), ("esx-03", o.components[1].device, "active"),
+        ("esx-01", 1, "active")]
+
+
+def test_level_refuses_disk_failure_on_a_host_without_vsan_disks():
+    lv = vsan_level()
+    lv["events"] = [{"at": 100, "kind": "disk_failure", "host": "esx-01", "device": 3}]
+    with pytest.raises(CheckError, match="esx-01 has 2 vsan_disks"):
+        check_level(build(lv))
+
+
+def test_config_vsan_data_safe_names_the_data_loss():
+    events = [{"at": 100, "kind": "host_failure", "host": "esx-01"},
+              {"at": 200, "kind": "host_failure", "host": "esx-02", "duration": 300}]
+    lv = vsan_level()
+    vm_on_vsan(lv)
+    lv["vms"][0] |= {"power": "on", "host": "esx-04"}
+    lv["events"] = events
+    lv["objectives"] = [{"id": "safe", "kind": "config", "check": "vsan_data_safe"}]
+    level = build(lv)
+    check_level(level)
+    sim = Simulation(level)
+    assert sim.assess(level.objectives[0]) == (True, "none lost", "none lost")
+    sim.run_until(1000)  # accessible again at 680, but it was lost meanwhile
+    assert sim.assess(level.objectives[0]) == (False, "1 VM lost data (db-01)", "none lost")

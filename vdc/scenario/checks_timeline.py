@@ -161,7 +161,7 @@ def _check_objectives(level: schema.Level) -> None:
 
 
 _USES_VMS = ("max_vm_downtime", "max_cpu_ready", "cpu_ready_seconds", "mean_cpu_ready")
-_CHECKS_USING_VMS = ("rule", "ha_priority", "no_snapshots")
+_CHECKS_USING_VMS = ("rule", "ha_priority", "no_snapshots", "vsan_data_safe")
 
 
 KIND_KEYS: dict[str, tuple[str, ...]] = {

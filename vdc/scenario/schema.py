@@ -282,7 +282,8 @@ class Datastore(Strict):
         if self.type != "vsan":
             if self.capacity is None:
                 raise ValueError(f"a {self.type} datastore needs capacity (GiB)")
-            extra = [k for k in ("ftt", "raid") if k in self.model_fields_set]
+            # Set to something else than the default on another type they would do nothing.
+            extra = [k for k, d in (("ftt", 1), ("raid", "raid1")) if getattr(self, k) != d]
             if extra:
                 raise ValueError(f"{' and '.join(extra)} belong to a vsan datastore, not {self.type}")
         elif self.raid == "raid5" and self.ftt != 1 or self.raid == "raid6" and self.ftt != 2:
@@ -505,7 +506,8 @@ ObjectiveKind = Literal[
 ]
 
 ConfigCheck = Literal[
-    "ha_enabled", "admission", "drs_enabled", "rule", "ha_priority", "no_snapshots", "host_patched"
+    "ha_enabled", "admission", "drs_enabled", "rule", "ha_priority", "no_snapshots", "host_patched",
+    "vsan_data_safe",
 ]
 """What a `config` objective checks (an assessment item, met or not; see docs/levels.md)."""
 
@@ -532,6 +534,7 @@ CHECK_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ha_priority": (("priority",), ("vms",)),
     "no_snapshots": ((), ("vms", "older_than")),
     "host_patched": (("host",), ()),
+    "vsan_data_safe": ((), ("vms",)),
 }
 CONFIG_ONLY = ("check", "cluster", "failures", "mode", "rule_type", "priority", "older_than")
 """Keys only a `config` objective takes (and only the checks above that name them; the

@@ -58,6 +58,9 @@ def _describe(e: schema.Event) -> str:
         "uplink_down": f"{e.host} {e.uplink} goes down",
         "uplink_up": f"{e.host} {e.uplink} comes back",
         "bad_change": f"a risky change is applied to {e.vm}",
+        "disk_failure": f"a vSAN capacity device of {e.host} is failing",
+        "datastore_apd": f"{e.datastore} is about to lose all its paths",
+        "datastore_pdl": f"{e.datastore} is about to be lost for good",
     }.get(k, e.text or "")
 
 

@@ -144,13 +144,14 @@ def device_failed(sim: Simulation, host: str, device: int) -> None:
                 else:
                     _finish_task(sim, c, ok=False, detail=f"a device of {host} failed")
                     c.state, c.since = "degraded", sim.now
-                hit.append(o)
+                if o not in hit:
+                    hit.append(o)
     sim.log.add(sim.now, "vsan_device_failed", host,
                 f"capacity device {device + 1} of {host} failed: {len(hit)} vSAN component(s) "
                 "degraded, rebuilding now (I/O to them paused 5–7 s)")
     changed(sim)
     check_access(sim)
-    for o in dict.fromkeys(hit):
+    for o in hit:
         rebuild_object(sim, o)
 
 

@@ -44,7 +44,7 @@ def pick_hosts(sim: Simulation, ds: Datastore, n: int, avoid: list[str]) -> list
 def new_component(sim: Simulation, ds: Datastore, host: str, weight: float, state: str) -> Component:
     board = sim.vsan
     devs = host_devices(sim, ds, host) if host else []
-    device = devs[board.next_id % len(devs)] if devs else 0
+    device = devs[(board.next_id - 1) % len(devs)] if devs else 0
     c = Component(board.next_id, host, device, weight, state, since=sim.now)
     board.next_id += 1
     return c
