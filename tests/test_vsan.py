@@ -353,3 +353,21 @@ def test_config_vsan_data_safe_names_the_data_loss():
     assert sim.assess(level.objectives[0]) == (True, "none lost", "none lost")
     sim.run_until(1000)  # accessible again at 680, but it was lost meanwhile
     assert sim.assess(level.objectives[0]) == (False, "1 VM lost data (db-01)", "none lost")
+
+
+def test_a_copy_taken_during_a_rebuild_and_any_slicing_give_the_same_digests():
+    events = [{"at": 100, "kind": "host_failure", "host": "esx-01"},
+              {"at": 5000, "kind": "disk_failure", "host": "esx-02", "device": 2},
+              {"at": 6000, "kind": "datastore_apd", "datastore": "vsan-ds", "host": "esx-03",
+               "duration": 100}]
+    a = failing(4, events)
+    a.run_until(3800)
+    b = copy.deepcopy(a)
+    a.run_until(3 * 3600)
+    for t in range(3800, 3 * 3600 + 1, 777):
+        b.run_until(t)
+    b.run_until(3 * 3600)
+    assert a.digests == b.digests
+    c = failing(4, events)
+    c.run_until(3 * 3600)
+    assert c.digests == a.digests

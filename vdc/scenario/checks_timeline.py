@@ -62,6 +62,11 @@ def _check_events(level: schema.Level) -> None:
             raise CheckError((*loc, "vm"), unknown("VM", ev.vm, vm_names))
         if ev.profile is not None:
             check_profile((*loc, "profile"), ev.profile, level)
+        if ev.kind in ("datastore_apd", "datastore_pdl") and ev.host is not None \
+                and ev.datastore in ds_names:
+            mounts = expand(level.datastores[ds_names.index(ev.datastore)].hosts, host_names)
+            if ev.host not in mounts:
+                raise CheckError((*loc, "host"), f"{ev.host} does not mount {ev.datastore}")
         if ev.device is not None and ev.kind != "disk_failure":
             raise CheckError((*loc, "device"), "device goes with a disk_failure event")
         if ev.kind == "disk_failure" and ev.host is not None:

@@ -545,6 +545,11 @@ class Simulation:
         inaccessible, a datastore lost or without paths there (None when it can)."""
         return vsan.refusal(self, vm, host)
 
+    def storage_hung(self) -> set[str]:
+        """Running VMs whose I/O hangs (all paths down to a datastore of theirs on their host):
+        the sampler counts them unhealthy."""
+        return vsan.hung(self)
+
     def cost(self) -> float:
         """Cost of the hosts in service (a host powered off counts as retired) and of what was
         bought (licence upgrades)."""

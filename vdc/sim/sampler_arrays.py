@@ -173,9 +173,11 @@ class InventoryArrays:
 
     def _load_health(self) -> None:
         """Whether each VM's guest can serve at all (OS installed, no active bad change, a driver
-        for its disk controller)."""
+        for its disk controller, its storage I/O not hanging in an all-paths-down)."""
+        hung = self.sim.storage_hung()
         self.vm_ok = np.array(
-            [v.os and not v.broken and v.disk_drivers_ok for v in self.sim.inv.vms.values()], dtype=bool
+            [v.os and not v.broken and v.disk_drivers_ok and v.name not in hung
+             for v in self.sim.inv.vms.values()], dtype=bool
         )
 
     def _load_datastores(self) -> None:

@@ -79,6 +79,7 @@ def _event_actions(e: schema.Event, origin: str = "event") -> list[Action]:
             "bad_change": "bad_change_end",
             "host_failure": "host_recover",
             "uplink_down": "uplink_up",
+            "datastore_apd": "datastore_apd_end",
         }.get(e.kind)
         if end is not None:
             out.append(Action(e.at + e.duration, end, p, origin))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vdc.sim.vsan import failures, layout
+from vdc.sim.vsan import failures, layout, paths
 from vdc.sim.vsan.commands import HANDLERS
 from vdc.sim.vsan.state import VsanBoard, factor_of, key, refresh_capacity, vsan_datastores
 
@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
     from vdc.sim.model import Vm
 
-__all__ = ["HANDLERS", "OPS", "apply", "build", "host_down", "host_up", "load", "refusal"]
+__all__ = ["HANDLERS", "OPS", "apply", "build", "host_down", "host_up", "hung", "load", "refusal"]
 
-OPS = ("disk_failure",)
+OPS = ("disk_failure", "datastore_apd", "datastore_apd_end", "datastore_pdl")
 """Timeline operations this package applies (`apply`)."""
 
 
@@ -64,6 +64,11 @@ def apply(sim: Simulation, op: str, params: dict[str, object]) -> None:
         device = params.get("device") or 1
         assert isinstance(device, int)
         failures.device_failed(sim, str(params["host"]), device - 1)
+        return
+    ds = str(params["datastore"])
+    host = str(params["host"]) if params.get("host") else None
+    {"datastore_apd": paths.apd_start, "datastore_apd_end": paths.apd_end,
+     "datastore_pdl": paths.pdl}[op](sim, ds, host)
 
 
 def load(s: Sampler) -> None:
@@ -83,11 +88,20 @@ def load(s: Sampler) -> None:
 
 def refusal(sim: Simulation, vm: Vm, host: str | None = None) -> str | None:
     """Why `vm` cannot run (on `host`, or anywhere) because of its storage (None if it can)."""
-    for o in sim.vsan.objects.values():
-        if o.vm == vm.name and o.inaccessible:
-            gone = "its data is lost" if o.lost else "too many of its hosts are away"
-            return f"{vm.name}'s data on {o.datastore} is inaccessible ({gone})"
-    return None
+    board = sim.vsan
+    ds = board.unreachable.get(vm.name)
+    if ds is not None:
+        lost = board.objects[key(vm.name, ds)].lost
+        gone = "its data is lost" if lost else "too many of its hosts are away"
+        return f"{vm.name}'s data on {ds} is inaccessible ({gone})"
+    if not board.apd and not board.pdl:
+        return None
+    return paths.refusal(sim, vm, host)
+
+
+def hung(sim: Simulation) -> set[str]:
+    """Running VMs whose I/O hangs (all paths down to one of their datastores)."""
+    return paths.hung(sim) if sim.vsan.apd else set()
 
 
 def space_factor(sim: Simulation, vm: str, datastore: str) -> float:

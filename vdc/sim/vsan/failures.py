@@ -294,6 +294,7 @@ def check_access(sim: Simulation) -> None:
         failed = sum(1 for c in cur if c.state in FAILED)
         if failed > o.ftt and not o.inaccessible:
             o.inaccessible = True
+            sim.vsan.unreachable[o.vm] = o.datastore
             o.lost = sum(1 for c in cur if c.state == "degraded") > o.ftt
             sim.vsan.inaccessible_at.append((now, o.vm))
             vm = sim.inv.vms[o.vm]
@@ -309,6 +310,7 @@ def check_access(sim: Simulation) -> None:
             sim.vsan.version += 1
         elif o.inaccessible and not o.lost and failed <= o.ftt:
             o.inaccessible = False
+            sim.vsan.unreachable.pop(o.vm, None)
             sim.log.add(now, "vsan_object_accessible", o.vm,
                         f"{o.vm}'s data on {o.datastore} is accessible again (power it on)")
             sim.vsan.version += 1

@@ -102,6 +102,8 @@ class VsanBoard:
     busy_until: dict[str, float] = field(default_factory=dict)
     """host → when its rebuild writer is free (rebuilds to one host run one after another)."""
     next_id: int = 1
+    unreachable: dict[str, str] = field(default_factory=dict)
+    """VM → datastore of its inaccessible object (kept by `failures.check_access`)."""
     inaccessible_at: list[tuple[float, str]] = field(default_factory=list)
     """(time, VM) each time an object became inaccessible: data loss the debrief names."""
     apd: dict[str, dict[str, float]] = field(default_factory=dict)
