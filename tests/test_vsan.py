@@ -371,3 +371,24 @@ def test_a_copy_taken_during_a_rebuild_and_any_slicing_give_the_same_digests():
     c = failing(4, events)
     c.run_until(3 * 3600)
     assert c.digests == a.digests
+
+
+def test_storage_vmotion_to_vsan_needs_the_licence_and_room_for_the_copies():
+    lv = vsan_level(n_hosts=3, disks=[100])  # 300 GiB raw
+    lv["datastores"].append({"name": "ds-1", "capacity": 2000})
+    add_vm(lv, "web-01", power="off", disks=[{"datastore": "ds-1", "size": 120, "thin": False}])
+    sim = Simulation(build(lv))
+    assert run(sim, "svmotion web-01 vsan-ds").accepted  # 240 GiB raw of 300
+    sim.run_until(300)
+    assert sim.datastore_used("vsan-ds") == pytest.approx(240)
+    o = sim.vsan.objects["web-01@vsan-ds"]  # laid out at the sample after the copy
+    assert (o.ftt, o.raid, len(o.components)) == (1, "raid1", 3)
+    lv["level"]["edition"] = "enterprise-plus"
+    sim = Simulation(build(lv))
+    v = run(sim, "svmotion web-01 vsan-ds")
+    assert not v.accepted and "does not include vSAN" in v.message
+    lv["level"]["edition"] = "vcf"
+    lv["vms"][0]["disks"][0]["size"] = 160
+    sim = Simulation(build(lv))
+    v = run(sim, "svmotion web-01 vsan-ds")
+    assert not v.accepted and v.message == "vsan-ds has 300 GiB free, web-01's disks need 320 GiB"
