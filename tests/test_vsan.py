@@ -33,7 +33,7 @@ def vsan_level(n_hosts: int = 4, disks: list[float] | None = None, **meta: Any) 
 
 
 def vm_on_vsan(lv: dict[str, Any], name: str = "db-01", size: float = 100, **kw: Any) -> None:
-    add_vm(lv, name, power="off", disks=[{"datastore": "vsan-ds", "size": size, "thin": False}], **kw)
+    add_vm(lv, name, **({"power": "off"} | kw), disks=[{"datastore": "vsan-ds", "size": size, "thin": False}])
 
 
 def run(sim: Simulation, text: str):
