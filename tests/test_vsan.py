@@ -392,3 +392,29 @@ def test_storage_vmotion_to_vsan_needs_the_licence_and_room_for_the_copies():
     sim = Simulation(build(lv))
     v = run(sim, "svmotion web-01 vsan-ds")
     assert not v.accepted and v.message == "vsan-ds has 300 GiB free, web-01's disks need 320 GiB"
+
+
+@pytest.mark.parametrize("cid", ["shared-storage", "hci", "vsan", "apd-pdl"])
+def test_storage_concept_notes_have_a_number_and_a_command(cid):
+    import re
+
+    from vdc.concepts import CONCEPTS
+
+    title, text = CONCEPTS[cid]
+    assert title and "\n" not in text and "  " not in text and 250 <= len(text) <= 650
+    assert re.search(r"\d", text) and re.search(r"`[a-z]+ [^`]*`", text)
+
+
+def test_a_device_failure_pauses_the_io_of_its_objects_for_6_s():
+    lv = vsan_level(n_hosts=3, sample_interval=2)
+    vm_on_vsan(lv, power="on", host="esx-03")
+    lv["events"] = [{"at": 100, "kind": "disk_failure", "host": "esx-01"}]
+    sim = Simulation(build(lv))
+    s = sim.sampler
+    sim.run_until(99)
+    assert s.vm_healthy[0]
+    sim.run_until(105)
+    assert not s.vm_healthy[0]  # 100 … 106: paused
+    sim.run_until(109)
+    assert s.vm_healthy[0]
+    assert s.vm_downtime[0] == pytest.approx(6)

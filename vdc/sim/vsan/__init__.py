@@ -100,8 +100,11 @@ def refusal(sim: Simulation, vm: Vm, host: str | None = None) -> str | None:
 
 
 def hung(sim: Simulation) -> set[str]:
-    """Running VMs whose I/O hangs (all paths down to one of their datastores)."""
-    return paths.hung(sim) if sim.vsan.apd else set()
+    """Running VMs whose I/O hangs: all paths down to one of their datastores, or vSAN's
+    pause after a device failure."""
+    out = paths.hung(sim) if sim.vsan.apd else set()
+    out.update(sim.vsan.io_paused)
+    return out
 
 
 def space_factor(sim: Simulation, vm: str, datastore: str) -> float:

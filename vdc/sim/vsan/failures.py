@@ -24,6 +24,7 @@ from vdc.sim.units import seconds
 from vdc.sim.vsan.layout import free_by_host, new_component, pick_hosts
 from vdc.sim.vsan.state import (
     FAILED,
+    IO_PAUSE_S,
     REPAIR_DELAY_S,
     Component,
     VsanObject,
@@ -146,6 +147,11 @@ def device_failed(sim: Simulation, host: str, device: int) -> None:
                     c.state, c.since = "degraded", sim.now
                 if o not in hit:
                     hit.append(o)
+    for o in hit:
+        if sim.inv.vms[o.vm].power == "on":
+            board.io_paused[o.vm] = sim.now + IO_PAUSE_S
+    if hit:
+        sim.after(IO_PAUSE_S, io_resumed, sim)
     sim.log.add(sim.now, "vsan_device_failed", host,
                 f"capacity device {device + 1} of {host} failed: {len(hit)} vSAN component(s) "
                 "degraded, rebuilding now (I/O to them paused 5–7 s)")
@@ -153,6 +159,13 @@ def device_failed(sim: Simulation, host: str, device: int) -> None:
     check_access(sim)
     for o in hit:
         rebuild_object(sim, o)
+
+
+def io_resumed(sim: Simulation) -> None:
+    """The I/O pause after a device failure is over."""
+    board = sim.vsan
+    board.io_paused = {vm: t for vm, t in board.io_paused.items() if t > sim.now + 1e-9}
+    sim.touch("health")
 
 
 def retry_waiting(sim: Simulation) -> None:

@@ -33,6 +33,9 @@ SLACK = 0.30
 WARN_PCT = 80.0
 """A change that takes a vSAN datastore above 80 % full is accepted with a warning (vSAN
 starts rebalancing a device at ~80 %, §13)."""
+IO_PAUSE_S = 6.0
+"""vSAN pauses I/O to the objects of a failed capacity device for 5–7 s while it re-evaluates
+their availability (§13); the midpoint."""
 HELD = ("active", "rebuilding", "resyncing")
 """Component states whose data sits on a host that is up (it takes space there)."""
 FAILED = ("absent", "degraded")
@@ -110,8 +113,8 @@ class VsanBoard:
     """datastore → host → when that host lost all paths to it (all paths down)."""
     pdl: dict[str, list[str]] = field(default_factory=dict)
     """datastore → hosts that lost it for good (permanent device loss)."""
-    hung: dict[str, float] = field(default_factory=dict)
-    """VM → since when its I/O hangs (APD on its host): it runs but serves nothing."""
+    io_paused: dict[str, float] = field(default_factory=dict)
+    """VM → until when vSAN pauses its I/O after a device failure (`IO_PAUSE_S`)."""
     version: int = 0
     """Bumped on every change (renderers redraw only then)."""
 
