@@ -418,3 +418,19 @@ def test_a_device_failure_pauses_the_io_of_its_objects_for_6_s():
     sim.run_until(109)
     assert s.vm_healthy[0]
     assert s.vm_downtime[0] == pytest.approx(6)
+
+
+def test_alarms_for_reduced_availability_and_inaccessible_data():
+    from vdc.session.alarms import active_alarms
+
+    sim = failing(3, [{"at": 100, "kind": "host_failure", "host": "esx-01"},
+                      {"at": 5000, "kind": "host_failure", "host": "esx-02"}])
+    sim.run_until(1000)
+    texts = [a.text for a in active_alarms(sim.view()) if a.key.startswith("vsan:")]
+    assert texts == ["vSAN vsan-ds: 1 object(s) with reduced availability (1 absent) — rebuild in 45 min"]
+    sim.run_until(4000)
+    (alarm,) = [a for a in active_alarms(sim.view()) if a.key.startswith("vsan:")]
+    assert alarm.text.endswith("— cannot rebuild") and "host power on HOST" in alarm.fix
+    sim.run_until(5001)
+    crit = [a for a in active_alarms(sim.view()) if a.key == "vsan:vsan-ds:inaccessible"]
+    assert crit and crit[0].severity == "critical"
