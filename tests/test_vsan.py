@@ -434,3 +434,18 @@ def test_alarms_for_reduced_availability_and_inaccessible_data():
     sim.run_until(5001)
     crit = [a for a in active_alarms(sim.view()) if a.key == "vsan:vsan-ds:inaccessible"]
     assert crit and crit[0].severity == "critical"
+
+
+def test_disk_failure_incidents_hit_vsan_devices_from_their_own_stream():
+    lv = vsan_level(n_hosts=4)
+    lv["datastores"].append({"name": "ds-1", "capacity": 2000, "hosts": ["esx-01"]})
+    lv["incidents"] = [{"kind": "disk_failure", "rate_per_hour": 2}]
+    level = build(lv)
+    check_level(level)
+    a, b = Simulation(level), Simulation(level)
+    hits = [(x.t, x.params["host"], x.params["device"]) for x in a.timeline if x.op == "disk_failure"]
+    assert hits and hits == [(x.t, x.params["host"], x.params["device"]) for x in b.timeline
+                             if x.op == "disk_failure"]
+    assert all(d in (1, 2) for _, _, d in hits)
+    a.run_until(3 * 3600)
+    assert len(_log(a, "vsan_device_failed")) == len(set((h, d) for _, h, d in hits))

@@ -82,6 +82,7 @@ _INCIDENT_TARGETS: dict[str, str] = {
     "host_failure": "host",
     "uplink_down": "host",
     "datastore_fill": "datastore",
+    "disk_failure": "host",
 }
 
 

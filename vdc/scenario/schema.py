@@ -478,10 +478,12 @@ class Event(Strict):
 class Incident(Strict):
     """An `[[incidents]]` entry: seeded random trouble, drawn up front from its own RNG stream."""
 
-    kind: Literal["load_spike", "host_failure", "uplink_down", "datastore_fill", "bad_change"]
+    kind: Literal["load_spike", "host_failure", "uplink_down", "datastore_fill", "bad_change",
+                  "disk_failure"]
     rate_per_hour: Annotated[float, Field(gt=0, le=60)]
     targets: Annotated[list[str], Field(min_length=1)] = ["*"]
-    """Names or globs of the VMs, hosts or datastores it may hit."""
+    """Names or globs of the VMs, hosts or datastores it may hit (disk_failure: hosts, of
+    which those with `vsan_disks`; one of their devices at random)."""
     start: Seconds = 0
     end: Seconds | None = None
     """Window in sim-seconds (default: the whole level)."""

@@ -108,6 +108,7 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
     hosts = [h.name for h in level.hosts if h.hypervisor != "none"]
     datastores = [d.name for d in level.datastores]
     host_nics = {h.name: [n.name for n in h.nics] for h in level.hosts}
+    host_disks = {h.name: len(h.vsan_disks) for h in level.hosts}
     out: list[Action] = []
     for i, inc in enumerate(level.incidents):
         rng = streams.py(f"incident:{i}:{inc.kind}")
@@ -117,6 +118,7 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
             "host_failure": hosts,
             "uplink_down": [h for h in hosts if host_nics[h]],
             "datastore_fill": datastores,
+            "disk_failure": [h for h in hosts if host_disks[h]],
         }[inc.kind]
         targets = expand(inc.targets, pool)
         if not targets:
@@ -137,6 +139,8 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
                 kw |= {"vm": target, "duration": inc.duration}
             elif inc.kind == "host_failure":
                 kw |= {"host": target, "duration": inc.duration}
+            elif inc.kind == "disk_failure":
+                kw |= {"host": target, "device": rng.randrange(host_disks[target]) + 1}
             elif inc.kind == "uplink_down":
                 nics = host_nics[target]
                 kw |= {"host": target, "uplink": nics[rng.randrange(len(nics))], "duration": inc.duration}
