@@ -449,3 +449,18 @@ def test_disk_failure_incidents_hit_vsan_devices_from_their_own_stream():
     assert all(d in (1, 2) for _, _, d in hits)
     a.run_until(3 * 3600)
     assert len(_log(a, "vsan_device_failed")) == len(set((h, d) for _, h, d in hits))
+
+
+def test_a_rebuild_competes_with_the_guests_io():
+    lv = vsan_level()
+    lv["datastores"][0]["mbps"] = 1000
+    vm_on_vsan(lv, power="on", host="esx-04")
+    lv["events"] = [{"at": 100, "kind": "host_failure", "host": "esx-01"}]
+    sim = Simulation(build(lv))
+    sim.run_until(3650)
+    calm = sim.sampler.ds_latency[0]
+    sim.run_until(3750)  # esx-04 writes 108 GiB at 400 MB/s: 40 % of the datastore's MB/s
+    assert sim.sampler.ds_util[0] == pytest.approx(0.4, abs=0.01)
+    assert sim.sampler.ds_latency[0] == pytest.approx(calm / (1 - 0.4), rel=0.05)
+    sim.run_until(4100)
+    assert sim.sampler.ds_latency[0] == pytest.approx(calm)

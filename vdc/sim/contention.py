@@ -358,6 +358,8 @@ class Sampler(InventoryArrays):
         ds_mbps = np.bincount(dds, weights=self.base_write[dvm] * mult_d, minlength=D)
         if moving:
             ds_mbps = ds_mbps + moveload.ds_mbps(sim, self)
+        if sim.vsan.busy_until:  # vSAN rebuilds and resyncs write beside the guests
+            ds_mbps = ds_mbps + vsan.rebuild_mbps(sim, self.ds_names)
         if D:
             util = np.maximum(ds_iops / self.ds_iops_cap, ds_mbps / self.ds_mbps_cap)
             ds_lat = self.ds_base_lat * latency_factor(util)

@@ -86,6 +86,20 @@ def load(s: Sampler) -> None:
     s.vm_swap = s.vm_swap * np.array(home, dtype=float)
 
 
+def rebuild_mbps(sim: Simulation, ds_names: list[str]) -> np.ndarray:
+    """MB/s each datastore's hosts write for rebuilds and resyncs now (each busy host at its
+    `vsan_rebuild_mbps`): load that competes with the guests' I/O."""
+    out = np.zeros(len(ds_names))
+    now = sim.now
+    busy = [h for h, until in sim.vsan.busy_until.items() if until > now + 1e-9]
+    if busy:
+        for i, name in enumerate(ds_names):
+            ds = sim.inv.datastores[name]
+            if ds.type == "vsan":
+                out[i] = sum(sim.inv.hosts[h].vsan_rebuild_mbps for h in busy if h in ds.devices)
+    return out
+
+
 def refusal(sim: Simulation, vm: Vm, host: str | None = None) -> str | None:
     """Why `vm` cannot run (on `host`, or anywhere) because of its storage (None if it can)."""
     board = sim.vsan
