@@ -464,3 +464,22 @@ def test_a_rebuild_competes_with_the_guests_io():
     assert sim.sampler.ds_latency[0] == pytest.approx(calm / (1 - 0.4), rel=0.05)
     sim.run_until(4100)
     assert sim.sampler.ds_latency[0] == pytest.approx(calm)
+
+
+def test_the_sandbox_can_be_built_on_vsan():
+    from vdc.scenario.sandbox import generate
+
+    vmfs, vsan = generate("small", 3), generate("small", 3, storage="vsan")
+    check_level(vsan)
+    assert vsan.level.id == "sandbox-small-3-vsan" and vsan.level.edition == "vcf"
+    assert [(d.name, d.type) for d in vsan.datastores] == [("vsan-01", "vsan")]
+    assert {d.datastore for v in vsan.vms for d in v.disks} == {"vsan-01"}
+    assert vsan.incidents[-1].kind == "disk_failure"
+    # The rest is the same datacenter, and the same draws.
+    assert [(v.name, v.host, v.load) for v in vsan.vms] == [(v.name, v.host, v.load) for v in vmfs.vms]
+    sim = Simulation(vsan)
+    assert sim.inv.datastores["vsan-01"].capacity == 8 * 4 * 3840
+    sim.run_until(600)
+    assert all(len(o.components) == 3 for o in sim.vsan.objects.values())
+    with pytest.raises(ValueError, match="unknown sandbox storage"):
+        generate("small", 1, storage="nfs")

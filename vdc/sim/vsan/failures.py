@@ -154,7 +154,7 @@ def device_failed(sim: Simulation, host: str, device: int) -> None:
         sim.after(IO_PAUSE_S, io_resumed, sim)
     sim.log.add(sim.now, "vsan_device_failed", host,
                 f"capacity device {device + 1} of {host} failed: {len(hit)} vSAN component(s) "
-                "degraded, rebuilding now (I/O to them paused 5–7 s)")
+                "degraded, rebuilding now (I/O to them paused 6 s)")
     changed(sim)
     check_access(sim)
     for o in hit:
