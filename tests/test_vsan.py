@@ -483,3 +483,12 @@ def test_the_sandbox_can_be_built_on_vsan():
     assert all(len(o.components) == 3 for o in sim.vsan.objects.values())
     with pytest.raises(ValueError, match="unknown sandbox storage"):
         generate("small", 1, storage="nfs")
+
+
+def test_a_vsan_resync_cannot_be_cancelled():
+    lv = vsan_level()
+    vm_on_vsan(lv)
+    sim = Simulation(build(lv))
+    assert run(sim, "vm policy db-01 ftt 1 raid5").accepted
+    v = run(sim, "task cancel 1")
+    assert not v.accepted and "a vSAN resync cannot be cancelled" in v.message
