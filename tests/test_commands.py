@@ -510,7 +510,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     text = help_text(None)
     lines = text.splitlines()
     assert lines[0] == "Commands:"
-    width = len("maintenance enter HOST [--evacuate-powered-off]")  # the longest usage
+    width = len("maintenance enter HOST [VSAN] [--evacuate-powered-off]")  # the longest usage
     assert lines[1] == (
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."

@@ -492,3 +492,78 @@ def test_a_vsan_resync_cannot_be_cancelled():
     assert run(sim, "vm policy db-01 ftt 1 raid5").accepted
     v = run(sim, "task cancel 1")
     assert not v.accepted and "a vSAN resync cannot be cancelled" in v.message
+
+
+# --------------------------------------------------------------------------- maintenance modes
+
+
+def test_full_evacuation_copies_off_first_and_keeps_the_object_compliant():
+    sim = failing(4, [])
+    v = run(sim, "maintenance enter esx-01 full-evacuation")
+    assert v.accepted and "entering maintenance mode" in v.message
+    task = sim.tasks.active("vsan_resync")[0]
+    assert task.target == "esx-04" and task.ends_at == pytest.approx(seconds(108, 400))
+    sim.run_until(280)
+    assert sim.inv.hosts["esx-01"].state == "on"  # still copying
+    sim.run_until(400)
+    assert sim.inv.hosts["esx-01"].state == "maintenance"
+    o = sim.vsan.objects["db-01@vsan-ds"]
+    assert sorted((c.host, c.state) for c in o.components) == [
+        ("esx-02", "active"), ("esx-03", "active"), ("esx-04", "active")]
+    assert sim.inv.datastores["vsan-ds"].capacity == 6000
+
+
+def test_full_evacuation_is_refused_on_three_hosts():
+    sim = failing(3, [])
+    v = run(sim, "maintenance enter esx-01 full-evacuation")
+    assert not v.accepted and "every other host up already holds a component" in v.message
+    assert "3-host clusters allow only that" in v.message
+
+
+def test_ensure_accessibility_leaves_copies_absent_and_resyncs_on_exit():
+    sim = failing(3, [])
+    v = run(sim, "maintenance enter esx-01")  # the default on a vSAN host
+    assert v.accepted and "1 VM(s)' vSAN data with reduced availability" in v.message
+    sim.run_until(20)
+    assert sim.inv.hosts["esx-01"].state == "maintenance"
+    o = sim.vsan.objects["db-01@vsan-ds"]
+    assert [c.state for c in o.components] == ["absent", "active", "active"]
+    assert run(sim, "maintenance exit esx-01").accepted
+    assert o.components[0].state in ("resyncing", "active")
+    sim.run_until(600)
+    assert [c.state for c in o.components] == ["active", "active", "active"]
+
+
+def _ftt0(n_hosts: int = 3) -> Simulation:
+    lv = vsan_level(n_hosts=n_hosts)
+    lv["datastores"][0]["ftt"] = 0
+    vm_on_vsan(lv, power="on", host=f"esx-{n_hosts:02d}")
+    return Simulation(build(lv))
+
+
+def test_ensure_accessibility_moves_an_only_copy_first():
+    sim = _ftt0()
+    assert [c.host for c in sim.vsan.objects["db-01@vsan-ds"].components] == ["esx-01"]
+    assert run(sim, "maintenance enter esx-01 ensure-accessibility").accepted
+    sim.run_until(400)
+    o = sim.vsan.objects["db-01@vsan-ds"]
+    assert [(c.host, c.state) for c in o.components] == [("esx-02", "active")]
+    assert sim.inv.hosts["esx-01"].state == "maintenance" and sim.inv.vms["db-01"].power == "on"
+
+
+def test_no_data_migration_loses_an_only_copy():
+    sim = _ftt0()
+    v = run(sim, "maintenance enter esx-01 no-data-migration")
+    assert v.accepted and "data of db-01 inaccessible (no other copy)" in v.message
+    sim.run_until(20)
+    assert sim.inv.vms["db-01"].power == "off"
+    assert _log(sim, "vsan_object_inaccessible")
+
+
+def test_a_vsan_mode_on_a_host_without_vsan_disks_is_refused():
+    lv = vsan_level()
+    lv["hosts"].append(copy.deepcopy(lv["hosts"][0]) | {"name": "esx-05", "vsan_disks": []})
+    sim = Simulation(build(lv))
+    v = run(sim, "maintenance enter esx-05 full-evacuation")
+    assert not v.accepted and "gives no disks to vSAN" in v.message
+    assert run(sim, "maintenance enter esx-05").accepted

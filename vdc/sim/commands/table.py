@@ -129,8 +129,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
         meta=True,
     ),
     CommandSpec(
-        "maintenance enter {host:host} [--evacuate-powered-off]",
-        "Put a host into maintenance mode once its running VMs have moved off.",
+        "maintenance enter {host:host}"
+        " [{vsan:ensure-accessibility|full-evacuation|no-data-migration}] [--evacuate-powered-off]",
+        "Put a host into maintenance mode once its running VMs have moved off (on vSAN, choose "
+        "what happens to its data: ensure-accessibility by default).",
         "maintenance enter esx-03",
     ),
     CommandSpec(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vdc.sim.vsan import failures, layout, paths
+from vdc.sim.vsan import evacuate, failures, layout, paths
 from vdc.sim.vsan.commands import HANDLERS
 from vdc.sim.vsan.state import VsanBoard, factor_of, key, refresh_capacity, vsan_datastores
 
@@ -34,7 +34,7 @@ def build(sim: Simulation) -> VsanBoard:
     for ds in vsan_datastores(sim):
         refresh_capacity(sim, ds)
     for h in sorted({h for ds in vsan_datastores(sim) for h in ds.hosts}):
-        if sim.inv.hosts[h].state in ("failed", "off"):
+        if sim.inv.hosts[h].state in ("failed", "off", "maintenance"):
             board.gone_at[h] = 0.0
     layout.sync(sim)
     return board
@@ -56,6 +56,28 @@ def sample(sim: Simulation) -> None:
     if sim.vsan.objects or vsan_datastores(sim):
         if layout.sync(sim):
             sim.touch()
+
+
+def holds_data(sim: Simulation, host: str) -> bool:
+    """Whether `host` gives capacity devices to a vSAN datastore (maintenance has data modes)."""
+    return any(ds.devices.get(host) for ds in vsan_datastores(sim))
+
+
+def maintenance_check(sim: Simulation, host: str, mode: str) -> str:
+    """Check that `host` can enter maintenance with vSAN data mode `mode` (`Rejected` with the
+    numbers if not); what it will leave at risk ("" when nothing)."""
+    evacuate.plan(sim, host, mode)
+    return evacuate.warning(sim, host, mode)
+
+
+def maintenance_start(sim: Simulation, host: str, mode: str) -> int:
+    """Copy off what `mode` needs before `host` is in maintenance; how many components."""
+    return evacuate.start(sim, host, mode)
+
+
+def maintenance_pending(sim: Simulation, host: str) -> int:
+    """Components of `host` still being copied off before it can be in maintenance."""
+    return evacuate.pending(sim, host)
 
 
 def apply(sim: Simulation, op: str, params: dict[str, object]) -> None:

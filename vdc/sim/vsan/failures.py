@@ -28,6 +28,7 @@ from vdc.sim.vsan.state import (
     REPAIR_DELAY_S,
     Component,
     VsanObject,
+    contributes,
     data_gib,
     refresh_capacity,
     vsan_datastores,
@@ -88,8 +89,8 @@ def host_back(sim: Simulation, host: str) -> None:
     """`host` is up again: its absent components resync what they missed; waiting rebuilds
     may now find a host."""
     board = sim.vsan
-    if board.gone_at.pop(host, None) is None:
-        return
+    if not contributes(sim, host) or board.gone_at.pop(host, None) is None:
+        return  # still away (it came up in maintenance mode)
     now = sim.now
     n = 0
     for o in board.objects.values():
@@ -219,6 +220,11 @@ def rebuild_object(sim: Simulation, o: VsanObject, quiet: bool = False) -> None:
 
 def _blocked(sim: Simulation, o: VsanObject, why: str) -> None:
     sim.log.add(sim.now, "vsan_rebuild_blocked", o.vm, f"vSAN cannot rebuild {o.vm} on {o.datastore}: {why}")
+
+
+def write_task(sim: Simulation, o: VsanObject, c: Component, gib: float, what: str) -> None:
+    """Write a new component `c` (rebuilding) as its own task."""
+    _write(sim, o, c, "rebuilding", gib, what)
 
 
 def _write(sim: Simulation, o: VsanObject, c: Component, state: str, gib: float, what: str) -> None:

@@ -37,7 +37,8 @@ def pick_hosts(sim: Simulation, ds: Datastore, n: int, avoid: list[str]) -> list
     """Up to `n` contributing hosts not in `avoid`, most free space first."""
     free = free_by_host(sim, ds)
     order = {h: i for i, h in enumerate(ds.hosts)}
-    hosts = sorted((h for h in free if h not in avoid), key=lambda h: (-free[h], order[h]))
+    hosts = sorted((h for h in free if h not in avoid and sim.maintenance.entering_of(h) is None),
+                   key=lambda h: (-free[h], order[h]))
     return hosts[:n]
 
 

@@ -138,9 +138,9 @@ def vsan_datastores(sim: Simulation) -> list[Datastore]:
 
 
 def contributes(sim: Simulation, host: str) -> bool:
-    """Whether a host's devices are part of the datastore now (it is up: not failed, off or
-    rebooting)."""
-    return sim.inv.hosts[host].state in ("on", "maintenance", "isolated")
+    """Whether a host's devices are part of the datastore now: it is up (not failed, off or
+    rebooting) and not in maintenance mode."""
+    return sim.inv.hosts[host].state in ("on", "isolated")
 
 
 def host_devices(sim: Simulation, ds: Datastore, host: str) -> list[int]:
