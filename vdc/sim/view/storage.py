@@ -12,8 +12,8 @@ from vdc.sim.vsan.state import (
     REPAIR_DELAY_S,
     contributes,
     host_capacity,
-    host_used,
     state_of,
+    usage,
 )
 
 if TYPE_CHECKING:
@@ -38,11 +38,12 @@ def vsan_view(sim: Simulation, ds: Datastore) -> VsanView:
                 stuck += 1
     tasks = [sim.tasks.tasks[i - 1] for i in dict.fromkeys(c.task for c in writing if c.task)]
     running = [t for t in tasks if t.state == "running" and t.ends_at is not None]
+    used = usage(sim, ds)
     return VsanView(
         policy=policy_name(ds.ftt, ds.raid),
         hosts=tuple(
             VsanHostView(h, contributes(sim, h), host_capacity(sim, ds, h),
-                         host_used(sim, ds, h) if contributes(sim, h) else 0.0,
+                         used[h] if contributes(sim, h) else 0.0,
                          len(board.failed_devices.get(h, [])))
             for h in ds.hosts if ds.devices.get(h)
         ),

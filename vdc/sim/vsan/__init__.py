@@ -53,9 +53,12 @@ def host_up(sim: Simulation, host: str) -> None:
 def sample(sim: Simulation) -> None:
     """Before each sample: objects for VMs whose disks came to a vSAN datastore (a Storage
     vMotion, a new VM), made at sample times so that replays make them at the same moment."""
-    if sim.vsan.objects or vsan_datastores(sim):
-        if layout.sync(sim):
+    board = sim.vsan
+    if board.synced != sim.structure_version and (board.objects or vsan_datastores(sim)):
+        changed = layout.sync(sim)
+        if changed:
             sim.touch()
+        board.synced = sim.structure_version
 
 
 def holds_data(sim: Simulation, host: str) -> bool:

@@ -18,8 +18,8 @@ from vdc.sim.vsan.state import (
     contributing,
     host_capacity,
     host_devices,
-    host_used,
     key,
+    usage,
     vsan_datastores,
 )
 
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 def free_by_host(sim: Simulation, ds: Datastore) -> dict[str, float]:
     """Raw GiB free on each contributing host of `ds`."""
-    return {h: host_capacity(sim, ds, h) - host_used(sim, ds, h) for h in contributing(sim, ds)}
+    used = usage(sim, ds)
+    return {h: host_capacity(sim, ds, h) - used[h] for h in contributing(sim, ds)}
 
 
 def pick_hosts(sim: Simulation, ds: Datastore, n: int, avoid: list[str]) -> list[str]:

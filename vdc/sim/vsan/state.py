@@ -107,6 +107,8 @@ class VsanBoard:
     next_id: int = 1
     unreachable: dict[str, str] = field(default_factory=dict)
     """VM → datastore of its inaccessible object (kept by `failures.check_access`)."""
+    synced: int = -1
+    """The structure version objects were last made for (`layout.sync`)."""
     inaccessible_at: list[tuple[float, str]] = field(default_factory=list)
     """(time, VM) each time an object became inaccessible: data loss the debrief names."""
     apd: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -192,17 +194,26 @@ def factor_of(sim: Simulation, vm: str, ds: str) -> float:
     return held_factor(obj) if obj is not None else vsan_rules.factor(d.ftt, d.raid)
 
 
-def host_used(sim: Simulation, ds: Datastore, host: str) -> float:
-    """Raw GiB on `host` in `ds`: its components, and an even share of the other data."""
-    used = 0.0
+def usage(sim: Simulation, ds: Datastore) -> dict[str, float]:
+    """Raw GiB on each host of `ds` (one pass over its objects): the components held there,
+    and an even share of the other data on the hosts that give capacity."""
+    used = dict.fromkeys(ds.hosts, 0.0)
     for o in sim.vsan.objects.values():
         if o.datastore != ds.name:
             continue
-        w = sum(c.weight for c in o.components if c.host == host and c.state in HELD)
-        if w:
-            used += w * data_gib(sim, sim.inv.vms[o.vm], ds.name)
-    n = len(contributing(sim, ds))
-    return used + (ds.other_used / n if n and host_devices(sim, ds, host) else 0.0)
+        data = data_gib(sim, sim.inv.vms[o.vm], ds.name)
+        for c in o.components:
+            if c.state in HELD and c.host in used:
+                used[c.host] += c.weight * data
+    up = contributing(sim, ds)
+    for h in up:
+        used[h] += ds.other_used / len(up)
+    return used
+
+
+def host_used(sim: Simulation, ds: Datastore, host: str) -> float:
+    """Raw GiB on `host` in `ds` (see `usage`)."""
+    return usage(sim, ds)[host]
 
 
 def state_of(o: VsanObject) -> str:
