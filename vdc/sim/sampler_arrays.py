@@ -177,7 +177,7 @@ class InventoryArrays:
         for its disk controller, its storage I/O not hanging in an all-paths-down)."""
         hung = self.sim.storage_hung()
         self.vm_ok = np.array(
-            [v.os and not v.broken and v.disk_drivers_ok and v.name not in hung
+            [v.os and not v.broken and not v.hung and v.disk_drivers_ok and v.name not in hung
              for v in self.sim.inv.vms.values()], dtype=bool
         )
 

@@ -61,6 +61,7 @@ def _describe(e: schema.Event) -> str:
         "disk_failure": f"a vSAN capacity device of {e.host} is failing",
         "datastore_apd": f"{e.datastore} is about to lose all its paths",
         "datastore_pdl": f"{e.datastore} is about to be lost for good",
+        "guest_hang": f"{e.vm}'s guest OS is likely to hang",
     }.get(k, e.text or "")
 
 
