@@ -94,7 +94,7 @@ def test_names_come_from_literal_words():
     assert spec_for("power on").pattern == "power on {vm:vm} [{host:host}]"
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 45
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 46
 
 
 def test_available_and_meta_flags():
@@ -107,6 +107,7 @@ def test_available_and_meta_flags():
         "vm set mem",
         "vm reserve cpu",
         "vm reserve mem",
+        "vm policy ftt",
         "tools install",
         "vm adapter",
         "task cancel",
@@ -532,18 +533,19 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     text = help_text(None)
     lines = text.splitlines()
     assert lines[0] == "Commands:"
-    width = len("maintenance enter HOST [--evacuate-powered-off]")  # the longest usage
+    width = len("snapshot create VM SNAP [--memory] [--quiesce]")  # the longest usage that fits
     assert lines[1] == (
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 42 + 1 + 2  # net teaming's usage takes a line of its own
+    assert len(lines) == 1 + 43 + 2 + 2  # net teaming's and maintenance enter's usages take a line of their own
     assert lines[-2] == "Coming later: os, deploy, p2v."
     assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "os install" not in text
     # A usage too long for the column has a line of its own, its help below.
     i = lines.index("  net teaming HOST VSWITCH policy POLICY [--active ACTIVE...] [--standby "
                     "STANDBY...] [--detection link|beacon]")
     assert lines[i + 1].startswith("      Set how a vSwitch's uplinks share")
+    assert "  maintenance enter HOST [VSAN] [--evacuate-powered-off]" in lines
     assert help_text(()) == text
 
 
@@ -591,7 +593,7 @@ def test_complete_second_word():
     assert complete("power o", NAMES) == ["off", "on"]
     assert complete("host ", NAMES) == ["power", "reboot"]
     assert complete("host power ", NAMES) == ["off", "on"]
-    assert complete("vm ", NAMES) == ["adapter", "nic", "reserve", "set"]
+    assert complete("vm ", NAMES) == ["adapter", "nic", "policy", "reserve", "set"]
     assert complete("net ", NAMES) == ["portgroup", "teaming", "trunk", "uplink"]
     assert complete("vm set web-01 ", NAMES) == ["cpu", "mem"]
 

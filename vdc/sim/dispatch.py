@@ -25,6 +25,7 @@ from vdc.sim import (
     snapshots,
     upgrade,
     vmconfig,
+    vsan,
 )
 from vdc.sim.checks import AdmissionRefused, Rejected
 from vdc.sim.commands import COMMANDS, Command
@@ -54,6 +55,7 @@ HANDLERS: dict[str, Handler] = {
     **network.HANDLERS,
     **ha.HANDLERS,
     **drs.HANDLERS,
+    **vsan.HANDLERS,
     **upgrade.HANDLERS,
     **cancel.HANDLERS,
     **meta.HANDLERS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vdc.scenario import schema
+from vdc.scenario import schema, vsan_rules
 from vdc.scenario.names import expand
 
 # Host states a level may start in, plus the transitional "booting".
@@ -104,6 +104,8 @@ class Host:
     boot_s: float
     co_scheduling: str = "relaxed"
     """"relaxed" or "strict" (ESX 2.x gang scheduling), `compute/cpu.py`."""
+    vsan_rebuild_mbps: float = 400.0
+    """MB/s this host writes rebuilt vSAN components at (`vdc.sim.vsan`)."""
     ready_at: float = 0.0  # when a booting host becomes "on"
     isolated_until: float | None = None
     maintenance: bool = False
@@ -177,6 +179,9 @@ class HaSettings:
     mem_pct: float | None = None
     failover_hosts: list[str] = field(default_factory=list)
     """failover-hosts: the dedicated hosts kept empty."""
+    vmcp: bool = False
+    """VM Component Protection: restart VMs whose datastore lost all paths (APD) or is
+    permanently lost (PDL), `vdc.sim.vsan.paths`."""
     vm_monitoring: bool = False
     """Reset VMs whose Tools heartbeats stop (`ha/monitoring.py`)."""
 
@@ -216,6 +221,13 @@ class Datastore:
     latency_ms: float
     hosts: list[str]
     used: float = 0.0  # recomputed by the sampler: other + disks + swap files
+    ftt: int = 1
+    """vsan: the default policy's failures to tolerate (`vdc.sim.vsan`)."""
+    raid: str = "raid1"
+    """vsan: the default policy's layout (raid1, raid5, raid6)."""
+    devices: dict[str, list[float]] = field(default_factory=dict)
+    """vsan: each host's capacity devices in GiB, as built (`vdc.sim.vsan` tracks failures);
+    `capacity` is what the hosts up now give."""
 
     @property
     def pct(self) -> float:
@@ -399,6 +411,7 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
             boot_s=float(h.boot_s),
             maintenance=h.state == "maintenance",
             co_scheduling=h.co_scheduling,
+            vsan_rebuild_mbps=float(h.vsan_rebuild_mbps),
         )
 
 
@@ -436,16 +449,22 @@ def trunked_on(h: Host, uplinks: list[str], vlan: int) -> tuple[str, ...] | None
 
 
 def _add_datastores(inv: Inventory, level: schema.Level, host_names: list[str]) -> None:
+    disks = {h.name: [float(x) for x in h.vsan_disks] for h in level.hosts}
     for d in level.datastores:
+        hosts = expand(d.hosts, host_names)
+        devices = vsan_rules.devices(d.capacity, {n: disks[n] for n in hosts}) if d.type == "vsan" else {}
         inv.datastores[d.name] = Datastore(
             name=d.name,
             type=d.type,
-            capacity=float(d.capacity),
+            capacity=float(d.capacity or 0.0) if d.type != "vsan" else sum(sum(v) for v in devices.values()),
             other_used=float(d.used),
             iops=float(d.iops),
             mbps=float(d.mbps),
             latency_ms=float(d.latency_ms),
-            hosts=expand(d.hosts, host_names),
+            hosts=hosts,
+            ftt=d.ftt,
+            raid=d.raid,
+            devices=devices,
         )
 
 

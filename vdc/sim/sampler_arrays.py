@@ -172,9 +172,11 @@ class InventoryArrays:
 
     def _load_health(self) -> None:
         """Whether each VM's guest can serve at all (OS installed, no active bad change, a driver
-        for its disk controller)."""
+        for its disk controller, its storage I/O not hanging in an all-paths-down)."""
+        hung = self.sim.storage_hung()
         self.vm_ok = np.array(
-            [v.os and not v.broken and not v.hung and v.disk_drivers_ok for v in self.sim.inv.vms.values()], dtype=bool
+            [v.os and not v.broken and not v.hung and v.disk_drivers_ok and v.name not in hung
+             for v in self.sim.inv.vms.values()], dtype=bool
         )
 
     def _load_datastores(self) -> None:

@@ -54,6 +54,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "vm reserve db-01 mem 16",
     ),
     CommandSpec(
+        "vm policy {vm:vm} ftt {ftt:int} [{raid:raid1|raid5|raid6}]",
+        "Give a VM's data on vSAN a storage policy: failures to tolerate and RAID level "
+        "(raid1 copies, raid5/raid6 parity); its copies resync to the new layout.",
+        "vm policy db-01 ftt 2 raid6",
+        limits=(("ftt", 0, 3),),
+    ),
+    CommandSpec(
         "tools install {vm:vm}",
         "Install VMware Tools in a running VM's guest (balloon driver, quiesce, paravirtual "
         "drivers); they start after the guest reboots.",
@@ -122,8 +129,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
         meta=True,
     ),
     CommandSpec(
-        "maintenance enter {host:host} [--evacuate-powered-off]",
-        "Put a host into maintenance mode once its running VMs have moved off.",
+        "maintenance enter {host:host}"
+        " [{vsan:ensure-accessibility|full-evacuation|no-data-migration}] [--evacuate-powered-off]",
+        "Put a host into maintenance mode once its running VMs have moved off (on vSAN, choose "
+        "what happens to its data: ensure-accessibility by default).",
         "maintenance enter esx-03",
     ),
     CommandSpec(

@@ -20,6 +20,7 @@ from vdc.sim.ha.agents import host_role
 from vdc.sim.memory import STATES, min_free_gib
 from vdc.sim.snapshots import chain as snapshots
 from vdc.sim.view.cache import ViewCache
+from vdc.sim.view.storage import vsan_view
 from vdc.sim.view.types import (
     ClusterDrsView,
     ClusterHaView,
@@ -177,6 +178,7 @@ def _datastores(sim: Simulation, s: Sampler, has: bool, ds_snap: np.ndarray) -> 
             latency_ms=float(s.ds_latency[i]) if has else d.latency_ms,
             hosts=tuple(d.hosts),
             snapshots=float(ds_snap[i]) if ds_snap.size > i else 0.0,
+            vsan=vsan_view(sim, d) if d.type == "vsan" else None,
         )
         for i, d in enumerate(sim.inv.datastores.values())
     )

@@ -97,6 +97,46 @@ class HostView:
 
 
 @dataclass(frozen=True, slots=True)
+class VsanHostView:
+    """One host of a vSAN datastore: whether it gives capacity now, and how full it is."""
+
+    name: str
+    up: bool
+    """Its devices are part of the datastore (it is not failed, off or rebooting)."""
+    capacity: float
+    used: float
+    failed_devices: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class VsanView:
+    """What a vSAN datastore's objects and components are doing (`vdc.sim.vsan`)."""
+
+    policy: str
+    """The default policy, e.g. "FTT 1 RAID-1"."""
+    hosts: tuple[VsanHostView, ...]
+    objects: int
+    compliant: int
+    reduced: int
+    """Accessible, but some component is not in sync (absent, degraded, resyncing, re-laid out)."""
+    inaccessible: int
+    absent: int
+    """Components whose host is away."""
+    degraded: int
+    """Components whose device failed."""
+    resyncing: int
+    """Components being rebuilt or resynced now."""
+    resync_progress: float | None = None
+    """Done share of the resync tasks running (by time), None when none runs."""
+    resync_eta_s: float | None = None
+    """Seconds until the last running resync ends."""
+    repair_in_s: float | None = None
+    """Seconds until the next absent component's 60-minute repair delay ends."""
+    stuck: int = 0
+    """Failed components past their delay that no rebuild is writing (no spare host or room)."""
+
+
+@dataclass(frozen=True, slots=True)
 class DatastoreView:
     name: str
     type: str
@@ -111,6 +151,8 @@ class DatastoreView:
     hosts: tuple[str, ...]
     snapshots: float = 0.0
     """GiB of that used space in snapshot deltas and memory files."""
+    vsan: VsanView | None = None
+    """A vsan datastore's objects, components and resyncs (None for other types)."""
 
 
 @dataclass(frozen=True, slots=True)
