@@ -117,10 +117,6 @@ def test_help_and_refusable_commands_are_not_errors_here():
             "0 vm set a cpu lots\n",
             "actions.txt:1: 'vm set cpu' count must be a whole number, got 'lots'",
         ),
-        (
-            "0 power on a\n1 power off a\n2 vm nic a 1 b\n",
-            "actions.txt:3: vm nic is not available in this version of vdc",
-        ),
         ("0 power off a now\n", "actions.txt:1: too many words after 'power off a': 'now'"),
     ],
 )

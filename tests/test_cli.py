@@ -82,7 +82,6 @@ def test_until_gives_incomplete():
         (("run", "01", "--actions", "{f}"), "10 power on\n", "a.txt:1: 'power on' needs a VM"),
         (("run", "01", "--actions", "{f}"), "abc power off x\n", "a.txt:1: expected a time"),
         (("run", "01", "--actions", "{f}"), "20 power off a\n10 power off b\n", "a.txt:2: time 10"),
-        (("run", "01", "--actions", "{f}"), "5 vm nic a 1 b\n", "a.txt:1: vm nic is not available"),
         (("run", "01", "--actions", "missing.txt"), None, "missing.txt: no such file"),
         (("run", "01", "--until", "-5"), None, "vdc: error: --until must be a time"),
         (("check", "tests/data/levels/unknown-host.toml"), None, "unknown-host.toml"),

@@ -44,6 +44,14 @@ def _sample(spec: CommandSpec, *, with_optional: bool) -> tuple[str, dict[str, o
         if s.kind == "literal":
             parts.append(s.text.upper())  # words are case-insensitive
             continue
+        if s.kind == "flag" and s.arg is not None:  # a flag with a value: --detection beacon
+            expected[s.name] = None
+            if with_optional:
+                a = s.arg
+                tok, val = (a.choices[-1].upper(), a.choices[-1]) if a.kind == "choice" else ("Up_1", "Up_1")
+                parts += [s.text, *([tok, tok] if a.many else [tok])]
+                expected[s.name] = (val, val) if a.many else val
+            continue
         if s.kind == "flag":
             expected[s.name] = with_optional
             if with_optional:
@@ -87,7 +95,7 @@ def test_names_come_from_literal_words():
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
     assert spec_for("vm create cpu mem disk").name == "vm create cpu mem disk"
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 47
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 49
 
 
 def test_available_and_meta_flags():
@@ -100,6 +108,7 @@ def test_available_and_meta_flags():
         "vm set mem",
         "vm reserve cpu",
         "vm reserve mem",
+        "vm policy ftt",
         "tools install",
         "vm adapter",
         "vm create cpu mem disk",
@@ -132,6 +141,11 @@ def test_available_and_meta_flags():
         "drs rule add",
         "drs rule remove",
         "drs group",
+        "net uplink",
+        "net portgroup vlan",
+        "net trunk",
+        "net teaming policy",
+        "vm nic",
         "os install",
         "deploy",
         "p2v",
@@ -296,19 +310,14 @@ def test_help_accepts_any_words():
     assert spec_for("help").meta
 
 
-def test_reserved_verb_parses_then_is_unavailable():
-    with pytest.raises(CommandUnavailable) as info:
-        parse("vm nic web-01 1 prod")
-    assert str(info.value) == "vm nic is not available in this version of vdc"
-    assert info.value.command == Command("vm nic", (("vm", "web-01"), ("index", 1), ("portgroup", "prod")))
-    assert isinstance(info.value, CommandSyntaxError)
-    with pytest.raises(CommandUnavailable, match=r"^net trunk is not available"):
-        parse("net trunk esx-01 vmnic0 add 200")
-    # A typo in a reserved command is reported as a typo, not as "not available".
+def test_every_reserved_verb_is_available_now():
+    """os, deploy and p2v (issue 16) were the last verbs the grammar reserved; a typo in one is
+    still a typo."""
+    assert all(s.available for s in COMMANDS)
     with pytest.raises(CommandSyntaxError) as info:
-        parse("net trunk esx-01 vmnic0 allow 200")
+        parse("p2v phys-01")
     assert type(info.value) is CommandSyntaxError
-    assert str(info.value).startswith("'net trunk' action must be one of add, remove")
+    assert str(info.value).startswith("'p2v' needs a host")
 
 
 @pytest.mark.parametrize(
@@ -441,6 +450,15 @@ def _typed_commands(draw):
         if s.kind == "literal":
             parts.append(draw(st.sampled_from([s.text, s.text.upper(), s.text.title()])))
             continue
+        if s.kind == "flag" and s.arg is not None:
+            expected[s.name] = None
+            if draw(st.booleans()):
+                a = s.arg
+                vals = [draw(st.sampled_from(a.choices)) if a.kind == "choice" else draw(_names)
+                        for _ in range(draw(st.integers(1, 3)) if a.many else 1)]
+                parts += [s.text, *vals]
+                expected[s.name] = tuple(vals) if a.many else vals[0]
+            continue
         if s.kind == "flag":
             expected[s.name] = draw(st.booleans())
             if expected[s.name]:
@@ -517,18 +535,23 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     text = help_text(None)
     lines = text.splitlines()
     assert lines[0] == "Commands:"
-    width = len("deploy APPLIANCE NAME HOST DATASTORE [PORTGROUP]")  # the longest usage but vm create's
+    width = len("deploy APPLIANCE NAME HOST DATASTORE [PORTGROUP]")  # the longest usage that fits
     assert lines[1] == (
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 43 + 1 + 2  # vm create's long usage takes a line of its own
-    assert lines[-2] == "Coming later: net, vm nic."
+    assert len(lines) == 1 + 49 + 3 + 1  # three usages take a line of their own; nothing is reserved
+    assert "Coming later" not in text
+    assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text
     i = lines.index("  vm create NAME HOST DATASTORE cpu VCPUS mem MEMORY disk DISK [PORTGROUP]")
     assert lines[i + 1] == " " * 6 + ("Create a powered-off VM with one disk and, given a "
                                       "port group, one NIC; it has no guest OS until you "
                                       "install one (os install).")
-    assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text
+    # A usage too long for the column has a line of its own, its help below.
+    i = lines.index("  net teaming HOST VSWITCH policy POLICY [--active ACTIVE...] [--standby "
+                    "STANDBY...] [--detection link|beacon]")
+    assert lines[i + 1].startswith("      Set how a vSwitch's uplinks share")
+    assert "  maintenance enter HOST [VSAN] [--evacuate-powered-off]" in lines
     assert help_text(()) == text
 
 
@@ -545,7 +568,6 @@ def test_help_for_named_commands():
     # Trailing arguments are ignored; a longer name does not match a shorter one.
     assert help_text(("power", "on", "web-01")).splitlines()[0] == "power on VM [HOST]"
     assert help_text(("vmotion",)).splitlines()[0] == "vmotion VM HOST"
-    assert help_text(("vm", "nic")).splitlines()[0] == "vm nic VM INDEX PORTGROUP  (coming in a later version)"
     assert help_text(("p2v",)).splitlines()[0] == "p2v SERVER HOST DATASTORE"
     assert help_text(("os", "install")).splitlines()[0] == "os install VM [linux|windows]"
     assert (
@@ -562,14 +584,13 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "p2v", "power", "snapshot",
-        "svmotion", "task", "tools", "vm", "vmotion"]
+        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "net", "os", "p2v", "power",
+        "snapshot", "svmotion", "task", "tools", "vm", "vmotion"]
     assert complete("p", NAMES) == ["p2v", "power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm", "vmotion"]
     assert complete("x", NAMES) == []
-    # Reserved verbs are not offered.
-    assert complete("ne", NAMES) == []
+    assert complete("o", NAMES) == ["os"]
     assert complete("dr", NAMES, available_only=False) == ["drs"]
 
 
@@ -578,7 +599,8 @@ def test_complete_second_word():
     assert complete("power o", NAMES) == ["off", "on"]
     assert complete("host ", NAMES) == ["power", "reboot"]
     assert complete("host power ", NAMES) == ["off", "on"]
-    assert complete("vm ", NAMES) == ["adapter", "create", "delete", "reserve", "service", "set"]
+    assert complete("vm ", NAMES) == ["adapter", "create", "delete", "nic", "policy", "reserve", "service", "set"]
+    assert complete("net ", NAMES) == ["portgroup", "teaming", "trunk", "uplink"]
     assert complete("vm set web-01 ", NAMES) == ["cpu", "mem"]
 
 
@@ -597,7 +619,12 @@ def test_complete_choices_flags_and_help():
     assert complete("drs mode prod ", NAMES, available_only=False) == ["full", "manual", "partial"]
     assert complete("drs mode prod P", NAMES, available_only=False) == ["partial"]
     assert complete("drs mode p", NAMES, available_only=False) == ["prod"]
-    assert complete("net trunk esx-01 vmnic0 ", NAMES) == []  # a reserved verb offers nothing
+    assert complete("os install ", NAMES) == ["db-01", "web-01", "Web-02"]
+    # A flag's value: its choices, then (a `...` value) more values or the other flags.
+    team = "net teaming esx-01 vSwitch0 policy port-id "
+    assert complete(team + "--detection ", NAMES) == ["beacon", "link"]
+    assert complete(team + "--active ", {"active": ["vmnic0"]}) == ["vmnic0"]
+    assert complete(team + "--active vmnic0 --", NAMES) == ["--detection", "--standby"]
     assert complete("snapshot create db-01 s1 ", NAMES, available_only=False) == [
         "--memory",
         "--quiesce",
@@ -609,7 +636,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "os", "p2v", "power", "snapshot",
-        "svmotion", "task", "tools", "vm", "vmotion"]
+        "deploy", "drs", "ha", "help", "host", "license", "maintenance", "net", "os", "p2v", "power",
+        "snapshot", "svmotion", "task", "tools", "vm", "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

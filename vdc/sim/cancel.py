@@ -48,8 +48,8 @@ CANCEL: dict[str, Callable[[Simulation, int], str]] = {
 KIND_WORDS = {
     "vmotion": "vMotion", "svmotion": "Storage vMotion", "maintenance": "maintenance entry",
     "tools_install": "Tools install", "snapshot": "memory snapshot", "consolidate": "consolidation",
-    "ha_restart": "HA restart", "host_reboot": "reboot", "os_install": "OS install",
-    "p2v": "P2V conversion",
+    "ha_restart": "HA restart", "host_reboot": "reboot", "vsan_resync": "vSAN resync",
+    "os_install": "OS install", "p2v": "P2V conversion",
 }
 
 _WHY_NOT = {
@@ -58,6 +58,7 @@ _WHY_NOT = {
     "ha_restart": "HA's restarts are not yours to cancel",
     "host_reboot": "a reboot cannot be called back: the host is already down",
     "p2v": "the conversion is in its cutover: the server's application is already stopped",
+    "vsan_resync": "a vSAN resync cannot be cancelled: it ends when the copies are in sync",
 }
 
 

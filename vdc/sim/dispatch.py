@@ -20,11 +20,13 @@ from vdc.sim import (
     ha,
     meta,
     moves,
+    network,
     power,
     provision,
     snapshots,
     upgrade,
     vmconfig,
+    vsan,
 )
 from vdc.sim.checks import AdmissionRefused, Rejected
 from vdc.sim.commands import COMMANDS, Command
@@ -52,8 +54,10 @@ HANDLERS: dict[str, Handler] = {
     **snapshots.HANDLERS,
     **guest.HANDLERS,
     **provision.HANDLERS,
+    **network.HANDLERS,
     **ha.HANDLERS,
     **drs.HANDLERS,
+    **vsan.HANDLERS,
     **upgrade.HANDLERS,
     **cancel.HANDLERS,
     **meta.HANDLERS,

@@ -140,12 +140,13 @@ def hanging_lines(line: str, width: int) -> list[str]:
         head, tail = m.groups()
         indent = len(head) if width - len(head) >= 20 else 4
         if indent == len(head):
-            wrapped = textwrap.wrap(tail, width - indent) or [""]
+            wrapped = textwrap.wrap(tail, width - indent, break_on_hyphens=False) or [""]
             return [head + wrapped[0], *(" " * indent + w for w in wrapped[1:])]
-        return [head.rstrip()[:width], *textwrap.wrap(tail, width, initial_indent=" " * indent,
+        return [head.rstrip()[:width], *textwrap.wrap(tail, width, break_on_hyphens=False, initial_indent=" " * indent,
                                                       subsequent_indent=" " * indent)]
     lead = " " * (len(line) - len(line.lstrip()))
-    return textwrap.wrap(line, width, initial_indent="", subsequent_indent=lead + "  ") or [line]
+    return textwrap.wrap(line, width, break_on_hyphens=False, initial_indent="",
+                         subsequent_indent=lead + "  ") or [line]
 
 
 class OutputScreen(ModalScreen[None]):
