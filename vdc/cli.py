@@ -16,6 +16,7 @@ import click
 from vdc import __version__
 from vdc.cli_progress import progress_group
 from vdc.cli_review import grade_cmd, report_cmd
+from vdc.cli_serve import serve_cmd, served_session_cmd
 
 SANDBOX_SIZES = ("small", "medium", "large")
 
@@ -99,10 +100,19 @@ def _unlock_all(own_flag: bool) -> bool:
     return own_flag or bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("unlock_all"))
 
 
+def has_screen() -> bool:
+    """Whether the game can draw: a terminal, or a browser through `vdc serve` (textual-serve
+    runs each session on pipes with Textual's web driver)."""
+    import os
+
+    web = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+    return web or sys.stdout.isatty()
+
+
 def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
           resume: Path | None = None, unlock_all: bool = False) -> None:
     """Start the terminal UI (Textual is imported only here)."""
-    if not sys.stdout.isatty():
+    if not has_screen():
         _fail("the game needs a terminal; for headless play use `vdc run LEVEL`")
     from vdc.session.paths import SavesDirError
     from vdc.session.paths import saves_dir as find_saves_dir
@@ -419,7 +429,7 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
     if not verify:
         if level_file is not None or as_json:
             _fail("--level and --json go with --verify (the headless check)")
-        if not sys.stdout.isatty():
+        if not has_screen():
             _fail("the replay viewer needs a terminal; to check a save headless use "
                   "`vdc replay SAVE --verify`")
         from vdc.tui.app import VdcApp
@@ -459,3 +469,5 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
 main.add_command(progress_group)
 main.add_command(grade_cmd)
 main.add_command(report_cmd)
+main.add_command(serve_cmd)
+main.add_command(served_session_cmd)
