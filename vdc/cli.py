@@ -71,6 +71,22 @@ class OneLineErrors(click.Group):
             _usage_fail(e)
 
 
+def _player(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """`--player` as it goes into saves and their names (one line if nothing is left of it)."""
+    if value is None:
+        return None
+    from vdc.session.paths import player_name
+
+    name = player_name(value)
+    if not name:
+        raise click.BadParameter("a player name needs a letter or a digit")
+    return name
+
+
+PLAYER_OPTION = click.option(
+    "--player", default=None, callback=_player,
+    help="Your name in the saves and their file names (default: the OS user).")
+
 ALL_OPTION = click.option(
     "--all", "unlock_all", is_flag=True, help="Every campaign level unlocked, whatever was won."
 )
@@ -80,8 +96,9 @@ ALL_OPTION = click.option(
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vdc")
 @ALL_OPTION
+@PLAYER_OPTION
 @click.pass_context
-def main(ctx: click.Context, unlock_all: bool) -> None:
+def main(ctx: click.Context, unlock_all: bool, player: str | None) -> None:
     """vdc — a virtualized-datacenter simulator game for the terminal.
 
     Keep a company's services up while load spikes, hosts crash, datastores fill and
@@ -89,9 +106,9 @@ def main(ctx: click.Context, unlock_all: bool) -> None:
     snapshots. Levels are TOML files; `vdc run` plays one headless with a timed action
     script.
     """
-    ctx.ensure_object(dict)["unlock_all"] = unlock_all
+    ctx.ensure_object(dict).update(unlock_all=unlock_all, player=player)
     if ctx.invoked_subcommand is None:
-        _play(None, unlock_all=unlock_all)
+        _play(None, unlock_all=unlock_all, player=player)
 
 
 def _unlock_all(own_flag: bool) -> bool:
@@ -109,8 +126,16 @@ def has_screen() -> bool:
     return web or sys.stdout.isatty()
 
 
+def _player_of(own: str | None) -> str | None:
+    """`--player` given to the subcommand or to `vdc` itself."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root().obj if ctx else None
+    return own or (root.get("player") if root else None)
+
+
 def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
-          resume: Path | None = None, unlock_all: bool = False) -> None:
+          resume: Path | None = None, unlock_all: bool = False,
+          player: str | None = None) -> None:
     """Start the terminal UI (Textual is imported only here)."""
     if not has_screen():
         _fail("the game needs a terminal; for headless play use `vdc run LEVEL`")
@@ -124,7 +149,8 @@ def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
     from vdc.tui.app import VdcApp
 
     VdcApp(
-        level=loaded, seed=seed, saves_dir=saves_dir, resume=resume, unlock_all=unlock_all
+        level=loaded, seed=seed, saves_dir=saves_dir, resume=resume, unlock_all=unlock_all,
+        player=player,
     ).run()
 
 
@@ -154,8 +180,9 @@ SAVES_DIR_OPTION = click.option(
 )
 @SAVES_DIR_OPTION
 @ALL_OPTION
+@PLAYER_OPTION
 def play_cmd(level: str, seed: int | None, size: str, saves_dir: Path | None,
-             unlock_all: bool) -> None:
+             unlock_all: bool, player: str | None) -> None:
     """Play LEVEL in the terminal UI, starting at its briefing (a path, id, prefix or `sandbox`).
 
     A campaign level opens once the one before it was won (or with --all).
@@ -164,7 +191,8 @@ def play_cmd(level: str, seed: int | None, size: str, saves_dir: Path | None,
     loaded = _load(level, size=size, seed=seed)
     if not unlock_all and loaded.path is not None:
         _refuse_if_locked(Path(loaded.path))
-    _play(loaded, seed=seed, saves_dir=saves_dir, unlock_all=unlock_all)
+    _play(loaded, seed=seed, saves_dir=saves_dir, unlock_all=unlock_all,
+          player=_player_of(player))
 
 
 def _refuse_if_locked(path: Path) -> None:
@@ -182,7 +210,8 @@ def _refuse_if_locked(path: Path) -> None:
 @main.command("continue")
 @click.argument("save_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @SAVES_DIR_OPTION
-def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
+@PLAYER_OPTION
+def continue_cmd(save_file: Path | None, saves_dir: Path | None, player: str | None) -> None:
     """Continue a saved game (default: the most recent one not finished) in the terminal UI."""
     from vdc.session.paths import latest_save
     from vdc.session.paths import saves_dir as find_saves_dir
@@ -201,7 +230,8 @@ def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
         load(save_file)  # a bad save is refused here, in one line, before the UI starts
     except SaveError as e:
         _fail(str(e))
-    _play(None, saves_dir=saves_dir, resume=save_file, unlock_all=_unlock_all(False))
+    _play(None, saves_dir=saves_dir, resume=save_file, unlock_all=_unlock_all(False),
+          player=_player_of(player))
 
 
 @main.command("levels")
@@ -316,6 +346,7 @@ def schema_cmd() -> None:
     default=None,
     help="Write the run's save (.vdcsave) to this file.",
 )
+@PLAYER_OPTION
 def run_cmd(
     level: str,
     seed: int | None,
@@ -325,6 +356,7 @@ def run_cmd(
     events: bool,
     size: str,
     save_file: Path | None,
+    player: str | None,
 ) -> None:
     """Play LEVEL headless (a path, an id, an id prefix, or `sandbox`)."""
     from vdc.session.actions import ActionScriptError, load_actions
@@ -343,6 +375,10 @@ def run_cmd(
     duration = loaded.level.level.duration
     stopped_early = until is not None and until < duration
     session = run_level(loaded.level, seed=seed, actions=actions, until=until)
+    if save_file is not None:
+        from vdc.session.paths import os_player
+
+        session.player = _player_of(player) or os_player()
     out = result(session, content_hash=loaded.content_hash, stopped_early=stopped_early, events=events)
     if save_file is not None:
         from vdc.session.save import save
