@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from vdc import __version__
+from vdc.cli_common import fail, resolve_level, seed_option
 from vdc.cli_progress import progress_group
 from vdc.cli_review import grade_cmd, report_cmd
 from vdc.cli_serve import serve_cmd, served_session_cmd
@@ -21,23 +22,18 @@ from vdc.cli_serve import serve_cmd, served_session_cmd
 SANDBOX_SIZES = ("small", "medium", "large")
 
 
-def _fail(message: str) -> NoReturn:
-    """Print a one-line error and exit 2 (bad input)."""
-    click.echo(f"vdc: error: {message}", err=True)
-    sys.exit(2)
+_fail = fail
 
 
 def _load(ref: str, *, size: str = "small", seed: int | None = None):
-    """A `LoadedLevel` from a path, level id, id prefix, or `sandbox`."""
-    from vdc.scenario.loader import LevelError, level_from_model, load_level
-    from vdc.scenario.paths import find_level
+    """A `LoadedLevel` from a path, level id, id prefix (`resolve_level`), or `sandbox`."""
+    if ref != "sandbox":
+        return resolve_level(ref)
+    from vdc.scenario.loader import LevelError, level_from_model
+    from vdc.scenario.sandbox import generate
 
     try:
-        if ref == "sandbox":
-            from vdc.scenario.sandbox import generate
-
-            return level_from_model(generate(size, 1 if seed is None else seed))
-        return load_level(find_level(ref))
+        return level_from_model(generate(size, 1 if seed is None else seed))
     except LevelError as e:
         _fail(str(e))
 
@@ -174,7 +170,7 @@ SAVES_DIR_OPTION = click.option(
 
 @main.command("play")
 @click.argument("level")
-@click.option("--seed", type=int, default=None, help="Master seed (default: the level's).")
+@seed_option()
 @click.option(
     "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
 )
@@ -325,7 +321,7 @@ def schema_cmd() -> None:
 
 @main.command("run")
 @click.argument("level")
-@click.option("--seed", type=int, default=None, help="Master seed (default: the level's).")
+@seed_option()
 @click.option(
     "--actions",
     "actions_file",
@@ -445,17 +441,18 @@ def _print_summary(out: dict[str, Any]) -> None:
 @main.command("replay")
 @click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--verify", is_flag=True, help="Re-simulate headless and compare every digest (no UI).")
-@click.option("--level", "level_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Refuse the save unless its embedded level equals this level file.")
+@click.option("--level", "level_ref", default=None,
+              help="Refuse the save unless its embedded level equals this level (a file, an id "
+                   "or an id prefix).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run object plus `verified`.")
-def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: bool) -> None:
+def replay_cmd(save_file: Path, verify: bool, level_ref: str | None, as_json: bool) -> None:
     """Watch a saved session again, or verify it headless with --verify.
 
     The viewer is the game screen, read-only: play/pause, up to 64×, the next or previous
     player command, seek, a timeline of commands and incidents. With --verify: exit 0 when
     the save replays exactly, 3 when it diverges (or --level differs), 2 if it is unreadable.
     """
-    from vdc.scenario.loader import LevelError, content_hash, load_level
+    from vdc.scenario.loader import content_hash
     from vdc.session.save import SaveError, load
 
     try:
@@ -463,7 +460,7 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
     except SaveError as e:
         _fail(str(e))
     if not verify:
-        if level_file is not None or as_json:
+        if level_ref is not None or as_json:
             _fail("--level and --json go with --verify (the headless check)")
         if not has_screen():
             _fail("the replay viewer needs a terminal; to check a save headless use "
@@ -474,13 +471,10 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
         return
     from vdc.session.runner import result
     from vdc.session.verify import verify as verify_save
-    if level_file is not None:
-        try:
-            expected = load_level(level_file)
-        except LevelError as e:
-            _fail(str(e))
+    if level_ref is not None:
+        expected = resolve_level(level_ref)
         if content_hash(expected.level) != saved.level_hash:
-            click.echo(f"vdc: {save_file}: level differs from {level_file}", err=True)
+            click.echo(f"vdc: {save_file}: level differs from {level_ref}", err=True)
             sys.exit(3)
     try:
         session, divergence = verify_save(saved)
