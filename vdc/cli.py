@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from vdc import __version__
+from vdc.cli_author import new_cmd
 from vdc.cli_common import fail, resolve_level, seed_option
 from vdc.cli_progress import progress_group
 from vdc.cli_review import grade_cmd, report_cmd
@@ -500,4 +501,5 @@ main.add_command(progress_group)
 main.add_command(grade_cmd)
 main.add_command(report_cmd)
 main.add_command(serve_cmd)
+main.add_command(new_cmd)
 main.add_command(served_session_cmd)
