@@ -290,16 +290,22 @@ def _duration(seconds: float) -> str:
 @main.command("check")
 @click.argument("levels", nargs=-1, required=True)
 def check_cmd(levels: tuple[str, ...]) -> None:
-    """Validate level files (paths, ids or id prefixes). Exit 2 if any is bad."""
-    from vdc.scenario.loader import LevelError, load_level
+    """Validate level files (paths, ids or id prefixes). Exit 2 if any is bad.
+
+    Every problem found is one line, `FILE:LINE: key: reason` (a file that cannot be read or
+    parsed has one; a valid TOML file gets each schema error, and then the first problem of
+    each cross-check).
+    """
+    from vdc.scenario.loader import LevelError, LevelErrors, load_level
     from vdc.scenario.paths import find_level
 
     bad = 0
     for ref in levels:
         try:
-            loaded = load_level(find_level(ref))
+            loaded = load_level(find_level(ref), every=True)
         except LevelError as e:
-            click.echo(f"vdc: error: {e}", err=True)
+            for one in e.errors if isinstance(e, LevelErrors) else [e]:
+                click.echo(f"vdc: error: {one}", err=True)
             bad += 1
             continue
         lv = loaded.level
