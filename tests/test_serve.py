@@ -28,6 +28,8 @@ from typing import Any
 
 import pytest
 
+from vdc.session.save import load
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -222,3 +224,32 @@ def play_level_01(server: tuple[str, Path], browser: tuple[Any, Path]) -> None:
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert (out["verified"], out["outcome"], out["seed"]) == (True, "won", 1)
+
+
+def test_two_browser_sessions_at_once_keep_separate_saves(server, browser):
+    from selenium.webdriver.common.keys import Keys as K
+
+    url, saves = server
+    driver, _ = browser
+    tabs: dict[str, Keys] = {}
+    for name in ("ada", "bo"):  # two tabs, two game processes, open at the same time
+        if tabs:
+            driver.switch_to.new_window("tab")
+        driver.get(url)
+        tabs[name] = Keys(driver)
+        time.sleep(1.5)
+        tabs[name](name, K.ENTER, pause=0.3)
+        wait_for(f"{name}'s folder", (saves / name).is_dir, 20)
+        tabs[name](K.ENTER, K.DOWN, K.ENTER, K.ENTER)  # Campaign, 01, Start
+    for handle, (name, keys) in zip(driver.window_handles, tabs.items(), strict=True):
+        driver.switch_to.window(handle)
+        keys(":", pause=0.8)
+        keys("power on intranet-web-01" if name == "ada" else "host power on esx-02", K.ENTER)
+        wait_for(f"{name}'s save", lambda n=name, k=keys: k(K.F2) or list(
+            (saves / n).glob("*.vdcsave")), 20, every=0.5)
+    mine = {name: [load(p) for p in (saves / name).glob("*.vdcsave")] for name in tabs}
+    assert {name: [(s.player, [c.text for c in s.commands]) for s in found]
+            for name, found in mine.items()} == {
+        "ada": [("ada", ["power on intranet-web-01"])],
+        "bo": [("bo", ["host power on esx-02"])],
+    }
