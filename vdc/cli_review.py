@@ -151,7 +151,11 @@ def _grade_table(rows) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (atomically) instead of stdout.")
 @click.option("--no-reference", is_flag=True, help="Leave out the comparison with the reference solution.")
-def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: bool) -> None:
+@click.option("--reference", "reference_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Compare with this save (a trainer's reference solution) "
+                                 "instead of the shipped one.")
+def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: bool,
+               reference_file: Path | None) -> None:
     """Review one save: timeline, downtime, mistakes, reference.
 
     The save is re-simulated first; a save that does not replay exactly still gets its report
@@ -160,9 +164,14 @@ def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: boo
     from vdc.session import report as rep
     from vdc.session.save import SaveError, load, write_atomic
 
+    if no_reference and reference_file is not None:
+        _fail("--reference and --no-reference exclude each other")
+    if reference_file is not None and not reference_file.is_file():
+        _fail(f"{reference_file}: no such file")
     try:
         saved = load(save_file)
-        data = rep.build(saved, str(save_file), reference=not no_reference)
+        data = rep.build(saved, str(save_file), reference=not no_reference,
+                         reference_file=reference_file)
     except SaveError as e:
         _fail(str(e) if str(e).startswith(str(save_file)) else f"{save_file}: {e}")
     if fmt == "json":
