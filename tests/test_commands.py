@@ -86,7 +86,7 @@ def test_names_come_from_literal_words():
     assert spec_for("power on").pattern == "power on {vm:vm} [{host:host}]"
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 42
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 43
 
 
 def test_available_and_meta_flags():
@@ -101,6 +101,7 @@ def test_available_and_meta_flags():
         "vm reserve mem",
         "tools install",
         "vm adapter",
+        "task cancel",
         "host power on",
         "host power off",
         "help",
@@ -513,7 +514,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 35 + 2
+    assert len(lines) == 1 + 36 + 2
     assert lines[-2] == "Coming later: net, vm nic, os, deploy, p2v."
     assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text
     assert help_text(()) == text
@@ -547,7 +548,7 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "tools",
+        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "task", "tools",
         "vm", "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
@@ -594,7 +595,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "tools",
+        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "task", "tools",
         "vm", "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

@@ -65,6 +65,7 @@ def commands() -> st.SearchStrategy[str]:
         st.builds(lambda h: f"host power on {h}", host),
         st.builds(lambda h: f"host reboot {h}", host),
         st.builds(lambda v, g: f"vm set {v} mem {g}", vm, st.sampled_from((4, 8, 12))),
+        st.builds(lambda x: f"task cancel {x}", st.one_of(vm, host, st.integers(1, 12).map(str))),
     )
 
 
@@ -95,7 +96,7 @@ class PlayMachine(RuleBasedStateMachine):
     @rule(data=st.data(), verbs=st.lists(st.sampled_from((
         "power off {v}", "power on {v} {h}", "power off {v}", "power on {v} {h}", "power reset {v}",
         "vmotion {v} {h}", "svmotion {v} {d}", "snapshot create {v} s1 --memory",
-        "snapshot revert {v} s1", "vm set {v} mem 4",
+        "snapshot revert {v} s1", "vm set {v} mem 4", "task cancel {v}",
     )), min_size=1, max_size=3))
     def command_a_busy_vm(self, data: st.DataObject, verbs: list[str]) -> None:
         """What a hurried player does to a VM whose migration runs, one to three commands in a
@@ -145,6 +146,14 @@ class PlayMachine(RuleBasedStateMachine):
             assert inv.vms[m.vm].host == m.src != m.dst
         for v in inv.vms.values():
             assert v.host in inv.hosts
+
+    @invariant()
+    def tasks_and_migrations_agree(self) -> None:
+        """Every active migration task has its job on a board and every job its active task
+        (a cancelled or failed one leaves neither behind)."""
+        active = sorted(t.id for t in self.sim.tasks.active() if t.kind in ("vmotion", "svmotion"))
+        jobs = sorted(j.task_id for b in (self.sim.migrations, self.sim.svmotions) for j in b.running + b.queued)
+        assert active == jobs, (active, jobs)
 
     @invariant()
     def nothing_runs_where_it_cannot(self) -> None:

@@ -424,3 +424,31 @@ def test_vdc_run_json_events_shows_the_snapshot_events(tmp_path):
     assert ("snapshot_deleted", "web-01") in kinds
     assert out["commands"]["accepted"] == 3
     assert out["metrics"]["max_datastore_pct"] >= max(out["metrics"]["datastore_pct"].values())
+
+
+def test_one_vms_reload_gives_the_same_arrays_as_reloading_every_chain():
+    """A snapshot command reloads only its VM's rows (`Sampler.load_vm_snapshots`): after
+    creates, a revert, deletes running and finished, the arrays equal a full reload's, bit for
+    bit (the state digest reads them)."""
+    lv = _level()
+    lv["datastores"].append({"name": "ds-2", "capacity": 2000, "iops": 20000, "mbps": 300})
+    add_vm(lv, "thin-01", profile="writer", disks=[{"datastore": "ds-2", "size": 80, "thin": True, "used": 10},
+                                                  {"datastore": "ds-1", "size": 20, "thin": True, "used": 2}])
+    s = Session(Simulation(build(lv)))
+    script = [(5, "snapshot create db-01 a"), (5, "snapshot create thin-01 a --memory"), (40, "snapshot create db-01 b"),
+              (60, "snapshot create app-01 a"), (90, "snapshot delete thin-01 a"), (95, "snapshot revert db-01 a"),
+              (130, "snapshot delete db-01 --all"), (135, "snapshot create thin-01 c")]
+    names = ("snap_live", "snap_frozen", "snap_has", "snap_sd", "disk_io_mult", "ds_snapfiles",
+             "vm_snap_mem", "vm_snap_depth", "disk_used")
+    for t, cmd in script + [(900, "")]:
+        s.advance_to(t)
+        if cmd:
+            assert s.submit(cmd).accepted, cmd
+        sampler = s.sim.sampler
+        got = {n: getattr(sampler, n).copy() for n in names} | {"rows": dict(sampler._snap_rows),
+                                                                "any": sampler.snap_any}
+        sampler.flush()
+        sampler.load_snapshots()
+        for n in names:
+            assert getattr(sampler, n).tolist() == got[n].tolist(), (cmd, n)
+        assert sorted(sampler._snap_rows.items()) == sorted(got["rows"].items()) and sampler.snap_any == got["any"]

@@ -90,6 +90,20 @@ async def test_tasks_panel_shows_progress_and_the_dialog_submits():
         assert sim.inv.vms["db-01"].host == "esx-02" and sim.inv.vms["db-02"].host == "esx-02"
 
 
+async def test_a_cancelled_task_shows_as_aborted_with_where_the_vm_stayed():
+    async with _app().run_test(size=(160, 50)) as pilot:
+        screen = await start(pilot, 5)
+        screen.submit("vmotion db-01 esx-02")
+        screen.step(3)
+        screen.submit("task cancel db-01")
+        screen.step(1)
+        panel = screen.query_one(TasksPanel)
+        await pilot.press("8")
+        await until(pilot, lambda: panel.display)
+        text = str(panel.query_one("#task-lines").render())
+        assert "⊘ aborted vMotion db-01 → esx-02" in text and "cancelled; db-01 stays on esx-01" in text
+
+
 async def test_vmotion_dialog_says_now_and_after_the_move_and_each_hosts_state():
     """The dialog's CPU and memory are the host's now (as the Hosts panel shows them) → after
     the move, and each host says its state: a powered-off host is not listed with only a

@@ -166,9 +166,11 @@ _MOVES: dict[str, tuple[str, str]] = {
     "vmotion_started": ("vMotion", "started"),
     "vmotion_completed": ("vMotion", "done"),
     "vmotion_failed": ("vMotion", "failed"),
+    "vmotion_cancelled": ("vMotion", "cancelled"),
     "svmotion_started": ("Storage vMotion", "started"),
     "svmotion_completed": ("Storage vMotion", "done"),
     "svmotion_failed": ("Storage vMotion", "failed"),
+    "svmotion_cancelled": ("Storage vMotion", "cancelled"),
 }
 """Migration kinds folded into one line per move: queued, started and its end."""
 
@@ -246,6 +248,8 @@ def fold_events(events: list[dict[str, Any]]) -> list[tuple[float, str, str, str
         base = line.rsplit(" — ", 1)[0]
         if phase == "done":
             out[i] = (st, "move", subject, f"{base} in {took}", title)
+        elif phase == "cancelled":
+            out[i] = (st, kind, subject, f"{base} cancelled after {took}", f"{title} cancelled")
         else:
             why = detail.split(": ", 1)[-1] if ": " in detail else detail
             out[i] = (st, kind, subject, f"{base} failed after {took}: {why}", f"{title} failed")

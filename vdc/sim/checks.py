@@ -298,6 +298,10 @@ def vm_task_words(sim: Simulation, task_kind: str, vm: Vm) -> str:
     return ""
 
 
+CANCELLABLE = frozenset(("vmotion", "svmotion"))
+"""Busy kinds the player can call back with `task cancel` (see vdc/sim/cancel.py)."""
+
+
 def busy_refusal(sim: Simulation, vm: Vm, action: VmAction) -> str | None:
     """Why `vm` cannot take `action` now because a task of its own conflicts (None when it can)."""
     for kind, refused in CONFLICTS.items():
@@ -305,6 +309,9 @@ def busy_refusal(sim: Simulation, vm: Vm, action: VmAction) -> str | None:
             continue
         words = vm_task_words(sim, kind, vm)
         if words:
+            if kind in CANCELLABLE:
+                task = next(t for t in sim.tasks.active(kind) if t.subject == vm.name)
+                return f"{words}; wait for it to finish or cancel it (task cancel {task.id})"
             return f"{words}; wait for it to finish"
     return None
 

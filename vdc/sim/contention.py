@@ -57,6 +57,7 @@ from vdc.sim.workload import Noise, Profile, shape_factors
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
+    from vdc.sim.model import Vm
 
 from vdc.sim.sampler_arrays import InventoryArrays
 
@@ -232,44 +233,78 @@ class Sampler(InventoryArrays):
         self.disk_io_mult = np.ones(nd)
         self.ds_snapfiles = np.zeros(D)
         self.vm_snap_mem = np.zeros(len(vms))
-        self._snap_rows: list[tuple[int, int]] = []  # (disk row, disk index in its VM)
+        self._snap_rows: dict[int, int] = {}  # disk row -> disk index in its VM, rows with a delta
+        # Disk rows are laid out VM after VM: a VM's first row is where its index starts.
+        self._disk_first = np.searchsorted(self.disk_vm, np.arange(len(vms))).tolist()
         # Thin disks' used space is reloaded too: a merge into a thin base grows it.
         self.disk_used = np.array([d.used for d in self.disks], dtype=float)
+        self._thin_rows = np.flatnonzero(self.disk_thin).tolist()
         if not self.snap_any:
             return
-        didx = {n: i for i, n in enumerate(self.ds_names)}
         merging = snaps.consolidating(sim)
-        # Disk rows are laid out VM after VM: a VM's first row is where its index starts.
-        first = np.searchsorted(self.disk_vm, np.arange(len(vms))).tolist()
         for i in np.flatnonzero(self.vm_snap_depth).tolist():  # only VMs with a chain
-            v = vms[i]
-            chain = v.snapshots
-            mult = 1.0 / snaps.io_efficiency(len(chain), v.name in merging)
-            mem = sum(s.mem_gib for s in chain)
-            self.vm_snap_mem[i] = mem
-            home = v.home_datastore
-            if home is not None:
-                self.ds_snapfiles[didx[home]] += mem
-            for j in range(len(v.disks)):
-                row = first[i] + j
-                where = snaps.delta_datastore(v, j)
-                if where is not None:
-                    self.snap_has[row] = True
-                    self.snap_sd[row] = didx[where]
-                    self.snap_live[row] = chain[-1].sizes[j]
-                    self.snap_frozen[row] = sum(s.sizes[j] for s in chain[:-1])
-                    self._snap_rows.append((row, j))
-                self.disk_io_mult[row] = mult
+            self._load_chain(i, vms[i], vms[i].name in merging)
+        for i in np.flatnonzero(self.vm_snap_depth).tolist():
+            home = self.vm_home[i]
+            if home >= 0:
+                self.ds_snapfiles[home] += self.vm_snap_mem[i]
+
+    def _load_chain(self, i: int, v: Vm, merging: bool) -> None:
+        """Fill VM i's rows of the snapshot arrays from its chain (which is not empty)."""
+        didx = self.ds_index
+        chain = v.snapshots
+        mult = 1.0 / snaps.io_efficiency(len(chain), merging)
+        self.vm_snap_mem[i] = sum(s.mem_gib for s in chain)
+        first = self._disk_first[i]
+        for j in range(len(v.disks)):
+            row = first + j
+            where = snaps.delta_datastore(v, j)
+            if where is not None:
+                self.snap_has[row] = True
+                self.snap_sd[row] = didx[where]
+                self.snap_live[row] = chain[-1].sizes[j]
+                self.snap_frozen[row] = sum(s.sizes[j] for s in chain[:-1])
+                self._snap_rows[row] = j
+            self.disk_io_mult[row] = mult
+
+    def load_vm_snapshots(self, name: str) -> None:
+        """Reload one VM's snapshot rows after its chain changed (its objects are current: the
+        change flushed the arrays first). The same numbers `load_snapshots` gives, at the cost
+        of one VM instead of all (a batch of snapshot commands reloaded every disk each)."""
+        i = self.vm_index[name]
+        v = self.sim.inv.vms[name]
+        first = self._disk_first[i]
+        rows = range(first, first + len(v.disks))
+        for row in rows:
+            self._snap_rows.pop(row, None)
+        self.snap_has[first:rows.stop] = False
+        self.snap_sd[first:rows.stop] = 0
+        self.snap_live[first:rows.stop] = 0.0
+        self.snap_frozen[first:rows.stop] = 0.0
+        self.disk_io_mult[first:rows.stop] = 1.0
+        self.disk_used[first:rows.stop] = [d.used for d in v.disks]
+        self.vm_snap_mem[i] = 0.0
+        self.vm_snap_depth[i] = len(v.snapshots)
+        if v.snapshots:
+            self._load_chain(i, v, any(t.subject == name for t in self.sim.tasks.active("consolidate")))
+        self.snap_any = bool(self.vm_snap_depth.any())
+        home = int(self.vm_home[i])
+        if home >= 0:  # summed in VM order, as `load_snapshots` does, so the sums are the same
+            total = 0.0
+            for k in np.flatnonzero((self.vm_home == home) & (self.vm_snap_depth > 0)).tolist():
+                total += self.vm_snap_mem[k]
+            self.ds_snapfiles[home] = total
 
     def flush(self) -> None:
         """Write array-held state (thin disk growth, live deltas) back to the inventory objects."""
         if self.built_version < 0:
             return
-        for d, used in zip(self.disks, self.disk_used.tolist(), strict=True):
-            d.used = used
+        disks = self.disks
+        for row, used in zip(self._thin_rows, self.disk_used[self._thin_rows].tolist(), strict=True):
+            disks[row].used = used  # only thin disks grow
         if self.snap_any:
             live = self.snap_live.tolist()
-            for row, j in self._snap_rows:
+            for row, j in self._snap_rows.items():
                 chain = self.sim.inv.vms[self.vm_names[self.disk_vm[row]]].snapshots
                 if chain:
                     chain[-1].sizes[j] = live[row]

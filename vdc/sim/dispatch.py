@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vdc.sim import drs, guest, ha, meta, moves, power, snapshots, upgrade, vmconfig
+from vdc.sim import cancel, drs, guest, ha, meta, moves, power, snapshots, upgrade, vmconfig
 from vdc.sim.checks import AdmissionRefused, Rejected
 from vdc.sim.commands import COMMANDS, Command
 from vdc.sim.compute import reserve
@@ -42,6 +42,7 @@ HANDLERS: dict[str, Handler] = {
     **ha.HANDLERS,
     **drs.HANDLERS,
     **upgrade.HANDLERS,
+    **cancel.HANDLERS,
     **meta.HANDLERS,
 }
 """Every available command's handler, by command name."""

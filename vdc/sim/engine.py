@@ -97,6 +97,8 @@ class Simulation:
         self._fills: list[tuple[str, float, float, float]] = []  # ds, gib/s, until, last
         self.alarm_levels: dict[tuple[str, str], str] = {}
         """The level of each alarm now ("ok" when absent), by (kind, subject)."""
+        self.snapshot_alarmed: list[str] = []
+        """VMs with a snapshot depth or age alarm raised (checked until it clears)."""
         self._ds_level = np.zeros(0, dtype=int)
         self._cpu_high = np.zeros(0, dtype=bool)
         self.cpu_alarms = CpuAlarms()

@@ -38,6 +38,7 @@ class InventoryArrays:
         self.ds_names = list(inv.datastores)
         self.vm_index = {n: i for i, n in enumerate(self.vm_names)}
         self.host_index = {n: i for i, n in enumerate(self.host_names)}
+        self.ds_index = {n: i for i, n in enumerate(self.ds_names)}
 
     def _load_hosts(self) -> None:
         """Each host's CPU, memory and power figures, and whether it runs VMs or draws power."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TASK_STATES = ("queued", "running", "done", "failed")
+TASK_STATES = ("queued", "running", "done", "failed", "cancelled")
 
 
 @dataclass(slots=True)
@@ -37,7 +37,7 @@ class Task:
 
     def progress(self, now: float) -> float:
         """Fraction done, by time, while running (0 queued, 1 finished)."""
-        if self.state in ("done", "failed"):
+        if self.state in ("done", "failed", "cancelled"):
             return 1.0
         if self.state != "running" or self.started_at is None or self.ends_at is None:
             return 0.0
@@ -67,8 +67,10 @@ class TaskList:
             task.detail = detail
         self.version += 1
 
-    def finish(self, task: Task, t: float, *, ok: bool = True, detail: str = "") -> None:
-        task.state = "done" if ok else "failed"
+    def finish(self, task: Task, t: float, *, ok: bool = True, detail: str = "",
+               cancelled: bool = False) -> None:
+        """End a task: done, failed (`ok=False`) or cancelled by the player."""
+        task.state = "cancelled" if cancelled else "done" if ok else "failed"
         task.finished_at = round(float(t), 3)
         if detail:
             task.detail = detail

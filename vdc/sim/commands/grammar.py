@@ -41,6 +41,7 @@ _LABELS = {
     "id": "recommendation ID",
     "server": "physical server",
     "index": "NIC index",
+    "task": "task number, VM or host",
 }
 
 

@@ -68,6 +68,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         limits=(("number", 1, 16),),
     ),
     CommandSpec(
+        "task cancel {task:word}",
+        "Cancel a queued or running task: a vMotion, Storage vMotion, maintenance entry or Tools "
+        "install (by its number, or by its VM or host).",
+        "task cancel 4",
+    ),
+    CommandSpec(
         "host power on {host:host}",
         "Power a host on; it can run VMs once it has booted.",
         "host power on esx-03",

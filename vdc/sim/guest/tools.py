@@ -29,10 +29,21 @@ def installing(sim: Simulation, vm: str) -> bool:
     return any(t.kind == "tools_install" for t in sim.tasks.active() if t.subject == vm)
 
 
+def cancel(sim: Simulation, task_id: int) -> str:
+    """The player stops the installer (validated: it runs): the guest keeps what it had."""
+    task = sim.tasks.tasks[task_id - 1]
+    sim.tasks.finish(task, sim.now, cancelled=True, detail="cancelled; the guest has no Tools")
+    sim.log.add(sim.now, "task_cancelled", task.subject, f"Tools install in {task.subject} cancelled")
+    return f"Tools install in {task.subject} cancelled; its guest still has no Tools"
+
+
 def installed(sim: Simulation, vm: str, task_id: int, up_at: float) -> None:
-    """The installer finished — unless the guest went down (or rebooted) meanwhile."""
+    """The installer finished — unless it was cancelled, or the guest went down (or rebooted)
+    meanwhile."""
     v = sim.inv.vms[vm]
     task = sim.tasks.tasks[task_id - 1]
+    if not task.active:
+        return
     if v.power != "on" or v.up_at != up_at or not sim.inv.hosts[v.host].runs_vms:
         sim.tasks.finish(task, sim.now, ok=False, detail="the guest went down during the install")
         return

@@ -104,11 +104,12 @@ def poll(sim: Simulation) -> None:
             sim.tasks.version += 1
 
 
-def cancel(sim: Simulation, host: str) -> None:
+def cancel(sim: Simulation, host: str, why: str = "cancelled by maintenance exit") -> None:
+    """Stop entering maintenance mode: the host takes VMs again; moves already made stay."""
     e = entering(sim, host)
     if e is not None:
         sim.maintenance.entering.remove(e)
-        sim.tasks.finish(sim.tasks.tasks[e.task_id - 1], sim.now, ok=False, detail="cancelled by maintenance exit")
+        sim.tasks.finish(sim.tasks.tasks[e.task_id - 1], sim.now, cancelled=True, detail=why)
 
 
 def host_down(sim: Simulation, host: str) -> None:

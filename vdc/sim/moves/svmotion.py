@@ -157,6 +157,19 @@ def _fail(sim: Simulation, c: Copy, reason: str) -> None:
     sim.log.add(sim.now, "svmotion_failed", c.vm, f"Storage vMotion of {c.vm} to {c.dst} failed: {reason}")
 
 
+def cancel(sim: Simulation, task_id: int) -> str:
+    """The player cancels a Storage vMotion (validated: queued or running). The disks stay where
+    they were and the destination's partial copy is deleted, freeing its space."""
+    c = sim.svmotions.drop(lambda c: c.task_id == task_id)[0]
+    where = ", ".join(c.sources) or "where they were"
+    sim.tasks.finish(_task(sim, c), sim.now, cancelled=True, detail=f"cancelled; the disks stay on {where}")
+    sim.log.add(sim.now, "svmotion_cancelled", c.vm,
+                f"Storage vMotion of {c.vm} to {c.dst} cancelled; its disks stay on {where}")
+    sim.touch("datastores")
+    pump(sim)
+    return f"Storage vMotion of {c.vm} to {c.dst} cancelled; its disks stay on {where}"
+
+
 def host_down(sim: Simulation, host: str) -> None:
     hit = sim.svmotions.drop(lambda c: c.host == host)
     for c in hit:

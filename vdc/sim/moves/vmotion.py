@@ -244,6 +244,18 @@ def _fail(sim: Simulation, m: Migration, reason: str) -> None:
     sim.log.add(sim.now, "vmotion_failed", m.vm, f"vMotion of {m.vm} to {m.dst} failed: {reason}")
 
 
+def cancel(sim: Simulation, task_id: int) -> str:
+    """The player cancels a vMotion (validated: it is queued or running). The VM stays on its
+    source, the destination lets go of the memory it held, the slots free up for the next."""
+    hit = sim.migrations.drop(lambda m: m.task_id == task_id)
+    m = hit[0]
+    sim.tasks.finish(_task(sim, m), sim.now, cancelled=True, detail=f"cancelled; {m.vm} stays on {m.src}")
+    sim.log.add(sim.now, "vmotion_cancelled", m.vm, f"vMotion of {m.vm} to {m.dst} cancelled; it stays on {m.src}")
+    sim.touch("placement")
+    pump(sim)
+    return f"vMotion of {m.vm} to {m.dst} cancelled; {m.vm} stays on {m.src}"
+
+
 def host_down(sim: Simulation, host: str) -> None:
     """A host failed: its migrations fail (the VM stays with, or dies with, its source)."""
     hit = sim.migrations.drop(lambda m: host in (m.src, m.dst))

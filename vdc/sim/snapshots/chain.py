@@ -137,10 +137,12 @@ def sync(sim: Simulation) -> None:
         sim.sampler.flush()
 
 
-def reload(sim: Simulation) -> None:
-    """Reload the sampler's snapshot arrays after the chains changed."""
+def reload(sim: Simulation, vm: Vm) -> None:
+    """Reload the sampler's snapshot rows of `vm` after its chain changed."""
     s = sim.sampler
-    if s.built_version >= 0:
+    if s.built_version == sim.structure_version and vm.name in s.vm_index:
+        s.load_vm_snapshots(vm.name)
+    elif s.built_version >= 0:  # a rebuild is due; until then `flush` must see the new chains
         s.load_snapshots()
     sim.touch("datastores")
 
@@ -165,7 +167,7 @@ def create(sim: Simulation, vm: Vm, name: str, memory: bool, quiesce: bool) -> s
         [0.0] * len(vm.disks), mem, now + dur,
     )
     vm.snapshots.append(snap)
-    reload(sim)
+    reload(sim, vm)
     if not memory:
         what = "quiesced snapshot" if quiesce else "snapshot"
         return f"{what} {name} of {vm.name} taken; its writes now go to a new delta"
@@ -218,7 +220,7 @@ def revert(sim: Simulation, vm: Vm, k: int) -> str:
         vm.power = "off"
         sim.touch()
         words.append("powered off (the snapshot has no memory)")
-    reload(sim)
+    reload(sim, vm)
     return "; ".join(words)
 
 
@@ -235,7 +237,7 @@ def delete(sim: Simulation, vm: Vm, k: int | None) -> str:
     task = sim.tasks.add("consolidate", vm.name, label, now, f"merging {gib:.1f} GiB")
     sim.tasks.start(task, now, now + dur, f"merging {gib:.1f} GiB at {bw:g} MB/s")
     names = [s.name for s in which]
-    reload(sim)  # the I/O penalty of consolidation starts now
+    reload(sim, vm)  # the I/O penalty of consolidation starts now
     sim.after(dur, _merged, sim, vm.name, names, task.id)
     return (f"deleting {label} of {vm.name}: merging {gib:.1f} GiB takes about {dur:.0f} s; "
             "the space is freed when it is done")
@@ -266,7 +268,7 @@ def _merged(sim: Simulation, vm_name: str, names: list[str], task_id: int) -> No
     freed = before - vm_space(vm)
     if task.active:
         sim.tasks.finish(task, now, detail=f"freed {freed:.1f} GiB")
-    reload(sim)  # also reloads thin disks' used space, which a merge into the base grew
+    reload(sim, vm)  # also reloads thin disks' used space, which a merge into the base grew
     sim.log.add(now, "snapshot_deleted", vm.name,
                 f"{', '.join(names)} of {vm.name} consolidated; {freed:.1f} GiB freed")
 
@@ -308,10 +310,13 @@ def alarms(sim: Simulation, t: float) -> None:
     idx = s.vm_snap_depth.nonzero()[0].tolist() if s.snap_any else []
     names = [s.vm_names[i] for i in idx]
     seen = set(names)
-    for key in [k for k, lv in sim.alarm_levels.items() if k[0] in ("snapdepth", "snapage") and lv != "ok"]:
-        if key[1] not in seen:
-            seen.add(key[1])
-            names.append(key[1])
+    if any(n not in seen for n in sim.snapshot_alarmed):
+        # A VM whose chain is gone with an alarm raised: cleared here, in the order the alarms
+        # were first raised (a rare sample; the others skip scanning every alarm).
+        for key in [k for k, lv in sim.alarm_levels.items() if k[0] in ("snapdepth", "snapage") and lv != "ok"]:
+            if key[1] not in seen:
+                seen.add(key[1])
+                names.append(key[1])
     current = sim.alarm_levels
     for name in names:
         vm = sim.inv.vms[name]
@@ -325,6 +330,8 @@ def alarms(sim: Simulation, t: float) -> None:
         if current.get(("snapage", name), "ok") != level:
             sim.alarm_transition(t, ("snapage", name), level,
                                  f"{name}'s oldest snapshot is {age_text(t - oldest)} old")
+    sim.snapshot_alarmed = [n for n in names if current.get(("snapdepth", n), "ok") != "ok"
+                            or current.get(("snapage", n), "ok") != "ok"]
 
 
 def digest_part(sim: Simulation) -> dict[str, list[object]]:

@@ -19,6 +19,7 @@ TASK_STATES: dict[str, tuple[str, str, str]] = {
     "running": ("▶", "running", "primary"),
     "done": ("✔", "done", "success"),
     "failed": ("✖", "FAILED", "error"),
+    "cancelled": ("⊘", "aborted", "warning"),
 }
 SHORT_WORDS = {"svmotion": "svMotion", "maintenance": "Maint.", "ha_restart": "HA"}
 """Shorter kind words for a narrow panel."""
