@@ -91,3 +91,29 @@ def test_drs_stacking_a_tier_on_one_host_hints_a_keep_apart_rule() -> None:
     assert hint.fix == "keep them apart (`drs rule add prod shop-db-apart keep-apart db-01 db-02`)"
     assert s.submit(parse("drs rule add prod shop-db-apart keep-apart db-01 db-02")).accepted
     assert keep_apart_hints(s.sim.view()) == []
+
+
+def _starved_alarm(lv: dict, t: float = 200):
+    s = Session(Simulation(build(lv)))
+    s.sim.run_until(t)
+    return {a.key: a for a in active_alarms(s.sim.view())}
+
+
+def test_a_strict_host_points_at_its_widest_vm_not_the_starved_one() -> None:
+    """Level 12's case: the small VMs starve because the wide one holds every core; moving a
+    small one would not help, so the fix names the wide VM and a relaxed host."""
+    level = load_level(find_level("12-wide-vms")).level
+    s = Session(Simulation(level))
+    s.sim.run_until(200)
+    fixes = [a.fix for a in active_alarms(s.sim.view()) if a.key == "down:ledger"]
+    assert fixes and "): ledger-db needs 4 of esx-legacy's 4 cores free at once (strict" in fixes[0]
+    assert "`vmotion ledger-db esx-new`" in fixes[0] and "`vm set ledger-db cpu 2`" in fixes[0]
+
+
+def test_a_saturated_guest_is_told_to_get_more_vcpus() -> None:
+    lv = two_hosts()
+    lv["profiles"][0]["cpu"] = 8000  # 2 vCPUs × 2,000 MHz give 4,000
+    alarms = _starved_alarm(lv)
+    fix = next(a.fix for a in alarms.values() if "app-01" in a.fix or "web-01" in a.fix)
+    assert "): its vCPUs, not the host, are short: give it more (`vm set " in fix
+    assert "cpu 4`" in fix

@@ -86,7 +86,7 @@ def test_names_come_from_literal_words():
     assert spec_for("power on").pattern == "power on {vm:vm} [{host:host}]"
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 43
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 44
 
 
 def test_available_and_meta_flags():
@@ -119,6 +119,7 @@ def test_available_and_meta_flags():
         "ha admission",
         "ha priority",
         "ha isolation",
+        "ha monitoring",
         "drs enable",
         "drs disable",
         "drs mode",
@@ -514,7 +515,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 36 + 2
+    assert len(lines) == 1 + 37 + 2
     assert lines[-2] == "Coming later: net, vm nic, os, deploy, p2v."
     assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text
     assert help_text(()) == text

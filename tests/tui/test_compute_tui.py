@@ -72,3 +72,28 @@ async def test_relaxed_hosts_say_so_and_show_no_costop():
 def test_snapshot_game_strict_host(snap_compare, size):
     keys = ("4",) if size == (80, 24) else ()  # the VMs table in its slot on a small terminal
     assert snap_compare(level_app(strict_level()), terminal_size=size, run_before=game_at(300, *keys))
+
+
+async def test_tools_and_nic_show_while_a_guest_lacks_them_at_both_sizes():
+    """Level 11's problem is on screen: the Tools NIC column (`✖ e1000`) appears while a VM
+    runs without Tools or with an emulated NIC, says `⟳` once Tools wait for a reboot, and is
+    not there on a level where every guest is standard."""
+    for size in ((80, 24), (160, 50)):
+        async with level_app("11-drivers-matter").run_test(size=size) as pilot:
+            game = await start(pilot, 30)
+            await pilot.press("4")
+            await pilot.pause()
+            table = game.query_one(VmTable)
+            assert "guest" in table.columns, size
+            assert _cells(table, "web-01")["guest"] == "✖ e1000"
+            assert _cells(table, "db-01")["guest"] == "✔ vmxnet3"
+            game.submit("tools install web-01")
+            game.step(130)
+            await pilot.pause()
+            assert _cells(table, "web-01")["guest"] == "⟳ e1000"
+            table.set_filter("e1000")
+            await pilot.pause()
+            assert table.table.row_count == 3
+    async with level_app("01").run_test(size=(160, 50)) as pilot:
+        game = await start(pilot, 30)
+        assert "guest" not in game.query_one(VmTable).columns

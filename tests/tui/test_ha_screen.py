@@ -54,12 +54,16 @@ async def test_dialog_changes_settings_through_commands():
         await pilot.press("e")
         await until(pilot, lambda: len(records) == 4)
         assert sim.inv.clusters["prod"].ha.enabled
+        # VM monitoring: choosing it gives the command.
+        dialog.query_one("#ha-monitoring", Select).value = "on"
+        await until(pilot, lambda: len(records) == 5)
+        assert sim.inv.clusters["prod"].ha.vm_monitoring
         await pilot.press("escape")
         await until(pilot, lambda: pilot.app.screen is game)
         assert pilot.app.screen is game
         assert [r.text for r in records] == [
             "ha isolation prod power-off", "ha admission prod slots 1",
-            "ha disable prod", "ha enable prod",
+            "ha disable prod", "ha enable prod", "ha monitoring prod on",
         ]
 
 

@@ -116,6 +116,10 @@ class HaSettings(Strict):
     failures: Annotated[int, Field(ge=0, le=4)] = 1
     isolation_response: Literal["none", "power-off", "shutdown"] = "none"
     default_priority: RestartPriority = "medium"
+    vm_monitoring: bool = False
+    """VM monitoring: HA resets a running VM whose VMware Tools heartbeats stopped for 30 s (a
+    hung guest), after 120 s of uptime, at most 3 times per VM. A VM without Tools sends no
+    heartbeats, so it is never reset."""
 
 
 class DrsSettings(Strict):
@@ -384,6 +388,7 @@ EventKind = Literal[
     "uplink_up",
     "datastore_fill",
     "bad_change",
+    "guest_hang",
     "message",
 ]
 
@@ -397,6 +402,7 @@ _EVENT_NEEDS: dict[str, tuple[str, ...]] = {
     "uplink_up": ("host", "uplink"),
     "datastore_fill": ("datastore", "gib"),
     "bad_change": ("vm",),
+    "guest_hang": ("vm",),
     "message": ("text",),
 }
 
@@ -428,6 +434,8 @@ class Event(Strict):
         missing = [k for k in _EVENT_NEEDS[self.kind] if getattr(self, k) is None]
         if missing:
             raise ValueError(f"a {self.kind} event needs {', '.join(missing)}")
+        if self.kind == "guest_hang" and self.duration is not None:
+            raise ValueError("a guest_hang lasts until the VM boots again; it takes no duration")
         if self.warning is not None and self.warning > self.at:
             raise ValueError(
                 f"warning ({self.warning:g} s ahead) would fall before the level starts (at = {self.at:g})"

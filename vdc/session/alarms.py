@@ -77,6 +77,10 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
                     f"(`snapshot revert {vm} {chain[-1].name}`) or fix it")
         return (f"no snapshot to go back to: it stays broken until it is fixed; next time "
                 f"take one first (`snapshot create {vm} pre-change`)")
+    if reason.startswith("guest hung"):
+        cl = next((c for c in view.clusters if c.name == cluster), None)
+        auto = "" if cl is None else f"; HA VM monitoring resets hung guests that run Tools (`ha monitoring {cluster} on`)"
+        return f"reset it (`power reset {vm}`){auto}"
     if reason == "powered off":
         return f"power it on (`power on {vm}`)"
     if reason.startswith("host") or reason == "host failed":
@@ -88,12 +92,33 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
     if reason.startswith("paused"):
         return f"free space: delete old snapshots (`snapshot delete {vm} --all`) or move disks (`svmotion`)"
     if reason.startswith("starved"):
-        return f"move it off its busy host (`vmotion {vm} {other}`) or let DRS balance"
+        return _starved_fix(view, vm, row, others, other, reason)
     if reason.startswith("storage latency"):
         return "move its disks to a quieter datastore (`svmotion VM DATASTORE`)"
     if reason == "booting":
         return "wait: it is booting"
     return f"look at it in the VMs panel (2); reset it if it hangs (`power reset {vm}`)"
+
+
+def _starved_fix(view: SimView, vm: str, row: int, others: list, other: str, reason: str) -> str:
+    """A starved VM's first fix, by what is short: its own vCPUs (more of them), a strict host's
+    cores held by a wide VM (move that one, or narrow it), else its host (move it off)."""
+    v = view.vms
+    if "saturated" in reason and row >= 0:
+        n = int(v.vcpu[row])
+        return (f"its vCPUs, not the host, are short: give it more "
+                f"(`vm set {vm} cpu {2 * n}`; while it runs that needs hot add)")
+    host = next((h for h in view.hosts if row >= 0 and h.name == v.hosts[row]), None)
+    if host is not None and host.co_scheduling == "strict":
+        on = [i for i, h in enumerate(v.hosts) if h == host.name and v.power[i] != "off"]
+        wide = max(on, key=lambda i: (int(v.vcpu[i]), v.names[i]), default=row)
+        name, n = v.names[wide], int(v.vcpu[wide])
+        relaxed = [h for h in others if h.co_scheduling != "strict"]
+        to = min(relaxed, key=lambda h: (h.cpu_demand_pct, h.name)).name if relaxed else other
+        return (f"{name} needs {n} of {host.name}'s {host.cores} cores free at once (strict "
+                f"co-scheduling): move it to a relaxed host (`vmotion {name} {to}`) or give it "
+                f"fewer vCPUs while it is off (`vm set {name} cpu {max(1, n // 2)}`)")
+    return f"move it off its busy host (`vmotion {vm} {other}`) or let DRS balance"
 
 
 def _tier_vm(view: SimView, vms: tuple[str, ...]) -> tuple[str, str] | None:

@@ -28,6 +28,7 @@ from vdc.sim.digest import state_digest
 from vdc.sim.drs import passes as drs_passes
 from vdc.sim.events import EventLog
 from vdc.sim.ha import agents as ha_agents
+from vdc.sim.ha import monitoring as ha_monitoring
 from vdc.sim.handler import Mechanic
 from vdc.sim.metrics import Metrics
 from vdc.sim.model import Inventory, build_inventory
@@ -410,6 +411,8 @@ class Simulation:
             vm.broken = True
             log(t, "bad_change", vm.name, f"a bad change broke {vm.name}'s application")
             self.touch("health")
+        elif op == "guest_hang":
+            ha_monitoring.hang(self, str(p["vm"]))
         elif op == "bad_change_end":
             vm = self.inv.vms[str(p["vm"])]
             if vm.broken:

@@ -151,6 +151,8 @@ class HaSettings:
     mem_pct: float | None = None
     failover_hosts: list[str] = field(default_factory=list)
     """failover-hosts: the dedicated hosts kept empty."""
+    vm_monitoring: bool = False
+    """Reset VMs whose Tools heartbeats stop (`ha/monitoring.py`)."""
 
 
 @dataclass(slots=True)
@@ -236,6 +238,10 @@ class Vm:
     hot_add: bool
     up_at: float = 0.0  # when the guest has finished booting
     broken: bool = False  # a bad change is active
+    hung_boot: float | None = None
+    """The boot (its `up_at`) whose guest hung (`guest_hang`): hung while that boot lasts."""
+    ha_resets: int = 0
+    """Times HA VM monitoring reset it (at most `ha.monitoring.MAX_RESETS`)."""
     snapshots: list = field(default_factory=list)  # vdc.sim.snapshots.Snapshot, oldest first
     tools_installed_at: float | None = None  # `tools install` finished then (active after a reboot)
 
@@ -257,6 +263,11 @@ class Vm:
     def disk_drivers_ok(self) -> bool:
         """Every disk controller has a driver in the guest."""
         return self.has_tools or not any(d.controller in PARAVIRTUAL for d in self.disks)
+
+    @property
+    def hung(self) -> bool:
+        """Its guest hung in this boot: it is on but serves nothing until it boots again."""
+        return self.power == "on" and self.hung_boot is not None and self.hung_boot == self.up_at
 
     def is_running(self, now: float) -> bool:
         return self.power == "on" and now >= self.up_at

@@ -176,7 +176,7 @@ class InventoryArrays:
         """Whether each VM's guest can serve at all (OS installed, no active bad change, a driver
         for its disk controller)."""
         self.vm_ok = np.array(
-            [v.os and not v.broken and v.disk_drivers_ok for v in self.sim.inv.vms.values()], dtype=bool
+            [v.os and not v.broken and not v.hung and v.disk_drivers_ok for v in self.sim.inv.vms.values()], dtype=bool
         )
 
     def _load_datastores(self) -> None:

@@ -58,6 +58,7 @@ def _describe(e: schema.Event) -> str:
         "uplink_down": f"{e.host} {e.uplink} goes down",
         "uplink_up": f"{e.host} {e.uplink} comes back",
         "bad_change": f"a risky change is applied to {e.vm}",
+        "guest_hang": f"{e.vm}'s guest OS is likely to hang",
     }.get(k, e.text or "")
 
 

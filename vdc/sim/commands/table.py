@@ -164,6 +164,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "ha isolation prod shutdown",
     ),
     CommandSpec(
+        "ha monitoring {cluster:cluster} {state:on|off}",
+        "Turn HA VM monitoring on or off: HA resets a VM whose Tools heartbeats stop for 30 s "
+        "(a hung guest; VMs without Tools send none).",
+        "ha monitoring prod on",
+    ),
+    CommandSpec(
         "drs enable {cluster:cluster}",
         "Turn on DRS, which balances load by moving VMs between hosts.",
         "drs enable prod",

@@ -95,6 +95,8 @@ def running(sim: Simulation, i: int, *, long: bool = True) -> str:
     vm = sim.inv.vms[s.vm_names[i]]
     if not vm.os:
         return "no guest OS"
+    if vm.hung:
+        return "guest hung (no heartbeat)"
     if vm.broken:
         return "broken by a bad change"
     if not s.vm_reachable[i]:

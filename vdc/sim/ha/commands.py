@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from vdc.sim import checks
 from vdc.sim.checks import Rejected
-from vdc.sim.ha import admission
+from vdc.sim.ha import admission, monitoring
 from vdc.sim.ha import agents as ha
 from vdc.sim.handler import Apply, Handlers
 
@@ -152,10 +152,35 @@ def _isolation(sim: Simulation, c: Command) -> Apply:
     return apply
 
 
+def _monitoring(sim: Simulation, c: Command) -> Apply:
+    cl = _cluster(sim, c)
+    on = c.text("state") == "on"
+    if cl.ha.vm_monitoring == on:
+        raise Rejected(f"VM monitoring is already {'on' if on else 'off'} in {cl.name}")
+    if on and not cl.ha.enabled:
+        raise Rejected(f"HA is off for {cl.name}; VM monitoring is part of HA (ha enable {cl.name})")
+
+    def apply() -> str:
+        cl.ha.vm_monitoring = on
+        _changed(sim)
+        if not on:
+            return f"VM monitoring is off in {cl.name}: a hung guest stays hung until you reset it"
+        monitoring.monitoring_on(sim, cl.name)
+        blind = [v for v in sim.inv.vms.values()
+                 if v.host in cl.hosts and v.power == "on" and not v.has_tools]
+        extra = (f"; {checks.vm_names(blind)} {'has' if len(blind) == 1 else 'have'} no Tools and "
+                 f"cannot be watched" if blind else "")
+        return (f"VM monitoring is on in {cl.name}: a VM without a Tools heartbeat for "
+                f"{monitoring.FAILURE_INTERVAL_S:g} s is reset{extra}")
+
+    return apply
+
+
 HANDLERS: Handlers = {
     "ha enable": _enable,
     "ha disable": _disable,
     "ha admission": _admission,
     "ha priority": _priority,
     "ha isolation": _isolation,
+    "ha monitoring": _monitoring,
 }

@@ -61,7 +61,7 @@ def build_view(sim: Simulation, cache: ViewCache) -> SimView:
         hosts=_hosts(sim, s, has, cache),
         datastores=_datastores(sim, s, has, ds_snap),
         services=_services(sim, s, has, cache),
-        vms=_vm_columns(sim, s, has, vm_snap_gib),
+        vms=_vm_columns(sim, s, has, vm_snap_gib, _guest(sim, cache)),
         power_kw=sim.metrics.power_kw,
         events_total=len(sim.log),
         tasks=_tasks(sim, sim.now, cache),
@@ -230,6 +230,8 @@ def vm_reason(sim: Simulation, i: int) -> str:
         return "booting"
     if not vm.os:
         return "no guest OS"
+    if vm.hung:
+        return "guest hung (no heartbeat)"
     if vm.broken:
         return "broken by a bad change"
     if not vm.disk_drivers_ok:
@@ -254,7 +256,22 @@ def vm_reason(sim: Simulation, i: int) -> str:
     return "unhealthy"
 
 
-def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray) -> VmColumns:
+def _guest(sim: Simulation, cache: ViewCache) -> tuple[str, ...]:
+    """Each VM's `tools|nic` (see `VmColumns.guest`), read afresh only after a structural
+    change (a reboot, an adapter change) or a task change (an install that finished)."""
+    key = (sim.structure_version, sim.tasks.version)
+    if cache.guest_key != key:
+        cache.guest_key = key
+        cache.guest = tuple(
+            f"{'yes' if v.has_tools else 'next boot' if v.tools_installed_at is not None else 'no'}"
+            f"|{v.nics[0].adapter if v.nics else ''}"
+            for v in sim.inv.vms.values()
+        )
+    return cache.guest
+
+
+def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray,
+                guest: tuple[str, ...]) -> VmColumns:
     n = len(s.vm_names)
     power_arr = np.where(~s.vm_on, "off", np.where(sim.now < s.vm_up_at, "booting", "on"))
     power = tuple(power_arr.tolist())
@@ -293,6 +310,7 @@ def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray)
         want_pct=100.0 * col("vm_saturation"),
         balloon=col("vm_balloon"),
         swapped=col("vm_swapped"),
+        guest=guest if len(guest) == n else ("yes|",) * n,
     )
 
 
@@ -367,6 +385,7 @@ def _clusters(sim: Simulation, cache: ViewCache) -> tuple[ClusterHaView, ...]:
             primary=agents.primary if agents is not None and on else None,
             capacity=admission_summary(sim, c.name) if on else "",
             restarting=len(agents.queue) if agents is not None and on else 0,
+            vm_monitoring=st.vm_monitoring,
         ))
     cache.ha_key, cache.ha = key, tuple(out)
     return cache.ha

@@ -44,6 +44,9 @@ class ViewCache:
     ha: tuple[ClusterHaView, ...] = ()
     drs_key: tuple[int, int, int, int] | None = None
     drs: tuple[ClusterDrsView, ...] = ()
+    guest_key: tuple[int, int] | None = None
+    guest: tuple[str, ...] = ()
+    """Each VM's Tools and NIC type (they change with a reboot or a finished install)."""
 
     def serve(self, sim: Simulation) -> None:
         """Start over unless the cache already serves `sim`."""

@@ -152,6 +152,9 @@ class VmColumns:
     """GiB its host's balloon driver holds in each VM's guest."""
     swapped: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """GiB of each VM's memory its host swapped to the .vswp."""
+    guest: tuple[str, ...] = ()
+    """Per VM `tools|nic`: Tools "yes" (running), "no", or "next boot" (installed, they start
+    when the guest reboots); and its first NIC's adapter type ("" without a NIC)."""
 
     def __len__(self) -> int:
         return len(self.names)
@@ -190,6 +193,8 @@ class ClusterHaView:
     """The admission numbers in words ("free 81 % CPU / 75 % memory, reserved 33 % / 33 %")."""
     restarting: int
     """VMs HA is restarting now."""
+    vm_monitoring: bool = False
+    """HA resets VMs whose Tools heartbeats stop (a hung guest)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Provides the vSphere HA settings dialog of one cluster (key `H` on the game screen).
 
-It shows the cluster's HA state, admission policy, isolation response and the failover
+It shows the cluster's HA state, admission policy, isolation response, VM monitoring and the failover
 capacity they leave, read from the snapshot; every change is a command given through the `give`
 it was handed (`ha enable prod`, `ha admission prod percent 25 25`, …), so it is recorded,
 validated and refused exactly like a typed one (see `ClusterDialog`).
@@ -50,6 +50,7 @@ class HaScreen(ClusterDialog):
     HaScreen .ha-row { height: auto; }
     HaScreen .ha-label { width: 12; padding: 1 1 0 0; }
     HaScreen Select { width: 24; }
+    HaScreen #ha-monitoring { width: 12; }
     HaScreen Input { width: 1fr; }
     HaScreen #ha-status, HaScreen #ha-capacity, HaScreen #ha-hosts { padding: 0 0 0 1; }
     HaScreen Button { margin: 0 1 0 0; min-width: 10; }
@@ -75,6 +76,9 @@ class HaScreen(ClusterDialog):
                 yield Label("Isolation", classes="ha-label")
                 yield Select([(r, r) for r in RESPONSES], value=c.isolation, allow_blank=False,
                              id="ha-isolation")
+                yield Label("VM monitor", classes="ha-label")
+                yield Select([("off", "off"), ("on", "on")], value="on" if c.vm_monitoring else "off",
+                             allow_blank=False, id="ha-monitoring")
             with Horizontal(classes="ha-row"):
                 yield Button("HA off (e)" if c.enabled else "HA on (e)", id="ha-toggle",
                              variant="primary")
@@ -132,6 +136,12 @@ class HaScreen(ClusterDialog):
     def _isolation_chosen(self, event: Select.Changed) -> None:
         if event.value != self.current().isolation:
             self.give(f"ha isolation {self.cluster} {event.value}")
+
+
+    @on(Select.Changed, "#ha-monitoring")
+    def _monitoring_chosen(self, event: Select.Changed) -> None:
+        if (event.value == "on") != self.current().vm_monitoring:
+            self.give(f"ha monitoring {self.cluster} {event.value}")
 
 
 def _cluster(clusters: tuple[ClusterHaView, ...], name: str) -> ClusterHaView:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from rich.text import Text
 
+from vdc.sim.model import PARAVIRTUAL
 from vdc.sim.view import VmColumns
 from vdc.tui.format import HEALTH, SEVERITY, VM_POWER, Tones, gib
 
@@ -43,7 +44,7 @@ class Column:
 
 SORT_COLUMNS: tuple[str, ...] = (
     "name", "host", "power", "cpu", "ready", "costop", "memory", "reclaim", "latency", "snap",
-    "service",
+    "guest", "service",
     "health",
 )
 """Column keys in display order; also the order `s` cycles through (after "none")."""
@@ -51,12 +52,12 @@ SORT_COLUMNS: tuple[str, ...] = (
 LABELS: dict[str, str] = {
     "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%", "costop": "CoStp%",
     "memory": "Mem GiB", "latency": "Lat ms", "service": "Service", "health": "Health",
-    "snap": "Snap", "reclaim": "Bal/Swap",
+    "snap": "Snap", "reclaim": "Bal/Swap", "guest": "Tools NIC",
 }
 NUMERIC = frozenset({"cpu", "ready", "costop", "memory", "latency", "snap", "reclaim"})
 FIXED_WIDTHS: dict[str, int] = {
     "power": 6, "cpu": 4, "ready": 6, "costop": 6, "memory": 7, "latency": 6, "snap": 11,
-    "reclaim": 9,
+    "reclaim": 9, "guest": 9,
 }
 """Widest text of each fixed-format column (`◐ boot`, `100` or `▲200` for a saturated guest,
 `✖ 12.3`, `16.7`, `100/128`, `1.1`)."""
@@ -66,14 +67,21 @@ SHORT_WIDTHS: dict[str, int] = {"snap": 6, "reclaim": 6}
 `s1.7G` for `2.6/1.7`)."""
 
 KEEP_ORDER: tuple[str, ...] = (
-    "name", "health", "cpu", "ready", "power", "host", "reclaim", "service", "memory", "costop",
-    "snap", "latency",
+    "name", "health", "cpu", "ready", "power", "host", "reclaim", "guest", "service", "memory",
+    "costop", "snap", "latency",
 )
 """Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) comes after
 the columns the table always has, so a VM's first snapshot never pushes one of them out.
 "reclaim" (only while a host balloons or swaps: GiB ballooned / swapped) goes before the
 service and the memory: while it shows, it is why VMs starve. "costop" (only while a host
-co-schedules strictly) comes after the memory, so it never pushes one of them out."""
+co-schedules strictly) comes after the memory, so it never pushes one of them out. "guest"
+(only while a VM runs without Tools or on an emulated NIC: `✖ e1000`) comes before the
+service: while it shows, it is what the level is about."""
+
+
+def odd_guests(guest: tuple[str, ...]) -> bool:
+    """Whether some VM runs without Tools or with an emulated NIC (the Tools NIC column shows)."""
+    return any(not g.startswith("yes|") or g.partition("|")[2] not in PARAVIRTUAL | {""} for g in guest)
 
 _HEALTH_MIN, _HEALTH_SHORT, _HEALTH_WANT, _HEALTH_MAX = 6, 14, 20, 26
 """Health cells: `✖ DOWN` at least, room for a short reason if the panel allows (the reason
@@ -107,7 +115,7 @@ def short_reason(reason: str) -> str:
 
 def fit_columns(
     width: int, name: int, host: int, service: int, snap: bool = False, reclaim: bool = False,
-    costop: bool = False,
+    costop: bool = False, guest: bool = False,
 ) -> list[Column]:
     """The columns that fit `width` cells, in display order, most useful kept first.
 
@@ -126,7 +134,7 @@ def fit_columns(
         used = name + health + 2 * _PAD
         for key in KEEP_ORDER[2:]:
             if ((key == "snap" and not snap) or (key == "reclaim" and not reclaim)
-                    or (key == "costop" and not costop)):
+                    or (key == "costop" and not costop) or (key == "guest" and not guest)):
                 continue
             for w in (full[key], SHORT_WIDTHS.get(key)):
                 if w is None:
@@ -253,6 +261,7 @@ def display_keys(vms: VmColumns, words: Words | None) -> tuple[Keys, Words]:
         "latency": np.where(off, -1, _tenths(vms.latency_ms)),
         "snap": _snap_keys(vms),
         "reclaim": _reclaim_keys(vms),
+        "guest": vms.guest,
         "service": vms.services,
         "health": health,
     }
@@ -311,6 +320,12 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         tone = "error" if want >= 125 else "warning"
         return tones.text(f"▲{want}".rjust(width), tone)
 
+    def guest(g: str) -> Cell:
+        tools, _, nic = str(g).partition("|")
+        symbol = {"yes": "✔", "no": "✖", "next boot": "⟳"}.get(tools, "?")
+        odd = tools != "yes" or (nic and nic not in PARAVIRTUAL)
+        return tones.text(f"{symbol} {nic or '–'}", "warning" if odd else "foreground")
+
     def memory(key: int) -> str:
         active, cfg = divmod(key, 100_000)
         return f"{_tenths_text(active)}/{cfg / 10:g}"
@@ -346,21 +361,24 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
         "reclaim": number(
             "reclaim", _reclaim_text if widths.get("reclaim", 0) >= FIXED_WIDTHS["reclaim"] else _reclaim_short
         ),
+        "guest": guest,
         "service": str,
         "health": health,
     }
 
 
 def filter_mask(vms: VmColumns, text: str) -> np.ndarray:
-    """Which VMs have `text` (lower case) in their name, host, service or health reason."""
+    """Which VMs have `text` (lower case) in their name, host, service, health reason or NIC
+    type (`e1000` finds the emulated NICs)."""
     if not text:
         return np.ones(len(vms), dtype=np.bool_)
     return np.fromiter(
         (
             text in name.lower() or text in host.lower() or text in svc.lower()
-            or text in reason.lower()
-            for name, host, svc, reason in zip(
-                vms.names, vms.hosts, vms.services, vms.reasons, strict=True
+            or text in reason.lower() or text in guest.partition("|")[2]
+            for name, host, svc, reason, guest in zip(
+                vms.names, vms.hosts, vms.services, vms.reasons,
+                vms.guest if len(vms.guest) == len(vms) else ("",) * len(vms), strict=True
             )
         ),
         dtype=np.bool_,
@@ -385,7 +403,7 @@ def sort_order(vms: VmColumns, keys: Keys, column: str | None, reverse: bool) ->
         rank = np.unique(reasons, return_inverse=True)[1].reshape(-1)
         rank = np.where(vms.healthy, n + rank, rank)  # DOWN first
     else:
-        values = {"name": vms.names, "host": vms.hosts, "service": vms.services}[column]
+        values = {"name": vms.names, "host": vms.hosts, "service": vms.services, "guest": vms.guest}[column]
         rank = np.unique(np.array(values, dtype=str), return_inverse=True)[1].reshape(-1)
     if reverse:
         rank = -rank

@@ -42,6 +42,7 @@ from vdc.tui.widgets.vm_cells import (
     filter_mask,
     fit_columns,
     formatters,
+    odd_guests,
     sort_order,
 )
 
@@ -57,6 +58,7 @@ _SORT_WORDS: dict[str, tuple[str, str, str]] = {
     "latency": ("latency", "high→low", "low→high"),
     "snap": ("snapshots", "largest first", "smallest first"),
     "reclaim": ("swapped, ballooned", "most first", "least first"),
+    "guest": ("Tools and NIC", "A→Z", "Z→A"),
     "service": ("service", "A→Z", "Z→A"),
     "health": ("health", "down first", "ok first"),
 }
@@ -135,6 +137,9 @@ class VmTable(Panel):
         """Widest VM, host and service name (capped)."""
         self._has_snaps = False
         self._has_costop = False
+        self._has_guest = False
+        self._guest_src: tuple[str, ...] | None = None
+        self._guest_odd = False
         """A host co-schedules strictly: the CoStp% column is shown."""
         self._has_reclaim = False
         self._columns: list[Column] = []
@@ -240,13 +245,18 @@ class VmTable(Panel):
         has_snaps = bool(vms.snap_count.any())
         has_reclaim = bool((vms.balloon >= 0.05).any() or (vms.swapped >= 0.05).any())
         has_costop = any(h.co_scheduling == "strict" for h in view.hosts)
+        if vms.guest is not self._guest_src:  # the view hands the same tuple until it changes
+            self._guest_src, self._guest_odd = vms.guest, odd_guests(vms.guest)
+        has_guest = self._guest_odd
         if (vms.names != self._names or has_snaps != self._has_snaps
-                or has_reclaim != self._has_reclaim or has_costop != self._has_costop):
+                or has_reclaim != self._has_reclaim or has_costop != self._has_costop
+                or has_guest != self._has_guest):
             if vms.names != self._names:
                 self._new_inventory(view)
             self._has_snaps = has_snaps  # the Snap column comes with the first snapshot
             self._has_reclaim = has_reclaim  # Bal/Swap while a host balloons or swaps
             self._has_costop = has_costop  # CoStp% while a host co-schedules strictly
+            self._has_guest = has_guest  # Tools NIC while a VM lacks Tools or has an emulated NIC
             self._keys, self._words = display_keys(vms, self._words)
             self._relayout(vms)
             return
@@ -259,7 +269,7 @@ class VmTable(Panel):
         order: list[str | None] = [None, *(
             c for c in SORT_COLUMNS
             if (c != "snap" or self._has_snaps) and (c != "reclaim" or self._has_reclaim)
-            and (c != "costop" or self._has_costop)
+            and (c != "costop" or self._has_costop) and (c != "guest" or self._has_guest)
         )]
         self.sort_by(order[(order.index(self._sort) + 1) % len(order)], False)
 
@@ -352,7 +362,7 @@ class VmTable(Panel):
         # Without a size yet, lay out for a wide panel; on_resize re-fits.
         room = width - 1 if width > 0 else 200  # always leave the scrollbar its cell
         return fit_columns(room, *self._text_widths, snap=self._has_snaps, reclaim=self._has_reclaim,
-                           costop=self._has_costop)
+                           costop=self._has_costop, guest=self._has_guest)
 
     def _relayout(self, vms: VmColumns) -> None:
         """Re-create the columns (first show, new inventory, new width) and re-add the rows."""
