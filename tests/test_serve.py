@@ -243,10 +243,20 @@ def test_two_browser_sessions_at_once_keep_separate_saves(server, browser):
         tabs[name](K.ENTER, K.DOWN, K.ENTER, K.ENTER)  # Campaign, 01, Start
     for handle, (name, keys) in zip(driver.window_handles, tabs.items(), strict=True):
         driver.switch_to.window(handle)
+        folder = saves / name
+
+        def commands(k: Keys = keys, f: Path = folder) -> list[list[str]] | None:
+            """Save (F2: the game screen's key) and read back each save's commands."""
+            k(K.F2, pause=0.3)
+            found = saves_of(f)
+            return [[c.text for c in s.commands] for s in found] if found else None
+
+        wait_for(f"{name}'s game screen", commands, 30, every=0.5)
+        text = "power on intranet-web-01" if name == "ada" else "host power on esx-02"
         keys(":", pause=0.8)
-        keys("power on intranet-web-01" if name == "ada" else "host power on esx-02", K.ENTER)
-        wait_for(f"{name}'s save", lambda n=name, k=keys: k(K.F2) or list(
-            (saves / n).glob("*.vdcsave")), 20, every=0.5)
+        keys(text, K.ENTER)
+        wait_for(f"{name}'s command in the save",
+                 lambda c=commands, t=text: [t] in (c() or []), 20, every=0.5)
     mine = {name: [load(p) for p in (saves / name).glob("*.vdcsave")] for name in tabs}
     assert {name: [(s.player, [c.text for c in s.commands]) for s in found]
             for name, found in mine.items()} == {
