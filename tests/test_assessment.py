@@ -361,7 +361,7 @@ BAD = [
     ('kind = "config"\n', 'objectives[0]: a config objective needs check', 38),
     ('kind = "config"\ncheck = "ha_on"\n',
      "objectives[0].check: expected one of 'ha_enabled', 'admission', 'drs_enabled', 'rule', "
-     "'ha_priority', 'no_snapshots', 'host_patched', got 'ha_on'", 41),
+     "'ha_priority', 'no_snapshots', 'host_patched', 'vsan_data_safe', got 'ha_on'", 41),
     ('kind = "config"\ncheck = "ha_enabled"\n',
      'objectives[0]: check = "ha_enabled" needs cluster', 38),
     ('kind = "config"\ncheck = "ha_enabled"\ncluster = "prd"\n',

@@ -44,6 +44,14 @@ def _sample(spec: CommandSpec, *, with_optional: bool) -> tuple[str, dict[str, o
         if s.kind == "literal":
             parts.append(s.text.upper())  # words are case-insensitive
             continue
+        if s.kind == "flag" and s.arg is not None:  # a flag with a value: --detection beacon
+            expected[s.name] = None
+            if with_optional:
+                a = s.arg
+                tok, val = (a.choices[-1].upper(), a.choices[-1]) if a.kind == "choice" else ("Up_1", "Up_1")
+                parts += [s.text, *([tok, tok] if a.many else [tok])]
+                expected[s.name] = (val, val) if a.many else val
+            continue
         if s.kind == "flag":
             expected[s.name] = with_optional
             if with_optional:
@@ -86,7 +94,7 @@ def test_names_come_from_literal_words():
     assert spec_for("power on").pattern == "power on {vm:vm} [{host:host}]"
     assert spec_for("net portgroup vlan").pattern.startswith("net portgroup ")
     assert spec_for("snapshot create").name == "snapshot create"  # flags are not in the name
-    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 44
+    assert len({s.name for s in COMMANDS}) == len(COMMANDS) == 46
 
 
 def test_available_and_meta_flags():
@@ -99,6 +107,7 @@ def test_available_and_meta_flags():
         "vm set mem",
         "vm reserve cpu",
         "vm reserve mem",
+        "vm policy ftt",
         "tools install",
         "vm adapter",
         "task cancel",
@@ -128,6 +137,11 @@ def test_available_and_meta_flags():
         "drs rule add",
         "drs rule remove",
         "drs group",
+        "net uplink",
+        "net portgroup vlan",
+        "net trunk",
+        "net teaming policy",
+        "vm nic",
         "license upgrade",
     ]
     assert [s.name for s in COMMANDS if s.meta] == ["help", "snapshot list"]
@@ -295,13 +309,13 @@ def test_reserved_verb_parses_then_is_unavailable():
     assert str(info.value) == "os install is not available in this version of vdc"
     assert info.value.command == Command("os install", (("vm", "web-01"),))
     assert isinstance(info.value, CommandSyntaxError)
-    with pytest.raises(CommandUnavailable, match=r"^net trunk is not available"):
-        parse("net trunk esx-01 vmnic0 add 200")
+    with pytest.raises(CommandUnavailable, match=r"^deploy is not available"):
+        parse("deploy firewall fw-01 esx-01 ds-1")
     # A typo in a reserved command is reported as a typo, not as "not available".
     with pytest.raises(CommandSyntaxError) as info:
-        parse("net trunk esx-01 vmnic0 allow 200")
+        parse("p2v phys-01")
     assert type(info.value) is CommandSyntaxError
-    assert str(info.value).startswith("'net trunk' action must be one of add, remove")
+    assert str(info.value).startswith("'p2v' needs a host")
 
 
 @pytest.mark.parametrize(
@@ -434,6 +448,15 @@ def _typed_commands(draw):
         if s.kind == "literal":
             parts.append(draw(st.sampled_from([s.text, s.text.upper(), s.text.title()])))
             continue
+        if s.kind == "flag" and s.arg is not None:
+            expected[s.name] = None
+            if draw(st.booleans()):
+                a = s.arg
+                vals = [draw(st.sampled_from(a.choices)) if a.kind == "choice" else draw(_names)
+                        for _ in range(draw(st.integers(1, 3)) if a.many else 1)]
+                parts += [s.text, *vals]
+                expected[s.name] = tuple(vals) if a.many else vals[0]
+            continue
         if s.kind == "flag":
             expected[s.name] = draw(st.booleans())
             if expected[s.name]:
@@ -510,14 +533,19 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     text = help_text(None)
     lines = text.splitlines()
     assert lines[0] == "Commands:"
-    width = len("maintenance enter HOST [--evacuate-powered-off]")  # the longest usage
+    width = len("snapshot create VM SNAP [--memory] [--quiesce]")  # the longest usage that fits
     assert lines[1] == (
         "  " + "power on VM [HOST]".ljust(width) + "  Power a VM on, on its own host or on a "
         "host you name (it moves there while off)."
     )
-    assert len(lines) == 1 + 37 + 2
-    assert lines[-2] == "Coming later: net, vm nic, os, deploy, p2v."
-    assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "net trunk" not in text
+    assert len(lines) == 1 + 43 + 2 + 2  # net teaming's and maintenance enter's usages take a line of their own
+    assert lines[-2] == "Coming later: os, deploy, p2v."
+    assert "vmotion VM HOST" in text and "drs mode CLUSTER" in text and "os install" not in text
+    # A usage too long for the column has a line of its own, its help below.
+    i = lines.index("  net teaming HOST VSWITCH policy POLICY [--active ACTIVE...] [--standby "
+                    "STANDBY...] [--detection link|beacon]")
+    assert lines[i + 1].startswith("      Set how a vSwitch's uplinks share")
+    assert "  maintenance enter HOST [VSAN] [--evacuate-powered-off]" in lines
     assert help_text(()) == text
 
 
@@ -549,14 +577,14 @@ NAMES = {"vm": ["web-01", "Web-02", "db-01"], "host": ["esx-01", "esx-02"], "clu
 
 def test_complete_command_words():
     assert complete("", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "task", "tools",
+        "drs", "ha", "help", "host", "license", "maintenance", "net", "power", "snapshot", "svmotion", "task", "tools",
         "vm", "vmotion"]
     assert complete("p", NAMES) == ["power"]
     assert complete("PO", NAMES) == ["power"]
     assert complete("v", NAMES) == ["vm", "vmotion"]
     assert complete("x", NAMES) == []
     # Reserved verbs are not offered.
-    assert complete("ne", NAMES) == []
+    assert complete("o", NAMES) == []
     assert complete("dr", NAMES, available_only=False) == ["drs"]
 
 
@@ -565,7 +593,8 @@ def test_complete_second_word():
     assert complete("power o", NAMES) == ["off", "on"]
     assert complete("host ", NAMES) == ["power", "reboot"]
     assert complete("host power ", NAMES) == ["off", "on"]
-    assert complete("vm ", NAMES) == ["adapter", "reserve", "set"]
+    assert complete("vm ", NAMES) == ["adapter", "nic", "policy", "reserve", "set"]
+    assert complete("net ", NAMES) == ["portgroup", "teaming", "trunk", "uplink"]
     assert complete("vm set web-01 ", NAMES) == ["cpu", "mem"]
 
 
@@ -584,7 +613,12 @@ def test_complete_choices_flags_and_help():
     assert complete("drs mode prod ", NAMES, available_only=False) == ["full", "manual", "partial"]
     assert complete("drs mode prod P", NAMES, available_only=False) == ["partial"]
     assert complete("drs mode p", NAMES, available_only=False) == ["prod"]
-    assert complete("net trunk esx-01 vmnic0 ", NAMES) == []  # a reserved verb offers nothing
+    assert complete("os install ", NAMES) == []  # a reserved verb offers nothing
+    # A flag's value: its choices, then (a `...` value) more values or the other flags.
+    team = "net teaming esx-01 vSwitch0 policy port-id "
+    assert complete(team + "--detection ", NAMES) == ["beacon", "link"]
+    assert complete(team + "--active ", {"active": ["vmnic0"]}) == ["vmnic0"]
+    assert complete(team + "--active vmnic0 --", NAMES) == ["--detection", "--standby"]
     assert complete("snapshot create db-01 s1 ", NAMES, available_only=False) == [
         "--memory",
         "--quiesce",
@@ -596,7 +630,7 @@ def test_complete_choices_flags_and_help():
         "pre-patch"
     ]
     assert complete("help ", NAMES) == [
-        "drs", "ha", "help", "host", "license", "maintenance", "power", "snapshot", "svmotion", "task", "tools",
+        "drs", "ha", "help", "host", "license", "maintenance", "net", "power", "snapshot", "svmotion", "task", "tools",
         "vm", "vmotion"]
     assert complete("snapshot delete db-01 ", {"snap": ["pre-patch"]}) == ["--all", "pre-patch"]
     assert complete("help power o", NAMES) == ["off", "on"]

@@ -71,8 +71,9 @@ def test_moving_early_spreads_the_rush_over_three_hosts_without_cpu_ready():
     assert {v: s.sim.inv.vms[v].host for v in WEB} == {
         "shop-web-01": "esx-01", "shop-web-02": "esx-01", "shop-web-03": "esx-02", "shop-web-04": "esx-03"}
     took = vmotion_tasks(s)
-    # Calm guests over the 1 GbE vMotion link: 8 GiB in ~86 s; the second shares the link.
-    assert took["shop-web-03"][0] == pytest.approx(86, abs=5)
+    # Calm guests over the 1 GbE vMotion link: 8 GiB in ~86 s alone; the two share the link,
+    # so each takes about twice that.
+    assert took["shop-web-03"][0] == pytest.approx(188, abs=10)
     assert took["shop-web-04"][0] == pytest.approx(188, abs=10)
     s.advance_to(SPIKE_AT + 120)
     assert host_demand(s, "esx-01") == pytest.approx(80, abs=5)
@@ -89,13 +90,14 @@ def test_moving_during_the_rush_is_slow_and_costs_the_overloaded_host_a_core():
     assert worst_web_ready(s) == pytest.approx(38, abs=3)  # worse than doing nothing (~26 %)
     s.advance_to(LEVEL.level.duration)
     took = vmotion_tasks(s)
-    # Busy guests dirty memory three times faster: the same moves take far longer.
-    assert took["shop-web-03"][0] == pytest.approx(109, abs=6)
+    # Busy guests dirty memory three times faster: the same moves, sharing the link, take far longer.
+    assert took["shop-web-03"][0] == pytest.approx(368, abs=15)
     assert took["shop-web-04"][0] == pytest.approx(368, abs=15)
     naive = play("02", NAIVE)
-    assert naive.objectives["shop-fast"].value == pytest.approx(435, abs=15)  # over 7 minutes
-    assert naive.objectives["shop-up"].value == pytest.approx(0.929, abs=0.01)  # down ~170 s
-    assert (naive.outcome, naive.stars) == ("won", 1) and naive.score < 60
+    assert naive.objectives["shop-fast"].value == pytest.approx(445, abs=15)  # over 7 minutes
+    # Down ~430 s: both moves share the link, so neither lands before the other.
+    assert naive.objectives["shop-up"].value == pytest.approx(0.821, abs=0.01)
+    assert (naive.outcome, naive.stars) == ("lost", 0) and naive.score < 60
 
 
 def test_one_web_server_moved_early_is_not_enough():
@@ -109,7 +111,7 @@ def test_every_second_of_waiting_counts_so_earlier_is_better():
     at_once = play("02", "720 vmotion shop-web-03 esx-02\n720 vmotion shop-web-04 esx-03\n")
     naive, best = play("02", NAIVE), play("02", REFERENCE)
     assert naive.score < at_once.score < best.score
-    assert at_once.objectives["shop-fast"].value == pytest.approx(195, abs=15)
+    assert at_once.objectives["shop-fast"].value == pytest.approx(215, abs=15)
 
 
 def test_the_debrief_names_the_late_move_and_the_missing_one():

@@ -244,7 +244,7 @@ def test_report_timeline_folds_each_migration_into_one_line_with_its_duration():
     assert not kinds & {"vmotion_queued", "vmotion_started", "vmotion_completed", "drs_pass"}
     first = next(x for x in r["timeline"] if x.get("kind") == "move")
     assert (first["t"], first["label"], first["text"]) == (
-        60.0, "vMotion", "DRS: app-02 esx-03 → esx-01 in 20 s")
+        60.0, "vMotion", "DRS: app-02 esx-03 → esx-01 in 31 s")
     md = rep.markdown(r)
-    assert "| 0:01:00 | · vMotion | DRS: app-02 esx-03 → esx-01 in 20 s |" in md
+    assert "| 0:01:00 | · vMotion | DRS: app-02 esx-03 → esx-01 in 31 s |" in md
     assert "vmotion queued" not in md and "drs pass" not in md

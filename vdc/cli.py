@@ -26,7 +26,7 @@ SANDBOX_SIZES = ("small", "medium", "large")
 _fail = fail
 
 
-def _load(ref: str, *, size: str = "small", seed: int | None = None):
+def _load(ref: str, *, size: str = "small", seed: int | None = None, storage: str = "vmfs"):
     """A `LoadedLevel` from a path, level id, id prefix (`resolve_level`), or `sandbox`."""
     if ref != "sandbox":
         return resolve_level(ref)
@@ -34,7 +34,7 @@ def _load(ref: str, *, size: str = "small", seed: int | None = None):
     from vdc.scenario.sandbox import generate
 
     try:
-        return level_from_model(generate(size, 1 if seed is None else seed))
+        return level_from_model(generate(size, 1 if seed is None else seed, storage))
     except LevelError as e:
         _fail(str(e))
 
@@ -175,17 +175,21 @@ SAVES_DIR_OPTION = click.option(
 @click.option(
     "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
 )
+@click.option(
+    "--storage", type=click.Choice(("vmfs", "vsan")), default="vmfs",
+    help="Sandbox storage (with LEVEL = sandbox): shared VMFS, or vSAN per cluster.",
+)
 @SAVES_DIR_OPTION
 @ALL_OPTION
 @PLAYER_OPTION
-def play_cmd(level: str, seed: int | None, size: str, saves_dir: Path | None,
+def play_cmd(level: str, seed: int | None, size: str, storage: str, saves_dir: Path | None,
              unlock_all: bool, player: str | None) -> None:
     """Play LEVEL in the terminal UI, starting at its briefing (a path, id, prefix or `sandbox`).
 
     A campaign level opens once the one before it was won (or with --all).
     """
     unlock_all = _unlock_all(unlock_all)
-    loaded = _load(level, size=size, seed=seed)
+    loaded = _load(level, size=size, seed=seed, storage=storage)
     if not unlock_all and loaded.path is not None:
         _refuse_if_locked(Path(loaded.path))
     _play(loaded, seed=seed, saves_dir=saves_dir, unlock_all=unlock_all,
@@ -343,6 +347,10 @@ def schema_cmd() -> None:
     "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
 )
 @click.option(
+    "--storage", type=click.Choice(("vmfs", "vsan")), default="vmfs",
+    help="Sandbox storage (with LEVEL = sandbox): shared VMFS, or vSAN per cluster.",
+)
+@click.option(
     "--save",
     "save_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -358,6 +366,7 @@ def run_cmd(
     as_json: bool,
     events: bool,
     size: str,
+    storage: str,
     save_file: Path | None,
     player: str | None,
 ) -> None:
@@ -366,7 +375,7 @@ def run_cmd(
 
     if until is not None and until < 0:
         _fail(f"--until must be a time in seconds ≥ 0, got {until:g}")
-    loaded = _load(level, size=size, seed=seed)
+    loaded = _load(level, size=size, seed=seed, storage=storage)
     actions = []
     if actions_file is not None:
         try:

@@ -219,6 +219,42 @@ CONCEPTS: dict[str, tuple[str, str]] = {
         "Datastores panel (2) shows fill and latency. Free space with `svmotion VM DATASTORE` or "
         "`snapshot delete VM --all`.",
     ),
+    "shared-storage": (
+        "Shared storage",
+        "vMotion and HA need every host to see a VM's disks: a SAN (VMFS on FC or iSCSI LUNs), "
+        "a NAS (NFS) or vSAN. The array's controllers, disks and paths are outside vSphere: "
+        "vCenter sees a datastore's space (alarms at 75 and 85 %) and latency, not a failing "
+        "array disk or a dying controller: its health comes from the array's own tools. A host "
+        "that loses every path to a datastore (APD) or is told it is gone (PDL) stops its VMs' "
+        "I/O there. Move disks with `svmotion VM DATASTORE`.",
+    ),
+    "hci": (
+        "Hyper-converged infrastructure (HCI)",
+        "HCI (vSAN, Nutanix) pools the local disks of three or more servers into one shared "
+        "datastore: no array, storage grows with each node. Each VM's data is kept as copies "
+        "on different hosts by its storage policy: with FTT 1 RAID-1 a 100 GiB disk takes 200 "
+        "GiB raw on 3 hosts. A 3-node cluster survives one host failure but cannot rebuild the "
+        "lost copies until that host returns; a 4th node can take them. Set a policy with "
+        "`vm policy VM ftt 1 raid5`.",
+    ),
+    "vsan": (
+        "vSAN failures and rebuilds",
+        "A vSAN host that goes away leaves its components absent: vSAN waits 60 min "
+        "(the repair delay) in case it returns — then only the missed writes resync — and "
+        "rebuilds them on a host holding no other copy. A failed disk's components are degraded "
+        "and rebuilt at once. More failures than the policy's FTT make the data inaccessible: "
+        "its VMs stop. Keep 30 % free for rebuilds; the Datastores panel (2) counts down the "
+        "delay. RAID-5 needs 4 hosts, RAID-6 6: `vm policy VM ftt 2 raid6`.",
+    ),
+    "apd-pdl": (
+        "All paths down and permanent device loss",
+        "APD: a host lost every path to a datastore and does not know why; its VMs' I/O hangs. "
+        "After 140 s (the APD timeout) it gives up on the device; HA's VM Component "
+        "Protection restarts the VMs on a host that still sees it 3 min later (about 320 s in). "
+        "PDL: the array says the device is gone for good; the VMs fail at once and VMCP "
+        "restarts them right away. Turn it on in the level's HA settings; start a VM elsewhere "
+        "with `power on VM HOST`.",
+    ),
 }
 
 

@@ -124,6 +124,17 @@ async def test_command_line_completion_of_words_and_names():
         assert not line.has_class("-open")
 
 
+async def test_command_line_completes_uplinks_and_port_groups():
+    async with level_app().run_test(size=(100, 30)) as pilot:
+        game = await start(pilot)
+        names = game.controller.completion_names()
+        assert names["uplink"] == ["vmnic0", "vmnic1"] and names["vswitch"] == ["vSwitch0"]
+        line = game.query_one(CommandLine)
+        await pilot.press("colon", *"net uplink esx-01 vmnic", "tab")
+        await until(pilot, lambda: "vmnic0" in str(line.query_one("#candidates").render()))
+        assert "vmnic1" in str(line.query_one("#candidates").render())
+
+
 async def test_select_a_host_and_act_with_a_key():
     async with level_app().run_test(size=(120, 40), notifications=True) as pilot:
         game = await start(pilot)

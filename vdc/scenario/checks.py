@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from vdc.scenario import schema
+from vdc.scenario import schema, vsan_rules
 from vdc.scenario.checks_common import (
     BUILTIN_PROFILES,
     CheckError,
@@ -222,15 +222,64 @@ def _check_datastores(level: schema.Level) -> None:
                 got = f"got {len(ds.hosts)} ({', '.join(ds.hosts)})" if ds.hosts else "got none"
                 raise CheckError(loc, f"a local datastore names exactly one host, {got}")
         check_patterns(loc, ds.hosts, "host", host_names)
+        if ds.type == "vsan":
+            _check_vsan(level, i, ds)
         if ds.type == "local":
             h = hosts[ds.hosts[0]]
-            local_on[h.name] = local_on.get(h.name, 0.0) + ds.capacity
+            local_on[h.name] = local_on.get(h.name, 0.0) + capacity(level, ds)
             if local_on[h.name] > h.local_disk + 1e-9:
                 raise CheckError(
                     ("datastores", i, "capacity"),
                     f"local datastores on {h.name} need {num(local_on[h.name])} GiB but its "
                     f"local disk has {num(h.local_disk)} GiB (set local_disk on the host)",
                 )
+
+
+def capacity(level: schema.Level, ds: schema.Datastore) -> float:
+    """A datastore's capacity in GiB: its `capacity`, or a vsan datastore's hosts' disks."""
+    if ds.type != "vsan":
+        return float(ds.capacity or 0.0)
+    return sum(sum(d) for d in _vsan_devices(level, ds).values())
+
+
+def _vsan_devices(level: schema.Level, ds: schema.Datastore) -> dict[str, list[float]]:
+    hosts = {h.name: h for h in level.hosts}
+    names = expand(ds.hosts, list(hosts))
+    return vsan_rules.devices(ds.capacity, {n: list(hosts[n].vsan_disks) for n in names})
+
+
+def _check_vsan(level: schema.Level, i: int, ds: schema.Datastore) -> None:
+    """A vsan datastore: its hosts in one cluster, a capacity from disks or given (not both),
+    enough contributing hosts for its default policy."""
+    hosts = {h.name: h for h in level.hosts}
+    names = expand(ds.hosts, list(hosts))
+    clusters = list(dict.fromkeys(hosts[n].cluster for n in names))
+    if clusters == [None] or len(clusters) != 1:
+        got = ", ".join(f"{n} ({hosts[n].cluster or 'no cluster'})" for n in names)
+        raise CheckError(("datastores", i, "hosts"),
+                         f"a vsan datastore's hosts are the hosts of one cluster: {got}")
+    with_disks = [n for n in names if hosts[n].vsan_disks]
+    if with_disks and ds.capacity is not None:
+        raise CheckError(("datastores", i, "capacity"),
+                         f"{ds.name}'s capacity is the sum of its hosts' vsan_disks "
+                         f"({', '.join(with_disks)}); leave capacity out")
+    if not with_disks and ds.capacity is None:
+        raise CheckError(("datastores", i, "capacity"),
+                         f"{ds.name} needs vsan_disks on its hosts, or a capacity (GiB)")
+    contributing = sum(1 for d in _vsan_devices(level, ds).values() if d)
+    short = vsan_rules.shortage(ds.ftt, ds.raid, contributing)
+    if short is not None:
+        raise CheckError(("datastores", i, "ftt"), f"{ds.name}'s default policy: {short}")
+
+
+def _check_vsan_disks(level: schema.Level) -> None:
+    """`vsan_disks` on a host no vsan datastore names would do nothing: refused."""
+    names = [h.name for h in level.hosts]
+    in_vsan = {n for ds in level.datastores if ds.type == "vsan" for n in expand(ds.hosts, names)}
+    for i, h in enumerate(level.hosts):
+        if h.vsan_disks and h.name not in in_vsan:
+            raise CheckError(("hosts", i, "vsan_disks"),
+                             f"{h.name} has vsan_disks but no vsan datastore names it")
 
 
 def _mounted(level: schema.Level) -> dict[str, list[str]]:
@@ -390,20 +439,24 @@ def _check_placement(level: schema.Level) -> None:
     for di, ds in enumerate(level.datastores):
         disks = 0.0
         swap = 0.0
+        # On vSAN every GiB takes its default policy's raw space (2 GiB at FTT 1 RAID-1).
+        f = vsan_rules.factor(ds.ftt, ds.raid) if ds.type == "vsan" else 1.0
         for vm in level.vms:
             home = next((d.datastore for d in vm.disks if d.datastore is not None), None)
             for d in vm.disks:
                 if d.datastore == ds.name:
-                    disks += _disk_allocated(d)
+                    disks += _disk_allocated(d) * f
             if vm.power == "on" and home == ds.name:
-                swap += vm.memory - vm.mem_reservation
+                swap += (vm.memory - vm.mem_reservation) * f
         total = ds.used + disks + swap
-        if total > ds.capacity + 1e-9:
+        cap = capacity(level, ds)
+        if total > cap + 1e-9:
+            raw = " raw (vSAN keeps copies by its policy)" if ds.type == "vsan" else ""
             raise CheckError(
                 ("datastores", di, "capacity"),
-                f"{ds.name} is over-full at the start: {num(total)} GiB needed (used "
+                f"{ds.name} is over-full at the start: {num(total)} GiB{raw} needed (used "
                 f"{num(ds.used)}, VM disks {num(disks)}, swap files of powered-on VMs "
-                f"{num(swap)}) but its capacity is {num(ds.capacity)} GiB",
+                f"{num(swap)}) but its capacity is {num(cap)} GiB",
             )
 
 
@@ -428,6 +481,7 @@ _CHECKS = (
     _check_clusters_and_hosts,
     _check_networks,
     _check_datastores,
+    _check_vsan_disks,
     _check_vms,
     _check_placement,
     _check_services,

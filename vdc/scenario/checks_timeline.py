@@ -62,6 +62,18 @@ def _check_events(level: schema.Level) -> None:
             raise CheckError((*loc, "vm"), unknown("VM", ev.vm, vm_names))
         if ev.profile is not None:
             check_profile((*loc, "profile"), ev.profile, level)
+        if ev.kind in ("datastore_apd", "datastore_pdl") and ev.host is not None \
+                and ev.datastore in ds_names:
+            mounts = expand(level.datastores[ds_names.index(ev.datastore)].hosts, host_names)
+            if ev.host not in mounts:
+                raise CheckError((*loc, "host"), f"{ev.host} does not mount {ev.datastore}")
+        if ev.device is not None and ev.kind != "disk_failure":
+            raise CheckError((*loc, "device"), "device goes with a disk_failure event")
+        if ev.kind == "disk_failure" and ev.host is not None:
+            n = len(hosts[ev.host].vsan_disks)
+            if ev.device is not None and ev.device > n or n == 0:
+                raise CheckError((*loc, "device" if n else "host"),
+                                 f"{ev.host} has {n} vsan_disks" + ("" if n else " (a disk_failure hits one)"))
 
 
 _INCIDENT_TARGETS: dict[str, str] = {
@@ -69,7 +81,9 @@ _INCIDENT_TARGETS: dict[str, str] = {
     "bad_change": "VM",
     "host_failure": "host",
     "uplink_down": "host",
+    "upstream_down": "host",
     "datastore_fill": "datastore",
+    "disk_failure": "host",
 }
 
 
@@ -154,7 +168,7 @@ def _check_objectives(level: schema.Level) -> None:
 
 
 _USES_VMS = ("max_vm_downtime", "max_cpu_ready", "cpu_ready_seconds", "mean_cpu_ready")
-_CHECKS_USING_VMS = ("rule", "ha_priority", "no_snapshots")
+_CHECKS_USING_VMS = ("rule", "ha_priority", "no_snapshots", "vsan_data_safe")
 
 
 KIND_KEYS: dict[str, tuple[str, ...]] = {

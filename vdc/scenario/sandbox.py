@@ -47,10 +47,19 @@ _Rows = list[dict[str, Any]]
 """Entries of one array of tables, as plain data for `schema.Level.model_validate`."""
 
 
-def generate(size: str = "small", seed: int = 1) -> schema.Level:
-    """A sandbox level of `size` (small, medium, large) built from `seed`."""
+STORAGE = ("vmfs", "vsan")
+"""Storage a sandbox can be built on: shared VMFS datastores, or vSAN (HCI) per cluster."""
+VSAN_DISKS = [3840.0] * 4
+"""Each host's vSAN capacity devices in the vsan sandbox (4 × 3.75 TiB: 120 TiB raw per
+cluster of 8, about what the two VMFS datastores give once FTT 1 keeps two copies)."""
+
+
+def generate(size: str = "small", seed: int = 1, storage: str = "vmfs") -> schema.Level:
+    """A sandbox level of `size` (small, medium, large) built from `seed`, on `storage`."""
     if size not in SIZES:
         raise ValueError(f"unknown sandbox size '{size}' (sizes: {', '.join(SIZES)})")
+    if storage not in STORAGE:
+        raise ValueError(f"unknown sandbox storage '{storage}' (storage: {', '.join(STORAGE)})")
     n_hosts, n_vms = SIZES[size]
     rng = Streams(seed).py("sandbox")
     n_clusters = max(1, n_hosts // HOSTS_PER_CLUSTER)
@@ -69,7 +78,33 @@ def generate(size: str = "small", seed: int = 1) -> schema.Level:
         "incidents": _incidents(n_clusters),
         "objectives": _objectives(),
     }
+    if storage == "vsan":
+        _on_vsan(level, n_clusters)
     return schema.Level.model_validate(level)
+
+
+def _on_vsan(level: dict[str, Any], n_clusters: int) -> None:
+    """The same datacenter on vSAN: each cluster's hosts pool their local disks into one vsan
+    datastore (FTT 1 RAID-1) instead of two VMFS ones; the vcf licence (vSAN); capacity
+    devices fail now and then (far more often than their real 2 %/yr)."""
+    meta = level["level"]
+    meta["id"] += "-vsan"
+    meta["title"] = meta["title"].replace(")", ", vSAN)")
+    meta["briefing"] += " Storage is vSAN: each cluster's hosts pool their local disks."
+    meta["edition"] = "vcf"
+    meta["concepts"] = [*meta["concepts"], "hci", "vsan"]
+    for h in level["hosts"]:
+        h["vsan_disks"] = list(VSAN_DISKS)
+    level["datastores"] = [
+        {"name": f"vsan-{c + 1:02d}", "type": "vsan", "used": 2048, "iops": 120000, "mbps": 4000,
+         "hosts": _members(c)}
+        for c in range(n_clusters)
+    ]
+    for vm in level["vms"]:
+        for d in vm["disks"]:
+            d["datastore"] = "vsan-" + d["datastore"].split("-")[1]
+    k = math.sqrt(n_clusters)
+    level["incidents"].append({"kind": "disk_failure", "rate_per_hour": round(0.2 * k, 3)})
 
 
 def _members(c: int) -> list[str]:

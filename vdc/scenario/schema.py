@@ -116,6 +116,11 @@ class HaSettings(Strict):
     failures: Annotated[int, Field(ge=0, le=4)] = 1
     isolation_response: Literal["none", "power-off", "shutdown"] = "none"
     default_priority: RestartPriority = "medium"
+    vmcp: bool = False
+    """VM Component Protection: a VM whose datastore has lost all paths (APD) is restarted on
+    another host once the 140 s APD timeout and a further 180 s have passed (restart
+    conservative: only when a host that sees the datastore can take it); a VM whose datastore
+    is permanently lost (PDL) is restarted at once."""
     vm_monitoring: bool = False
     """VM monitoring: HA resets a running VM whose VMware Tools heartbeats stopped for 30 s (a
     hung guest), after 120 s of uptime, at most 3 times per VM. A VM without Tools sends no
@@ -200,6 +205,11 @@ class Host(Strict):
     """GiB of local disk (a `local` datastore can be defined on it)."""
     luns: list[Name] = []
     """SAN LUNs this host can see (for raw device mappings)."""
+    vsan_disks: list[Positive] = []
+    """GiB of each local capacity device this host gives to the vsan datastore that names it
+    (raw capacity of the datastore = the sum over its hosts)."""
+    vsan_rebuild_mbps: Positive = 400
+    """MB/s at which this host writes rebuilt or resynced vSAN components (one at a time)."""
     power_idle: Annotated[float, Field(ge=0)] = 150
     """Watts when on and idle."""
     power_busy: Annotated[float, Field(ge=0)] = 450
@@ -243,6 +253,43 @@ class Network(Strict):
     uplinks: list[Name] = []
     """Names of the host NICs (vmnics) that are this vSwitch's uplinks."""
     portgroups: list[PortGroup] = Field(min_length=1)
+    policy: Literal["port-id", "mac-hash", "ip-hash", "explicit"] = "port-id"
+    """How the team spreads VM traffic over its active uplinks: "port-id" (the default) and
+    "mac-hash" pin each VM NIC to one uplink (a VM never gets more than that uplink's speed);
+    "ip-hash" spreads a VM's flows over every active uplink (needs `ether_channel`); "explicit"
+    sends everything over the first working uplink in the order active, then standby."""
+    active: list[Name] | None = None
+    """The team's active uplinks, in order; omitted = every uplink not in `standby`."""
+    standby: list[Name] = []
+    """Standby uplinks: one takes the place of each failed active uplink (in this order)."""
+    detection: Literal["link", "beacon"] = "link"
+    """How the team notices a failed uplink: "link" sees a lost link (failover within about
+    1 s) but not a failure further upstream (that uplink's traffic is lost until someone acts);
+    "beacon" probes every uplink each second and also fails over 3 s into an upstream
+    failure."""
+    ether_channel: bool = False
+    """The physical switch ports of these uplinks form a static EtherChannel (what "ip-hash"
+    needs on the switch side)."""
+
+    @model_validator(mode="after")
+    def _team(self) -> Network:
+        for key in ("active", "standby"):
+            extra = [u for u in getattr(self, key) or [] if u not in self.uplinks]
+            if extra:
+                raise ValueError(f"{key} names {', '.join(extra)}, not among uplinks "
+                                 f"({', '.join(self.uplinks) or 'none'})")
+        both = [u for u in self.standby if u in (self.active or [])]
+        if both:
+            raise ValueError(f"{', '.join(both)} cannot be both active and standby")
+        if self.policy == "ip-hash":
+            if not self.ether_channel:
+                raise ValueError('policy = "ip-hash" needs ether_channel = true (a static '
+                                 "EtherChannel on the physical switch side)")
+            if self.standby:
+                raise ValueError('policy = "ip-hash" uses every uplink: it takes no standby uplinks')
+            if self.detection == "beacon":
+                raise ValueError('policy = "ip-hash" does not work with detection = "beacon"')
+        return self
 
 
 class Datastore(Strict):
@@ -250,8 +297,16 @@ class Datastore(Strict):
 
     name: Name
     type: Literal["vmfs", "nfs", "local", "vsan"] = "vmfs"
-    capacity: Positive
-    """GiB."""
+    capacity: Positive | None = None
+    """GiB. Required, except for a vsan datastore whose hosts have `vsan_disks` (its raw
+    capacity is their sum); a vsan datastore given only `capacity` spreads it evenly over its
+    hosts, one device each."""
+    ftt: Annotated[int, Field(ge=0, le=3)] = 1
+    """vsan only: failures to tolerate of the default storage policy (`vm policy` changes a
+    VM's)."""
+    raid: Literal["raid1", "raid5", "raid6"] = "raid1"
+    """vsan only: the default policy's layout: raid1 (FTT + 1 copies, 2·FTT + 1 hosts), raid5
+    (FTT 1, 4 hosts, 1.33×) or raid6 (FTT 2, 6 hosts, 1.5×)."""
     used: Annotated[float, Field(ge=0)] = 0
     """GiB used by things other than the level's VMs (ISOs, other tenants)."""
     iops: Positive = 20000
@@ -261,7 +316,21 @@ class Datastore(Strict):
     latency_ms: Positive = 1.0
     """Latency of one I/O when the datastore is idle."""
     hosts: Annotated[list[str], Field(min_length=1)] = ["*"]
-    """Hosts that mount it: names or globs; a local datastore names exactly one host."""
+    """Hosts that mount it: names or globs; a local datastore names exactly one host; a vsan
+    datastore's hosts are its cluster's hosts that contribute disks (or only compute)."""
+
+    @model_validator(mode="after")
+    def _vsan_keys(self) -> Datastore:
+        if self.type != "vsan":
+            if self.capacity is None:
+                raise ValueError(f"a {self.type} datastore needs capacity (GiB)")
+            # Set to something else than the default on another type they would do nothing.
+            extra = [k for k, d in (("ftt", 1), ("raid", "raid1")) if getattr(self, k) != d]
+            if extra:
+                raise ValueError(f"{' and '.join(extra)} belong to a vsan datastore, not {self.type}")
+        elif self.raid == "raid5" and self.ftt != 1 or self.raid == "raid6" and self.ftt != 2:
+            raise ValueError(f"{self.raid} goes with ftt = {1 if self.raid == 'raid5' else 2}, not {self.ftt}")
+        return self
 
 
 class VmNic(Strict):
@@ -386,10 +455,16 @@ EventKind = Literal[
     "host_isolated",
     "uplink_down",
     "uplink_up",
+    "upstream_down",
+    "upstream_up",
+    "trunk_prune",
     "datastore_fill",
     "bad_change",
     "guest_hang",
     "message",
+    "disk_failure",
+    "datastore_apd",
+    "datastore_pdl",
 ]
 
 _EVENT_NEEDS: dict[str, tuple[str, ...]] = {
@@ -400,10 +475,16 @@ _EVENT_NEEDS: dict[str, tuple[str, ...]] = {
     "host_isolated": ("host",),
     "uplink_down": ("host", "uplink"),
     "uplink_up": ("host", "uplink"),
+    "upstream_down": ("host", "uplink"),
+    "upstream_up": ("host", "uplink"),
+    "trunk_prune": ("host", "vlan"),
     "datastore_fill": ("datastore", "gib"),
     "bad_change": ("vm",),
     "guest_hang": ("vm",),
     "message": ("text",),
+    "disk_failure": ("host",),
+    "datastore_apd": ("datastore",),
+    "datastore_pdl": ("datastore",),
 }
 
 
@@ -417,13 +498,20 @@ class Event(Strict):
     factor: Annotated[float, Field(gt=0, le=100)] | None = None
     duration: Positive | None = None
     """Seconds the effect lasts: a load_spike, host_isolated or bad_change ends, a failed host
-    or a downed uplink comes back; a datastore_fill spreads its GiB over it. None = for good."""
+    or a downed uplink comes back, an upstream failure is repaired, a datastore's paths come back
+    after datastore_apd; a datastore_fill spreads its GiB over it. None = for good (a trunk_prune
+    always lasts until the player acts)."""
     profile: Name | None = None
     host: Name | None = None
     uplink: Name | None = None
+    vlan: Annotated[int, Field(ge=0, le=4094)] | None = None
+    """The VLAN a trunk_prune removes (from `uplink`'s switch port, or from every uplink of
+    `host` when no uplink is named)."""
     datastore: Name | None = None
     gib: Positive | None = None
     vm: Name | None = None
+    device: Annotated[int, Field(ge=1, le=64)] | None = None
+    """disk_failure: which of the host's `vsan_disks` fails (1 is the first; default 1)."""
     text: str | None = None
     warning: Seconds | None = None
     """Seconds of advance warning: a message is logged this long before the event."""
@@ -446,10 +534,12 @@ class Event(Strict):
 class Incident(Strict):
     """An `[[incidents]]` entry: seeded random trouble, drawn up front from its own RNG stream."""
 
-    kind: Literal["load_spike", "host_failure", "uplink_down", "datastore_fill", "bad_change"]
+    kind: Literal["load_spike", "host_failure", "uplink_down", "upstream_down", "datastore_fill",
+                  "bad_change", "disk_failure"]
     rate_per_hour: Annotated[float, Field(gt=0, le=60)]
     targets: Annotated[list[str], Field(min_length=1)] = ["*"]
-    """Names or globs of the VMs, hosts or datastores it may hit."""
+    """Names or globs of the VMs, hosts or datastores it may hit (disk_failure: hosts, of
+    which those with `vsan_disks`; one of their devices at random)."""
     start: Seconds = 0
     end: Seconds | None = None
     """Window in sim-seconds (default: the whole level)."""
@@ -474,7 +564,8 @@ ObjectiveKind = Literal[
 ]
 
 ConfigCheck = Literal[
-    "ha_enabled", "admission", "drs_enabled", "rule", "ha_priority", "no_snapshots", "host_patched"
+    "ha_enabled", "admission", "drs_enabled", "rule", "ha_priority", "no_snapshots", "host_patched",
+    "vsan_data_safe",
 ]
 """What a `config` objective checks (an assessment item, met or not; see docs/levels.md)."""
 
@@ -501,6 +592,7 @@ CHECK_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ha_priority": (("priority",), ("vms",)),
     "no_snapshots": ((), ("vms", "older_than")),
     "host_patched": (("host",), ()),
+    "vsan_data_safe": ((), ("vms",)),
 }
 CONFIG_ONLY = ("check", "cluster", "failures", "mode", "rule_type", "priority", "older_than")
 """Keys only a `config` objective takes (and only the checks above that name them; the

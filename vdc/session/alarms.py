@@ -11,13 +11,14 @@ writes them to its event log). Headless: the TUI draws them, tests read them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from vdc.sim.events import EventRecord
 from vdc.sim.snapshots import chain as snapshots
-from vdc.sim.view import SimView
+from vdc.sim.view import DatastoreView, SimView
 
 HOST_CPU_HIGH_PCT = 90.0
 """Host CPU demand (% of capacity) from which a host is short of CPU."""
@@ -166,6 +167,28 @@ def keep_apart_hints(view: SimView) -> list[Alarm]:
     return out
 
 
+def _vsan_alarms(ds: DatastoreView, add: Callable[..., None]) -> None:
+    """A vSAN datastore's objects: inaccessible (critical) or with reduced availability."""
+    v = ds.vsan
+    if v is None:
+        return
+    if v.inaccessible:
+        add("critical", 3, f"vSAN {ds.name}: data of {v.inaccessible} VM(s) inaccessible "
+            "(more failures than their FTT)",
+            "bring the failed hosts back: their copies return (data on failed disks is gone)",
+            f"vsan:{ds.name}:inaccessible")
+    if v.reduced:
+        failed = ", ".join(p for p in (f"{v.absent} absent" if v.absent else "",
+                                       f"{v.degraded} degraded" if v.degraded else "") if p)
+        when = (" — cannot rebuild" if v.stuck else
+                f" — rebuild in {v.repair_in_s / 60:.0f} min" if v.repair_in_s is not None else
+                " — resyncing" if v.resyncing else "")
+        fix = ("give vSAN a host without a copy: power on a spare host of the cluster "
+               "(`host power on HOST`) or bring the failed one back") if v.stuck or v.absent else ""
+        add("warning", 3, f"vSAN {ds.name}: {v.reduced} object(s) with reduced availability"
+            + (f" ({failed})" if failed else "") + when, fix, f"vsan:{ds.name}:reduced")
+
+
 def active_alarms(view: SimView, unhealthy_since: dict[str, float] | None = None) -> list[Alarm]:
     """Every alarm the view warrants, critical first, each with the first thing to try.
 
@@ -224,6 +247,7 @@ def active_alarms(view: SimView, unhealthy_since: dict[str, float] | None = None
             add("critical", 3, f"datastore {ds.name} {ds.pct:.0f}% full", fix, f"ds:{ds.name}:alert")
         elif ds.pct >= DATASTORE_WARN_PCT:
             add("warning", 3, f"datastore {ds.name} {ds.pct:.0f}% full", fix, f"ds:{ds.name}:warn")
+        _vsan_alarms(ds, add)
     for h in view.hosts:
         if h.state in ("failed", "off"):
             continue  # a host that is down has no network to speak of

@@ -112,6 +112,15 @@ def _host_patched(sim: Simulation, o: schema.Objective) -> Result:
     return patched and in_service, there, "patched, on"
 
 
+def _vsan_data_safe(sim: Simulation, o: schema.Objective) -> Result:
+    """No VM matching `vms` has had its vSAN data inaccessible (more failures than its FTT):
+    data loss, even if a host brought it back later."""
+    names = set(expand([o.vms], list(sim.inv.vms)))
+    lost = list(dict.fromkeys(vm for _, vm in sim.vsan.inaccessible_at if vm in names))
+    there = "none lost" if not lost else f"{_plural(len(lost), 'VM')} lost data ({', '.join(lost[:3])})"
+    return not lost, there, "none lost"
+
+
 _CHECKS: dict[str, Callable[[Simulation, schema.Objective], Result]] = {
     "ha_enabled": _ha_enabled,
     "admission": _admission,
@@ -120,4 +129,5 @@ _CHECKS: dict[str, Callable[[Simulation, schema.Objective], Result]] = {
     "ha_priority": _ha_priority,
     "no_snapshots": _no_snapshots,
     "host_patched": _host_patched,
+    "vsan_data_safe": _vsan_data_safe,
 }

@@ -45,7 +45,7 @@ CANCEL: dict[str, Callable[[Simulation, int], str]] = {
 KIND_WORDS = {
     "vmotion": "vMotion", "svmotion": "Storage vMotion", "maintenance": "maintenance entry",
     "tools_install": "Tools install", "snapshot": "memory snapshot", "consolidate": "consolidation",
-    "ha_restart": "HA restart", "host_reboot": "reboot",
+    "ha_restart": "HA restart", "host_reboot": "reboot", "vsan_resync": "vSAN resync",
 }
 
 _WHY_NOT = {
@@ -53,6 +53,7 @@ _WHY_NOT = {
     "consolidate": "a consolidation cannot be cancelled: the disk chain is whole only when the merge ends",
     "ha_restart": "HA's restarts are not yours to cancel",
     "host_reboot": "a reboot cannot be called back: the host is already down",
+    "vsan_resync": "a vSAN resync cannot be cancelled: it ends when the copies are in sync",
 }
 
 

@@ -233,6 +233,9 @@ def check_reach(sim: Simulation, vm: Vm, h: Host) -> None:
             raise Rejected(f"{h.name} does not mount {d.datastore}, where {vm.name}'s disk lives")
         if d.lun is not None and d.lun not in h.luns:
             raise Rejected(f"{h.name} cannot see LUN {d.lun}, mapped raw into {vm.name}")
+    storage = sim.storage_refusal(vm, h.name)  # all paths down, device lost, vSAN data gone
+    if storage is not None:
+        raise Rejected(storage)
     for n in vm.nics:
         if h.portgroup(n.portgroup) is None:
             raise Rejected(f"{h.name} has no port group '{n.portgroup}' for {vm.name}'s NIC")

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.sim import vsan
 from vdc.sim.compute.cpu import cpu_step
 from vdc.sim.guest import adapters
 from vdc.sim.memory import memory_step
@@ -81,6 +82,8 @@ class Sampler(InventoryArrays):
     swap_lat_vm: np.ndarray
     vm_balloon: np.ndarray
     vm_swapped: np.ndarray
+    disk_factor: np.ndarray
+    """Raw GiB per GiB of each disk on its datastore (vSAN policy copies; 1 elsewhere)."""
     vm_compressed: np.ndarray
     host_mem_active: np.ndarray
     host_mem_consumed: np.ndarray
@@ -164,6 +167,7 @@ class Sampler(InventoryArrays):
         self._load_vms(pidx)
         self._load_services()
         self._load_disks()
+        vsan.load(self)
         self._resize_state(len(self.vm_names))
         names = json.dumps([self.vm_names, self.host_names, self.ds_names, [p.name for p in self.profiles]])
         self.names_hash = hashlib.sha256(names.encode()).hexdigest()
@@ -389,6 +393,8 @@ class Sampler(InventoryArrays):
         ds_mbps = np.bincount(dds, weights=self.base_write[dvm] * mult_d, minlength=D)
         if moving:
             ds_mbps = ds_mbps + moveload.ds_mbps(sim, self)
+        if sim.vsan.busy_until:  # vSAN rebuilds and resyncs write beside the guests
+            ds_mbps = ds_mbps + vsan.rebuild_mbps(sim, self.ds_names)
         if D:
             util = np.maximum(ds_iops / self.ds_iops_cap, ds_mbps / self.ds_mbps_cap)
             ds_lat = self.ds_base_lat * latency_factor(util)
@@ -418,7 +424,7 @@ class Sampler(InventoryArrays):
         D = len(self.ds_names)
         dvm, dds = self.disk_vm, self.dds
         snap_any = self.snap_any
-        alloc = np.where(self.disk_thin, self.disk_used, self.disk_size) * self.disk_on_ds
+        alloc = np.where(self.disk_thin, self.disk_used, self.disk_size) * self.disk_on_ds * self.disk_factor
         ds_used = self.ds_other + np.bincount(dds, weights=alloc, minlength=D) + self.ds_swap
         if moving:
             ds_used = ds_used + moveload.ds_held(sim, self)
@@ -450,10 +456,12 @@ class Sampler(InventoryArrays):
         vm_host = self.vm_host
         net = self.base_net * mult
         sent = np.minimum(net, self.vm_net_cap) if self.net_capped else net  # e1000 NICs
+        sent = np.minimum(sent, self.vm_team_cap)  # a pinned NIC gets one uplink (netpath)
+        capped = self.net_capped or bool((sent < net - 1e-9).any())
         nh = np.bincount(vm_host, weights=sent, minlength=len(self.host_names))
         nf_h = np.minimum(1.0, self.host_net_cap / np.maximum(nh, 1e-9))
         f_net = nf_h[vm_host]
-        if self.net_capped:
+        if capped:
             f_net = f_net * np.where(net > 1e-9, sent / np.maximum(net, 1e-9), 1.0)
         self.host_net_demand = nh
         self.vm_net = net

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vdc.sim.snapshots import chain as snapshot_chain
+from vdc.sim.vsan.state import vsan_datastores
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -55,6 +56,8 @@ def state_digest(sim: Simulation) -> str:
         head["snapshots"] = chains
     if sim.ha.active:
         head["ha"] = sim.ha.digest_part()  # only runs where HA acted (older saves keep theirs)
+    if vsan_datastores(sim):
+        head["vsan"] = sim.vsan.digest_part()  # only levels with a vSAN datastore
     if sim.drs.active:
         head["drs"] = sim.drs.digest_part(sim)  # only runs where DRS was on or configured
     h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())

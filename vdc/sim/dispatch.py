@@ -13,7 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vdc.sim import cancel, drs, guest, ha, meta, moves, power, snapshots, upgrade, vmconfig
+from vdc.sim import (
+    cancel,
+    drs,
+    guest,
+    ha,
+    meta,
+    moves,
+    network,
+    power,
+    snapshots,
+    upgrade,
+    vmconfig,
+    vsan,
+)
 from vdc.sim.checks import AdmissionRefused, Rejected
 from vdc.sim.commands import COMMANDS, Command
 from vdc.sim.compute import reserve
@@ -39,8 +52,10 @@ HANDLERS: dict[str, Handler] = {
     **moves.HANDLERS,
     **snapshots.HANDLERS,
     **guest.HANDLERS,
+    **network.HANDLERS,
     **ha.HANDLERS,
     **drs.HANDLERS,
+    **vsan.HANDLERS,
     **upgrade.HANDLERS,
     **cancel.HANDLERS,
     **meta.HANDLERS,

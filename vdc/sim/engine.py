@@ -19,7 +19,7 @@ import simpy
 from vdc.rng import Streams
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import assessment, drs, guest, ha, moves, snapshots
+from vdc.sim import assessment, drs, guest, ha, moves, network, snapshots, vsan
 from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
 from vdc.sim.compute.alarms import CpuAlarms
@@ -31,8 +31,9 @@ from vdc.sim.ha import agents as ha_agents
 from vdc.sim.ha import monitoring as ha_monitoring
 from vdc.sim.handler import Mechanic
 from vdc.sim.metrics import Metrics
-from vdc.sim.model import Inventory, build_inventory
+from vdc.sim.model import Inventory, Vm, build_inventory
 from vdc.sim.moves import maintenance, svmotion, vmotion
+from vdc.sim.network import faults as net_faults
 from vdc.sim.ring import TableRing
 from vdc.sim.snapshots import chain as snapshot_chain
 from vdc.sim.tasks import TaskList
@@ -47,7 +48,7 @@ DIGEST_EVERY_S = 60
 FINE_HISTORY = 240
 """Samples kept for sparklines (20 min at 5 s)."""
 
-MECHANICS: tuple[Mechanic, ...] = (moves, snapshots, ha, drs, guest)
+MECHANICS: tuple[Mechanic, ...] = (moves, snapshots, ha, drs, guest, network, vsan)
 """The mechanic packages, in the order they hear of a failed host (`host_down`)."""
 
 DATASTORE_WARN_PCT = 75.0
@@ -103,6 +104,8 @@ class Simulation:
         self._ds_level = np.zeros(0, dtype=int)
         self._cpu_high = np.zeros(0, dtype=bool)
         self.cpu_alarms = CpuAlarms()
+        self.vsan = vsan.build(self)
+        """vSAN objects, rebuilds and storage path faults (`vdc.sim.vsan`)."""
         self.timeline: list[Action] = build_timeline(level, self.streams)
         self.sampler = Sampler(self)
         self.history = TableRing(FINE_HISTORY, [])
@@ -217,6 +220,7 @@ class Simulation:
 
     def _sample(self, t: float, dt: float) -> None:
         self._apply_fills(t)
+        vsan.sample(self)
         s = self.sampler
         s.sample(t, dt)
         if self.drs.clock_at is not None:
@@ -391,10 +395,11 @@ class Simulation:
         elif op in ("uplink_down", "uplink_up"):
             h = self.inv.hosts[str(p["host"])]
             nic = h.nics[str(p["uplink"])]
-            nic.link_up = op == "uplink_up"
-            log(t, op, h.name, f"{h.name} {nic.name} link {'up' if nic.link_up else 'down'}")
-            self.touch("network")
+            log(t, op, h.name, f"{h.name} {nic.name} link {'up' if op == 'uplink_up' else 'down'}")
+            net_faults.set_link(self, h, nic, op == "uplink_up")
             self._log_cut_vms(t, h.name)
+        elif op in ("upstream_down", "upstream_up", "trunk_prune"):
+            net_faults.apply_event(self, op, str(p["host"]), p.get("uplink"), p.get("vlan"))
         elif op == "datastore_fill":
             ds = self.inv.datastores[str(p["datastore"])]
             gib = a.number("gib")
@@ -406,6 +411,8 @@ class Simulation:
                 ds.other_used += gib
                 log(t, "datastore_fill", ds.name, f"another tenant put {gib:g} GiB on {ds.name}")
                 self.touch("datastores")
+        elif op in vsan.OPS:
+            vsan.apply(self, op, p)
         elif op == "bad_change":
             vm = self.inv.vms[str(p["vm"])]
             vm.broken = True
@@ -524,6 +531,7 @@ class Simulation:
                 ha_agents.host_in_maintenance(self, name)
             else:
                 ha_agents.host_up(self, name)
+            vsan.host_up(self, name)
 
     def datastore_used(self, name: str) -> float:
         """GiB used on a datastore right now: other data, VM disks and running VMs' swap files."""
@@ -532,10 +540,22 @@ class Simulation:
         ds = self.inv.datastores[name]
         used = ds.other_used
         for v in self.inv.vms.values():
-            used += sum(d.allocated for d in v.disks if d.datastore == name)
+            # vSAN keeps copies by the VM's policy: raw GiB per GiB (1 elsewhere).
+            f = vsan.space_factor(self, v.name, name) if ds.type == "vsan" else 1.0
+            used += f * sum(d.allocated for d in v.disks if d.datastore == name)
             if v.power == "on" and v.home_datastore == name:
-                used += v.swap_gib
+                used += f * v.swap_gib
         return used + self.svmotions.held(name) + snapshot_chain.space_on(self, name)
+
+    def storage_refusal(self, vm: Vm, host: str | None = None) -> str | None:
+        """Why `vm` cannot run (on `host`, or anywhere) because of its storage: vSAN data
+        inaccessible, a datastore lost or without paths there (None when it can)."""
+        return vsan.refusal(self, vm, host)
+
+    def storage_hung(self) -> set[str]:
+        """Running VMs whose I/O hangs (all paths down to a datastore of theirs on their host):
+        the sampler counts them unhealthy."""
+        return vsan.hung(self)
 
     def cost(self) -> float:
         """Cost of the hosts in service (a host powered off counts as retired) and of what was

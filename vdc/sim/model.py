@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vdc.scenario import schema
+from vdc.scenario import schema, vsan_rules
 from vdc.scenario.names import expand
 
 # Host states a level may start in, plus the transitional "booting".
@@ -33,9 +33,25 @@ class Uplink:
     speed: int
     vlans: tuple[int, ...] | None  # None = every VLAN trunked
     link_up: bool = True
+    upstream_ok: bool = True
+    """False while the network beyond the switch port has failed (the link stays up)."""
+    failed: bool = False
+    """The team has failed this uplink over (it saw the failure): it sends nothing on it."""
+    changes: int = 0
+    """Bumped by every link or upstream change (a detection scheduled before is stale)."""
+    pruned: tuple[int, ...] = ()
+    """VLANs removed from a trunk that allowed every VLAN (`vlans` None)."""
+
+    def trunks(self, vlan: int) -> bool:
+        """Whether the switch port's trunk allows `vlan`."""
+        return (vlan in self.vlans) if self.vlans is not None else vlan not in self.pruned
 
     def carries(self, vlan: int) -> bool:
-        return self.link_up and (self.vlans is None or vlan in self.vlans)
+        return self.link_up and self.trunks(vlan)
+
+    def delivers(self, vlan: int) -> bool:
+        """Whether a frame on `vlan` sent on this uplink gets through (link, upstream, trunk)."""
+        return self.link_up and self.upstream_ok and self.trunks(vlan)
 
 
 @dataclass(slots=True)
@@ -43,6 +59,9 @@ class PortGroup:
     name: str
     vlan: int
     vmkernel: str | None = None
+    uplinks: tuple[str, ...] | None = None
+    """The team members this port group uses (its failover-order override): the uplinks whose
+    trunk carried its VLAN when the VLAN was set; None = the whole team (`vdc.sim.netpath`)."""
 
 
 @dataclass(slots=True)
@@ -52,6 +71,13 @@ class VSwitch:
     name: str
     uplinks: list[str]
     portgroups: dict[str, PortGroup]
+    policy: str = "port-id"
+    """port-id | mac-hash | ip-hash | explicit (`vdc.sim.netpath`)."""
+    active: list[str] = field(default_factory=list)
+    standby: list[str] = field(default_factory=list)
+    detection: str = "link"
+    """link | beacon"""
+    ether_channel: bool = False
 
 
 @dataclass(slots=True)
@@ -78,6 +104,8 @@ class Host:
     boot_s: float
     co_scheduling: str = "relaxed"
     """"relaxed" or "strict" (ESX 2.x gang scheduling), `compute/cpu.py`."""
+    vsan_rebuild_mbps: float = 400.0
+    """MB/s this host writes rebuilt vSAN components at (`vdc.sim.vsan`)."""
     ready_at: float = 0.0  # when a booting host becomes "on"
     isolated_until: float | None = None
     maintenance: bool = False
@@ -151,6 +179,9 @@ class HaSettings:
     mem_pct: float | None = None
     failover_hosts: list[str] = field(default_factory=list)
     """failover-hosts: the dedicated hosts kept empty."""
+    vmcp: bool = False
+    """VM Component Protection: restart VMs whose datastore lost all paths (APD) or is
+    permanently lost (PDL), `vdc.sim.vsan.paths`."""
     vm_monitoring: bool = False
     """Reset VMs whose Tools heartbeats stop (`ha/monitoring.py`)."""
 
@@ -190,6 +221,13 @@ class Datastore:
     latency_ms: float
     hosts: list[str]
     used: float = 0.0  # recomputed by the sampler: other + disks + swap files
+    ftt: int = 1
+    """vsan: the default policy's failures to tolerate (`vdc.sim.vsan`)."""
+    raid: str = "raid1"
+    """vsan: the default policy's layout (raid1, raid5, raid6)."""
+    devices: dict[str, list[float]] = field(default_factory=dict)
+    """vsan: each host's capacity devices in GiB, as built (`vdc.sim.vsan` tracks failures);
+    `capacity` is what the hosts up now give."""
 
     @property
     def pct(self) -> float:
@@ -357,7 +395,8 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
             cpu_generation=h.cpu_generation,
             nics={
                 n.name: Uplink(
-                    n.name, n.speed, tuple(n.vlans) if n.vlans is not None else None, n.link == "up"
+                    n.name, n.speed, tuple(n.vlans) if n.vlans is not None else None, n.link == "up",
+                    failed=n.link != "up",
                 )
                 for n in h.nics
             },
@@ -372,6 +411,7 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
             boot_s=float(h.boot_s),
             maintenance=h.state == "maintenance",
             co_scheduling=h.co_scheduling,
+            vsan_rebuild_mbps=float(h.vsan_rebuild_mbps),
         )
 
 
@@ -379,28 +419,52 @@ def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str]) ->
     """Each network is a standard vSwitch on every host it names."""
     for net in level.networks:
         for hn in expand(net.hosts, host_names):
-            inv.hosts[hn].vswitches.append(
+            h = inv.hosts[hn]
+            standby = list(net.standby)
+            active = list(net.active) if net.active is not None else [
+                u for u in net.uplinks if u not in standby]
+            h.vswitches.append(
                 VSwitch(
                     name=net.name,
                     uplinks=list(net.uplinks),
                     portgroups={
-                        pg.name: PortGroup(pg.name, pg.vlan, pg.vmkernel) for pg in net.portgroups
+                        pg.name: PortGroup(pg.name, pg.vlan, pg.vmkernel,
+                                           trunked_on(h, list(net.uplinks), pg.vlan))
+                        for pg in net.portgroups
                     },
+                    policy=net.policy,
+                    active=active,
+                    standby=standby,
+                    detection=net.detection,
+                    ether_channel=net.ether_channel,
                 )
             )
 
 
+def trunked_on(h: Host, uplinks: list[str], vlan: int) -> tuple[str, ...] | None:
+    """The uplinks whose trunk carries `vlan` now, as a port group's team override; None (the
+    whole team) when all or none of them do."""
+    on = tuple(u for u in uplinks if u in h.nics and h.nics[u].trunks(vlan))
+    return None if not on or len(on) == len(uplinks) else on
+
+
 def _add_datastores(inv: Inventory, level: schema.Level, host_names: list[str]) -> None:
+    disks = {h.name: [float(x) for x in h.vsan_disks] for h in level.hosts}
     for d in level.datastores:
+        hosts = expand(d.hosts, host_names)
+        devices = vsan_rules.devices(d.capacity, {n: disks[n] for n in hosts}) if d.type == "vsan" else {}
         inv.datastores[d.name] = Datastore(
             name=d.name,
             type=d.type,
-            capacity=float(d.capacity),
+            capacity=float(d.capacity or 0.0) if d.type != "vsan" else sum(sum(v) for v in devices.values()),
             other_used=float(d.used),
             iops=float(d.iops),
             mbps=float(d.mbps),
             latency_ms=float(d.latency_ms),
-            hosts=expand(d.hosts, host_names),
+            hosts=hosts,
+            ftt=d.ftt,
+            raid=d.raid,
+            devices=devices,
         )
 
 

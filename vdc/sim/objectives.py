@@ -169,6 +169,9 @@ def describe_check(o: schema.Objective) -> str:
         what = f"HA restart priority of {vms} is {p}{at_least}"
     elif c == "host_patched":
         what = f"{o.host} is patched (rebooted in maintenance mode) and back in service"
+    elif c == "vsan_data_safe":
+        on = "any VM" if o.vms == "*" else o.vms
+        what = f"No vSAN data of {on} became inaccessible"
     else:  # no_snapshots
         on = "any VM" if o.vms == "*" else o.vms
         what = (f"No snapshots left on {on}" if o.older_than is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vdc.sim import affinity, checks
+from vdc.sim import affinity, checks, vsan
 from vdc.sim.checks import AdmissionRefused, Rejected, fmt
 from vdc.sim.drs import passes as drs
 from vdc.sim.ha.admission import admission_refusal
@@ -41,6 +41,9 @@ def _power_on(sim: Simulation, c: Command) -> Apply:
     checks.require_host(sim, h, "place")
     if h.name != vm.host:
         checks.check_reach(sim, vm, h)
+    storage = vsan.refusal(sim, vm, h.name)
+    if storage is not None:
+        raise Rejected(storage)
     checks.check_fits(sim, vm, h, vm.vcpu, vm.memory)
     check_swap_space(sim, vm)
     why = admission_refusal(sim, vm, h)
@@ -118,6 +121,7 @@ def _host_power_off(sim: Simulation, c: Command) -> Apply:
     def apply() -> str:
         h.state = "off"
         sim.touch()
+        vsan.host_down(sim, h.name, [])
         return f"{h.name} powered off"
 
     return apply

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.sim import netpath
+
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
 
@@ -151,32 +153,30 @@ class InventoryArrays:
         )
 
     def _load_network(self) -> None:
-        """Uplink capacity per host and reachability per VM (links, trunks, isolation)."""
+        """Uplink capacity per host, reachability per VM and the most each VM can send (links,
+        trunks, upstream failures, isolation and NIC teams: `vdc.sim.netpath`)."""
         inv = self.sim.inv
         hosts = list(inv.hosts.values())
         self.host_net_cap = np.array(
-            [0.0 if h.state == "isolated" else h.uplink_mbps() for h in hosts], dtype=float
+            [0.0 if h.state == "isolated" else netpath.host_capacity(h) for h in hosts], dtype=float
         )
-        carries: dict[tuple[str, str], bool] = {}  # (host, port group) -> reaches the network
-
-        def reach(v) -> bool:
-            if not v.nic_drivers_ok:  # a paravirtual NIC without Tools has no driver
-                return False
-            for nic in v.nics:
-                key = (v.host, nic.portgroup)
-                if key not in carries:
-                    carries[key] = inv.hosts[v.host].carries(nic.portgroup)
-                if not carries[key]:
-                    return False
-            return True
-
-        self.vm_reachable = np.array([reach(v) for v in inv.vms.values()], dtype=bool)
+        reach: list[bool] = []
+        cap: list[float] = []
+        for i, v in enumerate(inv.vms.values()):
+            ok, mbps = netpath.vm_path(inv, v, i)
+            reach.append(ok and v.nic_drivers_ok)  # a paravirtual NIC without Tools has no driver
+            cap.append(mbps if ok else np.inf)  # a cut VM is unreachable, not slow
+        self.vm_reachable = np.array(reach, dtype=bool)
+        self.vm_team_cap = np.array(cap, dtype=float)
+        """The most each VM can send over its NICs' uplinks (one uplink each when pinned)."""
 
     def _load_health(self) -> None:
         """Whether each VM's guest can serve at all (OS installed, no active bad change, a driver
-        for its disk controller)."""
+        for its disk controller, its storage I/O not hanging in an all-paths-down)."""
+        hung = self.sim.storage_hung()
         self.vm_ok = np.array(
-            [v.os and not v.broken and not v.hung and v.disk_drivers_ok for v in self.sim.inv.vms.values()], dtype=bool
+            [v.os and not v.broken and not v.hung and v.disk_drivers_ok and v.name not in hung
+             for v in self.sim.inv.vms.values()], dtype=bool
         )
 
     def _load_datastores(self) -> None:

@@ -57,7 +57,13 @@ def _describe(e: schema.Event) -> str:
         "host_isolated": f"{e.host} loses its management network",
         "uplink_down": f"{e.host} {e.uplink} goes down",
         "uplink_up": f"{e.host} {e.uplink} comes back",
+        "upstream_down": f"the switch upstream of {e.host} {e.uplink} fails",
+        "upstream_up": f"the switch upstream of {e.host} {e.uplink} is repaired",
+        "trunk_prune": f"VLAN {e.vlan} is removed from {e.host}'s switch ports",
         "bad_change": f"a risky change is applied to {e.vm}",
+        "disk_failure": f"a vSAN capacity device of {e.host} is failing",
+        "datastore_apd": f"{e.datastore} is about to lose all its paths",
+        "datastore_pdl": f"{e.datastore} is about to be lost for good",
         "guest_hang": f"{e.vm}'s guest OS is likely to hang",
     }.get(k, e.text or "")
 
@@ -77,6 +83,8 @@ def _event_actions(e: schema.Event, origin: str = "event") -> list[Action]:
             "bad_change": "bad_change_end",
             "host_failure": "host_recover",
             "uplink_down": "uplink_up",
+            "upstream_down": "upstream_up",
+            "datastore_apd": "datastore_apd_end",
         }.get(e.kind)
         if end is not None:
             out.append(Action(e.at + e.duration, end, p, origin))
@@ -105,6 +113,7 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
     hosts = [h.name for h in level.hosts if h.hypervisor != "none"]
     datastores = [d.name for d in level.datastores]
     host_nics = {h.name: [n.name for n in h.nics] for h in level.hosts}
+    host_disks = {h.name: len(h.vsan_disks) for h in level.hosts}
     out: list[Action] = []
     for i, inc in enumerate(level.incidents):
         rng = streams.py(f"incident:{i}:{inc.kind}")
@@ -113,7 +122,9 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
             "bad_change": vms,
             "host_failure": hosts,
             "uplink_down": [h for h in hosts if host_nics[h]],
+            "upstream_down": [h for h in hosts if host_nics[h]],
             "datastore_fill": datastores,
+            "disk_failure": [h for h in hosts if host_disks[h]],
         }[inc.kind]
         targets = expand(inc.targets, pool)
         if not targets:
@@ -134,7 +145,9 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
                 kw |= {"vm": target, "duration": inc.duration}
             elif inc.kind == "host_failure":
                 kw |= {"host": target, "duration": inc.duration}
-            elif inc.kind == "uplink_down":
+            elif inc.kind == "disk_failure":
+                kw |= {"host": target, "device": rng.randrange(host_disks[target]) + 1}
+            elif inc.kind in ("uplink_down", "upstream_down"):
                 nics = host_nics[target]
                 kw |= {"host": target, "uplink": nics[rng.randrange(len(nics))], "duration": inc.duration}
             else:

@@ -254,14 +254,22 @@ class GameController:
 
     def completion_names(self) -> dict[str, list[str]]:
         """Inventory names by kind, for completing the command line (vm, host, cluster,
-        datastore, snap); read without taking a view, so no redraw is skipped for it."""
+        datastore, snap, and the network's uplinks, vSwitches and port groups); read without
+        taking a view, so no redraw is skipped for it."""
         inv = self.sim.inv
+        hosts = list(inv.hosts.values())
+        uplinks = sorted({n for h in hosts for n in h.nics})
         return {
             "vm": list(inv.vms),
             "host": list(inv.hosts),
             "cluster": list(inv.clusters),
             "datastore": list(inv.datastores),
             "snap": [x.name for v in inv.vms.values() for x in v.snapshots],
+            "uplink": uplinks,
+            "active": uplinks,
+            "standby": uplinks,
+            "vswitch": sorted({vs.name for h in hosts for vs in h.vswitches}),
+            "portgroup": sorted({p for h in hosts for vs in h.vswitches for p in vs.portgroups}),
         }
 
     def _state_mark(self) -> tuple[int, int, int, int]:

@@ -10,6 +10,9 @@ from vdc.sim.commands.table import COMMANDS, FIRST_WORDS, LATER
 
 # ----------------------------------------------------------------------------------- help
 
+USAGE_COLUMN = 48
+"""Usages longer than this are listed on a line of their own in `help`."""
+
 
 def _reserved_verbs() -> list[str]:
     """The verbs of later versions, by first word unless that word already has commands."""
@@ -28,9 +31,13 @@ def help_text(words: tuple[str, ...] | None = None) -> str:
     """The help a player sees: all commands, or usage, help and example of the ones named."""
     if not words:
         avail = [s for s in COMMANDS if s.available]
-        width = max(len(s.usage) for s in avail)
+        width = max(len(s.usage) for s in avail if len(s.usage) <= USAGE_COLUMN)
         lines = ["Commands:"]
-        lines += [f"  {s.usage.ljust(width)}  {s.help}" for s in avail]
+        for s in avail:
+            if len(s.usage) > width:  # a long usage gets its own line, the help goes below
+                lines += [f"  {s.usage}", f"      {s.help}"]
+            else:
+                lines.append(f"  {s.usage.ljust(width)}  {s.help}")
         lines.append("Coming later: " + ", ".join(_reserved_verbs()) + ".")
         lines.append("Type 'help COMMAND' for an example, e.g. 'help power on'.")
         return "\n".join(lines)
@@ -64,12 +71,22 @@ def _expect(spec: CommandSpec, tokens: Sequence[str]) -> list[Slot] | None:
     pos = spec.positional
     used: set[str] = set()
     k = 0
+    value_of: Slot | None = None  # the flag whose value(s) the next token is
+    given = 0  # values given to it so far
     for tok in tokens:
         if spec.flags and tok.startswith("--"):
             flag = next((f for f in spec.flags if f.text == tok.lower()), None)
             if flag is None or flag.name in used:
                 return None
             used.add(flag.name)
+            value_of, given = flag.arg, 0
+            continue
+        if value_of is not None:
+            if value_of.kind == "choice" and tok.lower() not in value_of.choices:
+                return None
+            given += 1
+            if not value_of.many:
+                value_of = None
             continue
         if k >= len(pos):
             return None
@@ -81,7 +98,11 @@ def _expect(spec: CommandSpec, tokens: Sequence[str]) -> list[Slot] | None:
         if not slot.many:  # a `...` slot stays next: it takes more tokens
             k += 1
     nxt: list[Slot] = []
-    if k < len(pos):
+    if value_of is not None:
+        if not given:
+            return [value_of]
+        nxt.append(value_of)
+    elif k < len(pos):
         nxt.append(pos[k])
     required = sum(1 for s in pos if not s.optional)
     if k >= required:

@@ -25,6 +25,7 @@ _DEFAULT_LIMITS: dict[str, tuple[float, float | None]] = {"int": (0, None), "pct
 # Pattern tokens. Slot and flag names become argument keys, so they are identifiers.
 _WORD_RE = re.compile(r"[a-z][a-z0-9-]*")
 _FLAG_RE = re.compile(r"--[a-z][a-z0-9-]*")
+_VALUED_FLAG_RE = re.compile(r"(?P<flag>--[a-z][a-z0-9-]*)=\{(?P<kind>[a-z0-9|-]+?)(?P<many>\.\.\.)?\}")
 _SLOT_RE = re.compile(r"\{(?P<name>[a-z][a-z0-9_]*):(?P<kind>[a-z0-9|-]+?)(?P<many>\.\.\.)?\}")
 
 # What a slot is called in messages, when its argument name alone would read oddly.
@@ -41,6 +42,8 @@ _LABELS = {
     "id": "recommendation ID",
     "server": "physical server",
     "index": "NIC index",
+    "active": "active uplink",
+    "standby": "standby uplink",
     "task": "task number, VM or host",
 }
 
@@ -79,6 +82,9 @@ class Slot:
     """Smallest allowed value of an `int` or `pct` slot."""
     hi: float | None = None
     """Largest allowed value of an `int` or `pct` slot (None: no limit)."""
+    arg: Slot | None = None
+    """A flag's value (`[--detection={link|beacon}]`, `[--active={word...}]`); None for a flag
+    that is just given or not."""
 
     @property
     def is_value(self) -> bool:
@@ -91,7 +97,7 @@ class Slot:
         if self.kind == "literal":
             return self.text
         if self.kind == "flag":
-            return f"[{self.text}]"
+            return f"[{self.text} {self.arg.usage}]" if self.arg is not None else f"[{self.text}]"
         shown = "|".join(self.choices) if self.kind == "choice" else self.name.upper()
         if len(shown) > CHOICES_SHOWN_MAX:  # a long list of choices reads as its name
             shown = self.name.upper()
@@ -115,9 +121,14 @@ def _compile(pattern: str, limits: Mapping[str, tuple[float, float | None]]) -> 
         optional = tok.startswith("[") and tok.endswith("]")
         body = tok[1:-1] if optional else tok
         if body.startswith("--"):
-            if not optional or not _FLAG_RE.fullmatch(body):
-                raise ValueError(f"{pattern!r}: flags are written [--name], got {tok!r}")
-            slots.append(Slot("flag", body[2:].replace("-", "_"), text=body, optional=True))
+            valued = _VALUED_FLAG_RE.fullmatch(body)
+            if not optional or not (_FLAG_RE.fullmatch(body) or valued):
+                raise ValueError(
+                    f"{pattern!r}: flags are written [--name] or [--name={{kind}}], got {tok!r}")
+            text = valued["flag"] if valued else body
+            name = text[2:].replace("-", "_")
+            arg = _flag_value(pattern, name, valued["kind"], bool(valued["many"])) if valued else None
+            slots.append(Slot("flag", name, text=text, optional=True, arg=arg))
             continue
         m = _SLOT_RE.fullmatch(body)
         if m is None:
@@ -154,6 +165,18 @@ def _compile(pattern: str, limits: Mapping[str, tuple[float, float | None]]) -> 
     if bad:
         raise ValueError(f"{pattern!r}: limits for unknown number slots {sorted(bad)}")
     return tuple(slots)
+
+
+def _flag_value(pattern: str, name: str, kind: str, many: bool) -> Slot:
+    """The value slot of a flag that takes one (a word, words, or one of some choices)."""
+    if "|" in kind:
+        choices = tuple(kind.split("|"))
+        if not all(_WORD_RE.fullmatch(c) for c in choices) or len(set(choices)) != len(choices):
+            raise ValueError(f"{pattern!r}: bad choices for --{name}")
+        return Slot("choice", name, many=many, choices=choices)
+    if kind != "word":
+        raise ValueError(f"{pattern!r}: a flag takes a word or choices, not {kind!r}")
+    return Slot("word", name, many=many)
 
 
 @dataclass(frozen=True)

@@ -164,10 +164,14 @@ def _value(slot: Slot, tok: str, cname: str) -> object:
 
 
 def _take_flags(spec: CommandSpec, tokens: list[str], values: dict[str, object]) -> list[str]:
-    """Pull `--flags` (in any order, anywhere after the command words) out of `tokens`."""
+    """Pull `--flags` (in any order, anywhere after the command words) out of `tokens`, with
+    their values: one token, or for a `...` value every token up to the next flag."""
     by_text = {f.text: f for f in spec.flags}
     rest: list[str] = []
-    for tok in tokens:
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
         if not tok.startswith("--"):
             rest.append(tok)
             continue
@@ -177,7 +181,19 @@ def _take_flags(spec: CommandSpec, tokens: list[str], values: dict[str, object])
             raise CommandSyntaxError(f"'{spec.name}' has no option '{tok}' (options: {options})")
         if values.get(flag.name):
             raise CommandSyntaxError(f"'{spec.name}' got {flag.text} twice")
-        values[flag.name] = True
+        if flag.arg is None:
+            values[flag.name] = True
+            continue
+        n = 1
+        if flag.arg.many:
+            while i + n < len(tokens) and not tokens[i + n].startswith("--"):
+                n += 1
+        take = [t for t in tokens[i : i + n] if not t.startswith("--")]
+        if not take:
+            raise CommandSyntaxError(f"'{spec.name}' {flag.text} needs {_needs(flag.arg)}")
+        converted = tuple(_value(flag.arg, t, spec.name) for t in take)
+        values[flag.name] = converted if flag.arg.many else converted[0]
+        i += len(take)
     return rest
 
 
@@ -245,7 +261,8 @@ def parse(text: str, *, allow_unavailable: bool = False) -> Command:
         raise CommandSyntaxError(f"too many words after '{' '.join(said)}': '{' '.join(rest)}'")
     cmd = Command(
         spec.name,
-        tuple((s.name, values.get(s.name, False if s.kind == "flag" else None)) for s in spec.args),
+        tuple((s.name, values.get(s.name, False if s.kind == "flag" and s.arg is None else None))
+              for s in spec.args),
     )
     if not spec.available and not allow_unavailable:
         raise CommandUnavailable(f"{spec.name} is not available in this version of vdc", cmd)
@@ -283,7 +300,11 @@ def format_command(cmd: Command) -> str:
             continue
         v = cmd.get(slot.name)
         if slot.kind == "flag":
-            if v:
+            if v and slot.arg is not None:
+                vals: Sequence[object] = v if isinstance(v, tuple | list) else (v,)
+                parts.append(slot.text)
+                parts.extend(_format_value(slot.arg, x) for x in vals)
+            elif v:
                 parts.append(slot.text)
             continue
         if v is None or (slot.many and not v):

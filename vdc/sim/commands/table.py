@@ -54,6 +54,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "vm reserve db-01 mem 16",
     ),
     CommandSpec(
+        "vm policy {vm:vm} ftt {ftt:int} [{raid:raid1|raid5|raid6}]",
+        "Give a VM's data on vSAN a storage policy: failures to tolerate and RAID level "
+        "(raid1 copies, raid5/raid6 parity); its copies resync to the new layout.",
+        "vm policy db-01 ftt 2 raid6",
+        limits=(("ftt", 0, 3),),
+    ),
+    CommandSpec(
         "tools install {vm:vm}",
         "Install VMware Tools in a running VM's guest (balloon driver, quiesce, paravirtual "
         "drivers); they start after the guest reboots.",
@@ -122,8 +129,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
         meta=True,
     ),
     CommandSpec(
-        "maintenance enter {host:host} [--evacuate-powered-off]",
-        "Put a host into maintenance mode once its running VMs have moved off.",
+        "maintenance enter {host:host}"
+        " [{vsan:ensure-accessibility|full-evacuation|no-data-migration}] [--evacuate-powered-off]",
+        "Put a host into maintenance mode once its running VMs have moved off (on vSAN, choose "
+        "what happens to its data: ensure-accessibility by default).",
         "maintenance enter esx-03",
     ),
     CommandSpec(
@@ -217,27 +226,30 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "net uplink {host:host} {uplink:word} {state:up|down}",
         "Connect or disconnect one of a host's physical network ports.",
         "net uplink esx-01 vmnic1 down",
-        available=False,
     ),
     CommandSpec(
         "net portgroup {host:host} {portgroup:word} vlan {vlan:int}",
         "Set the VLAN of a port group on a host.",
         "net portgroup esx-01 prod vlan 100",
-        available=False,
         limits=(("vlan", 0, 4095),),
     ),
     CommandSpec(
         "net trunk {host:host} {uplink:word} {action:add|remove} {vlan:int}",
         "Allow or remove a VLAN on the physical switch port behind a host's uplink.",
         "net trunk esx-01 vmnic0 add 200",
-        available=False,
         limits=(("vlan", 0, 4095),),
+    ),
+    CommandSpec(
+        "net teaming {host:host} {vswitch:word} policy {policy:port-id|mac-hash|ip-hash|explicit}"
+        " [--active={word...}] [--standby={word...}] [--detection={link|beacon}]",
+        "Set how a vSwitch's uplinks share its traffic and take over from each other: the "
+        "load-balancing policy, the active and standby uplinks, and how a failure is detected.",
+        "net teaming esx-01 vSwitch0 policy port-id --active vmnic0 --standby vmnic1",
     ),
     CommandSpec(
         "vm nic {vm:vm} {index:int} {portgroup:word}",
         "Connect a VM's network adapter (1 is the first) to a port group.",
         "vm nic web-01 1 prod",
-        available=False,
         limits=(("index", 1, 10),),
     ),
     CommandSpec(

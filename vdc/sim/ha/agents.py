@@ -297,6 +297,9 @@ def _unfit(sim: Simulation, vm: Vm, h: Host, extra: Extra,
     for n in vm.nics:
         if h.portgroup(n.portgroup) is None:
             return f"{h.name} has no port group {n.portgroup}"
+    storage = sim.storage_refusal(vm, h.name)
+    if storage is not None:
+        return storage
     if vm.vcpu > h.cores:
         return f"{h.name} has only {h.cores} cores"
     cpu, mem, _ = _reserved(sim, h.name, extra)
@@ -308,7 +311,11 @@ def _unfit(sim: Simulation, vm: Vm, h: Host, extra: Extra,
 
 
 def _stranded(sim: Simulation, vm: Vm, cluster: str) -> str | None:
-    """Why no host of the cluster could ever run `vm` (its disks only on lost hosts)."""
+    """Why no host of the cluster could ever run `vm` (its disks only on lost hosts, its
+    vSAN data inaccessible, its datastore lost)."""
+    storage = sim.storage_refusal(vm)
+    if storage is not None:
+        return storage
     hosts = sim.inv.clusters[cluster].hosts
     for d in vm.disks:
         if d.datastore is None:

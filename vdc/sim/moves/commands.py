@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vdc.sim import checks
+from vdc.sim import checks, vsan
 from vdc.sim.checks import Rejected, fmt
 from vdc.sim.ha import agents as ha
 from vdc.sim.handler import Apply, Handlers
@@ -60,7 +60,15 @@ def _maintenance_enter(sim: Simulation, c: Command) -> Apply:
     h = checks.host(sim, c.text("host"))
     checks.require_host(sim, h, "maintenance")
     evacuate_off = c.flag("evacuate_powered_off")
-    return lambda: maintenance.begin(sim, h.name, evacuate_off)
+    mode = c.opt_text("vsan")
+    if mode is not None and not vsan.holds_data(sim, h.name):
+        raise Rejected(f"{h.name} gives no disks to vSAN: there is no vSAN data mode to choose")
+    if vsan.holds_data(sim, h.name):
+        mode = mode or "ensure-accessibility"
+        risk = vsan.maintenance_check(sim, h.name, mode)
+    else:
+        mode, risk = "", ""
+    return lambda: maintenance.begin(sim, h.name, evacuate_off, mode) + risk
 
 
 def _maintenance_exit(sim: Simulation, c: Command) -> Apply:
@@ -77,6 +85,7 @@ def _maintenance_exit(sim: Simulation, c: Command) -> Apply:
             if h.state == "maintenance":
                 h.state = "on"
                 ha.host_up(sim, h.name)
+                vsan.host_up(sim, h.name)
             sim.touch()
         sim.log.add(sim.now, "maintenance_exited", h.name, f"{h.name} left maintenance mode")
         return f"{h.name} left maintenance mode"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vdc.sim import vsan
 from vdc.sim.ha import agents as ha
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ class Entering:
     host: str
     task_id: int
     evacuate_off: bool
+    vsan_mode: str = ""
+    """What happens to its vSAN data (`vdc.sim.vsan.evacuate`); "" off vSAN."""
 
 
 @dataclass(slots=True)
@@ -61,11 +64,13 @@ def arriving(sim: Simulation, host: str) -> list[str]:
     return [m.vm for m in sim.migrations.incoming(host)]
 
 
-def begin(sim: Simulation, host: str, evacuate_off: bool) -> str:
+def begin(sim: Simulation, host: str, evacuate_off: bool, vsan_mode: str = "") -> str:
     """Start entering maintenance (validated already); returns what happened."""
     task = sim.tasks.add("maintenance", host, "", sim.now)
-    e = Entering(host, task.id, evacuate_off)
+    e = Entering(host, task.id, evacuate_off, vsan_mode)
     sim.maintenance.entering.append(e)
+    if vsan_mode:
+        vsan.maintenance_start(sim, host, vsan_mode)
     sim.tasks.start(task, sim.now, sim.now, detail="entering maintenance")
     sim.log.add(sim.now, "maintenance_entering", host, f"{host} is entering maintenance mode")
     sim.host_entering_maintenance(host)
@@ -80,7 +85,8 @@ def poll(sim: Simulation) -> None:
     for e in list(sim.maintenance.entering):
         task = sim.tasks.tasks[e.task_id - 1]
         left, coming = blocking(sim, e), arriving(sim, e.host)
-        if not left and not coming:
+        copying = vsan.maintenance_pending(sim, e.host) if e.vsan_mode else 0
+        if not left and not coming and not copying:
             sim.maintenance.entering.remove(e)
             h = sim.inv.hosts[e.host]
             h.maintenance = True
@@ -89,6 +95,8 @@ def poll(sim: Simulation) -> None:
             sim.log.add(sim.now, "maintenance_entered", e.host, f"{e.host} is in maintenance mode")
             sim.touch()
             ha.host_in_maintenance(sim, e.host)
+            if e.vsan_mode:
+                vsan.host_down(sim, e.host, [])  # what stayed on it is absent meanwhile
             continue
         what = "VM" if len(left) == 1 else "VMs"
         kind = "" if e.evacuate_off else "running "
@@ -97,6 +105,8 @@ def poll(sim: Simulation) -> None:
         waits = [f"{len(left)} {kind}{what} to leave: {names}"] if left else []
         if coming:
             waits.append(f"vMotion of {', '.join(coming[:4])}{', …' if len(coming) > 4 else ''} to land")
+        if copying:
+            waits.append(f"vSAN to copy {copying} component(s) off ({e.vsan_mode})")
         detail = "waiting for " + "; ".join(waits) + (f"; {extra}" if extra else "")
         if detail != task.detail:
             task.detail = detail
@@ -128,6 +138,7 @@ def reboot(sim: Simulation, host: str) -> None:
     sim.tasks.start(task, sim.now, h.ready_at, detail=f"rebooting ({h.boot_s:g} s)")
     sim.log.add(sim.now, "host_rebooting", host, f"{host} is rebooting ({h.boot_s:g} s)")
     sim.touch()
+    vsan.host_down(sim, host, [])
     sim.after(h.boot_s, rebooted, sim, host, h.ready_at, task.id)
 
 
@@ -146,3 +157,4 @@ def rebooted(sim: Simulation, host: str, at: float, task_id: int) -> None:
     sim.tasks.finish(task, sim.now, detail=f"{host} is up{where}")
     sim.log.add(sim.now, "host_on", host, f"{host} is up{where}")
     sim.touch()
+    vsan.host_up(sim, host)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from vdc.sim import checks
+from vdc.sim import checks, vsan
 from vdc.sim.checks import Rejected, fmt
 from vdc.sim.model import Vm
 from vdc.sim.moves.slots import SlotQueue
@@ -90,6 +90,10 @@ def check(sim: Simulation, vm: Vm, dst: Datastore, *, queued: bool = False) -> N
         raise Rejected(f"{vm.name}'s host {h.name} is {'down (failed)' if h.state == 'failed' else h.state}")
     if h.name not in dst.hosts:
         raise Rejected(f"{h.name} does not mount {dst.name}")
+    if dst.type == "vsan":  # vSAN keeps copies by the datastore's default policy
+        if not queued:
+            checks.require_feature(sim, "vsan")
+        gib *= vsan.space_factor(sim, vm.name, dst.name)
     checks.check_space(sim, dst, gib, f"{vm.name}'s disks need")
 
 

@@ -14,8 +14,9 @@ MAX_ROUNDS rounds that did not converge).
 
 A migration holds a slot on both hosts (4 per host on a 1 GbE vMotion link, 8 on 10 GbE); the
 next one queues. While it runs the VM stays on the source, the destination reserves its memory,
-and each host spends about one core on the stream. The bandwidth is fixed when it starts: the
-slower side's link shared by the migrations then running on the busier side.
+and each host spends about one core on the stream. Running migrations share their hosts' vMotion
+links fairly: when one starts or ends, every other one whose share changed keeps the bytes it
+sent and re-plans the rest at its new rate (`links`), and its task's expected end moves.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from vdc.sim import affinity, checks
 from vdc.sim.checks import Rejected
 from vdc.sim.ha.admission import admission_refusal
 from vdc.sim.model import Host, Vm
+from vdc.sim.moves import links
+from vdc.sim.moves.links import bandwidth as bandwidth  # re-exported: the model's face
+from vdc.sim.moves.links import vmotion_link
 from vdc.sim.moves.slots import SlotQueue
 from vdc.sim.units import GIB, MB
 
@@ -39,10 +43,6 @@ if TYPE_CHECKING:
     from vdc.sim.tasks import Task
 
 
-LINK_EFFICIENCY = 0.94
-"""Share of the link speed a vMotion stream gets (protocol overhead) [assumption]."""
-STREAM_GBPS = 15.0
-"""What one vMotion stream (one helper thread, one core) can move, Gbit/s (§5)."""
 SWITCHOVER_GOAL_S = 0.5
 """ESXi stops pre-copying once the rest fits in this switchover time (§5)."""
 DEVICE_STATE_S = 0.03
@@ -100,12 +100,6 @@ def precopy(memory_bytes: float, dirty_bps: float, bandwidth_bps: float,
     return PreCopy(rounds, total, v / bandwidth_bps + DEVICE_STATE_S, sent + v, slowed, dirty)
 
 
-def bandwidth(link_mbps: float, sharing: int = 1, streams: int = 1) -> float:
-    """Effective bytes/s of one migration: min(link × 0.94, streams × 15 Gbit/s) / sharing."""
-    raw = min(link_mbps * LINK_EFFICIENCY, streams * STREAM_GBPS * 1000.0) * 1e6 / 8.0
-    return raw / max(1, sharing)
-
-
 def dirty_rate(sim: Simulation, vm: Vm) -> float:
     """The VM's dirty rate in bytes/s: from its active memory and disk writes, × load × spike."""
     p = sim.profiles[vm.profile]
@@ -115,20 +109,6 @@ def dirty_rate(sim: Simulation, vm: Vm) -> float:
         spike = float(sim.sampler.spike[i])
     mbps = DIRTY_PER_ACTIVE_GIB * vm.memory * p.mem_active + DIRTY_PER_WRITE * p.write_mbps
     return mbps * vm.load * spike * MB
-
-
-def vmotion_link(h: Host) -> float:
-    """Mbit/s of the host's vMotion VMkernel port (its fastest up uplink), 0 when it has none."""
-    best = 0.0
-    for vs in h.vswitches:
-        for pg in vs.portgroups.values():
-            if pg.vmkernel != "vmotion":
-                continue
-            for u in vs.uplinks:
-                nic = h.nics.get(u)
-                if nic is not None and nic.carries(pg.vlan):
-                    best = max(best, float(nic.speed))
-    return best
 
 
 def slots(h: Host) -> int:
@@ -145,6 +125,17 @@ class Migration:
     dst: str
     plan: PreCopy | None = None
     total_s: float = 0.0
+    """The first plan's duration (the expected one when it started)."""
+    rate: float = 0.0
+    """Bytes/s it copies at now (its share of the links, `links.share`)."""
+    sent: float = 0.0
+    """Bytes sent up to `since` (kept across re-plans)."""
+    since: float = 0.0
+    copy_from: float = 0.0
+    """When its copy began (after the task overhead and the setup)."""
+    ends_at: float = 0.0
+    epoch: int = 0
+    """Bumped by every re-plan: a switchover scheduled before it is stale."""
 
 
 class MigrationBoard(SlotQueue[Migration]):
@@ -167,12 +158,10 @@ def _task(sim: Simulation, m: Migration) -> Task:
     return sim.tasks.tasks[m.task_id - 1]
 
 
-def estimate(sim: Simulation, vm: Vm, src: Host, dst: Host, extra_sharing: int = 0) -> tuple[PreCopy, float]:
-    """The pre-copy plan and total seconds if `vm` moved from `src` to `dst` now."""
-    board = sim.migrations
-    link = min(vmotion_link(src), vmotion_link(dst))
-    sharing = 1 + extra_sharing + max(len(board.on_host(src.name)), len(board.on_host(dst.name)))
-    plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), bandwidth(link, sharing))
+def estimate(sim: Simulation, vm: Vm, src: Host, dst: Host) -> tuple[PreCopy, float]:
+    """The pre-copy plan and total seconds if `vm` moved from `src` to `dst` now (sharing the
+    links with the migrations running on them as they stand)."""
+    plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), links.share(sim, src, dst, joining=True))
     return plan, TASK_OVERHEAD_S + SETUP_S + plan.precopy_s + plan.stun_s
 
 
@@ -190,8 +179,34 @@ def _free(sim: Simulation, host: str) -> bool:
 
 
 def pump(sim: Simulation) -> None:
-    """Start queued migrations in order while both of their hosts have a free slot."""
+    """Start queued migrations in order while both of their hosts have a free slot; give every
+    running one its share of the links now."""
     sim.migrations.pump(lambda m: _free(sim, m.src) and _free(sim, m.dst), partial(_start, sim))
+    rebalance(sim)
+
+
+def rebalance(sim: Simulation) -> None:
+    """Re-plan every running migration whose share of the links changed: the bytes it sent are
+    kept, the rest is planned at the new rate, its switchover and its task's end move."""
+    now = sim.now
+    for m in sim.migrations.running:
+        rate = links.share(sim, sim.inv.hosts[m.src], sim.inv.hosts[m.dst])
+        if rate <= 0.0 or rate == m.rate:
+            continue  # unchanged, or its link lost mid-copy (the copy keeps its rate)
+        links.progress(m, now)
+        m.rate = rate
+        vm = sim.inv.vms[m.vm]
+        m.plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), rate)
+        last_round = (m.plan.stun_s - DEVICE_STATE_S) * rate
+        m.ends_at = links.end_of(m, now, m.plan.sent_bytes, last_round, DEVICE_STATE_S)
+        m.epoch += 1
+        task = _task(sim, m)
+        task.ends_at = m.ends_at
+        sharing = max(links.running_on(sim, m.src), links.running_on(sim, m.dst))
+        task.detail = (f"pre-copy of {vm.memory:g} GiB at {rate * 8 / 1e6:,.0f} Mbit/s"
+                       + (f", link shared by {sharing}" if sharing > 1 else ""))
+        sim.tasks.version += 1
+        sim.after(m.ends_at - now, switchover, sim, m.task_id, m.epoch)
 
 
 def _start(sim: Simulation, m: Migration) -> bool:
@@ -202,20 +217,26 @@ def _start(sim: Simulation, m: Migration) -> bool:
     except Rejected as e:
         _fail(sim, m, str(e))
         return False
-    m.plan, m.total_s = estimate(sim, vm, sim.inv.hosts[m.src], dst)
-    sim.tasks.start(_task(sim, m), sim.now, sim.now + m.total_s, detail=f"pre-copy of {vm.memory:g} GiB")
+    src = sim.inv.hosts[m.src]
+    m.rate = links.share(sim, src, dst, joining=True)
+    m.plan, m.total_s = estimate(sim, vm, src, dst)
+    m.sent, m.since = 0.0, sim.now
+    m.copy_from = sim.now + TASK_OVERHEAD_S + SETUP_S
+    m.ends_at = sim.now + m.total_s
+    sim.tasks.start(_task(sim, m), sim.now, m.ends_at, detail=f"pre-copy of {vm.memory:g} GiB")
     sim.log.add(sim.now, "vmotion_started", vm.name,
                 f"vMotion of {vm.name} {m.src} → {m.dst} started; expected {m.total_s:.1f} s")
     sim.touch("placement")
-    sim.after(m.total_s, switchover, sim, m.task_id)
+    sim.after(m.total_s, switchover, sim, m.task_id, m.epoch)
     return True
 
 
-def switchover(sim: Simulation, task_id: int) -> None:
+def switchover(sim: Simulation, task_id: int, epoch: int = 0) -> None:
     """The end of the pre-copy: stun, move the VM to the destination, free the slots."""
-    m = sim.migrations.finish(task_id)
-    if m is None or m.plan is None:
-        return  # failed earlier
+    m = next((j for j in sim.migrations.running if j.task_id == task_id), None)
+    if m is None or m.plan is None or m.epoch != epoch:
+        return  # failed earlier, or re-planned since (a later switchover is due)
+    sim.migrations.finish(task_id)
     vm = sim.inv.vms[m.vm]
     # The destination is checked again: it may have begun entering maintenance mode, been cut
     # off or gone down while the memory was copied; the VM then stays on its source.
@@ -231,7 +252,8 @@ def switchover(sim: Simulation, task_id: int) -> None:
         sampler.vm_downtime[sampler.vm_index[m.vm]] += m.plan.stun_s
     slowed = "; guest slowed (SDPS) to converge" if m.plan.slowed else ""
     rounds = m.plan.rounds
-    detail = (f"{vm.name} now on {m.dst}: {m.total_s:.1f} s, {rounds} round{'s' if rounds != 1 else ''}, "
+    took = sim.now - (_task(sim, m).started_at or 0.0) if m.epoch else m.total_s
+    detail = (f"{vm.name} now on {m.dst}: {took:.1f} s, {rounds} round{'s' if rounds != 1 else ''}, "
               f"stun {m.plan.stun_s * 1000:.0f} ms{slowed}")
     sim.tasks.finish(_task(sim, m), sim.now, detail=detail)
     sim.log.add(sim.now, "vmotion_completed", vm.name, detail)

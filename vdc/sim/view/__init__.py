@@ -23,6 +23,8 @@ from vdc.sim.view.types import (
     TierView,
     UplinkView,
     VmColumns,
+    VsanHostView,
+    VsanView,
     VSwitchView,
 )
 
@@ -43,6 +45,8 @@ __all__ = [
     "ViewCache",
     "VmColumns",
     "VSwitchView",
+    "VsanHostView",
+    "VsanView",
     "build_view",
     "vm_reason",
 ]

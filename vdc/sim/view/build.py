@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vdc.scenario.rules import REQUIRED
-from vdc.sim import affinity
+from vdc.sim import affinity, netpath
 from vdc.sim.compute.why import starved
 from vdc.sim.drs.passes import migrations_done
 from vdc.sim.ha.admission import summary as admission_summary
@@ -20,6 +20,7 @@ from vdc.sim.ha.agents import host_role
 from vdc.sim.memory import STATES, min_free_gib
 from vdc.sim.snapshots import chain as snapshots
 from vdc.sim.view.cache import ViewCache
+from vdc.sim.view.storage import vsan_view
 from vdc.sim.view.types import (
     ClusterDrsView,
     ClusterHaView,
@@ -41,7 +42,7 @@ from vdc.sim.view.types import (
 if TYPE_CHECKING:
     from vdc.sim.contention import Sampler
     from vdc.sim.engine import Simulation
-    from vdc.sim.model import Host
+    from vdc.sim.model import Host, PortGroup, VSwitch
 
 
 def build_view(sim: Simulation, cache: ViewCache) -> SimView:
@@ -75,21 +76,40 @@ def build_view(sim: Simulation, cache: ViewCache) -> SimView:
 # --------------------------------------------------------------------- hosts and network
 
 
+def _portgroup(h: Host, vs: VSwitch, pg: PortGroup) -> PortGroupView:
+    """A port group: whether its team gets its VLAN through, and where it loses it."""
+    used = netpath.in_use(h, vs, pg)
+    good = [u for u in used if h.nics[u].delivers(pg.vlan)]
+    return PortGroupView(pg.name, pg.vlan, pg.vmkernel, bool(good),
+                         tuple(u for u in used if u not in good and h.nics[u].link_up))
+
+
 def _vswitches(h: Host) -> tuple[VSwitchView, ...]:
-    """The vSwitch views of host `h`: which port groups reach the physical network."""
+    """The vSwitch views of host `h`: its teams and which port groups reach the network."""
     return tuple(
         VSwitchView(
             vs.name,
             tuple(vs.uplinks),
-            tuple(
-                PortGroupView(
-                    pg.name, pg.vlan, pg.vmkernel,
-                    any(h.nics[u].carries(pg.vlan) for u in vs.uplinks if u in h.nics),
-                )
-                for pg in vs.portgroups.values()
-            ),
+            tuple(_portgroup(h, vs, pg) for pg in vs.portgroups.values()),
+            vs.policy, vs.detection, tuple(vs.standby),
         )
         for vs in h.vswitches
+    )
+
+
+def _uplinks(h: Host) -> tuple[UplinkView, ...]:
+    """A host's NICs with their place in their team and what the team does with them."""
+    role: dict[str, str] = {}
+    used: set[str] = set()
+    holes: set[str] = set()
+    for vs in h.vswitches:
+        role.update({u: "active" for u in vs.active} | {u: "standby" for u in vs.standby})
+        used.update(netpath.in_use(h, vs))
+        holes.update(netpath.black_holed(h, vs))
+    return tuple(
+        UplinkView(u.name, u.speed, u.link_up, u.vlans, role.get(u.name, "unused"),
+                   u.name in used, u.failed and u.name in role, u.name in holes, u.pruned)
+        for u in h.nics.values()
     )
 
 
@@ -101,10 +121,7 @@ def _network(sim: Simulation, cache: ViewCache) -> None:
     inv = sim.inv
     cache.net_key = net_key
     cache.vswitches = {h.name: _vswitches(h) for h in inv.hosts.values()}
-    cache.uplinks = {
-        h.name: tuple(UplinkView(u.name, u.speed, u.link_up, u.vlans) for u in h.nics.values())
-        for h in inv.hosts.values()
-    }
+    cache.uplinks = {h.name: _uplinks(h) for h in inv.hosts.values()}
 
 
 def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[HostView, ...]:
@@ -161,6 +178,7 @@ def _datastores(sim: Simulation, s: Sampler, has: bool, ds_snap: np.ndarray) -> 
             latency_ms=float(s.ds_latency[i]) if has else d.latency_ms,
             hosts=tuple(d.hosts),
             snapshots=float(ds_snap[i]) if ds_snap.size > i else 0.0,
+            vsan=vsan_view(sim, d) if d.type == "vsan" else None,
         )
         for i, d in enumerate(sim.inv.datastores.values())
     )

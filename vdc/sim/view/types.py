@@ -20,6 +20,16 @@ class UplinkView:
     speed: int
     up: bool
     vlans: tuple[int, ...] | None
+    role: str = "active"
+    """Its place in its vSwitch's team: "active", "standby" or "unused" (in no team)."""
+    in_use: bool = True
+    """Its team sends on it now (a standby in use has taken a failed active one's place)."""
+    failed_over: bool = False
+    """Its team saw it fail and stopped using it."""
+    black_holed: bool = False
+    """Link up but traffic lost upstream, and its team still sends on it (vdc.sim.netpath)."""
+    pruned: tuple[int, ...] = ()
+    """VLANs removed from a trunk that allowed every VLAN."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +38,10 @@ class PortGroupView:
     vlan: int
     vmkernel: str | None
     carried: bool
-    """Whether an up uplink of its vSwitch trunks this VLAN."""
+    """Whether an uplink its team sends on for it delivers this VLAN."""
+    cut_on: tuple[str, ...] = ()
+    """Uplinks its team sends on for it that lose its traffic (VLAN pruned from the trunk, or
+    black-holed upstream): its VM NICs pinned there are cut."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +49,16 @@ class VSwitchView:
     name: str
     uplinks: tuple[str, ...]
     portgroups: tuple[PortGroupView, ...]
+    policy: str = "port-id"
+    """The team's load balancing: port-id, mac-hash, ip-hash or explicit."""
+    detection: str = "link"
+    """How the team sees a failure: link (status) or beacon (probing)."""
+    standby: tuple[str, ...] = ()
+
+    @property
+    def default_team(self) -> bool:
+        """Every uplink active, port-id, link status: nothing worth showing."""
+        return not self.standby and self.policy == "port-id" and self.detection == "link"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +97,46 @@ class HostView:
 
 
 @dataclass(frozen=True, slots=True)
+class VsanHostView:
+    """One host of a vSAN datastore: whether it gives capacity now, and how full it is."""
+
+    name: str
+    up: bool
+    """Its devices are part of the datastore (it is not failed, off or rebooting)."""
+    capacity: float
+    used: float
+    failed_devices: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class VsanView:
+    """What a vSAN datastore's objects and components are doing (`vdc.sim.vsan`)."""
+
+    policy: str
+    """The default policy, e.g. "FTT 1 RAID-1"."""
+    hosts: tuple[VsanHostView, ...]
+    objects: int
+    compliant: int
+    reduced: int
+    """Accessible, but some component is not in sync (absent, degraded, resyncing, re-laid out)."""
+    inaccessible: int
+    absent: int
+    """Components whose host is away."""
+    degraded: int
+    """Components whose device failed."""
+    resyncing: int
+    """Components being rebuilt or resynced now."""
+    resync_progress: float | None = None
+    """Done share of the resync tasks running (by time), None when none runs."""
+    resync_eta_s: float | None = None
+    """Seconds until the last running resync ends."""
+    repair_in_s: float | None = None
+    """Seconds until the next absent component's 60-minute repair delay ends."""
+    stuck: int = 0
+    """Failed components past their delay that no rebuild is writing (no spare host or room)."""
+
+
+@dataclass(frozen=True, slots=True)
 class DatastoreView:
     name: str
     type: str
@@ -88,6 +151,8 @@ class DatastoreView:
     hosts: tuple[str, ...]
     snapshots: float = 0.0
     """GiB of that used space in snapshot deltas and memory files."""
+    vsan: VsanView | None = None
+    """A vsan datastore's objects, components and resyncs (None for other types)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from typing import Self
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from vdc.sim.view import DatastoreView, SimView
 from vdc.tui.format import Tones, gib, level_tone
@@ -17,6 +17,7 @@ from vdc.tui.widgets.gauges import gauge
 from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.rows import Justify, cursor_key, fit, focus_inside, move_cursor_to, sync_rows
 from vdc.tui.widgets.table import InPlaceTable
+from vdc.tui.widgets.vsan_lines import vsan_lines
 
 WARN_PCT = 75.0
 """Used % from which a datastore is a warning (the first mark on its bar)."""
@@ -177,6 +178,11 @@ class DatastoresPanel(Panel):
             height: 1fr;
             scrollbar-size-vertical: 1;
         }
+        & > #vsan {
+            height: auto;
+            max-height: 50%;
+            display: none;
+        }
     }
     """
 
@@ -197,6 +203,7 @@ class DatastoresPanel(Panel):
 
     def compose(self) -> ComposeResult:
         yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
+        yield Static(id="vsan")
 
     @property
     def table(self) -> InPlaceTable:
@@ -248,6 +255,11 @@ class DatastoresPanel(Panel):
         sync_rows(table, rows)
         if before is not None:
             move_cursor_to(table, before)
+        lines = vsan_lines(tones, stores, width if width > 0 else 80)
+        vsan = self.query_one("#vsan", Static)
+        vsan.display = bool(lines.plain)
+        if lines.plain:
+            vsan.update(lines)
         subtitle = snapshot_share(stores)
         if subtitle != self.border_subtitle:
             self.border_subtitle = subtitle

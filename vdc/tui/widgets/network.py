@@ -40,6 +40,8 @@ def vlan_name(vlan: int) -> str:
 def trunk(uplink: UplinkView) -> str:
     """What the physical switch port lets through."""
     if uplink.vlans is None:
+        if uplink.pruned:
+            return "all VLANs but " + ",".join(str(v) for v in uplink.pruned)
         return "all VLANs"
     if not uplink.vlans:
         return "no VLANs"
@@ -47,7 +49,40 @@ def trunk(uplink: UplinkView) -> str:
 
 
 def carries(uplink: UplinkView, vlan: int) -> bool:
-    return uplink.vlans is None or vlan in uplink.vlans
+    return (vlan not in uplink.pruned) if uplink.vlans is None else vlan in uplink.vlans
+
+
+def lost_on(pg: PortGroupView, links: dict[str, UplinkView]) -> str:
+    """Where a port group's team loses its traffic although the link is up, in words."""
+    holes = [u for u in pg.cut_on if u in links and links[u].black_holed]
+    pruned = [u for u in pg.cut_on if u not in holes]
+    parts = []
+    if pruned:
+        parts.append(f"{vlan_name(pg.vlan)} not trunked on {', '.join(pruned)}")
+    if holes:
+        parts.append(f"lost upstream on {', '.join(holes)}")
+    return "; ".join(parts)
+
+
+def team_text(vs: VSwitchView) -> str:
+    """A team that is not the default (all active, port-id, link status), in a few words."""
+    parts = [vs.policy]
+    if vs.standby:
+        parts.append("standby " + ",".join(vs.standby))
+    parts.append("beacon probing" if vs.detection == "beacon" else "link status")
+    return "team: " + ", ".join(parts)
+
+
+def uplink_state(u: UplinkView, tones: Tones) -> Text:
+    """What the team does with an uplink beyond its link: black hole, failed over, standby."""
+    if u.black_holed:
+        return tones.text("✖ BLACK HOLE: traffic lost upstream", "error", bold=True)
+    if u.failed_over and u.up:
+        return tones.text("✖ failed over (beacons lost)", "error")
+    if u.role == "standby":
+        return (tones.text("▲ standby in use", "warning") if u.in_use
+                else tones.text("standby", "foreground-muted"))
+    return Text("")
 
 
 def cut_reason(pg: PortGroupView, uplinks: Sequence[UplinkView]) -> str:
@@ -65,7 +100,8 @@ def cut_reason(pg: PortGroupView, uplinks: Sequence[UplinkView]) -> str:
 
 
 def host_problems(host: HostView) -> tuple[int, int, int]:
-    """(uplinks down, vSwitches without an up uplink, port groups cut) of a host."""
+    """(uplinks down, vSwitches without an up uplink, port groups cut — wholly, or on an uplink
+    that loses their traffic) of a host."""
     links = {u.name: u for u in host.uplinks}
     down = sum(1 for u in host.uplinks if not u.up)
     dead = 0
@@ -73,7 +109,7 @@ def host_problems(host: HostView) -> tuple[int, int, int]:
     for vs in host.vswitches:
         if not any(links[n].up for n in vs.uplinks if n in links):
             dead += 1
-        cut += sum(1 for pg in vs.portgroups if not pg.carried)
+        cut += sum(1 for pg in vs.portgroups if not pg.carried or pg.cut_on)
     return down, dead, cut
 
 
@@ -104,16 +140,29 @@ def summary_lines(view: SimView, tones: Tones) -> list[Text]:
             parts.append(tones.text("ALL UPLINKS DOWN", "error", bold=True))
         elif down:
             parts.append(tones.text(f"{down}/{total} uplinks down", "warning"))
+        holes = [u.name for u in host.uplinks if u.black_holed]
+        if holes:
+            parts.append(tones.text(f"{', '.join(holes)} black-holed upstream", "error"))
         cut_names = [
             f"{pg.name} ({vlan_name(pg.vlan)})"
             for vs in host.vswitches
             for pg in vs.portgroups
             if not pg.carried
         ]
+        partly = [
+            f"{pg.name} ({vlan_name(pg.vlan)}) on {', '.join(pg.cut_on)}"
+            for vs in host.vswitches
+            for pg in vs.portgroups
+            if pg.carried and pg.cut_on
+        ]
         if len(cut_names) > 2:
             parts.append(tones.text(f"{len(cut_names)} port groups cut off", "error"))
         elif cut_names:
             parts.append(tones.text(f"{' and '.join(cut_names)} cut off", "error"))
+        if len(partly) > 2:
+            parts.append(tones.text(f"{len(partly)} port groups cut on an uplink", "error"))
+        elif partly:
+            parts.append(tones.text(f"{' and '.join(partly)} cut", "error"))
         lines.append(line + Text(", ", end="").join(parts))
     if not lines:
         off = [h.name for h in view.hosts if is_down(h)]
@@ -166,6 +215,8 @@ def vswitch_lines(
         head = _beside(head, tones.text("✖ no uplink up: every port group cut off", "error",
                                         bold=True), width)[0]
     lines = [head]
+    if not vs.default_team:  # beside the name when it fits, else on a line of its own
+        lines = _beside(head, tones.text(team_text(vs), "foreground-muted"), width)
     name_w = max([len(u.name) for u in uplinks] + [len(p.name) for p in vs.portgroups])
     for u in uplinks:
         line = Text("    ", end="")
@@ -173,8 +224,15 @@ def vswitch_lines(
         line.append(f"  {speed(u.speed):>4}  ")
         line.append_text(tones.text("● up  ", "success") if u.up
                          else tones.text("✖ down", "error", bold=True))
+        state = uplink_state(u, tones)
+        if state.plain:
+            line = _beside(line, state, width)[0] if line.cell_len + 2 + state.cell_len <= width \
+                else line
+            if state.plain not in line.plain:
+                lines.append(line)
+                line = Text("      ", end="") + state
         lines.extend(_beside(line, tones.text(trunk(u), "foreground-muted"), width,
-                             optional=u.vlans is None))
+                             optional=u.vlans is None and not u.pruned))
     vlan_w = max(len(vlan_name(p.vlan)) for p in vs.portgroups)
     role_w = max([len(VMKERNEL.get(p.vmkernel or "", "")) for p in vs.portgroups])
     for pg in vs.portgroups:
@@ -187,12 +245,16 @@ def vswitch_lines(
             line.append("  ")
             line.append_text(tones.text(f"{VMKERNEL.get(pg.vmkernel or '', ''):<{role_w}}",
                                         "primary"))
-        if pg.carried:
+        if pg.carried and pg.cut_on:
+            reason = tones.text(f"▲ {lost_on(pg, links)}: NICs there cut", "error")
+            lines.extend(_beside(line, reason, width))
+        elif pg.carried:
             line.append("  ")
             line.append_text(tones.text("✔", "success"))
             lines.append(line)
         else:
-            reason = tones.text(f"✖ {cut_reason(pg, uplinks)}", "error", bold=True)
+            why = lost_on(pg, links) if pg.cut_on else cut_reason(pg, uplinks)
+            reason = tones.text(f"✖ {why}", "error", bold=True)
             lines.extend(_beside(line, reason, width))
     return lines
 

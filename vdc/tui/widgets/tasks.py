@@ -21,11 +21,12 @@ TASK_STATES: dict[str, tuple[str, str, str]] = {
     "failed": ("✖", "FAILED", "error"),
     "cancelled": ("⊘", "aborted", "warning"),
 }
-SHORT_WORDS = {"svmotion": "svMotion", "maintenance": "Maint.", "ha_restart": "HA"}
+SHORT_WORDS = {"svmotion": "svMotion", "maintenance": "Maint.", "ha_restart": "HA", "vsan_resync": "Resync"}
 """Shorter kind words for a narrow panel."""
 KIND_WORDS = {
     "vmotion": "vMotion", "svmotion": "Storage vMotion", "maintenance": "Maintenance",
     "host_reboot": "Reboot", "ha_restart": "HA restart", "consolidate": "Consolidate",
+    "vsan_resync": "vSAN resync",
 }
 FINISHED_SHOWN = 8
 """Finished tasks listed under the active ones (newest first)."""

@@ -1,0 +1,89 @@
+"""Provides the shared vMotion links: a host's vMotion link, each running migration's fair share
+of its hosts' links, and the byte bookkeeping that re-plans a copy when its share changes.
+
+A host's vMotion link (its fastest up uplink carrying the vMotion port group) is split evenly
+among the migrations running on that host; a migration copies at the smaller of its two hosts'
+shares (design/sim-facts.md §5: "B … shared among concurrent migrations on that NIC"). Progress
+is kept in bytes sent: when a migration's share changes (one starts or ends beside it), the
+bytes it sent at the old rate since its last plan are added up, the pre-copy model is run again
+at the new rate for the whole VM (`vmotion.rebalance`), and what that plan sends beyond the bytes
+already sent — at least its last round, sent during the switchover — is the remaining copy.
+So four migrations started together each take about four times as long as one alone, and a
+link is never used more than once over.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from vdc.sim import netpath
+
+if TYPE_CHECKING:
+    from vdc.sim.engine import Simulation
+    from vdc.sim.model import Host
+
+LINK_EFFICIENCY = 0.94
+"""Share of the link speed a vMotion stream gets (protocol overhead) [assumption]."""
+STREAM_GBPS = 15.0
+"""What one vMotion stream (one helper thread, one core) can move, Gbit/s (§5)."""
+
+
+class Copy(Protocol):
+    """What the bookkeeping needs of a running migration."""
+
+    rate: float
+    """Bytes/s it copies at now."""
+    sent: float
+    """Bytes sent up to `since`."""
+    since: float
+    copy_from: float
+    """When its copy began (after the task overhead and the setup)."""
+
+
+def bandwidth(link_mbps: float, sharing: int = 1, streams: int = 1) -> float:
+    """Effective bytes/s of one migration: min(link × 0.94, streams × 15 Gbit/s) / sharing."""
+    raw = min(link_mbps * LINK_EFFICIENCY, streams * STREAM_GBPS * 1000.0) * 1e6 / 8.0
+    return raw / max(1, sharing)
+
+
+def vmotion_link(h: Host) -> float:
+    """Mbit/s of the host's vMotion VMkernel port: the fastest uplink its team sends on that
+    delivers its VLAN (`netpath`), 0 when it has none."""
+    best = 0.0
+    for vs in h.vswitches:
+        for pg in vs.portgroups.values():
+            if pg.vmkernel != "vmotion":
+                continue
+            for u in netpath.in_use(h, vs, pg):
+                nic = h.nics[u]
+                if nic.delivers(pg.vlan):
+                    best = max(best, float(nic.speed))
+    return best
+
+
+def running_on(sim: Simulation, host: str) -> int:
+    """Migrations running now with `host` as their source or destination."""
+    return sum(1 for m in sim.migrations.running if host in (m.src, m.dst))
+
+
+def share(sim: Simulation, src: Host, dst: Host, *, joining: bool = False) -> float:
+    """Bytes/s one migration between `src` and `dst` gets now: the smaller of the two hosts'
+    vMotion links, each split evenly among the migrations running on it (and this one, when it
+    is `joining` and not running yet)."""
+    extra = 1 if joining else 0
+    return min(bandwidth(vmotion_link(h), running_on(sim, h.name) + extra) for h in (src, dst))
+
+
+def progress(c: Copy, now: float) -> None:
+    """Add the bytes sent at the current rate since the last plan."""
+    copying_since = max(c.since, c.copy_from)
+    if now > copying_since:
+        c.sent += c.rate * (now - copying_since)
+    c.since = now
+
+
+def end_of(c: Copy, now: float, plan_bytes: float, last_round: float, device_s: float) -> float:
+    """When a copy whose new plan (at `c.rate`) sends `plan_bytes` in all ends: the bytes beyond
+    those sent, at least the plan's last round, then the device state."""
+    remaining = max(plan_bytes - c.sent, last_round)
+    return max(now, c.copy_from) + remaining / c.rate + device_s
