@@ -176,7 +176,7 @@ def test_non_editable_install_finds_shipped_levels(tmp_path: Path):
 
 # ------------------------------------------------------------------ one-line usage errors (issue 19)
 @pytest.mark.parametrize("args, says", [
-    (["run", "01", "--seed", "1e3"], "vdc: error: invalid value for '--seed': '1e3' is not a valid integer (see: vdc run --help)"),
+    (["run", "01", "--seed", "1e3"], "vdc: error: invalid value for '--seed': '1e3' is not a valid seed (see: vdc run --help)"),
     (["--bogus"], "vdc: error: no such option '--bogus' (see: vdc --help)"),
     (["run"], "vdc: error: missing argument 'LEVEL' (see: vdc run --help)"),
     (["progress", "reset", "--nope"], "vdc: error: no such option '--nope' (see: vdc progress reset --help)"),

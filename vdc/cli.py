@@ -14,29 +14,27 @@ from typing import Any, NoReturn
 import click
 
 from vdc import __version__
+from vdc.cli_author import new_cmd
+from vdc.cli_common import fail, resolve_level, seed_option
 from vdc.cli_progress import progress_group
 from vdc.cli_review import grade_cmd, report_cmd
+from vdc.cli_serve import serve_cmd, served_session_cmd
 
 SANDBOX_SIZES = ("small", "medium", "large")
 
 
-def _fail(message: str) -> NoReturn:
-    """Print a one-line error and exit 2 (bad input)."""
-    click.echo(f"vdc: error: {message}", err=True)
-    sys.exit(2)
+_fail = fail
 
 
 def _load(ref: str, *, size: str = "small", seed: int | None = None, storage: str = "vmfs"):
-    """A `LoadedLevel` from a path, level id, id prefix, or `sandbox`."""
-    from vdc.scenario.loader import LevelError, level_from_model, load_level
-    from vdc.scenario.paths import find_level
+    """A `LoadedLevel` from a path, level id, id prefix (`resolve_level`), or `sandbox`."""
+    if ref != "sandbox":
+        return resolve_level(ref)
+    from vdc.scenario.loader import LevelError, level_from_model
+    from vdc.scenario.sandbox import generate
 
     try:
-        if ref == "sandbox":
-            from vdc.scenario.sandbox import generate
-
-            return level_from_model(generate(size, 1 if seed is None else seed, storage))
-        return load_level(find_level(ref))
+        return level_from_model(generate(size, 1 if seed is None else seed, storage))
     except LevelError as e:
         _fail(str(e))
 
@@ -70,6 +68,22 @@ class OneLineErrors(click.Group):
             _usage_fail(e)
 
 
+def _player(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """`--player` as it goes into saves and their names (one line if nothing is left of it)."""
+    if value is None:
+        return None
+    from vdc.session.paths import player_name
+
+    name = player_name(value)
+    if not name:
+        raise click.BadParameter("a player name needs a letter or a digit")
+    return name
+
+
+PLAYER_OPTION = click.option(
+    "--player", default=None, callback=_player,
+    help="Your name in the saves and their file names (default: the OS user).")
+
 ALL_OPTION = click.option(
     "--all", "unlock_all", is_flag=True, help="Every campaign level unlocked, whatever was won."
 )
@@ -79,8 +93,9 @@ ALL_OPTION = click.option(
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vdc")
 @ALL_OPTION
+@PLAYER_OPTION
 @click.pass_context
-def main(ctx: click.Context, unlock_all: bool) -> None:
+def main(ctx: click.Context, unlock_all: bool, player: str | None) -> None:
     """vdc — a virtualized-datacenter simulator game for the terminal.
 
     Keep a company's services up while load spikes, hosts crash, datastores fill and
@@ -88,9 +103,9 @@ def main(ctx: click.Context, unlock_all: bool) -> None:
     snapshots. Levels are TOML files; `vdc run` plays one headless with a timed action
     script.
     """
-    ctx.ensure_object(dict)["unlock_all"] = unlock_all
+    ctx.ensure_object(dict).update(unlock_all=unlock_all, player=player)
     if ctx.invoked_subcommand is None:
-        _play(None, unlock_all=unlock_all)
+        _play(None, unlock_all=unlock_all, player=player)
 
 
 def _unlock_all(own_flag: bool) -> bool:
@@ -99,10 +114,27 @@ def _unlock_all(own_flag: bool) -> bool:
     return own_flag or bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("unlock_all"))
 
 
+def has_screen() -> bool:
+    """Whether the game can draw: a terminal, or a browser through `vdc serve` (textual-serve
+    runs each session on pipes with Textual's web driver)."""
+    import os
+
+    web = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+    return web or sys.stdout.isatty()
+
+
+def _player_of(own: str | None) -> str | None:
+    """`--player` given to the subcommand or to `vdc` itself."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root().obj if ctx else None
+    return own or (root.get("player") if root else None)
+
+
 def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
-          resume: Path | None = None, unlock_all: bool = False) -> None:
+          resume: Path | None = None, unlock_all: bool = False,
+          player: str | None = None) -> None:
     """Start the terminal UI (Textual is imported only here)."""
-    if not sys.stdout.isatty():
+    if not has_screen():
         _fail("the game needs a terminal; for headless play use `vdc run LEVEL`")
     from vdc.session.paths import SavesDirError
     from vdc.session.paths import saves_dir as find_saves_dir
@@ -114,7 +146,8 @@ def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
     from vdc.tui.app import VdcApp
 
     VdcApp(
-        level=loaded, seed=seed, saves_dir=saves_dir, resume=resume, unlock_all=unlock_all
+        level=loaded, seed=seed, saves_dir=saves_dir, resume=resume, unlock_all=unlock_all,
+        player=player,
     ).run()
 
 
@@ -138,7 +171,7 @@ SAVES_DIR_OPTION = click.option(
 
 @main.command("play")
 @click.argument("level")
-@click.option("--seed", type=int, default=None, help="Master seed (default: the level's).")
+@seed_option()
 @click.option(
     "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
 )
@@ -148,8 +181,9 @@ SAVES_DIR_OPTION = click.option(
 )
 @SAVES_DIR_OPTION
 @ALL_OPTION
+@PLAYER_OPTION
 def play_cmd(level: str, seed: int | None, size: str, storage: str, saves_dir: Path | None,
-             unlock_all: bool) -> None:
+             unlock_all: bool, player: str | None) -> None:
     """Play LEVEL in the terminal UI, starting at its briefing (a path, id, prefix or `sandbox`).
 
     A campaign level opens once the one before it was won (or with --all).
@@ -158,7 +192,8 @@ def play_cmd(level: str, seed: int | None, size: str, storage: str, saves_dir: P
     loaded = _load(level, size=size, seed=seed, storage=storage)
     if not unlock_all and loaded.path is not None:
         _refuse_if_locked(Path(loaded.path))
-    _play(loaded, seed=seed, saves_dir=saves_dir, unlock_all=unlock_all)
+    _play(loaded, seed=seed, saves_dir=saves_dir, unlock_all=unlock_all,
+          player=_player_of(player))
 
 
 def _refuse_if_locked(path: Path) -> None:
@@ -176,7 +211,8 @@ def _refuse_if_locked(path: Path) -> None:
 @main.command("continue")
 @click.argument("save_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @SAVES_DIR_OPTION
-def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
+@PLAYER_OPTION
+def continue_cmd(save_file: Path | None, saves_dir: Path | None, player: str | None) -> None:
     """Continue a saved game (default: the most recent one not finished) in the terminal UI."""
     from vdc.session.paths import latest_save
     from vdc.session.paths import saves_dir as find_saves_dir
@@ -195,7 +231,8 @@ def continue_cmd(save_file: Path | None, saves_dir: Path | None) -> None:
         load(save_file)  # a bad save is refused here, in one line, before the UI starts
     except SaveError as e:
         _fail(str(e))
-    _play(None, saves_dir=saves_dir, resume=save_file, unlock_all=_unlock_all(False))
+    _play(None, saves_dir=saves_dir, resume=save_file, unlock_all=_unlock_all(False),
+          player=_player_of(player))
 
 
 @main.command("levels")
@@ -257,16 +294,22 @@ def _duration(seconds: float) -> str:
 @main.command("check")
 @click.argument("levels", nargs=-1, required=True)
 def check_cmd(levels: tuple[str, ...]) -> None:
-    """Validate level files (paths, ids or id prefixes). Exit 2 if any is bad."""
-    from vdc.scenario.loader import LevelError, load_level
+    """Validate level files (paths, ids or id prefixes). Exit 2 if any is bad.
+
+    Every problem found is one line, `FILE:LINE: key: reason` (a file that cannot be read or
+    parsed has one; a valid TOML file gets each schema error, and then the first problem of
+    each cross-check).
+    """
+    from vdc.scenario.loader import LevelError, LevelErrors, load_level
     from vdc.scenario.paths import find_level
 
     bad = 0
     for ref in levels:
         try:
-            loaded = load_level(find_level(ref))
+            loaded = load_level(find_level(ref), every=True)
         except LevelError as e:
-            click.echo(f"vdc: error: {e}", err=True)
+            for one in e.errors if isinstance(e, LevelErrors) else [e]:
+                click.echo(f"vdc: error: {one}", err=True)
             bad += 1
             continue
         lv = loaded.level
@@ -289,7 +332,7 @@ def schema_cmd() -> None:
 
 @main.command("run")
 @click.argument("level")
-@click.option("--seed", type=int, default=None, help="Master seed (default: the level's).")
+@seed_option()
 @click.option(
     "--actions",
     "actions_file",
@@ -314,6 +357,7 @@ def schema_cmd() -> None:
     default=None,
     help="Write the run's save (.vdcsave) to this file.",
 )
+@PLAYER_OPTION
 def run_cmd(
     level: str,
     seed: int | None,
@@ -324,6 +368,7 @@ def run_cmd(
     size: str,
     storage: str,
     save_file: Path | None,
+    player: str | None,
 ) -> None:
     """Play LEVEL headless (a path, an id, an id prefix, or `sandbox`)."""
     from vdc.session.actions import ActionScriptError, load_actions
@@ -342,6 +387,10 @@ def run_cmd(
     duration = loaded.level.level.duration
     stopped_early = until is not None and until < duration
     session = run_level(loaded.level, seed=seed, actions=actions, until=until)
+    if save_file is not None:
+        from vdc.session.paths import os_player
+
+        session.player = _player_of(player) or os_player()
     out = result(session, content_hash=loaded.content_hash, stopped_early=stopped_early, events=events)
     if save_file is not None:
         from vdc.session.save import save
@@ -408,17 +457,18 @@ def _print_summary(out: dict[str, Any]) -> None:
 @main.command("replay")
 @click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--verify", is_flag=True, help="Re-simulate headless and compare every digest (no UI).")
-@click.option("--level", "level_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Refuse the save unless its embedded level equals this level file.")
+@click.option("--level", "level_ref", default=None,
+              help="Refuse the save unless its embedded level equals this level (a file, an id "
+                   "or an id prefix).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run object plus `verified`.")
-def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: bool) -> None:
+def replay_cmd(save_file: Path, verify: bool, level_ref: str | None, as_json: bool) -> None:
     """Watch a saved session again, or verify it headless with --verify.
 
     The viewer is the game screen, read-only: play/pause, up to 64×, the next or previous
     player command, seek, a timeline of commands and incidents. With --verify: exit 0 when
     the save replays exactly, 3 when it diverges (or --level differs), 2 if it is unreadable.
     """
-    from vdc.scenario.loader import LevelError, content_hash, load_level
+    from vdc.scenario.loader import content_hash
     from vdc.session.save import SaveError, load
 
     try:
@@ -426,9 +476,9 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
     except SaveError as e:
         _fail(str(e))
     if not verify:
-        if level_file is not None or as_json:
+        if level_ref is not None or as_json:
             _fail("--level and --json go with --verify (the headless check)")
-        if not sys.stdout.isatty():
+        if not has_screen():
             _fail("the replay viewer needs a terminal; to check a save headless use "
                   "`vdc replay SAVE --verify`")
         from vdc.tui.app import VdcApp
@@ -437,13 +487,10 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
         return
     from vdc.session.runner import result
     from vdc.session.verify import verify as verify_save
-    if level_file is not None:
-        try:
-            expected = load_level(level_file)
-        except LevelError as e:
-            _fail(str(e))
+    if level_ref is not None:
+        expected = resolve_level(level_ref)
         if content_hash(expected.level) != saved.level_hash:
-            click.echo(f"vdc: {save_file}: level differs from {level_file}", err=True)
+            click.echo(f"vdc: {save_file}: level differs from {level_ref}", err=True)
             sys.exit(3)
     try:
         session, divergence = verify_save(saved)
@@ -468,3 +515,6 @@ def replay_cmd(save_file: Path, verify: bool, level_file: Path | None, as_json: 
 main.add_command(progress_group)
 main.add_command(grade_cmd)
 main.add_command(report_cmd)
+main.add_command(serve_cmd)
+main.add_command(new_cmd)
+main.add_command(served_session_cmd)

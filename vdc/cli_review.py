@@ -9,52 +9,70 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
+from vdc.cli_common import MAX_SEED, fail, resolve_level
 
-def _fail(message: str) -> NoReturn:
-    """Print a one-line error and exit 2 (bad input), like the rest of `vdc`."""
-    click.echo(f"vdc: error: {message}", err=True)
-    sys.exit(2)
+_fail = fail
 
 
-def _level_hash(ref: str) -> str:
-    """The content hash of the level `ref` names (a path, an id or an id prefix)."""
-    from vdc.scenario.loader import LevelError, load_level
-    from vdc.scenario.paths import find_level
-
-    try:
-        return load_level(find_level(ref)).content_hash
-    except LevelError as e:
-        _fail(str(e))
+def _seeds(text: str | None) -> tuple[int, ...] | None:
+    """`--seeds 1,2,3` as numbers (one line if one is not a seed)."""
+    if text is None:
+        return None
+    out: list[int] = []
+    for word in text.replace(",", " ").split():
+        try:
+            seed = int(word)
+        except ValueError:
+            _fail(f"--seeds takes seeds separated by commas, not {word!r}")
+        if not 0 <= seed <= MAX_SEED:
+            _fail(f"--seeds: {seed} is not a seed (0 to 2^64 - 1)")
+        out.append(seed)
+    if not out:
+        _fail("--seeds needs at least one seed")
+    return tuple(dict.fromkeys(out))
 
 
 @click.command("grade")
 @click.argument("saves", nargs=-1, required=True)
 @click.option("--level", "level_ref", default=None,
-              help="Refuse saves whose embedded level differs from this level file (or id).")
+              help="Refuse saves whose embedded level differs from this level (a file, an id "
+                   "or an id prefix), or that were played with another seed than the level's.")
+@click.option("--seeds", "seeds_text", default=None, metavar="N,N,...",
+              help="The seeds a save may be played with (instead of the level's).")
+@click.option("--any-seed", is_flag=True, help="Grade saves whatever seed they were played with.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header line.")
 @click.option("--jobs", "-j", type=int, default=None,
               help="Worker processes (default: the number of CPUs; 1 = no subprocesses).")
-def grade_cmd(saves: tuple[str, ...], level_ref: str | None, as_json: bool, as_csv: bool,
-              jobs: int | None) -> None:
-    """Verify and score a cohort of saves, one row per save.
+def grade_cmd(saves: tuple[str, ...], level_ref: str | None, seeds_text: str | None,
+              any_seed: bool, as_json: bool, as_csv: bool, jobs: int | None) -> None:
+    """Verify and score a cohort of saves, one row per save, with who played and the seed.
 
-    SAVES are .vdcsave files or directories (every *.vdcsave below them).
+    SAVES are .vdcsave files or directories (every *.vdcsave below them). With --level, a
+    save played with another seed than the level's (or one of --seeds) is a "wrong seed"
+    row, not graded, unless --any-seed.
 
-    Exit 0 when every save replays exactly, 3 when any diverged or is for another level,
-    2 when any could not be read.
+    Exit 0 when every save replays exactly, 3 when any diverged, is for another level or
+    has a wrong seed, 2 when any could not be read.
     """
     from vdc.session import grade as g
 
     if as_json and as_csv:
         _fail("--json and --csv exclude each other")
+    if any_seed and seeds_text is not None:
+        _fail("--seeds and --any-seed exclude each other")
     if jobs is not None and jobs < 1:
         _fail(f"--jobs must be at least 1, got {jobs}")
-    level_hash = _level_hash(level_ref) if level_ref is not None else None
+    seeds = _seeds(seeds_text)
+    level_hash = None
+    if level_ref is not None:
+        loaded = resolve_level(level_ref)
+        level_hash = loaded.content_hash
+        if seeds is None and not any_seed:
+            seeds = (loaded.level.level.seed,)
     paths = g.expand(saves)
     if not paths:
         _fail(f"no .vdcsave files in {', '.join(saves)}")
@@ -76,9 +94,9 @@ def grade_cmd(saves: tuple[str, ...], level_ref: str | None, as_json: bool, as_c
                 bar.advance(task)
                 bar.refresh()
 
-            rows = g.grade(paths, level_hash=level_hash, jobs=jobs, on_done=done)
+            rows = g.grade(paths, level_hash=level_hash, seeds=seeds, jobs=jobs, on_done=done)
     else:
-        rows = g.grade(paths, level_hash=level_hash, jobs=jobs)
+        rows = g.grade(paths, level_hash=level_hash, seeds=seeds, jobs=jobs)
     if as_json:
         import json
         click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
@@ -103,9 +121,10 @@ def _grade_table(rows) -> None:
     from vdc.session.report import OUTCOME_MARK, stars_text
 
     mark = {g.VERIFIED: "✔ yes", g.DIVERGED: "✘ diverged", g.LEVEL_DIFFERS: "✘ level differs",
-            g.UNREADABLE: "✘ unreadable"}
+            g.WRONG_SEED: "✘ wrong seed", g.UNREADABLE: "✘ unreadable"}
     table = Table(title=f"vdc grade — {len(rows)} save{'' if len(rows) == 1 else 's'}", title_justify="left")
-    for col, just in (("file", "left"), ("verified", "left"), ("outcome", "left"), ("score", "right"),
+    for col, just in (("file", "left"), ("player", "left"), ("seed", "right"),
+                      ("verified", "left"), ("outcome", "left"), ("score", "right"),
                       ("stars", "left"), ("worst objective", "left"), ("note", "left")):
         table.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
     for r in rows:
@@ -115,12 +134,12 @@ def _grade_table(rows) -> None:
         worst = (f"{r.worst_objective} {g.format_value(r.worst_kind, r.worst_value)}"
                  if r.worst_objective else "")
         table.add_row(
-            escape(r.file), status,
+            escape(r.file), escape(r.player or ""), "" if r.seed is None else str(r.seed), status,
             OUTCOME_MARK.get(r.outcome or "", ""),
             "" if r.score is None else f"{r.score:.1f}",
             "" if r.stars is None else stars_text(r.stars),
             escape(worst),
-            escape(r.reason) if r.status in (g.UNREADABLE, g.LEVEL_DIFFERS) else "",
+            escape(r.reason) if r.status in (g.UNREADABLE, g.LEVEL_DIFFERS, g.WRONG_SEED) else "",
         )
     Console().print(table)
 
@@ -132,7 +151,11 @@ def _grade_table(rows) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (atomically) instead of stdout.")
 @click.option("--no-reference", is_flag=True, help="Leave out the comparison with the reference solution.")
-def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: bool) -> None:
+@click.option("--reference", "reference_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Compare with this save (a trainer's reference solution) "
+                                 "instead of the shipped one.")
+def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: bool,
+               reference_file: Path | None) -> None:
     """Review one save: timeline, downtime, mistakes, reference.
 
     The save is re-simulated first; a save that does not replay exactly still gets its report
@@ -141,9 +164,14 @@ def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: boo
     from vdc.session import report as rep
     from vdc.session.save import SaveError, load, write_atomic
 
+    if no_reference and reference_file is not None:
+        _fail("--reference and --no-reference exclude each other")
+    if reference_file is not None and not reference_file.is_file():
+        _fail(f"{reference_file}: no such file")
     try:
         saved = load(save_file)
-        data = rep.build(saved, str(save_file), reference=not no_reference)
+        data = rep.build(saved, str(save_file), reference=not no_reference,
+                         reference_file=reference_file)
     except SaveError as e:
         _fail(str(e) if str(e).startswith(str(save_file)) else f"{save_file}: {e}")
     if fmt == "json":

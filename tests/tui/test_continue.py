@@ -27,7 +27,7 @@ def saves() -> Path:
 def save_of(level_id: str, kind: str = "save") -> Path:
     """The `kind` save of the one game of `level_id` (`<level-id>.<began>.<kind>.vdcsave`), or
     a path that does not exist when there is none."""
-    found = sorted(saves().glob(f"{level_id}.*.{kind}.vdcsave"))
+    found = sorted(saves().glob(f"{level_id}-*.{kind}.vdcsave"))
     assert len(found) <= 1, found
     return found[0] if found else saves() / f"{level_id}.none.{kind}.vdcsave"
 
@@ -230,12 +230,12 @@ async def test_a_new_game_never_writes_over_the_saves_of_another():
         game = await start(pilot)
         game.step(2000)
         await screen_of(pilot, DebriefScreen)
-        [finished] = saves().glob("01-first-light.*.autosave.vdcsave")
+        [finished] = saves().glob("01-first-light-*.autosave.vdcsave")
         kept = finished.read_bytes()
         await pilot.press("r")  # retry: a new game of the same level
         game = await start(pilot, 310)
         await pilot.pause()
-        autosaves = sorted(saves().glob("01-first-light.*.autosave.vdcsave"))
+        autosaves = sorted(saves().glob("01-first-light-*.autosave.vdcsave"))
         assert len(autosaves) == 2 and finished.read_bytes() == kept
         [second] = [p for p in autosaves if p != finished]
         assert load(second).sim_time == 310.0 and load(second).result is None
@@ -244,5 +244,5 @@ async def test_a_new_game_never_writes_over_the_saves_of_another():
         game = await screen_of(pilot, GameScreen)
         game.step(300)
         await pilot.pause()
-    assert sorted(saves().glob("01-first-light.*.autosave.vdcsave")) == autosaves
+    assert sorted(saves().glob("01-first-light-*.autosave.vdcsave")) == autosaves
     assert load(second).sim_time == 610.0

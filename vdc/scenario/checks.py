@@ -56,18 +56,23 @@ HOST_STATES_RUNNING_VMS: tuple[str, ...] = ("on", "isolated")
 
 def check_level(level: schema.Level) -> None:
     """Raise `CheckError` for the first cross-reference or consistency problem of `level`."""
-    _check_finite(level, ())
-    _check_unique(level)
-    _check_clusters_and_hosts(level)
-    _check_networks(level)
-    _check_datastores(level)
-    _check_vsan_disks(level)
-    _check_vms(level)
-    _check_placement(level)
-    _check_services(level)
-    _check_servers(level)
-    _check_vcenter(level)
-    check_timeline(level)
+    for check in _CHECKS:
+        check(level)
+
+
+def problems(level: schema.Level) -> list[CheckError]:
+    """The first problem of each kind of check (`vdc check` lists them all at once). A check
+    that breaks on what an earlier one found (a lookup of a missing host…) adds nothing."""
+    found: list[CheckError] = []
+    for check in _CHECKS:
+        try:
+            check(level)
+        except CheckError as e:
+            found.append(e)
+        except Exception:  # noqa: BLE001 - only after an earlier problem (see check_level)
+            if not found:
+                raise
+    return found
 
 
 def _check_finite(value: object, loc: Loc) -> None:
@@ -488,3 +493,21 @@ def _check_vcenter(level: schema.Level) -> None:
     name = level.level.vcenter
     if name is not None and name not in {v.name for v in level.vms}:
         raise CheckError(("level", "vcenter"), unknown("VM", name, [v.name for v in level.vms]))
+
+
+_CHECKS = (
+    lambda level: _check_finite(level, ()),
+    _check_unique,
+    _check_clusters_and_hosts,
+    _check_networks,
+    _check_datastores,
+    _check_vsan_disks,
+    _check_vms,
+    _check_placement,
+    _check_services,
+    _check_servers,
+    _check_vcenter,
+    check_timeline,
+)
+"""Every cross-check, in the order `check_level` runs them (a later one may assume an earlier
+one passed)."""

@@ -39,6 +39,7 @@ from vdc.scenario.toml_lines import line_for
 
 __all__ = [
     "LevelError",
+    "LevelErrors",
     "LoadedLevel",
     "content_hash",
     "level_from_model",
@@ -76,6 +77,16 @@ class LevelError(ValueError):
             parts.append(self.path)
         parts.append(self.message)
         super().__init__(": ".join(parts))
+
+
+class LevelErrors(LevelError):
+    """Every problem found in one level (`load_level(..., every=True)`: `vdc check`), in file
+    order; its own text is the first one's, so a caller that shows one line still can."""
+
+    def __init__(self, errors: list[LevelError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.message, file=first.file, line=first.line, path=first.path)
 
 
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -139,8 +150,10 @@ def _read_head(p: Path) -> bytes:
         return f.read(MAX_LEVEL_BYTES + 1)
 
 
-def load_level(path: str | Path) -> LoadedLevel:
-    """Read, parse, validate and cross-check the level file at `path`."""
+def load_level(path: str | Path, *, every: bool = False) -> LoadedLevel:
+    """Read, parse, validate and cross-check the level file at `path`. `every`: a level that
+    validates or cross-checks badly raises `LevelErrors` with each problem found, not just
+    the first (a file that cannot be read or parsed has only one)."""
     p = Path(path)
     file = str(path)
     try:
@@ -161,7 +174,7 @@ def load_level(path: str | Path) -> LoadedLevel:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise LevelError("not UTF-8 text", file=file) from None
-    return _load(text.removeprefix("\ufeff"), file, path=p)
+    return _load(text.removeprefix("\ufeff"), file, path=p, every=every)
 
 
 def load_level_text(text: str, source: str) -> LoadedLevel:
@@ -207,33 +220,48 @@ def content_hash(level: Level) -> str:
 # --------------------------------------------------------------------------- the steps
 
 
-def _load(text: str, file: str, *, path: Path | None) -> LoadedLevel:
+def _load(text: str, file: str, *, path: Path | None, every: bool = False) -> LoadedLevel:
     _check_shape(text, file)
     data = _parse(text, file)
     _check_counts(data, file)
     try:
         level = Level.model_validate(data, strict=True)
     except ValidationError as e:
-        err = e.errors(include_url=False)[0]
-        loc = tuple(p for p in err["loc"])
-        raise LevelError(
-            _translate(err), file=file, line=line_for(text, loc), path=format_loc(loc)
-        ) from None
+        found = []
+        for err in e.errors(include_url=False)[: None if every else 1]:
+            loc = tuple(p for p in err["loc"])
+            found.append(LevelError(_translate(err), file=file, line=line_for(text, loc),
+                                    path=format_loc(loc)))
+        raise (LevelErrors(_in_file_order(found)) if every else found[0]) from None
     except RecursionError:
         raise LevelError("the level is nested too deeply", file=file) from None
+    found = []
     if path is not None and _NUMBERED_STEM.match(path.stem) and level.level.id != path.stem:
         loc = ("level", "id")
-        raise LevelError(
+        found.append(LevelError(
             f"'{level.level.id}' does not match the file name '{path.stem}'",
             file=file,
             line=line_for(text, loc),
             path=format_loc(loc),
-        )
+        ))
+        if not every:
+            raise found[0]
     try:
-        checks.check_level(level)
+        if every:
+            found += [LevelError(c.message, file=file, line=line_for(text, c.loc), path=c.path)
+                      for c in checks.problems(level)]
+        else:
+            checks.check_level(level)
     except CheckError as e:
         raise LevelError(e.message, file=file, line=line_for(text, e.loc), path=e.path) from None
+    if found:
+        raise LevelErrors(_in_file_order(found))
     return LoadedLevel(level=level, path=path, content_hash=content_hash(level), source_text=text)
+
+
+def _in_file_order(errors: list[LevelError]) -> list[LevelError]:
+    """Errors by line (those without one last), otherwise as found."""
+    return sorted(errors, key=lambda e: (e.line is None, e.line or 0))
 
 
 def _check_counts(data: dict[str, Any], file: str) -> None:

@@ -6,6 +6,7 @@ unique prefix of one (`01`, `01-first`); the part after the number also works (`
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import vdc
@@ -13,7 +14,11 @@ from vdc.scenario.loader import LevelError
 
 
 def levels_dir() -> Path:
-    """The shipped levels: `vdc/_levels` in an installed wheel, else the repository's `levels/`."""
+    """The campaign's levels: `VDC_LEVELS_DIR` (a trainer's folder, `vdc serve --levels-dir`)
+    if set, else the shipped ones: `vdc/_levels` in an installed wheel, else the repository's
+    `levels/`."""
+    if os.environ.get("VDC_LEVELS_DIR"):
+        return Path(os.environ["VDC_LEVELS_DIR"])
     package = Path(vdc.__file__).resolve().parent
     installed = package / "_levels"
     if installed.is_dir():

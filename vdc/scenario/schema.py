@@ -34,7 +34,8 @@ class Strict(BaseModel):
     """Base for every table: unknown keys are errors (a typo must not pass silently)."""
 
     # strict: no quiet coercion ("8" is not 8, true is not 1); no inf/nan sneaking past bounds.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False,
+                              use_attribute_docstrings=True)
 
 
 class Hint(Strict):

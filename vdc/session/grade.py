@@ -18,6 +18,7 @@ from typing import Any
 VERIFIED = "verified"
 DIVERGED = "diverged"
 LEVEL_DIFFERS = "level differs"
+WRONG_SEED = "wrong seed"
 UNREADABLE = "unreadable"
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_DIVERGED = 0, 2, 3
@@ -29,9 +30,13 @@ class Row:
 
     file: str
     status: str
-    """verified | diverged | level differs | unreadable"""
+    """verified | diverged | level differs | wrong seed | unreadable"""
     reason: str
     level: str | None = None
+    player: str | None = None
+    """Who played (the save's `player`; None in saves from before vdc recorded it)."""
+    seed: int | None = None
+    """The master seed the save was played with."""
     outcome: str | None = None
     score: float | None = None
     stars: int | None = None
@@ -70,8 +75,11 @@ def worst(objectives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     return min(objectives, key=lambda o: float(o["attainment"]))
 
 
-def grade_one(path: str, level_hash: str | None = None) -> Row:
-    """Verify and score one save; never raises (a bad save is a row saying why)."""
+def grade_one(path: str, level_hash: str | None = None,
+              seeds: tuple[int, ...] | None = None) -> Row:
+    """Verify and score one save; never raises (a bad save is a row saying why). With
+    `seeds`, a save played with another seed is not simulated: on a level with random
+    incidents a trainee could otherwise re-roll until the incidents are easy."""
     from vdc.session.runner import result
     from vdc.session.save import SaveError, load
     from vdc.session.verify import verify
@@ -79,8 +87,14 @@ def grade_one(path: str, level_hash: str | None = None) -> Row:
     try:
         saved = load(Path(path))
         lid = saved.level.level.id
+        who: dict[str, Any] = {"level": lid, "player": saved.player, "seed": saved.seed}
         if level_hash is not None and saved.level_hash != level_hash:
-            return Row(path, LEVEL_DIFFERS, "level differs from --level", level=lid)
+            return Row(path, LEVEL_DIFFERS, "level differs from --level", **who)
+        if seeds is not None and saved.seed not in seeds:
+            allowed = ", ".join(str(x) for x in seeds)
+            return Row(path, WRONG_SEED, f"played with seed {saved.seed}; graded: seed"
+                       f"{'s' if len(seeds) > 1 else ''} {allowed} (--any-seed grades it anyway)",
+                       **who)
         session, divergence = verify(saved)
     except SaveError as e:
         reason = str(e)
@@ -94,7 +108,7 @@ def grade_one(path: str, level_hash: str | None = None) -> Row:
         path,
         VERIFIED if divergence is None else DIVERGED,
         "replays exactly" if divergence is None else divergence.message(),
-        level=lid,
+        **who,
         outcome=out["outcome"],
         score=out["score"],
         stars=out["stars"],
@@ -105,7 +119,7 @@ def grade_one(path: str, level_hash: str | None = None) -> Row:
     )
 
 
-def _grade_star(args: tuple[str, str | None]) -> Row:
+def _grade_star(args: tuple[str, str | None, tuple[int, ...] | None]) -> Row:
     return grade_one(*args)
 
 
@@ -113,6 +127,7 @@ def grade(
     paths: Sequence[Path],
     *,
     level_hash: str | None = None,
+    seeds: tuple[int, ...] | None = None,
     jobs: int | None = None,
     on_done: Callable[[Row], None] | None = None,
 ) -> list[Row]:
@@ -122,7 +137,7 @@ def grade(
     progress bar); the returned list does not depend on that order.
     """
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
-    work = [(str(p), level_hash) for p in paths]
+    work = [(str(p), level_hash, seeds) for p in paths]
     rows: list[Row] = []
     if jobs == 1:
         for w in work:
@@ -145,10 +160,11 @@ def grade(
 
 
 def exit_code(rows: Sequence[Row]) -> int:
-    """2 if any save was unreadable, else 3 if any diverged or was for another level, else 0."""
+    """2 if any save was unreadable, else 3 if any diverged, was for another level or played
+    with a seed not allowed, else 0."""
     if any(r.status == UNREADABLE for r in rows):
         return EXIT_UNREADABLE
-    if any(r.status in (DIVERGED, LEVEL_DIFFERS) for r in rows):
+    if any(r.status in (DIVERGED, LEVEL_DIFFERS, WRONG_SEED) for r in rows):
         return EXIT_DIVERGED
     return EXIT_OK
 
@@ -173,5 +189,5 @@ def format_value(kind: str | None, v: float | str | None) -> str:
     return f"{v:.4g}{UNITS.get(kind or '', '')}"
 
 
-CSV_FIELDS = ["file", "verified", "status", "level", "outcome", "score", "stars",
+CSV_FIELDS = ["file", "verified", "status", "level", "player", "seed", "outcome", "score", "stars",
               "worst_objective", "worst_value", "worst_attainment", "reason"]

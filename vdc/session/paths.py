@@ -82,6 +82,40 @@ def saves_dir(override: str | Path | None = None) -> Path:
     return path
 
 
+PLAYER_MAX = 32
+"""The longest player name kept (characters); a longer one is cut."""
+
+
+def player_name(name: str | None) -> str:
+    """A player's name as it goes into file and folder names: letters, digits, `_` and `-`
+    only (other characters become `-`), at most `PLAYER_MAX`; "" when nothing is left."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", (name or "").strip()).strip("-")
+    return safe[:PLAYER_MAX].strip("-")
+
+
+def os_player() -> str:
+    """The player when none is named: the OS user (`player` if that cannot be found)."""
+    import getpass
+
+    try:
+        return player_name(getpass.getuser()) or "player"
+    except (OSError, KeyError, ImportError):  # no user name in a container without passwd
+        return "player"
+
+
+def player_dir(root: Path, player: str) -> Path:
+    """A player's own folder under a server's saves directory (`vdc serve`), created."""
+    safe = player_name(player) or "player"
+    path = (root / safe).resolve()
+    if path.parent != root.resolve():  # belt and braces: never outside the root
+        raise SavesDirError(f"refusing a player folder outside {root}: {path}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise SavesDirError(f"cannot use {path} as a player's saves folder ({e.strerror})") from None
+    return path
+
+
 def save_name(game: str, kind: str = "autosave") -> str:
     """`<game>.<kind>.vdcsave`, from characters that cannot leave the directory. `game` names
     one game (`new_game`: the level id and when it began), so a new game never writes over
@@ -91,11 +125,14 @@ def save_name(game: str, kind: str = "autosave") -> str:
     return f"{safe}.{re.sub(r'[^a-z]+', '', kind) or 'save'}{SAVE_SUFFIX}"
 
 
-def new_game(directory: Path, level_id: str, started: datetime) -> str:
-    """The name of a new game of `level_id` begun at `started` (`01-first-light.20260314-
-    093012`), unlike every game that has saves in `directory` (`-2`, `-3`… if need be)."""
+def new_game(directory: Path, level_id: str, started: datetime, player: str = "") -> str:
+    """The name of a new game of `level_id` by `player` begun at `started` (wall clock, when
+    the player began: `01-first-light-ada-20260314-093012`), unlike every game that has saves
+    in `directory` (`-2`, `-3`… if need be), so no attempt ever writes over another."""
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", level_id).strip("-.") or "level"
-    base = f"{short_name(safe, MAX_NAME_BYTES - 24)}.{started:%Y%m%d-%H%M%S}"
+    who = player_name(player)
+    head = short_name(safe, MAX_NAME_BYTES - 24 - (len(who) + 1 if who else 0))
+    base = f"{head}-{who}-{started:%Y%m%d-%H%M%S}" if who else f"{head}.{started:%Y%m%d-%H%M%S}"
     name, n = base, 2
     while any(directory.glob(f"{name}.*{SAVE_SUFFIX}")):
         name, n = f"{base}-{n}", n + 1

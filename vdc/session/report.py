@@ -209,7 +209,8 @@ def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str
 # --------------------------------------------------------------------------- the report
 
 
-def build(save, name: str, *, reference: bool = True, reference_root: Path | None = None) -> dict[str, Any]:
+def build(save, name: str, *, reference: bool = True, reference_root: Path | None = None,
+          reference_file: Path | None = None) -> dict[str, Any]:
     """The report of a loaded save as plain data (the JSON format of `vdc report`)."""
     from vdc.session.runner import result
     from vdc.session.verify import verify
@@ -283,7 +284,7 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
         "reference": None,
     }
     if reference:
-        report["reference"] = _reference(save, name, report, reference_root)
+        report["reference"] = _reference(save, name, report, reference_root, reference_file)
     return report
 
 
@@ -305,18 +306,23 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _reference(save, name: str, report: dict[str, Any], root: Path | None) -> dict[str, Any] | None:
-    """The side-by-side comparison with the level's reference solution (None without one)."""
+def _reference(save, name: str, report: dict[str, Any], root: Path | None,
+               given: Path | None = None) -> dict[str, Any] | None:
+    """The side-by-side comparison with the level's reference solution (None without one):
+    `given` (a trainer's own, `vdc report --reference`), else the shipped one."""
     from vdc.session.reference import reference_path
     from vdc.session.save import SaveError, load
 
-    path = reference_path(save.level.level.id, root)
+    path = given if given is not None else reference_path(save.level.level.id, root)
     if path is None:
         return None
     if Path(name).resolve() == path.resolve():
         return {"file": str(path), "note": "this save is the reference solution", "comparable": False}
     try:
         ref_save = load(path)
+        if ref_save.level.level.id != save.level.level.id:
+            return {"file": str(path), "comparable": False,
+                    "note": f"the reference is a save of another level ({ref_save.level.level.id})"}
         if ref_save.level_hash != save.level_hash:
             return {"file": str(path), "comparable": False,
                     "note": "the reference solution is for another version of this level; numbers differ in kind"}

@@ -62,6 +62,9 @@ class Save:
     result: dict[str, Any] | None
     program_version: str
     speed_changes: tuple[SpeedChange, ...] = ()
+    player: str | None = None
+    """Who played (`--player`, the browser session's name, or the OS user); None in saves
+    written before vdc recorded it."""
 
 
 def to_data(session: Session, *, result: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -76,6 +79,7 @@ def to_data(session: Session, *, result: dict[str, Any] | None = None) -> dict[s
         "level_hash": content_hash(level),
         "level": canonical_data(level),
         "seed": sim.seed,
+        **({"player": session.player} if session.player else {}),
         "sim_time": round(sim.now, 3),
         "commands": [r.as_dict() for r in session.records],
         "digests": [[t, d] for t, d in sim.digests],
@@ -145,6 +149,18 @@ def _in_range(what: str, x: float, low: float, high: float) -> float:
     return x
 
 
+MAX_PLAYER = 64
+"""The longest player name a save may carry."""
+
+
+def _player(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_PLAYER or not value.isprintable():
+        raise ValueError(f"the player must be a name of at most {MAX_PLAYER} characters")
+    return value
+
+
 def from_data(data: object, name: str = "<save>") -> Save:
     """A `Save` from parsed JSON, checking every field it needs."""
     if not isinstance(data, dict) or data.get("program") != "vdc":
@@ -177,6 +193,7 @@ def from_data(data: object, name: str = "<save>") -> Save:
             digests=digests,
             result=data.get("result"),
             program_version=str(data.get("program_version", "?")),
+            player=_player(data.get("player")),
             speed_changes=tuple(
                 SpeedChange(_in_range("a speed change's time", float(c["t"]), 0, end),
                             int(_in_range("a speed", c["speed"], 0, MAX_SPEED)), bool(c["paused"]))

@@ -49,6 +49,8 @@ class Session:
         self.sim = sim
         self.records: list[CommandRecord] = []
         self.speed_changes: list[SpeedChange] = []
+        self.player: str | None = None
+        """Who played (it goes into the save; never into the simulation)."""
         self.caused_from: dict[int, int] = {}
         """Log index of an accepted command's `command` record → log index of the first record
         it caused. The simulation logs what a command does (`vmotion_queued`, …) and then the

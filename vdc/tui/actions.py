@@ -7,9 +7,10 @@ text for the session (the same command language as the `:` line and action scrip
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,10 @@ class GameAction:
     footer: int = 99
     """Place in the footer, lowest first: the keys that act come before the ones that view,
     so what a small terminal cuts off is what a player needs least."""
+    web_key: str = ""
+    """Another key for it, for play in a browser (`vdc serve`), where the browser keeps
+    `key` for itself (Ctrl+S saves the page); always bound, shown in the footer instead of
+    `key` when served."""
 
 
 GAME_ACTIONS: tuple[GameAction, ...] = (
@@ -86,7 +91,7 @@ GAME_ACTIONS: tuple[GameAction, ...] = (
     GameAction("concepts", "f1", "concepts", "Concepts", "Help", key_display="F1",
                short="notes", footer=17),
     GameAction("save", "ctrl+s", "save_game", "Save", "Game", key_display="^s", short="save",
-               footer=18),
+               footer=18, web_key="f2"),
     GameAction("quit", "q", "quit_level", "Quit level", "Game", short="quit", footer=19),
 )
 """The game's keys, in the order of the `?` list; the footer shows them by `footer`."""
@@ -116,17 +121,47 @@ REPLAY_ACTIONS: tuple[GameAction, ...] = (
 """The replay viewer's keys: transport and viewing; nothing that acts on the datacenter."""
 
 
+WEB_PALETTE_KEY = "f9"
+"""The command palette's key when served (the browser keeps Ctrl+P for printing)."""
+WEB_DOWNLOAD_KEY = "f8"
+"""Download the game's save to the browser's computer (`vdc serve`)."""
+WEB_KEYS_NOTE = (
+    "In a browser (`vdc serve`) the browser keeps some keys for itself: `F2` saves (for "
+    "`Ctrl+S`), `F9` opens the command palette (for `Ctrl+P`), `Alt+Backspace` deletes a word "
+    "on the `:` line (for `Ctrl+W`, which closes the tab), and `F8` downloads the save."
+)
+
+
 def bindings(
     catalog: tuple[GameAction, ...] = GAME_ACTIONS, *, by_footer: bool = True
 ) -> list[BindingType]:
     """Textual bindings for a screen, from a catalog (the game's by default), with the footer's
-    short words, in footer order (`by_footer`) or the catalog's."""
+    short words, in footer order (`by_footer`) or the catalog's. An action's `web_key` is
+    bound too, hidden until `show_web_keys` swaps it in."""
     order = sorted(catalog, key=lambda a: a.footer) if by_footer else catalog
-    return [
-        Binding(a.key, a.action, a.short or a.description, show=a.show,
-                key_display=a.key_display, id=a.id, tooltip=a.description, priority=a.priority)
-        for a in order
-    ]
+    out: list[BindingType] = []
+    for a in order:
+        out.append(Binding(a.key, a.action, a.short or a.description, show=a.show,
+                           key_display=a.key_display, id=a.id, tooltip=a.description,
+                           priority=a.priority))
+        if a.web_key:
+            out.append(Binding(a.web_key, a.action, a.short or a.description, show=False,
+                               key_display=a.web_key.upper(), id=f"{a.id}-web",
+                               tooltip=a.description, priority=a.priority))
+    return out
+
+
+def show_web_keys(bindings_map: BindingsMap, catalog: tuple[GameAction, ...] = GAME_ACTIONS) -> None:
+    """Served: the footer shows each action's `web_key` instead of the key the browser keeps.
+    Replaces the lists (a node's map shares them with its class's)."""
+    keys = bindings_map.key_to_bindings
+    for a in catalog:
+        if not (a.web_key and a.show):
+            continue
+        for key, show in ((a.key.split(",")[0], False), (a.web_key, True)):
+            if key in keys:
+                keys[key] = [dataclasses.replace(b, show=show) if b.action == a.action else b
+                             for b in keys[key]]
 
 
 def key_label(a: GameAction) -> str:

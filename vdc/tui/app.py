@@ -7,12 +7,16 @@ only moves when a test steps it).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
+from textual.dom import DOMNode
 
 from vdc.scenario.loader import LevelError, LoadedLevel, level_from_model, load_level
 from vdc.scenario.paths import find_level, list_levels
+from vdc.tui.actions import WEB_DOWNLOAD_KEY, WEB_PALETTE_KEY, show_web_keys
 from vdc.tui.controller import TICK_S, GameController
 from vdc.tui.palette import VdcCommands
 
@@ -24,6 +28,13 @@ class VdcApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {VdcCommands}
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding(WEB_DOWNLOAD_KEY, "download_save", "download", show=False,
+                        key_display=WEB_DOWNLOAD_KEY.upper(),
+                        tooltip="Download the game's save (to keep it, or hand it in)")]
+
+    served = False
+    """Played in a browser (`vdc serve`, `ServedApp`): the player names themselves first,
+    saves go to their own folder, and keys the browser keeps for itself have alternatives."""
 
     def __init__(
         self,
@@ -35,8 +46,15 @@ class VdcApp(App[None]):
         resume: Path | None = None,
         unlock_all: bool = False,
         replay: Path | None = None,
+        player: str | None = None,
     ) -> None:
         super().__init__()
+        if self.served:
+            keys = self._bindings.key_to_bindings
+            keys[WEB_DOWNLOAD_KEY] = [dataclasses.replace(b, show=True) for b in keys[WEB_DOWNLOAD_KEY]]
+        self.player = player
+        """Who plays (`--player`, the browser session's name, else the OS user); it goes into
+        the saves and their names. None while a served session has not asked yet."""
         self.unlock_all = unlock_all
         """Every campaign level open (`--all`), whatever the progress says."""
         self.initial_level = level
@@ -49,6 +67,27 @@ class VdcApp(App[None]):
         self._current: tuple[LoadedLevel, int | None] | None = None
 
     def on_mount(self) -> None:
+        if self.served and self.player is None:
+            from vdc.tui.screens.player import PlayerScreen
+
+            self.push_screen(PlayerScreen(), self._named)
+            return
+        self._open()
+
+    def _named(self, name: str | None) -> None:
+        """A served session's player has named themselves: their own folder, then the title."""
+        import os
+
+        from vdc.session.paths import SavesDirError, player_dir, saves_dir
+
+        self.player = name or "player"
+        try:  # progress and settings per player too (this process serves this one player)
+            os.environ["VDC_DATA_DIR"] = str(player_dir(saves_dir(self._saves_dir), self.player))
+        except SavesDirError as e:
+            self.notify(str(e), title="Saves", severity="error", markup=False)
+        self._open()
+
+    def _open(self) -> None:
         from vdc.tui.screens.title import TitleScreen
 
         self.push_screen(TitleScreen())
@@ -68,10 +107,41 @@ class VdcApp(App[None]):
         return super().escape_to_minimize and not isinstance(self.focused, Input)
 
     def saves_directory(self) -> Path:
-        """Where saves go (`--saves-dir`, `VDC_SAVES_DIR`, or the user data directory)."""
-        from vdc.session.paths import saves_dir
+        """Where saves go (`--saves-dir`, `VDC_SAVES_DIR`, or the user data directory); served,
+        the player's own folder in it."""
+        from vdc.session.paths import player_dir, saves_dir
 
-        return saves_dir(self._saves_dir)
+        root = saves_dir(self._saves_dir)
+        return player_dir(root, self.player) if self.served and self.player else root
+
+    def player_name(self) -> str:
+        """Who plays: the name given, else the OS user."""
+        from vdc.session.paths import os_player, player_name
+
+        return player_name(self.player) or os_player()
+
+    def show_web_keys(self, node: DOMNode) -> None:
+        """Served: `node`'s footer keys are the ones a browser lets through."""
+        if self.served:
+            show_web_keys(node._bindings)
+
+    def action_download_save(self) -> None:
+        """Hand the player the game's save: in a browser a download, in a terminal a copy in
+        the downloads folder. In a game it is saved first, so the file is up to date."""
+        from vdc.tui.screens.game import GameScreen
+
+        screen = self.screen
+        path = None
+        if isinstance(screen, GameScreen) and screen.autosaves:
+            path = screen.save_now()
+        elif self.controller is not None:
+            path = getattr(self.controller, "last_save", None)
+        if path is None or not Path(path).is_file():
+            self.notify("No save yet: play a level first.", title="Download", markup=False)
+            return
+        self.deliver_binary(Path(path), save_filename=Path(path).name,
+                            mime_type="application/octet-stream")
+        self.notify(f"Downloading {Path(path).name}", title="Download", markup=False)
 
     def continue_game(self, path: Path) -> None:
         """Re-simulate a save up to where it stopped and play on from there."""
@@ -89,6 +159,7 @@ class VdcApp(App[None]):
 
         controller.pause_while_typing = settings.load().pause_while_typing
         controller.save_game = game_of(path)  # the same game: it goes on in its own saves
+        controller.session.player = saved.player or self.player_name()
         loaded = LoadedLevel(saved.level, None, saved.level_hash, None)
         self._current = (loaded, saved.seed)
         self.controller = controller
@@ -138,6 +209,7 @@ class VdcApp(App[None]):
             loaded.level, seed=seed, content_hash=loaded.content_hash, hints=hints
         )
         self.controller.pause_while_typing = settings.load().pause_while_typing
+        self.controller.session.player = self.player_name()
         self.switch_screen(GameScreen(self.controller, tick_interval=self.tick_interval))
 
     def restart_level(self) -> None:
@@ -201,3 +273,11 @@ class VdcApp(App[None]):
             if p.resolve() == path and i + 1 < len(levels):
                 return levels[i + 1]
         return None
+
+
+class ServedApp(VdcApp):
+    """vdc in a browser tab (`vdc serve`): one player, their own folder, browser-safe keys."""
+
+    served = True
+    COMMAND_PALETTE_BINDING = WEB_PALETTE_KEY  # the browser keeps Ctrl+P for printing
+    COMMAND_PALETTE_DISPLAY = WEB_PALETTE_KEY.upper()

@@ -99,6 +99,8 @@ class GameController:
         self.save_game: str | None = None
         """The game the saves go to (`vdc.session.paths`): a continued game's own, or None
         for a new game (named at its first save)."""
+        self.last_save: Path | None = None
+        """The file this game was last saved to (what "Download save" hands the player)."""
         self.over_when_opened = False
         """The game was already over when it was opened (a finished save continued): looking
         at it again is not another game played, and writes no save."""

@@ -7,6 +7,8 @@ the model itself.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
@@ -132,6 +134,7 @@ class GameScreen(TimeControls):
         yield from ()
 
     def on_mount(self) -> None:
+        vdc_app(self).show_web_keys(self)
         self._apply_layout()
         self.refresh_view()
         if self.tick_interval:
@@ -519,23 +522,32 @@ class GameScreen(TimeControls):
         """Whether the player gave commands since the last save they made."""
         return len(self.controller.session.records) > self._saved_records
 
-    def _save(self, kind: str, *, quiet: bool = False) -> None:
-        """Write the game's save into the saves directory; say where (or why not)."""
+    def save_now(self) -> Path | None:
+        """Save the game now (as Ctrl+S does, without the toast); the file, or None (said why)."""
+        return self._save("save", quiet=True, counts=True)
+
+    def _save(self, kind: str, *, quiet: bool = False, counts: bool = False) -> Path | None:
+        """Write the game's save into the saves directory; say where (or why not). The file,
+        or None when it could not be written."""
         from vdc.session.paths import new_game, save_path
 
         c = self.controller
         try:
             directory = vdc_app(self).saves_directory()
             if c.save_game is None:  # a new game: its own name, never another game's file
-                c.save_game = new_game(directory, c.level.level.id, c.started)
+                c.save_game = new_game(directory, c.level.level.id, c.started,
+                                       c.session.player or "")
             path = save_path(directory, c.save_game, kind)
             c.save(path)
         except (OSError, ValueError) as e:
             self.notify(f"Could not save: {e}", title="Save failed", severity="error", markup=False)
-            return
-        if not quiet:
+            return None
+        c.last_save = path
+        if counts or not quiet:
             self._saved_records = len(self.controller.session.records)
+        if not quiet:
             self.notify(f"Saved at {clock(self.controller.now)} to {path}", title="Saved", markup=False)
+        return path
 
     def action_quit_level(self) -> None:
         """Leave the level; with commands given since the last save, ask first."""

@@ -17,7 +17,7 @@ from textual.widgets import Button, Label, Markdown, Static
 
 from vdc.concepts import describe
 from vdc.sim.commands import COMMANDS
-from vdc.tui.actions import GAME_ACTIONS, REPLAY_ACTIONS, key_label
+from vdc.tui.actions import GAME_ACTIONS, REPLAY_ACTIONS, WEB_KEYS_NOTE, key_label
 
 
 def cell(text: str) -> str:
@@ -87,7 +87,10 @@ class KeysScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Label("Help — Esc to close", classes="screen-title")
-            yield Markdown(replay_keys_markdown() if self.replay else keys_markdown())
+            text = replay_keys_markdown() if self.replay else keys_markdown()
+            if getattr(self.app, "served", False):
+                text = f"{WEB_KEYS_NOTE}\n\n{text}"
+            yield Markdown(text)
 
 
 class ConceptsScreen(ModalScreen[None]):

@@ -33,6 +33,9 @@ class CommandInput(Input):
         Binding("up", "history(-1)", "Previous", show=False),
         Binding("down", "history(1)", "Next", show=False),
         Binding("escape", "close", "Close", show=False),
+        # As in a shell: Alt+Backspace deletes the word before the cursor (Textual's Input
+        # deletes the one after it). In a browser it stands in for Ctrl+W, which closes the tab.
+        Binding("alt+backspace", "delete_left_word", "Delete word", show=False),
     ]
 
     class Completed(Message):

@@ -1,0 +1,37 @@
+"""`vdc serve` and the classroom's command-line edges, without a browser: bad options are one
+line, the per-session command is hidden, and `VDC_LEVELS_DIR` (what `--levels-dir` sets for the
+sessions) makes a trainer's folder the campaign."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.test_cli import ROOT, vdc
+from vdc.cli_serve import session_command
+
+
+def test_serve_refuses_a_bad_port_and_an_empty_levels_folder_in_one_line(tmp_path: Path):
+    r = vdc("serve", "--port", "0")
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1
+    assert "--port" in r.stderr and "Traceback" not in r.stderr
+    r = vdc("serve", "--levels-dir", str(tmp_path))
+    assert (r.returncode, r.stderr.strip()) == (2, f"vdc: error: no level files (*.toml) in {tmp_path}")
+
+
+def test_help_lists_serve_but_not_the_per_session_command():
+    r = vdc("--help")
+    assert "serve" in r.stdout and "served-session" not in r.stdout
+
+
+def test_each_browser_session_runs_the_served_app_with_the_server_saves_folder(tmp_path: Path):
+    cmd = session_command(tmp_path / "my saves", unlock_all=True)
+    assert cmd.endswith(f"-m vdc served-session --saves-dir '{tmp_path / 'my saves'}' --all")
+
+
+def test_vdc_levels_dir_makes_a_trainers_folder_the_campaign(tmp_path: Path):
+    shutil.copy(ROOT / "levels" / "01-first-light.toml", tmp_path / "01-first-light.toml")
+    r = vdc("levels", "--json", env={"VDC_LEVELS_DIR": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    assert [lv["id"] for lv in json.loads(r.stdout)["levels"]] == ["01-first-light"]

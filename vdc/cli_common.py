@@ -1,0 +1,60 @@
+"""Provides what every `vdc` command shares: the one-line error, the one level resolver for
+`LEVEL` arguments and `--level` options, and the seed option.
+
+Only click is imported at module level (`vdc --help` must stay fast); the loader loads inside.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from vdc.scenario.loader import LoadedLevel
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_SEED = 2**64 - 1
+"""A seed is a 64-bit unsigned integer (as saves carry it)."""
+
+
+def fail(message: str) -> NoReturn:
+    """Print a one-line error and exit 2 (bad input)."""
+    click.echo(f"vdc: error: {message}", err=True)
+    sys.exit(2)
+
+
+def resolve_level(ref: str) -> LoadedLevel:
+    """The level `ref` names — a path, a level id or a unique id prefix — loaded; one line
+    and exit 2 if there is none or it is invalid. Every `--level` goes through here."""
+    from vdc.scenario.loader import LevelError, load_level
+    from vdc.scenario.paths import find_level
+
+    try:
+        return load_level(find_level(ref))
+    except LevelError as e:
+        fail(str(e))
+
+
+class SeedType(click.IntRange):
+    """A master seed: a whole number from 0 to 2^64 − 1 (anything else is a one-line error:
+    `'1e3' is not a valid seed`, `-5 is not in the range 0 to 2^64 - 1`)."""
+
+    name = "seed"
+
+    def __init__(self) -> None:
+        super().__init__(0, MAX_SEED)
+
+    def _describe_range(self) -> str:
+        return "0 to 2^64 - 1"
+
+
+SEED_TYPE = SeedType()
+
+
+def seed_option(help_text: str = "Master seed (default: the level's).") -> Callable[[F], F]:
+    """`--seed N`, the same range everywhere."""
+    return click.option("--seed", type=SEED_TYPE, default=None, help=help_text)
