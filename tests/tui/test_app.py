@@ -161,7 +161,17 @@ async def test_act_without_selection_says_what_to_do():
 async def test_vm_keys_open_the_line_for_a_size():
     async with level_app().run_test(size=(100, 30)) as pilot:
         game = await start(pilot)
-        game.selected = ("vm", "intranet-web-01")
+        target = ("vm", "intranet-web-01")
+
+        def selected() -> bool:
+            """Select the VM until it sticks (the table's first highlight may land late)."""
+            if game.selected == target:
+                return True
+            game.selected = target
+            return False
+
+        await until(pilot, selected)
+        await until(pilot, selected)
         line = game.query_one(CommandLine)
         await pilot.press("c")
         await until(pilot, lambda: line.input.value)
