@@ -158,3 +158,22 @@ def test_smaller_spike_is_absorbed():
     assert _vm(sim, "web-01", "vm_served") == pytest.approx(16 / 19)
     sim.run_until(600)
     assert sim.metrics.service_down_s["shop"] == 0.0
+
+
+def test_a_placement_reload_gives_the_paths_a_full_network_reload_gives():
+    """A vMotion's switchover reloads the paths of the VMs that moved only; at every step of a
+    DRS level and of a sandbox with incidents the arrays equal a full `_load_network`."""
+    import numpy as np
+
+    from vdc.scenario.loader import load_level
+    from vdc.scenario.paths import find_level
+    from vdc.scenario.sandbox import generate
+
+    for level in (load_level(find_level("05")).level, generate("small", 3)):
+        sim = Simulation(level)
+        for t in range(300, 3600, 300):
+            sim.run_until(t)
+            s = sim.sampler
+            got = (s.vm_reachable.copy(), s.vm_team_cap.copy())
+            s._load_network()
+            assert np.array_equal(got[0], s.vm_reachable) and np.array_equal(got[1], s.vm_team_cap), t

@@ -148,6 +148,8 @@ class Sampler(InventoryArrays):
         self.vm_downtime = z
         self.vm_ready_peak = z
         self.snap_any = False
+        self._pending = False
+        """Thin disks or live deltas grew in a sample since the last `flush`."""
         self.vm_snap_depth = np.zeros(0, dtype=np.int64)
         self.host_min_free = z
         self.host_mem_shown = np.zeros(0, dtype=np.int64)
@@ -243,9 +245,15 @@ class Sampler(InventoryArrays):
         """Which host each VM is on (a vMotion's switchover): what depends on it, nothing more.
         The same arrays as a rebuild, for a fraction of its cost."""
         vms = list(self.sim.inv.vms.values())
-        self.vm_host = np.array([self.host_index[v.host] for v in vms], dtype=np.int64)
+        host = np.array([self.host_index[v.host] for v in vms], dtype=np.int64)
+        same = host.size == self.vm_host.size == self.vm_reachable.size == self.vm_team_cap.size
+        moved = np.flatnonzero(host != self.vm_host).tolist() if same else []
+        self.vm_host = host
         self.vm_host_names = tuple(v.host for v in vms)
-        self._load_network()
+        if same:  # only the VMs that moved have another path (links change with "network")
+            self._load_paths(vms, moved)
+        else:
+            self._load_network()
         self._derive()
 
     def load_snapshots(self) -> None:
@@ -328,8 +336,9 @@ class Sampler(InventoryArrays):
 
     def flush(self) -> None:
         """Write array-held state (thin disk growth, live deltas) back to the inventory objects."""
-        if self.built_version < 0:
-            return
+        if self.built_version < 0 or not self._pending:
+            return  # nothing grew since the last flush: the objects are current
+        self._pending = False
         disks = self.disks
         for row, used in zip(self._thin_rows, self.disk_used[self._thin_rows].tolist(), strict=True):
             disks[row].used = used  # only thin disks grow
@@ -478,6 +487,7 @@ class Sampler(InventoryArrays):
         if dt > 0 and D:
             grow = write[dvm] * self.disk_w * (dt / MB_PER_GIB * NEW_BLOCK_FRACTION)
             self.disk_used = np.minimum(self.disk_size, self.disk_used + grow * growing)
+            self._pending = True
         self.ds_used = ds_used
         self.ds_pct = 100.0 * ds_used / self.ds_cap
         return paused
@@ -569,6 +579,7 @@ class Sampler(InventoryArrays):
             scale = np.where(inc_ds > free, free / np.maximum(inc_ds, 1e-300), 1.0)
             inc = inc * scale[sd]
             self.snap_live = live + inc
+            self._pending = True
             ds_used = ds_used + np.bincount(sd, weights=inc, minlength=D)
         return ds_used
 

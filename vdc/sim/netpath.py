@@ -68,30 +68,51 @@ def port_number(ordinal: int, vm: Vm, nic_index: int, policy: str) -> int:
     return ordinal * 8 + nic_index
 
 
-def nic_path(inv: Inventory, vm: Vm, nic_index: int, ordinal: int) -> NicPath:
+Team = tuple[str, tuple[str, ...], tuple[bool, ...], tuple[float, ...]]
+"""A port group's team on one host now: (policy, uplinks in use, whether each delivers the
+port group's VLAN, each one's speed)."""
+Memo = dict[tuple[str, str], "Team | None"]
+"""Teams already worked out in one pass over the VMs, by (host, port group)."""
+
+
+def _team(h: Host, portgroup: str, memo: Memo | None) -> Team | None:
+    """The team `portgroup` sends through on `h` now (None: no port group, isolated, nothing in
+    use) — worked out once per (host, port group) in a pass with a `memo`."""
+    key = (h.name, portgroup)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = h.portgroup(portgroup)
+    team: Team | None = None
+    if found is not None and h.state != "isolated":
+        vs, pg = found
+        used = in_use(h, vs, pg)
+        if used:
+            team = (vs.policy, tuple(used), tuple(h.nics[u].delivers(pg.vlan) for u in used),
+                    tuple(float(h.nics[u].speed) for u in used))
+    if memo is not None:
+        memo[key] = team
+    return team
+
+
+def nic_path(inv: Inventory, vm: Vm, nic_index: int, ordinal: int, memo: Memo | None = None) -> NicPath:
     """Where NIC `nic_index` of `vm` (the `ordinal`-th VM of the inventory) sends from its host."""
-    h = inv.hosts[vm.host]
-    found = h.portgroup(vm.nics[nic_index].portgroup)
-    if found is None or h.state == "isolated":
+    team = _team(inv.hosts[vm.host], vm.nics[nic_index].portgroup, memo)
+    if team is None:
         return NicPath((), False, 0.0)
-    vs, pg = found
-    used = in_use(h, vs, pg)
-    if not used:
-        return NicPath((), False, 0.0)
-    if vs.policy not in PINNED:  # ip-hash: every flow hashed over the team
-        good = [u for u in used if h.nics[u].delivers(pg.vlan)]
-        return NicPath(tuple(used), bool(good), float(sum(h.nics[u].speed for u in good)))
-    u = used[port_number(ordinal, vm, nic_index, vs.policy) % len(used)]
-    nic = h.nics[u]
-    return NicPath((u,), nic.delivers(pg.vlan), float(nic.speed))
+    policy, used, delivers, speeds = team
+    if policy not in PINNED:  # ip-hash: every flow hashed over the team
+        return NicPath(used, any(delivers), sum((x for x, ok in zip(speeds, delivers, strict=True) if ok), 0.0))
+    k = port_number(ordinal, vm, nic_index, policy) % len(used)
+    return NicPath((used[k],), delivers[k], speeds[k])
 
 
-def vm_path(inv: Inventory, vm: Vm, ordinal: int) -> tuple[bool, float]:
+def vm_path(inv: Inventory, vm: Vm, ordinal: int, memo: Memo | None = None) -> tuple[bool, float]:
     """Whether every NIC of `vm` gets through, and the most the VM can send (its NICs' caps
-    added up; infinite for a VM without NICs)."""
+    added up; infinite for a VM without NICs). Pass one `memo` to every call of a pass over
+    the VMs: each (host, port group) team is then worked out once."""
     if not vm.nics:
         return True, float("inf")
-    paths = [nic_path(inv, vm, i, ordinal) for i in range(len(vm.nics))]
+    paths = [nic_path(inv, vm, i, ordinal, memo) for i in range(len(vm.nics))]
     return all(p.reachable for p in paths), sum(p.mbps for p in paths)
 
 

@@ -22,6 +22,7 @@ from vdc.sim import netpath
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
+    from vdc.sim.model import Vm
 
 DEFAULT_MIN_SERVED = 0.8
 DEFAULT_MAX_LATENCY_MS = 50.0
@@ -168,13 +169,29 @@ class InventoryArrays:
         )
         reach: list[bool] = []
         cap: list[float] = []
+        memo: netpath.Memo = {}
         for i, v in enumerate(inv.vms.values()):
-            ok, mbps = netpath.vm_path(inv, v, i)
+            ok, mbps = netpath.vm_path(inv, v, i, memo)
             reach.append(ok and v.nic_drivers_ok)  # a paravirtual NIC without Tools has no driver
             cap.append(mbps if ok else np.inf)  # a cut VM is unreachable, not slow
         self.vm_reachable = np.array(reach, dtype=bool)
         self.vm_team_cap = np.array(cap, dtype=float)
         """The most each VM can send over its NICs' uplinks (one uplink each when pinned)."""
+
+    def _load_paths(self, vms: list[Vm], rows: list[int]) -> None:
+        """Reachability and the most each VM can send, again for VMs `rows` only (they changed
+        host; nothing about the links did): what `_load_network` gives them, at their cost."""
+        if not rows:
+            return
+        inv = self.sim.inv
+        reach, cap = self.vm_reachable.copy(), self.vm_team_cap.copy()
+        memo: netpath.Memo = {}
+        for i in rows:
+            v = vms[i]
+            ok, mbps = netpath.vm_path(inv, v, i, memo)
+            reach[i] = ok and v.nic_drivers_ok
+            cap[i] = mbps if ok else np.inf
+        self.vm_reachable, self.vm_team_cap = reach, cap
 
     def _load_health(self) -> None:
         """Whether each VM's guest can serve at all (OS installed, no active bad change, a driver
