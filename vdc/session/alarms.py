@@ -18,7 +18,7 @@ import numpy as np
 
 from vdc.sim.events import EventRecord
 from vdc.sim.snapshots import chain as snapshots
-from vdc.sim.view import DatastoreView, SimView
+from vdc.sim.view import DatastoreView, HostView, SimView
 
 HOST_CPU_HIGH_PCT = 90.0
 """Host CPU demand (% of capacity) from which a host is short of CPU."""
@@ -102,7 +102,8 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
     return f"look at it in the VMs panel (2); reset it if it hangs (`power reset {vm}`)"
 
 
-def _starved_fix(view: SimView, vm: str, row: int, others: list, other: str, reason: str) -> str:
+def _starved_fix(view: SimView, vm: str, row: int, others: list[HostView], other: str,
+                 reason: str) -> str:
     """A starved VM's first fix, by what is short: its own vCPUs (more of them), a strict host's
     cores held by a wide VM (move that one, or narrow it), else its host (move it off)."""
     v = view.vms
