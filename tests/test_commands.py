@@ -286,6 +286,20 @@ def test_flags_parse_to_bools_in_any_order():
     )
 
 
+def test_maintenance_takes_the_vsan_data_mode_as_a_flag():
+    c = parse("maintenance enter esx-03 --evacuate-powered-off --vsan FULL-EVACUATION")
+    assert c.args == (("host", "esx-03"), ("vsan", "full-evacuation"), ("evacuate_powered_off", True))
+    assert format_command(c) == "maintenance enter esx-03 --vsan full-evacuation --evacuate-powered-off"
+    assert parse("maintenance enter esx-03")["vsan"] is None
+    with pytest.raises(CommandSyntaxError, match=r"did you mean '--vsan full-evacuation'\?"):
+        parse("maintenance enter esx-03 full-evacuation")  # the mode without its flag
+    with pytest.raises(CommandSyntaxError, match="--vsan needs a vSAN data mode"):
+        parse("maintenance enter esx-03 --vsan")
+    with pytest.raises(CommandSyntaxError, match="vSAN data mode must be one of ensure-accessibility, "
+                       "full-evacuation, no-data-migration, got 'full'"):
+        parse("maintenance enter esx-03 --vsan full")
+
+
 def test_many_slots_give_tuples_and_choices_are_lowercased():
     c = parse("drs rule add prod web-apart KEEP-APART web-01 Web-02", allow_unavailable=True)
     assert c.args == (
@@ -551,7 +565,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
     i = lines.index("  net teaming HOST VSWITCH policy POLICY [--active ACTIVE...] [--standby "
                     "STANDBY...] [--detection link|beacon]")
     assert lines[i + 1].startswith("      Set how a vSwitch's uplinks share")
-    assert "  maintenance enter HOST [VSAN] [--evacuate-powered-off]" in lines
+    assert "  maintenance enter HOST [--vsan VSAN] [--evacuate-powered-off]" in lines
     assert help_text(()) == text
 
 

@@ -499,7 +499,7 @@ def test_a_vsan_resync_cannot_be_cancelled():
 
 def test_full_evacuation_copies_off_first_and_keeps_the_object_compliant():
     sim = failing(4, [])
-    v = run(sim, "maintenance enter esx-01 full-evacuation")
+    v = run(sim, "maintenance enter esx-01 --vsan full-evacuation")
     assert v.accepted and "entering maintenance mode" in v.message
     task = sim.tasks.active("vsan_resync")[0]
     assert task.target == "esx-04" and task.ends_at == pytest.approx(seconds(108, 400))
@@ -515,7 +515,7 @@ def test_full_evacuation_copies_off_first_and_keeps_the_object_compliant():
 
 def test_full_evacuation_is_refused_on_three_hosts():
     sim = failing(3, [])
-    v = run(sim, "maintenance enter esx-01 full-evacuation")
+    v = run(sim, "maintenance enter esx-01 --vsan full-evacuation")
     assert not v.accepted and "every other host up already holds a component" in v.message
     assert "3-host clusters allow only that" in v.message
 
@@ -544,7 +544,7 @@ def _ftt0(n_hosts: int = 3) -> Simulation:
 def test_ensure_accessibility_moves_an_only_copy_first():
     sim = _ftt0()
     assert [c.host for c in sim.vsan.objects["db-01@vsan-ds"].components] == ["esx-01"]
-    assert run(sim, "maintenance enter esx-01 ensure-accessibility").accepted
+    assert run(sim, "maintenance enter esx-01 --vsan ensure-accessibility").accepted
     sim.run_until(400)
     o = sim.vsan.objects["db-01@vsan-ds"]
     assert [(c.host, c.state) for c in o.components] == [("esx-02", "active")]
@@ -553,7 +553,7 @@ def test_ensure_accessibility_moves_an_only_copy_first():
 
 def test_no_data_migration_loses_an_only_copy():
     sim = _ftt0()
-    v = run(sim, "maintenance enter esx-01 no-data-migration")
+    v = run(sim, "maintenance enter esx-01 --vsan no-data-migration")
     assert v.accepted and "data of db-01 inaccessible (no other copy)" in v.message
     sim.run_until(20)
     assert sim.inv.vms["db-01"].power == "off"
@@ -564,6 +564,6 @@ def test_a_vsan_mode_on_a_host_without_vsan_disks_is_refused():
     lv = vsan_level()
     lv["hosts"].append(copy.deepcopy(lv["hosts"][0]) | {"name": "esx-05", "vsan_disks": []})
     sim = Simulation(build(lv))
-    v = run(sim, "maintenance enter esx-05 full-evacuation")
+    v = run(sim, "maintenance enter esx-05 --vsan full-evacuation")
     assert not v.accepted and "gives no disks to vSAN" in v.message
     assert run(sim, "maintenance enter esx-05").accepted

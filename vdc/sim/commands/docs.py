@@ -34,7 +34,7 @@ How to read a usage line: words in lower case are typed as shown; `VM`, `HOST`, 
 def _extra(spec: CommandSpec) -> str:
     """Long choice lists and number limits, which the usage line does not show."""
     parts = []
-    for slot in spec.slots:
+    for slot in (s.arg if s.arg is not None else s for s in spec.slots):
         if slot.kind == "choice" and len("|".join(slot.choices)) > CHOICES_SHOWN_MAX:
             parts.append(f"{slot.name.upper()}: {', '.join(f'`{c}`' for c in slot.choices)}.")
         if slot.kind in ("int", "pct") and slot.hi is not None:

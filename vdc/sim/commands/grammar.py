@@ -45,6 +45,7 @@ _LABELS = {
     "active": "active uplink",
     "standby": "standby uplink",
     "task": "task number, VM or host",
+    "vsan": "vSAN data mode",
 }
 
 

@@ -258,7 +258,11 @@ def parse(text: str, *, allow_unavailable: bool = False) -> Command:
         k += 1
     spec = cands[0]
     if rest:
-        raise CommandSyntaxError(f"too many words after '{' '.join(said)}': '{' '.join(rest)}'")
+        # A flag's value typed without its flag (`... esx-01 full-evacuation`): say which flag.
+        hint = next((f" (did you mean '{f.text} {rest[0].lower()}'?)" for f in spec.flags
+                     if f.arg is not None and rest[0].lower() in f.arg.choices), "")
+        raise CommandSyntaxError(
+            f"too many words after '{' '.join(said)}': '{' '.join(rest)}'{hint}")
     cmd = Command(
         spec.name,
         tuple((s.name, values.get(s.name, False if s.kind == "flag" and s.arg is None else None))

@@ -148,10 +148,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "maintenance enter {host:host}"
-        " [{vsan:ensure-accessibility|full-evacuation|no-data-migration}] [--evacuate-powered-off]",
-        "Put a host into maintenance mode once its running VMs have moved off (on vSAN, choose "
-        "what happens to its data: ensure-accessibility by default).",
-        "maintenance enter esx-03",
+        " [--vsan={ensure-accessibility|full-evacuation|no-data-migration}] [--evacuate-powered-off]",
+        "Put a host into maintenance mode once its running VMs have moved off (on vSAN, --vsan "
+        "says what happens to its data: ensure-accessibility by default).",
+        "maintenance enter esx-03 --vsan full-evacuation",
     ),
     CommandSpec(
         "maintenance exit {host:host}",

@@ -65,7 +65,7 @@ def plan(sim: Simulation, host: str, mode: str) -> list[tuple[VsanObject, Compon
         if not fit:
             why = (f"no host has {fmt(gib)} GiB free for it" if spare else
                    f"every other host up already holds a component of it ({len(ds.hosts)} hosts)")
-            hint = ("; use ensure-accessibility (3-host clusters allow only that)"
+            hint = ("; use --vsan ensure-accessibility (3-host clusters allow only that)"
                     if mode == "full-evacuation" else "")
             raise Rejected(f"{mode}: {o.vm}'s component on {host} cannot be moved: {why}{hint}")
         booked[fit[0]] = booked.get(fit[0], 0.0) + gib
