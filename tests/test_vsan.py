@@ -14,6 +14,7 @@ from vdc.sim.commands import parse
 from vdc.sim.dispatch import execute
 from vdc.sim.engine import Simulation
 from vdc.sim.units import seconds
+from vdc.sim.vsan import maintenance_modes
 
 
 def vsan_level(n_hosts: int = 4, disks: list[float] | None = None, **meta: Any) -> dict[str, Any]:
@@ -567,3 +568,22 @@ def test_a_vsan_mode_on_a_host_without_vsan_disks_is_refused():
     v = run(sim, "maintenance enter esx-05 --vsan full-evacuation")
     assert not v.accepted and "gives no disks to vSAN" in v.message
     assert run(sim, "maintenance enter esx-05").accepted
+
+
+def test_the_modes_the_maintenance_dialog_offers():
+    """Per mode: copies, GiB, time at the targets' rebuild MB/s, what stays at risk, refusals."""
+    rows = {r.mode: r for r in maintenance_modes(failing(4, []), "esx-01")}
+    full = rows["full-evacuation"]
+    assert (full.refusal, full.copies, full.gib, full.risk) == ("", 1, 108, "")
+    assert full.duration_s == pytest.approx(seconds(108, 400))
+    ensure = rows["ensure-accessibility"]
+    assert (ensure.copies, ensure.risk) == (
+        0, "1 VM(s)' vSAN data with reduced availability while it is in maintenance")
+    rows = {r.mode: r for r in maintenance_modes(failing(3, []), "esx-01")}
+    assert "every other host up already holds a component" in rows["full-evacuation"].refusal
+    assert rows["ensure-accessibility"].refusal == ""
+    # FTT 0: ensure-accessibility copies the only copy (nothing left at risk); no-data-migration loses it.
+    rows = {r.mode: r for r in maintenance_modes(_ftt0(), "esx-01")}
+    assert (rows["ensure-accessibility"].copies, rows["ensure-accessibility"].risk) == (1, "")
+    assert rows["no-data-migration"].risk == (
+        "data of db-01 inaccessible (no other copy) while it is in maintenance")

@@ -20,7 +20,8 @@ from vdc.session.save import save as write_save
 from vdc.session.session import CommandRecord, Session
 from vdc.session.standing import Standing, standing
 from vdc.session.verify import replay
-from vdc.sim.commands import Command
+from vdc.sim.commands import Command, make_command
+from vdc.sim.dispatch import validate
 from vdc.sim.engine import Simulation
 from vdc.sim.events import EventRecord
 from vdc.sim.moves import svmotion, vmotion
@@ -30,6 +31,8 @@ from vdc.sim.objectives import ObjectiveStatus
 from vdc.sim.provision import choices
 from vdc.sim.provision.choices import ApplianceChoice, PlaceChoice
 from vdc.sim.view import SimView, ViewCache
+from vdc.sim.vsan import holds_data, maintenance_modes
+from vdc.sim.vsan.evacuate import ModeRow
 from vdc.tui.format import clock
 
 SPEEDS = (1, 2, 4, 8, 16, 32, 64)
@@ -243,6 +246,18 @@ class GameController:
     def svmotion_targets(self, vm: str) -> list[DatastoreRow]:
         """Every datastore for `vm`'s disks, with what a Storage vMotion there would do."""
         return svmotion.targets(self.sim, vm)
+
+    def maintenance_modes(self, host: str) -> list[ModeRow] | None:
+        """What each vSAN data mode would do if `host` entered maintenance now (the
+        maintenance dialog); None for a host that gives vSAN no disks (no mode to choose) or
+        cannot enter maintenance whatever the mode (no-data-migration copies nothing, so its
+        refusal is the host's own: the plain command then says it)."""
+        if not holds_data(self.sim, host):
+            return None
+        anyway = make_command("maintenance enter", host=host, vsan="no-data-migration")
+        if validate(self.sim, anyway) is not None:
+            return None
+        return maintenance_modes(self.sim, host)
 
     def provision_choices(self) -> tuple[list[PlaceChoice], list[ApplianceChoice]]:
         """Where a new VM can go and the appliances there are (the new VM and deploy dialogs)."""

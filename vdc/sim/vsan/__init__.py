@@ -73,6 +73,11 @@ def maintenance_check(sim: Simulation, host: str, mode: str) -> str:
     return evacuate.warning(sim, host, mode)
 
 
+def maintenance_modes(sim: Simulation, host: str) -> list[evacuate.ModeRow]:
+    """What each data mode would do if `host` entered maintenance now (the dialog's rows)."""
+    return evacuate.modes(sim, host)
+
+
 def maintenance_start(sim: Simulation, host: str, mode: str) -> int:
     """Copy off what `mode` needs before `host` is in maintenance; how many components."""
     return evacuate.start(sim, host, mode)

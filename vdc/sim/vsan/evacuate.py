@@ -17,9 +17,11 @@ devices give no capacity.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vdc.sim.checks import Rejected, fmt
+from vdc.sim.units import seconds
 from vdc.sim.vsan.failures import changed, write_task
 from vdc.sim.vsan.layout import free_by_host, new_component
 from vdc.sim.vsan.state import FAILED, Component, VsanObject, data_gib
@@ -28,6 +30,22 @@ if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
 
 MODES = ("ensure-accessibility", "full-evacuation", "no-data-migration")
+
+
+@dataclass(frozen=True, slots=True)
+class ModeRow:
+    """One data mode as the maintenance dialog offers it: what it would do, or why not."""
+
+    mode: str
+    refusal: str
+    """Why vSAN cannot do it ("" when it can)."""
+    copies: int = 0
+    gib: float = 0.0
+    """Components and GiB copied off before the host is in maintenance."""
+    duration_s: float = 0.0
+    """Until the last copy is written (each target host writes at its rebuild MB/s)."""
+    risk: str = ""
+    """What stays at risk while the host is in maintenance ("" when nothing)."""
 
 
 def _on_host(sim: Simulation, host: str) -> list[tuple[VsanObject, Component]]:
@@ -64,7 +82,8 @@ def plan(sim: Simulation, host: str, mode: str) -> list[tuple[VsanObject, Compon
         fit = [h for h in spare if free[h] - booked.get(h, 0.0) >= gib - 1e-9]
         if not fit:
             why = (f"no host has {fmt(gib)} GiB free for it" if spare else
-                   f"every other host up already holds a component of it ({len(ds.hosts)} hosts)")
+                   f"every other host up already holds a component of it ({len(free)} of "
+                   f"{len(ds.hosts)} hosts up)")
             hint = ("; use --vsan ensure-accessibility (3-host clusters allow only that)"
                     if mode == "full-evacuation" else "")
             raise Rejected(f"{mode}: {o.vm}'s component on {host} cannot be moved: {why}{hint}")
@@ -77,10 +96,13 @@ def warning(sim: Simulation, host: str, mode: str) -> str:
     """What the mode leaves at risk: objects inaccessible or with reduced availability."""
     if mode == "full-evacuation":
         return ""
-    hit = list(dict.fromkeys(o.vm for o, _ in _on_host(sim, host)))
+    on = _on_host(sim, host)
+    # ensure-accessibility copies what an object needs: those leave nothing at risk here.
+    hit = list(dict.fromkeys(o.vm for o, _ in on
+                             if mode == "no-data-migration" or not _needed(o, host)))
     if not hit:
         return ""
-    lost = [o.vm for o, _ in _on_host(sim, host) if _needed(o, host)] if mode == "no-data-migration" else []
+    lost = list(dict.fromkeys(o.vm for o, _ in on if _needed(o, host))) if mode == "no-data-migration" else []
     reduced = len(hit) - len(lost)
     parts = [f"{reduced} VM(s)' vSAN data with reduced availability"] if reduced else []
     if lost:
@@ -110,3 +132,23 @@ def pending(sim: Simulation, host: str) -> int:
     ids = {c.id for o, c in _on_host(sim, host)}
     return sum(1 for o in sim.vsan.objects.values() for r in o.components
                if r.state == "rebuilding" and r.replaces in ids)
+
+
+def modes(sim: Simulation, host: str) -> list[ModeRow]:
+    """Each data mode for `host` entering maintenance now: its copies and risk, or refusal."""
+    rows = []
+    for mode in MODES:
+        try:
+            copies = plan(sim, host, mode)
+        except Rejected as e:
+            rows.append(ModeRow(mode, str(e)))
+            continue
+        per_host: dict[str, float] = {}
+        for _, _, target, gib in copies:
+            per_host[target] = per_host.get(target, 0.0) + gib
+        ends = [max(sim.now, sim.vsan.busy_until.get(h, 0.0))
+                + seconds(g, sim.inv.hosts[h].vsan_rebuild_mbps) for h, g in per_host.items()]
+        risk = warning(sim, host, mode).removeprefix("; ")
+        rows.append(ModeRow(mode, "", len(copies), sum(per_host.values()),
+                            max(ends, default=sim.now) - sim.now, risk))
+    return rows

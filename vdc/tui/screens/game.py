@@ -394,7 +394,13 @@ class GameScreen(TimeControls):
         if sel:
             host = next(h for h in self.controller.view().hosts if h.name == sel[1])
             leave = host.maintenance or host.entering_maintenance
-            self.submit(f"maintenance {'exit' if leave else 'enter'} {sel[1]}")
+            modes = None if leave else self.controller.maintenance_modes(sel[1])
+            if modes is None:
+                self.submit(f"maintenance {'exit' if leave else 'enter'} {sel[1]}")
+                return
+            from vdc.tui.screens.maintenance import MaintenanceDialog
+
+            self.app.push_screen(MaintenanceDialog(sel[1], modes), self._dialog_done)
 
     def action_snapshots(self) -> None:
         """The snapshot dialog of the selected VM; what it returns is given as a command."""
