@@ -67,3 +67,19 @@ def test_the_naive_play_saves_only_the_database():
     assert idle.score == 0 < naive.score < 30 < ref.score == 100
     assert ref.objectives["claims-up"].value == pytest.approx(0.958, abs=0.005)
     assert any("svmotion etl-01 ds-silver" in x for x in naive.lessons)
+
+
+def test_all_paths_down_on_esx_03_hangs_etl_01_for_90_s_and_nothing_restarts():
+    """The fabric switch's 90 s APD on esx-03 → ds-silver: in the reference, etl-01 (moved
+    there, no service's) hangs, then resumes; 90 s is short of the 140 s APD timeout, so no
+    VMCP restart; the SAN team's note follows (shared-storage and apd-pdl concepts)."""
+    r = LevelRun(LEVEL, REF).to(1540)
+    assert r.events("datastore_apd", "ds-silver") == [1500]
+    assert not r.vm("etl-01", "vm_healthy")
+    for vm in VICTIMS:  # nothing a service needs runs on esx-03 with a disk on ds-silver
+        assert r.vm(vm, "vm_healthy"), vm
+    r.to(1700)
+    assert r.events("datastore_paths_restored", "ds-silver") == [1590]
+    assert r.events("datastore_apd_timeout") == [] and r.events("vmcp_restart") == []
+    assert r.vm("etl-01", "vm_healthy")
+    assert r.sim.level.level.concepts[-2:] == ["shared-storage", "apd-pdl"]
