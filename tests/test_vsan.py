@@ -587,3 +587,27 @@ def test_the_modes_the_maintenance_dialog_offers():
     assert (rows["ensure-accessibility"].copies, rows["ensure-accessibility"].risk) == (1, "")
     assert rows["no-data-migration"].risk == (
         "data of db-01 inaccessible (no other copy) while it is in maintenance")
+
+
+def test_each_vm_policy_refusal_says_why():
+    lv = vsan_level()
+    vm_on_vsan(lv)
+    lv["events"] = [{"at": 100, "kind": "host_failure", "host": "esx-01"},
+                    {"at": 200, "kind": "host_failure", "host": "esx-02"}]
+    sim = Simulation(build(lv))
+    v = run(sim, "vm policy db-01 ftt 1")
+    assert v.message == "db-01 already has FTT 1 RAID-1 on vsan-ds"
+    assert run(sim, "vm create new-01 esx-03 vsan-ds cpu 2 mem 4 disk 40").accepted
+    v = run(sim, "vm policy new-01 ftt 0")  # its object is made at the next sample
+    assert v.message == "new-01's new vSAN disks are laid out at the next sample; try again then"
+    sim.run_until(30)
+    assert run(sim, "vm policy new-01 ftt 0").accepted
+    assert run(sim, "vm policy db-01 ftt 1 raid5").accepted
+    v = run(sim, "vm policy db-01 ftt 0")
+    assert v.message == "db-01 is already being re-laid out as FTT 1 RAID-5"
+    sim.run_until(300)  # two hosts gone: more failures than FTT 1 tolerates
+    v = run(sim, "vm policy db-01 ftt 0")
+    assert v.message == "db-01's data on vsan-ds is inaccessible; no policy can be applied"
+    v = run(sim, "power on db-01 esx-03")
+    assert not v.accepted
+    assert "db-01's data on vsan-ds is inaccessible (too many of its hosts are away)" in v.message

@@ -44,11 +44,12 @@ def _policy(sim: Simulation, c: Command) -> Apply:
     checks.require_vcenter(sim)
     checks.require_feature(sim, "vsan")
     objs = _objects(sim, vm.name)
-    if not objs:
+    on_vsan = {d.datastore for d in vm.disks
+               if d.datastore is not None and sim.inv.datastores[d.datastore].type == "vsan"}
+    if not on_vsan:
         names = ", ".join(d.name for d in vsan_datastores(sim)) or "none in this level"
         raise Rejected(f"{vm.name} has no disk on a vSAN datastore (vSAN datastores: {names})")
-    if any(d.datastore not in {o.datastore for o in objs} for d in vm.disks
-           if d.datastore is not None and sim.inv.datastores[d.datastore].type == "vsan"):
+    if on_vsan - {o.datastore for o in objs}:  # a new VM, or disks just moved there
         raise Rejected(f"{vm.name}'s new vSAN disks are laid out at the next sample; try again then")
     why = vsan_rules.policy_error(ftt, raid)
     if why is not None:
