@@ -3,6 +3,7 @@ progress and the repair delay's countdown (issue 15)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 from tests.conftest import build
@@ -44,14 +45,27 @@ def test_the_lines_count_down_the_repair_delay_then_show_the_resync():
         "  objects ✓ 0/6 compliant · ▲ 6 reduced · 6 absent",
         "  rebuild in 45:00",
     ]
-    assert plain(vsan_view(1000), 40) == "vsan-ds ▲ 6 reduced · rebuild in 45:00"
+    # The game's 40-column panel: three short lines.
+    assert plain(vsan_view(1000), 40).splitlines() == [
+        "vsan-ds FTT 1 RAID-1 · 3/4 hosts up",
+        "  ✓ 0/6 ok · ▲ 6 reduced · 6 absent",
+        "  rebuild in 45:00",
+    ]
     # At 3,800 s the witnesses (0 GiB) are rebuilt; esx-04 writes the three copies in turn.
     assert plain(vsan_view(3800), 80).splitlines() == [
         "vsan-ds FTT 1 RAID-1 · hosts 3/4 up: esx-01 ✖ away",
         "  objects ✓ 3/6 compliant · ▲ 3 reduced · 3 absent",
         "  resync 3: 21%, 12:50 left",
     ]
-    assert plain(vsan_view(5000), 40) == "vsan-ds ✓ 6 compliant"
+    assert plain(vsan_view(5000), 40).splitlines() == [
+        "vsan-ds FTT 1 RAID-1 · 3/4 hosts up", "  ✓ 6/6 ok", "  esx-01 ✖ away"]
+
+
+def test_several_vsan_datastores_in_a_narrow_panel_take_a_line_each():
+    view = vsan_view(1000)
+    two = (*view.datastores, replace(view.datastores[1], name="vsan-b"))
+    assert vsan_lines(Tones({}), two, 40).plain.splitlines() == [
+        "vsan-ds ▲ 6 reduced · rebuild in 45:00", "vsan-b ▲ 6 reduced · rebuild in 45:00"]
 
 
 def test_no_vsan_no_lines():
@@ -87,7 +101,7 @@ def test_vsan_rebuild_160x50(snap_compare) -> None:
 
 
 def test_vsan_repair_delay_in_a_small_panel(snap_compare) -> None:
-    """The game's 40×9 panel: the two rows, then one line `vsan-ds ▲ 6 reduced · rebuild in
-    45:00` (wrapped)."""
+    """The game's 40×9 panel: the two rows, then `vsan-ds FTT 1 RAID-1 · 3/4 hosts up`, `✓ 0/6
+    ok · ▲ 6 reduced · 6 absent` and `rebuild in 45:00`."""
     app = PanelApp(DatastoresPanel(), vsan_view(1000), box=(40, 9), focus="panel")
     assert snap_compare(app, terminal_size=(80, 24))

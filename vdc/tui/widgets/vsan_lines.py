@@ -80,9 +80,26 @@ def _hosts(tones: Tones, v: VsanView, wide: bool) -> Text:
     return _cat(f"hosts {up}/{len(v.hosts)} up" + (": " if parts else ""), _join(parts, ", "))
 
 
+def _narrow(tones: Tones, name: Text, v: VsanView) -> list[Text]:
+    """Up to three short lines (a 40-column panel): policy and hosts up; objects; the repair
+    under way, or else the hosts away or with failed disks."""
+    up = sum(1 for h in v.hosts if h.up)
+    hosts = tones.text(f"{up}/{len(v.hosts)} hosts up", "foreground" if up == len(v.hosts) else "error")
+    ok = tones.text(f"✓ {v.compliant}/{v.objects} ok", "success" if v.compliant == v.objects else "foreground")
+    out = [_cat(name, f" {v.policy} · ", hosts), _cat("  ", _join([ok, *_health(tones, v)]))]
+    repair = _repair(tones, v)
+    trouble = [tones.text(f"{h.name} ✖ " + ("away" if not h.up else f"{h.failed_devices} disk"), "error")
+               for h in v.hosts if not h.up or h.failed_devices]
+    if repair or trouble:
+        out.append(_cat("  ", _join(repair or trouble, " · " if repair else ", ")))
+    return out
+
+
 def vsan_lines(tones: Tones, stores: tuple[DatastoreView, ...], width: int) -> Text:
-    """The vSAN lines of every vsan datastore (empty Text when there is none)."""
+    """The vSAN lines of every vsan datastore (empty Text when there is none). Narrow: three
+    short lines for a single vsan datastore, one line each for several."""
     out: list[Text] = []
+    several = sum(1 for ds in stores if ds.vsan is not None) > 1
     for ds in stores:
         v = ds.vsan
         if v is None:
@@ -90,6 +107,9 @@ def vsan_lines(tones: Tones, stores: tuple[DatastoreView, ...], width: int) -> T
         name = tones.text(ds.name, "foreground", bold=True)
         health = _health(tones, v)
         repair = _repair(tones, v)
+        if width < WIDE and not several:
+            out.extend(_narrow(tones, name, v))
+            continue
         if width < WIDE:
             state = health[:1] + repair[:1] or [tones.text(f"✓ {v.objects} compliant", "success")]
             out.append(_cat(name, " ", _join(state)))
