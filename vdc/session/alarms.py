@@ -186,7 +186,10 @@ def _vsan_alarms(ds: DatastoreView, add: Callable[..., None]) -> None:
                 f" — rebuild in {v.repair_in_s / 60:.0f} min" if v.repair_in_s is not None else
                 " — resyncing" if v.resyncing else "")
         fix = ("give vSAN a host without a copy: power on a spare host of the cluster "
-               "(`host power on HOST`) or bring the failed one back") if v.stuck or v.absent else ""
+               "(`host power on HOST`) or bring the failed one back") if v.stuck else (
+            "bring the host back before the delay ends (then only missed writes resync); "
+            "after it vSAN rebuilds them only on a host holding no copy (power one on if "
+            "every host up holds one)") if v.absent else ""
         add("warning", 3, f"vSAN {ds.name}: {v.reduced} object(s) with reduced availability"
             + (f" ({failed})" if failed else "") + when, fix, f"vsan:{ds.name}:reduced")
 
