@@ -507,6 +507,8 @@ def test_full_evacuation_copies_off_first_and_keeps_the_object_compliant():
     assert task.target == "esx-04" and task.ends_at == pytest.approx(seconds(108, 400))
     sim.run_until(280)
     assert sim.inv.hosts["esx-01"].state == "on"  # still copying
+    v = next(d.vsan for d in sim.view().datastores if d.vsan is not None)
+    assert (v.compliant, v.reduced, v.resyncing) == (1, 0, 1)  # a copy beside a whole layout
     sim.run_until(400)
     assert sim.inv.hosts["esx-01"].state == "maintenance"
     o = sim.vsan.objects["db-01@vsan-ds"]

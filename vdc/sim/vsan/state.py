@@ -217,11 +217,13 @@ def host_used(sim: Simulation, ds: Datastore, host: str) -> float:
 
 
 def state_of(o: VsanObject) -> str:
-    """compliant | reduced (accessible, some component not in sync) | inaccessible | lost."""
+    """compliant | reduced (accessible, a component of its layout absent, degraded or
+    resyncing) | inaccessible | lost. Copies written beside a whole layout (a full
+    evacuation's, a new policy's) do not reduce it: every copy it had is still there."""
     if o.lost:
         return "lost"
     if o.inaccessible:
         return "inaccessible"
-    if o.pending is not None or any(c.state != "active" for c in o.components):
+    if any(c.state in (*FAILED, "resyncing") for c in o.current()):
         return "reduced"
     return "compliant"
