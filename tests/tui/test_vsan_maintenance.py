@@ -68,3 +68,40 @@ def test_maintenance_dialog_three_hosts(snap_compare, size):
 def test_maintenance_dialog_four_hosts(snap_compare, size):
     """✔ full-evacuation: copies 4 components to esx-04 with the time it takes."""
     assert snap_compare(level_app("14-hci"), terminal_size=size, run_before=_at(200, spare=True))
+
+
+def _evacuating(pilot_t: float = 420):
+    """14-hci played as the reference to 0:07:00: esx-04 up, esx-01 fully evacuating (four
+    components copied to esx-04 at its 400 MB/s), the Datastores panel in front."""
+    async def run_before(pilot) -> None:
+        game = await start(pilot)
+        game.submit("host power on esx-04")
+        game.step(190)
+        game.submit("vmotion web-01 esx-03")
+        game.step(10)
+        game.submit("maintenance enter esx-01 --vsan full-evacuation")
+        game.step(pilot_t - 200)
+        await pilot.press("2")
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+async def test_the_game_shows_the_evacuation_as_a_resync_with_every_object_whole():
+    app = level_app("14-hci")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _evacuating()(pilot)
+        game = app.screen
+        assert isinstance(game, GameScreen)
+        v = next(d.vsan for d in game.controller.view().datastores if d.vsan is not None)
+        assert (v.objects, v.compliant, v.reduced) == (4, 4, 0) and v.resyncing > 0
+        text = str(game.query_one("#vsan").render())
+        assert "4/4 hosts up" in text and "✓ 4/4 ok" in text and "resync" in text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_game_during_the_evacuation(snap_compare, size):
+    """The Datastores panel in the game while esx-01's components are copied to esx-04:
+    `4/4 hosts up`, `✓ 4/4 ok`, `resync N: x%, m:ss left`; the Tasks show the copies."""
+    assert snap_compare(level_app("14-hci"), terminal_size=size, run_before=_evacuating())

@@ -96,7 +96,7 @@ def _on_vsan(level: dict[str, Any], n_clusters: int) -> None:
     for h in level["hosts"]:
         h["vsan_disks"] = list(VSAN_DISKS)
     level["datastores"] = [
-        {"name": f"vsan-{c + 1:02d}", "type": "vsan", "used": 2048, "iops": 120000, "mbps": 4000,
+        {"name": f"vsan-{c + 1:02d}", "type": "vsan", "used": 2048, "iops": 120000, "mbps": 8000,
          "hosts": _members(c)}
         for c in range(n_clusters)
     ]
