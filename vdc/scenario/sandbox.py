@@ -86,7 +86,9 @@ def generate(size: str = "small", seed: int = 1, storage: str = "vmfs") -> schem
 def _on_vsan(level: dict[str, Any], n_clusters: int) -> None:
     """The same datacenter on vSAN: each cluster's hosts pool their local disks into one vsan
     datastore (FTT 1 RAID-1) instead of two VMFS ones; the vcf licence (vSAN); capacity
-    devices fail now and then (far more often than their real 2 %/yr)."""
+    devices fail now and then (far more often than their real 2 %/yr). The pool serves
+    8,000 MB/s (1,000 per host): a rebuild's 400 MB/s per busy host competes with the guests
+    without saturating it (tests/test_sandbox_vsan_balance.py)."""
     meta = level["level"]
     meta["id"] += "-vsan"
     meta["title"] = meta["title"].replace(")", ", vSAN)")
