@@ -11,10 +11,12 @@ self-contained HTML file (`vdc.session.report_html`).
 
 The mistake rules (each one is something a trainer would point at in a debrief):
 
-- **service outage**: a service down for `LONG_OUTAGE_S` (5 sim-minutes, the autosave interval)
-  or more in one go — long enough for users to call the help desk. The boot of a service that
-  starts powered off is counted too: a slow start is a slow start.
-- **VM downtime**: a VM not healthy for `LONG_OUTAGE_S` or more in total, for VMs that matter:
+- **service outage**: a service down for the level's outage threshold (`outage_threshold`: one
+  twelfth of the level's length — 5 sim-minutes per hour of level — but at least
+  `MIN_OUTAGE_S` and at most `MAX_OUTAGE_S`) or more in one go: in a 10-minute level a
+  5-minute outage is half the level, in a 90-minute one users call the help desk after 7½.
+  The boot of a service that starts powered off is counted too: a slow start is a slow start.
+- **VM downtime**: a VM not healthy for the outage threshold or more in total, for VMs that matter:
   those in a service, or those running when the level began (a VM the player powered off
   still counts — someone was using it). VMs that start off and belong to no service are spare.
 - **datastore full**: a datastore reaching 100 % (VMs with growing disks stop there), with how
@@ -32,8 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-LONG_OUTAGE_S = 300.0
-"""An outage or a VM's total downtime at least this long is a mistake."""
+OUTAGE_SHARE = 1 / 12
+"""An outage at least this share of the level's length is a mistake (5 min per hour)."""
+MIN_OUTAGE_S = 30.0
+"""…but never a shorter one: a VM's boot is about that long."""
+MAX_OUTAGE_S = 900.0
+"""…and always one of 15 minutes, however long the level."""
 BUSY_HOST_PCT = 90.0
 """A host at or over this CPU demand or active memory (%) has no room for another VM."""
 PLACING = ("power on", "vmotion")
@@ -173,13 +179,20 @@ def _host_load(sim, cmd) -> dict[str, Any] | None:
             "mem_pct": round(float(s.host_mem_pct[i]), 1)}
 
 
+def outage_threshold(duration_s: float) -> float:
+    """Seconds of outage (or of a VM's downtime) that make a mistake in a level this long:
+    1800 s → 150 s, 3600 s → 300 s, 600 s → 50 s, 240 s → 30 s, 5 h → 900 s."""
+    return min(MAX_OUTAGE_S, max(MIN_OUTAGE_S, round(duration_s * OUTAGE_SHARE, 1)))
+
+
 def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str, float]]],
              placements: list[dict[str, Any]] | None = None) -> list[Mistake]:
     """Every mistake the rules of the module doc find, biggest first."""
     found: list[Mistake] = []
+    long_outage = outage_threshold(float(save.level.level.duration))
     for name, spells in service_outages.items():
         for o in spells:
-            if o["duration_s"] >= LONG_OUTAGE_S:
+            if o["duration_s"] >= long_outage:
                 found.append(Mistake(
                     "service_outage", o["start"], name,
                     f"service {name} was down for {duration(o['duration_s'])} "
@@ -187,7 +200,7 @@ def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str
     in_service = {vm for svc in save.level.services for tier in svc.tiers for vm in tier.vms}
     started_on = {v.name for v in save.level.vms if v.power == "on"}
     for vm, down in out["metrics"]["vm_downtime_s"].items():
-        if down >= LONG_OUTAGE_S and (vm in in_service or vm in started_on):
+        if down >= long_outage and (vm in in_service or vm in started_on):
             why = "in service" if vm in in_service else "running at the start"
             found.append(Mistake("vm_downtime", 0.0, vm,
                                  f"VM {vm} ({why}) was not healthy for {duration(down)} in total", down))
@@ -261,6 +274,7 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
         "stars": out["stars"],
         "objectives": out["objectives"],
         "mistakes": [m.as_dict() for m in found],
+        "mistake_threshold_s": outage_threshold(float(lvl.duration)),
         "lessons": list(out.get("lessons", [])),
         **teach(session, stopped_early=stopped_early),
         "downtime": {
@@ -339,6 +353,13 @@ def _reference(save, name: str, report: dict[str, Any], root: Path | None,
 # --------------------------------------------------------------------------- Markdown
 
 
+def none_found(r: dict[str, Any]) -> str:
+    """What "no mistakes" means for this report (its level's threshold in words)."""
+    return (f"None found (no outage or VM downtime of {duration(r['mistake_threshold_s'])} or more "
+            f"in this {duration(r['duration'])} level, no full datastore, no VM placed on a host at "
+            f"{BUSY_HOST_PCT:g} % or more).")
+
+
 def _md_cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -398,8 +419,7 @@ def markdown(r: dict[str, Any]) -> str:
     add("## Biggest mistakes")
     add("")
     if not r["mistakes"]:
-        add("None found (no outage or VM downtime of 5 minutes or more, no full datastore, no "
-            "VM placed on a host at 90 % or more).")
+        add(none_found(r))
     for i, m in enumerate(r["mistakes"][:MAX_MISTAKES], 1):
         add(f"{i}. **{m['kind'].replace('_', ' ')}** — {m['text']}")
     if len(r["mistakes"]) > MAX_MISTAKES:

@@ -18,6 +18,7 @@ from vdc.session.report import (
     clock,
     comparison_rows,
     duration,
+    none_found,
     stars_text,
 )
 
@@ -243,8 +244,7 @@ def render(r: dict[str, Any]) -> str:
         more = len(r["mistakes"]) - MAX_MISTAKES
         out.append(f"<ol>{items}</ol>" + (f"<p>…and {more} more.</p>" if more > 0 else ""))
     else:
-        out.append("<p>None found (no outage or VM downtime of 5 minutes or more, no full datastore, "
-                   "no VM placed on a host at 90 % or more).</p>")
+        out.append(f"<p>{e(none_found(r))}</p>")
     values = r["series"]["values"]
     interval = float(r["series"]["interval_s"])
 
