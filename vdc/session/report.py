@@ -297,6 +297,10 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
         "digest": out["digest"],
         "reference": None,
     }
+    from vdc.session.incidents import incidents, recoveries
+
+    report["incidents"] = recoveries(incidents(session.sim.timeline, end),
+                                     report["downtime"]["services"], end)
     if reference:
         report["reference"] = _reference(save, name, report, reference_root, reference_file)
     return report
@@ -446,6 +450,17 @@ def markdown(r: dict[str, Any]) -> str:
         add(f"{rest} other VM{'' if rest == 1 else 's'} stayed healthy throughout." if hurt
             else f"All {rest} VM{'' if rest == 1 else 's'} stayed healthy throughout.")
     add("")
+    if r.get("incidents"):
+        add("## Incidents and recovery")
+        add("")
+        add("| time | incident | services down after it | time to recover |")
+        add("|---|---|---|---|")
+        for i in r["incidents"]:
+            what = f"{i['kind'].replace('_', ' ')} {i['subject']}".strip()
+            add(f"| {clock(i['t'])} | {_md_cell(what)}{' (random)' if i['origin'] == 'incident' else ''} | "
+                f"{', '.join(i['services']) or 'none'} | "
+                f"{'not recovered' if i['recovery_s'] is None else duration(i['recovery_s'])} |")
+        add("")
     add("## Timeline")
     add("")
     add("| time | | what |")
