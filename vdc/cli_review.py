@@ -201,9 +201,10 @@ def _grade_table(rows) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (atomically) instead of stdout.")
 @click.option("--no-reference", is_flag=True, help="Leave out the comparison with the reference solution.")
-@click.option("--reference", "reference_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Compare with this save (a trainer's reference solution) "
-                                 "instead of the shipped one.")
+@click.option("--reference", "reference_file", type=click.Path(path_type=Path),
+              default=None, help="Compare with this reference solution instead of the shipped "
+                                 "one: a save, a folder of <level-id>.vdcsave, or an answer-key "
+                                 "pack (`vdc pack`).")
 def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: bool,
                reference_file: Path | None) -> None:
     """Review one save: timeline, downtime, mistakes, reference.
@@ -216,12 +217,18 @@ def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: boo
 
     if no_reference and reference_file is not None:
         _fail("--reference and --no-reference exclude each other")
-    if reference_file is not None and not reference_file.is_file():
+    given: Path | tuple[str, bytes] | None = reference_file
+    if reference_file is not None and not reference_file.exists():
         _fail(f"{reference_file}: no such file")
     try:
         saved = load(save_file)
+        if reference_file is not None and (reference_file.is_dir() or reference_file.suffix == ".vdcpack"):
+            lid = saved.level.level.id
+            given = _references(reference_file).get(lid)
+            if given is None:
+                _fail(f"{reference_file}: no reference solution of {lid} in it")
         data = rep.build(saved, str(save_file), reference=not no_reference,
-                         reference_file=reference_file)
+                         reference_file=given)
     except SaveError as e:
         _fail(str(e) if str(e).startswith(str(save_file)) else f"{save_file}: {e}")
     if fmt == "json":

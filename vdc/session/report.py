@@ -223,8 +223,9 @@ def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str
 
 
 def build(save, name: str, *, reference: bool = True, reference_root: Path | None = None,
-          reference_file: Path | None = None) -> dict[str, Any]:
-    """The report of a loaded save as plain data (the JSON format of `vdc report`)."""
+          reference_file: Path | tuple[str, bytes] | None = None) -> dict[str, Any]:
+    """The report of a loaded save as plain data (the JSON format of `vdc report`).
+    `reference_file`: a trainer's reference save, a path or (name, bytes) from a pack."""
     from vdc.session.runner import result
     from vdc.session.verify import verify
     from vdc.sim.engine import DIGEST_EVERY_S
@@ -325,19 +326,24 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reference(save, name: str, report: dict[str, Any], root: Path | None,
-               given: Path | None = None) -> dict[str, Any] | None:
+               given: Path | tuple[str, bytes] | None = None) -> dict[str, Any] | None:
     """The side-by-side comparison with the level's reference solution (None without one):
     `given` (a trainer's own, `vdc report --reference`), else the shipped one."""
     from vdc.session.reference import reference_path
-    from vdc.session.save import SaveError, load
+    from vdc.session.save import SaveError, load, loads
 
-    path = given if given is not None else reference_path(save.level.level.id, root)
+    raw: bytes | None = None
+    path: Path | None
+    if isinstance(given, tuple):
+        path, raw = Path(given[0]), given[1]
+    else:
+        path = given if given is not None else reference_path(save.level.level.id, root)
     if path is None:
         return None
-    if Path(name).resolve() == path.resolve():
+    if raw is None and Path(name).resolve() == path.resolve():
         return {"file": str(path), "note": "this save is the reference solution", "comparable": False}
     try:
-        ref_save = load(path)
+        ref_save = load(path) if raw is None else loads(raw, str(path))
         if ref_save.level.level.id != save.level.level.id:
             return {"file": str(path), "comparable": False,
                     "note": f"the reference is a save of another level ({ref_save.level.level.id})"}
