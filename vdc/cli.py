@@ -15,7 +15,7 @@ import click
 
 from vdc import __version__
 from vdc.cli_author import new_cmd
-from vdc.cli_common import fail, resolve_level, seed_option
+from vdc.cli_common import LEVELS_DIR_OPTION, fail, resolve_level, seed_option
 from vdc.cli_pack import pack_cmd
 from vdc.cli_progress import progress_group
 from vdc.cli_review import grade_cmd, report_cmd
@@ -95,6 +95,7 @@ ALL_OPTION = click.option(
 @click.version_option(__version__, prog_name="vdc")
 @ALL_OPTION
 @PLAYER_OPTION
+@LEVELS_DIR_OPTION
 @click.pass_context
 def main(ctx: click.Context, unlock_all: bool, player: str | None) -> None:
     """vdc — a virtualized-datacenter simulator game for the terminal.
@@ -265,10 +266,12 @@ def continue_cmd(save_file: Path | None, saves_dir: Path | None, player: str | N
 
 @main.command("levels")
 @ALL_OPTION
+@LEVELS_DIR_OPTION
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON document: each level's objectives, concepts, best and lock state.")
 def levels_cmd(unlock_all: bool, as_json: bool) -> None:
-    """List the shipped levels, with your best result and which are unlocked."""
+    """List the shipped levels (and any added with --levels-dir), with your best result and
+    which are unlocked."""
     if as_json:
         import json
 

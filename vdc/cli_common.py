@@ -55,6 +55,30 @@ class SeedType(click.IntRange):
 SEED_TYPE = SeedType()
 
 
+def add_levels_dir(_ctx: click.Context | None, _param: click.Parameter | None,
+                   value: object) -> None:
+    """`--levels-dir DIR`: add DIR's levels to the shipped ones for this run (and the games it
+    starts), through `VDC_LEVELS_DIR`; one line if DIR holds no level."""
+    import os
+    from pathlib import Path
+
+    if value is None:
+        return
+    d = Path(str(value))
+    if not d.is_dir():
+        fail(f"--levels-dir {d}: no such folder")
+    if not any(p.is_file() for p in d.glob("*.toml")):
+        fail(f"--levels-dir {d}: no level files (*.toml) in it")
+    before = [x for x in os.environ.get("VDC_LEVELS_DIR", "").split(os.pathsep) if x]
+    os.environ["VDC_LEVELS_DIR"] = os.pathsep.join(dict.fromkeys([*before, str(d.resolve())]))
+
+
+LEVELS_DIR_OPTION = click.option(
+    "--levels-dir", type=click.Path(file_okay=False), default=None, expose_value=False,
+    is_eager=True, callback=add_levels_dir,
+    help="Add this folder's levels to the shipped ones (also: $VDC_LEVELS_DIR).")
+
+
 def seed_option(help_text: str = "Master seed (default: the level's).") -> Callable[[F], F]:
     """`--seed N`, the same range everywhere."""
     return click.option("--seed", type=SEED_TYPE, default=None, help=help_text)

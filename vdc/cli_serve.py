@@ -43,8 +43,8 @@ def session_command(saves_dir: Path, *, unlock_all: bool = False) -> str:
               help="The URL browsers reach the server at, when it differs from http://HOST:PORT "
                    "(a proxy, a name).")
 @click.option("--levels-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=None, help="Serve this folder's levels as the campaign (default: the "
-                                 "shipped levels).")
+              default=None, help="Add this folder's levels to the shipped ones in the "
+                                 "campaign list (their own unlock chain).")
 @click.option("--saves-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where every player's folder of saves goes (default: $VDC_SAVES_DIR or the "
                    "user data directory).")
@@ -73,7 +73,8 @@ def serve_cmd(host: str, port: int, public_url: str | None, levels_dir: Path | N
 
         if not list_levels(levels_dir):
             _fail(f"no level files (*.toml) in {levels_dir}")
-        os.environ["VDC_LEVELS_DIR"] = str(levels_dir.resolve())
+        before = [x for x in os.environ.get("VDC_LEVELS_DIR", "").split(os.pathsep) if x]
+        os.environ["VDC_LEVELS_DIR"] = os.pathsep.join(dict.fromkeys([*before, str(levels_dir.resolve())]))
     server = Server(session_command(root, unlock_all=unlock_all), host=host, port=port,
                     title="vdc", public_url=public_url)
     click.echo(f"vdc: serving on {server.public_url} — saves in {root}", err=True)
