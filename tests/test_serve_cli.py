@@ -30,8 +30,10 @@ def test_each_browser_session_runs_the_served_app_with_the_server_saves_folder(t
     assert cmd.endswith(f"-m vdc served-session --saves-dir '{tmp_path / 'my saves'}' --all")
 
 
-def test_vdc_levels_dir_makes_a_trainers_folder_the_campaign(tmp_path: Path):
-    shutil.copy(ROOT / "levels" / "01-first-light.toml", tmp_path / "01-first-light.toml")
+def test_vdc_levels_dir_adds_a_trainers_folder_to_the_campaign(tmp_path: Path):
+    text = (ROOT / "levels" / "01-first-light.toml").read_text()
+    (tmp_path / "90-lab.toml").write_text(text.replace('id = "01-first-light"', 'id = "90-lab"'))
     r = vdc("levels", "--json", env={"VDC_LEVELS_DIR": str(tmp_path)})
     assert r.returncode == 0, r.stderr
-    assert [lv["id"] for lv in json.loads(r.stdout)["levels"]] == ["01-first-light"]
+    ids = [lv["id"] for lv in json.loads(r.stdout)["levels"]]
+    assert ids[0] == "00-sandbox" and ids[-2:] == ["14-hci", "90-lab"]
