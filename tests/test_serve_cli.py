@@ -5,7 +5,6 @@ sessions) makes a trainer's folder the campaign."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from tests.test_cli import ROOT, vdc
