@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from vdc import __version__
-from vdc.cli_author import new_cmd
+from vdc.cli_author import new_cmd, schema_cmd
 from vdc.cli_common import LEVELS_DIR_OPTION, fail, resolve_level, seed_option
 from vdc.cli_pack import pack_cmd
 from vdc.cli_progress import progress_group
@@ -352,15 +352,6 @@ def check_cmd(levels: tuple[str, ...]) -> None:
         sys.exit(2)
 
 
-@main.command("schema")
-def schema_cmd() -> None:
-    """Print the JSON Schema of the level format."""
-    import json
-
-    from vdc.scenario.schema import Level
-    click.echo(json.dumps(Level.model_json_schema(), indent=2))
-
-
 @main.command("run")
 @click.argument("level")
 @seed_option()
@@ -548,5 +539,6 @@ main.add_command(grade_cmd)
 main.add_command(report_cmd)
 main.add_command(serve_cmd)
 main.add_command(new_cmd)
+main.add_command(schema_cmd)
 main.add_command(pack_cmd)
 main.add_command(served_session_cmd)
