@@ -15,7 +15,14 @@ import click
 
 from vdc import __version__
 from vdc.cli_author import new_cmd, schema_cmd
-from vdc.cli_common import LEVELS_DIR_OPTION, fail, resolve_level, seed_option
+from vdc.cli_common import (
+    LEVELS_DIR_OPTION,
+    complete_level,
+    complete_save,
+    fail,
+    resolve_level,
+    seed_option,
+)
 from vdc.cli_pack import pack_cmd
 from vdc.cli_progress import progress_group
 from vdc.cli_review import grade_cmd, report_cmd
@@ -172,7 +179,7 @@ SAVES_DIR_OPTION = click.option(
 
 
 @main.command("play")
-@click.argument("level", required=False)
+@click.argument("level", required=False, shell_complete=complete_level)
 @seed_option()
 @click.option(
     "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
@@ -238,7 +245,8 @@ def _refuse_if_locked(path: Path) -> None:
 
 
 @main.command("continue")
-@click.argument("save_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("save_file", required=False, type=click.Path(dir_okay=False, path_type=Path),
+                shell_complete=complete_save)
 @SAVES_DIR_OPTION
 @PLAYER_OPTION
 def continue_cmd(save_file: Path | None, saves_dir: Path | None, player: str | None) -> None:
@@ -323,7 +331,7 @@ def _duration(seconds: float) -> str:
 
 
 @main.command("check")
-@click.argument("levels", nargs=-1, required=True)
+@click.argument("levels", nargs=-1, required=True, shell_complete=complete_level)
 def check_cmd(levels: tuple[str, ...]) -> None:
     """Validate level files (paths, ids or id prefixes). Exit 2 if any is bad.
 
@@ -353,7 +361,7 @@ def check_cmd(levels: tuple[str, ...]) -> None:
 
 
 @main.command("run")
-@click.argument("level")
+@click.argument("level", shell_complete=complete_level)
 @seed_option()
 @click.option(
     "--actions",
@@ -477,9 +485,9 @@ def _print_summary(out: dict[str, Any]) -> None:
 
 
 @main.command("replay")
-@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path), shell_complete=complete_save)
 @click.option("--verify", is_flag=True, help="Re-simulate headless and compare every digest (no UI).")
-@click.option("--level", "level_ref", default=None,
+@click.option("--level", "level_ref", default=None, shell_complete=complete_level,
               help="Refuse the save unless its embedded level equals this level (a file, an id "
                    "or an id prefix).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run object plus `verified`.")

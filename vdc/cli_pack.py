@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from vdc.cli_common import fail, resolve_level, seed_option
+from vdc.cli_common import complete_level, fail, resolve_level, seed_option
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h)?\s*$")
 
@@ -59,7 +59,7 @@ def _reference(solutions: Path, lid: str, level, seed: int, content_hash: str) -
 
 
 @click.command("pack")
-@click.argument("levels", nargs=-1, required=True)
+@click.argument("levels", nargs=-1, required=True, shell_complete=complete_level)
 @click.option("--output", "-o", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The trainees' pack to write (a .vdcpack file): levels and exam settings.")
 @click.option("--reference-solutions", "solutions", type=click.Path(file_okay=False, path_type=Path),

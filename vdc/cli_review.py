@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from vdc.cli_common import MAX_SEED, fail, resolve_level
+from vdc.cli_common import MAX_SEED, complete_level, complete_save, fail, resolve_level
 
 _fail = fail
 
@@ -36,8 +36,8 @@ def _seeds(text: str | None) -> tuple[int, ...] | None:
 
 
 @click.command("grade")
-@click.argument("saves", nargs=-1, required=True)
-@click.option("--level", "level_ref", default=None,
+@click.argument("saves", nargs=-1, required=True, shell_complete=complete_save)
+@click.option("--level", "level_ref", default=None, shell_complete=complete_level,
               help="Refuse saves whose embedded level differs from this level (a file, an id "
                    "or an id prefix), or that were played with another seed than the level's.")
 @click.option("--seeds", "seeds_text", default=None, metavar="N,N,...",
@@ -195,7 +195,7 @@ def _grade_table(rows) -> None:
 
 
 @click.command("report")
-@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path), shell_complete=complete_save)
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md",
               help="Markdown (default), JSON, or one self-contained HTML file.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
