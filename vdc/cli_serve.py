@@ -51,7 +51,7 @@ def session_command(saves_dir: Path, *, unlock_all: bool = False) -> str:
 @click.option("--all", "unlock_all", is_flag=True, help="Every level unlocked for every player.")
 def serve_cmd(host: str, port: int, public_url: str | None, levels_dir: Path | None,
               saves_dir: Path | None, unlock_all: bool) -> None:
-    """Serve the game to web browsers (needs the web extra: pip install "vdc[web]").
+    """Serve the game to web browsers (needs the web extra: pip install "vdc-game[web]").
 
     Each browser tab is its own game: the player gives a name, and their saves go to
     SAVES_DIR/NAME/. F8 downloads the save; F2 saves and F9 opens the command palette
@@ -60,7 +60,7 @@ def serve_cmd(host: str, port: int, public_url: str | None, levels_dir: Path | N
     try:
         from textual_serve.server import Server
     except ImportError:
-        _fail('vdc serve needs the web extra: pip install "vdc[web]" (or pip install textual-serve)')
+        _fail('vdc serve needs the web extra: pip install "vdc-game[web]" (or pip install textual-serve)')
     from vdc.session.paths import SavesDirError
     from vdc.session.paths import saves_dir as find_saves_dir
 
