@@ -126,3 +126,19 @@ def test_exam_game_countdown_svg(snap_compare, size, tmp_path: Path):
 
     app = exam_app(tmp_path, Exam(time_limit_s=2700, max_speed=8), clock, level=TROUBLE)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_a_served_exam_opens_the_packs_level_after_the_name(tmp_path: Path):
+    from vdc.tui.app import ServedApp
+    from vdc.tui.screens.player import PlayerScreen
+
+    app = ServedApp(level=load_level(ROOT / "levels" / "04-host-down.toml"), seed=1,
+                    saves_dir=tmp_path, tick_interval=None, exam=Exam(max_speed=2))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await screen_of(pilot, PlayerScreen)
+        await pilot.press(*"ada", "enter")
+        briefing = await screen_of(pilot, BriefingScreen)
+        assert briefing.loaded.level.level.id == "04-host-down" and not briefing.query("#hints")
+        await start(pilot)
+        assert app.controller is not None and app.controller.speeds == (1, 2)
+        assert app.controller.hints_on is False and app.player == "ada"
