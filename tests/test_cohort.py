@@ -177,3 +177,24 @@ def test_a_trainers_reference_and_bad_input(cohort_dir: Path, tmp_path: Path):
 def test_the_distribution_bins():
     bins = cohort.distribution([0.0, 9.99, 10.0, 55.5, 100.0])
     assert [b["count"] for b in bins] == [2, 1, 0, 0, 0, 1, 0, 0, 0, 1]
+
+
+def test_time_to_recover_rules():
+    from vdc.session.incidents import recoveries
+
+    found = [{"t": 100.0, "kind": "host_failure", "subject": "esx-01", "origin": "event"},
+             {"t": 500.0, "kind": "load_spike", "subject": "web-*", "origin": "incident"},
+             {"t": 800.0, "kind": "uplink_down", "subject": "esx-02", "origin": "event"}]
+    services = [
+        # shop: down 100–250 after the host failure, and from 850 to the end after the uplink.
+        {"name": "shop", "outages": [{"start": 100.0, "end": 250.0, "duration_s": 150.0},
+                                     {"start": 850.0, "end": 900.0, "duration_s": 50.0}]},
+        # mail: down 120–400, also after the host failure.
+        {"name": "mail", "outages": [{"start": 120.0, "end": 400.0, "duration_s": 280.0}]},
+    ]
+    out = recoveries(found, services, 900.0)
+    assert [(i["services"], i["recovery_s"]) for i in out] == [
+        (["mail", "shop"], 300.0),  # the last one up again: mail at 400
+        ([], 0.0),                   # the spike hurt no service
+        (["shop"], None),            # shop still down at the end: not recovered
+    ]
