@@ -99,6 +99,9 @@ class HostView:
     workload: str = ""
     """What a physical server runs now (its profile; "" when none, or moved out by `p2v`)."""
     rack_units: int = 1
+    uplink_mbps: tuple[float, ...] = ()
+    """Mbit/s each of `uplinks` carries in the last sample (its VM NICs' traffic as the
+    team sends it; () before the first sample)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +230,8 @@ class VmColumns:
     guest: tuple[str, ...] = ()
     """Per VM `tools|nic`: Tools "yes" (running), "no", or "next boot" (installed, they start
     when the guest reboots); and its first NIC's adapter type ("" without a NIC)."""
+    portgroups: tuple[str, ...] = ()
+    """Per VM, its NICs' port groups in order ("outside, web"; "" without a NIC)."""
 
     def __len__(self) -> int:
         return len(self.names)
