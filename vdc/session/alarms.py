@@ -256,11 +256,24 @@ def active_alarms(view: SimView, unhealthy_since: dict[str, float] | None = None
         for up in h.uplinks:
             if not up.up:
                 add("warning", 4, f"uplink {h.name}/{up.name} down", "", f"uplink:{h.name}:{up.name}")
+        links = {u.name: u for u in h.uplinks}
         for vs in h.vswitches:
+            for u in vs.uplinks:
+                if u in links and links[u].black_holed:
+                    add("critical", 4, f"uplink {h.name}/{u} black-holed: link up, traffic lost "
+                        "beyond the switch", f"beacon probing (`net teaming {h.name} {vs.name} "
+                        f"policy {vs.policy} --detection beacon`) or pull it (`net uplink {h.name} "
+                        f"{u} down`)", f"hole:{h.name}:{u}")
             for pg in vs.portgroups:
-                if not pg.carried:
+                pruned = [u for u in pg.cut_on if u in links and not links[u].black_holed]
+                if not pg.carried and not pg.cut_on:
                     add("critical", 4, f"VLAN {pg.vlan} ({pg.name}) not carried on {h.name}",
                         f"move its VMs to a host that carries VLAN {pg.vlan} (`vmotion VM HOST`)",
+                        f"vlan:{h.name}:{pg.vlan}")
+                elif pruned:
+                    add("critical", 4, f"VLAN {pg.vlan} ({pg.name}) not trunked on {h.name}/"
+                        f"{', '.join(pruned)}: VMs sending there cut off",
+                        f"allow it on the switch port (`net trunk {h.name} {pruned[0]} add {pg.vlan}`)",
                         f"vlan:{h.name}:{pg.vlan}")
     for name, chain in view.snapshots.items():  # snapshot depth and age (sim-facts §7)
         if len(chain) > snapshots.DEPTH_ALARM:
