@@ -90,7 +90,7 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
         turn_on = "" if ha is None or ha.enabled else f", and turn HA on (`ha enable {cluster}`)"
         return f"start it on a running host (`power on {vm} {other}`){turn_on}"
     if reason.startswith("network cut"):
-        return f"move it to a host whose uplinks carry its VLAN (`vmotion {vm} {other}`)"
+        return _network_fix(view, vm, row, hosts.get(here), other)
     if reason.startswith("paused"):
         return f"free space: delete old snapshots (`snapshot delete {vm} --all`) or move disks (`svmotion`)"
     if reason.startswith("starved"):
@@ -100,6 +100,26 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
     if reason == "booting":
         return "wait: it is booting"
     return f"look at it in the VMs panel (2); reset it if it hangs (`power reset {vm}`)"
+
+
+def _network_fix(view: SimView, vm: str, row: int, host: HostView | None, other: str) -> str:
+    """A cut VM's first fix: allow its VLAN on the switch port that lost it, make the team
+    see the uplink that loses its traffic, or (its VLAN reaches no uplink) move it."""
+    pgs = view.vms.portgroups[row].split(", ") if 0 <= row < len(view.vms.portgroups) else []
+    if host is not None:
+        links = {u.name: u for u in host.uplinks}
+        for vs in host.vswitches:
+            for pg in vs.portgroups:
+                if pg.name not in pgs or not pg.cut_on:
+                    continue
+                u = pg.cut_on[0]
+                if u in links and links[u].black_holed:
+                    return (f"its uplink {u} loses its traffic beyond the switch: beacon probing "
+                            f"(`net teaming {host.name} {vs.name} policy {vs.policy} --detection "
+                            f"beacon`) or move it (`vmotion {vm} {other}`)")
+                return (f"VLAN {pg.vlan} is not trunked on {host.name}/{u}: allow it "
+                        f"(`net trunk {host.name} {u} add {pg.vlan}`)")
+    return f"move it to a host whose uplinks carry its VLAN (`vmotion {vm} {other}`)"
 
 
 def _starved_fix(view: SimView, vm: str, row: int, others: list[HostView], other: str,
