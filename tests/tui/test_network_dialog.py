@@ -94,3 +94,17 @@ def test_snapshot_network_dialog(snap_compare, size):
     120'), the trunk change, the command being built."""
     assert snap_compare(level_app("13-vlan-trouble"), terminal_size=size,
                         run_before=game_at(620, "L", select=("vm", "app-01"), shows=NetworkScreen))
+
+
+async def test_without_a_selection_the_dialog_opens_on_the_host_in_trouble():
+    async with level_app("13-vlan-trouble").run_test(size=(80, 24), notifications=True) as pilot:
+        game = await start(pilot, 620)
+        game.selected = None
+        await pilot.press("3", "L")
+        dialog = await screen_of(pilot, NetworkScreen)
+        assert dialog.host == "esx-02" and dialog.command() == "net trunk esx-02 vmnic1 add VLAN"
+        dialog.query_one("#net-trunk-vlan", Input).focus()
+        await pilot.press(*"120", "enter")
+        await until(pilot, lambda: pilot.app.screen is game)
+        assert game.controller.session.records[-1].text == "net trunk esx-02 vmnic1 add 120"
+        assert game.controller.session.records[-1].accepted

@@ -1,5 +1,6 @@
 """Provides the network dialog (`L`): a cable, a switch port's VLANs, a port group's VLAN, a NIC
-team, a VM NIC — one `net …` or `vm nic` command at a time.
+team, a VM NIC — one `net …` or `vm nic` command at a time. It opens on the selected host (or
+the selected VM's host), else on the first host whose network is in trouble.
 
 The dialog changes nothing itself: it is dismissed with the command text it built (`net trunk
 esx-02 vmnic1 add 120`), which the game screen gives like a typed command — so it is validated,
@@ -70,6 +71,12 @@ def team_line(vs: VSwitchView) -> str:
     return f"{vs.name}: {vs.policy}{standby}, {detection}"
 
 
+def _in_trouble(h: HostView) -> bool:
+    """A host with an uplink down, black-holed or missing a VLAN, or a port group cut."""
+    return any(not u.up or u.black_holed or u.pruned for u in h.uplinks) or any(
+        not pg.carried or pg.cut_on for vs in h.vswitches for pg in vs.portgroups)
+
+
 class NetworkScreen(ModalScreen[str | None]):
     """One host's network; dismissed with a `net …` / `vm nic …` command's text, or None."""
 
@@ -106,7 +113,8 @@ class NetworkScreen(ModalScreen[str | None]):
         super().__init__()
         self.hosts = {h.name: h for h in view.hosts if h.state not in ("failed", "off")} or {
             h.name: h for h in view.hosts}
-        self.host = host if host in self.hosts else next(iter(self.hosts), "")
+        troubled = [h.name for h in self.hosts.values() if _in_trouble(h)]
+        self.host = host if host in self.hosts else next(iter(troubled or self.hosts), "")
         self.vms = view.vms
         self.change = "trunk"
 
