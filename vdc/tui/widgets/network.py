@@ -125,6 +125,12 @@ def host_problems(host: HostView) -> tuple[int, int, int]:
     return down, dead, cut
 
 
+def failed_over(host: HostView) -> list[str]:
+    """Uplinks whose link is up but that their team failed over (beacons lost: the network
+    beyond the switch port is down): the team runs on fewer uplinks than it has."""
+    return [u.name for u in host.uplinks if u.up and u.failed_over]
+
+
 def is_down(host: HostView) -> bool:
     """A host that is not running has no network to speak of."""
     return host.state in ("failed", "off")
@@ -141,7 +147,8 @@ def summary_lines(view: SimView, tones: Tones) -> list[Text]:
         if is_down(host):
             continue
         down, dead, cut = host_problems(host)
-        if not (down or cut):
+        beacons = failed_over(host)
+        if not (down or cut or beacons):
             continue
         bad = bool(cut or dead)
         total = len(host.uplinks)
@@ -152,6 +159,8 @@ def summary_lines(view: SimView, tones: Tones) -> list[Text]:
             parts.append(tones.text("ALL UPLINKS DOWN", "error", bold=True))
         elif down:
             parts.append(tones.text(f"{down}/{total} uplinks down", "warning"))
+        if beacons:
+            parts.append(tones.text(f"{', '.join(beacons)} failed over (beacons lost)", "warning"))
         holes = [u.name for u in host.uplinks if u.black_holed]
         if holes:
             parts.append(tones.text(f"{', '.join(holes)} black-holed upstream", "error"))
@@ -206,6 +215,9 @@ def host_lines(host: HostView, tones: Tones, width: int) -> list[Text]:
         head.append_text(tones.text(f"✖ {_n(cut, 'port group')} cut", "error", bold=True))
     elif down:
         head.append_text(tones.text(f"▲ {total - down}/{total} uplinks up", "warning"))
+    elif failed_over(host):
+        head.append_text(tones.text(f"▲ {total - len(failed_over(host))}/{total} uplinks in use",
+                                    "warning"))
     else:
         head.append_text(tones.text(f"✔ {total}/{total} uplinks up", "success"))
     if host.state != "on":
@@ -421,7 +433,8 @@ class NetworkPanel(Panel):
             if cached is None or cached[0] != drawn_from:
                 down, _, cut = host_problems(host)
                 text = Text("\n", end="").join(host_lines(host, tones, width))
-                cached = (drawn_from, text, not (down or cut) and not is_down(host))
+                cached = (drawn_from, text,
+                          not (down or cut or failed_over(host)) and not is_down(host))
                 self._full[host.name] = cached
             full[host.name] = (cached[1], cached[2])
         # When it all does not fit, healthy hosts shrink to their first line, so that the
