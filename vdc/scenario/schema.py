@@ -524,6 +524,7 @@ EventKind = Literal[
     "upstream_down",
     "upstream_up",
     "trunk_prune",
+    "uplink_flap",
     "datastore_fill",
     "bad_change",
     "guest_hang",
@@ -544,6 +545,7 @@ _EVENT_NEEDS: dict[str, tuple[str, ...]] = {
     "upstream_down": ("host", "uplink"),
     "upstream_up": ("host", "uplink"),
     "trunk_prune": ("host", "vlan"),
+    "uplink_flap": ("host", "uplink"),
     "datastore_fill": ("datastore", "gib"),
     "bad_change": ("vm",),
     "guest_hang": ("vm",),
@@ -565,8 +567,8 @@ class Event(Strict):
     duration: Positive | None = None
     """Seconds the effect lasts: a load_spike, host_isolated or bad_change ends, a failed host
     or a downed uplink comes back, an upstream failure is repaired, a datastore's paths come back
-    after datastore_apd; a datastore_fill spreads its GiB over it. None = for good (a trunk_prune
-    always lasts until the player acts)."""
+    after datastore_apd; a datastore_fill spreads its GiB over it; an uplink_flap stops (the
+    link stays up). None = for good (a trunk_prune always lasts until the player acts)."""
     profile: Name | None = None
     host: Name | None = None
     uplink: Name | None = None
@@ -600,8 +602,8 @@ class Event(Strict):
 class Incident(Strict):
     """An `[[incidents]]` entry: seeded random trouble, drawn up front from its own RNG stream."""
 
-    kind: Literal["load_spike", "host_failure", "uplink_down", "upstream_down", "datastore_fill",
-                  "bad_change", "disk_failure"]
+    kind: Literal["load_spike", "host_failure", "uplink_down", "upstream_down", "uplink_flap",
+                  "trunk_prune", "datastore_fill", "bad_change", "disk_failure"]
     rate_per_hour: Annotated[float, Field(gt=0, le=60)]
     targets: Annotated[list[str], Field(min_length=1)] = ["*"]
     """Names or globs of the VMs, hosts or datastores it may hit (disk_failure: hosts, of

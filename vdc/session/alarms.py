@@ -274,7 +274,11 @@ def active_alarms(view: SimView, unhealthy_since: dict[str, float] | None = None
         if h.state in ("failed", "off"):
             continue  # a host that is down has no network to speak of
         for up in h.uplinks:
-            if not up.up:
+            if up.flapping:
+                add("warning", 4, f"uplink {h.name}/{up.name} flapping: its team fails over and back",
+                    f"pull it until its cable is replaced (`net uplink {h.name} {up.name} down`)",
+                    f"uplink:{h.name}:{up.name}")
+            elif not up.up:
                 add("warning", 4, f"uplink {h.name}/{up.name} down", "", f"uplink:{h.name}:{up.name}")
         links = {u.name: u for u in h.uplinks}
         for vs in h.vswitches:

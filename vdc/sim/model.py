@@ -41,6 +41,8 @@ class Uplink:
     """Bumped by every link or upstream change (a detection scheduled before is stale)."""
     pruned: tuple[int, ...] = ()
     """VLANs removed from a trunk that allowed every VLAN (`vlans` None)."""
+    flapping: int = 0
+    """While the link flaps: which flap it is (its steps stop when this changes); 0 = stable."""
 
     def trunks(self, vlan: int) -> bool:
         """Whether the switch port's trunk allows `vlan`."""

@@ -49,10 +49,19 @@ def _net_uplink(sim: Simulation, c: Command) -> Apply:
     h = checks.host(sim, c.text("host"))
     nic = _uplink(h, c.text("uplink"))
     up = c.text("state") == "up"
-    if nic.link_up == up:
+    if nic.flapping and up:
+        raise Rejected(f"{h.name} {nic.name} is flapping (a failing cable or SFP): pull it with "
+                       f"`net uplink {h.name} {nic.name} down` until it is replaced")
+    if nic.link_up == up and not nic.flapping:
         raise Rejected(f"{h.name} {nic.name} is already {'up' if up else 'down'}")
 
     def apply() -> str:
+        if nic.flapping:  # pulled: the port is down for good, the team stops failing back
+            faults.stop_flapping(sim, h, nic)
+            if not nic.link_up:
+                vs = faults.vswitch_of(h, nic.name)
+                return (f"{h.name} {nic.name} unplugged: it no longer flaps"
+                        f"{f'; {vs.name} keeps it failed over' if vs else ''}")
         faults.set_link(sim, h, nic, up)
         if up:
             lost = "" if nic.upstream_ok else " (but the network beyond its switch port is still down)"

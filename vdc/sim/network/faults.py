@@ -24,6 +24,10 @@ BEACON_INTERVAL_S = 1.0
 BEACON_MISSES = 3
 """Beacons go out every second on every team uplink; 3 missed mark it failed (§11)."""
 BEACON_DETECT_S = BEACON_INTERVAL_S * BEACON_MISSES
+FLAP_DOWN_S = 5.0
+FLAP_UP_S = 25.0
+"""A flapping link is down 5 s in every 30 s [assumption: a failing cable or SFP]; the team
+fails over 1 s into each down and back at each up."""
 SHOTGUN_BELOW = 3
 """Beacon probing needs at least 3 uplinks to tell which one failed ("shotgun" mode below)."""
 
@@ -77,8 +81,9 @@ def detect(sim: Simulation, host: str, uplink: str, changes: int) -> None:
     vs = vswitch_of(h, uplink)
     how = "link down" if not nic.link_up else f"{BEACON_MISSES} beacons missed"
     now = ", ".join(netpath.in_use(h, vs)) if vs is not None else ""
-    sim.log.add(sim.now, "team_failover", h.name,
-                f"{h.name} failed over from {uplink} ({how}) to {now or 'nothing'}")
+    if not nic.flapping:  # a flapping link's bounces are told once, by its uplink_flap event
+        sim.log.add(sim.now, "team_failover", h.name,
+                    f"{h.name} failed over from {uplink} ({how}) to {now or 'nothing'}")
     sim.touch("network")
 
 
@@ -87,7 +92,8 @@ def failback(sim: Simulation, h: Host, nic: Uplink) -> None:
     if not nic.failed:
         return
     nic.failed = False
-    sim.log.add(sim.now, "team_failback", h.name, f"{h.name} {nic.name} is back in its team")
+    if not nic.flapping:
+        sim.log.add(sim.now, "team_failback", h.name, f"{h.name} {nic.name} is back in its team")
     sim.touch("network")
 
 
@@ -159,6 +165,9 @@ def apply_event(sim: Simulation, op: str, host: str, uplink: object, vlan: objec
             f"VLAN {v} was removed from the switch port of {h.name} {', '.join(hit) or '(none)'}{who}")
         return
     nic = h.nics[str(uplink)]
+    if op in ("uplink_flap", "uplink_flap_end"):
+        _flap_event(sim, h, nic, op == "uplink_flap")
+        return
     if op == "upstream_down":
         log(sim.now, "upstream_down", h.name,
             f"the network beyond {h.name} {nic.name}'s switch port failed; its link stays up")
@@ -166,6 +175,43 @@ def apply_event(sim: Simulation, op: str, host: str, uplink: object, vlan: objec
     else:
         log(sim.now, "upstream_up", h.name, f"the network beyond {h.name} {nic.name} works again")
         set_upstream(sim, h, nic, True)
+
+
+def _flap_event(sim: Simulation, h: Host, nic: Uplink, start: bool) -> None:
+    """A level event or incident starts or ends the flapping of an uplink."""
+    if start:
+        if nic.flapping or not nic.link_up:
+            return  # already flapping, or pulled: nothing to bounce
+        sim.flaps += 1
+        nic.flapping = sim.flaps
+        sim.log.add(sim.now, "uplink_flap", h.name,
+                    f"{h.name} {nic.name} is flapping: its link drops for {FLAP_DOWN_S:g} s every "
+                    f"{FLAP_DOWN_S + FLAP_UP_S:g} s and {h.name}'s team fails over and back each time")
+        flap_step(sim, h.name, nic.name, nic.flapping)
+    elif nic.flapping:
+        stop_flapping(sim, h, nic)
+        if not nic.link_up:
+            set_link(sim, h, nic, True)
+        sim.log.add(sim.now, "uplink_flap_end", h.name, f"{h.name} {nic.name} is stable again")
+
+
+def flap_step(sim: Simulation, host: str, uplink: str, flap: int) -> None:
+    """One bounce of a flapping link: down now, up `FLAP_DOWN_S` later, down again after
+    `FLAP_UP_S` — until the flap ends or the player pulls the cable."""
+    h = sim.inv.hosts[host]
+    nic = h.nics[uplink]
+    if nic.flapping != flap:
+        return
+    up = not nic.link_up
+    nic.link_up = up
+    _changed(sim, h, nic, LINK_DETECT_S)
+    sim.after(FLAP_UP_S if up else FLAP_DOWN_S, flap_step, sim, host, uplink, flap)
+
+
+def stop_flapping(sim: Simulation, h: Host, nic: Uplink) -> None:
+    """The link stops bouncing (its pending steps see another `flapping` and do nothing)."""
+    nic.flapping = 0
+    sim.touch("network")
 
 
 def checks_names(names: list[str], most: int = 5) -> str:

@@ -110,7 +110,8 @@ def _uplinks(h: Host) -> tuple[UplinkView, ...]:
         holes.update(netpath.black_holed(h, vs))
     return tuple(
         UplinkView(u.name, u.speed, u.link_up, u.vlans, role.get(u.name, "unused"),
-                   u.name in used, u.failed and u.name in role, u.name in holes, u.pruned)
+                   u.name in used, u.failed and u.name in role, u.name in holes, u.pruned,
+                   bool(u.flapping))
         for u in h.nics.values()
     )
 

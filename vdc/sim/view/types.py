@@ -30,6 +30,8 @@ class UplinkView:
     """Link up but traffic lost upstream, and its team still sends on it (vdc.sim.netpath)."""
     pruned: tuple[int, ...] = ()
     """VLANs removed from a trunk that allowed every VLAN."""
+    flapping: bool = False
+    """Its link keeps going down and up (an uplink_flap); pulling it stops that."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,8 @@ def uplink_state(u: UplinkView, tones: Tones) -> Text:
     """What the team does with an uplink beyond its link: black hole, failed over, standby."""
     if u.black_holed:
         return tones.text("✖ BLACK HOLE: traffic lost upstream", "error", bold=True)
+    if u.flapping:
+        return tones.text("▲ FLAPPING: link bouncing", "warning", bold=True)
     if u.failed_over and u.up:
         return tones.text("✖ failed over (beacons lost)", "error")
     if u.role == "standby":
