@@ -281,11 +281,13 @@ class Network(Strict):
     uplinks: list[Name] = []
     """Names of the host NICs (vmnics) that are this vSwitch's uplinks."""
     portgroups: list[PortGroup] = Field(min_length=1)
-    policy: Literal["port-id", "mac-hash", "ip-hash", "explicit"] = "port-id"
+    policy: Literal["port-id", "mac-hash", "ip-hash", "explicit", "lacp"] = "port-id"
     """How the team spreads VM traffic over its active uplinks: "port-id" (the default) and
     "mac-hash" pin each VM NIC to one uplink (a VM never gets more than that uplink's speed);
     "ip-hash" spreads a VM's flows over every active uplink (needs `ether_channel`); "explicit"
-    sends everything over the first working uplink in the order active, then standby."""
+    sends everything over the first working uplink in the order active, then standby; "lacp"
+    spreads flows like ip-hash over a link aggregation group negotiated with the switch (needs
+    `distributed`)."""
     active: list[Name] | None = None
     """The team's active uplinks, in order; omitted = every uplink not in `standby`."""
     standby: list[Name] = []
@@ -298,6 +300,12 @@ class Network(Strict):
     ether_channel: bool = False
     """The physical switch ports of these uplinks form a static EtherChannel (what "ip-hash"
     needs on the switch side)."""
+    distributed: bool = False
+    """A vSphere Distributed Switch (needs the Enterprise Plus licence or above) instead of a
+    standard one: what "lacp" needs."""
+    lacp_rate: Literal["fast", "slow"] = "slow"
+    """LACPDUs every second ("fast") or every 30 s ("slow", the default); a member whose
+    partner misses 3 of them is removed from the group: 3 s or 90 s."""
 
     @model_validator(mode="after")
     def _team(self) -> Network:
@@ -317,6 +325,13 @@ class Network(Strict):
                 raise ValueError('policy = "ip-hash" uses every uplink: it takes no standby uplinks')
             if self.detection == "beacon":
                 raise ValueError('policy = "ip-hash" does not work with detection = "beacon"')
+        if self.policy == "lacp":
+            if not self.distributed:
+                raise ValueError('policy = "lacp" needs distributed = true (LACP exists only on a '
+                                 "distributed switch)")
+            if self.standby or self.detection == "beacon":
+                raise ValueError('policy = "lacp" uses every uplink and its own LACPDUs: no standby '
+                                 'uplinks, no detection = "beacon"')
         return self
 
 

@@ -80,6 +80,10 @@ class VSwitch:
     detection: str = "link"
     """link | beacon"""
     ether_channel: bool = False
+    distributed: bool = False
+    """A distributed switch (vDS): LACP is possible."""
+    lacp_rate: str = "slow"
+    """fast (LACPDUs every 1 s) | slow (every 30 s): a member is removed after 3 missed."""
 
 
 @dataclass(slots=True)
@@ -454,6 +458,8 @@ def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str]) ->
                     standby=standby,
                     detection=net.detection,
                     ether_channel=net.ether_channel,
+                    distributed=net.distributed,
+                    lacp_rate=net.lacp_rate,
                 )
             )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vdc.sim import checks, netpath
+from vdc.sim import checks, licensing, netpath
 from vdc.sim.checks import Rejected
 from vdc.sim.handler import Apply, Handlers
 from vdc.sim.model import trunked_on
@@ -148,12 +148,23 @@ def _net_teaming(sim: Simulation, c: Command) -> Apply:
             raise Rejected(f"ip-hash sends on every uplink of the EtherChannel: {_names(standby)} cannot be standby")
         if detection == "beacon":
             raise Rejected("ip-hash does not work with beacon probing: use --detection link")
+    if policy == "lacp":
+        if not vs.distributed:
+            raise Rejected(f"LACP exists only on a distributed switch, and {vs.name} on {h.name} is a "
+                           "standard vSwitch: use ip-hash with a static EtherChannel, or port-id")
+        refused = licensing.refusal(sim.edition, "vds")
+        if refused:
+            raise Rejected(refused)
+        if standby:
+            raise Rejected(f"a LACP group sends on every member: {_names(standby)} cannot be standby")
+        if detection == "beacon":
+            raise Rejected("a LACP group finds failed members by its LACPDUs: use --detection link")
     if (policy, active, standby, detection) == (vs.policy, vs.active, vs.standby, vs.detection):
         raise Rejected(f"{vs.name} on {h.name} already has these teaming settings")
 
     def apply() -> str:
+        changed = detection != vs.detection or (policy == "lacp") != (vs.policy == "lacp")
         vs.policy, vs.active, vs.standby = policy, active, standby
-        changed = detection != vs.detection
         vs.detection = detection
         if changed:
             faults.detection_changed(sim, h, vs)

@@ -28,6 +28,10 @@ FLAP_DOWN_S = 5.0
 FLAP_UP_S = 25.0
 """A flapping link is down 5 s in every 30 s [assumption: a failing cable or SFP]; the team
 fails over 1 s into each down and back at each up."""
+LACPDU_S = {"fast": 1.0, "slow": 30.0}
+LACP_MISSES = 3
+"""LACP members exchange LACPDUs every 1 s (fast) or 30 s (slow); 3 missed remove a member
+from the group (§11: 3 s fast, 90 s slow) — also when its link stays up."""
 SHOTGUN_BELOW = 3
 """Beacon probing needs at least 3 uplinks to tell which one failed ("shotgun" mode below)."""
 
@@ -42,7 +46,16 @@ def seen_bad(h: Host, nic: Uplink) -> bool:
     if not nic.link_up:
         return True
     vs = vswitch_of(h, nic.name)
-    return not nic.upstream_ok and vs is not None and vs.detection == "beacon"
+    return not nic.upstream_ok and vs is not None and (vs.detection == "beacon" or vs.policy == "lacp")
+
+
+def upstream_detect_s(h: Host, nic: Uplink) -> float:
+    """Seconds until the team sees a failure beyond the switch port: 3 missed beacons, or
+    3 missed LACPDUs in a link aggregation group."""
+    vs = vswitch_of(h, nic.name)
+    if vs is not None and vs.policy == "lacp":
+        return LACP_MISSES * LACPDU_S.get(vs.lacp_rate, LACPDU_S["slow"])
+    return BEACON_DETECT_S
 
 
 def set_link(sim: Simulation, h: Host, nic: Uplink, up: bool) -> None:
@@ -54,7 +67,7 @@ def set_link(sim: Simulation, h: Host, nic: Uplink, up: bool) -> None:
 def set_upstream(sim: Simulation, h: Host, nic: Uplink, ok: bool) -> None:
     """The network beyond the switch port fails or is repaired; the link stays as it was."""
     nic.upstream_ok = ok
-    _changed(sim, h, nic, BEACON_DETECT_S)
+    _changed(sim, h, nic, upstream_detect_s(h, nic))
     vs = vswitch_of(h, nic.name)
     if not ok and vs is not None:
         if nic.name in netpath.black_holed(h, vs):
@@ -79,7 +92,8 @@ def detect(sim: Simulation, host: str, uplink: str, changes: int) -> None:
         return
     nic.failed = True
     vs = vswitch_of(h, uplink)
-    how = "link down" if not nic.link_up else f"{BEACON_MISSES} beacons missed"
+    how = ("link down" if not nic.link_up else f"{LACP_MISSES} LACPDUs missed"
+           if vs is not None and vs.policy == "lacp" else f"{BEACON_MISSES} beacons missed")
     now = ", ".join(netpath.in_use(h, vs)) if vs is not None else ""
     if not nic.flapping:  # a flapping link's bounces are told once, by its uplink_flap event
         sim.log.add(sim.now, "team_failover", h.name,
@@ -104,7 +118,7 @@ def detection_changed(sim: Simulation, h: Host, vs: VSwitch) -> None:
         nic = h.nics[u]
         if seen_bad(h, nic):
             if not nic.failed:
-                sim.after(BEACON_DETECT_S if nic.link_up else LINK_DETECT_S,
+                sim.after(upstream_detect_s(h, nic) if nic.link_up else LINK_DETECT_S,
                           detect, sim, h.name, u, nic.changes)
         else:
             failback(sim, h, nic)

@@ -94,6 +94,7 @@ def _vswitches(h: Host) -> tuple[VSwitchView, ...]:
             tuple(vs.uplinks),
             tuple(_portgroup(h, vs, pg) for pg in vs.portgroups.values()),
             vs.policy, vs.detection, tuple(vs.standby),
+            vs.lacp_rate if vs.policy == "lacp" else "",
         )
         for vs in h.vswitches
     )

@@ -56,6 +56,8 @@ class VSwitchView:
     detection: str = "link"
     """How the team sees a failure: link (status) or beacon (probing)."""
     standby: tuple[str, ...] = ()
+    lacp_rate: str = ""
+    """A LACP group's LACPDU rate ("fast" or "slow"); "" for other policies."""
 
     @property
     def default_team(self) -> bool:

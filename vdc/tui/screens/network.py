@@ -40,7 +40,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 """Which fields each change shows (a row with none of them shown is hidden)."""
 
-POLICIES = ("port-id", "mac-hash", "ip-hash", "explicit")
+POLICIES = ("port-id", "mac-hash", "ip-hash", "explicit", "lacp")
 
 
 def uplink_line(host: HostView) -> str:

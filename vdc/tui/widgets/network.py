@@ -69,7 +69,10 @@ def team_text(vs: VSwitchView) -> str:
     parts = [vs.policy]
     if vs.standby:
         parts.append("standby " + ",".join(vs.standby))
-    parts.append("beacon probing" if vs.detection == "beacon" else "link status")
+    if vs.lacp_rate:
+        parts.append(f"{vs.lacp_rate} LACPDUs")
+    else:
+        parts.append("beacon probing" if vs.detection == "beacon" else "link status")
     return "team: " + ", ".join(parts)
 
 
