@@ -117,3 +117,35 @@ def test_a_saturated_guest_is_told_to_get_more_vcpus() -> None:
     fix = next(a.fix for a in alarms.values() if "app-01" in a.fix or "web-01" in a.fix)
     assert "): its vCPUs, not the host, are short: give it more (`vm set " in fix
     assert "cpu 4`" in fix
+
+
+def test_a_pruned_vlan_suggests_net_trunk_and_a_black_hole_beacons() -> None:
+    from levelrun import LevelRun
+
+    r = LevelRun("13-vlan-trouble").to(620)
+    alarms = {a.key: a for a in active_alarms(r.sim.view())}
+    vlan = alarms["vlan:esx-02:120"]
+    assert (vlan.severity, vlan.text) == (
+        "critical", "VLAN 120 (app) not trunked on esx-02/vmnic1: VMs sending there cut off")
+    assert vlan.fix == "allow it on the switch port (`net trunk esx-02 vmnic1 add 120`)"
+    r.to(1820)
+    alarms = {a.key: a for a in active_alarms(r.sim.view())}
+    hole = alarms["hole:esx-01:vmnic0"]
+    assert hole.text == "uplink esx-01/vmnic0 black-holed: link up, traffic lost beyond the switch"
+    assert hole.fix == ("beacon probing (`net teaming esx-01 vSwitch0 policy port-id --detection "
+                        "beacon`) or pull it (`net uplink esx-01 vmnic0 down`)")
+    assert not [k for k in alarms if k.startswith("vlan:esx-01")]  # the black hole says it
+
+
+def test_a_cut_vm_in_a_down_tier_is_told_the_network_fix() -> None:
+    from levelrun import LevelRun
+
+    r = LevelRun("13-vlan-trouble").to(620)
+    down = {a.key: a for a in active_alarms(r.sim.view())}["down:shop"]
+    assert down.fix == ("app-01 (network cut (VLAN not carried)): VLAN 120 is not trunked on "
+                        "esx-02/vmnic1: allow it (`net trunk esx-02 vmnic1 add 120`)")
+    r = LevelRun("13-vlan-trouble", "630 net trunk esx-02 vmnic1 add 120\n").to(1820)
+    down = {a.key: a for a in active_alarms(r.sim.view())}["down:shop"]
+    assert down.fix.startswith("fw-01 (network cut (VLAN not carried)): its uplink vmnic0 loses "
+                               "its traffic beyond the switch: beacon probing (`net teaming esx-01 "
+                               "vSwitch0 policy port-id --detection beacon`) or move it (`vmotion fw-01 esx-")

@@ -15,7 +15,7 @@ from vdc.scenario.sandbox import generate
 CAMPAIGN = (
     "vmotion", "cpu-ready", "maintenance", "storage-vmotion", "local-storage", "ha",
     "admission-control", "drs", "licensing", "affinity-rules", "snapshots", "vcenter", "rdm",
-    "datastores", "co-scheduling", "right-sizing",
+    "datastores", "co-scheduling", "right-sizing", "nic-teaming",
 )
 """The concepts of the campaign's levels 01–08 (issue 11) and 12 (issue 13)."""
 

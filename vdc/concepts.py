@@ -62,6 +62,15 @@ CONCEPTS: dict[str, tuple[str, str]] = {
         "The host's uplinks connect to the physical switch, whose trunk must allow that VLAN. "
         "A VLAN missing from the trunk, or the last uplink going down, cuts the VMs off.",
     ),
+    "nic-teaming": (
+        "NIC teaming and failure detection",
+        "A vSwitch teams several uplinks. With the default policy (port-id) each VM NIC is "
+        "pinned to one uplink, so one VM never gets more than that link, and if the uplink "
+        "fails only its VMs move. Link status notices a dead link within about 1 s but not a "
+        "failure beyond the switch port: the link stays up and the traffic is black-holed. "
+        "Beacon probing sees that too after 3 missed beacons (3 s), with 3 or more uplinks: "
+        "`net teaming HOST vSwitch0 policy port-id --detection beacon`.",
+    ),
     "incidents": (
         "Incidents",
         "Trouble arrives on its own: load spikes, failing hosts, dead uplinks, a datastore "

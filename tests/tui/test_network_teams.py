@@ -44,11 +44,12 @@ async def test_network_shows_teams_failover_black_holes_and_pruned_vlans() -> No
         ]
         text = "\n".join(lines)
         assert text.count("vSwitch0  team: port-id, standby vmnic1, link status") == 3
-        assert "vmnic1       10G  ● up    ▲ standby in use  all VLANs" in lines  # esx-01
-        assert ("vmnic0       10G  ● up    ✖ BLACK HOLE: traffic lost upstream  all VLANs"
+        assert "vmnic1       10G  ● up    2 %  ▲ standby in use  all VLANs" in lines  # esx-01, 2 % load
+        assert ("vmnic0       10G  ● up    0 %  ✖ BLACK HOLE: traffic lost upstream  all VLANs"
                 in lines)  # esx-02: its team does not see it
         assert text.count("✖ lost upstream on vmnic0") == 4
-        assert "vmnic0       10G  ● up    all VLANs but 110" in lines  # esx-03's pruned trunk
+        assert "vmnic0       10G  ● up    1 %  all VLANs but 110" in lines  # esx-03's pruned trunk
+        assert "vmnic0       10G  ✖ down       all VLANs" in lines  # esx-01: no load on a down link
         assert "VM-Web      VLAN 110           ✖ VLAN 110 not trunked on vmnic0" in lines
 
 
@@ -63,9 +64,12 @@ async def test_network_beacon_probing_shows_the_uplink_failed_over() -> None:
     async with app.run_test(size=(100, 60)) as pilot:
         await pilot.pause()
         lines = [x.strip() for x in app.panel.text.plain.splitlines()]  # type: ignore[attr-defined]
-        assert "vmnic0       10G  ● up    ✖ failed over (beacons lost)  all VLANs" in lines
-        assert "vmnic1       10G  ● up    ▲ standby in use  all VLANs" in lines
-        assert "BLACK HOLE" not in "\n".join(lines) and lines[0].startswith("✔")
+        assert "vmnic0       10G  ● up    0 %  ✖ failed over (beacons lost)  all VLANs" in lines
+        assert "vmnic1       10G  ● up    2 %  ▲ standby in use  all VLANs" in lines
+        assert "BLACK HOLE" not in "\n".join(lines)
+        # Not "every uplink up": the team runs on one of its two uplinks.
+        assert lines[0] == "▲ esx-02: vmnic0 failed over (beacons lost)"
+        assert "● esx-02  ▲ 1/2 uplinks in use" in lines
 
 
 def test_network_teams_80x24(snap_compare) -> None:

@@ -423,7 +423,8 @@ async def test_narrow_panel_keeps_the_most_useful_columns():
         assert row_text(table, "db-01")["health"].startswith("✖ DOWN")
         await pilot.resize_terminal(160, 40)
         await pilot.pause()
-        assert len(table.columns) == 9
+        assert len(table.columns) == 10  # with Port group: web-02's network is cut
+        assert "net" in table.columns and row_text(table, "web-02")["net"].strip() == "prod"
         assert row_text(table, "db-01")["health"] == "✖ DOWN bad change"
         assert table.table.row_count == 10
 
@@ -779,3 +780,26 @@ async def test_theme_change_redraws_the_vm_rows():
             return next(seg.style.color for line in lines for seg in line if "DOWN" in seg.text)
 
         assert down_colour(after) != down_colour(before)  # …in the new theme's tones
+
+
+async def test_the_port_group_column_comes_with_a_cut_vm_or_with_p():
+    """Where a VM plugs in matters while its network is cut (the column shows by itself);
+    `P` shows it at any time, and hides it again; the filter finds port groups."""
+    app = PanelApp(VmTable(), sandbox_sim(600).view())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        table = app.panel
+        assert isinstance(table, VmTable)
+        assert "net" not in table.columns
+        table.table.focus()
+        await pilot.press("P")
+        await pilot.pause()
+        assert table.columns[:3] == ["name", "host", "net"]
+        first = table.selected_vm or table._names[0]
+        assert row_text(table, first)["net"].strip() in {"VM-Web", "VM-Data", "–"}
+        table.set_filter("vm-data")
+        await pilot.pause()
+        assert 0 < table.table.row_count < len(table._names)
+        await pilot.press("P")
+        await pilot.pause()
+        assert "net" not in table.columns

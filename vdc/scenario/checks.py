@@ -170,6 +170,10 @@ def _check_drs_rules(level: schema.Level) -> None:
             seen.append((r.name, r.type, vm_list, host_list))
 
 
+VDS_EDITIONS = ("enterprise-plus", "vvf", "vcf")
+"""The editions with the distributed switch (`vdc.sim.licensing.FEATURES`, "vds")."""
+
+
 def _check_networks(level: schema.Level) -> None:
     host_names = [h.name for h in level.hosts]
     hosts = {h.name: h for h in level.hosts}
@@ -178,6 +182,10 @@ def _check_networks(level: schema.Level) -> None:
     nic_owner: dict[str, dict[str, str]] = {n: {} for n in host_names}
     for i, net in enumerate(level.networks):
         check_patterns(("networks", i, "hosts"), net.hosts, "host", host_names)
+        if net.distributed and level.level.edition not in VDS_EDITIONS:
+            raise CheckError(("networks", i, "distributed"),
+                             f"a distributed switch needs the Enterprise Plus licence or above "
+                             f"(level.edition is {level.level.edition})")
         applies = expand(net.hosts, host_names)
         for k, up in enumerate(net.uplinks):
             for hn in applies:

@@ -82,6 +82,8 @@ _INCIDENT_TARGETS: dict[str, str] = {
     "host_failure": "host",
     "uplink_down": "host",
     "upstream_down": "host",
+    "uplink_flap": "host",
+    "trunk_prune": "host",
     "datastore_fill": "datastore",
     "disk_failure": "host",
 }

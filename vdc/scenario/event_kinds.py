@@ -114,6 +114,11 @@ _ENTRIES: tuple[EventKindEntry, ...] = (
     _k("trunk_prune", "critical",
        "A VLAN was removed from a host's physical switch ports (a change-window mistake): VMs on "
        "it that send over those uplinks are cut off.", toast=True, label="VLAN pruned"),
+    _k("uplink_flap", "warning",
+       "A host uplink starts flapping: its link goes down for 5 s every 30 s, and its team fails "
+       "over and back each time; pulling it (`net uplink HOST UPLINK down`) stops it.",
+       toast=True, label="uplink flapping"),
+    _k("uplink_flap_end", "info", "A flapping uplink is stable again (its link stays up)."),
     _k("team_failover", "warning",
        "A host's NIC team stopped using a failed uplink; a standby or the other active uplinks "
        "carry its traffic."),

@@ -281,11 +281,13 @@ class Network(Strict):
     uplinks: list[Name] = []
     """Names of the host NICs (vmnics) that are this vSwitch's uplinks."""
     portgroups: list[PortGroup] = Field(min_length=1)
-    policy: Literal["port-id", "mac-hash", "ip-hash", "explicit"] = "port-id"
+    policy: Literal["port-id", "mac-hash", "ip-hash", "explicit", "lacp"] = "port-id"
     """How the team spreads VM traffic over its active uplinks: "port-id" (the default) and
     "mac-hash" pin each VM NIC to one uplink (a VM never gets more than that uplink's speed);
     "ip-hash" spreads a VM's flows over every active uplink (needs `ether_channel`); "explicit"
-    sends everything over the first working uplink in the order active, then standby."""
+    sends everything over the first working uplink in the order active, then standby; "lacp"
+    spreads flows like ip-hash over a link aggregation group negotiated with the switch (needs
+    `distributed`)."""
     active: list[Name] | None = None
     """The team's active uplinks, in order; omitted = every uplink not in `standby`."""
     standby: list[Name] = []
@@ -298,6 +300,12 @@ class Network(Strict):
     ether_channel: bool = False
     """The physical switch ports of these uplinks form a static EtherChannel (what "ip-hash"
     needs on the switch side)."""
+    distributed: bool = False
+    """A vSphere Distributed Switch (needs the Enterprise Plus licence or above) instead of a
+    standard one: what "lacp" needs."""
+    lacp_rate: Literal["fast", "slow"] = "slow"
+    """LACPDUs every second ("fast") or every 30 s ("slow", the default); a member whose
+    partner misses 3 of them is removed from the group: 3 s or 90 s."""
 
     @model_validator(mode="after")
     def _team(self) -> Network:
@@ -317,6 +325,13 @@ class Network(Strict):
                 raise ValueError('policy = "ip-hash" uses every uplink: it takes no standby uplinks')
             if self.detection == "beacon":
                 raise ValueError('policy = "ip-hash" does not work with detection = "beacon"')
+        if self.policy == "lacp":
+            if not self.distributed:
+                raise ValueError('policy = "lacp" needs distributed = true (LACP exists only on a '
+                                 "distributed switch)")
+            if self.standby or self.detection == "beacon":
+                raise ValueError('policy = "lacp" uses every uplink and its own LACPDUs: no standby '
+                                 'uplinks, no detection = "beacon"')
         return self
 
 
@@ -524,6 +539,7 @@ EventKind = Literal[
     "upstream_down",
     "upstream_up",
     "trunk_prune",
+    "uplink_flap",
     "datastore_fill",
     "bad_change",
     "guest_hang",
@@ -544,6 +560,7 @@ _EVENT_NEEDS: dict[str, tuple[str, ...]] = {
     "upstream_down": ("host", "uplink"),
     "upstream_up": ("host", "uplink"),
     "trunk_prune": ("host", "vlan"),
+    "uplink_flap": ("host", "uplink"),
     "datastore_fill": ("datastore", "gib"),
     "bad_change": ("vm",),
     "guest_hang": ("vm",),
@@ -565,8 +582,8 @@ class Event(Strict):
     duration: Positive | None = None
     """Seconds the effect lasts: a load_spike, host_isolated or bad_change ends, a failed host
     or a downed uplink comes back, an upstream failure is repaired, a datastore's paths come back
-    after datastore_apd; a datastore_fill spreads its GiB over it. None = for good (a trunk_prune
-    always lasts until the player acts)."""
+    after datastore_apd; a datastore_fill spreads its GiB over it; an uplink_flap stops (the
+    link stays up). None = for good (a trunk_prune always lasts until the player acts)."""
     profile: Name | None = None
     host: Name | None = None
     uplink: Name | None = None
@@ -600,8 +617,8 @@ class Event(Strict):
 class Incident(Strict):
     """An `[[incidents]]` entry: seeded random trouble, drawn up front from its own RNG stream."""
 
-    kind: Literal["load_spike", "host_failure", "uplink_down", "upstream_down", "datastore_fill",
-                  "bad_change", "disk_failure"]
+    kind: Literal["load_spike", "host_failure", "uplink_down", "upstream_down", "uplink_flap",
+                  "trunk_prune", "datastore_fill", "bad_change", "disk_failure"]
     rate_per_hour: Annotated[float, Field(gt=0, le=60)]
     targets: Annotated[list[str], Field(min_length=1)] = ["*"]
     """Names or globs of the VMs, hosts or datastores it may hit (disk_failure: hosts, of

@@ -90,7 +90,7 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
         turn_on = "" if ha is None or ha.enabled else f", and turn HA on (`ha enable {cluster}`)"
         return f"start it on a running host (`power on {vm} {other}`){turn_on}"
     if reason.startswith("network cut"):
-        return f"move it to a host whose uplinks carry its VLAN (`vmotion {vm} {other}`)"
+        return _network_fix(view, vm, row, hosts.get(here), other)
     if reason.startswith("paused"):
         return f"free space: delete old snapshots (`snapshot delete {vm} --all`) or move disks (`svmotion`)"
     if reason.startswith("starved"):
@@ -100,6 +100,26 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
     if reason == "booting":
         return "wait: it is booting"
     return f"look at it in the VMs panel (2); reset it if it hangs (`power reset {vm}`)"
+
+
+def _network_fix(view: SimView, vm: str, row: int, host: HostView | None, other: str) -> str:
+    """A cut VM's first fix: allow its VLAN on the switch port that lost it, make the team
+    see the uplink that loses its traffic, or (its VLAN reaches no uplink) move it."""
+    pgs = view.vms.portgroups[row].split(", ") if 0 <= row < len(view.vms.portgroups) else []
+    if host is not None:
+        links = {u.name: u for u in host.uplinks}
+        for vs in host.vswitches:
+            for pg in vs.portgroups:
+                if pg.name not in pgs or not pg.cut_on:
+                    continue
+                u = pg.cut_on[0]
+                if u in links and links[u].black_holed:
+                    return (f"its uplink {u} loses its traffic beyond the switch: beacon probing "
+                            f"(`net teaming {host.name} {vs.name} policy {vs.policy} --detection "
+                            f"beacon`) or move it (`vmotion {vm} {other}`)")
+                return (f"VLAN {pg.vlan} is not trunked on {host.name}/{u}: allow it "
+                        f"(`net trunk {host.name} {u} add {pg.vlan}`)")
+    return f"move it to a host whose uplinks carry its VLAN (`vmotion {vm} {other}`)"
 
 
 def _starved_fix(view: SimView, vm: str, row: int, others: list[HostView], other: str,
@@ -257,13 +277,30 @@ def active_alarms(view: SimView, unhealthy_since: dict[str, float] | None = None
         if h.state in ("failed", "off"):
             continue  # a host that is down has no network to speak of
         for up in h.uplinks:
-            if not up.up:
+            if up.flapping:
+                add("warning", 4, f"uplink {h.name}/{up.name} flapping: its team fails over and back",
+                    f"pull it until its cable is replaced (`net uplink {h.name} {up.name} down`)",
+                    f"uplink:{h.name}:{up.name}")
+            elif not up.up:
                 add("warning", 4, f"uplink {h.name}/{up.name} down", "", f"uplink:{h.name}:{up.name}")
+        links = {u.name: u for u in h.uplinks}
         for vs in h.vswitches:
+            for u in vs.uplinks:
+                if u in links and links[u].black_holed:
+                    add("critical", 4, f"uplink {h.name}/{u} black-holed: link up, traffic lost "
+                        "beyond the switch", f"beacon probing (`net teaming {h.name} {vs.name} "
+                        f"policy {vs.policy} --detection beacon`) or pull it (`net uplink {h.name} "
+                        f"{u} down`)", f"hole:{h.name}:{u}")
             for pg in vs.portgroups:
-                if not pg.carried:
+                pruned = [u for u in pg.cut_on if u in links and not links[u].black_holed]
+                if not pg.carried and not pg.cut_on:
                     add("critical", 4, f"VLAN {pg.vlan} ({pg.name}) not carried on {h.name}",
                         f"move its VMs to a host that carries VLAN {pg.vlan} (`vmotion VM HOST`)",
+                        f"vlan:{h.name}:{pg.vlan}")
+                elif pruned:
+                    add("critical", 4, f"VLAN {pg.vlan} ({pg.name}) not trunked on {h.name}/"
+                        f"{', '.join(pruned)}: VMs sending there cut off",
+                        f"allow it on the switch port (`net trunk {h.name} {pruned[0]} add {pg.vlan}`)",
                         f"vlan:{h.name}:{pg.vlan}")
     for name, chain in view.snapshots.items():  # snapshot depth and age (sim-facts §7)
         if len(chain) > snapshots.DEPTH_ALARM:

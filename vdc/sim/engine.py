@@ -85,6 +85,8 @@ class Simulation:
         """Money spent from the level's budget (licence upgrades)."""
         self.tasks = TaskList()
         self.migrations = vmotion.new_board()
+        self.flaps = 0
+        """Flapping uplinks so far (each flap's number stops its own bounces)."""
         self.svmotions = svmotion.new_board()
         self.maintenance = maintenance.new_board()
         self.ha = ha_agents.build(self)
@@ -398,7 +400,7 @@ class Simulation:
             log(t, op, h.name, f"{h.name} {nic.name} link {'up' if op == 'uplink_up' else 'down'}")
             net_faults.set_link(self, h, nic, op == "uplink_up")
             self._log_cut_vms(t, h.name)
-        elif op in ("upstream_down", "upstream_up", "trunk_prune"):
+        elif op in ("upstream_down", "upstream_up", "trunk_prune", "uplink_flap", "uplink_flap_end"):
             net_faults.apply_event(self, op, str(p["host"]), p.get("uplink"), p.get("vlan"))
         elif op == "datastore_fill":
             ds = self.inv.datastores[str(p["datastore"])]

@@ -41,6 +41,8 @@ class Uplink:
     """Bumped by every link or upstream change (a detection scheduled before is stale)."""
     pruned: tuple[int, ...] = ()
     """VLANs removed from a trunk that allowed every VLAN (`vlans` None)."""
+    flapping: int = 0
+    """While the link flaps: which flap it is (its steps stop when this changes); 0 = stable."""
 
     def trunks(self, vlan: int) -> bool:
         """Whether the switch port's trunk allows `vlan`."""
@@ -78,6 +80,10 @@ class VSwitch:
     detection: str = "link"
     """link | beacon"""
     ether_channel: bool = False
+    distributed: bool = False
+    """A distributed switch (vDS): LACP is possible."""
+    lacp_rate: str = "slow"
+    """fast (LACPDUs every 1 s) | slow (every 30 s): a member is removed after 3 missed."""
 
 
 @dataclass(slots=True)
@@ -452,6 +458,8 @@ def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str]) ->
                     standby=standby,
                     detection=net.detection,
                     ether_channel=net.ether_channel,
+                    distributed=net.distributed,
+                    lacp_rate=net.lacp_rate,
                 )
             )
 

@@ -12,7 +12,7 @@ different VLANs keeps each VLAN on the uplinks meant for it.
   silently drops its traffic (a failure upstream the team did not see, its VLAN pruned from the
   switch port) the NIC is cut although other uplinks work.
 - explicit: everything goes over the first working uplink in the order active, then standby.
-- ip-hash: a VM's flows spread over every uplink in use (a VM can use the whole team).
+- ip-hash, lacp: a VM's flows spread over every uplink in use (a VM can use the whole team).
 
 Pure functions over the inventory: the sampler, vMotion's link and the Network panel read them.
 """

@@ -60,6 +60,7 @@ def _describe(e: schema.Event) -> str:
         "upstream_down": f"the switch upstream of {e.host} {e.uplink} fails",
         "upstream_up": f"the switch upstream of {e.host} {e.uplink} is repaired",
         "trunk_prune": f"VLAN {e.vlan} is removed from {e.host}'s switch ports",
+        "uplink_flap": f"{e.host} {e.uplink} starts flapping",
         "bad_change": f"a risky change is applied to {e.vm}",
         "disk_failure": f"a vSAN capacity device of {e.host} is failing",
         "datastore_apd": f"{e.datastore} is about to lose all its paths",
@@ -84,6 +85,7 @@ def _event_actions(e: schema.Event, origin: str = "event") -> list[Action]:
             "host_failure": "host_recover",
             "uplink_down": "uplink_up",
             "upstream_down": "upstream_up",
+            "uplink_flap": "uplink_flap_end",
             "datastore_apd": "datastore_apd_end",
         }.get(e.kind)
         if end is not None:
@@ -114,6 +116,7 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
     datastores = [d.name for d in level.datastores]
     host_nics = {h.name: [n.name for n in h.nics] for h in level.hosts}
     host_disks = {h.name: len(h.vsan_disks) for h in level.hosts}
+    vlans = sorted({pg.vlan for n in level.networks for pg in n.portgroups if pg.vmkernel is None})
     out: list[Action] = []
     for i, inc in enumerate(level.incidents):
         rng = streams.py(f"incident:{i}:{inc.kind}")
@@ -123,6 +126,8 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
             "host_failure": hosts,
             "uplink_down": [h for h in hosts if host_nics[h]],
             "upstream_down": [h for h in hosts if host_nics[h]],
+            "uplink_flap": [h for h in hosts if host_nics[h]],
+            "trunk_prune": [h for h in hosts if host_nics[h]] if vlans else [],
             "datastore_fill": datastores,
             "disk_failure": [h for h in hosts if host_disks[h]],
         }[inc.kind]
@@ -147,9 +152,13 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
                 kw |= {"host": target, "duration": inc.duration}
             elif inc.kind == "disk_failure":
                 kw |= {"host": target, "device": rng.randrange(host_disks[target]) + 1}
-            elif inc.kind in ("uplink_down", "upstream_down"):
+            elif inc.kind in ("uplink_down", "upstream_down", "uplink_flap"):
                 nics = host_nics[target]
                 kw |= {"host": target, "uplink": nics[rng.randrange(len(nics))], "duration": inc.duration}
+            elif inc.kind == "trunk_prune":  # one switch port loses one VM VLAN, until fixed
+                nics = host_nics[target]
+                kw |= {"host": target, "uplink": nics[rng.randrange(len(nics))],
+                       "vlan": vlans[rng.randrange(len(vlans))]}
             else:
                 kw |= {"datastore": target, "gib": inc.gib}
                 if "duration" in inc.model_fields_set:  # spread over it; else all at once

@@ -258,7 +258,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         limits=(("vlan", 0, 4095),),
     ),
     CommandSpec(
-        "net teaming {host:host} {vswitch:word} policy {policy:port-id|mac-hash|ip-hash|explicit}"
+        "net teaming {host:host} {vswitch:word} policy {policy:port-id|mac-hash|ip-hash|explicit|lacp}"
         " [--active={word...}] [--standby={word...}] [--detection={link|beacon}]",
         "Set how a vSwitch's uplinks share its traffic and take over from each other: the "
         "load-balancing policy, the active and standby uplinks, and how a failure is detected.",

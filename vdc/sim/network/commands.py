@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vdc.sim import checks, netpath
+from vdc.sim import checks, licensing, netpath
 from vdc.sim.checks import Rejected
 from vdc.sim.handler import Apply, Handlers
 from vdc.sim.model import trunked_on
@@ -49,10 +49,19 @@ def _net_uplink(sim: Simulation, c: Command) -> Apply:
     h = checks.host(sim, c.text("host"))
     nic = _uplink(h, c.text("uplink"))
     up = c.text("state") == "up"
-    if nic.link_up == up:
+    if nic.flapping and up:
+        raise Rejected(f"{h.name} {nic.name} is flapping (a failing cable or SFP): pull it with "
+                       f"`net uplink {h.name} {nic.name} down` until it is replaced")
+    if nic.link_up == up and not nic.flapping:
         raise Rejected(f"{h.name} {nic.name} is already {'up' if up else 'down'}")
 
     def apply() -> str:
+        if nic.flapping:  # pulled: the port is down for good, the team stops failing back
+            faults.stop_flapping(sim, h, nic)
+            if not nic.link_up:
+                vs = faults.vswitch_of(h, nic.name)
+                return (f"{h.name} {nic.name} unplugged: it no longer flaps"
+                        f"{f'; {vs.name} keeps it failed over' if vs else ''}")
         faults.set_link(sim, h, nic, up)
         if up:
             lost = "" if nic.upstream_ok else " (but the network beyond its switch port is still down)"
@@ -139,12 +148,23 @@ def _net_teaming(sim: Simulation, c: Command) -> Apply:
             raise Rejected(f"ip-hash sends on every uplink of the EtherChannel: {_names(standby)} cannot be standby")
         if detection == "beacon":
             raise Rejected("ip-hash does not work with beacon probing: use --detection link")
+    if policy == "lacp":
+        if not vs.distributed:
+            raise Rejected(f"LACP exists only on a distributed switch, and {vs.name} on {h.name} is a "
+                           "standard vSwitch: use ip-hash with a static EtherChannel, or port-id")
+        refused = licensing.refusal(sim.edition, "vds")
+        if refused:
+            raise Rejected(refused)
+        if standby:
+            raise Rejected(f"a LACP group sends on every member: {_names(standby)} cannot be standby")
+        if detection == "beacon":
+            raise Rejected("a LACP group finds failed members by its LACPDUs: use --detection link")
     if (policy, active, standby, detection) == (vs.policy, vs.active, vs.standby, vs.detection):
         raise Rejected(f"{vs.name} on {h.name} already has these teaming settings")
 
     def apply() -> str:
+        changed = detection != vs.detection or (policy == "lacp") != (vs.policy == "lacp")
         vs.policy, vs.active, vs.standby = policy, active, standby
-        changed = detection != vs.detection
         vs.detection = detection
         if changed:
             faults.detection_changed(sim, h, vs)

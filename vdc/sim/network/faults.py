@@ -24,6 +24,14 @@ BEACON_INTERVAL_S = 1.0
 BEACON_MISSES = 3
 """Beacons go out every second on every team uplink; 3 missed mark it failed (§11)."""
 BEACON_DETECT_S = BEACON_INTERVAL_S * BEACON_MISSES
+FLAP_DOWN_S = 5.0
+FLAP_UP_S = 25.0
+"""A flapping link is down 5 s in every 30 s [assumption: a failing cable or SFP]; the team
+fails over 1 s into each down and back at each up."""
+LACPDU_S = {"fast": 1.0, "slow": 30.0}
+LACP_MISSES = 3
+"""LACP members exchange LACPDUs every 1 s (fast) or 30 s (slow); 3 missed remove a member
+from the group (§11: 3 s fast, 90 s slow) — also when its link stays up."""
 SHOTGUN_BELOW = 3
 """Beacon probing needs at least 3 uplinks to tell which one failed ("shotgun" mode below)."""
 
@@ -38,7 +46,16 @@ def seen_bad(h: Host, nic: Uplink) -> bool:
     if not nic.link_up:
         return True
     vs = vswitch_of(h, nic.name)
-    return not nic.upstream_ok and vs is not None and vs.detection == "beacon"
+    return not nic.upstream_ok and vs is not None and (vs.detection == "beacon" or vs.policy == "lacp")
+
+
+def upstream_detect_s(h: Host, nic: Uplink) -> float:
+    """Seconds until the team sees a failure beyond the switch port: 3 missed beacons, or
+    3 missed LACPDUs in a link aggregation group."""
+    vs = vswitch_of(h, nic.name)
+    if vs is not None and vs.policy == "lacp":
+        return LACP_MISSES * LACPDU_S.get(vs.lacp_rate, LACPDU_S["slow"])
+    return BEACON_DETECT_S
 
 
 def set_link(sim: Simulation, h: Host, nic: Uplink, up: bool) -> None:
@@ -50,7 +67,7 @@ def set_link(sim: Simulation, h: Host, nic: Uplink, up: bool) -> None:
 def set_upstream(sim: Simulation, h: Host, nic: Uplink, ok: bool) -> None:
     """The network beyond the switch port fails or is repaired; the link stays as it was."""
     nic.upstream_ok = ok
-    _changed(sim, h, nic, BEACON_DETECT_S)
+    _changed(sim, h, nic, upstream_detect_s(h, nic))
     vs = vswitch_of(h, nic.name)
     if not ok and vs is not None:
         if nic.name in netpath.black_holed(h, vs):
@@ -75,10 +92,12 @@ def detect(sim: Simulation, host: str, uplink: str, changes: int) -> None:
         return
     nic.failed = True
     vs = vswitch_of(h, uplink)
-    how = "link down" if not nic.link_up else f"{BEACON_MISSES} beacons missed"
+    how = ("link down" if not nic.link_up else f"{LACP_MISSES} LACPDUs missed"
+           if vs is not None and vs.policy == "lacp" else f"{BEACON_MISSES} beacons missed")
     now = ", ".join(netpath.in_use(h, vs)) if vs is not None else ""
-    sim.log.add(sim.now, "team_failover", h.name,
-                f"{h.name} failed over from {uplink} ({how}) to {now or 'nothing'}")
+    if not nic.flapping:  # a flapping link's bounces are told once, by its uplink_flap event
+        sim.log.add(sim.now, "team_failover", h.name,
+                    f"{h.name} failed over from {uplink} ({how}) to {now or 'nothing'}")
     sim.touch("network")
 
 
@@ -87,7 +106,8 @@ def failback(sim: Simulation, h: Host, nic: Uplink) -> None:
     if not nic.failed:
         return
     nic.failed = False
-    sim.log.add(sim.now, "team_failback", h.name, f"{h.name} {nic.name} is back in its team")
+    if not nic.flapping:
+        sim.log.add(sim.now, "team_failback", h.name, f"{h.name} {nic.name} is back in its team")
     sim.touch("network")
 
 
@@ -98,7 +118,7 @@ def detection_changed(sim: Simulation, h: Host, vs: VSwitch) -> None:
         nic = h.nics[u]
         if seen_bad(h, nic):
             if not nic.failed:
-                sim.after(BEACON_DETECT_S if nic.link_up else LINK_DETECT_S,
+                sim.after(upstream_detect_s(h, nic) if nic.link_up else LINK_DETECT_S,
                           detect, sim, h.name, u, nic.changes)
         else:
             failback(sim, h, nic)
@@ -159,6 +179,9 @@ def apply_event(sim: Simulation, op: str, host: str, uplink: object, vlan: objec
             f"VLAN {v} was removed from the switch port of {h.name} {', '.join(hit) or '(none)'}{who}")
         return
     nic = h.nics[str(uplink)]
+    if op in ("uplink_flap", "uplink_flap_end"):
+        _flap_event(sim, h, nic, op == "uplink_flap")
+        return
     if op == "upstream_down":
         log(sim.now, "upstream_down", h.name,
             f"the network beyond {h.name} {nic.name}'s switch port failed; its link stays up")
@@ -166,6 +189,43 @@ def apply_event(sim: Simulation, op: str, host: str, uplink: object, vlan: objec
     else:
         log(sim.now, "upstream_up", h.name, f"the network beyond {h.name} {nic.name} works again")
         set_upstream(sim, h, nic, True)
+
+
+def _flap_event(sim: Simulation, h: Host, nic: Uplink, start: bool) -> None:
+    """A level event or incident starts or ends the flapping of an uplink."""
+    if start:
+        if nic.flapping or not nic.link_up:
+            return  # already flapping, or pulled: nothing to bounce
+        sim.flaps += 1
+        nic.flapping = sim.flaps
+        sim.log.add(sim.now, "uplink_flap", h.name,
+                    f"{h.name} {nic.name} is flapping: its link drops for {FLAP_DOWN_S:g} s every "
+                    f"{FLAP_DOWN_S + FLAP_UP_S:g} s and {h.name}'s team fails over and back each time")
+        flap_step(sim, h.name, nic.name, nic.flapping)
+    elif nic.flapping:
+        stop_flapping(sim, h, nic)
+        if not nic.link_up:
+            set_link(sim, h, nic, True)
+        sim.log.add(sim.now, "uplink_flap_end", h.name, f"{h.name} {nic.name} is stable again")
+
+
+def flap_step(sim: Simulation, host: str, uplink: str, flap: int) -> None:
+    """One bounce of a flapping link: down now, up `FLAP_DOWN_S` later, down again after
+    `FLAP_UP_S` — until the flap ends or the player pulls the cable."""
+    h = sim.inv.hosts[host]
+    nic = h.nics[uplink]
+    if nic.flapping != flap:
+        return
+    up = not nic.link_up
+    nic.link_up = up
+    _changed(sim, h, nic, LINK_DETECT_S)
+    sim.after(FLAP_UP_S if up else FLAP_DOWN_S, flap_step, sim, host, uplink, flap)
+
+
+def stop_flapping(sim: Simulation, h: Host, nic: Uplink) -> None:
+    """The link stops bouncing (its pending steps see another `flapping` and do nothing)."""
+    nic.flapping = 0
+    sim.touch("network")
 
 
 def checks_names(names: list[str], most: int = 5) -> str:

@@ -19,6 +19,7 @@ from vdc.sim.ha.admission import summary as admission_summary
 from vdc.sim.ha.agents import host_role
 from vdc.sim.memory import STATES, min_free_gib
 from vdc.sim.snapshots import chain as snapshots
+from vdc.sim.view import netload
 from vdc.sim.view.cache import ViewCache
 from vdc.sim.view.storage import vsan_view
 from vdc.sim.view.types import (
@@ -62,7 +63,8 @@ def build_view(sim: Simulation, cache: ViewCache) -> SimView:
         hosts=_hosts(sim, s, has, cache),
         datastores=_datastores(sim, s, has, ds_snap),
         services=_services(sim, s, has, cache),
-        vms=_vm_columns(sim, s, has, vm_snap_gib, _guest(sim, cache)),
+        vms=_vm_columns(sim, s, has, vm_snap_gib, _guest(sim, cache),
+                        cache.nics.portgroups if cache.nics is not None else ()),
         power_kw=sim.metrics.power_kw,
         events_total=len(sim.log),
         tasks=_tasks(sim, sim.now, cache),
@@ -92,6 +94,7 @@ def _vswitches(h: Host) -> tuple[VSwitchView, ...]:
             tuple(vs.uplinks),
             tuple(_portgroup(h, vs, pg) for pg in vs.portgroups.values()),
             vs.policy, vs.detection, tuple(vs.standby),
+            vs.lacp_rate if vs.policy == "lacp" else "",
         )
         for vs in h.vswitches
     )
@@ -108,7 +111,8 @@ def _uplinks(h: Host) -> tuple[UplinkView, ...]:
         holes.update(netpath.black_holed(h, vs))
     return tuple(
         UplinkView(u.name, u.speed, u.link_up, u.vlans, role.get(u.name, "unused"),
-                   u.name in used, u.failed and u.name in role, u.name in holes, u.pruned)
+                   u.name in used, u.failed and u.name in role, u.name in holes, u.pruned,
+                   bool(u.flapping))
         for u in h.nics.values()
     )
 
@@ -122,6 +126,7 @@ def _network(sim: Simulation, cache: ViewCache) -> None:
     cache.net_key = net_key
     cache.vswitches = {h.name: _vswitches(h) for h in inv.hosts.values()}
     cache.uplinks = {h.name: _uplinks(h) for h in inv.hosts.values()}
+    cache.nics = netload.nic_map(sim)
 
 
 def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[HostView, ...]:
@@ -134,6 +139,8 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
         vm_count = np.bincount(s.vm_host[s.vm_on], minlength=len(s.host_names))
         power_w = s.host_powered * s.host_idle_w
     _network(sim, cache)
+    assert cache.nics is not None
+    load = netload.uplink_mbps(cache.nics, s, has)
     return tuple(
         HostView(
             name=h.name,
@@ -149,6 +156,7 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             vm_count=int(vm_count[i]),
             power_w=float(power_w[i]),
             uplinks=cache.uplinks[h.name],
+            uplink_mbps=load.get(h.name, ()),
             vswitches=cache.vswitches[h.name],
             cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
             ha=host_role(sim, h.name),
@@ -299,7 +307,7 @@ def _guest(sim: Simulation, cache: ViewCache) -> tuple[str, ...]:
 
 
 def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray,
-                guest: tuple[str, ...]) -> VmColumns:
+                guest: tuple[str, ...], portgroups: tuple[str, ...]) -> VmColumns:
     n = len(s.vm_names)
     power_arr = np.where(~s.vm_on, "off", np.where(sim.now < s.vm_up_at, "booting", "on"))
     power = tuple(power_arr.tolist())
@@ -339,6 +347,7 @@ def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray,
         balloon=col("vm_balloon"),
         swapped=col("vm_swapped"),
         guest=guest if len(guest) == n else ("yes|",) * n,
+        portgroups=portgroups if len(portgroups) == n else ("",) * n,
     )
 
 

@@ -25,6 +25,7 @@ from vdc.sim.view.types import (
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
+    from vdc.sim.view.netload import NicMap
 
 
 @dataclass
@@ -35,6 +36,8 @@ class ViewCache:
     net_key: tuple[int, int] | None = None
     vswitches: dict[str, tuple[VSwitchView, ...]] = field(default_factory=dict)
     uplinks: dict[str, tuple[UplinkView, ...]] = field(default_factory=dict)
+    nics: NicMap | None = None
+    """Where every VM NIC sends, and each VM's port groups (same key as the network views)."""
     tiers_version: int | None = None
     tiers: dict[tuple[int, tuple[bool, ...]], tuple[TierView, ...]] = field(default_factory=dict)
     """Per service and pattern of tiers up, their views (members change with the structure)."""

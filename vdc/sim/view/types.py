@@ -30,6 +30,8 @@ class UplinkView:
     """Link up but traffic lost upstream, and its team still sends on it (vdc.sim.netpath)."""
     pruned: tuple[int, ...] = ()
     """VLANs removed from a trunk that allowed every VLAN."""
+    flapping: bool = False
+    """Its link keeps going down and up (an uplink_flap); pulling it stops that."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class VSwitchView:
     detection: str = "link"
     """How the team sees a failure: link (status) or beacon (probing)."""
     standby: tuple[str, ...] = ()
+    lacp_rate: str = ""
+    """A LACP group's LACPDU rate ("fast" or "slow"); "" for other policies."""
 
     @property
     def default_team(self) -> bool:
@@ -99,6 +103,9 @@ class HostView:
     workload: str = ""
     """What a physical server runs now (its profile; "" when none, or moved out by `p2v`)."""
     rack_units: int = 1
+    uplink_mbps: tuple[float, ...] = ()
+    """Mbit/s each of `uplinks` carries in the last sample (its VM NICs' traffic as the
+    team sends it; () before the first sample)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +234,8 @@ class VmColumns:
     guest: tuple[str, ...] = ()
     """Per VM `tools|nic`: Tools "yes" (running), "no", or "next boot" (installed, they start
     when the guest reboots); and its first NIC's adapter type ("" without a NIC)."""
+    portgroups: tuple[str, ...] = ()
+    """Per VM, its NICs' port groups in order ("outside, web"; "" without a NIC)."""
 
     def __len__(self) -> int:
         return len(self.names)

@@ -454,6 +454,17 @@ class GameScreen(TimeControls):
         places, catalogue = self.controller.provision_choices()
         self.app.push_screen(DeployScreen(places, catalogue), self._dialog_done)
 
+    def action_network_dialog(self) -> None:
+        """The network dialog on the selected host (or the selected VM's host); the `net …` or
+        `vm nic …` command it builds is given as a command."""
+        from vdc.tui.screens.network import NetworkScreen
+
+        view = self.controller.view()
+        sel = self.selected
+        host = None if sel is None else sel[1] if sel[0] == "host" else dict(
+            zip(view.vms.names, view.vms.hosts, strict=False)).get(sel[1])
+        self.app.push_screen(NetworkScreen(view, host), self._dialog_done)
+
     def _selected_cluster(self) -> str | None:
         """The selected host's (or VM's host's) cluster, or the only one; None: told why."""
         view = self.controller.view()

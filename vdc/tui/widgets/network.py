@@ -69,7 +69,10 @@ def team_text(vs: VSwitchView) -> str:
     parts = [vs.policy]
     if vs.standby:
         parts.append("standby " + ",".join(vs.standby))
-    parts.append("beacon probing" if vs.detection == "beacon" else "link status")
+    if vs.lacp_rate:
+        parts.append(f"{vs.lacp_rate} LACPDUs")
+    else:
+        parts.append("beacon probing" if vs.detection == "beacon" else "link status")
     return "team: " + ", ".join(parts)
 
 
@@ -77,6 +80,8 @@ def uplink_state(u: UplinkView, tones: Tones) -> Text:
     """What the team does with an uplink beyond its link: black hole, failed over, standby."""
     if u.black_holed:
         return tones.text("✖ BLACK HOLE: traffic lost upstream", "error", bold=True)
+    if u.flapping:
+        return tones.text("▲ FLAPPING: link bouncing", "warning", bold=True)
     if u.failed_over and u.up:
         return tones.text("✖ failed over (beacons lost)", "error")
     if u.role == "standby":
@@ -99,6 +104,18 @@ def cut_reason(pg: PortGroupView, uplinks: Sequence[UplinkView]) -> str:
     return f"{name} not trunked on {', '.join(u.name for u in up)}"
 
 
+def loads(host: HostView) -> dict[str, int]:
+    """Each up uplink's load in whole percent of its speed (the last sample's VM traffic)."""
+    return {u.name: round(100.0 * mbps / u.speed) if u.speed else 0
+            for u, mbps in zip(host.uplinks, host.uplink_mbps, strict=False) if u.up}
+
+
+def load_text(pct: int, tones: Tones) -> Text:
+    """An uplink's load: muted while light, a warning from 70 %, an error from 90 %."""
+    tone = "error" if pct >= 90 else "warning" if pct >= 70 else "foreground-muted"
+    return tones.text(f"{pct:>3d} %", tone)
+
+
 def host_problems(host: HostView) -> tuple[int, int, int]:
     """(uplinks down, vSwitches without an up uplink, port groups cut — wholly, or on an uplink
     that loses their traffic) of a host."""
@@ -111,6 +128,12 @@ def host_problems(host: HostView) -> tuple[int, int, int]:
             dead += 1
         cut += sum(1 for pg in vs.portgroups if not pg.carried or pg.cut_on)
     return down, dead, cut
+
+
+def failed_over(host: HostView) -> list[str]:
+    """Uplinks whose link is up but that their team failed over (beacons lost: the network
+    beyond the switch port is down): the team runs on fewer uplinks than it has."""
+    return [u.name for u in host.uplinks if u.up and u.failed_over]
 
 
 def is_down(host: HostView) -> bool:
@@ -129,7 +152,8 @@ def summary_lines(view: SimView, tones: Tones) -> list[Text]:
         if is_down(host):
             continue
         down, dead, cut = host_problems(host)
-        if not (down or cut):
+        beacons = failed_over(host)
+        if not (down or cut or beacons):
             continue
         bad = bool(cut or dead)
         total = len(host.uplinks)
@@ -140,6 +164,8 @@ def summary_lines(view: SimView, tones: Tones) -> list[Text]:
             parts.append(tones.text("ALL UPLINKS DOWN", "error", bold=True))
         elif down:
             parts.append(tones.text(f"{down}/{total} uplinks down", "warning"))
+        if beacons:
+            parts.append(tones.text(f"{', '.join(beacons)} failed over (beacons lost)", "warning"))
         holes = [u.name for u in host.uplinks if u.black_holed]
         if holes:
             parts.append(tones.text(f"{', '.join(holes)} black-holed upstream", "error"))
@@ -194,21 +220,28 @@ def host_lines(host: HostView, tones: Tones, width: int) -> list[Text]:
         head.append_text(tones.text(f"✖ {_n(cut, 'port group')} cut", "error", bold=True))
     elif down:
         head.append_text(tones.text(f"▲ {total - down}/{total} uplinks up", "warning"))
+    elif failed_over(host):
+        head.append_text(tones.text(f"▲ {total - len(failed_over(host))}/{total} uplinks in use",
+                                    "warning"))
     else:
         head.append_text(tones.text(f"✔ {total}/{total} uplinks up", "success"))
     if host.state != "on":
         head.append_text(tones.text(f"  {symbol} {word}", tone))
     links = {u.name: u for u in host.uplinks}
     lines = [head]
+    load = loads(host)
     for vs in host.vswitches:
-        lines.extend(vswitch_lines(vs, links, tones, width))
+        lines.extend(vswitch_lines(vs, links, tones, width, load))
     return lines
 
 
 def vswitch_lines(
-    vs: VSwitchView, links: dict[str, UplinkView], tones: Tones, width: int
+    vs: VSwitchView, links: dict[str, UplinkView], tones: Tones, width: int,
+    load: dict[str, int] | None = None,
 ) -> list[Text]:
-    """A vSwitch: its name, then its uplinks, then its port groups (one per line)."""
+    """A vSwitch: its name, then its uplinks (speed, link, load in % of the speed), then its
+    port groups (one per line)."""
+    load = load or {}
     uplinks = [links[n] for n in vs.uplinks if n in links]
     head = Text(f"  {vs.name}", style="bold")
     if not any(u.up for u in uplinks):
@@ -224,6 +257,8 @@ def vswitch_lines(
         line.append(f"  {speed(u.speed):>4}  ")
         line.append_text(tones.text("● up  ", "success") if u.up
                          else tones.text("✖ down", "error", bold=True))
+        if load:  # "● up    2 %", "✖ down     "
+            line.append_text(load_text(load[u.name], tones) if u.name in load else Text("     "))
         state = uplink_state(u, tones)
         if state.plain:
             line = _beside(line, state, width)[0] if line.cell_len + 2 + state.cell_len <= width \
@@ -274,7 +309,8 @@ def _n(k: int, word: str) -> str:
 
 
 class NetworkPanel(Panel):
-    """Per host: its vSwitches, their uplinks (speed, link `● up` or `✖ down`, trunked VLANs)
+    """Per host: its vSwitches, their uplinks (speed, link `● up` or `✖ down`, load in % of
+    the link speed, trunked VLANs)
     and port groups (VLAN, VMkernel role), with every cut said in words: a VLAN not trunked on
     any up uplink, a host whose last uplink is down.
 
@@ -377,7 +413,8 @@ class NetworkPanel(Panel):
         tones = self._tones_now()
         # The network changes rarely: skip everything while nothing it shows has changed.
         key = (
-            tuple((h.name, h.state, h.uplinks, h.vswitches) for h in view.hosts),
+            tuple((h.name, h.state, h.uplinks, h.vswitches, tuple(loads(h).values()))
+                  for h in view.hosts),
             self.content_size, self.details, self.app.theme,
         )
         if key == self._last_key:
@@ -395,12 +432,14 @@ class NetworkPanel(Panel):
         # A host's full text is only rebuilt when its network (or the width) changed.
         full: dict[str, tuple[Text, bool]] = {}
         for host in view.hosts:
-            drawn_from = (host.state, host.uplinks, host.vswitches, width)
+            drawn_from = (host.state, host.uplinks, host.vswitches, tuple(loads(host).values()),
+                          width)
             cached = self._full.get(host.name)
             if cached is None or cached[0] != drawn_from:
                 down, _, cut = host_problems(host)
                 text = Text("\n", end="").join(host_lines(host, tones, width))
-                cached = (drawn_from, text, not (down or cut) and not is_down(host))
+                cached = (drawn_from, text,
+                          not (down or cut or failed_over(host)) and not is_down(host))
                 self._full[host.name] = cached
             full[host.name] = (cached[1], cached[2])
         # When it all does not fit, healthy hosts shrink to their first line, so that the

@@ -43,7 +43,7 @@ class Column:
 
 
 SORT_COLUMNS: tuple[str, ...] = (
-    "name", "host", "power", "cpu", "ready", "costop", "memory", "reclaim", "latency", "snap",
+    "name", "host", "net", "power", "cpu", "ready", "costop", "memory", "reclaim", "latency", "snap",
     "guest", "service",
     "health",
 )
@@ -52,7 +52,7 @@ SORT_COLUMNS: tuple[str, ...] = (
 LABELS: dict[str, str] = {
     "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%", "costop": "CoStp%",
     "memory": "Mem GiB", "latency": "Lat ms", "service": "Service", "health": "Health",
-    "snap": "Snap", "reclaim": "Bal/Swap", "guest": "Tools NIC",
+    "snap": "Snap", "reclaim": "Bal/Swap", "guest": "Tools NIC", "net": "Port group",
 }
 NUMERIC = frozenset({"cpu", "ready", "costop", "memory", "latency", "snap", "reclaim"})
 FIXED_WIDTHS: dict[str, int] = {
@@ -67,8 +67,8 @@ SHORT_WIDTHS: dict[str, int] = {"snap": 6, "reclaim": 6}
 `s1.7G` for `2.6/1.7`)."""
 
 KEEP_ORDER: tuple[str, ...] = (
-    "name", "health", "cpu", "ready", "power", "host", "reclaim", "guest", "service", "memory",
-    "costop", "snap", "latency",
+    "name", "health", "cpu", "ready", "power", "host", "reclaim", "guest", "net", "service",
+    "memory", "costop", "snap", "latency",
 )
 """Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) comes after
 the columns the table always has, so a VM's first snapshot never pushes one of them out.
@@ -76,7 +76,8 @@ the columns the table always has, so a VM's first snapshot never pushes one of t
 service and the memory: while it shows, it is why VMs starve. "costop" (only while a host
 co-schedules strictly) comes after the memory, so it never pushes one of them out. "guest"
 (only while a VM runs without Tools or on an emulated NIC: `✖ e1000`) comes before the
-service: while it shows, it is what the level is about."""
+service: while it shows, it is what the level is about. "net" (the VMs' port groups: while a
+VM's network is cut, or when the player asks with `p`) comes before the service too."""
 
 
 def odd_guests(guest: tuple[str, ...]) -> bool:
@@ -115,7 +116,7 @@ def short_reason(reason: str) -> str:
 
 def fit_columns(
     width: int, name: int, host: int, service: int, snap: bool = False, reclaim: bool = False,
-    costop: bool = False, guest: bool = False,
+    costop: bool = False, guest: bool = False, net: int = 0,
 ) -> list[Column]:
     """The columns that fit `width` cells, in display order, most useful kept first.
 
@@ -126,15 +127,17 @@ def fit_columns(
     Args:
         width: Cells available for the table (without its scrollbar).
         name: Widest VM name. host: widest host name. service: widest service name.
+        net: widest port groups of a VM, 0 to leave the column out.
     """
-    full = FIXED_WIDTHS | {"name": name, "host": host, "service": service}
+    full = FIXED_WIDTHS | {"name": name, "host": host, "service": service, "net": net}
 
     def keep(health: int, floor: int) -> tuple[dict[str, int], int, int]:
         kept = {"name": name}
         used = name + health + 2 * _PAD
         for key in KEEP_ORDER[2:]:
             if ((key == "snap" and not snap) or (key == "reclaim" and not reclaim)
-                    or (key == "costop" and not costop) or (key == "guest" and not guest)):
+                    or (key == "costop" and not costop) or (key == "guest" and not guest)
+                    or (key == "net" and not net)):
                 continue
             for w in (full[key], SHORT_WIDTHS.get(key)):
                 if w is None:
@@ -262,6 +265,7 @@ def display_keys(vms: VmColumns, words: Words | None) -> tuple[Keys, Words]:
         "snap": _snap_keys(vms),
         "reclaim": _reclaim_keys(vms),
         "guest": vms.guest,
+        "net": vms.portgroups if len(vms.portgroups) == len(vms) else ("",) * len(vms),
         "service": vms.services,
         "health": health,
     }
@@ -362,23 +366,25 @@ def formatters(tones: Tones, columns: Sequence[Column]) -> dict[str, Formatter]:
             "reclaim", _reclaim_text if widths.get("reclaim", 0) >= FIXED_WIDTHS["reclaim"] else _reclaim_short
         ),
         "guest": guest,
+        "net": lambda k: str(k) or "–",
         "service": str,
         "health": health,
     }
 
 
 def filter_mask(vms: VmColumns, text: str) -> np.ndarray:
-    """Which VMs have `text` (lower case) in their name, host, service, health reason or NIC
-    type (`e1000` finds the emulated NICs)."""
+    """Which VMs have `text` (lower case) in their name, host, service, health reason, NIC
+    type (`e1000` finds the emulated NICs) or port groups."""
     if not text:
         return np.ones(len(vms), dtype=np.bool_)
     return np.fromiter(
         (
             text in name.lower() or text in host.lower() or text in svc.lower()
-            or text in reason.lower() or text in guest.partition("|")[2]
-            for name, host, svc, reason, guest in zip(
+            or text in reason.lower() or text in guest.partition("|")[2] or text in pgs.lower()
+            for name, host, svc, reason, guest, pgs in zip(
                 vms.names, vms.hosts, vms.services, vms.reasons,
-                vms.guest if len(vms.guest) == len(vms) else ("",) * len(vms), strict=True
+                vms.guest if len(vms.guest) == len(vms) else ("",) * len(vms),
+                vms.portgroups if len(vms.portgroups) == len(vms) else ("",) * len(vms), strict=True
             )
         ),
         dtype=np.bool_,
@@ -403,7 +409,8 @@ def sort_order(vms: VmColumns, keys: Keys, column: str | None, reverse: bool) ->
         rank = np.unique(reasons, return_inverse=True)[1].reshape(-1)
         rank = np.where(vms.healthy, n + rank, rank)  # DOWN first
     else:
-        values = {"name": vms.names, "host": vms.hosts, "service": vms.services, "guest": vms.guest}[column]
+        values = {"name": vms.names, "host": vms.hosts, "service": vms.services, "guest": vms.guest,
+                  "net": vms.portgroups}[column]
         rank = np.unique(np.array(values, dtype=str), return_inverse=True)[1].reshape(-1)
     if reverse:
         rank = -rank

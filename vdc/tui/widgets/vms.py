@@ -59,6 +59,7 @@ _SORT_WORDS: dict[str, tuple[str, str, str]] = {
     "snap": ("snapshots", "largest first", "smallest first"),
     "reclaim": ("swapped, ballooned", "most first", "least first"),
     "guest": ("Tools and NIC", "A→Z", "Z→A"),
+    "net": ("port group", "A→Z", "Z→A"),
     "service": ("service", "A→Z", "Z→A"),
     "health": ("health", "down first", "ok first"),
 }
@@ -88,14 +89,17 @@ class VmTable(Panel):
         Binding("slash", "open_filter", "Filter", tooltip="Filter by name, host, service, reason",
                 show=False),
         Binding("escape", "close_filter", "Clear filter", show=False),
+        Binding("P", "toggle_portgroups", "Port groups", tooltip="Show or hide the VMs' port groups",
+                show=False),
     ]
     """
     | Key(s) | Description |
     | :- | :- |
     | s | Sort by the next column (none → name → host → … → health → none). |
     | r | Reverse the sort order. |
-    | / | Open the filter box (name, host, service or health reason). |
+    | / | Open the filter box (name, host, service, health reason or port group). |
     | escape | Clear the filter and close its box. |
+    | P | Show or hide the Port group column (it shows by itself while a VM's network is cut). |
     """
 
     DEFAULT_CSS = """
@@ -142,6 +146,12 @@ class VmTable(Panel):
         self._guest_odd = False
         """A host co-schedules strictly: the CoStp% column is shown."""
         self._has_reclaim = False
+        self._net_asked = False
+        """The player asked for the Port group column (`P`)."""
+        self._net_width = 0
+        """Width of the Port group column, 0 while it is not shown."""
+        self._net_src: tuple[str, ...] | None = None
+        self._net_widest = 0
         self._columns: list[Column] = []
         self._keys: Keys = {}
         """Per column, the display key of every VM as last shown ({} = redraw all)."""
@@ -248,15 +258,17 @@ class VmTable(Panel):
         if vms.guest is not self._guest_src:  # the view hands the same tuple until it changes
             self._guest_src, self._guest_odd = vms.guest, odd_guests(vms.guest)
         has_guest = self._guest_odd
+        net_width = self._portgroup_width(vms)
         if (vms.names != self._names or has_snaps != self._has_snaps
                 or has_reclaim != self._has_reclaim or has_costop != self._has_costop
-                or has_guest != self._has_guest):
+                or has_guest != self._has_guest or net_width != self._net_width):
             if vms.names != self._names:
                 self._new_inventory(view)
             self._has_snaps = has_snaps  # the Snap column comes with the first snapshot
             self._has_reclaim = has_reclaim  # Bal/Swap while a host balloons or swaps
             self._has_costop = has_costop  # CoStp% while a host co-schedules strictly
             self._has_guest = has_guest  # Tools NIC while a VM lacks Tools or has an emulated NIC
+            self._net_width = net_width  # Port group while a VM is cut off, or asked for
             self._keys, self._words = display_keys(vms, self._words)
             self._relayout(vms)
             return
@@ -270,8 +282,26 @@ class VmTable(Panel):
             c for c in SORT_COLUMNS
             if (c != "snap" or self._has_snaps) and (c != "reclaim" or self._has_reclaim)
             and (c != "costop" or self._has_costop) and (c != "guest" or self._has_guest)
+            and (c != "net" or self._net_width)
         )]
         self.sort_by(order[(order.index(self._sort) + 1) % len(order)], False)
+
+    def action_toggle_portgroups(self) -> None:
+        """Show the VMs' port groups, or hide them again (unless a VM is cut off)."""
+        self._net_asked = not self._net_asked
+        if self._view is not None:
+            self.show(self._view)
+
+    def _portgroup_width(self, vms: VmColumns) -> int:
+        """Width of the Port group column: shown while a VM's network is cut (where it plugs
+        in is then the question) or when asked for; 0 = left out."""
+        cut = any(r.startswith("network cut") for r in vms.reasons if r)
+        if not (self._net_asked or cut) or len(vms.portgroups) != len(vms):
+            return 0
+        if vms.portgroups is not self._net_src:  # the same tuple until the network changes
+            self._net_src = vms.portgroups
+            self._net_widest = min(24, max([len(LABELS["net"]), *map(len, vms.portgroups)]))
+        return self._net_widest
 
     def action_reverse_sort(self) -> None:
         """Reverse the current sort order."""
@@ -362,7 +392,7 @@ class VmTable(Panel):
         # Without a size yet, lay out for a wide panel; on_resize re-fits.
         room = width - 1 if width > 0 else 200  # always leave the scrollbar its cell
         return fit_columns(room, *self._text_widths, snap=self._has_snaps, reclaim=self._has_reclaim,
-                           costop=self._has_costop, guest=self._has_guest)
+                           costop=self._has_costop, guest=self._has_guest, net=self._net_width)
 
     def _relayout(self, vms: VmColumns) -> None:
         """Re-create the columns (first show, new inventory, new width) and re-add the rows."""
