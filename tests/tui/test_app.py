@@ -152,10 +152,20 @@ async def test_select_a_host_and_act_with_a_key():
 async def test_act_without_selection_says_what_to_do():
     async with level_app().run_test(size=(100, 30), notifications=True) as pilot:
         game = await start(pilot)
-        game.selected = None
+
+        def cleared() -> bool:
+            """Clear the selection until it stays clear (a late first highlight may set it)."""
+            if game.selected is None:
+                return True
+            game.selected = None
+            return False
+
+        await until(pilot, cleared)
+        await until(pilot, cleared)
         await pilot.press("c")
-        await until(pilot, lambda: toasts(pilot.app))
-        assert any("Select a VM first" in t for t in toasts(pilot.app))
+        # Other toasts (the level's opening ones) may come first under load: wait for this one.
+        await until(pilot, lambda: any("Select a VM first" in t for t in toasts(pilot.app)))
+        assert any("Select a VM first" in t for t in toasts(pilot.app)), toasts(pilot.app)
 
 
 async def test_vm_keys_open_the_line_for_a_size():
