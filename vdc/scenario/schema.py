@@ -478,6 +478,10 @@ class Appliance(Strict):
     2,000 MHz each), so a small appliance saturates on heavy traffic."""
     net: Annotated[float, Field(ge=0)] = 500
     """Mbit/s of traffic it carries at its baseline (a web-shaped day on top)."""
+    balances: bool = False
+    """A load balancer: in tier k of a service it spreads tier k + 1's load over that tier's
+    members that can take traffic and carries all of its traffic itself (its CPU follows it,
+    not `net`)."""
 
     @model_validator(mode="after")
     def _used(self) -> Appliance:
@@ -494,11 +498,14 @@ class Tier(Strict):
     """VM names or globs."""
     servers: list[Name] = []
     """Bare-metal servers (hosts with `hypervisor = "none"` and a `workload`) that serve it too."""
+    empty: bool = False
+    """A tier of a new service with no members yet: down until a VM joins it (`vm service`)."""
 
     @model_validator(mode="after")
     def _members(self) -> Tier:
-        if not self.vms and not self.servers:
-            raise ValueError("a tier needs members: vms, servers or both")
+        if not self.vms and not self.servers and not self.empty:
+            raise ValueError("a tier needs members: vms, servers or both (or empty = true for "
+                             "a tier that VMs join during play)")
         return self
 
 

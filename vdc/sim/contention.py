@@ -52,7 +52,7 @@ from vdc.sim.compute.cpu import cpu_step
 from vdc.sim.guest import adapters
 from vdc.sim.memory import memory_step
 from vdc.sim.moves import load as moveload
-from vdc.sim.provision import servers
+from vdc.sim.provision import nfv, servers
 from vdc.sim.snapshots import chain as snaps
 from vdc.sim.units import MB_PER_GIB
 from vdc.sim.workload import Noise, Profile, shape_factors
@@ -163,6 +163,9 @@ class Sampler(InventoryArrays):
         # Per-host and per-datastore results exist (empty) before the first sample too: a
         # dialog opened at t = 0 reads them.
         self.server_healthy = np.zeros(0, dtype=bool)
+        self.lb_groups: list[tuple[np.ndarray, np.ndarray]] = []
+        self.lb_mbps = z
+        """Mbit/s each VM carries as a load balancer (0 for the others; `provision/nfv.py`)."""
         self.n_servers = 0
         self.server_index: dict[str, int] = {}
         self.host_cpu_pct = z
@@ -184,6 +187,7 @@ class Sampler(InventoryArrays):
         servers.load(self)
         self._load_vms(pidx)
         self._load_services()
+        nfv.load(self)
         self._load_disks()
         vsan.load(self)
         self._resize_state(len(self.vm_names))
@@ -416,7 +420,10 @@ class Sampler(InventoryArrays):
         run_f = running.astype(float)
         shape = shape_factors(self.profiles, t, self.sim.start_hour)[self.vm_prof]
         noise = np.maximum(0.0, 1.0 + self.noise_amp * self.noise.step())
-        mult = shape * noise * self.spike * run_f
+        raw = shape * noise * self.spike
+        mult = raw * run_f
+        if self.lb_groups:  # load balancers spread their tiers' load (provision/nfv.py)
+            mult = nfv.spread(self, mult, raw, running)
         return running, run_f, mult
 
     def _storage_latency(self, mult: np.ndarray, moving: bool) -> np.ndarray:

@@ -28,7 +28,7 @@ CATALOGUE: tuple[schema.Appliance, ...] = (
     schema.Appliance(name="firewall", vcpu=2, memory=4, disk=16, disk_used=4, nics=3, boot_s=90,
                      mbps_per_vcpu=1000, net=500),
     schema.Appliance(name="load-balancer", vcpu=2, memory=4, disk=16, disk_used=4, nics=2,
-                     boot_s=120, mbps_per_vcpu=1500, net=500),
+                     boot_s=120, mbps_per_vcpu=1500, net=500, balances=True),
     schema.Appliance(name="vcenter", vcpu=2, memory=14, disk=579, disk_used=25, nics=1,
                      boot_s=600, mbps_per_vcpu=500, net=20),
 )

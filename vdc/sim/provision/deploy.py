@@ -46,6 +46,7 @@ def deploy_handler(sim: Simulation, c: Command) -> Apply:
         vm = make_vm(sim, name, h.name, ds.name, vcpu=a.vcpu, memory=a.memory, disk=a.disk,
                      portgroup=pg, nics=a.nics, disk_used=used, os=True,
                      profile=appliances.ensure_profile(sim, a), boot_s=a.boot_s)
+        vm.appliance = a.name
         vm.power = "on"
         vm.up_at = sim.now + vm.boot_s
         sim.inv.vms[name] = vm
