@@ -131,3 +131,34 @@ def test_a_vm_that_is_not_a_balancer_balances_nothing():
     s = sim.sampler
     assert s.vm_cpu_want[row(sim, "web-01")] == pytest.approx(2000)
     assert s.vm_net[row(sim, "r-01")] < 1000  # its own 500 Mbit/s on a web-shaped day, not 2,400
+
+
+def test_a_web_vm_added_behind_the_balancer_adds_capacity_not_users():
+    sim = with_lb()
+    s = sim.sampler
+    run(sim, "vm create web-04 esx-02 ds-1 cpu 4 mem 4 disk 20 prod")
+    assert "users come through a load balancer" in run(sim, "vm service web-04 shop web")
+    assert sim.inv.vms["web-04"].load == 0.0
+    run(sim, "power on web-04")
+    sim.run_until(260)
+    run(sim, "os install web-04")
+    sim.run_until(260 + 600 + 60)  # installed and rebooted
+    # the tier's 6,000 MHz of users shared by vCPU: 2 : 2 : 2 : 4
+    want = [float(s.vm_cpu_want[row(sim, v)]) for v in ("web-01", "web-02", "web-03", "web-04")]
+    assert want == pytest.approx([1200, 1200, 1200, 2400])
+    assert s.vm_net[row(sim, "lb-01")] == pytest.approx(2400)  # the same users
+    run(sim, "power off web-02")
+    run(sim, "power off web-03")
+    sim.run_until(1000)  # 6,000 MHz over web-01 (2 vCPU) and web-04 (4 vCPU)
+    assert [float(s.vm_cpu_want[row(sim, v)]) for v in ("web-01", "web-04")] == pytest.approx([2000, 4000])
+    assert s.service_up[0]
+
+
+def test_without_a_balancer_a_joined_vm_gets_no_users():
+    sim = Simulation(build(lb_level(lb_tier=False)))
+    sim.run_until(10)
+    run(sim, "vm create web-04 esx-02 ds-1 cpu 2 mem 4 disk 20 prod")
+    run(sim, "vm service web-04 shop web")
+    assert sim.inv.vms["web-04"].profile == "webnet"
+    sim.run_until(20)
+    assert sim.sampler.base_cpu[row(sim, "web-04")] == 0.0

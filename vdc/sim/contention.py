@@ -364,6 +364,8 @@ class Sampler(InventoryArrays):
         self.base_net = self.p_net[prof] * self.vm_load
         self.base_mem = self.p_mem[prof] * self.vm_memory
         self.noise_amp = self.p_noise[prof]
+        if self.lb_groups:  # a balancer shares its tier's users out (provision/nfv.py)
+            nfv.share(self)
         self.cpu_cap_vm = self.vm_vcpu * self.host_core_mhz[self.vm_host]
         self.on_ok = self.vm_on & self.host_runs[self.vm_host]
         self.last_up_at = float(self.vm_up_at.max()) if self.vm_up_at.size else 0.0

@@ -4,7 +4,8 @@
 with one thick disk and, given a port group, one paravirtual NIC; it has no guest OS (it boots
 to nothing and serves nothing) until `os install VM [linux|windows]` has run in it. `vm service
 VM SERVICE TIER` makes a VM a member of a service's tier (a VM still without a workload of its
-own takes the tier's). `vm delete VM` removes a powered-off VM and frees its disks.
+own takes the tier's application, with no users of its own: a load balancer in front of the
+tier shares the tier's users out, `nfv.py`). `vm delete VM` removes a powered-off VM and frees its disks.
 """
 
 from __future__ import annotations
@@ -126,8 +127,10 @@ def _vm_service(sim: Simulation, c: Command) -> Apply:
         tier.vms.append(vm.name)
         if takes is not None:
             vm.profile = takes
+            vm.load = 0.0  # the tier's application, but no users of its own (nfv.py)
         sim.touch()
-        work = f"; it runs the tier's '{takes}' workload" if takes else ""
+        work = (f"; it runs the tier's '{takes}' application, its users come through a load "
+                "balancer" if takes else "")
         return f"{vm.name} joined tier {tier.name} of {svc.name}{work}"
 
     return apply

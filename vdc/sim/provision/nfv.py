@@ -4,10 +4,14 @@ A VM deployed from an appliance with `balances = true` (the shipped `load-balanc
 member of tier k of a service balances tier k + 1 of the same chain (`fw → lb → web`). Per
 sample, while at least one of its balancers runs:
 
-- the users of tier k + 1 keep coming whichever of its VMs are up: its whole demand (each
-  member's baselines on its own day and noise, dead ones included) is spread over the members
-  that can take traffic (running, OS and drivers, reachable), in proportion to their baselines.
-  A dead web VM behind it degrades capacity — the others carry more — not the service;
+- tier k + 1's users are shared out by the balancer: the tier's baselines (the sum of its
+  members' own; a VM that joined with `vm service` brings none) are split over its members in
+  proportion to their vCPUs (`share`), so a web VM added behind a balancer adds capacity, not
+  users;
+- those users keep coming whichever of its VMs are up: the tier's whole demand (each member's
+  share on its own day and noise, dead ones included) is spread over the members that can take
+  traffic (running, OS and drivers, reachable), in proportion to their shares. A dead web VM
+  behind it degrades capacity — the others carry more — not the service;
 - every byte of that tier's traffic passes through the balancers: each running balancer
   carries T / n Mbit/s (T the tier's whole traffic, n its running balancers), and its CPU and
   network demand follow it (net / `mbps_per_vcpu` vCPUs at `appliances.VCPU_MHZ`). A balancer
@@ -45,6 +49,15 @@ def load(s: Sampler) -> None:
             if lbs and back:
                 groups.append((np.array(lbs, dtype=np.int64), np.array(back, dtype=np.int64)))
     s.lb_groups = groups
+
+
+def share(s: Sampler) -> None:
+    """Split each balanced tier's baselines over its members by vCPU (after `_derive`)."""
+    for _, back in s.lb_groups:
+        w = s.vm_vcpu[back] / s.vm_vcpu[back].sum()
+        for name in ("base_cpu", "base_iops", "base_write", "base_net"):
+            a = getattr(s, name)
+            a[back] = a[back].sum() * w
 
 
 def _balances(cat: dict[str, schema.Appliance], name: str | None) -> bool:
