@@ -165,6 +165,8 @@ class Sampler(InventoryArrays):
         self.server_healthy = np.zeros(0, dtype=bool)
         self.lb_groups: list[tuple[np.ndarray, np.ndarray]] = []
         self.lb_mbps = z
+        self.mem_idle: np.ndarray | None = None
+        """Tier members with no users of their own (they keep no tier up), None when none."""
         """Mbit/s each VM carries as a load balancer (0 for the others; `provision/nfv.py`)."""
         self.n_servers = 0
         self.server_index: dict[str, int] = {}
@@ -366,6 +368,11 @@ class Sampler(InventoryArrays):
         self.noise_amp = self.p_noise[prof]
         if self.lb_groups:  # a balancer shares its tier's users out (provision/nfv.py)
             nfv.share(self)
+        # A member with no users of its own (joined with `vm service`, no balancer in front)
+        # does not keep its tier up: it serves no one.
+        base = np.concatenate([self.base_cpu + self.base_net, np.ones(self.n_servers)])
+        idle = base[self.mem_vm] <= 0 if self.mem_vm.size else np.zeros(0, dtype=bool)
+        self.mem_idle = idle if idle.any() else None
         self.cpu_cap_vm = self.vm_vcpu * self.host_core_mhz[self.vm_host]
         self.on_ok = self.vm_on & self.host_runs[self.vm_host]
         self.last_up_at = float(self.vm_up_at.max()) if self.vm_up_at.size else 0.0
@@ -549,10 +556,11 @@ class Sampler(InventoryArrays):
         )
 
     def _services(self, healthy: np.ndarray) -> None:
-        """Which tiers and services are up: a tier while one of its members is healthy (VMs,
-        then bare-metal servers), a service while all its tiers are."""
+        """Which tiers and services are up: a tier while one of its members that serves users
+        is healthy (VMs, then bare-metal servers), a service while all its tiers are."""
         if self.n_tiers:
-            tier_ok = np.bincount(self.mem_tier, weights=healthy[self.mem_vm], minlength=self.n_tiers) > 0
+            ok = healthy[self.mem_vm] if self.mem_idle is None else healthy[self.mem_vm] & ~self.mem_idle
+            tier_ok = np.bincount(self.mem_tier, weights=ok, minlength=self.n_tiers) > 0
             down = np.bincount(self.tier_service, weights=~tier_ok, minlength=len(self.service_names))
             self.service_up = down == 0
             self.tier_up = tier_ok
