@@ -162,3 +162,20 @@ def test_without_a_balancer_a_joined_vm_gets_no_users():
     assert sim.inv.vms["web-04"].profile == "webnet"
     sim.run_until(20)
     assert sim.sampler.base_cpu[row(sim, "web-04")] == 0.0
+
+
+def test_leaving_a_tier_takes_the_vm_out_of_the_service():
+    sim = with_lb()
+    s = sim.sampler
+    msg = run(sim, "vm service web-03 shop none")
+    assert msg == "web-03 left tier web of shop"
+    sim.run_until(300)
+    # the tier's users are its members' own: web-03 takes its 2,000 MHz with it
+    assert [s.vm_cpu_want[row(sim, v)] for v in ("web-01", "web-02", "web-03")] == pytest.approx([2000, 2000, 2000])
+    assert s.vm_net[row(sim, "lb-01")] == pytest.approx(1600)
+    assert sim.inv.services["shop"].tiers[1].vms == ["web-01", "web-02"]
+    assert "tier lb has no members now: shop is down" in run(sim, "vm service lb-01 shop none")
+    sim.run_until(400)
+    assert not s.service_up[0]
+    with pytest.raises(Rejected, match="lb-01 serves no tier of shop"):
+        run(sim, "vm service lb-01 shop none")
