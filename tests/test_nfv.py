@@ -179,3 +179,18 @@ def test_leaving_a_tier_takes_the_vm_out_of_the_service():
     assert not s.service_up[0]
     with pytest.raises(Rejected, match="lb-01 serves no tier of shop"):
         run(sim, "vm service lb-01 shop none")
+
+
+def test_a_deployed_appliances_licence_counts_in_the_cost_until_it_is_deleted():
+    from vdc.sim import objectives
+
+    sim = Simulation(build(lb_level()))
+    sim.run_until(10)
+    before, year = sim.cost(), objectives.yearly_cost(sim)
+    assert "its licence costs 2,000 a year" in run(sim, "deploy load-balancer lb-01 esx-02 ds-1 prod")
+    assert "licence" not in run(sim, "deploy router r-01 esx-02 ds-1 prod")  # free
+    assert sim.cost() == before + 2000
+    assert objectives.yearly_cost(sim) == pytest.approx(year + 2000)
+    run(sim, "power off lb-01")
+    run(sim, "vm delete lb-01")
+    assert sim.cost() == before

@@ -478,6 +478,9 @@ class Appliance(Strict):
     2,000 MHz each), so a small appliance saturates on heavy traffic."""
     net: Annotated[float, Field(ge=0)] = 500
     """Mbit/s of traffic it carries at its baseline (a web-shaped day on top)."""
+    cost: Annotated[float, Field(ge=0)] = 0
+    """A year's licence or subscription of one deployed copy: it counts in the hardware and
+    licence cost (`max_cost`, `max_yearly_cost`) while the VM exists."""
     balances: bool = False
     """A load balancer: in tier k of a service it spreads tier k + 1's load over that tier's
     members that can take traffic and carries all of its traffic itself (its CPU follows it,

@@ -52,7 +52,8 @@ def deploy_handler(sim: Simulation, c: Command) -> Apply:
         sim.inv.vms[name] = vm
         sim.touch()
         net = f"{a.nics} NIC(s) on {pg}" if pg else "no NIC"
+        fee = f"; its licence costs {a.cost:,.0f} a year" if a.cost else ""
         return (f"{a.name} appliance {name} deployed on {h.name} ({a.vcpu} vCPU, {fmt(a.memory)} GiB, "
-                f"{net}); it boots and serves in {fmt(a.boot_s)} s — no OS to install")
+                f"{net}); it boots and serves in {fmt(a.boot_s)} s — no OS to install{fee}")
 
     return apply
