@@ -425,6 +425,25 @@ def test_powering_off_the_old_server_saves_rack_units_power_and_yearly_cost():
     assert st["rack"].met and st["rack"].value == 1 and st["cost"].met
 
 
+def test_p2v_copies_no_faster_than_the_slowest_link_allows():
+    lv = office_level()
+    lv["level"]["p2v_mbps"] = 200
+    lv["hosts"][2]["nics"] = [{"name": "eth0", "speed": 1000}]  # a 1 GbE server: 125 MB/s
+    sim = _sim(lv, t=100)
+    # 100 GiB at min(200, 1,000 / 8, 20,000 / 8) = 125 MB/s: 819.2 s; the 2 MB/s written
+    # meanwhile (1.6 GiB) sync in 13.1 s
+    assert "copying 100 GiB takes 13.7 min, then a cutover of 73.1 s" in run(sim, "p2v phys-01 esx-01 ds-1")
+    assert sim.tasks.tasks[-1].ends_at == pytest.approx(100 + 819.2 + 13.1072 + 60)
+    lv["hosts"][2]["nics"] = [{"name": "eth0", "speed": 1000}, {"name": "eth1", "speed": 10000}]
+    sim = _sim(lv, t=100)
+    assert "takes 8.5 min" in run(sim, "p2v phys-01 esx-01 ds-1")  # its 10 GbE link: 200 MB/s
+    sim = _sim(lv, t=100)
+    for nic in ("eth0", "eth1"):
+        sim.inv.hosts["phys-01"].nics[nic].link_up = False
+    with pytest.raises(Rejected, match="phys-01 has no network link up: the copy has no way to esx-01"):
+        run(sim, "p2v phys-01 esx-01 ds-1")
+
+
 def test_p2v_refusals():
     lv = office_level()
     lv["hosts"].append({"name": "phys-02", "hypervisor": "none", "cores": 2, "memory": 4})

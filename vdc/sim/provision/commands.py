@@ -198,6 +198,9 @@ def _p2v(sim: Simulation, c: Command) -> Apply:
     ds = checks.datastore(sim, c.text("datastore"))
     check_placement(sim, name, h, ds, server.cores, server.memory, server.disk_used + server.memory,
                     server.p2v_portgroup)
+    if p2v.rate(sim, server, h) <= 0:
+        down = server if not any(n.link_up and n.upstream_ok for n in server.nics.values()) else h
+        raise Rejected(f"{down.name} has no network link up: the copy has no way to {h.name}")
     why = admission_refusal(sim, p2v.probe(sim, server, h.name, ds.name), h)
     if why is not None:
         raise AdmissionRefused(why)
