@@ -117,3 +117,19 @@ def test_a_saturated_guest_is_told_to_get_more_vcpus() -> None:
     fix = next(a.fix for a in alarms.values() if "app-01" in a.fix or "web-01" in a.fix)
     assert "): its vCPUs, not the host, are short: give it more (`vm set " in fix
     assert "cpu 4`" in fix
+
+
+def test_a_service_down_for_a_p2v_cutover_says_wait() -> None:
+    s = Simulation(load_level(find_level("09-consolidation")).level)
+    s.run_until(5)
+    assert dispatch_ok(s, "p2v dns-srv esx-01 ds-shared")
+    s.run_until(230)  # 204.8 s of copy, then the cutover
+    down = {a.key: a for a in active_alarms(s.view())}["down:dns"]
+    assert down.fix == ("dns-srv (being converted (P2V)): wait: the P2V cutover ends with its VM "
+                        "booting (the Tasks panel, 8, has the ETA)")
+
+
+def dispatch_ok(sim: Simulation, text: str) -> bool:
+    from vdc.sim import dispatch
+
+    return dispatch.execute(sim, parse(text)).accepted

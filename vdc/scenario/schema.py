@@ -98,7 +98,8 @@ class LevelMeta(Strict):
     pause_on: list[EventKindName] = []
     """Event kinds that pause the game in the TUI when they happen."""
     p2v_mbps: Positive = 100
-    """MB/s at which `p2v` copies a physical server's used disk (about a 1 GbE link)."""
+    """MB/s at which `p2v` copies a physical server's used disk (about a 1 GbE link); the
+    fastest up NIC of the server and of the target host (÷ 8) bound it too."""
     power_price: Annotated[float, Field(ge=0)] = 0.15
     """Money per kWh, for the yearly cost (`max_yearly_cost`)."""
     first_panel: PanelName | None = None

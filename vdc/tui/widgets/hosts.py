@@ -600,7 +600,7 @@ def short_reason(reason: str) -> str:
         return f"starved: {share}{cause}"
     if reason.startswith("broken by"):
         return "bad change"
-    return reason
+    return {"being converted (P2V)": "P2V copy", "installing its guest OS": "installing OS"}.get(reason, reason)
 
 
 def _state_width(state: str, maintenance: bool = False) -> int:
