@@ -149,3 +149,19 @@ def test_a_cut_vm_in_a_down_tier_is_told_the_network_fix() -> None:
     assert down.fix.startswith("fw-01 (network cut (VLAN not carried)): its uplink vmnic0 loses "
                                "its traffic beyond the switch: beacon probing (`net teaming esx-01 "
                                "vSwitch0 policy port-id --detection beacon`) or move it (`vmotion fw-01 esx-")
+
+
+def test_a_service_down_for_a_p2v_cutover_says_wait() -> None:
+    s = Simulation(load_level(find_level("09-consolidation")).level)
+    s.run_until(5)
+    assert dispatch_ok(s, "p2v dns-srv esx-01 ds-shared")
+    s.run_until(230)  # 204.8 s of copy, then the cutover
+    down = {a.key: a for a in active_alarms(s.view())}["down:dns"]
+    assert down.fix == ("dns-srv (being converted (P2V)): wait: the P2V cutover ends with its VM "
+                        "booting (the Tasks panel, 8, has the ETA)")
+
+
+def dispatch_ok(sim: Simulation, text: str) -> bool:
+    from vdc.sim import dispatch
+
+    return dispatch.execute(sim, parse(text)).accepted

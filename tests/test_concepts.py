@@ -15,9 +15,10 @@ from vdc.scenario.sandbox import generate
 CAMPAIGN = (
     "vmotion", "cpu-ready", "maintenance", "storage-vmotion", "local-storage", "ha",
     "admission-control", "drs", "licensing", "affinity-rules", "snapshots", "vcenter", "rdm",
-    "datastores", "co-scheduling", "right-sizing", "nic-teaming",
+    "datastores", "co-scheduling", "right-sizing", "nic-teaming", "guest-os", "virtual-appliance",
+    "load-balancing", "physical-to-virtual",
 )
-"""The concepts of the campaign's levels 01–08 (issue 11) and 12 (issue 13)."""
+"""The concepts of the campaign's levels 01–08 (issue 11), 12 (issue 13), 09 and 10 (issue 16)."""
 
 KEPT = ("hypervisor", "consolidation", "reservations", "contention", "overcommit", "storage",
         "vlans", "incidents", "services")

@@ -75,7 +75,10 @@ def test_a_new_vm_boots_to_nothing_and_serves_once_its_os_is_installed():
     assert vm.os and vm.tools and vm.up_at == pytest.approx(done + 45)
     assert not healthy(sim, "web-02")  # rebooting into its new OS
     sim.run_until(done + 60)
-    assert healthy(sim, "web-02") and sim.metrics.service_up["shop"]
+    assert healthy(sim, "web-02")
+    # it runs the shop's application, but without a load balancer nothing sends it visitors:
+    # web-01's users are gone with web-01 (tests/test_nfv.py has the balancer)
+    assert sim.inv.vms["web-02"].load == 0.0 and not sim.metrics.service_up["shop"]
     assert [r.kind for r in sim.log].count("os_installed") == 1
     task = next(t for t in sim.tasks.tasks if t.kind == "os_install")
     assert (task.state, task.target) == ("done", "linux")
@@ -420,6 +423,25 @@ def test_powering_off_the_old_server_saves_rack_units_power_and_yearly_cost():
     assert sim.metrics.service_up["shop"]
     st = {o.id: o for o in sim.objective_statuses()}
     assert st["rack"].met and st["rack"].value == 1 and st["cost"].met
+
+
+def test_p2v_copies_no_faster_than_the_slowest_link_allows():
+    lv = office_level()
+    lv["level"]["p2v_mbps"] = 200
+    lv["hosts"][2]["nics"] = [{"name": "eth0", "speed": 1000}]  # a 1 GbE server: 125 MB/s
+    sim = _sim(lv, t=100)
+    # 100 GiB at min(200, 1,000 / 8, 20,000 / 8) = 125 MB/s: 819.2 s; the 2 MB/s written
+    # meanwhile (1.6 GiB) sync in 13.1 s
+    assert "copying 100 GiB takes 13.7 min, then a cutover of 73.1 s" in run(sim, "p2v phys-01 esx-01 ds-1")
+    assert sim.tasks.tasks[-1].ends_at == pytest.approx(100 + 819.2 + 13.1072 + 60)
+    lv["hosts"][2]["nics"] = [{"name": "eth0", "speed": 1000}, {"name": "eth1", "speed": 10000}]
+    sim = _sim(lv, t=100)
+    assert "takes 8.5 min" in run(sim, "p2v phys-01 esx-01 ds-1")  # its 10 GbE link: 200 MB/s
+    sim = _sim(lv, t=100)
+    for nic in ("eth0", "eth1"):
+        sim.inv.hosts["phys-01"].nics[nic].link_up = False
+    with pytest.raises(Rejected, match="phys-01 has no network link up: the copy has no way to esx-01"):
+        run(sim, "p2v phys-01 esx-01 ds-1")
 
 
 def test_p2v_refusals():

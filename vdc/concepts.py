@@ -264,6 +264,37 @@ CONCEPTS: dict[str, tuple[str, str]] = {
         "restarts them right away. Turn it on in the level's HA settings; start a VM elsewhere "
         "with `power on VM HOST`.",
     ),
+    "guest-os": (
+        "A new VM and its guest OS",
+        "Creating a VM only carves out CPU, memory, a disk and a NIC: nothing is installed in "
+        "it. Powered on, it boots to nothing and serves no one until an operating system is "
+        "installed inside it — the guest OS, about 10 minutes for Linux, 20 for Windows. "
+        "`vm create NAME HOST DATASTORE cpu N mem GIB disk GIB`, then `power on NAME` and "
+        "`os install NAME`.",
+    ),
+    "virtual-appliance": (
+        "Virtual appliances",
+        "A virtual appliance is a VM its vendor has already set up — OS, software, settings — "
+        "shipped as a file to load: routers, firewalls, load balancers, the vCenter appliance. "
+        "Deployed, it boots and works at once, with no OS to install: a load balancer is ready "
+        "in 2 minutes instead of a VM's 10-minute install. `deploy APPLIANCE NAME HOST "
+        "DATASTORE PORTGROUP`.",
+    ),
+    "load-balancing": (
+        "Load balancers and NFV",
+        "Network functions — routing, firewalls, load balancing — can run as VMs (NFV) instead "
+        "of boxes. A load balancer in front of a web tier shares the visitors over the web VMs "
+        "that are up, so a dead one costs capacity, not the service; every visitor passes "
+        "through it, so its CPU grows with the traffic (a vCPU per 1,500 Mbit/s or so) and a "
+        "balancer on a busy host slows the whole chain. Put it in its tier with `vm service NAME SERVICE TIER`.",
+    ),
+    "physical-to-virtual": (
+        "Physical to virtual (P2V)",
+        "P2V copies a running physical server's disks over the network into a new VM while "
+        "the server keeps serving; only the final sync and the switch stop the application, "
+        "for a minute or two. The old box can then be powered off: its rack units, power and "
+        "upkeep are saved. `p2v SERVER HOST DATASTORE`, then `host power off SERVER`.",
+    ),
 }
 
 

@@ -62,7 +62,7 @@ async def test_costop_folds_at_80x24():
 
 
 async def test_relaxed_hosts_say_so_and_show_no_costop():
-    async with level_app("01").run_test(size=(160, 50)) as pilot:
+    async with level_app("02").run_test(size=(160, 50)) as pilot:
         game = await start(pilot, 60)
         assert "costop" not in game.query_one(VmTable).columns
         assert game.query_one(HostsPanel).border_subtitle == "vCPUs: relaxed co-scheduling"

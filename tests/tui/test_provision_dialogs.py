@@ -106,9 +106,14 @@ def test_snapshot_deploy_dialog(snap_compare, size):
     assert snap_compare(_app(), terminal_size=size, run_before=game_at(30, "d", shows=DeployScreen))
 
 
-def _office_app() -> VdcApp:
-    """esx-01 and two physical servers of the shop (2 U, 200–400 W each), one of them off."""
+def _office_app(budgets: bool = False) -> VdcApp:
+    """esx-01 and two physical servers of the shop (2 U, 200–400 W each), one of them off;
+    with `budgets`, objectives on rack units (1 U), power (0.3 kW) and yearly cost (12,000)."""
     lv = base_level(duration=3600, title="Small office", p2v_mbps=100)
+    if budgets:
+        lv["objectives"] = [{"id": "rack", "kind": "max_rack_units", "target": 1},
+                            {"id": "power", "kind": "max_power_kw", "target": 0.3},
+                            {"id": "cost", "kind": "max_yearly_cost", "target": 12000}]
     lv["profiles"].append(dict(lv["profiles"][0], name="srv", cpu=1000, write_mbps=2))
     for name, state in (("phys-01", "on"), ("phys-02", "off")):
         lv["hosts"].append({"name": name, "hypervisor": "none", "cores": 4, "memory": 16, "state": state,
@@ -151,3 +156,32 @@ def test_snapshot_office_during_a_p2v(snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(_office_app(), terminal_size=size, run_before=run_before)
+
+
+async def test_hosts_panel_shows_rack_power_and_cost_against_the_levels_limits():
+    from vdc.tui.widgets.hosts import HostsPanel
+
+    async with _office_app(budgets=True).run_test(size=(160, 50)) as pilot:
+        game = await start(pilot, 30)
+        panel = game.query_one(HostsPanel)
+        await until(pilot, lambda: "servers" in str(panel.border_subtitle))
+        # 150 + 225 W = 0.375 kW: a year at 0.15 a kWh is 493, plus 2 × 10,000 of hardware
+        assert str(panel.border_subtitle) == (
+            "▪ servers 1/2 · 3/1 U ✖ · 0.37/0.3 kW ✖ · cost 20.5k/12.0k/yr ✖")
+        game.submit("p2v phys-01 esx-01 ds-1")
+        game.step(1300)
+        game.submit("host power off phys-01")
+        game.step(10)
+        await until(pilot, lambda: "1 U" in str(panel.border_subtitle))
+        assert str(panel.border_subtitle) == (
+            "▪ servers 0/2 · 1/1 U ✔ · 0.17/0.3 kW ✔ · cost 10.2k/12.0k/yr ✔")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_office_with_budgets(snap_compare, size):
+    async def run_before(pilot) -> None:
+        await start(pilot, 30)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(_office_app(budgets=True), terminal_size=size, run_before=run_before)

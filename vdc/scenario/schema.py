@@ -98,7 +98,8 @@ class LevelMeta(Strict):
     pause_on: list[EventKindName] = []
     """Event kinds that pause the game in the TUI when they happen."""
     p2v_mbps: Positive = 100
-    """MB/s at which `p2v` copies a physical server's used disk (about a 1 GbE link)."""
+    """MB/s at which `p2v` copies a physical server's used disk (about a 1 GbE link); the
+    fastest up NIC of the server and of the target host (÷ 8) bound it too."""
     power_price: Annotated[float, Field(ge=0)] = 0.15
     """Money per kWh, for the yearly cost (`max_yearly_cost`)."""
     first_panel: PanelName | None = None
@@ -493,6 +494,13 @@ class Appliance(Strict):
     2,000 MHz each), so a small appliance saturates on heavy traffic."""
     net: Annotated[float, Field(ge=0)] = 500
     """Mbit/s of traffic it carries at its baseline (a web-shaped day on top)."""
+    cost: Annotated[float, Field(ge=0)] = 0
+    """A year's licence or subscription of one deployed copy: it counts in the hardware and
+    licence cost (`max_cost`, `max_yearly_cost`) while the VM exists."""
+    balances: bool = False
+    """A load balancer: in tier k of a service it spreads tier k + 1's load over that tier's
+    members that can take traffic and carries all of its traffic itself (its CPU follows it,
+    not `net`)."""
 
     @model_validator(mode="after")
     def _used(self) -> Appliance:
@@ -509,11 +517,14 @@ class Tier(Strict):
     """VM names or globs."""
     servers: list[Name] = []
     """Bare-metal servers (hosts with `hypervisor = "none"` and a `workload`) that serve it too."""
+    empty: bool = False
+    """A tier of a new service with no members yet: down until a VM joins it (`vm service`)."""
 
     @model_validator(mode="after")
     def _members(self) -> Tier:
-        if not self.vms and not self.servers:
-            raise ValueError("a tier needs members: vms, servers or both")
+        if not self.vms and not self.servers and not self.empty:
+            raise ValueError("a tier needs members: vms, servers or both (or empty = true for "
+                             "a tier that VMs join during play)")
         return self
 
 

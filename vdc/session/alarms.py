@@ -99,6 +99,12 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
         return "move its disks to a quieter datastore (`svmotion VM DATASTORE`)"
     if reason == "booting":
         return "wait: it is booting"
+    if reason == "being converted (P2V)":
+        return "wait: the P2V cutover ends with its VM booting (the Tasks panel, 8, has the ETA)"
+    if reason == "installing its guest OS":
+        return "wait: its OS install ends with a reboot (the Tasks panel, 8, has the ETA)"
+    if reason == "no guest OS":
+        return f"install one (`os install {vm}`)"
     return f"look at it in the VMs panel (2); reset it if it hangs (`power reset {vm}`)"
 
 

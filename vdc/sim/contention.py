@@ -52,7 +52,7 @@ from vdc.sim.compute.cpu import cpu_step
 from vdc.sim.guest import adapters
 from vdc.sim.memory import memory_step
 from vdc.sim.moves import load as moveload
-from vdc.sim.provision import servers
+from vdc.sim.provision import nfv, servers
 from vdc.sim.snapshots import chain as snaps
 from vdc.sim.units import MB_PER_GIB
 from vdc.sim.workload import Noise, Profile, shape_factors
@@ -163,6 +163,11 @@ class Sampler(InventoryArrays):
         # Per-host and per-datastore results exist (empty) before the first sample too: a
         # dialog opened at t = 0 reads them.
         self.server_healthy = np.zeros(0, dtype=bool)
+        self.lb_groups: list[tuple[np.ndarray, np.ndarray]] = []
+        self.lb_mbps = z
+        self.mem_idle: np.ndarray | None = None
+        """Tier members with no users of their own (they keep no tier up), None when none."""
+        """Mbit/s each VM carries as a load balancer (0 for the others; `provision/nfv.py`)."""
         self.n_servers = 0
         self.server_index: dict[str, int] = {}
         self.host_cpu_pct = z
@@ -184,6 +189,7 @@ class Sampler(InventoryArrays):
         servers.load(self)
         self._load_vms(pidx)
         self._load_services()
+        nfv.load(self)
         self._load_disks()
         vsan.load(self)
         self._resize_state(len(self.vm_names))
@@ -360,6 +366,13 @@ class Sampler(InventoryArrays):
         self.base_net = self.p_net[prof] * self.vm_load
         self.base_mem = self.p_mem[prof] * self.vm_memory
         self.noise_amp = self.p_noise[prof]
+        if self.lb_groups:  # a balancer shares its tier's users out (provision/nfv.py)
+            nfv.share(self)
+        # A member with no users of its own (joined with `vm service`, no balancer in front)
+        # does not keep its tier up: it serves no one.
+        base = np.concatenate([self.base_cpu + self.base_net, np.ones(self.n_servers)])
+        idle = base[self.mem_vm] <= 0 if self.mem_vm.size else np.zeros(0, dtype=bool)
+        self.mem_idle = idle if idle.any() else None
         self.cpu_cap_vm = self.vm_vcpu * self.host_core_mhz[self.vm_host]
         self.on_ok = self.vm_on & self.host_runs[self.vm_host]
         self.last_up_at = float(self.vm_up_at.max()) if self.vm_up_at.size else 0.0
@@ -416,7 +429,10 @@ class Sampler(InventoryArrays):
         run_f = running.astype(float)
         shape = shape_factors(self.profiles, t, self.sim.start_hour)[self.vm_prof]
         noise = np.maximum(0.0, 1.0 + self.noise_amp * self.noise.step())
-        mult = shape * noise * self.spike * run_f
+        raw = shape * noise * self.spike
+        mult = raw * run_f
+        if self.lb_groups:  # load balancers spread their tiers' load (provision/nfv.py)
+            mult = nfv.spread(self, mult, raw, running)
         return running, run_f, mult
 
     def _storage_latency(self, mult: np.ndarray, moving: bool) -> np.ndarray:
@@ -540,10 +556,11 @@ class Sampler(InventoryArrays):
         )
 
     def _services(self, healthy: np.ndarray) -> None:
-        """Which tiers and services are up: a tier while one of its members is healthy (VMs,
-        then bare-metal servers), a service while all its tiers are."""
+        """Which tiers and services are up: a tier while one of its members that serves users
+        is healthy (VMs, then bare-metal servers), a service while all its tiers are."""
         if self.n_tiers:
-            tier_ok = np.bincount(self.mem_tier, weights=healthy[self.mem_vm], minlength=self.n_tiers) > 0
+            ok = healthy[self.mem_vm] if self.mem_idle is None else healthy[self.mem_vm] & ~self.mem_idle
+            tier_ok = np.bincount(self.mem_tier, weights=ok, minlength=self.n_tiers) > 0
             down = np.bincount(self.tier_service, weights=~tier_ok, minlength=len(self.service_names))
             self.service_up = down == 0
             self.tier_up = tier_ok

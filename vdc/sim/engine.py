@@ -571,9 +571,10 @@ class Simulation:
         return vsan.hung(self)
 
     def cost(self) -> float:
-        """Cost of the hosts in service (a host powered off counts as retired) and of what was
-        bought (licence upgrades)."""
-        return float(sum(h.cost for h in self.inv.hosts.values() if h.state != "off")) + self.spent
+        """Cost of the hosts in service (a host powered off counts as retired), of what was
+        bought (licence upgrades) and of the deployed appliances' licences."""
+        hosts = float(sum(h.cost for h in self.inv.hosts.values() if h.state != "off"))
+        return hosts + self.spent + provision.appliance_cost(self)
 
     # ------------------------------------------------------------------ reading
     def view(self, cache: ViewCache | None = None) -> SimView:

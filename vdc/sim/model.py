@@ -297,6 +297,8 @@ class Vm:
     """Times HA VM monitoring reset it (at most `ha.monitoring.MAX_RESETS`)."""
     snapshots: list = field(default_factory=list)  # vdc.sim.snapshots.Snapshot, oldest first
     tools_installed_at: float | None = None  # `tools install` finished then (active after a reboot)
+    appliance: str | None = None
+    """The catalogue appliance it was deployed from (`deploy`); None for other VMs."""
 
     @property
     def has_tools(self) -> bool:

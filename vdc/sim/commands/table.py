@@ -89,7 +89,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "vm service {vm:vm} {service:word} {tier:word}",
-        "Make a VM a member of a service's tier (a new VM takes on the tier's workload).",
+        "Make a VM a member of a service's tier (a new VM takes on the tier's workload); the tier "
+        "none takes it out of every tier of the service.",
         "vm service web-03 shop web",
     ),
     CommandSpec(

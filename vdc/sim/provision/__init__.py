@@ -11,13 +11,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vdc.sim.handler import Handlers
-from vdc.sim.provision import commands, osinstall, p2v
+from vdc.sim.provision import appliances, commands, osinstall, p2v
 from vdc.sim.provision.deploy import deploy_handler
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
 
-__all__ = ["HANDLERS", "host_down"]
+__all__ = ["HANDLERS", "appliance_cost", "host_down"]
+
+appliance_cost = appliances.yearly_cost
 
 HANDLERS: Handlers = {**commands.HANDLERS, "deploy": deploy_handler}
 

@@ -23,12 +23,13 @@ VCPU_MHZ = 2000.0
 CATALOGUE: tuple[schema.Appliance, ...] = (
     # [assumption] Sizes after common vendor minimums (VyOS / CSR 1000v, pfSense / FortiGate-VM,
     # HAProxy / F5 VE, VCSA "tiny"); throughput per vCPU of the order of their data sheets.
+    # Yearly subscriptions of the order of small commercial editions (open-source routers free).
     schema.Appliance(name="router", vcpu=2, memory=4, disk=8, nics=4, boot_s=60,
                      mbps_per_vcpu=2000, net=500),
     schema.Appliance(name="firewall", vcpu=2, memory=4, disk=16, disk_used=4, nics=3, boot_s=90,
-                     mbps_per_vcpu=1000, net=500),
+                     mbps_per_vcpu=1000, net=500, cost=1500),
     schema.Appliance(name="load-balancer", vcpu=2, memory=4, disk=16, disk_used=4, nics=2,
-                     boot_s=120, mbps_per_vcpu=1500, net=500),
+                     boot_s=120, mbps_per_vcpu=1500, net=500, balances=True, cost=2000),
     schema.Appliance(name="vcenter", vcpu=2, memory=14, disk=579, disk_used=25, nics=1,
                      boot_s=600, mbps_per_vcpu=500, net=20),
 )
@@ -55,3 +56,10 @@ def ensure_profile(sim: Simulation, a: schema.Appliance) -> str:
             net=a.net, shape="web", peak=0.5, noise=0.04,
         )
     return name
+
+
+def yearly_cost(sim: Simulation) -> float:
+    """A year of the deployed appliances' licences (each VM deployed from a catalogue entry)."""
+    cat = catalogue(sim)
+    return float(sum(cat[v.appliance].cost for v in sim.inv.vms.values()
+                     if v.appliance is not None and v.appliance in cat))

@@ -3,8 +3,9 @@
 `vm create NAME HOST DATASTORE cpu N mem GIB disk GIB [PORTGROUP]` registers a powered-off VM
 with one thick disk and, given a port group, one paravirtual NIC; it has no guest OS (it boots
 to nothing and serves nothing) until `os install VM [linux|windows]` has run in it. `vm service
-VM SERVICE TIER` makes a VM a member of a service's tier (a VM still without a workload of its
-own takes the tier's). `vm delete VM` removes a powered-off VM and frees its disks.
+VM SERVICE TIER` makes a VM a member of a service's tier (`none`: it leaves the service's tiers) (a VM still without a workload of its
+own takes the tier's application, with no users of its own: a load balancer in front of the
+tier shares the tier's users out, `nfv.py`). `vm delete VM` removes a powered-off VM and frees its disks.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from vdc.sim.provision.inventory import new_vm, remove_vm
 if TYPE_CHECKING:
     from vdc.sim.commands import Command
     from vdc.sim.engine import Simulation
-    from vdc.sim.model import Datastore, Host
+    from vdc.sim.model import Datastore, Host, Service
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 """A new VM's name: what a level's names may be (letters, digits, `_`, `.`, `-`; 64 at most)."""
@@ -113,9 +114,16 @@ def _vm_delete(sim: Simulation, c: Command) -> Apply:
     return apply
 
 
+LEAVE = "none"
+"""`vm service VM SERVICE none`: the VM leaves every tier of the service (unless the service has
+a tier of that name, which it then joins)."""
+
+
 def _vm_service(sim: Simulation, c: Command) -> Apply:
     vm = checks.vm(sim, c.text("vm"))
     svc = checks.lookup("service", c.text("service"), sim.inv.services)
+    if c.text("tier") == LEAVE and all(t.name != LEAVE for t in svc.tiers):
+        return _leave(sim, vm.name, svc)
     tier = checks.lookup(f"tier in {svc.name}", c.text("tier"), {t.name: t for t in svc.tiers})
     if vm.name in tier.vms:
         raise Rejected(f"{vm.name} already serves tier {tier.name} of {svc.name}")
@@ -126,9 +134,28 @@ def _vm_service(sim: Simulation, c: Command) -> Apply:
         tier.vms.append(vm.name)
         if takes is not None:
             vm.profile = takes
+            vm.load = 0.0  # the tier's application, but no users of its own (nfv.py)
         sim.touch()
-        work = f"; it runs the tier's '{takes}' workload" if takes else ""
+        work = (f"; it runs the tier's '{takes}' application, its users come through a load "
+                "balancer" if takes else "")
         return f"{vm.name} joined tier {tier.name} of {svc.name}{work}"
+
+    return apply
+
+
+def _leave(sim: Simulation, vm: str, svc: Service) -> Apply:
+    """Take `vm` out of every tier of `svc`: it serves that service no more."""
+    tiers = [t for t in svc.tiers if vm in t.vms]
+    if not tiers:
+        raise Rejected(f"{vm} serves no tier of {svc.name}")
+
+    def apply() -> str:
+        for t in tiers:
+            t.vms.remove(vm)
+        sim.touch()
+        left = [t.name for t in tiers if not t.vms and not t.servers]
+        empty = f"; tier {', '.join(left)} has no members now: {svc.name} is down" if left else ""
+        return f"{vm} left tier {', '.join(t.name for t in tiers)} of {svc.name}{empty}"
 
     return apply
 
@@ -171,6 +198,9 @@ def _p2v(sim: Simulation, c: Command) -> Apply:
     ds = checks.datastore(sim, c.text("datastore"))
     check_placement(sim, name, h, ds, server.cores, server.memory, server.disk_used + server.memory,
                     server.p2v_portgroup)
+    if p2v.rate(sim, server, h) <= 0:
+        down = server if not any(n.link_up and n.upstream_ok for n in server.nics.values()) else h
+        raise Rejected(f"{down.name} has no network link up: the copy has no way to {h.name}")
     why = admission_refusal(sim, p2v.probe(sim, server, h.name, ds.name), h)
     if why is not None:
         raise AdmissionRefused(why)

@@ -46,12 +46,14 @@ def deploy_handler(sim: Simulation, c: Command) -> Apply:
         vm = make_vm(sim, name, h.name, ds.name, vcpu=a.vcpu, memory=a.memory, disk=a.disk,
                      portgroup=pg, nics=a.nics, disk_used=used, os=True,
                      profile=appliances.ensure_profile(sim, a), boot_s=a.boot_s)
+        vm.appliance = a.name
         vm.power = "on"
         vm.up_at = sim.now + vm.boot_s
         sim.inv.vms[name] = vm
         sim.touch()
         net = f"{a.nics} NIC(s) on {pg}" if pg else "no NIC"
+        fee = f"; its licence costs {a.cost:,.0f} a year" if a.cost else ""
         return (f"{a.name} appliance {name} deployed on {h.name} ({a.vcpu} vCPU, {fmt(a.memory)} GiB, "
-                f"{net}); it boots and serves in {fmt(a.boot_s)} s — no OS to install")
+                f"{net}); it boots and serves in {fmt(a.boot_s)} s — no OS to install{fee}")
 
     return apply

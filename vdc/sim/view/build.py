@@ -18,6 +18,7 @@ from vdc.sim.drs.passes import migrations_done
 from vdc.sim.ha.admission import summary as admission_summary
 from vdc.sim.ha.agents import host_role
 from vdc.sim.memory import STATES, min_free_gib
+from vdc.sim.objectives import yearly_cost
 from vdc.sim.snapshots import chain as snapshots
 from vdc.sim.view import netload
 from vdc.sim.view.cache import ViewCache
@@ -72,7 +73,18 @@ def build_view(sim: Simulation, cache: ViewCache) -> SimView:
         snapshot_busy=busy,
         clusters=_clusters(sim, cache),
         drs=_drs(sim, cache),
+        limits=_limits(sim),
+        yearly_cost=yearly_cost(sim) if any(o.kind == "max_yearly_cost" for o in sim.level.objectives) else None,
     )
+
+
+_LIMITS = {"max_rack_units": "rack", "max_power_kw": "power", "max_yearly_cost": "cost"}
+
+
+def _limits(sim: Simulation) -> dict[str, float]:
+    """The level's rack, power and cost budgets (its objectives' targets), by short name."""
+    return {_LIMITS[o.kind]: float(o.target) for o in sim.level.objectives
+            if o.kind in _LIMITS and o.target is not None}
 
 
 # --------------------------------------------------------------------- hosts and network

@@ -350,3 +350,9 @@ class SimView:
     """Why a VM's snapshots cannot be changed now (a memory write or a merge running)."""
     clusters: tuple[ClusterHaView, ...] = ()
     drs: tuple[ClusterDrsView, ...] = ()
+    limits: dict[str, float] = field(default_factory=dict)
+    """The level's budgets from its objectives: "rack" (U, `max_rack_units`), "power" (kW,
+    `max_power_kw`), "cost" (a year, `max_yearly_cost`); only those it has."""
+    yearly_cost: float | None = None
+    """What a year costs at the power drawn now plus the hardware in service (levels with a
+    `max_yearly_cost` objective only)."""

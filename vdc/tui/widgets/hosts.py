@@ -333,7 +333,7 @@ class HostsPanel(Panel):
         self._restore_cursor(*before)
         # With physical servers, what consolidating them saves says more than the default
         # (relaxed) co-scheduling; a strict host is still named.
-        servers = servers_words(view)
+        servers = servers_words(view, max(20, self.size.width - 6))
         strict = any(h.co_scheduling == "strict" for h in view.hosts)
         subtitle = (f"{co_scheduling_words(view.hosts)} · {servers}" if strict else servers) if servers \
             else co_scheduling_words(view.hosts)
@@ -550,15 +550,39 @@ def co_scheduling_words(hosts: tuple[HostView, ...]) -> str:
     return f"strict co-scheduling: {names}{rest}"
 
 
-def servers_words(view: SimView) -> str:
-    """With physical servers (▪, "HW"): how many still run their workload, and the rack units
-    and power of all that is not powered off — what consolidating them saves ("" without)."""
+def servers_words(view: SimView, room: int = 200) -> str:
+    """With physical servers (▪, "HW") or a rack, power or cost budget: how many servers still
+    run their workload, and the rack units and power of all that is not powered off, each
+    against the level's limit when it sets one ("18/2 U ✖": 18 U in use, 2 allowed) — what
+    consolidating saves ("" without). Parts that do not fit in `room` cells go, cost first."""
     servers = [h for h in view.hosts if h.bare_metal]
-    if not servers:
+    lim = view.limits
+    if not servers and not lim:
         return ""
     running = [h for h in servers if h.workload and h.state != "off"]
     rack = sum(h.rack_units for h in view.hosts if h.state != "off")
-    return f"▪ servers {len(running)}/{len(servers)} · {rack} U · {view.power_kw:.2f} kW"
+    parts = [f"▪ servers {len(running)}/{len(servers)}"] if servers else []
+    parts.append(_against(rack, lim.get("rack"), f"{rack}", "{:g}", " U"))
+    parts.append(_against(view.power_kw, lim.get("power"), f"{view.power_kw:.2f}", "{:g}", " kW"))
+    if view.yearly_cost is not None:
+        parts.append("cost " + _against(view.yearly_cost, lim.get("cost"), _k(view.yearly_cost), "", "/yr"))
+    while len(parts) > 1 and len(" · ".join(parts)) > room:
+        parts.pop(-1 if view.yearly_cost is not None and len(parts) > 2 + bool(servers) else 0)
+    return " · ".join(parts)
+
+
+def _against(value: float, limit: float | None, shown: str, fmt: str, unit: str) -> str:
+    """"18/2 U ✖" (over the limit), "2/2 U ✔" (within), "18 U" (no limit); plain text: a
+    border subtitle takes no markup."""
+    if limit is None:
+        return f"{shown}{unit}"
+    cap = _k(limit) if not fmt else fmt.format(limit)
+    return f"{shown}/{cap}{unit} {'✖' if value > limit + 1e-9 else '✔'}"
+
+
+def _k(x: float) -> str:
+    """A yearly sum in thousands: 20,487 → "20.5k"."""
+    return f"{x / 1000:.1f}k" if x >= 1000 else f"{x:.0f}"
 
 
 def short_reason(reason: str) -> str:
@@ -576,7 +600,7 @@ def short_reason(reason: str) -> str:
         return f"starved: {share}{cause}"
     if reason.startswith("broken by"):
         return "bad change"
-    return reason
+    return {"being converted (P2V)": "P2V copy", "installing its guest OS": "installing OS"}.get(reason, reason)
 
 
 def _state_width(state: str, maintenance: bool = False) -> int:

@@ -111,7 +111,11 @@ def short_reason(reason: str) -> str:
         return f"starved {share}{cause}"
     if reason.startswith("storage latency"):
         return reason.replace("storage latency", "disk latency")
-    return reason
+    return _SHORT.get(reason, reason)
+
+
+_SHORT = {"being converted (P2V)": "P2V copy", "installing its guest OS": "installing OS"}
+"""Provisioning's reasons in the words that fit the Health column at 80 columns."""
 
 
 def fit_columns(
