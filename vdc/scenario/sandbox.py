@@ -18,6 +18,7 @@ import math
 import random
 from typing import Any
 
+from vdc.gcpause import gc_paused
 from vdc.rng import Streams
 from vdc.scenario import schema
 
@@ -83,7 +84,8 @@ def generate(size: str = "small", seed: int = 1, storage: str = "vmfs") -> schem
     }
     if storage == "vsan":
         _on_vsan(level, n_clusters)
-    return schema.Level.model_validate(level)
+    with gc_paused():  # 32,000 VMs' models at enterprise size
+        return schema.Level.model_validate(level)
 
 
 def _on_vsan(level: dict[str, Any], n_clusters: int) -> None:

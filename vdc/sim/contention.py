@@ -198,6 +198,7 @@ class Sampler(InventoryArrays):
         self._derive()
         self.built_version = sim.structure_version
         sim.dirty_parts.clear()
+        sim.placed = []
 
     def _load_profiles(self) -> dict[str, int]:
         """The workload profiles' baselines, one row per profile; return each name's row."""
@@ -237,16 +238,43 @@ class Sampler(InventoryArrays):
     def refresh(self, parts: list[str]) -> None:
         """Reload only the parts a small change touched (cheaper than a rebuild)."""
         for part in parts:
-            {"network": self._load_network, "health": self._load_health,
-             "datastores": self._load_datastores, "placement": self._load_placement}[part]()
+            if part == "network":
+                self._load_network(self.sim.net_hosts)
+                continue
+            if part == "placement":
+                self._load_placement(self.sim.placed)
+                continue
+            {"health": self._load_health, "datastores": self._load_datastores}[part]()
         parts.clear()
 
-    def _load_placement(self) -> None:
+    def _load_placement(self, named: list[str] | None = None) -> None:
         """Which host each VM is on (a vMotion's switchover): what depends on it, nothing more.
-        The same arrays as a rebuild, for a fraction of its cost."""
-        vms = list(self.sim.inv.vms.values())
+        The same arrays as a rebuild, for a fraction of its cost. `named`: only these VMs can
+        have changed host (`Simulation.touch`): the others are not looked at."""
+        sim = self.sim
+        sim.placed = []
+        inv = sim.inv
+        vms = list(inv.vms.values())
+        same = len(vms) == self.vm_host.size == self.vm_reachable.size == self.vm_team_cap.size
+        if named is not None and same and all(n in self.vm_index and n in inv.vms for n in named):
+            host = self.vm_host.copy()
+            moved = []
+            for name in named:
+                i, h = self.vm_index[name], self.host_index[inv.vms[name].host]
+                if host[i] != h:
+                    host[i] = h
+                    moved.append(i)
+            moved.sort()
+            if moved:
+                names = list(self.vm_host_names)
+                for i in moved:
+                    names[i] = vms[i].host
+                self.vm_host_names = tuple(names)
+            self.vm_host = host
+            self._load_paths(vms, moved)
+            self._derive()
+            return
         host = np.array([self.host_index[v.host] for v in vms], dtype=np.int64)
-        same = host.size == self.vm_host.size == self.vm_reachable.size == self.vm_team_cap.size
         moved = np.flatnonzero(host != self.vm_host).tolist() if same else []
         self.vm_host = host
         self.vm_host_names = tuple(v.host for v in vms)
@@ -325,7 +353,7 @@ class Sampler(InventoryArrays):
         self.vm_snap_mem[i] = 0.0
         self.vm_snap_depth[i] = len(v.snapshots)
         if v.snapshots:
-            self._load_chain(i, v, any(t.subject == name for t in self.sim.tasks.active("consolidate")))
+            self._load_chain(i, v, bool(self.sim.tasks.active_of(name, "consolidate")))
         self.snap_any = bool(self.vm_snap_depth.any())
         home = int(self.vm_home[i])
         if home >= 0:  # summed in VM order, as `load_snapshots` does, so the sums are the same

@@ -370,10 +370,11 @@ def build_inventory(level: schema.Level) -> Inventory:
     """Make the live inventory from a validated level (cross-checks already passed)."""
     inv = Inventory()
     host_names = [h.name for h in level.hosts]
+    host_index = {n: i for i, n in enumerate(host_names)}
     _add_clusters(inv, level)
     _add_hosts(inv, level)
-    _add_networks(inv, level, host_names)
-    _add_datastores(inv, level, host_names)
+    _add_networks(inv, level, host_names, host_index)
+    _add_datastores(inv, level, host_names, host_index)
     _add_vms(inv, level)
     _add_services(inv, level)
     return inv
@@ -430,10 +431,10 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
         )
 
 
-def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str]) -> None:
+def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str], host_index: dict[str, int]) -> None:
     """Each network is a standard vSwitch on every host it names."""
     for net in level.networks:
-        for hn in expand(net.hosts, host_names):
+        for hn in expand(net.hosts, host_names, host_index):
             h = inv.hosts[hn]
             standby = list(net.standby)
             active = list(net.active) if net.active is not None else [
@@ -463,10 +464,10 @@ def trunked_on(h: Host, uplinks: list[str], vlan: int) -> tuple[str, ...] | None
     return None if not on or len(on) == len(uplinks) else on
 
 
-def _add_datastores(inv: Inventory, level: schema.Level, host_names: list[str]) -> None:
+def _add_datastores(inv: Inventory, level: schema.Level, host_names: list[str], host_index: dict[str, int]) -> None:
     disks = {h.name: [float(x) for x in h.vsan_disks] for h in level.hosts}
     for d in level.datastores:
-        hosts = expand(d.hosts, host_names)
+        hosts = expand(d.hosts, host_names, host_index)
         devices = vsan_rules.devices(d.capacity, {n: disks[n] for n in hosts}) if d.type == "vsan" else {}
         inv.datastores[d.name] = Datastore(
             name=d.name,

@@ -33,6 +33,8 @@ class InventoryArrays:
 
     sim: Simulation
     server_index: dict[str, int]
+    vm_reachable: np.ndarray
+    vm_team_cap: np.ndarray
 
     def _index_names(self) -> None:
         """Names of hosts, VMs and datastores in row order, and the row of each name."""
@@ -159,14 +161,23 @@ class InventoryArrays:
             dtype=np.int64,
         )
 
-    def _load_network(self) -> None:
+    def _load_network(self, changed: list[str] | None = None) -> None:
         """Uplink capacity per host, reachability per VM and the most each VM can send (links,
-        trunks, upstream failures, isolation and NIC teams: `vdc.sim.netpath`)."""
-        inv = self.sim.inv
+        trunks, upstream failures, isolation and NIC teams: `vdc.sim.netpath`). `changed`: only
+        these hosts' network changed (`Simulation.touch`), so only their VMs' paths are worked
+        out again — what a full load gives them, at their cost."""
+        sim = self.sim
+        inv = sim.inv
         hosts = list(inv.hosts.values())
         self.host_net_cap = np.array(
             [0.0 if h.state == "isolated" else netpath.host_capacity(h) for h in hosts], dtype=float
         )
+        sim.net_hosts = []
+        n = len(inv.vms)
+        if changed is not None and self.vm_reachable.size == n == self.vm_team_cap.size:
+            vms = list(inv.vms.values())
+            self._load_paths(vms, [i for i, v in enumerate(vms) if v.host in changed])
+            return
         reach: list[bool] = []
         cap: list[float] = []
         memo: netpath.Memo = {}

@@ -226,7 +226,7 @@ def _start(sim: Simulation, m: Migration) -> bool:
     sim.tasks.start(_task(sim, m), sim.now, m.ends_at, detail=f"pre-copy of {vm.memory:g} GiB")
     sim.log.add(sim.now, "vmotion_started", vm.name,
                 f"vMotion of {vm.name} {m.src} → {m.dst} started; expected {m.total_s:.1f} s")
-    sim.touch("placement")
+    sim.touch("placement", vm=m.vm)
     sim.after(m.total_s, switchover, sim, m.task_id, m.epoch)
     return True
 
@@ -257,7 +257,7 @@ def switchover(sim: Simulation, task_id: int, epoch: int = 0) -> None:
               f"stun {m.plan.stun_s * 1000:.0f} ms{slowed}")
     sim.tasks.finish(_task(sim, m), sim.now, detail=detail)
     sim.log.add(sim.now, "vmotion_completed", vm.name, detail)
-    sim.touch("placement")
+    sim.touch("placement", vm=m.vm)
     pump(sim)
 
 
@@ -273,7 +273,7 @@ def cancel(sim: Simulation, task_id: int) -> str:
     m = hit[0]
     sim.tasks.finish(_task(sim, m), sim.now, cancelled=True, detail=f"cancelled; {m.vm} stays on {m.src}")
     sim.log.add(sim.now, "vmotion_cancelled", m.vm, f"vMotion of {m.vm} to {m.dst} cancelled; it stays on {m.src}")
-    sim.touch("placement")
+    sim.touch("placement", vm=m.vm)
     pump(sim)
     return f"vMotion of {m.vm} to {m.dst} cancelled; {m.vm} stays on {m.src}"
 

@@ -64,7 +64,7 @@ def _changed(sim: Simulation, h: Host, nic: Uplink, delay: float) -> None:
             sim.after(delay, detect, sim, h.name, nic.name, nic.changes)
     else:
         failback(sim, h, nic)
-    sim.touch("network")
+    sim.touch("network", h.name)
 
 
 def detect(sim: Simulation, host: str, uplink: str, changes: int) -> None:
@@ -79,7 +79,7 @@ def detect(sim: Simulation, host: str, uplink: str, changes: int) -> None:
     now = ", ".join(netpath.in_use(h, vs)) if vs is not None else ""
     sim.log.add(sim.now, "team_failover", h.name,
                 f"{h.name} failed over from {uplink} ({how}) to {now or 'nothing'}")
-    sim.touch("network")
+    sim.touch("network", h.name)
 
 
 def failback(sim: Simulation, h: Host, nic: Uplink) -> None:
@@ -88,7 +88,7 @@ def failback(sim: Simulation, h: Host, nic: Uplink) -> None:
         return
     nic.failed = False
     sim.log.add(sim.now, "team_failback", h.name, f"{h.name} {nic.name} is back in its team")
-    sim.touch("network")
+    sim.touch("network", h.name)
 
 
 def detection_changed(sim: Simulation, h: Host, vs: VSwitch) -> None:
@@ -132,7 +132,7 @@ def prune(sim: Simulation, h: Host, vlan: int, uplinks: list[str]) -> list[str]:
         else:
             nic.pruned = tuple(sorted({*nic.pruned, vlan}))
         changed.append(u)
-    sim.touch("network")
+    sim.touch("network", h.name)
     return changed
 
 
@@ -143,7 +143,7 @@ def allow(sim: Simulation, h: Host, vlan: int, uplink: str) -> None:
         nic.vlans = tuple(sorted({*nic.vlans, vlan}))
     else:
         nic.pruned = tuple(x for x in nic.pruned if x != vlan)
-    sim.touch("network")
+    sim.touch("network", h.name)
 
 
 def apply_event(sim: Simulation, op: str, host: str, uplink: object, vlan: object) -> None:
