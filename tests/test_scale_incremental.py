@@ -61,8 +61,10 @@ def test_partial_network_and_placement_reloads_equal_a_full_network_load(size: s
     assert moved > 0 and cut > 0 and sim.log.of_kind("team_failover") and sim.log.of_kind("host_isolated")
 
 
-def test_the_task_index_equals_a_scan_of_every_task():
+def test_the_task_and_placement_indexes_equal_a_scan():
     for sim in _steps(_busy("small", 3), 2 * 3600, 120.0):
+        for h in sim.inv.hosts:
+            assert sim.inv.vms_on(h) == [v for v in sim.inv.vms.values() if v.host == h]
         tasks = sim.tasks
         for kind in (None, "vmotion", "consolidate", "ha_restart"):
             scan = [t for t in tasks.tasks if t.active and (kind is None or t.kind == kind)]

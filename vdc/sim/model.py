@@ -265,6 +265,11 @@ class VmDisk:
         return self.used if self.thin else self.size
 
 
+_PLACEMENTS = [0]
+"""Bumped whenever any VM's `host` is set (in any inventory of the process): the key that tells
+`Inventory.vms_on` its index by host may be stale."""
+
+
 @dataclass(slots=True)
 class Vm:
     name: str
@@ -333,6 +338,22 @@ class Vm:
         return None
 
 
+
+def _host_slot() -> None:
+    """`Vm.host` counts its writes: setting any VM's host (made, moved, copied) bumps
+    `_PLACEMENTS`, so `Inventory.vms_on` knows its index may be stale. The slot is read at C
+    speed as before; only a write goes through Python."""
+    slot = Vm.__dict__["host"]
+
+    def write(vm: Vm, value: str) -> None:
+        _PLACEMENTS[0] += 1
+        slot.__set__(vm, value)
+
+    Vm.host = property(slot.__get__, write)  # type: ignore[assignment, method-assign, misc]
+
+
+_host_slot()
+
 @dataclass(slots=True)
 class Tier:
     name: str
@@ -358,9 +379,20 @@ class Inventory:
     datastores: dict[str, Datastore] = field(default_factory=dict)
     vms: dict[str, Vm] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
+    _on: dict[str, list[Vm]] = field(default_factory=dict)
+    """The VMs of each host in inventory order (`vms_on`), valid for `_on_key`."""
+    _on_key: tuple[int, int, int] = (-1, -1, -1)
 
     def vms_on(self, host: str) -> list[Vm]:
-        return [v for v in self.vms.values() if v.host == host]
+        """The VMs on `host`, in inventory order. Indexed once per change of placement (any VM's
+        host set, a VM added or removed), not a scan of every VM per call."""
+        key = (_PLACEMENTS[0], len(self.vms), id(next(reversed(self.vms.values()), None)))
+        if key != self._on_key:
+            on: dict[str, list[Vm]] = {}
+            for v in self.vms.values():
+                on.setdefault(v.host, []).append(v)
+            self._on, self._on_key = on, key
+        return list(self._on.get(host, ()))
 
     def mounted(self, host: str) -> list[str]:
         return [d.name for d in self.datastores.values() if host in d.hosts]

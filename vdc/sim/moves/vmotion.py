@@ -189,8 +189,10 @@ def rebalance(sim: Simulation) -> None:
     """Re-plan every running migration whose share of the links changed: the bytes it sent are
     kept, the rest is planned at the new rate, its switchover and its task's end move."""
     now = sim.now
+    counts = links.running_counts(sim)  # nothing below changes who runs where
+    speeds: dict[str, float] = {}
     for m in sim.migrations.running:
-        rate = links.share(sim, sim.inv.hosts[m.src], sim.inv.hosts[m.dst])
+        rate = links.share(sim, sim.inv.hosts[m.src], sim.inv.hosts[m.dst], counts=counts, speeds=speeds)
         if rate <= 0.0 or rate == m.rate:
             continue  # unchanged, or its link lost mid-copy (the copy keeps its rate)
         links.progress(m, now)
@@ -202,7 +204,7 @@ def rebalance(sim: Simulation) -> None:
         m.epoch += 1
         task = _task(sim, m)
         task.ends_at = m.ends_at
-        sharing = max(links.running_on(sim, m.src), links.running_on(sim, m.dst))
+        sharing = max(counts.get(m.src, 0), counts.get(m.dst, 0))
         task.detail = (f"pre-copy of {vm.memory:g} GiB at {rate * 8 / 1e6:,.0f} Mbit/s"
                        + (f", link shared by {sharing}" if sharing > 1 else ""))
         sim.tasks.version += 1
