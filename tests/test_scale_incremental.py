@@ -81,3 +81,32 @@ def test_every_datastore_in_one_pass_equals_each_one_alone(storage: str):
         assert sim.datastores_used() == [sim.datastore_used(n) for n in sim.inv.datastores]
         chains = max(chains, sum(bool(v.snapshots) for v in sim.inv.vms.values()))
     assert chains == 20
+
+
+def test_snapshot_alarms_by_rows_equal_the_pass_over_every_chain(monkeypatch):
+    """Deep chains on some VMs, old ones on others (the age limit set to 30 min here), chains
+    deleted whole or in part, a host failing under some: the same alarms, words and order."""
+    from vdc.sim.snapshots import chain
+
+    monkeypatch.setattr(chain, "AGE_ALARM_S", 1800.0)
+    level = generate("small", 3)
+    names = [v.name for v in level.vms[::7]]
+    lines = []
+    for k, v in enumerate(names):
+        lines += [f"{60 + 30 * k + 5 * j} snapshot create {v} s{j}" for j in range(2 + k % 4)]
+        lines += [f"{2400 + 60 * k} snapshot delete {v} {'--all' if k % 2 else 's0'}"]
+    lines.sort(key=lambda line: float(line.split()[0]))
+    actions = list(parse_actions("\n".join(lines) + "\n"))
+
+    def play() -> list[tuple[float, str, str, str]]:
+        session = Session(Simulation(level))
+        session.play(((a.t, a.command) for a in actions), until=3 * 3600)
+        assert all(r.accepted for r in session.records)
+        return [(e.t, e.kind, e.subject, e.detail) for e in session.sim.log]
+
+    fast = play()
+    monkeypatch.setattr(chain, "alarms", chain._alarms_every_chain)
+    assert fast == play()
+    kinds = [e[1] for e in fast]
+    assert kinds.count("snapshot_depth") >= 3 and kinds.count("snapshot_age") >= 5
+    assert sum(1 for e in fast if e[1] == "alarm_cleared" and "snapshot" in e[3]) >= 5

@@ -151,6 +151,8 @@ class Sampler(InventoryArrays):
         self._pending = False
         """Thin disks or live deltas grew in a sample since the last `flush`."""
         self.vm_snap_depth = np.zeros(0, dtype=np.int64)
+        self.vm_snap_oldest = np.zeros(0)
+        """When each VM's oldest snapshot was taken (inf without a chain): the age alarm."""
         self.host_min_free = z
         self.host_mem_shown = np.zeros(0, dtype=np.int64)
         """Each host's memory state as shown and logged (0 high … 4 low; with hysteresis)."""
@@ -300,6 +302,7 @@ class Sampler(InventoryArrays):
         self.disk_io_mult = np.ones(nd)
         self.ds_snapfiles = np.zeros(D)
         self.vm_snap_mem = np.zeros(len(vms))
+        self.vm_snap_oldest = np.full(len(vms), np.inf)
         self._snap_rows: dict[int, int] = {}  # disk row -> disk index in its VM, rows with a delta
         # Disk rows are laid out VM after VM: a VM's first row is where its index starts.
         self._disk_first = np.searchsorted(self.disk_vm, np.arange(len(vms))).tolist()
@@ -322,6 +325,7 @@ class Sampler(InventoryArrays):
         chain = v.snapshots
         mult = 1.0 / snaps.io_efficiency(len(chain), merging)
         self.vm_snap_mem[i] = sum(s.mem_gib for s in chain)
+        self.vm_snap_oldest[i] = chain[0].taken_at
         first = self._disk_first[i]
         for j in range(len(v.disks)):
             row = first + j
@@ -351,6 +355,7 @@ class Sampler(InventoryArrays):
         self.disk_io_mult[first:rows.stop] = 1.0
         self.disk_used[first:rows.stop] = [d.used for d in v.disks]
         self.vm_snap_mem[i] = 0.0
+        self.vm_snap_oldest[i] = np.inf
         self.vm_snap_depth[i] = len(v.snapshots)
         if v.snapshots:
             self._load_chain(i, v, bool(self.sim.tasks.active_of(name, "consolidate")))

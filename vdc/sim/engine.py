@@ -112,6 +112,9 @@ class Simulation:
         """The level of each alarm now ("ok" when absent), by (kind, subject)."""
         self.snapshot_alarmed: list[str] = []
         """VMs with a snapshot depth or age alarm raised (checked until it clears)."""
+        self.snapshot_alarm_rows: tuple[int, np.ndarray, np.ndarray] | None = None
+        """The sampler structure and, per VM row, whether its depth and age alarms are raised
+        (`snapshots.chain.alarms` compares with it instead of every chain per sample)."""
         self._ds_level = np.zeros(0, dtype=int)
         self._cpu_high = np.zeros(0, dtype=bool)
         self.cpu_alarms = CpuAlarms()
