@@ -62,7 +62,15 @@ def test_partial_network_and_placement_reloads_equal_a_full_network_load(size: s
 
 
 def test_the_task_and_placement_indexes_equal_a_scan():
+    import json
+
+    from vdc.sim import digest
+
     for sim in _steps(_busy("small", 3), 2 * 3600, 120.0):
+        rows = [[k.kind, k.subject, k.target, k.state] for k in sim.tasks.tasks]
+        head = {"t": sim.now, "hosts": {h: [x.state, [1.5, None]] for h, x in sim.inv.hosts.items()}, "zz": "é"}
+        assert digest.head_json(head, {"tasks": digest._tasks_json(sim.tasks)}) == json.dumps(
+            {**head, "tasks": rows}, sort_keys=True, separators=(",", ":"))
         for h in sim.inv.hosts:
             assert sim.inv.vms_on(h) == [v for v in sim.inv.vms.values() if v.host == h]
         tasks = sim.tasks

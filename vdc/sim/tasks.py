@@ -60,6 +60,9 @@ class TaskList:
     """`version` when `live` last lost its finished tasks."""
     by_subject: dict[str, list[Task]] = field(default_factory=dict)
     """Tasks that may still be active, by the VM or host they work on (for `active_of`)."""
+    digest_rows: list[str] = field(default_factory=list)
+    """The state digest's JSON row of each task of the leading run of finished ones (they no
+    longer change): `vdc.sim.digest` encodes only the tasks after them again."""
 
     def add(self, kind: str, subject: str, target: str, t: float, detail: str = "") -> Task:
         task = Task(len(self.tasks) + 1, kind, subject, target, round(float(t), 3), detail=detail)
@@ -71,6 +74,7 @@ class TaskList:
 
     def start(self, task: Task, t: float, ends_at: float, detail: str = "") -> None:
         if not task.active:  # started again after it ended: live again, in id order
+            del self.digest_rows[task.id - 1 :]
             self.active()
             bisect.insort(self.live, task, key=lambda k: k.id)
             bisect.insort(self.by_subject.setdefault(task.subject, []), task, key=lambda k: k.id)
