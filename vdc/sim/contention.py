@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.gcpause import gc_paused
 from vdc.sim import vsan
 from vdc.sim.compute.cpu import cpu_step
 from vdc.sim.guest import adapters
@@ -164,6 +165,7 @@ class Sampler(InventoryArrays):
             setattr(self, name, z)
         # Per-host and per-datastore results exist (empty) before the first sample too: a
         # dialog opened at t = 0 reads them.
+        self.paths = {}
         self.server_healthy = np.zeros(0, dtype=bool)
         self.n_servers = 0
         self.server_index: dict[str, int] = {}
@@ -178,6 +180,10 @@ class Sampler(InventoryArrays):
 
     def rebuild(self) -> None:
         """Re-derive every cached array from the inventory objects (after a change)."""
+        with gc_paused():  # ~10 lasting objects per VM: no collections walking them meanwhile
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         sim = self.sim
         self.flush()
         self._index_names()
@@ -192,7 +198,7 @@ class Sampler(InventoryArrays):
         names = json.dumps([self.vm_names, self.host_names, self.ds_names, [p.name for p in self.profiles]])
         self.names_hash = hashlib.sha256(names.encode()).hexdigest()
         """Digest of the inventory's names and order (the state digest includes it)."""
-        self._load_network()
+        self._load_network(sim.net_hosts, rebuilt=True)
         self._load_health()
         self._load_datastores()
         adapters.load(self)

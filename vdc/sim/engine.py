@@ -175,7 +175,8 @@ class Simulation:
         while not self.ended and self.env.peek() <= now:
             self.env.step()
 
-    def touch(self, part: str = "all", host: str | None = None, vm: str | None = None) -> None:
+    def touch(self, part: str = "all", host: str | None = None, vm: str | None = None,
+              *, keeps_network: bool = False) -> None:
         """Mark the inventory changed so the sampler reloads its arrays before the next sample.
 
         `part` narrows a small change to what it affects: "network" (links, trunks, isolation),
@@ -183,10 +184,15 @@ class Simulation:
         (a running VM changed host: a vMotion); anything else rebuilds everything. A network
         change that affects only the VMs of one `host` (its links, trunks, teams, isolation, a
         NIC of a VM on it) names it: only those VMs' paths are worked out again; a placement
-        change names its `vm` (a vMotion's): only that VM's host is looked at.
+        change names its `vm` (a vMotion's): only that VM's host is looked at. A structural
+        change that `keeps_network` (a host failing or booting, VMs powered on or off or placed
+        anew: no link, trunk, team or VM NIC changed) lets the rebuild keep the network paths
+        of the VMs whose host, place and NICs stayed the same.
         """
         if part in ("all", "network", "placement"):
             self.network_version += 1
+        if part == "all" and not keeps_network:
+            self.net_hosts = None
         if part == "network":
             if host is None:
                 self.net_hosts = None
@@ -513,7 +519,7 @@ class Simulation:
             t, "host_failed", name,
             f"{name} failed; {what}: {', '.join(down)}" if down else f"{name} failed (it ran no VMs)",
         )
-        self.touch()
+        self.touch(keeps_network=True)
         for mechanic in MECHANICS:
             mechanic.host_down(self, name, down)
 
@@ -533,7 +539,7 @@ class Simulation:
         h.state = "booting"
         h.ready_at = t + h.boot_s
         self.log.add(t, "host_recovering", name, f"{name} is rebooting ({h.boot_s:g} s)")
-        self.touch()
+        self.touch(keeps_network=True)
         self.start(self._wait_boot, h.name, h.ready_at)
 
     def boot_host(self, name: str) -> None:
@@ -541,7 +547,7 @@ class Simulation:
         h = self.inv.hosts[name]
         h.state = "booting"
         h.ready_at = t + h.boot_s
-        self.touch()
+        self.touch(keeps_network=True)
         self.start(self._wait_boot, name, h.ready_at)
 
     def _wait_boot(self, name: str, at: float) -> None:
@@ -553,7 +559,7 @@ class Simulation:
             h.come_up()  # back in maintenance mode if it was in it (powered off or failed there)
             where = " (in maintenance mode)" if h.maintenance else ""
             self.log.add(at, "host_on", name, f"{name} is up{where}")
-            self.touch()
+            self.touch(keeps_network=True)
             if h.maintenance:
                 ha_agents.host_in_maintenance(self, name)
             else:
