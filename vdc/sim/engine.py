@@ -107,6 +107,8 @@ class Simulation:
         self.end_reason = ""
         self.digests: list[tuple[float, str]] = []
         self._spikes: list[tuple[dict[str, object], list[int], float]] = []
+        self._indices: dict[tuple[str, ...], list[int]] = {}
+        self._indices_at = (-1, -1)
         self._fills: list[tuple[str, float, float, float]] = []  # ds, gib/s, until, last
         self.alarm_levels: dict[tuple[str, str], str] = {}
         """The level of each alarm now ("ok" when absent), by (kind, subject)."""
@@ -480,9 +482,18 @@ class Simulation:
             self.touch("datastores")
 
     def _vm_indices(self, patterns: list[str]) -> list[int]:
-        names = list(self.inv.vms)
-        pos = {n: i for i, n in enumerate(names)}
-        return [pos[n] for n in expand(patterns, names)]
+        """The rows of the VMs `patterns` name (kept while the VMs stay the same: a load spike's
+        targets, often a glob over every VM, are matched once, not at every spike)."""
+        at = (self.structure_version, len(self.inv.vms))
+        if at != self._indices_at:
+            self._indices, self._indices_at = {}, at
+        key = tuple(patterns)
+        hit = self._indices.get(key)
+        if hit is None:
+            names = list(self.inv.vms)
+            pos = {n: i for i, n in enumerate(names)}
+            hit = self._indices[key] = [pos[n] for n in expand(patterns, names, pos)]
+        return list(hit)
 
     def _recompute_spikes(self) -> None:
         s = self.sampler

@@ -275,8 +275,8 @@ Extra = dict[str, tuple[float, float, float]]
 def _reserved(sim: Simulation, host: str, extra: Extra) -> tuple[float, float, float]:
     """(CPU reserved, memory reserved, memory configured) of the VMs on `host`."""
     cpu = mem = conf = 0.0
-    for v in sim.inv.vms.values():
-        if v.host == host and v.power == "on":
+    for v in sim.inv.vms_on(host):  # in inventory order, as a scan of every VM: the same sums
+        if v.power == "on":
             cpu += v.cpu_reservation
             mem += v.mem_reservation
             conf += v.memory
