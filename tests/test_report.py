@@ -119,7 +119,9 @@ def test_naive_example_compared_side_by_side_with_the_reference():
     r = vdc("report", str(NAIVE), "--format", "json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    assert [m["subject"] for m in data["mistakes"]] == ["mail", "mail-01"]
+    # The intranet's 2m30s outage is a mistake in this 30-minute level (threshold 150 s).
+    assert [m["subject"] for m in data["mistakes"]] == ["mail", "intranet", "mail-01", "intranet-db-01"]
+    assert data["mistake_threshold_s"] == 150.0
     ref = data["reference"]
     assert ref["comparable"] is True and ref["file"].endswith("saves/reference/01-first-light.vdcsave")
     you, best = ref["player"], ref["reference"]
@@ -127,7 +129,7 @@ def test_naive_example_compared_side_by_side_with_the_reference():
     assert (you["vm_down_s"], best["vm_down_s"]) == (1710.0 + 30.0 + 150.0, 30.0 + 95.0)
     assert (you["service_down_s"], best["service_down_s"]) == (
         {"intranet": 150.0, "mail": 1710.0, "files": 0.0}, {"intranet": 95.0, "mail": 0.0, "files": 0.0})
-    assert (you["commands_rejected"], you["mistakes"], best["mistakes"]) == (1, 2, 0)
+    assert (you["commands_rejected"], you["mistakes"], best["mistakes"]) == (1, 4, 0)
     assert best["commands"] == ["0 host power on esx-02", "0 power on intranet-web-01",
                                 "61 power on intranet-db-01 esx-02"]
     md = vdc("report", str(NAIVE)).stdout
@@ -248,3 +250,29 @@ def test_report_timeline_folds_each_migration_into_one_line_with_its_duration():
     md = rep.markdown(r)
     assert "| 0:01:00 | · vMotion | DRS: app-02 esx-03 → esx-01 in 31 s |" in md
     assert "vmotion queued" not in md and "drs pass" not in md
+
+
+@pytest.mark.parametrize(("duration_s", "threshold"), [
+    (240, 30.0), (600, 50.0), (1800, 150.0), (3600, 300.0), (5400, 450.0), (18000, 900.0),
+])
+def test_the_outage_threshold_is_a_twelfth_of_the_level(duration_s: int, threshold: float):
+    assert rep.outage_threshold(duration_s) == threshold
+
+
+@pytest.mark.parametrize(("duration_s", "is_mistake"), [(1200, True), (3600, False)])
+def test_the_same_outage_is_a_mistake_in_a_short_level_only(tmp_path: Path, duration_s: int,
+                                                            is_mistake: bool):
+    """web-01 off from 60 s to 260 s (200 s): over a 20-minute level's 100 s
+    threshold, under an hour-long level's 300 s."""
+    lv = base_level(duration=duration_s)
+    add_vm(lv, "web-01")
+    lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "vms": ["web-01"]}]}]
+    r = rep.build(load(_save(lv, "60 power off web-01\n260 power on web-01\n",
+                             tmp_path / "o.vdcsave")), "o", reference=False)
+    [shop] = r["downtime"]["services"]
+    [spell] = shop["outages"]
+    assert 200.0 <= spell["duration_s"] < 300.0
+    assert r["mistake_threshold_s"] == (100.0 if is_mistake else 300.0)
+    assert [m["kind"] for m in r["mistakes"]] == (["service_outage", "vm_downtime"] if is_mistake else [])
+    assert ("None found (no outage or VM downtime of 5m00s or more in this 1h00m00s level"
+            in rep.markdown(r)) is not is_mistake

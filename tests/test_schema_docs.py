@@ -45,3 +45,27 @@ def test_descriptions_do_not_change_a_levels_content_hash():
         saved = load(save)
         level = load_level(ROOT / "levels" / f"{saved.level.level.id}.toml")
         assert level.content_hash == saved.level_hash, save.name
+
+
+def test_schema_output_file_has_schema_and_id(tmp_path: Path):
+    from vdc import __version__
+
+    out = tmp_path / "level.schema.json"
+    r = subprocess.run([sys.executable, "-m", "vdc", "schema", "-o", str(out)], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 0 and r.stdout == f"wrote {out}\n", r.stderr
+    stdout = subprocess.run([sys.executable, "-m", "vdc", "schema"], capture_output=True, text=True,
+                            cwd=ROOT, check=True).stdout
+    assert out.read_text() == stdout
+    doc = json.loads(stdout)
+    assert list(doc)[:2] == ["$schema", "$id"]
+    assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert doc["$id"] == f"urn:vdc:level-schema:{__version__}"
+    # `vdc new` writes the same file beside a new level.
+    r = subprocess.run([sys.executable, "-m", "vdc", "new", str(tmp_path / "lab" / "l.toml")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "lab" / "level.schema.json").read_text() == stdout
+    r = subprocess.run([sys.executable, "-m", "vdc", "schema", "-o", str(tmp_path / "no" / "s.json")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and r.stderr.startswith("vdc: error: ") and len(r.stderr.splitlines()) == 1

@@ -14,8 +14,16 @@ from typing import Any, NoReturn
 import click
 
 from vdc import __version__
-from vdc.cli_author import new_cmd
-from vdc.cli_common import fail, resolve_level, seed_option
+from vdc.cli_author import new_cmd, schema_cmd
+from vdc.cli_common import (
+    LEVELS_DIR_OPTION,
+    complete_level,
+    complete_save,
+    fail,
+    resolve_level,
+    seed_option,
+)
+from vdc.cli_pack import pack_cmd
 from vdc.cli_progress import progress_group
 from vdc.cli_review import grade_cmd, report_cmd
 from vdc.cli_serve import serve_cmd, served_session_cmd
@@ -94,6 +102,7 @@ ALL_OPTION = click.option(
 @click.version_option(__version__, prog_name="vdc")
 @ALL_OPTION
 @PLAYER_OPTION
+@LEVELS_DIR_OPTION
 @click.pass_context
 def main(ctx: click.Context, unlock_all: bool, player: str | None) -> None:
     """vdc — a virtualized-datacenter simulator game for the terminal.
@@ -132,7 +141,7 @@ def _player_of(own: str | None) -> str | None:
 
 def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
           resume: Path | None = None, unlock_all: bool = False,
-          player: str | None = None) -> None:
+          player: str | None = None, exam=None) -> None:
     """Start the terminal UI (Textual is imported only here)."""
     if not has_screen():
         _fail("the game needs a terminal; for headless play use `vdc run LEVEL`")
@@ -147,7 +156,7 @@ def _play(loaded, seed: int | None = None, *, saves_dir: Path | None = None,
 
     VdcApp(
         level=loaded, seed=seed, saves_dir=saves_dir, resume=resume, unlock_all=unlock_all,
-        player=player,
+        player=player, exam=exam,
     ).run()
 
 
@@ -170,7 +179,7 @@ SAVES_DIR_OPTION = click.option(
 
 
 @main.command("play")
-@click.argument("level")
+@click.argument("level", required=False, shell_complete=complete_level)
 @seed_option()
 @click.option(
     "--size", type=click.Choice(SANDBOX_SIZES), default="small", help="Sandbox size (with LEVEL = sandbox)."
@@ -182,18 +191,45 @@ SAVES_DIR_OPTION = click.option(
 @SAVES_DIR_OPTION
 @ALL_OPTION
 @PLAYER_OPTION
-def play_cmd(level: str, seed: int | None, size: str, storage: str, saves_dir: Path | None,
-             unlock_all: bool, player: str | None) -> None:
+@click.option("--exam", "exam_pack", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Play a level of this pack (`vdc pack`) as an exam: no hints, its seed and "
+                   "speed limit, its time limit counting down.")
+def play_cmd(level: str | None, seed: int | None, size: str, storage: str, saves_dir: Path | None,
+             unlock_all: bool, player: str | None, exam_pack: Path | None) -> None:
     """Play LEVEL in the terminal UI, starting at its briefing (a path, id, prefix or `sandbox`).
 
-    A campaign level opens once the one before it was won (or with --all).
+    A campaign level opens once the one before it was won (or with --all). With --exam PACK,
+    LEVEL is a level of the pack (an id or a prefix; default: its first).
     """
+    if exam_pack is not None:
+        _play_exam(exam_pack, level, seed=seed, saves_dir=saves_dir, player=_player_of(player))
+        return
+    if level is None:
+        _fail("missing argument LEVEL (see: vdc play --help)")
     unlock_all = _unlock_all(unlock_all)
     loaded = _load(level, size=size, seed=seed, storage=storage)
     if not unlock_all and loaded.path is not None:
         _refuse_if_locked(Path(loaded.path))
     _play(loaded, seed=seed, saves_dir=saves_dir, unlock_all=unlock_all,
           player=_player_of(player))
+
+
+def _play_exam(pack_file: Path, ref: str | None, *, seed: int | None, saves_dir: Path | None,
+               player: str | None) -> None:
+    """`vdc play --exam PACK [LEVEL]`: the pack's level, its seed, no hints (one line for a bad
+    pack, a level not in it, or a seed of the player's own)."""
+    from vdc.scenario.loader import LevelError, load_level_text
+    from vdc.session.pack import PackError, read
+
+    if seed is not None:
+        _fail("an exam plays the pack's seed; --seed does not go with --exam")
+    try:
+        pack = read(pack_file)
+        lid = pack.level(ref)
+        loaded = load_level_text(pack.levels[lid], f"{pack_file}:levels/{lid}.toml")
+    except (PackError, LevelError) as e:
+        _fail(str(e))
+    _play(loaded, seed=pack.seeds[lid], saves_dir=saves_dir, player=player, exam=pack.exam)
 
 
 def _refuse_if_locked(path: Path) -> None:
@@ -209,7 +245,8 @@ def _refuse_if_locked(path: Path) -> None:
 
 
 @main.command("continue")
-@click.argument("save_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("save_file", required=False, type=click.Path(dir_okay=False, path_type=Path),
+                shell_complete=complete_save)
 @SAVES_DIR_OPTION
 @PLAYER_OPTION
 def continue_cmd(save_file: Path | None, saves_dir: Path | None, player: str | None) -> None:
@@ -237,10 +274,12 @@ def continue_cmd(save_file: Path | None, saves_dir: Path | None, player: str | N
 
 @main.command("levels")
 @ALL_OPTION
+@LEVELS_DIR_OPTION
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON document: each level's objectives, concepts, best and lock state.")
 def levels_cmd(unlock_all: bool, as_json: bool) -> None:
-    """List the shipped levels, with your best result and which are unlocked."""
+    """List the shipped levels (and any added with --levels-dir), with your best result and
+    which are unlocked."""
     if as_json:
         import json
 
@@ -292,7 +331,7 @@ def _duration(seconds: float) -> str:
 
 
 @main.command("check")
-@click.argument("levels", nargs=-1, required=True)
+@click.argument("levels", nargs=-1, required=True, shell_complete=complete_level)
 def check_cmd(levels: tuple[str, ...]) -> None:
     """Validate level files (paths, ids or id prefixes). Exit 2 if any is bad.
 
@@ -321,17 +360,8 @@ def check_cmd(levels: tuple[str, ...]) -> None:
         sys.exit(2)
 
 
-@main.command("schema")
-def schema_cmd() -> None:
-    """Print the JSON Schema of the level format."""
-    import json
-
-    from vdc.scenario.schema import Level
-    click.echo(json.dumps(Level.model_json_schema(), indent=2))
-
-
 @main.command("run")
-@click.argument("level")
+@click.argument("level", shell_complete=complete_level)
 @seed_option()
 @click.option(
     "--actions",
@@ -455,9 +485,9 @@ def _print_summary(out: dict[str, Any]) -> None:
 
 
 @main.command("replay")
-@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path), shell_complete=complete_save)
 @click.option("--verify", is_flag=True, help="Re-simulate headless and compare every digest (no UI).")
-@click.option("--level", "level_ref", default=None,
+@click.option("--level", "level_ref", default=None, shell_complete=complete_level,
               help="Refuse the save unless its embedded level equals this level (a file, an id "
                    "or an id prefix).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run object plus `verified`.")
@@ -517,4 +547,6 @@ main.add_command(grade_cmd)
 main.add_command(report_cmd)
 main.add_command(serve_cmd)
 main.add_command(new_cmd)
+main.add_command(schema_cmd)
+main.add_command(pack_cmd)
 main.add_command(served_session_cmd)

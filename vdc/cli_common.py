@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 if TYPE_CHECKING:
     from vdc.scenario.loader import LoadedLevel
@@ -55,6 +56,73 @@ class SeedType(click.IntRange):
 SEED_TYPE = SeedType()
 
 
+def add_levels_dir(_ctx: click.Context | None, _param: click.Parameter | None,
+                   value: object) -> None:
+    """`--levels-dir DIR`: add DIR's levels to the shipped ones for this run (and the games it
+    starts), through `VDC_LEVELS_DIR`; one line if DIR holds no level."""
+    import os
+    from pathlib import Path
+
+    if value is None:
+        return
+    d = Path(str(value))
+    if not d.is_dir():
+        fail(f"--levels-dir {d}: no such folder")
+    if not any(p.is_file() for p in d.glob("*.toml")):
+        fail(f"--levels-dir {d}: no level files (*.toml) in it")
+    before = [x for x in os.environ.get("VDC_LEVELS_DIR", "").split(os.pathsep) if x]
+    os.environ["VDC_LEVELS_DIR"] = os.pathsep.join(dict.fromkeys([*before, str(d.resolve())]))
+
+
+LEVELS_DIR_OPTION = click.option(
+    "--levels-dir", type=click.Path(file_okay=False), default=None, expose_value=False,
+    is_eager=True, callback=add_levels_dir,
+    help="Add this folder's levels to the shipped ones (also: $VDC_LEVELS_DIR).")
+
+
 def seed_option(help_text: str = "Master seed (default: the level's).") -> Callable[[F], F]:
     """`--seed N`, the same range everywhere."""
     return click.option("--seed", type=SEED_TYPE, default=None, help=help_text)
+
+
+# --------------------------------------------------------------------------- shell completion
+# `eval "$(_VDC_COMPLETE=bash_source vdc)"` (docs/cli.md). Completers never fail: a broken
+# level folder completes nothing rather than printing a traceback into the shell.
+
+
+def complete_level(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Level ids (shipped and added) and `sandbox` starting with what was typed; a path
+    (with a `/` or ending in `.toml`) completes as a file."""
+    if "/" in incomplete or incomplete.startswith(".") or incomplete.endswith(".toml"):
+        return [CompletionItem(incomplete, type="file")]
+    try:
+        from vdc.scenario.paths import list_levels
+
+        ids = [p.stem for p in list_levels()]
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        ids = []
+    words = [*ids, "sandbox"] if _param.name == "level" else ids
+    hits = [i for i in words if i.startswith(incomplete)]
+    if not hits:  # "first" for "01-first-light", as the resolver allows
+        hits = [i for i in ids if i.partition("-")[2].startswith(incomplete)]
+    return [CompletionItem(i) for i in hits] or [CompletionItem(incomplete, type="file")]
+
+
+def complete_save(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Saves in the saves directory (newest first) whose path starts with what was typed;
+    anything else completes as a file or folder."""
+    if "/" not in incomplete or incomplete.startswith("~"):
+        try:
+            import os
+            from pathlib import Path
+
+            from platformdirs import user_data_dir
+
+            d = Path(os.environ.get("VDC_SAVES_DIR") or Path(user_data_dir("vdc", appauthor=False)) / "saves")
+            found = sorted(d.glob("**/*.vdcsave"), key=lambda p: p.stat().st_mtime, reverse=True)
+        except Exception:  # noqa: BLE001 - completion must never break the shell
+            found = []
+        hits = [str(p) for p in found if p.name.startswith(incomplete)]
+        if hits:
+            return [CompletionItem(h) for h in hits[:50]]
+    return [CompletionItem(incomplete, type="file")]

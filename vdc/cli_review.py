@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from vdc.cli_common import MAX_SEED, fail, resolve_level
+from vdc.cli_common import MAX_SEED, complete_level, complete_save, fail, resolve_level
 
 _fail = fail
 
@@ -36,8 +36,8 @@ def _seeds(text: str | None) -> tuple[int, ...] | None:
 
 
 @click.command("grade")
-@click.argument("saves", nargs=-1, required=True)
-@click.option("--level", "level_ref", default=None,
+@click.argument("saves", nargs=-1, required=True, shell_complete=complete_save)
+@click.option("--level", "level_ref", default=None, shell_complete=complete_level,
               help="Refuse saves whose embedded level differs from this level (a file, an id "
                    "or an id prefix), or that were played with another seed than the level's.")
 @click.option("--seeds", "seeds_text", default=None, metavar="N,N,...",
@@ -47,8 +47,15 @@ def _seeds(text: str | None) -> tuple[int, ...] | None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header line.")
 @click.option("--jobs", "-j", type=int, default=None,
               help="Worker processes (default: the number of CPUs; 1 = no subprocesses).")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the cohort page to this file: score distribution, pass rates, "
+                   "each save's report, common mistakes, recovery times, identical logs.")
+@click.option("--reference", "reference_path", type=click.Path(path_type=Path), default=None,
+              help="The reference solutions the cohort page compares with: a .vdcsave, a folder "
+                   "of them, or an answer-key pack (default: the shipped ones).")
 def grade_cmd(saves: tuple[str, ...], level_ref: str | None, seeds_text: str | None,
-              any_seed: bool, as_json: bool, as_csv: bool, jobs: int | None) -> None:
+              any_seed: bool, as_json: bool, as_csv: bool, jobs: int | None,
+              html_file: Path | None, reference_path: Path | None) -> None:
     """Verify and score a cohort of saves, one row per save, with who played and the seed.
 
     SAVES are .vdcsave files or directories (every *.vdcsave below them). With --level, a
@@ -66,7 +73,10 @@ def grade_cmd(saves: tuple[str, ...], level_ref: str | None, seeds_text: str | N
         _fail("--seeds and --any-seed exclude each other")
     if jobs is not None and jobs < 1:
         _fail(f"--jobs must be at least 1, got {jobs}")
+    if reference_path is not None and html_file is None:
+        _fail("--reference goes with --html (the cohort page compares with it)")
     seeds = _seeds(seeds_text)
+    references = _references(reference_path) if reference_path is not None else None
     level_hash = None
     if level_ref is not None:
         loaded = resolve_level(level_ref)
@@ -94,9 +104,13 @@ def grade_cmd(saves: tuple[str, ...], level_ref: str | None, seeds_text: str | N
                 bar.advance(task)
                 bar.refresh()
 
-            rows = g.grade(paths, level_hash=level_hash, seeds=seeds, jobs=jobs, on_done=done)
+            rows = g.grade(paths, level_hash=level_hash, seeds=seeds, jobs=jobs, on_done=done,
+                           reports=html_file is not None)
     else:
-        rows = g.grade(paths, level_hash=level_hash, seeds=seeds, jobs=jobs)
+        rows = g.grade(paths, level_hash=level_hash, seeds=seeds, jobs=jobs,
+                       reports=html_file is not None)
+    if html_file is not None:
+        _cohort_page(rows, html_file, references)
     if as_json:
         import json
         click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
@@ -110,6 +124,42 @@ def grade_cmd(saves: tuple[str, ...], level_ref: str | None, seeds_text: str | N
     else:
         _grade_table(rows)
     sys.exit(g.exit_code(rows))
+
+
+def _references(path: Path) -> dict[str, tuple[str, bytes]]:
+    """`--reference`'s saves by level id (one line if they cannot be read)."""
+    from vdc.session.pack import PackError, reference_saves
+
+    if not path.exists():
+        _fail(f"{path}: no such file or folder")
+    try:
+        return reference_saves(path)
+    except PackError as e:
+        _fail(str(e))
+
+
+def _cohort_page(rows, out: Path, given: dict[str, tuple[str, bytes]] | None) -> None:
+    """Write `vdc grade --html`: the references' reports built once, then the page."""
+    from vdc.session import cohort, cohort_html
+    from vdc.session.reference import reference_path
+    from vdc.session.report import build
+    from vdc.session.save import SaveError, load, loads, write_atomic
+
+    refs = {}
+    for lid in dict.fromkeys(r.level for r in rows if r.report is not None and r.level):
+        try:
+            if given is not None:
+                if lid in given:
+                    name, raw = given[lid]
+                    refs[lid] = build(loads(raw, name), name, reference=False)
+            elif (p := reference_path(lid)) is not None:
+                refs[lid] = build(load(p), str(p), reference=False)
+        except SaveError as e:
+            _fail(f"the reference solution of {lid} cannot be read: {e}")
+    try:
+        write_atomic(out, cohort_html.render(cohort.build(rows, refs)))
+    except OSError as e:
+        _fail(f"{out}: cannot write the cohort page ({e.strerror})")
 
 
 def _grade_table(rows) -> None:
@@ -145,15 +195,16 @@ def _grade_table(rows) -> None:
 
 
 @click.command("report")
-@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("save_file", type=click.Path(dir_okay=False, path_type=Path), shell_complete=complete_save)
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md",
               help="Markdown (default), JSON, or one self-contained HTML file.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (atomically) instead of stdout.")
 @click.option("--no-reference", is_flag=True, help="Leave out the comparison with the reference solution.")
-@click.option("--reference", "reference_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Compare with this save (a trainer's reference solution) "
-                                 "instead of the shipped one.")
+@click.option("--reference", "reference_file", type=click.Path(path_type=Path),
+              default=None, help="Compare with this reference solution instead of the shipped "
+                                 "one: a save, a folder of <level-id>.vdcsave, or an answer-key "
+                                 "pack (`vdc pack`).")
 def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: bool,
                reference_file: Path | None) -> None:
     """Review one save: timeline, downtime, mistakes, reference.
@@ -166,12 +217,18 @@ def report_cmd(save_file: Path, fmt: str, output: Path | None, no_reference: boo
 
     if no_reference and reference_file is not None:
         _fail("--reference and --no-reference exclude each other")
-    if reference_file is not None and not reference_file.is_file():
+    given: Path | tuple[str, bytes] | None = reference_file
+    if reference_file is not None and not reference_file.exists():
         _fail(f"{reference_file}: no such file")
     try:
         saved = load(save_file)
+        if reference_file is not None and (reference_file.is_dir() or reference_file.suffix == ".vdcpack"):
+            lid = saved.level.level.id
+            given = _references(reference_file).get(lid)
+            if given is None:
+                _fail(f"{reference_file}: no reference solution of {lid} in it")
         data = rep.build(saved, str(save_file), reference=not no_reference,
-                         reference_file=reference_file)
+                         reference_file=given)
     except SaveError as e:
         _fail(str(e) if str(e).startswith(str(save_file)) else f"{save_file}: {e}")
     if fmt == "json":

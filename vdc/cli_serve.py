@@ -26,12 +26,30 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-def session_command(saves_dir: Path, *, unlock_all: bool = False) -> str:
+def session_command(saves_dir: Path, *, unlock_all: bool = False,
+                    exam: tuple[Path, str] | None = None) -> str:
     """The shell command textual-serve starts for each browser session."""
     words = [sys.executable, "-m", "vdc", "served-session", "--saves-dir", str(saves_dir)]
     if unlock_all:
         words.append("--all")
+    if exam is not None:
+        words += ["--exam", str(exam[0]), "--exam-level", exam[1]]
     return " ".join(shlex.quote(w) for w in words)
+
+
+def load_exam(pack_file: Path, ref: str | None):
+    """The pack's exam settings, the level `ref` names (default its first) and its seed; one
+    line and exit 2 for a bad pack or a level not in it."""
+    from vdc.scenario.loader import LevelError, load_level_text
+    from vdc.session.pack import PackError, read
+
+    try:
+        pack = read(pack_file)
+        lid = pack.level(ref)
+        loaded = load_level_text(pack.levels[lid], f"{pack_file}:levels/{lid}.toml")
+    except (PackError, LevelError) as e:
+        _fail(str(e))
+    return pack.exam, loaded, pack.seeds[lid]
 
 
 @click.command("serve")
@@ -43,15 +61,20 @@ def session_command(saves_dir: Path, *, unlock_all: bool = False) -> str:
               help="The URL browsers reach the server at, when it differs from http://HOST:PORT "
                    "(a proxy, a name).")
 @click.option("--levels-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=None, help="Serve this folder's levels as the campaign (default: the "
-                                 "shipped levels).")
+              default=None, help="Add this folder's levels to the shipped ones in the "
+                                 "campaign list (their own unlock chain).")
 @click.option("--saves-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where every player's folder of saves goes (default: $VDC_SAVES_DIR or the "
                    "user data directory).")
 @click.option("--all", "unlock_all", is_flag=True, help="Every level unlocked for every player.")
+@click.option("--exam", "exam_pack", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Every player sits this pack's exam (`vdc pack`): its level's briefing "
+                   "first, no hints, its seed, speed and time limits.")
+@click.option("--exam-level", default=None, help="The pack's level to serve (default: its first).")
 def serve_cmd(host: str, port: int, public_url: str | None, levels_dir: Path | None,
-              saves_dir: Path | None, unlock_all: bool) -> None:
-    """Serve the game to web browsers (needs the web extra: pip install "vdc[web]").
+              saves_dir: Path | None, unlock_all: bool, exam_pack: Path | None,
+              exam_level: str | None) -> None:
+    """Serve the game to web browsers (needs the web extra: pip install "vdc-game[web]").
 
     Each browser tab is its own game: the player gives a name, and their saves go to
     SAVES_DIR/NAME/. F8 downloads the save; F2 saves and F9 opens the command palette
@@ -60,7 +83,7 @@ def serve_cmd(host: str, port: int, public_url: str | None, levels_dir: Path | N
     try:
         from textual_serve.server import Server
     except ImportError:
-        _fail('vdc serve needs the web extra: pip install "vdc[web]" (or pip install textual-serve)')
+        _fail('vdc serve needs the web extra: pip install "vdc-game[web]" (or pip install textual-serve)')
     from vdc.session.paths import SavesDirError
     from vdc.session.paths import saves_dir as find_saves_dir
 
@@ -73,8 +96,15 @@ def serve_cmd(host: str, port: int, public_url: str | None, levels_dir: Path | N
 
         if not list_levels(levels_dir):
             _fail(f"no level files (*.toml) in {levels_dir}")
-        os.environ["VDC_LEVELS_DIR"] = str(levels_dir.resolve())
-    server = Server(session_command(root, unlock_all=unlock_all), host=host, port=port,
+        before = [x for x in os.environ.get("VDC_LEVELS_DIR", "").split(os.pathsep) if x]
+        os.environ["VDC_LEVELS_DIR"] = os.pathsep.join(dict.fromkeys([*before, str(levels_dir.resolve())]))
+    exam = None
+    if exam_pack is not None:
+        _, loaded, _ = load_exam(exam_pack, exam_level)  # refused here, not in each tab
+        exam = (exam_pack.resolve(), loaded.level.level.id)
+    elif exam_level is not None:
+        _fail("--exam-level goes with --exam")
+    server = Server(session_command(root, unlock_all=unlock_all, exam=exam), host=host, port=port,
                     title="vdc", public_url=public_url)
     click.echo(f"vdc: serving on {server.public_url} — saves in {root}", err=True)
     try:
@@ -86,8 +116,15 @@ def serve_cmd(host: str, port: int, public_url: str | None, levels_dir: Path | N
 @click.command("served-session", hidden=True)
 @click.option("--saves-dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--all", "unlock_all", is_flag=True)
-def served_session_cmd(saves_dir: Path, unlock_all: bool) -> None:
+@click.option("--exam", "exam_pack", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--exam-level", default=None)
+def served_session_cmd(saves_dir: Path, unlock_all: bool, exam_pack: Path | None,
+                       exam_level: str | None) -> None:
     """One browser session of `vdc serve` (started by the server, not by hand)."""
     from vdc.tui.app import ServedApp
 
-    ServedApp(saves_dir=saves_dir, unlock_all=unlock_all).run()
+    if exam_pack is None:
+        ServedApp(saves_dir=saves_dir, unlock_all=unlock_all).run()
+        return
+    exam, loaded, seed = load_exam(exam_pack, exam_level)
+    ServedApp(saves_dir=saves_dir, unlock_all=unlock_all, level=loaded, seed=seed, exam=exam).run()

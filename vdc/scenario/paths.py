@@ -14,11 +14,8 @@ from vdc.scenario.loader import LevelError
 
 
 def levels_dir() -> Path:
-    """The campaign's levels: `VDC_LEVELS_DIR` (a trainer's folder, `vdc serve --levels-dir`)
-    if set, else the shipped ones: `vdc/_levels` in an installed wheel, else the repository's
+    """The shipped levels: `vdc/_levels` in an installed wheel, else the repository's
     `levels/`."""
-    if os.environ.get("VDC_LEVELS_DIR"):
-        return Path(os.environ["VDC_LEVELS_DIR"])
     package = Path(vdc.__file__).resolve().parent
     installed = package / "_levels"
     if installed.is_dir():
@@ -26,12 +23,36 @@ def levels_dir() -> Path:
     return package.parent / "levels"
 
 
-def list_levels(directory: str | Path | None = None) -> list[Path]:
-    """The level files (`*.toml`) of `directory` (default: the shipped levels), by file name."""
-    d = Path(directory) if directory is not None else levels_dir()
+def added_dirs() -> list[Path]:
+    """Trainers' folders of levels added to the shipped ones: `VDC_LEVELS_DIR` (several
+    separated by the path separator, `:` or `;`), which `--levels-dir` sets."""
+    raw = os.environ.get("VDC_LEVELS_DIR", "")
+    return [Path(d) for d in raw.split(os.pathsep) if d.strip()]
+
+
+def _toml_files(d: Path) -> list[Path]:
     if not d.is_dir():
         return []
     return sorted((p for p in d.glob("*.toml") if p.is_file()), key=lambda p: p.name)
+
+
+def list_levels(directory: str | Path | None = None) -> list[Path]:
+    """The level files (`*.toml`) of `directory`, by file name; by default the shipped levels
+    and then each added folder's (`added_dirs`). A level id is a file stem: an added file with
+    the id of one listed before it is left out (the shipped one stays what its id names)."""
+    if directory is not None:
+        return _toml_files(Path(directory))
+    out: dict[str, Path] = {}
+    for d in [levels_dir(), *added_dirs()]:
+        for p in _toml_files(d):
+            out.setdefault(p.stem, p)
+    return list(out.values())
+
+
+def added_ids() -> set[str]:
+    """The ids of the listed levels that come from an added folder (their own unlock chain)."""
+    shipped = {p.stem for p in _toml_files(levels_dir())}
+    return {p.stem for p in list_levels() if p.stem not in shipped}
 
 
 def find_level(ref: str, directory: str | Path | None = None) -> Path:

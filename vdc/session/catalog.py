@@ -18,16 +18,19 @@ def level_entries(
 ) -> list[dict[str, Any]]:
     """One entry per shipped level, in campaign order (see docs/cli.md for the fields)."""
     from vdc.scenario.loader import LevelError, load_level
+    from vdc.scenario.paths import added_ids
     from vdc.sim.objectives import describe
 
     ids = progress.campaign_ids(directory)
     locked = progress.prerequisites(list(ids), done, unlock_all=unlock_all)
+    added = added_ids() if directory is None else set()
     out: list[dict[str, Any]] = []
     for stem, path in ids.items():
         lp = done.of(stem)
         entry: dict[str, Any] = {
             "id": stem,
             "file": path.name,
+            "added": stem in added,
             "title": None,
             "duration": None,
             "concepts": [],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +44,17 @@ class Row:
     worst_value: float | str | None = None
     worst_kind: str | None = None
     worst_attainment: float | None = None
+    report: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The save's whole report (`vdc.session.report.build`, no reference), when asked for
+    (`vdc grade --html`); never in `as_dict`."""
 
     @property
     def verified(self) -> bool:
         return self.status == VERIFIED
 
     def as_dict(self) -> dict[str, Any]:
-        return {"verified": self.verified} | asdict(self)
+        return {"verified": self.verified} | {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name != "report"}
 
 
 def expand(args: Iterable[str | Path]) -> list[Path]:
@@ -76,10 +80,11 @@ def worst(objectives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def grade_one(path: str, level_hash: str | None = None,
-              seeds: tuple[int, ...] | None = None) -> Row:
+              seeds: tuple[int, ...] | None = None, with_report: bool = False) -> Row:
     """Verify and score one save; never raises (a bad save is a row saying why). With
     `seeds`, a save played with another seed is not simulated: on a level with random
-    incidents a trainee could otherwise re-roll until the incidents are easy."""
+    incidents a trainee could otherwise re-roll until the incidents are easy. With
+    `with_report`, the row carries the save's report, from the same one re-simulation."""
     from vdc.session.runner import result
     from vdc.session.save import SaveError, load
     from vdc.session.verify import verify
@@ -95,6 +100,8 @@ def grade_one(path: str, level_hash: str | None = None,
             return Row(path, WRONG_SEED, f"played with seed {saved.seed}; graded: seed"
                        f"{'s' if len(seeds) > 1 else ''} {allowed} (--any-seed grades it anyway)",
                        **who)
+        if with_report:
+            return _with_report(path, saved, who)
         session, divergence = verify(saved)
     except SaveError as e:
         reason = str(e)
@@ -119,7 +126,23 @@ def grade_one(path: str, level_hash: str | None = None,
     )
 
 
-def _grade_star(args: tuple[str, str | None, tuple[int, ...] | None]) -> Row:
+def _with_report(path: str, saved: Any, who: dict[str, Any]) -> Row:
+    """The row of a readable save, from its report (which verifies it)."""
+    from vdc.session.report import build
+
+    r = build(saved, path, reference=False)
+    w = worst(r["objectives"])
+    return Row(
+        path, VERIFIED if r["verified"] else DIVERGED,
+        "replays exactly" if r["verified"] else r["divergence"]["message"], **who,
+        outcome=r["outcome"], score=r["score"], stars=r["stars"],
+        worst_objective=w["id"] if w else None, worst_value=w["value"] if w else None,
+        worst_kind=w["kind"] if w else None, worst_attainment=w["attainment"] if w else None,
+        report=r,
+    )
+
+
+def _grade_star(args: tuple[str, str | None, tuple[int, ...] | None, bool]) -> Row:
     return grade_one(*args)
 
 
@@ -130,6 +153,7 @@ def grade(
     seeds: tuple[int, ...] | None = None,
     jobs: int | None = None,
     on_done: Callable[[Row], None] | None = None,
+    reports: bool = False,
 ) -> list[Row]:
     """Grade every save (in `jobs` processes; 1 = in this process), rows sorted by file name.
 
@@ -137,7 +161,7 @@ def grade(
     progress bar); the returned list does not depend on that order.
     """
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
-    work = [(str(p), level_hash, seeds) for p in paths]
+    work = [(str(p), level_hash, seeds, reports) for p in paths]
     rows: list[Row] = []
     if jobs == 1:
         for w in work:

@@ -6,9 +6,11 @@ and only ever improves a level's best. A damaged or unreadable file never stops 
 never overwritten: it is renamed aside to `progress.json.bad-N`, one warning line says so, and
 progress starts fresh.
 
-The campaign is the shipped levels in file order (`vdc.scenario.paths.list_levels`). A level
-whose number is `00` (the sandbox) is free play: always open, and no step of the chain. Of the
-others the first is always open, and each next one opens once the one before it was won.
+The campaign is the shipped levels in file order (`vdc.scenario.paths.list_levels`), then the
+levels of a trainer's added folders (`VDC_LEVELS_DIR`, `--levels-dir`). A level whose number is
+`00` (the sandbox) is free play: always open, and no step of the chain. Of the others the first
+is always open, and each next one opens once the one before it was won; the added levels are a
+chain of their own (their first one is open whatever was won of the shipped ones).
 Only games played in the terminal UI on a shipped level count; headless `vdc run` (scripts,
 grading) records nothing.
 
@@ -289,12 +291,16 @@ def prerequisites(ids: list[str], progress: Progress, *, unlock_all: bool = Fals
     """Locked levels, each with the level to win first (open levels are absent)."""
     if unlock_all:
         return {}
-    chain = [i for i in ids if not is_free_play(i)]
-    return {
-        level: before
-        for before, level in zip(chain, chain[1:], strict=False)
-        if not progress.of(before).won
-    }
+    from vdc.scenario.paths import added_ids
+
+    added = added_ids()
+    locked: dict[str, str] = {}
+    # Two chains: the shipped campaign, and a trainer's added levels (their first one open).
+    for chain in ([i for i in ids if i not in added], [i for i in ids if i in added]):
+        chain = [i for i in chain if not is_free_play(i)]
+        locked |= {level: before for before, level in zip(chain, chain[1:], strict=False)
+                   if not progress.of(before).won}
+    return locked
 
 
 def status(level_id: str, progress: Progress, locked: dict[str, str]) -> str:

@@ -6,15 +6,17 @@ with the level's reference solution. Everything here comes from a verified re-si
 the save (the same session code as live play), never from the numbers the save claims, so a
 report of a tampered save says so at the top.
 
-The report is plain data (`build`), rendered as Markdown (`markdown`), JSON, or one
+The report is plain data (`build`), rendered as Markdown (`markdown`, in `report_md`), JSON, or one
 self-contained HTML file (`vdc.session.report_html`).
 
 The mistake rules (each one is something a trainer would point at in a debrief):
 
-- **service outage**: a service down for `LONG_OUTAGE_S` (5 sim-minutes, the autosave interval)
-  or more in one go — long enough for users to call the help desk. The boot of a service that
-  starts powered off is counted too: a slow start is a slow start.
-- **VM downtime**: a VM not healthy for `LONG_OUTAGE_S` or more in total, for VMs that matter:
+- **service outage**: a service down for the level's outage threshold (`outage_threshold`: one
+  twelfth of the level's length — 5 sim-minutes per hour of level — but at least
+  `MIN_OUTAGE_S` and at most `MAX_OUTAGE_S`) or more in one go: in a 10-minute level a
+  5-minute outage is half the level, in a 90-minute one users call the help desk after 7½.
+  The boot of a service that starts powered off is counted too: a slow start is a slow start.
+- **VM downtime**: a VM not healthy for the outage threshold or more in total, for VMs that matter:
   those in a service, or those running when the level began (a VM the player powered off
   still counts — someone was using it). VMs that start off and belong to no service are spare.
 - **datastore full**: a datastore reaching 100 % (VMs with growing disks stop there), with how
@@ -32,8 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-LONG_OUTAGE_S = 300.0
-"""An outage or a VM's total downtime at least this long is a mistake."""
+OUTAGE_SHARE = 1 / 12
+"""An outage at least this share of the level's length is a mistake (5 min per hour)."""
+MIN_OUTAGE_S = 30.0
+"""…but never a shorter one: a VM's boot is about that long."""
+MAX_OUTAGE_S = 900.0
+"""…and always one of 15 minutes, however long the level."""
 BUSY_HOST_PCT = 90.0
 """A host at or over this CPU demand or active memory (%) has no room for another VM."""
 PLACING = ("power on", "vmotion")
@@ -173,13 +179,20 @@ def _host_load(sim, cmd) -> dict[str, Any] | None:
             "mem_pct": round(float(s.host_mem_pct[i]), 1)}
 
 
+def outage_threshold(duration_s: float) -> float:
+    """Seconds of outage (or of a VM's downtime) that make a mistake in a level this long:
+    1800 s → 150 s, 3600 s → 300 s, 600 s → 50 s, 240 s → 30 s, 5 h → 900 s."""
+    return min(MAX_OUTAGE_S, max(MIN_OUTAGE_S, round(duration_s * OUTAGE_SHARE, 1)))
+
+
 def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str, float]]],
              placements: list[dict[str, Any]] | None = None) -> list[Mistake]:
     """Every mistake the rules of the module doc find, biggest first."""
     found: list[Mistake] = []
+    long_outage = outage_threshold(float(save.level.level.duration))
     for name, spells in service_outages.items():
         for o in spells:
-            if o["duration_s"] >= LONG_OUTAGE_S:
+            if o["duration_s"] >= long_outage:
                 found.append(Mistake(
                     "service_outage", o["start"], name,
                     f"service {name} was down for {duration(o['duration_s'])} "
@@ -187,7 +200,7 @@ def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str
     in_service = {vm for svc in save.level.services for tier in svc.tiers for vm in tier.vms}
     started_on = {v.name for v in save.level.vms if v.power == "on"}
     for vm, down in out["metrics"]["vm_downtime_s"].items():
-        if down >= LONG_OUTAGE_S and (vm in in_service or vm in started_on):
+        if down >= long_outage and (vm in in_service or vm in started_on):
             why = "in service" if vm in in_service else "running at the start"
             found.append(Mistake("vm_downtime", 0.0, vm,
                                  f"VM {vm} ({why}) was not healthy for {duration(down)} in total", down))
@@ -210,8 +223,9 @@ def mistakes(save, out: dict[str, Any], service_outages: dict[str, list[dict[str
 
 
 def build(save, name: str, *, reference: bool = True, reference_root: Path | None = None,
-          reference_file: Path | None = None) -> dict[str, Any]:
-    """The report of a loaded save as plain data (the JSON format of `vdc report`)."""
+          reference_file: Path | tuple[str, bytes] | None = None) -> dict[str, Any]:
+    """The report of a loaded save as plain data (the JSON format of `vdc report`).
+    `reference_file`: a trainer's reference save, a path or (name, bytes) from a pack."""
     from vdc.session.runner import result
     from vdc.session.verify import verify
     from vdc.sim.engine import DIGEST_EVERY_S
@@ -261,6 +275,7 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
         "stars": out["stars"],
         "objectives": out["objectives"],
         "mistakes": [m.as_dict() for m in found],
+        "mistake_threshold_s": outage_threshold(float(lvl.duration)),
         "lessons": list(out.get("lessons", [])),
         **teach(session, stopped_early=stopped_early),
         "downtime": {
@@ -283,6 +298,10 @@ def build(save, name: str, *, reference: bool = True, reference_root: Path | Non
         "digest": out["digest"],
         "reference": None,
     }
+    from vdc.session.incidents import incidents, recoveries
+
+    report["incidents"] = recoveries(incidents(session.sim.timeline, end),
+                                     report["downtime"]["services"], end)
     if reference:
         report["reference"] = _reference(save, name, report, reference_root, reference_file)
     return report
@@ -307,19 +326,24 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reference(save, name: str, report: dict[str, Any], root: Path | None,
-               given: Path | None = None) -> dict[str, Any] | None:
+               given: Path | tuple[str, bytes] | None = None) -> dict[str, Any] | None:
     """The side-by-side comparison with the level's reference solution (None without one):
     `given` (a trainer's own, `vdc report --reference`), else the shipped one."""
     from vdc.session.reference import reference_path
-    from vdc.session.save import SaveError, load
+    from vdc.session.save import SaveError, load, loads
 
-    path = given if given is not None else reference_path(save.level.level.id, root)
+    raw: bytes | None = None
+    path: Path | None
+    if isinstance(given, tuple):
+        path, raw = Path(given[0]), given[1]
+    else:
+        path = given if given is not None else reference_path(save.level.level.id, root)
     if path is None:
         return None
-    if Path(name).resolve() == path.resolve():
+    if raw is None and Path(name).resolve() == path.resolve():
         return {"file": str(path), "note": "this save is the reference solution", "comparable": False}
     try:
-        ref_save = load(path)
+        ref_save = load(path) if raw is None else loads(raw, str(path))
         if ref_save.level.level.id != save.level.level.id:
             return {"file": str(path), "comparable": False,
                     "note": f"the reference is a save of another level ({ref_save.level.level.id})"}
@@ -339,122 +363,18 @@ def _reference(save, name: str, report: dict[str, Any], root: Path | None,
 # --------------------------------------------------------------------------- Markdown
 
 
-def _md_cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _objective_value(o: dict[str, Any], key: str = "value") -> str:
-    from vdc.session.grade import format_value
-
-    return format_value(o["kind"], o[key])
+def none_found(r: dict[str, Any]) -> str:
+    """What "no mistakes" means for this report (its level's threshold in words)."""
+    return (f"None found (no outage or VM downtime of {duration(r['mistake_threshold_s'])} or more "
+            f"in this {duration(r['duration'])} level, no full datastore, no VM placed on a host at "
+            f"{BUSY_HOST_PCT:g} % or more).")
 
 
 def markdown(r: dict[str, Any]) -> str:
-    """The report as Markdown (what `vdc report` prints by default)."""
-    lines: list[str] = []
-    add = lines.append
-    lvl = r["level"]
-    add(f"# Report: {lvl['id']} — {lvl['title']}")
-    add("")
-    add(f"Save `{r['file']}` · seed {r['seed']} · t = {r['sim_time']:g} / {r['duration']} s · "
-        f"written by vdc {r['program_version']}")
-    add("")
-    if r["verified"]:
-        add("**✔ verified** — the save replays exactly; these numbers are the real run's.")
-    else:
-        add(f"**✘ NOT VERIFIED** — {r['divergence']['message']}. The numbers below are the "
-            "re-simulation of its commands, not what the save claims.")
-    add("")
-    add("## Outcome")
-    add("")
-    if r.get("verdict"):
-        add(f"**{r['verdict']}**")
-        add("")
-    add(f"**{OUTCOME_MARK[r['outcome']]}** — score **{r['score']:.1f}** — {stars_text(r['stars'])} "
-        f"({r['end_reason'] or 'stopped'})")
-    add("")
-    add("## Objectives")
-    add("")
-    if not r["objectives"]:
-        add("This level has no objectives.")
-    else:
-        add("| | objective | value | target | attainment | weight |")
-        add("|---|---|---|---|---|---|")
-    for o in r["objectives"]:
-        add(f"| {'✔' if o['met'] else '✘'} | {_md_cell(o['description'])}"
-            f"{' (required)' if o['required'] else ''} | {_objective_value(o)} | "
-            f"{_objective_value(o, 'target')} | {100 * o['attainment']:.0f} % | {o['weight']:g} |")
-    add("")
-    if r.get("lessons"):
-        add("## What a better operator would have done")
-        add("")
-        lines.extend(f"- {_md_cell(text)}" for text in r["lessons"])
-        add("")
-    if r.get("concepts"):
-        add("## Concepts to reread")
-        add("")
-        add(" · ".join(c["title"] for c in r["concepts"]) + " (F1 in the game)")
-        add("")
-    add("## Biggest mistakes")
-    add("")
-    if not r["mistakes"]:
-        add("None found (no outage or VM downtime of 5 minutes or more, no full datastore, no "
-            "VM placed on a host at 90 % or more).")
-    for i, m in enumerate(r["mistakes"][:MAX_MISTAKES], 1):
-        add(f"{i}. **{m['kind'].replace('_', ' ')}** — {m['text']}")
-    if len(r["mistakes"]) > MAX_MISTAKES:
-        add(f"\n…and {len(r['mistakes']) - MAX_MISTAKES} more (see `--format json`).")
-    add("")
-    add("## Downtime")
-    add("")
-    add("| service | down | uptime | outages |")
-    add("|---|---|---|---|")
-    for s in r["downtime"]["services"]:
-        spells = ", ".join(f"{clock(o['start'])}–{clock(o['end'])}" for o in s["outages"]) or "none"
-        add(f"| {s['name']} | {duration(s['down_s'])} | {100 * s['uptime']:.2f} % | {spells} |")
-    add("")
-    hurt = sorted((v for v in r["downtime"]["vms"] if v["down_s"] > 0), key=lambda v: (-v["down_s"], v["name"]))
-    if hurt:
-        add("| VM | not healthy |")
-        add("|---|---|")
-    for v in hurt:
-        add(f"| {v['name']} | {duration(v['down_s'])} |")
-    rest = len(r["downtime"]["vms"]) - len(hurt)
-    if rest:
-        if hurt:
-            add("")
-        add(f"{rest} other VM{'' if rest == 1 else 's'} stayed healthy throughout." if hurt
-            else f"All {rest} VM{'' if rest == 1 else 's'} stayed healthy throughout.")
-    add("")
-    add("## Timeline")
-    add("")
-    add("| time | | what |")
-    add("|---|---|---|")
-    for x in r["timeline"]:
-        if x["type"] == "action":
-            verdict = "" if x["accepted"] else f" — refused: {x['message']}"
-            add(f"| {clock(x['t'])} | {'▶' if x['accepted'] else '✘'} you | "
-                f"`{_md_cell(x['text'])}`{_md_cell(verdict)} |")
-        else:
-            mark = {"critical": "‼", "warning": "!", "info": "·"}[x["severity"]]
-            what = x.get("label") or x["kind"].replace("_", " ")
-            add(f"| {clock(x['t'])} | {mark} {what} | {_md_cell(x['text'])} |")
-    add("")
-    ref = r.get("reference")
-    if ref:
-        lines += _md_reference(ref)
-    add(f"Final state digest `{r['digest']}`.")
-    return "\n".join(lines) + "\n"
+    """The report as Markdown (what `vdc report` prints by default; `report_md`)."""
+    from vdc.session.report_md import markdown as render
 
-
-def _md_reference(ref: dict[str, Any]) -> list[str]:
-    lines = ["## Compared with the reference solution", ""]
-    if ref["note"]:
-        lines += [f"`{ref['file']}`: {ref['note']}.", ""]
-    if "player" not in ref:
-        return lines
-    lines += comparison_rows_md(ref["player"], ref["reference"])
-    return lines + [""]
+    return render(r)
 
 
 def comparison_rows(p: dict[str, Any], q: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -481,15 +401,3 @@ def comparison_rows(p: dict[str, Any], q: dict[str, Any]) -> list[tuple[str, str
         ("mistakes found", str(p["mistakes"]), str(q["mistakes"])),
     ]
     return rows
-
-
-def comparison_rows_md(p: dict[str, Any], q: dict[str, Any]) -> list[str]:
-    lines = ["| | you | reference |", "|---|---|---|"]
-    lines += [f"| {_md_cell(a)} | {_md_cell(b)} | {_md_cell(c)} |" for a, b, c in comparison_rows(p, q)]
-    lines += ["", "| # | your commands | the reference's commands |", "|---|---|---|"]
-    pc, qc = p["commands"], q["commands"]
-    for i in range(max(len(pc), len(qc))):
-        a = f"`{_md_cell(pc[i])}`" if i < len(pc) else ""
-        b = f"`{_md_cell(qc[i])}`" if i < len(qc) else ""
-        lines.append(f"| {i + 1} | {a} | {b} |")
-    return lines

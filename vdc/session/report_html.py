@@ -18,6 +18,7 @@ from vdc.session.report import (
     clock,
     comparison_rows,
     duration,
+    none_found,
     stars_text,
 )
 
@@ -120,7 +121,8 @@ def line_chart(title: str, series: dict[str, list[float]], interval: float, *, t
     return "".join(parts)
 
 
-def service_chart(services: list[dict[str, Any]], end: float, actions: list[dict[str, Any]]) -> str:
+def service_chart(services: list[dict[str, Any]], end: float, actions: list[dict[str, Any]],
+                  uid: str = "") -> str:
     """One lane per service: solid when up, hatched and labelled "down" for each outage (exact
     times from the event log); ▼ marks each of the player's commands."""
     if not services or end <= 0:
@@ -148,7 +150,7 @@ def service_chart(services: list[dict[str, Any]], end: float, actions: list[dict
         for o in svc["outages"]:
             a, b = x(o["start"]), x(o["end"])
             parts.append(f'<rect x="{a:.1f}" y="{y}" width="{max(b - a, 1.0):.1f}" height="{lane - 8}" '
-                         f'fill="url(#hatch)" stroke="#c62828"><title>{escape(name)} down '
+                         f'fill="url(#hatch{uid})" stroke="#c62828"><title>{escape(name)} down '
                          f'{clock(o["start"])}–{clock(o["end"])} ({duration(o["duration_s"])})</title></rect>')
             if b - a > 40:
                 parts.append(f'<text x="{(a + b) / 2:.1f}" y="{y + 13}" font-size="11" text-anchor="middle" '
@@ -201,15 +203,37 @@ def _table(head: list[str], rows: list[list[str]], num: tuple[int, ...] = ()) ->
 
 def render(r: dict[str, Any]) -> str:
     """The report as one HTML document."""
+    lvl = r["level"]
+    out = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>vdc report: {escape(lvl['id'])}</title><style>{CSS}</style></head><body>",
+        f"<h1>{escape(lvl['id'])} — {escape(lvl['title'])}</h1>",
+        *body(r),
+        "</body></html>",
+    ]
+    return "\n".join(x for x in out if x) + "\n"
+
+
+def incidents_table(incidents: list[dict[str, Any]]) -> str:
+    """Each incident of the run and how long the services took to recover from it."""
+    if not incidents:
+        return "<p>The level threw no incident.</p>"
+    return _table(["time", "incident", "services down after it", "time to recover"], [
+        [clock(i["t"]), escape(f"{i['kind'].replace('_', ' ')} {i['subject']}".strip())
+         + (" (random)" if i["origin"] == "incident" else ""),
+         escape(", ".join(i["services"])) or "none",
+         "not recovered" if i["recovery_s"] is None else duration(i["recovery_s"])]
+        for i in incidents], num=(3,))
+
+
+def body(r: dict[str, Any], *, uid: str = "", h: int = 2) -> list[str]:
+    """The report's sections (everything under the title), headed `<h{h}>`; `uid` keeps the
+    ids of its SVG patterns apart when several reports share a page (`vdc grade --html`)."""
     from vdc.session.grade import format_value
 
     e = escape
-    lvl = r["level"]
     out: list[str] = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>vdc report: {e(lvl['id'])}</title><style>{CSS}</style></head><body>",
-        f"<h1>{e(lvl['id'])} — {e(lvl['title'])}</h1>",
         f'<p class="muted">Save <code>{e(r["file"])}</code> · seed {r["seed"]} · t = {r["sim_time"]:g} / '
         f'{r["duration"]} s · written by vdc {e(r["program_version"])}</p>',
     ]
@@ -243,8 +267,7 @@ def render(r: dict[str, Any]) -> str:
         more = len(r["mistakes"]) - MAX_MISTAKES
         out.append(f"<ol>{items}</ol>" + (f"<p>…and {more} more.</p>" if more > 0 else ""))
     else:
-        out.append("<p>None found (no outage or VM downtime of 5 minutes or more, no full datastore, "
-                   "no VM placed on a host at 90 % or more).</p>")
+        out.append(f"<p>{e(none_found(r))}</p>")
     values = r["series"]["values"]
     interval = float(r["series"]["interval_s"])
 
@@ -253,7 +276,7 @@ def render(r: dict[str, Any]) -> str:
 
     actions = [x for x in r["timeline"] if x["type"] == "action"]
     out.append("<h2>Charts</h2>")
-    out.append(service_chart(r["downtime"]["services"], float(r["sim_time"]), actions))
+    out.append(service_chart(r["downtime"]["services"], float(r["sim_time"]), actions, uid))
     out.append(line_chart("Host CPU used (%)", pick("host_cpu:"), interval, top=100.0, unit=" %",
                           thresholds=(90.0,)))
     out.append(line_chart("Datastores full (%)", pick("ds_pct:"), interval, top=100.0, unit=" %",
@@ -268,6 +291,8 @@ def render(r: dict[str, Any]) -> str:
           ", ".join(f"{clock(o['start'])}–{clock(o['end'])}" for o in s["outages"]) or "none"]
          for s in down["services"]], num=(1, 2)))
     out.append(bar_chart("VM time not healthy", vm_down) if vm_down else "<p>No VM was ever unhealthy.</p>")
+    if "incidents" in r:
+        out.append("<h2>Incidents and recovery</h2>" + incidents_table(r["incidents"]))
     rows = []
     for x in r["timeline"]:
         if x["type"] == "action":
@@ -290,5 +315,5 @@ def render(r: dict[str, Any]) -> str:
             out.append(_table(["#", "your commands", "the reference's commands"], [
                 [str(i + 1), f"<code>{e(pc[i])}</code>" if i < len(pc) else "",
                  f"<code>{e(qc[i])}</code>" if i < len(qc) else ""] for i in range(max(len(pc), len(qc)))]))
-    out.append(f'<p class="muted">Final state digest <code>{e(r["digest"])}</code>.</p></body></html>')
-    return "\n".join(x for x in out if x) + "\n"
+    out.append(f'<p class="muted">Final state digest <code>{e(r["digest"])}</code>.</p>')
+    return [x.replace("<h2>", f"<h{h}>").replace("</h2>", f"</h{h}>") for x in out if x]

@@ -8,6 +8,7 @@ only moves when a test steps it).
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 
 from textual.app import App
@@ -16,8 +17,10 @@ from textual.dom import DOMNode
 
 from vdc.scenario.loader import LevelError, LoadedLevel, level_from_model, load_level
 from vdc.scenario.paths import find_level, list_levels
+from vdc.session.pack import Exam
 from vdc.tui.actions import WEB_DOWNLOAD_KEY, WEB_PALETTE_KEY, show_web_keys
 from vdc.tui.controller import TICK_S, GameController
+from vdc.tui.exam import WallClock, exam_speeds
 from vdc.tui.palette import VdcCommands
 
 
@@ -47,8 +50,14 @@ class VdcApp(App[None]):
         unlock_all: bool = False,
         replay: Path | None = None,
         player: str | None = None,
+        exam: Exam | None = None,
+        wall_clock: WallClock = time.monotonic,
     ) -> None:
         super().__init__()
+        self.exam = exam
+        """Exam mode (`vdc play --exam PACK`): no hints, the pack's speed and time limits."""
+        self.wall_clock = wall_clock
+        """What the exam's countdown reads (tests give their own; the simulation never)."""
         if self.served:
             keys = self._bindings.key_to_bindings
             keys[WEB_DOWNLOAD_KEY] = [dataclasses.replace(b, show=True) for b in keys[WEB_DOWNLOAD_KEY]]
@@ -206,8 +215,11 @@ class VdcApp(App[None]):
         from vdc.session import settings
 
         self.controller = GameController(
-            loaded.level, seed=seed, content_hash=loaded.content_hash, hints=hints
+            loaded.level, seed=seed, content_hash=loaded.content_hash,
+            hints=hints and self.exam is None,
         )
+        if self.exam is not None:
+            self.controller.speeds = exam_speeds(self.exam)
         self.controller.pause_while_typing = settings.load().pause_while_typing
         self.controller.session.player = self.player_name()
         self.switch_screen(GameScreen(self.controller, tick_interval=self.tick_interval))

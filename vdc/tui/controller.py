@@ -110,6 +110,7 @@ class GameController:
         """The settled outcome ("won" / "lost") the player was already told about."""
         self.ended_early_at: float | None = None
         """When the player ended the settled level (`finish`); None if it ran its course."""
+        self.ended_early_why = "the outcome settled"
 
     # ------------------------------------------------------------------ time
     @property
@@ -224,10 +225,12 @@ class GameController:
         self.settled_told = now.outcome
         return now
 
-    def finish(self) -> None:
-        """End a settled level now: the rest of it runs without the player (no more
-        commands), exactly as running out the clock would, so the score is the same."""
+    def finish(self, why: str = "the outcome settled") -> None:
+        """End a settled level now (or an exam whose time is up): the rest of it runs without
+        the player (no more commands), exactly as running out the clock would, so the score
+        is the same."""
         self.ended_early_at = self.now
+        self.ended_early_why = why
         self.session.advance_to(float(self.sim.duration))
         self.paused = True
 
@@ -345,7 +348,7 @@ class GameController:
         """The debrief's data: the headless result (with events) and per-minute series."""
         out = result(self.session, content_hash=self.content_hash, events=True)
         if self.ended_early_at is not None:
-            out["end_reason"] = (f"ended at {clock(self.ended_early_at)}, the outcome settled; "
+            out["end_reason"] = (f"ended at {clock(self.ended_early_at)}, {self.ended_early_why}; "
                                  "the rest ran without you")
         coarse = self.sim.coarse
         return out, {name: coarse.series(name) for name in coarse.names}

@@ -59,23 +59,43 @@ class BriefingScreen(Screen):
                     "\n".join(f"- **{describe(c)[0]}** — {describe(c)[1]}" for c in meta.concepts),
                     id="concepts",
                 )
+        exam = vdc_app(self).exam
+        if exam is not None:
+            limit = (f"{exam_limit(exam.time_limit_s)} from Start" if exam.time_limit_s
+                     else "no time limit")
+            yield Label(f"Exam: no hints · up to {exam.max_speed}× · {limit}",
+                        id="exam-rules", classes="section-title")
         with Horizontal(id="briefing-actions"):
-            yield Label("Hints ", classes="form-label")
-            yield Switch(value=True, id="hints")
+            if exam is None:
+                yield Label("Hints ", classes="form-label")
+                yield Switch(value=True, id="hints")
             yield Button("Start", id="start", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An exam has no hints: no key for them in the footer."""
+        return not (action == "toggle_hints" and vdc_app(self).exam is not None)
+
     def action_toggle_hints(self) -> None:
-        sw = self.query_one("#hints", Switch)
-        sw.value = not sw.value
+        for sw in self.query("#hints").results(Switch):  # none in an exam
+            sw.value = not sw.value
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
-        hints = self.query_one("#hints", Switch).value
+        hints = any(sw.value for sw in self.query("#hints").results(Switch))
         vdc_app(self).start_level(self.loaded, seed=self.seed, hints=hints)
+
+
+def exam_limit(seconds: float) -> str:
+    """An exam's time limit in words: `45 min`, `1 h 30 min`, `90 s`."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s} s"
+    h, m = divmod(round(s / 60), 60)
+    return f"{h} h {m} min" if h and m else f"{h} h" if h else f"{m} min"
 
 
 def _story(text: str) -> str:

@@ -27,6 +27,7 @@ from vdc.sim.view import SimView
 from vdc.tui import actions
 from vdc.tui.access import vdc_app
 from vdc.tui.controller import TICK_S, TOAST_KINDS, GameController
+from vdc.tui.exam import Countdown
 from vdc.tui.format import clock, code_markup
 from vdc.tui.screens.game_time import TimeControls
 from vdc.tui.widgets.alarms import AlarmsPanel
@@ -102,6 +103,8 @@ class GameScreen(TimeControls):
         self.shown: SimView | None = None
         """The last view drawn (what the player sees now)."""
         self.alarm_watch = AlarmWatch()
+        self.countdown: Countdown | None = None
+        """An exam's wall-clock time left (`vdc play --exam` with a time limit); TUI only."""
         self._drawn_once = False
         """The alarms now, since when each VM is unhealthy, and which alarms are new."""
 
@@ -134,7 +137,13 @@ class GameScreen(TimeControls):
         yield from ()
 
     def on_mount(self) -> None:
-        vdc_app(self).show_web_keys(self)
+        app = vdc_app(self)
+        app.show_web_keys(self)
+        exam = app.exam
+        if exam is not None and exam.time_limit_s and self.autosaves and not self.controller.ended:
+            self.countdown = Countdown(exam.time_limit_s, app.wall_clock)
+            if self.tick_interval:
+                self.set_interval(1.0, self.exam_tick, name="exam-countdown")
         self._apply_layout()
         self.refresh_view()
         if self.tick_interval:
@@ -255,6 +264,21 @@ class GameScreen(TimeControls):
             self._ended_shown = True
             self.on_level_end()
 
+    def exam_tick(self) -> None:
+        """Once a wall-clock second: redraw the countdown; at zero the attempt ends (the rest of
+        the level runs without the player, as `finish` does), saved, then the debrief."""
+        cd = self.countdown
+        if cd is None or self.controller.ended:
+            return
+        if not cd.over:
+            self._refresh_topbar()
+            return
+        self.countdown = None
+        self.notify("Time is up: the rest of the level runs without you.", title="Exam",
+                    severity="warning", markup=False)
+        self.controller.finish("the exam's time was up")
+        self.refresh_view()  # ended: saved and on to the debrief
+
     def on_level_end(self) -> None:
         """The level is over: on to the debrief."""
         self.app.call_later(vdc_app(self).show_debrief, self.controller)
@@ -275,6 +299,7 @@ class GameScreen(TimeControls):
             title=view.title, t=t, duration=view.duration, paused=c.paused,
             speed=c.speed, statuses=statuses, score=st.score, ended=c.ended,
             outcome=st.outcome, stars=st.stars, held=self._held_shown,
+            countdown=self.countdown.text() if self.countdown is not None else "",
         )
 
 

@@ -60,10 +60,11 @@ class TopBar(Static):
         outcome: str = "running",
         stars: int = 0,
         held: bool = False,
+        countdown: str = "",
     ) -> None:
         """`outcome` and `stars`: the standing (`vdc.session.standing`) — won or lost once
         settled, else the stars the score earns if the run is won; `held`: the clock waits
-        while the player types or reads a dialog."""
+        while the player types or reads a dialog; `countdown`: an exam's wall-clock time left."""
         met, risk, failed = objectives_glance(statuses)
         if ended:
             state = "[$accent]■ ENDED[/]"
@@ -81,8 +82,11 @@ class TopBar(Static):
         self._last = partial(
             self.show, title=title, t=t, duration=duration, paused=paused, speed=speed,
             statuses=statuses, score=score, ended=ended, outcome=outcome, stars=stars, held=held,
+            countdown=countdown,
         )
         time_ = f"{clock(t)} / {clock(duration)}"
+        if countdown:
+            state = f"[$warning b]{countdown}[/] │ {state}"
         setup = setup_done(statuses)
         verdict = outcome_markup(outcome, stars)
         tail = (f"{state} │ {time_} │ goals {goals}{f' │ {setup}' if setup else ''} │ "
@@ -90,6 +94,8 @@ class TopBar(Static):
         width = (self.size.width or 120) - 2
         room = width - len(Content.from_markup(tail).plain) - 3
         if room < 12:  # narrow terminal: shorter words, the title gets what is left
+            if countdown:
+                state = state.replace(countdown, countdown.removesuffix(" left"))
             short = f" │ ⚙{setup.removeprefix('setup ').replace(' ', '')}" if setup else ""
             tail = f"{state} │ {time_} │ {goals}{short} │ [b]{score:.0f}[/] {verdict}"
             room = width - len(Content.from_markup(tail).plain) - 3
