@@ -55,16 +55,16 @@ def test_too_many_tokens_are_refused_before_parsing():
                    "holds at most 150,000")
 
 
-def test_more_vms_than_the_schema_allows_are_refused_before_validating_them():
-    msg = _refused(BASE + "\n[[vms]]\n" * 3001)
-    assert msg == "t.toml: vms: 3,005 entries; a level holds at most 3,000"
+def test_more_hosts_than_the_schema_allows_are_refused_before_validating_them():
+    msg = _refused(BASE + "\n[[hosts]]\n" * 1023)
+    assert msg == "t.toml: hosts: 1,025 entries; a level holds at most 1,024"
 
 
 def test_the_schema_states_the_limits():
     props = json.loads(json.dumps(Level.model_json_schema()))["properties"]
-    assert props["vms"]["maxItems"] == 3000 and props["hosts"]["maxItems"] == 512
+    assert props["vms"]["maxItems"] == 32000 and props["hosts"]["maxItems"] == 1024
     assert props["events"]["maxItems"] == 5000
-    assert "At most 3,000 VMs" in props["vms"]["description"]
+    assert "At most 32,000 VMs" in props["vms"]["description"]
 
 
 def test_a_file_over_4_mb_is_refused_before_reading(tmp_path: Path):

@@ -28,7 +28,7 @@ from vdc.cli_progress import progress_group
 from vdc.cli_review import grade_cmd, report_cmd
 from vdc.cli_serve import serve_cmd, served_session_cmd
 
-SANDBOX_SIZES = ("small", "medium", "large")
+SANDBOX_SIZES = ("small", "medium", "large", "xlarge", "enterprise")
 
 
 _fail = fail

@@ -111,7 +111,7 @@ class LoadedLevel:
 
 
 MAX_LEVEL_BYTES = 4 * 1024 * 1024
-"""A level file is refused above 4 MB, before it is parsed (the largest sandbox is ~0.5 MB)."""
+"""A level file is refused above 4 MB, before it is parsed (the large sandbox written out is ~0.5 MB)."""
 
 
 MAX_TOKENS = 150_000

@@ -18,6 +18,7 @@ import math
 import random
 from typing import Any
 
+from vdc.gcpause import gc_paused
 from vdc.rng import Streams
 from vdc.scenario import schema
 
@@ -25,12 +26,15 @@ SIZES: dict[str, tuple[int, int]] = {
     "small": (8, 100),
     "medium": (16, 400),
     "large": (64, 2000),
+    "xlarge": (256, 8000),
+    "enterprise": (1024, 32000),
 }
-"""size name -> (hosts, VMs)."""
+"""size name -> (hosts, VMs). Every size above small keeps about 25–31 VMs per host, so the
+services (ten VMs each) and the trouble grow with the estate."""
 
 HOSTS_PER_CLUSTER = 8
 SANDBOX_DURATION_S = 8 * 3600
-CORES: dict[str, int] = {"small": 12, "medium": 20, "large": 24}
+CORES: dict[str, int] = {"small": 12, "medium": 20, "large": 24, "xlarge": 24, "enterprise": 24}
 """Cores per host (2,400 MHz each): dense enough that the office peak runs hosts near full."""
 
 # tier name, VMs per service, profile, vCPU, GiB, disk GiB
@@ -55,7 +59,7 @@ cluster of 8, about what the two VMFS datastores give once FTT 1 keeps two copie
 
 
 def generate(size: str = "small", seed: int = 1, storage: str = "vmfs") -> schema.Level:
-    """A sandbox level of `size` (small, medium, large) built from `seed`, on `storage`."""
+    """A sandbox level of `size` (small … enterprise, `SIZES`) built from `seed`, on `storage`."""
     if size not in SIZES:
         raise ValueError(f"unknown sandbox size '{size}' (sizes: {', '.join(SIZES)})")
     if storage not in STORAGE:
@@ -72,15 +76,16 @@ def generate(size: str = "small", seed: int = 1, storage: str = "vmfs") -> schem
         "clusters": clusters,
         "hosts": hosts,
         "datastores": datastores,
-        "networks": _networks(n_services),
+        "networks": _networks(n_services, n_clusters),
         "vms": vms,
         "services": services,
-        "incidents": _incidents(n_clusters),
+        "incidents": _split(_incidents(n_clusters)),
         "objectives": _objectives(),
     }
     if storage == "vsan":
         _on_vsan(level, n_clusters)
-    return schema.Level.model_validate(level)
+    with gc_paused():  # 32,000 VMs' models at enterprise size
+        return schema.Level.model_validate(level)
 
 
 def _on_vsan(level: dict[str, Any], n_clusters: int) -> None:
@@ -106,7 +111,7 @@ def _on_vsan(level: dict[str, Any], n_clusters: int) -> None:
         for d in vm["disks"]:
             d["datastore"] = "vsan-" + d["datastore"].split("-")[1]
     k = math.sqrt(n_clusters)
-    level["incidents"].append({"kind": "disk_failure", "rate_per_hour": round(0.2 * k, 3)})
+    level["incidents"] += _split([{"kind": "disk_failure", "rate_per_hour": round(0.2 * k, 3)}])
 
 
 def _members(c: int) -> list[str]:
@@ -154,13 +159,29 @@ def _clusters(size: str, n_clusters: int) -> tuple[_Rows, _Rows, _Rows]:
     return clusters, hosts, datastores
 
 
-def _networks(n_services: int) -> _Rows:
-    """One vSwitch: management, vMotion and one VM port group (and VLAN) per service."""
-    portgroups = [
-        {"name": "Management", "vlan": 10, "vmkernel": "management"},
-        {"name": "vMotion", "vlan": 20, "vmkernel": "vmotion"},
-    ] + [{"name": f"pg-svc-{s + 1:03d}", "vlan": 100 + s} for s in range(n_services)]
-    return [{"name": "vSwitch0", "uplinks": ["vmnic0", "vmnic1"], "portgroups": portgroups}]
+PORTGROUPS_PER_VSWITCH = 512
+"""ESXi's ceiling on port groups per standard vSwitch: past it (over 510 services, the xlarge
+and enterprise sizes) each cluster gets a vSwitch of its own services' port groups."""
+
+
+def _networks(n_services: int, n_clusters: int) -> _Rows:
+    """One vSwitch: management, vMotion and one VM port group (and VLAN) per service; or, when
+    that would be more than a vSwitch holds, one per cluster with the port groups of the
+    services placed in it (so each host carries its cluster's, not every service's)."""
+
+    def portgroups(services: range) -> _Rows:
+        return [
+            {"name": "Management", "vlan": 10, "vmkernel": "management"},
+            {"name": "vMotion", "vlan": 20, "vmkernel": "vmotion"},
+        ] + [{"name": f"pg-svc-{s + 1:03d}", "vlan": 100 + s} for s in services]
+
+    if n_services + 2 <= PORTGROUPS_PER_VSWITCH:
+        return [{"name": "vSwitch0", "uplinks": ["vmnic0", "vmnic1"], "portgroups": portgroups(range(n_services))}]
+    return [
+        {"name": f"vSwitch0-cl-{c + 1:02d}", "hosts": _members(c), "uplinks": ["vmnic0", "vmnic1"],
+         "portgroups": portgroups(range(c, n_services, n_clusters))}
+        for c in range(n_clusters)
+    ]
 
 
 def _services(rng: random.Random, n_services: int, n_clusters: int) -> tuple[_Rows, _Rows]:
@@ -231,6 +252,21 @@ def _incidents(n_clusters: int) -> _Rows:
         # Announced 10 minutes ahead: a snapshot before it can be reverted after it breaks.
         {"kind": "bad_change", "rate_per_hour": rate(0.3), "duration": 1800, "warning": 600},
     ]
+
+
+MAX_RATE = 60.0
+"""The schema's ceiling on one incident generator's `rate_per_hour`."""
+
+
+def _split(incidents: _Rows) -> _Rows:
+    """Each generator whose rate is over `MAX_RATE` as several equal ones under it: n Poisson
+    streams of rate r/n are one of rate r, so the trouble stays what the estate calls for.
+    (At √(clusters) scaling this takes over 1,600 clusters: a guard, not today's sizes.)"""
+    out: _Rows = []
+    for inc in incidents:
+        n = math.ceil(inc["rate_per_hour"] / MAX_RATE)
+        out += [inc] if n <= 1 else [dict(inc, rate_per_hour=round(inc["rate_per_hour"] / n, 3))] * n
+    return out
 
 
 def _objectives() -> _Rows:

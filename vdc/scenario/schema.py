@@ -790,13 +790,13 @@ class Level(Strict):
     """A whole level file."""
 
     level: LevelMeta
-    clusters: list[Cluster] = Field(default=[], max_length=64, description="At most 64 clusters.")
-    hosts: list[Host] = Field(min_length=1, max_length=512, description="1 to 512 hosts.")
+    clusters: list[Cluster] = Field(default=[], max_length=128, description="At most 128 clusters.")
+    hosts: list[Host] = Field(min_length=1, max_length=1_024, description="1 to 1,024 hosts.")
     datastores: list[Datastore] = Field(default=[], max_length=512, description="At most 512 datastores.")
     networks: list[Network] = Field(default=[], max_length=256, description="At most 256 networks (standard vSwitches).")
     profiles: list[Profile] = Field(default=[], max_length=256, description="At most 256 workload profiles.")
-    vms: list[Vm] = Field(default=[], max_length=3_000, description="At most 3,000 VMs.")
-    services: list[Service] = Field(default=[], max_length=1_000, description="At most 1,000 services.")
+    vms: list[Vm] = Field(default=[], max_length=32_000, description="At most 32,000 VMs.")
+    services: list[Service] = Field(default=[], max_length=4_000, description="At most 4,000 services.")
     appliances: list[Appliance] = Field(
         default=[], max_length=64, description="At most 64 appliances (added to the shipped catalogue)."
     )

@@ -285,9 +285,7 @@ by `p2v` is the converter's until its cutover."""
 
 def vm_task_words(sim: Simulation, task_kind: str, vm: Vm) -> str:
     """The VM's running or queued task of `task_kind` in the player's words ("" when none)."""
-    for t in sim.tasks.active(task_kind):
-        if t.subject != vm.name:
-            continue
+    for t in sim.tasks.active_of(vm.name, task_kind):
         pct = f"{100.0 * t.progress(sim.now):.0f} %"
         if task_kind == "vmotion":
             if t.state == "queued":
@@ -317,7 +315,7 @@ def busy_refusal(sim: Simulation, vm: Vm, action: VmAction) -> str | None:
         words = vm_task_words(sim, kind, vm)
         if words:
             if kind in CANCELLABLE:
-                task = next(t for t in sim.tasks.active(kind) if t.subject == vm.name)
+                task = sim.tasks.active_of(vm.name, kind)[0]
                 return f"{words}; wait for it to finish or cancel it (task cancel {task.id})"
             return f"{words}; wait for it to finish"
     return None

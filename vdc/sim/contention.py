@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.gcpause import gc_paused
 from vdc.sim import vsan
 from vdc.sim.compute.cpu import cpu_step
 from vdc.sim.guest import adapters
@@ -151,6 +152,8 @@ class Sampler(InventoryArrays):
         self._pending = False
         """Thin disks or live deltas grew in a sample since the last `flush`."""
         self.vm_snap_depth = np.zeros(0, dtype=np.int64)
+        self.vm_snap_oldest = np.zeros(0)
+        """When each VM's oldest snapshot was taken (inf without a chain): the age alarm."""
         self.host_min_free = z
         self.host_mem_shown = np.zeros(0, dtype=np.int64)
         """Each host's memory state as shown and logged (0 high … 4 low; with hysteresis)."""
@@ -162,6 +165,7 @@ class Sampler(InventoryArrays):
             setattr(self, name, z)
         # Per-host and per-datastore results exist (empty) before the first sample too: a
         # dialog opened at t = 0 reads them.
+        self.paths = {}
         self.server_healthy = np.zeros(0, dtype=bool)
         self.lb_groups: list[tuple[np.ndarray, np.ndarray]] = []
         self.lb_mbps = z
@@ -181,6 +185,10 @@ class Sampler(InventoryArrays):
 
     def rebuild(self) -> None:
         """Re-derive every cached array from the inventory objects (after a change)."""
+        with gc_paused():  # ~10 lasting objects per VM: no collections walking them meanwhile
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         sim = self.sim
         self.flush()
         self._index_names()
@@ -196,7 +204,7 @@ class Sampler(InventoryArrays):
         names = json.dumps([self.vm_names, self.host_names, self.ds_names, [p.name for p in self.profiles]])
         self.names_hash = hashlib.sha256(names.encode()).hexdigest()
         """Digest of the inventory's names and order (the state digest includes it)."""
-        self._load_network()
+        self._load_network(sim.net_hosts, rebuilt=True)
         self._load_health()
         self._load_datastores()
         adapters.load(self)
@@ -204,6 +212,7 @@ class Sampler(InventoryArrays):
         self._derive()
         self.built_version = sim.structure_version
         sim.dirty_parts.clear()
+        sim.placed = []
 
     def _load_profiles(self) -> dict[str, int]:
         """The workload profiles' baselines, one row per profile; return each name's row."""
@@ -243,16 +252,43 @@ class Sampler(InventoryArrays):
     def refresh(self, parts: list[str]) -> None:
         """Reload only the parts a small change touched (cheaper than a rebuild)."""
         for part in parts:
-            {"network": self._load_network, "health": self._load_health,
-             "datastores": self._load_datastores, "placement": self._load_placement}[part]()
+            if part == "network":
+                self._load_network(self.sim.net_hosts)
+                continue
+            if part == "placement":
+                self._load_placement(self.sim.placed)
+                continue
+            {"health": self._load_health, "datastores": self._load_datastores}[part]()
         parts.clear()
 
-    def _load_placement(self) -> None:
+    def _load_placement(self, named: list[str] | None = None) -> None:
         """Which host each VM is on (a vMotion's switchover): what depends on it, nothing more.
-        The same arrays as a rebuild, for a fraction of its cost."""
-        vms = list(self.sim.inv.vms.values())
+        The same arrays as a rebuild, for a fraction of its cost. `named`: only these VMs can
+        have changed host (`Simulation.touch`): the others are not looked at."""
+        sim = self.sim
+        sim.placed = []
+        inv = sim.inv
+        vms = list(inv.vms.values())
+        same = len(vms) == self.vm_host.size == self.vm_reachable.size == self.vm_team_cap.size
+        if named is not None and same and all(n in self.vm_index and n in inv.vms for n in named):
+            host = self.vm_host.copy()
+            moved = []
+            for name in named:
+                i, h = self.vm_index[name], self.host_index[inv.vms[name].host]
+                if host[i] != h:
+                    host[i] = h
+                    moved.append(i)
+            moved.sort()
+            if moved:
+                names = list(self.vm_host_names)
+                for i in moved:
+                    names[i] = vms[i].host
+                self.vm_host_names = tuple(names)
+            self.vm_host = host
+            self._load_paths(vms, moved)
+            self._derive()
+            return
         host = np.array([self.host_index[v.host] for v in vms], dtype=np.int64)
-        same = host.size == self.vm_host.size == self.vm_reachable.size == self.vm_team_cap.size
         moved = np.flatnonzero(host != self.vm_host).tolist() if same else []
         self.vm_host = host
         self.vm_host_names = tuple(v.host for v in vms)
@@ -278,6 +314,7 @@ class Sampler(InventoryArrays):
         self.disk_io_mult = np.ones(nd)
         self.ds_snapfiles = np.zeros(D)
         self.vm_snap_mem = np.zeros(len(vms))
+        self.vm_snap_oldest = np.full(len(vms), np.inf)
         self._snap_rows: dict[int, int] = {}  # disk row -> disk index in its VM, rows with a delta
         # Disk rows are laid out VM after VM: a VM's first row is where its index starts.
         self._disk_first = np.searchsorted(self.disk_vm, np.arange(len(vms))).tolist()
@@ -300,6 +337,7 @@ class Sampler(InventoryArrays):
         chain = v.snapshots
         mult = 1.0 / snaps.io_efficiency(len(chain), merging)
         self.vm_snap_mem[i] = sum(s.mem_gib for s in chain)
+        self.vm_snap_oldest[i] = chain[0].taken_at
         first = self._disk_first[i]
         for j in range(len(v.disks)):
             row = first + j
@@ -329,9 +367,10 @@ class Sampler(InventoryArrays):
         self.disk_io_mult[first:rows.stop] = 1.0
         self.disk_used[first:rows.stop] = [d.used for d in v.disks]
         self.vm_snap_mem[i] = 0.0
+        self.vm_snap_oldest[i] = np.inf
         self.vm_snap_depth[i] = len(v.snapshots)
         if v.snapshots:
-            self._load_chain(i, v, any(t.subject == name for t in self.sim.tasks.active("consolidate")))
+            self._load_chain(i, v, bool(self.sim.tasks.active_of(name, "consolidate")))
         self.snap_any = bool(self.vm_snap_depth.any())
         home = int(self.vm_home[i])
         if home >= 0:  # summed in VM order, as `load_snapshots` does, so the sums are the same

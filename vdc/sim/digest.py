@@ -20,6 +20,7 @@ from vdc.sim.vsan.state import vsan_datastores
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
+    from vdc.sim.tasks import TaskList
 
 
 def state_digest(sim: Simulation) -> str:
@@ -48,9 +49,10 @@ def state_digest(sim: Simulation) -> str:
     if sim.edition != sim.level.level.edition or sim.spent:
         # Only runs that bought something carry these (older saves keep their digests).
         head["licence"] = [sim.edition, r(sim.spent)]
+    encoded: dict[str, str] = {}
     if sim.tasks.tasks:
         # Only runs with migrations, maintenance or reboots carry these.
-        head["tasks"] = [[k.kind, k.subject, k.target, k.state] for k in sim.tasks.tasks]
+        encoded["tasks"] = _tasks_json(sim.tasks)
     chains = snapshot_chain.digest_part(sim)
     if chains:  # only runs that took snapshots carry them
         head["snapshots"] = chains
@@ -60,7 +62,7 @@ def state_digest(sim: Simulation) -> str:
         head["vsan"] = sim.vsan.digest_part()  # only levels with a vSAN datastore
     if sim.drs.active:
         head["drs"] = sim.drs.digest_part(sim)  # only runs where DRS was on or configured
-    h = hashlib.sha256(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
+    h = hashlib.sha256(head_json(head, encoded).encode())
     for arr in (
         s.vm_on, s.vm_host, s.vm_vcpu, s.vm_memory, s.vm_prof, s.vm_ok, s.vm_up_at,
         s.disk_used, s.vm_downtime, s.vm_ready_peak,
@@ -68,3 +70,28 @@ def state_digest(sim: Simulation) -> str:
         # Rounded, then in a fixed dtype and byte order: the same on every platform.
         h.update(np.round(np.asarray(arr, dtype="<f8"), 4).tobytes())
     return h.hexdigest()
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def head_json(head: dict[str, object], encoded: dict[str, str]) -> str:
+    """`_dumps({**head, **decoded(encoded)})`, byte for byte, with the values of `encoded`
+    already in JSON (the task rows: thousands at enterprise size, most of them final)."""
+    parts = {k: _dumps(v) for k, v in head.items()}
+    parts.update(encoded)
+    return "{" + ",".join(f"{json.dumps(k)}:{parts[k]}" for k in sorted(parts)) + "}"
+
+
+def _tasks_json(tasks: TaskList) -> str:
+    """The JSON list of every task's [kind, subject, target, state]; the rows of the leading
+    finished tasks are kept from the last digest (a finished task changes no more)."""
+    rows, every = tasks.digest_rows, tasks.tasks
+    n = len(rows)
+    while n < len(every) and not every[n].active:
+        k = every[n]
+        rows.append(_dumps([k.kind, k.subject, k.target, k.state]))
+        n += 1
+    tail = [_dumps([k.kind, k.subject, k.target, k.state]) for k in every[n:]]
+    return "[" + ",".join(rows + tail) + "]"

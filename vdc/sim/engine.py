@@ -16,6 +16,7 @@ from functools import partial
 import numpy as np
 import simpy
 
+from vdc.gcpause import gc_paused
 from vdc.rng import Streams
 from vdc.scenario import schema
 from vdc.scenario.names import expand
@@ -60,6 +61,10 @@ class Simulation:
     """One run of one level with one seed. Mutated only by the timeline and by commands."""
 
     def __init__(self, level: schema.Level, *, seed: int | None = None) -> None:
+        with gc_paused():  # hundreds of thousands of lasting objects at enterprise size
+            self._build(level, seed)
+
+    def _build(self, level: schema.Level, seed: int | None) -> None:
         self.level = level
         meta = level.level
         self.seed = meta.seed if seed is None else seed
@@ -77,6 +82,12 @@ class Simulation:
         self.dirty_parts: list[str] = []
         self.network_version = 0
         """Bumped by every change to links, trunks, isolation or host states."""
+        self.placed: list[str] | None = []
+        """The VMs a placement change named since the sampler last loaded placement
+        (`touch("placement", vm=…)`); None when one named none (every VM is compared)."""
+        self.net_hosts: list[str] | None = []
+        """The hosts whose network changed since the sampler last loaded it (`touch("network",
+        host)`); None when a change named no host (everything is reloaded)."""
         self.spike_version = 0
         self.accepted_commands = 0
         self.edition = str(meta.edition)
@@ -98,11 +109,16 @@ class Simulation:
         self.end_reason = ""
         self.digests: list[tuple[float, str]] = []
         self._spikes: list[tuple[dict[str, object], list[int], float]] = []
+        self._indices: dict[tuple[str, ...], list[int]] = {}
+        self._indices_at = (-1, -1)
         self._fills: list[tuple[str, float, float, float]] = []  # ds, gib/s, until, last
         self.alarm_levels: dict[tuple[str, str], str] = {}
         """The level of each alarm now ("ok" when absent), by (kind, subject)."""
         self.snapshot_alarmed: list[str] = []
         """VMs with a snapshot depth or age alarm raised (checked until it clears)."""
+        self.snapshot_alarm_rows: tuple[int, np.ndarray, np.ndarray] | None = None
+        """The sampler structure and, per VM row, whether its depth and age alarms are raised
+        (`snapshots.chain.alarms` compares with it instead of every chain per sample)."""
         self._ds_level = np.zeros(0, dtype=int)
         self._cpu_high = np.zeros(0, dtype=bool)
         self.cpu_alarms = CpuAlarms()
@@ -121,8 +137,8 @@ class Simulation:
         self.metrics.service_down = np.zeros(len(self.inv.services))
         self.metrics.service_now = np.ones(len(self.inv.services), dtype=bool)
         self.metrics.mean_ready = any(o.kind == "mean_cpu_ready" for o in level.objectives)
-        for ds in self.inv.datastores.values():
-            ds.used = self.datastore_used(ds.name)
+        for ds, used in zip(self.inv.datastores.values(), self.datastores_used(), strict=True):
+            ds.used = used
         self._timeline_i = 0
         self._sample_k = 0
         self._sample_last = 0.0
@@ -163,15 +179,34 @@ class Simulation:
         while not self.ended and self.env.peek() <= now:
             self.env.step()
 
-    def touch(self, part: str = "all") -> None:
+    def touch(self, part: str = "all", host: str | None = None, vm: str | None = None,
+              *, keeps_network: bool = False) -> None:
         """Mark the inventory changed so the sampler reloads its arrays before the next sample.
 
         `part` narrows a small change to what it affects: "network" (links, trunks, isolation),
         "health" (guest OS, bad changes), "datastores" (space used by others) or "placement"
-        (a running VM changed host: a vMotion); anything else rebuilds everything.
+        (a running VM changed host: a vMotion); anything else rebuilds everything. A network
+        change that affects only the VMs of one `host` (its links, trunks, teams, isolation, a
+        NIC of a VM on it) names it: only those VMs' paths are worked out again; a placement
+        change names its `vm` (a vMotion's): only that VM's host is looked at. A structural
+        change that `keeps_network` (a host failing or booting, VMs powered on or off or placed
+        anew: no link, trunk, team or VM NIC changed) lets the rebuild keep the network paths
+        of the VMs whose host, place and NICs stayed the same.
         """
         if part in ("all", "network", "placement"):
             self.network_version += 1
+        if part == "all" and not keeps_network:
+            self.net_hosts = None
+        if part == "network":
+            if host is None:
+                self.net_hosts = None
+            elif self.net_hosts is not None and host not in self.net_hosts:
+                self.net_hosts.append(host)
+        if part == "placement":
+            if vm is None:
+                self.placed = None
+            elif self.placed is not None and vm not in self.placed:
+                self.placed.append(vm)
         if part == "all":
             self.structure_version += 1
         elif part not in self.dirty_parts:
@@ -385,14 +420,14 @@ class Simulation:
             if h.state == "on":
                 h.state = "isolated"
                 log(t, "host_isolated", h.name, f"{h.name} lost its management network; its VMs are cut off")
-                self.touch("network")
+                self.touch("network", h.name)
                 ha_agents.host_isolated(self, h.name)
         elif op == "host_isolated_end":
             h = self.inv.hosts[str(p["host"])]
             if h.state == "isolated":
                 h.state = "on"
                 log(t, "host_connected", h.name, f"{h.name} is reachable again")
-                self.touch("network")
+                self.touch("network", h.name)
                 ha_agents.host_up(self, h.name)
         elif op in ("uplink_down", "uplink_up"):
             h = self.inv.hosts[str(p["host"])]
@@ -449,9 +484,18 @@ class Simulation:
             self.touch("datastores")
 
     def _vm_indices(self, patterns: list[str]) -> list[int]:
-        names = list(self.inv.vms)
-        pos = {n: i for i, n in enumerate(names)}
-        return [pos[n] for n in expand(patterns, names)]
+        """The rows of the VMs `patterns` name (kept while the VMs stay the same: a load spike's
+        targets, often a glob over every VM, are matched once, not at every spike)."""
+        at = (self.structure_version, len(self.inv.vms))
+        if at != self._indices_at:
+            self._indices, self._indices_at = {}, at
+        key = tuple(patterns)
+        hit = self._indices.get(key)
+        if hit is None:
+            names = list(self.inv.vms)
+            pos = {n: i for i, n in enumerate(names)}
+            hit = self._indices[key] = [pos[n] for n in expand(patterns, names, pos)]
+        return list(hit)
 
     def _recompute_spikes(self) -> None:
         s = self.sampler
@@ -488,7 +532,7 @@ class Simulation:
             t, "host_failed", name,
             f"{name} failed; {what}: {', '.join(down)}" if down else f"{name} failed (it ran no VMs)",
         )
-        self.touch()
+        self.touch(keeps_network=True)
         for mechanic in MECHANICS:
             mechanic.host_down(self, name, down)
 
@@ -508,7 +552,7 @@ class Simulation:
         h.state = "booting"
         h.ready_at = t + h.boot_s
         self.log.add(t, "host_recovering", name, f"{name} is rebooting ({h.boot_s:g} s)")
-        self.touch()
+        self.touch(keeps_network=True)
         self.start(self._wait_boot, h.name, h.ready_at)
 
     def boot_host(self, name: str) -> None:
@@ -516,7 +560,7 @@ class Simulation:
         h = self.inv.hosts[name]
         h.state = "booting"
         h.ready_at = t + h.boot_s
-        self.touch()
+        self.touch(keeps_network=True)
         self.start(self._wait_boot, name, h.ready_at)
 
     def _wait_boot(self, name: str, at: float) -> None:
@@ -528,7 +572,7 @@ class Simulation:
             h.come_up()  # back in maintenance mode if it was in it (powered off or failed there)
             where = " (in maintenance mode)" if h.maintenance else ""
             self.log.add(at, "host_on", name, f"{name} is up{where}")
-            self.touch()
+            self.touch(keeps_network=True)
             if h.maintenance:
                 ha_agents.host_in_maintenance(self, name)
             else:
@@ -559,6 +603,29 @@ class Simulation:
             if v.power == "on" and v.home_datastore == name:
                 used += f * v.swap_gib
         return used + self.svmotions.held(name) + snapshot_chain.space_on(self, name)
+
+    def datastores_used(self) -> list[float]:
+        """`datastore_used` of every datastore, in inventory order, in one pass over the VMs
+        (each datastore's sum taken in the same order, so the same floats)."""
+        if self.sampler.built_version >= 0:
+            self.sampler.flush()
+        dss = self.inv.datastores
+        used = {name: ds.other_used for name, ds in dss.items()}
+        for v in self.inv.vms.values():
+            on: list[str] = []
+            for d in v.disks:
+                if d.datastore is not None and d.datastore not in on:
+                    on.append(d.datastore)
+            home = v.home_datastore if v.power == "on" else None
+            for name in on if home is None or home in on else [*on, home]:
+                if name not in used:
+                    continue
+                f = vsan.space_factor(self, v.name, name) if dss[name].type == "vsan" else 1.0
+                used[name] += f * sum(d.allocated for d in v.disks if d.datastore == name)
+                if name == home:
+                    used[name] += f * v.swap_gib
+        snaps = snapshot_chain.space_by_datastore(self)
+        return [used[n] + self.svmotions.held(n) + snaps.get(n, 0.0) for n in dss]
 
     def storage_refusal(self, vm: Vm, host: str | None = None) -> str | None:
         """Why `vm` cannot run (on `host`, or anywhere) because of its storage: vSAN data

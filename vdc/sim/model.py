@@ -271,6 +271,11 @@ class VmDisk:
         return self.used if self.thin else self.size
 
 
+_PLACEMENTS = [0]
+"""Bumped whenever any VM's `host` is set (in any inventory of the process): the key that tells
+`Inventory.vms_on` its index by host may be stale."""
+
+
 @dataclass(slots=True)
 class Vm:
     name: str
@@ -341,6 +346,22 @@ class Vm:
         return None
 
 
+
+def _host_slot() -> None:
+    """`Vm.host` counts its writes: setting any VM's host (made, moved, copied) bumps
+    `_PLACEMENTS`, so `Inventory.vms_on` knows its index may be stale. The slot is read at C
+    speed as before; only a write goes through Python."""
+    slot = Vm.__dict__["host"]
+
+    def write(vm: Vm, value: str) -> None:
+        _PLACEMENTS[0] += 1
+        slot.__set__(vm, value)
+
+    Vm.host = property(slot.__get__, write)  # type: ignore[assignment, method-assign, misc]
+
+
+_host_slot()
+
 @dataclass(slots=True)
 class Tier:
     name: str
@@ -366,9 +387,20 @@ class Inventory:
     datastores: dict[str, Datastore] = field(default_factory=dict)
     vms: dict[str, Vm] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
+    _on: dict[str, list[Vm]] = field(default_factory=dict)
+    """The VMs of each host in inventory order (`vms_on`), valid for `_on_key`."""
+    _on_key: tuple[int, int, int] = (-1, -1, -1)
 
     def vms_on(self, host: str) -> list[Vm]:
-        return [v for v in self.vms.values() if v.host == host]
+        """The VMs on `host`, in inventory order. Indexed once per change of placement (any VM's
+        host set, a VM added or removed), not a scan of every VM per call."""
+        key = (_PLACEMENTS[0], len(self.vms), id(next(reversed(self.vms.values()), None)))
+        if key != self._on_key:
+            on: dict[str, list[Vm]] = {}
+            for v in self.vms.values():
+                on.setdefault(v.host, []).append(v)
+            self._on, self._on_key = on, key
+        return list(self._on.get(host, ()))
 
     def mounted(self, host: str) -> list[str]:
         return [d.name for d in self.datastores.values() if host in d.hosts]
@@ -378,10 +410,11 @@ def build_inventory(level: schema.Level) -> Inventory:
     """Make the live inventory from a validated level (cross-checks already passed)."""
     inv = Inventory()
     host_names = [h.name for h in level.hosts]
+    host_index = {n: i for i, n in enumerate(host_names)}
     _add_clusters(inv, level)
     _add_hosts(inv, level)
-    _add_networks(inv, level, host_names)
-    _add_datastores(inv, level, host_names)
+    _add_networks(inv, level, host_names, host_index)
+    _add_datastores(inv, level, host_names, host_index)
     _add_vms(inv, level)
     _add_services(inv, level)
     return inv
@@ -438,10 +471,10 @@ def _add_hosts(inv: Inventory, level: schema.Level) -> None:
         )
 
 
-def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str]) -> None:
+def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str], host_index: dict[str, int]) -> None:
     """Each network is a standard vSwitch on every host it names."""
     for net in level.networks:
-        for hn in expand(net.hosts, host_names):
+        for hn in expand(net.hosts, host_names, host_index):
             h = inv.hosts[hn]
             standby = list(net.standby)
             active = list(net.active) if net.active is not None else [
@@ -473,10 +506,10 @@ def trunked_on(h: Host, uplinks: list[str], vlan: int) -> tuple[str, ...] | None
     return None if not on or len(on) == len(uplinks) else on
 
 
-def _add_datastores(inv: Inventory, level: schema.Level, host_names: list[str]) -> None:
+def _add_datastores(inv: Inventory, level: schema.Level, host_names: list[str], host_index: dict[str, int]) -> None:
     disks = {h.name: [float(x) for x in h.vsan_disks] for h in level.hosts}
     for d in level.datastores:
-        hosts = expand(d.hosts, host_names)
+        hosts = expand(d.hosts, host_names, host_index)
         devices = vsan_rules.devices(d.capacity, {n: disks[n] for n in hosts}) if d.type == "vsan" else {}
         inv.datastores[d.name] = Datastore(
             name=d.name,

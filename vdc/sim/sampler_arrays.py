@@ -33,6 +33,10 @@ class InventoryArrays:
 
     sim: Simulation
     server_index: dict[str, int]
+    vm_reachable: np.ndarray
+    vm_team_cap: np.ndarray
+    paths: dict[str, tuple[tuple[object, ...], bool, float]]
+    """Each VM's last worked-out path: (what it was worked out from, reachable, cap)."""
 
     def _index_names(self) -> None:
         """Names of hosts, VMs and datastores in row order, and the row of each name."""
@@ -159,21 +163,43 @@ class InventoryArrays:
             dtype=np.int64,
         )
 
-    def _load_network(self) -> None:
+    def _load_network(self, changed: list[str] | None = None, *, rebuilt: bool = False) -> None:
         """Uplink capacity per host, reachability per VM and the most each VM can send (links,
-        trunks, upstream failures, isolation and NIC teams: `vdc.sim.netpath`)."""
-        inv = self.sim.inv
+        trunks, upstream failures, isolation and NIC teams: `vdc.sim.netpath`). `changed`: only
+        these hosts' network changed (`Simulation.touch`), so only their VMs' paths are worked
+        out again — what a full load gives them, at their cost. `rebuilt`: the VMs may have
+        changed too (a rebuild): each VM whose host, place, NICs' port groups and drivers are
+        what they were at its last path, on a host not in `changed`, keeps that path."""
+        sim = self.sim
+        inv = sim.inv
         hosts = list(inv.hosts.values())
         self.host_net_cap = np.array(
             [0.0 if h.state == "isolated" else netpath.host_capacity(h) for h in hosts], dtype=float
         )
+        sim.net_hosts = []
+        n = len(inv.vms)
+        if changed is not None and not rebuilt and self.vm_reachable.size == n == self.vm_team_cap.size:
+            vms = list(inv.vms.values())
+            self._load_paths(vms, [i for i, v in enumerate(vms) if v.host in changed])
+            return
+        prev = self.paths if changed is not None else {}
+        paths: dict[str, tuple[tuple[object, ...], bool, float]] = {}
         reach: list[bool] = []
         cap: list[float] = []
         memo: netpath.Memo = {}
         for i, v in enumerate(inv.vms.values()):
-            ok, mbps = netpath.vm_path(inv, v, i, memo)
-            reach.append(ok and v.nic_drivers_ok)  # a paravirtual NIC without Tools has no driver
-            cap.append(mbps if ok else np.inf)  # a cut VM is unreachable, not slow
+            key = _path_key(v, i)
+            old = prev.get(v.name)
+            if old is not None and old[0] == key and v.host not in changed:  # type: ignore[operator]
+                _, ok_v, mbps_v = old
+            else:
+                ok, mbps = netpath.vm_path(inv, v, i, memo)
+                ok_v = ok and v.nic_drivers_ok  # a paravirtual NIC without Tools has no driver
+                mbps_v = mbps if ok else np.inf  # a cut VM is unreachable, not slow
+            paths[v.name] = (key, ok_v, mbps_v)
+            reach.append(ok_v)
+            cap.append(mbps_v)
+        self.paths = paths
         self.vm_reachable = np.array(reach, dtype=bool)
         self.vm_team_cap = np.array(cap, dtype=float)
         """The most each VM can send over its NICs' uplinks (one uplink each when pinned)."""
@@ -189,8 +215,9 @@ class InventoryArrays:
         for i in rows:
             v = vms[i]
             ok, mbps = netpath.vm_path(inv, v, i, memo)
-            reach[i] = ok and v.nic_drivers_ok
-            cap[i] = mbps if ok else np.inf
+            reach[i] = ok_v = ok and v.nic_drivers_ok
+            cap[i] = mbps_v = mbps if ok else np.inf
+            self.paths[v.name] = (_path_key(v, i), ok_v, mbps_v)
         self.vm_reachable, self.vm_team_cap = reach, cap
 
     def _load_health(self) -> None:
@@ -207,3 +234,8 @@ class InventoryArrays:
         self.ds_other = np.array(
             [d.other_used for d in self.sim.inv.datastores.values()], dtype=float
         )
+
+
+def _path_key(v: Vm, ordinal: int) -> tuple[object, ...]:
+    """What a VM's path depends on besides its host's network: host, place, NICs, drivers."""
+    return (v.host, ordinal, tuple(nic.portgroup for nic in v.nics), v.nic_drivers_ok)

@@ -66,12 +66,34 @@ def running_on(sim: Simulation, host: str) -> int:
     return sum(1 for m in sim.migrations.running if host in (m.src, m.dst))
 
 
-def share(sim: Simulation, src: Host, dst: Host, *, joining: bool = False) -> float:
+def running_counts(sim: Simulation) -> dict[str, int]:
+    """`running_on` of every host with a migration, in one pass (for a pass over them all)."""
+    counts: dict[str, int] = {}
+    for m in sim.migrations.running:
+        counts[m.src] = counts.get(m.src, 0) + 1
+        if m.dst != m.src:
+            counts[m.dst] = counts.get(m.dst, 0) + 1
+    return counts
+
+
+def share(sim: Simulation, src: Host, dst: Host, *, joining: bool = False,
+          counts: dict[str, int] | None = None, speeds: dict[str, float] | None = None) -> float:
     """Bytes/s one migration between `src` and `dst` gets now: the smaller of the two hosts'
     vMotion links, each split evenly among the migrations running on it (and this one, when it
-    is `joining` and not running yet)."""
+    is `joining` and not running yet). A pass over every migration passes `running_counts` and
+    a dict that keeps each host's `vmotion_link` as `speeds` (the same numbers, once each)."""
     extra = 1 if joining else 0
-    return min(bandwidth(vmotion_link(h), running_on(sim, h.name) + extra) for h in (src, dst))
+    out = []
+    for h in (src, dst):
+        if speeds is None:
+            link = vmotion_link(h)
+        elif h.name in speeds:
+            link = speeds[h.name]
+        else:
+            link = speeds[h.name] = vmotion_link(h)
+        n = counts.get(h.name, 0) if counts is not None else running_on(sim, h.name)
+        out.append(bandwidth(link, n + extra))
+    return min(out)
 
 
 def progress(c: Copy, now: float) -> None:

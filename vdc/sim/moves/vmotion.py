@@ -189,8 +189,10 @@ def rebalance(sim: Simulation) -> None:
     """Re-plan every running migration whose share of the links changed: the bytes it sent are
     kept, the rest is planned at the new rate, its switchover and its task's end move."""
     now = sim.now
+    counts = links.running_counts(sim)  # nothing below changes who runs where
+    speeds: dict[str, float] = {}
     for m in sim.migrations.running:
-        rate = links.share(sim, sim.inv.hosts[m.src], sim.inv.hosts[m.dst])
+        rate = links.share(sim, sim.inv.hosts[m.src], sim.inv.hosts[m.dst], counts=counts, speeds=speeds)
         if rate <= 0.0 or rate == m.rate:
             continue  # unchanged, or its link lost mid-copy (the copy keeps its rate)
         links.progress(m, now)
@@ -202,7 +204,7 @@ def rebalance(sim: Simulation) -> None:
         m.epoch += 1
         task = _task(sim, m)
         task.ends_at = m.ends_at
-        sharing = max(links.running_on(sim, m.src), links.running_on(sim, m.dst))
+        sharing = max(counts.get(m.src, 0), counts.get(m.dst, 0))
         task.detail = (f"pre-copy of {vm.memory:g} GiB at {rate * 8 / 1e6:,.0f} Mbit/s"
                        + (f", link shared by {sharing}" if sharing > 1 else ""))
         sim.tasks.version += 1
@@ -226,7 +228,7 @@ def _start(sim: Simulation, m: Migration) -> bool:
     sim.tasks.start(_task(sim, m), sim.now, m.ends_at, detail=f"pre-copy of {vm.memory:g} GiB")
     sim.log.add(sim.now, "vmotion_started", vm.name,
                 f"vMotion of {vm.name} {m.src} → {m.dst} started; expected {m.total_s:.1f} s")
-    sim.touch("placement")
+    sim.touch("placement", vm=m.vm)
     sim.after(m.total_s, switchover, sim, m.task_id, m.epoch)
     return True
 
@@ -257,7 +259,7 @@ def switchover(sim: Simulation, task_id: int, epoch: int = 0) -> None:
               f"stun {m.plan.stun_s * 1000:.0f} ms{slowed}")
     sim.tasks.finish(_task(sim, m), sim.now, detail=detail)
     sim.log.add(sim.now, "vmotion_completed", vm.name, detail)
-    sim.touch("placement")
+    sim.touch("placement", vm=m.vm)
     pump(sim)
 
 
@@ -273,7 +275,7 @@ def cancel(sim: Simulation, task_id: int) -> str:
     m = hit[0]
     sim.tasks.finish(_task(sim, m), sim.now, cancelled=True, detail=f"cancelled; {m.vm} stays on {m.src}")
     sim.log.add(sim.now, "vmotion_cancelled", m.vm, f"vMotion of {m.vm} to {m.dst} cancelled; it stays on {m.src}")
-    sim.touch("placement")
+    sim.touch("placement", vm=m.vm)
     pump(sim)
     return f"vMotion of {m.vm} to {m.dst} cancelled; {m.vm} stays on {m.src}"
 

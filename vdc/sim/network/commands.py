@@ -90,7 +90,7 @@ def _net_portgroup(sim: Simulation, c: Command) -> Apply:
         old = pg.vlan
         pg.vlan = vlan
         pg.uplinks = trunked_on(h, vs.uplinks, vlan)
-        sim.touch("network")
+        sim.touch("network", h.name)
         carried = [u for u in vs.uplinks if h.nics[u].trunks(vlan)]
         trunk = (f"trunked on {', '.join(carried)}" if carried
                  else f"no uplink of {vs.name} trunks VLAN {vlan}")
@@ -168,7 +168,7 @@ def _net_teaming(sim: Simulation, c: Command) -> Apply:
         vs.detection = detection
         if changed:
             faults.detection_changed(sim, h, vs)
-        sim.touch("network")
+        sim.touch("network", h.name)
         team = len(active) + len(standby)
         shotgun = (f"; warning: beacon probing with {team} uplink{'s' if team != 1 else ''} cannot tell "
                    "which one failed (\"shotgun\" mode sends on all of them): use 3 or more"
@@ -198,7 +198,7 @@ def _vm_nic(sim: Simulation, c: Command) -> Apply:
     def apply() -> str:
         old = nic.portgroup
         nic.portgroup = name
-        sim.touch("network")
+        sim.touch("network", vm.host)
         ordinal = list(sim.inv.vms).index(vm.name)
         path = netpath.nic_path(sim.inv, vm, index - 1, ordinal)
         how = (f"sends over {', '.join(path.uplinks)}" if path.reachable

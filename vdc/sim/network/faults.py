@@ -81,7 +81,7 @@ def _changed(sim: Simulation, h: Host, nic: Uplink, delay: float) -> None:
             sim.after(delay, detect, sim, h.name, nic.name, nic.changes)
     else:
         failback(sim, h, nic)
-    sim.touch("network")
+    sim.touch("network", h.name)
 
 
 def detect(sim: Simulation, host: str, uplink: str, changes: int) -> None:
@@ -98,7 +98,7 @@ def detect(sim: Simulation, host: str, uplink: str, changes: int) -> None:
     if not nic.flapping:  # a flapping link's bounces are told once, by its uplink_flap event
         sim.log.add(sim.now, "team_failover", h.name,
                     f"{h.name} failed over from {uplink} ({how}) to {now or 'nothing'}")
-    sim.touch("network")
+    sim.touch("network", h.name)
 
 
 def failback(sim: Simulation, h: Host, nic: Uplink) -> None:
@@ -108,7 +108,7 @@ def failback(sim: Simulation, h: Host, nic: Uplink) -> None:
     nic.failed = False
     if not nic.flapping:
         sim.log.add(sim.now, "team_failback", h.name, f"{h.name} {nic.name} is back in its team")
-    sim.touch("network")
+    sim.touch("network", h.name)
 
 
 def detection_changed(sim: Simulation, h: Host, vs: VSwitch) -> None:
@@ -152,7 +152,7 @@ def prune(sim: Simulation, h: Host, vlan: int, uplinks: list[str]) -> list[str]:
         else:
             nic.pruned = tuple(sorted({*nic.pruned, vlan}))
         changed.append(u)
-    sim.touch("network")
+    sim.touch("network", h.name)
     return changed
 
 
@@ -163,7 +163,7 @@ def allow(sim: Simulation, h: Host, vlan: int, uplink: str) -> None:
         nic.vlans = tuple(sorted({*nic.vlans, vlan}))
     else:
         nic.pruned = tuple(x for x in nic.pruned if x != vlan)
-    sim.touch("network")
+    sim.touch("network", h.name)
 
 
 def apply_event(sim: Simulation, op: str, host: str, uplink: object, vlan: object) -> None:

@@ -28,6 +28,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from vdc.sim import checks, units
 
 if TYPE_CHECKING:
@@ -112,6 +114,25 @@ def space_on(sim: Simulation, ds: str) -> float:
     return used
 
 
+def space_by_datastore(sim: Simulation) -> dict[str, float]:
+    """`space_on` of every datastore holding a delta or memory file, in one pass over the VMs
+    (each datastore's sum in the same order as `space_on` takes it)."""
+    used: dict[str, float] = {}
+    for v in sim.inv.vms.values():
+        if not v.snapshots:
+            continue
+        home = v.home_datastore
+        where = [delta_datastore(v, j) for j in range(len(v.disks))]
+        for s in v.snapshots:
+            if home is not None:
+                used[home] = used.get(home, 0.0) + s.mem_gib
+            for j, size in enumerate(s.sizes):
+                ds = where[j] if j < len(where) else None
+                if ds is not None:
+                    used[ds] = used.get(ds, 0.0) + size
+    return used
+
+
 def vm_space(vm: Vm) -> float:
     """GiB all of a VM's snapshots take (deltas and memory files)."""
     return sum(sum(s.sizes) + s.mem_gib for s in vm.snapshots)
@@ -119,8 +140,8 @@ def vm_space(vm: Vm) -> float:
 
 def busy(sim: Simulation, vm: Vm) -> str:
     """Why the VM's snapshots cannot be changed now ("" when they can)."""
-    for t in sim.tasks.active():
-        if t.subject == vm.name and t.kind in ("snapshot", "consolidate"):
+    for t in sim.tasks.active_of(vm.name):
+        if t.kind in ("snapshot", "consolidate"):
             what = "writing a memory snapshot" if t.kind == "snapshot" else "consolidating snapshots"
             return f"{vm.name} is {what} (done at t = {t.ends_at:.0f} s)"
     return ""
@@ -305,7 +326,53 @@ def age_text(seconds: float) -> str:
 
 
 def alarms(sim: Simulation, t: float) -> None:
-    """Depth and age alarms per VM (checked every sample, only for VMs with snapshots)."""
+    """Depth and age alarms per VM (checked every sample, only for VMs with snapshots).
+
+    The levels wanted per VM row are numpy comparisons of the sampler's chain arrays; only
+    rows whose level differs from the one raised last time are looked at, in the order the
+    full pass (`_alarms_every_chain`, used after a rebuild) takes them, with its words."""
+    s = sim.sampler
+    depth = s.vm_snap_depth
+    deep = depth > DEPTH_ALARM
+    old = (depth > 0) & (t - s.vm_snap_oldest > AGE_ALARM_S)
+    prev = sim.snapshot_alarm_rows
+    if prev is None or prev[0] != s.built_version or prev[1].size != depth.size:
+        _alarms_every_chain(sim, t)
+    else:
+        changed = np.flatnonzero((deep != prev[1]) | (old != prev[2])).tolist()
+        if changed:
+            gone = [i for i in changed if depth[i] == 0]
+            for i in changed:
+                if depth[i] > 0:
+                    _alarm_vm(sim, t, s.vm_names[i])
+            if gone:  # chains gone with an alarm raised: in the order the alarms were raised
+                left = {s.vm_names[i] for i in gone}
+                order = [k[1] for k, lv in sim.alarm_levels.items()
+                         if k[0] in ("snapdepth", "snapage") and lv != "ok" and k[1] in left]
+                for name in dict.fromkeys(order):
+                    _alarm_vm(sim, t, name)
+            sim.snapshot_alarmed = [s.vm_names[i] for i in np.flatnonzero(deep | old).tolist()]
+    sim.snapshot_alarm_rows = (s.built_version, deep, old)
+
+
+def _alarm_vm(sim: Simulation, t: float, name: str) -> None:
+    """Raise or clear `name`'s depth and age alarms by its chain now (words only for a change)."""
+    current = sim.alarm_levels
+    vm = sim.inv.vms[name]
+    depth = len(vm.snapshots)
+    level = "snap_deep" if depth > DEPTH_ALARM else "ok"
+    if current.get(("snapdepth", name), "ok") != level:
+        sim.alarm_transition(t, ("snapdepth", name), level,
+                             f"{name} has a chain of {depth} snapshots")
+    oldest = vm.snapshots[0].taken_at if vm.snapshots else t
+    level = "snap_old" if t - oldest > AGE_ALARM_S else "ok"
+    if current.get(("snapage", name), "ok") != level:
+        sim.alarm_transition(t, ("snapage", name), level,
+                             f"{name}'s oldest snapshot is {age_text(t - oldest)} old")
+
+
+def _alarms_every_chain(sim: Simulation, t: float) -> None:
+    """The alarms of every VM with a chain, and of those whose chain went with an alarm up."""
     s = sim.sampler
     idx = s.vm_snap_depth.nonzero()[0].tolist() if s.snap_any else []
     names = [s.vm_names[i] for i in idx]
@@ -317,19 +384,9 @@ def alarms(sim: Simulation, t: float) -> None:
             if key[1] not in seen:
                 seen.add(key[1])
                 names.append(key[1])
-    current = sim.alarm_levels
     for name in names:
-        vm = sim.inv.vms[name]
-        depth = len(vm.snapshots)
-        level = "snap_deep" if depth > DEPTH_ALARM else "ok"
-        if current.get(("snapdepth", name), "ok") != level:  # words only for a change
-            sim.alarm_transition(t, ("snapdepth", name), level,
-                                 f"{name} has a chain of {depth} snapshots")
-        oldest = vm.snapshots[0].taken_at if vm.snapshots else t
-        level = "snap_old" if t - oldest > AGE_ALARM_S else "ok"
-        if current.get(("snapage", name), "ok") != level:
-            sim.alarm_transition(t, ("snapage", name), level,
-                                 f"{name}'s oldest snapshot is {age_text(t - oldest)} old")
+        _alarm_vm(sim, t, name)
+    current = sim.alarm_levels
     sim.snapshot_alarmed = [n for n in names if current.get(("snapdepth", n), "ok") != "ok"
                             or current.get(("snapage", n), "ok") != "ok"]
 

@@ -266,7 +266,7 @@ def vm_reason(sim: Simulation, i: int) -> str:
     vm = sim.inv.vms[s.vm_names[i]]
     host = sim.inv.hosts[vm.host]
     if vm.power != "on":
-        if any(t.subject == vm.name for t in sim.tasks.active("p2v")):
+        if sim.tasks.active_of(vm.name, "p2v"):
             return "being converted (P2V)"
         return "host failed" if host.state == "failed" else "powered off"
     if not s.host_runs[s.vm_host[i]]:
@@ -276,7 +276,7 @@ def vm_reason(sim: Simulation, i: int) -> str:
     if not s.vm_running[i]:
         return "booting"
     if not vm.os:
-        installing = any(t.subject == vm.name for t in sim.tasks.active("os_install"))
+        installing = bool(sim.tasks.active_of(vm.name, "os_install"))
         return "installing its guest OS" if installing else "no guest OS"
     if vm.hung:
         return "guest hung (no heartbeat)"

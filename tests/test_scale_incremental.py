@@ -1,0 +1,124 @@
+"""The partial reloads and one-pass sums of issue 18 give what the full ones give: the tasks
+still active, every datastore's used space, a network reload of the hosts a change named, a
+placement reload of the VMs a vMotion named. Checked at every minute of sandboxes where HA,
+DRS (full), snapshots and the seeded incidents (host failures, dead uplinks) all run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vdc.scenario import schema
+from vdc.scenario.sandbox import generate
+from vdc.session.actions import parse_actions
+from vdc.session.session import Session
+from vdc.sim.engine import Simulation
+
+
+def _busy(size: str, seed: int, storage: str = "vmfs") -> tuple[Session, list]:
+    """The sandbox with HA and DRS full on in every cluster, a snapshot of every fifth VM at
+    one minute, deleted (consolidated) at 40 minutes: tasks, vMotions and chains all happen."""
+    data = generate(size, seed, storage=storage).model_dump(mode="json")
+    for c in data["clusters"]:
+        c["ha"] = {"enabled": True, "admission": "percent", "failures": 1}
+        c["drs"] = {"enabled": True, "mode": "full", "threshold": 2}
+    data["events"] = [*data.get("events", []), {"at": 1200, "kind": "host_isolated", "host": "esx-04", "duration": 300}]
+    level = schema.Level.model_validate(data)
+    names = [v.name for v in level.vms[::5]]
+    script = "".join(f"60 snapshot create {v} s\n" for v in names)
+    script += ("900 net trunk esx-02 vmnic0 remove 100\n1000 power off svc-003-web2\n"
+               "1100 power on svc-003-web2\n1500 vm nic svc-002-web1 1 pg-svc-001\n"
+               "2000 net portgroup esx-03 pg-svc-002 vlan 300\n")
+    script += "".join(f"2400 snapshot delete {v} s\n" for v in names)
+    script += "2700 net trunk esx-02 vmnic0 add 100\n"
+    return Session(Simulation(level)), list(parse_actions(script))
+
+
+def _steps(busy: tuple[Session, list], until: float, every: float = 60.0):
+    session, actions = busy
+    t = 0.0
+    while t < until:
+        t += every
+        while actions and actions[0].t <= t:
+            a = actions.pop(0)
+            session.advance_to(a.t)
+            assert session.submit(a.command).accepted, a
+        session.advance_to(t)
+        yield session.sim
+
+
+@pytest.mark.parametrize(("size", "seed"), [("small", 3), ("medium", 2)])
+def test_partial_network_and_placement_reloads_equal_a_full_network_load(size: str, seed: int):
+    """Also across rebuilds that keep the network (host failures, HA restarts, power changes):
+    the paths kept are those a load from scratch gives."""
+    moved = cut = 0
+    for sim in _steps(_busy(size, seed), 3 * 3600):
+        s = sim.sampler.current()
+        got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.vm_host_names)
+        s.paths = {}
+        s._load_network()
+        s._load_placement(None)
+        assert np.array_equal(got[0], s.vm_reachable) and np.array_equal(got[1], s.vm_team_cap), sim.now
+        assert np.array_equal(got[2], s.vm_host) and got[3] == s.vm_host_names, sim.now
+        moved = max(moved, len(sim.log.of_kind("vmotion_completed")))
+        cut = max(cut, int((~s.vm_reachable).sum()))
+    assert moved > 0 and cut > 0 and sim.log.of_kind("team_failover") and sim.log.of_kind("host_isolated")
+
+
+def test_the_task_and_placement_indexes_equal_a_scan():
+    import json
+
+    from vdc.sim import digest
+
+    for sim in _steps(_busy("small", 3), 2 * 3600, 120.0):
+        rows = [[k.kind, k.subject, k.target, k.state] for k in sim.tasks.tasks]
+        head = {"t": sim.now, "hosts": {h: [x.state, [1.5, None]] for h, x in sim.inv.hosts.items()}, "zz": "é"}
+        assert digest.head_json(head, {"tasks": digest._tasks_json(sim.tasks)}) == json.dumps(
+            {**head, "tasks": rows}, sort_keys=True, separators=(",", ":"))
+        for h in sim.inv.hosts:
+            assert sim.inv.vms_on(h) == [v for v in sim.inv.vms.values() if v.host == h]
+        tasks = sim.tasks
+        for kind in (None, "vmotion", "consolidate", "ha_restart"):
+            scan = [t for t in tasks.tasks if t.active and (kind is None or t.kind == kind)]
+            assert tasks.active(kind) == scan
+            for v in sim.inv.vms:
+                assert tasks.active_of(v, kind) == [t for t in scan if t.subject == v]
+    assert len(sim.tasks.tasks) > 20 and not sim.tasks.active()
+
+
+@pytest.mark.parametrize("storage", ["vmfs", "vsan"])
+def test_every_datastore_in_one_pass_equals_each_one_alone(storage: str):
+    chains = 0
+    for sim in _steps(_busy("small", 2, storage), 3600, 300.0):
+        assert sim.datastores_used() == [sim.datastore_used(n) for n in sim.inv.datastores]
+        chains = max(chains, sum(bool(v.snapshots) for v in sim.inv.vms.values()))
+    assert chains == 20
+
+
+def test_snapshot_alarms_by_rows_equal_the_pass_over_every_chain(monkeypatch):
+    """Deep chains on some VMs, old ones on others (the age limit set to 30 min here), chains
+    deleted whole or in part, a host failing under some: the same alarms, words and order."""
+    from vdc.sim.snapshots import chain
+
+    monkeypatch.setattr(chain, "AGE_ALARM_S", 1800.0)
+    level = generate("small", 3)
+    names = [v.name for v in level.vms[::7]]
+    lines = []
+    for k, v in enumerate(names):
+        lines += [f"{60 + 30 * k + 5 * j} snapshot create {v} s{j}" for j in range(2 + k % 4)]
+        lines += [f"{2400 + 60 * k} snapshot delete {v} {'--all' if k % 2 else 's0'}"]
+    lines.sort(key=lambda line: float(line.split()[0]))
+    actions = list(parse_actions("\n".join(lines) + "\n"))
+
+    def play() -> list[tuple[float, str, str, str]]:
+        session = Session(Simulation(level))
+        session.play(((a.t, a.command) for a in actions), until=3 * 3600)
+        assert all(r.accepted for r in session.records)
+        return [(e.t, e.kind, e.subject, e.detail) for e in session.sim.log]
+
+    fast = play()
+    monkeypatch.setattr(chain, "alarms", chain._alarms_every_chain)
+    assert fast == play()
+    kinds = [e[1] for e in fast]
+    assert kinds.count("snapshot_depth") >= 3 and kinds.count("snapshot_age") >= 5
+    assert sum(1 for e in fast if e[1] == "alarm_cleared" and "snapshot" in e[3]) >= 5
