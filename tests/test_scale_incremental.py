@@ -122,3 +122,46 @@ def test_snapshot_alarms_by_rows_equal_the_pass_over_every_chain(monkeypatch):
     kinds = [e[1] for e in fast]
     assert kinds.count("snapshot_depth") >= 3 and kinds.count("snapshot_age") >= 5
     assert sum(1 for e in fast if e[1] == "alarm_cleared" and "snapshot" in e[3]) >= 5
+
+
+def _equal_to_a_full_network_load(sim: Simulation) -> None:
+    s = sim.sampler.current()
+    got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy())
+    s.paths = {}
+    s._load_network()
+    s._load_placement(None)
+    assert np.array_equal(got[0], s.vm_reachable), sim.now
+    assert np.array_equal(got[1], s.vm_team_cap), sim.now
+    assert np.array_equal(got[2], s.vm_host), sim.now
+
+
+@pytest.mark.parametrize("level", ["09-consolidation", "10-appliance-day", "13-vlan-trouble"])
+@pytest.mark.parametrize("play", ["", ".naive"])
+def test_partial_reloads_equal_a_full_load_in_the_network_and_provisioning_levels(level: str, play: str):
+    """The levels whose commands pull cables, prune trunks, switch detection, convert servers
+    and deploy appliances: every 30 s of the reference and the naive play."""
+    from levelrun import LevelRun
+
+    from vdc.scenario.paths import find_level
+
+    script = find_level(level).parent / "solutions" / f"{level}{play}.txt"
+    run = LevelRun(level, script)
+    t = 0.0
+    while t < run.sim.level.level.duration:
+        t += 30
+        _equal_to_a_full_network_load(run.to(t).sim)
+
+
+def test_partial_reloads_equal_a_full_load_under_flaps_and_lacp():
+    """A flapping uplink and an LACP group losing a member upstream, on the network test level."""
+    from conftest import build
+    from test_network import _event, _level
+
+    lv = _level(standby=False, distributed=True, policy="lacp", lacp_rate="fast")
+    _event(lv, at=100, kind="uplink_flap", host="esx-01", uplink="vmnic0", duration=200)
+    _event(lv, at=400, kind="upstream_down", host="esx-01", uplink="vmnic1")
+    sim = Simulation(build(lv))
+    for t in range(10, 700, 5):
+        sim.run_until(float(t))
+        _equal_to_a_full_network_load(sim)
+    assert sim.log.of_kind("team_failover")
