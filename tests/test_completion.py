@@ -24,8 +24,8 @@ def test_level_ids_complete():
     assert complete("vdc grade x.vdcsave --level first") == [("plain", "01-first-light")]
     assert complete("vdc replay s.vdcsave --level 04") == [("plain", "04-host-down")]
     assert ("plain", "sandbox") not in complete("vdc check s")  # check takes level files only
-    assert complete("vdc pack 1") == [("plain", "11-drivers-matter"), ("plain", "12-wide-vms"),
-                                     ("plain", "14-hci")]
+    assert complete("vdc pack 12") == [("plain", "12-wide-vms")]
+    assert ("plain", "14-hci") in complete("vdc pack 1")
 
 
 def test_paths_complete_as_files():

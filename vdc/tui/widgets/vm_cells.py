@@ -52,7 +52,7 @@ SORT_COLUMNS: tuple[str, ...] = (
 LABELS: dict[str, str] = {
     "name": "VM", "host": "Host", "power": "Power", "cpu": "CPU%", "ready": "Ready%", "costop": "CoStp%",
     "memory": "Mem GiB", "latency": "Lat ms", "service": "Service", "health": "Health",
-    "snap": "Snap", "reclaim": "Bal/Swap", "guest": "Tools NIC", "net": "Port group",
+    "snap": "Snap", "reclaim": "Bal/Swap", "guest": "Tools NIC", "net": "Net",
 }
 NUMERIC = frozenset({"cpu", "ready", "costop", "memory", "latency", "snap", "reclaim"})
 FIXED_WIDTHS: dict[str, int] = {
@@ -67,8 +67,8 @@ SHORT_WIDTHS: dict[str, int] = {"snap": 6, "reclaim": 6}
 `s1.7G` for `2.6/1.7`)."""
 
 KEEP_ORDER: tuple[str, ...] = (
-    "name", "health", "cpu", "ready", "power", "host", "reclaim", "guest", "net", "service",
-    "memory", "costop", "snap", "latency",
+    "name", "health", "cpu", "ready", "power", "host", "reclaim", "guest", "service", "memory",
+    "costop", "snap", "net", "latency",
 )
 """Which columns a narrow panel keeps first. "snap" (only once a VM has a snapshot) comes after
 the columns the table always has, so a VM's first snapshot never pushes one of them out.
@@ -77,7 +77,8 @@ service and the memory: while it shows, it is why VMs starve. "costop" (only whi
 co-schedules strictly) comes after the memory, so it never pushes one of them out. "guest"
 (only while a VM runs without Tools or on an emulated NIC: `✖ e1000`) comes before the
 service: while it shows, it is what the level is about. "net" (the VMs' port groups: while a
-VM's network is cut, or when the player asks with `p`) comes before the service too."""
+VM's network is cut, or when the player asks with `P`) comes after the snapshots: a cut VM never
+pushes one of the table's own columns out, nor the snapshot the player just took."""
 
 
 def odd_guests(guest: tuple[str, ...]) -> bool:

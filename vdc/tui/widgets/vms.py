@@ -99,7 +99,7 @@ class VmTable(Panel):
     | r | Reverse the sort order. |
     | / | Open the filter box (name, host, service, health reason or port group). |
     | escape | Clear the filter and close its box. |
-    | P | Show or hide the Port group column (it shows by itself while a VM's network is cut). |
+    | P | Show or hide the Net column, the port groups of each VM (it shows by itself while a VM's network is cut). |
     """
 
     DEFAULT_CSS = """
