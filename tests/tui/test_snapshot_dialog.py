@@ -12,6 +12,7 @@ from vdc.sim.snapshots.chain import age_text
 from vdc.tui.app import VdcApp
 from vdc.tui.screens.snapshot import SnapshotScreen
 from vdc.tui.widgets.datastores import DatastoresPanel
+from vdc.tui.widgets.eventlog import EventLogPanel
 from vdc.tui.widgets.vms import VmTable
 
 
@@ -37,6 +38,9 @@ def _with_snapshots(*keys: str, open_dialog: bool = False):
             dialog = await screen_of(pilot, SnapshotScreen)
             dialog.query_one(Input).cursor_blink = False  # a steady picture
         await pilot.pause()
+        log = game.query_one(EventLogPanel).rich_log
+        # A steady picture: the log has scrolled to its newest line (a refresh later under load).
+        await until(pilot, lambda: log.max_scroll_y and log.scroll_y >= log.max_scroll_y)
         pilot.app.clear_notifications()
         await pilot.pause()
 
