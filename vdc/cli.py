@@ -218,18 +218,12 @@ def _play_exam(pack_file: Path, ref: str | None, *, seed: int | None, saves_dir:
                player: str | None) -> None:
     """`vdc play --exam PACK [LEVEL]`: the pack's level, its seed, no hints (one line for a bad
     pack, a level not in it, or a seed of the player's own)."""
-    from vdc.scenario.loader import LevelError, load_level_text
-    from vdc.session.pack import PackError, read
+    from vdc.cli_serve import load_exam
 
     if seed is not None:
         _fail("an exam plays the pack's seed; --seed does not go with --exam")
-    try:
-        pack = read(pack_file)
-        lid = pack.level(ref)
-        loaded = load_level_text(pack.levels[lid], f"{pack_file}:levels/{lid}.toml")
-    except (PackError, LevelError) as e:
-        _fail(str(e))
-    _play(loaded, seed=pack.seeds[lid], saves_dir=saves_dir, player=player, exam=pack.exam)
+    exam, loaded, pack_seed = load_exam(pack_file, ref)
+    _play(loaded, seed=pack_seed, saves_dir=saves_dir, player=player, exam=exam)
 
 
 def _refuse_if_locked(path: Path) -> None:

@@ -12,18 +12,16 @@ import os
 import shlex
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
+
+from vdc.cli_common import fail
 
 LOCALHOST = "127.0.0.1"
 """Where `vdc serve` listens unless told otherwise: this machine only."""
 
 
-def _fail(message: str) -> NoReturn:
-    """Print a one-line error and exit 2 (bad input), like the rest of `vdc`."""
-    click.echo(f"vdc: error: {message}", err=True)
-    sys.exit(2)
+_fail = fail
 
 
 def session_command(saves_dir: Path, *, unlock_all: bool = False,

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from vdc.sim.view import HostView, SimView, VSwitchView
+from vdc.tui.screens.fields import field_value
 
 CHANGES: tuple[tuple[str, str], ...] = (
     ("Uplink: plug in / pull the cable", "uplink"),
@@ -268,11 +269,7 @@ class NetworkScreen(ModalScreen[str | None]):
         self.show_command()
 
     def value(self, selector: str) -> str:
-        w = self.query_one(selector)
-        if isinstance(w, Select):
-            return "" if w.value is Select.BLANK else str(w.value)
-        assert isinstance(w, Input)
-        return w.value.strip()
+        return field_value(self, selector)
 
     # ------------------------------------------------------------------ the command
     def command(self) -> str:

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from vdc.sim.provision.choices import ApplianceChoice, PlaceChoice
 from vdc.tui.format import gib
+from vdc.tui.screens.fields import field_value
 
 NO_PORTGROUP = "(no NIC)"
 
@@ -104,11 +105,7 @@ class PlacementDialog(ModalScreen[str | None]):
         self.show_command()
 
     def value(self, selector: str) -> str:
-        w = self.query_one(selector)
-        if isinstance(w, Select):
-            return "" if w.value is Select.BLANK else str(w.value)
-        assert isinstance(w, Input)
-        return w.value.strip()
+        return field_value(self, selector)
 
     def placement(self) -> str:
         """`NAME HOST DATASTORE`, as far as chosen."""
