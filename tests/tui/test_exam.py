@@ -99,6 +99,11 @@ async def test_the_countdown_ends_the_attempt_and_the_run_is_whole(tmp_path: Pat
         debrief = await screen_of(pilot, DebriefScreen)
         assert "Exam: Time is up: the rest of the level runs without you." in toasts(app)
         assert "the exam's time was up; the rest ran without you" in debrief.report["end_reason"]
+        # One attempt: no Retry in an exam's debrief (`r` does nothing either).
+        assert not debrief.query("#retry") and debrief.focused is not None
+        await pilot.press("r")
+        await pilot.pause()
+        assert pilot.app.screen is debrief
     saves = sorted(tmp_path.rglob("*.vdcsave"))
     assert saves, "the attempt is saved"
     saved = load(saves[-1])

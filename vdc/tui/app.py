@@ -248,7 +248,8 @@ class VdcApp(App[None]):
             list(progress.campaign_ids()), progress.load(), unlock_all=self.unlock_all
         ):
             nxt = None  # not won yet: Next stays hidden until the level opens
-        self.push_screen(DebriefScreen(report, series, has_next=nxt is not None), self._after_debrief)
+        self.push_screen(DebriefScreen(report, series, has_next=nxt is not None,
+                                       can_retry=self.exam is None), self._after_debrief)
 
     def _after_debrief(self, choice: str | None) -> None:
         """Retry: the same briefing again. Next: the next level's briefing. Menu: the title."""

@@ -187,16 +187,19 @@ class DebriefScreen(Screen[str]):
         series: Mapping[str, Sequence[float]],
         *,
         has_next: bool = False,
+        can_retry: bool = True,
     ) -> None:
         """Args:
         report: The result object (`vdc.session.runner.result(session, events=True)`).
         series: The per-minute history by name (`service_up:NAME`, `host_cpu:NAME`, …).
         has_next: Whether the campaign has a level after this one (enables `n`).
+        can_retry: Whether `r` plays the level again (not after an exam: one attempt).
         """
         super().__init__()
         self.report = report
         self.series = series
         self.has_next = has_next
+        self.can_retry = can_retry
 
     # -- composition --------------------------------------------------------------------
 
@@ -241,14 +244,15 @@ class DebriefScreen(Screen[str]):
                 with Vertical(id="debrief-charts"):
                     yield from self._charts()
         with Horizontal(id="debrief-buttons"):
-            yield Button("Retry (r)", id="retry", compact=True)
+            if self.can_retry:
+                yield Button("Retry (r)", id="retry", compact=True)
             if self.has_next:
                 yield Button("Next level (n)", id="next", variant="primary", compact=True)
             yield Button("Menu (m)", id="menu", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        first = "next" if self.has_next else "retry"
+        first = "next" if self.has_next else "retry" if self.can_retry else "menu"
         self.query_one(f"#{first}", Button).focus()
 
     def _outcome(self) -> Content:
@@ -439,8 +443,9 @@ class DebriefScreen(Screen[str]):
     # -- actions ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`next` exists only when there is a next level (it is then also hidden)."""
-        if action == "next" and not self.has_next:
+        """`next` exists only when there is a next level, `retry` only outside an exam (each is
+        then also hidden)."""
+        if (action == "next" and not self.has_next) or (action == "retry" and not self.can_retry):
             return False
         return True
 
@@ -459,7 +464,8 @@ class DebriefScreen(Screen[str]):
 
     def action_retry(self) -> None:
         """Play the same level again."""
-        self.dismiss("retry")
+        if self.can_retry:
+            self.dismiss("retry")
 
     def action_next(self) -> None:
         """Go on to the next level."""
