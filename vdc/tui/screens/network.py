@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from vdc.sim.view import HostView, SimView, VSwitchView
-from vdc.tui.screens.fields import field_value
+from vdc.tui.screens.command_dialog import CommandDialog
 
 CHANGES: tuple[tuple[str, str], ...] = (
     ("Uplink: plug in / pull the cable", "uplink"),
@@ -78,10 +76,10 @@ def _in_trouble(h: HostView) -> bool:
         not pg.carried or pg.cut_on for vs in h.vswitches for pg in vs.portgroups)
 
 
-class NetworkScreen(ModalScreen[str | None]):
+class NetworkScreen(CommandDialog):
     """One host's network; dismissed with a `net …` / `vm nic …` command's text, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+    PREVIEW = "#net-command"
 
     DEFAULT_CSS = """
     NetworkScreen {
@@ -263,14 +261,6 @@ class NetworkScreen(ModalScreen[str | None]):
         self._fill_team()
         self.show_command()
 
-    @on(Select.Changed)
-    @on(Input.Changed)
-    def _changed(self) -> None:
-        self.show_command()
-
-    def value(self, selector: str) -> str:
-        return field_value(self, selector)
-
     # ------------------------------------------------------------------ the command
     def command(self) -> str:
         """The command the fields say, with a capitalised placeholder for what is missing."""
@@ -308,25 +298,6 @@ class NetworkScreen(ModalScreen[str | None]):
             return [*words, ("--detection " + (self.value("#net-detection") or "link"), True)]
         return [("vm nic", True), f("#net-vm", "VM"), f("#net-nic", "N"), f("#net-vm-pg", "PORTGROUP")]
 
-    def show_command(self) -> None:
-        self.query_one("#net-command", Label).update(f"→ {self.command()}")
-
-    def finish(self) -> None:
+    def not_ready(self) -> str | None:
         missing = self.missing()
-        if missing:
-            self.notify(f"Fill in {', '.join(missing)} first.", severity="warning")
-            return
-        self.dismiss(self.command())
-
-    @on(Button.Pressed, "#net-go")
-    def _go(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.finish()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.finish()
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        return f"Fill in {', '.join(missing)} first." if missing else None

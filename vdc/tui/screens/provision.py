@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from vdc.sim.provision.choices import ApplianceChoice, PlaceChoice
 from vdc.tui.format import gib
-from vdc.tui.screens.fields import field_value
+from vdc.tui.screens.command_dialog import CommandDialog
 
 NO_PORTGROUP = "(no NIC)"
 
@@ -48,10 +46,10 @@ DIALOG_CSS = """
 """
 
 
-class PlacementDialog(ModalScreen[str | None]):
+class PlacementDialog(CommandDialog):
     """What both dialogs share: a name, a host, a datastore of that host, a port group of it."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+    PREVIEW = "#prov-command"
 
     def __init__(self, places: list[PlaceChoice]) -> None:
         super().__init__()
@@ -99,14 +97,6 @@ class PlacementDialog(ModalScreen[str | None]):
         pg.set_options(self._portgroups(p))
         self.show_command()
 
-    @on(Select.Changed)
-    @on(Input.Changed)
-    def _changed(self) -> None:
-        self.show_command()
-
-    def value(self, selector: str) -> str:
-        return field_value(self, selector)
-
     def placement(self) -> str:
         """`NAME HOST DATASTORE`, as far as chosen."""
         return " ".join(x for x in (self.value("#prov-name") or "NAME", self.value("#prov-host"),
@@ -119,28 +109,9 @@ class PlacementDialog(ModalScreen[str | None]):
     def command(self) -> str:  # pragma: no cover - each dialog says its own
         raise NotImplementedError
 
-    def show_command(self) -> None:
-        self.query_one("#prov-command", Label).update(f"→ {self.command()}")
-
-    def finish(self) -> None:
+    def not_ready(self) -> str | None:
         name = self.value("#prov-name")
-        if not name or " " in name:
-            self.notify("Give it a one-word name first.", severity="warning")
-            return
-        self.dismiss(self.command())
-
-    @on(Button.Pressed, "#prov-go")
-    def _go(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.finish()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.finish()
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        return "Give it a one-word name first." if not name or " " in name else None
 
 
 class NewVmScreen(PlacementDialog):
