@@ -165,3 +165,31 @@ def dispatch_ok(sim: Simulation, text: str) -> bool:
     from vdc.sim import dispatch
 
     return dispatch.execute(sim, parse(text)).accepted
+
+
+def _alarms_at(level: str, t: float) -> dict:
+    sim = Simulation(load_level(find_level(level)).level)
+    sim.run_until(t)
+    return {a.key: a for a in active_alarms(sim.view())}
+
+
+def test_a_busy_host_names_a_vm_that_fits_elsewhere_and_where() -> None:
+    """Level 02 at 25 min: esx-01 is at 152 %; shop-web-02 (7,034 MHz) fits on esx-02."""
+    cpu = _alarms_at("02-flash-sale", 1500)["cpu:esx-01"]
+    assert cpu.fix == ("move shop-web-02 (7,034 MHz wanted) to esx-02, which has room "
+                       "(`vmotion shop-web-02 esx-02`), or let DRS balance")
+
+
+def test_a_busy_host_whose_vms_fit_nowhere_says_moving_one_moves_the_problem() -> None:
+    """Level 10: the reports batch wants all of esx-01 (16,000 MHz each); esx-02, where the
+    shop runs, would be starved by one: the alarm no longer suggests moving it there."""
+    cpu = _alarms_at("10-appliance-day", 1500)["cpu:esx-01"]
+    assert "vmotion" not in cpu.fix
+    assert cpu.fix.startswith("no other host has room for one of its VMs (reports-0")
+    assert "wants 16,000 MHz): moving one moves the problem" in cpu.fix
+
+
+def test_a_service_down_for_an_empty_tier_says_put_a_vm_in_it() -> None:
+    down = _alarms_at("10-appliance-day", 300)["down:shop"]
+    assert (down.text, down.fix) == ("service shop down: tier lb down",
+                                     "tier lb has no VM: put one in it (`vm service VM shop lb`)")

@@ -108,7 +108,8 @@ async def test_continued_game_logs_its_history_without_toasting_it():
         game = await screen_of(pilot, GameScreen)
         await pilot.pause()
         log = game.query_one("EventLogPanel")
-        assert [r.kind for r in log.records] == ["command_rejected"]
+        # intranet is down from the first sample (its VMs start off): logged, not toasted
+        assert [r.kind for r in log.records] == ["command_rejected", "service_down"]
         assert not [m for m in toasts(resumed, "message") if "esx-01 has" in m]
         assert "First light" in str(game.query_one("#topbar").render())
 

@@ -150,6 +150,31 @@ def _starved_fix(view: SimView, vm: str, row: int, others: list[HostView], other
     return f"move it off its busy host (`vmotion {vm} {other}`) or let DRS balance"
 
 
+def _host_cpu_fix(view: SimView, host: HostView) -> str:
+    """A busy host's first fix: the busiest of its VMs that another running host of its cluster
+    can take without contention itself (its demand stays within 100 %), and that host; if none
+    fits anywhere, moving one only moves the problem (and may starve what runs there)."""
+    v = view.vms
+    others = [o for o in view.hosts if o.state == "on" and o.name != host.name
+              and not o.maintenance and not o.entering_maintenance and o.cluster == host.cluster]
+    if v.want_pct.size != len(v.names) or not others:
+        return "move a busy VM off it (`vmotion VM HOST`) or let DRS balance"
+    rows = [i for i, h in enumerate(v.hosts) if h == host.name and v.power[i] != "off"]
+    # What each VM wants, MHz (a saturated guest wants all of its vCPUs).
+    want = {i: min(float(v.want_pct[i]), 100.0) / 100.0 * int(v.vcpu[i]) * host.mhz for i in rows}
+    room = {o.name: o.cores * o.mhz * (100.0 - o.cpu_demand_pct) / 100.0 for o in others}
+    for i in sorted(rows, key=lambda i: (-want[i], v.names[i])):
+        fits = [o for o in others if room[o.name] >= want[i] > 0]
+        if fits:
+            to = min(fits, key=lambda o: (o.cpu_demand_pct, o.name)).name
+            return (f"move {v.names[i]} ({want[i]:,.0f} MHz wanted) to {to}, which has room "
+                    f"(`vmotion {v.names[i]} {to}`), or let DRS balance")
+    busiest = max(rows, key=lambda i: (want[i], v.names[i]), default=None)
+    what = "" if busiest is None else f" ({v.names[busiest]} wants {want[busiest]:,.0f} MHz)"
+    return (f"no other host has room for one of its VMs{what}: moving one moves the problem; "
+            "power on a host, or let its VMs share it if their service can wait")
+
+
 def _tier_vm(view: SimView, vms: tuple[str, ...]) -> tuple[str, str] | None:
     """The first VM of a tier that is not healthy and why."""
     v = view.vms
@@ -243,13 +268,17 @@ def active_alarms(view: SimView, unhealthy_since: dict[str, float] | None = None
                 f"isolated:{h.name}")
         if h.state in ("on", "isolated", "maintenance") and h.cpu_demand_pct >= HOST_CPU_HIGH_PCT:
             add("warning", 0, f"host {h.name} CPU demand {h.cpu_demand_pct:.0f}%",
-                "move a busy VM off it (`vmotion VM HOST`) or let DRS balance", f"cpu:{h.name}")
+                _host_cpu_fix(view, h), f"cpu:{h.name}")
     for svc in view.services:
         if not svc.up:
             down = [t for t in svc.tiers if not t.up]
             why = f": tier {', '.join(t.name for t in down)} down" if down else ""
             fix = ""
             for tier in down:
+                if not tier.vms and not tier.servers:
+                    fix = (f"tier {tier.name} has no VM: put one in it "
+                           f"(`vm service VM {svc.name} {tier.name}`)")
+                    break
                 sick = _tier_vm(view, tier.vms)
                 if sick and sick[1] == "broken by a bad change":
                     fix = f"{sick[0]} has a bad change: see its alarm"

@@ -253,7 +253,9 @@ class GameScreen(TimeControls):
             c.paused = True
             self.notify("Paused for you to look: press Space to go on.", title="Paused")
             self._refresh_topbar()
-        important = any(r.severity == "critical" for r in news)
+        # A critical event is worth an autosave, unless it only tells how the level began
+        # (a service down from the first sample): there is nothing to keep yet.
+        important = any(r.severity == "critical" and r.t > 0 for r in news)
         ended = c.ended
         if self.autosaves and not c.over_when_opened and (
             view.t >= self._next_autosave or important or (ended and not self._ended_shown)
