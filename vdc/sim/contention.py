@@ -191,6 +191,10 @@ class Sampler(InventoryArrays):
     def _rebuild(self) -> None:
         sim = self.sim
         self.flush()
+        if not sim.reconfigured and self.built_version >= 0 and self.same_shape():
+            self._rebuild_states()
+            return
+        sim.reconfigured = False
         self._index_names()
         self._load_hosts()
         pidx = self._load_profiles()
@@ -209,6 +213,27 @@ class Sampler(InventoryArrays):
         self._load_datastores()
         adapters.load(self)
         self.load_snapshots()
+        self._derive()
+        self.built_version = sim.structure_version
+        sim.dirty_parts.clear()
+        sim.placed = []
+
+    def _rebuild_states(self) -> None:
+        """A rebuild after changes of state only (`touch(keeps_hardware=True)`: hosts failing,
+        booting or powered off, VMs powered on or off, reset, restarted or cold-moved): the
+        hosts, the VMs' power and placement, the paths of the VMs that changed host, health and
+        what derives from them are loaded again; the disks, services, guest adapters, snapshot
+        rows and names are what they were. The same arrays as a full rebuild."""
+        sim = self.sim
+        self._load_profiles()
+        self._load_hosts()
+        servers.load(self)
+        moved = self._load_states()
+        self._resize_state(len(self.vm_names))
+        self._load_network(sim.net_hosts, rebuilt=True, moved=moved)
+        self._load_health()
+        self._load_datastores()
+        self.host_overhead_mhz = np.zeros(len(self.host_names))
         self._derive()
         self.built_version = sim.structure_version
         sim.dirty_parts.clear()

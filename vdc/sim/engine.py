@@ -88,6 +88,9 @@ class Simulation:
         self.net_hosts: list[str] | None = []
         """The hosts whose network changed since the sampler last loaded it (`touch("network",
         host)`); None when a change named no host (everything is reloaded)."""
+        self.reconfigured = True
+        """A change since the sampler's last rebuild may have touched more than states
+        (`touch(keeps_hardware=True)`): the next rebuild loads everything."""
         self.spike_version = 0
         self.accepted_commands = 0
         self.edition = str(meta.edition)
@@ -180,7 +183,7 @@ class Simulation:
             self.env.step()
 
     def touch(self, part: str = "all", host: str | None = None, vm: str | None = None,
-              *, keeps_network: bool = False) -> None:
+              *, keeps_network: bool = False, keeps_hardware: bool = False) -> None:
         """Mark the inventory changed so the sampler reloads its arrays before the next sample.
 
         `part` narrows a small change to what it affects: "network" (links, trunks, isolation),
@@ -191,8 +194,12 @@ class Simulation:
         change names its `vm` (a vMotion's): only that VM's host is looked at. A structural
         change that `keeps_network` (a host failing or booting, VMs powered on or off or placed
         anew: no link, trunk, team or VM NIC changed) lets the rebuild keep the network paths
-        of the VMs whose host, place and NICs stayed the same.
+        of the VMs whose host, place and NICs stayed the same. One that also `keeps_hardware`
+        (only hosts' states and VMs' power, boot times or hosts changed: no VM, disk, NIC,
+        adapter, service, size or profile) lets it keep the disks, services and guest adapters.
         """
+        if part == "all" and not keeps_hardware:
+            self.reconfigured = True
         if part in ("all", "network", "placement"):
             self.network_version += 1
         if part == "all" and not keeps_network:
@@ -532,7 +539,7 @@ class Simulation:
             t, "host_failed", name,
             f"{name} failed; {what}: {', '.join(down)}" if down else f"{name} failed (it ran no VMs)",
         )
-        self.touch(keeps_network=True)
+        self.touch(keeps_network=True, keeps_hardware=True)
         for mechanic in MECHANICS:
             mechanic.host_down(self, name, down)
 
@@ -552,7 +559,7 @@ class Simulation:
         h.state = "booting"
         h.ready_at = t + h.boot_s
         self.log.add(t, "host_recovering", name, f"{name} is rebooting ({h.boot_s:g} s)")
-        self.touch(keeps_network=True)
+        self.touch(keeps_network=True, keeps_hardware=True)
         self.start(self._wait_boot, h.name, h.ready_at)
 
     def boot_host(self, name: str) -> None:
@@ -560,7 +567,7 @@ class Simulation:
         h = self.inv.hosts[name]
         h.state = "booting"
         h.ready_at = t + h.boot_s
-        self.touch(keeps_network=True)
+        self.touch(keeps_network=True, keeps_hardware=True)
         self.start(self._wait_boot, name, h.ready_at)
 
     def _wait_boot(self, name: str, at: float) -> None:
@@ -572,7 +579,7 @@ class Simulation:
             h.come_up()  # back in maintenance mode if it was in it (powered off or failed there)
             where = " (in maintenance mode)" if h.maintenance else ""
             self.log.add(at, "host_on", name, f"{name} is up{where}")
-            self.touch(keeps_network=True)
+            self.touch(keeps_network=True, keeps_hardware=True)
             if h.maintenance:
                 ha_agents.host_in_maintenance(self, name)
             else:
