@@ -35,6 +35,8 @@ class InventoryArrays:
     server_index: dict[str, int]
     vm_reachable: np.ndarray
     vm_team_cap: np.ndarray
+    vm_host_names: tuple[str, ...]
+    """Each VM's host by name, in row order (for renderers)."""
     paths: dict[str, tuple[tuple[object, ...], bool, float]]
     """Each VM's last worked-out path: (what it was worked out from, reachable, cap)."""
 
