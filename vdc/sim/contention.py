@@ -122,6 +122,9 @@ class Sampler(InventoryArrays):
         self.noise = Noise(sim.streams.np("workload-noise"), float(sim.dt))
         self.spike = np.ones(0)
         self.last_t = 0.0
+        self.chain_json: dict[str, str] = {}
+        """Per VM with a chain, the JSON of its snapshots for the state digest up to its live
+        delta's sizes (`snapshots.chain.digest_json`); dropped when its chain's rows reload."""
         self.samples = 0
         """Samples taken so far (0: nothing measured yet, at t = 0 before the first one)."""
         self._init_results()
@@ -341,6 +344,7 @@ class Sampler(InventoryArrays):
         self.vm_snap_mem = np.zeros(len(vms))
         self.vm_snap_oldest = np.full(len(vms), np.inf)
         self._snap_rows: dict[int, int] = {}  # disk row -> disk index in its VM, rows with a delta
+        self.chain_json = {}
         # Disk rows are laid out VM after VM: a VM's first row is where its index starts.
         self._disk_first = np.searchsorted(self.disk_vm, np.arange(len(vms))).tolist()
         # Thin disks' used space is reloaded too: a merge into a thin base grows it.
@@ -381,6 +385,7 @@ class Sampler(InventoryArrays):
         of one VM instead of all (a batch of snapshot commands reloaded every disk each)."""
         i = self.vm_index[name]
         v = self.sim.inv.vms[name]
+        self.chain_json.pop(name, None)
         first = self._disk_first[i]
         rows = range(first, first + len(v.disks))
         for row in rows:
