@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vdc.sim import checks, units
+from vdc.sim.slotstate import quick_pickle
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -58,6 +59,7 @@ IO_EFFICIENCY = (1.0, 0.5, 0.35, 0.25)
 (iops_eff = iops × f) [game tuning; sources show 12–85 % drops]."""
 
 
+@quick_pickle
 @dataclass(slots=True)
 class Snapshot:
     """One point in a VM's chain and the delta (per disk) of the changes made since it."""
