@@ -20,7 +20,7 @@ from vdc.gcpause import gc_paused
 from vdc.rng import Streams
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import assessment, drs, guest, ha, moves, network, provision, snapshots, vsan
+from vdc.sim import assessment, drs, guest, ha, moves, network, provision, snapshots, space, vsan
 from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
 from vdc.sim.compute.alarms import CpuAlarms
@@ -605,40 +605,11 @@ class Simulation:
 
     def datastore_used(self, name: str) -> float:
         """GiB used on a datastore right now: other data, VM disks and running VMs' swap files."""
-        if self.sampler.built_version >= 0:
-            self.sampler.flush()
-        ds = self.inv.datastores[name]
-        used = ds.other_used
-        for v in self.inv.vms.values():
-            # vSAN keeps copies by the VM's policy: raw GiB per GiB (1 elsewhere).
-            f = vsan.space_factor(self, v.name, name) if ds.type == "vsan" else 1.0
-            used += f * sum(d.allocated for d in v.disks if d.datastore == name)
-            if v.power == "on" and v.home_datastore == name:
-                used += f * v.swap_gib
-        return used + self.svmotions.held(name) + snapshot_chain.space_on(self, name)
+        return space.datastore_used(self, name)
 
     def datastores_used(self) -> list[float]:
-        """`datastore_used` of every datastore, in inventory order, in one pass over the VMs
-        (each datastore's sum taken in the same order, so the same floats)."""
-        if self.sampler.built_version >= 0:
-            self.sampler.flush()
-        dss = self.inv.datastores
-        used = {name: ds.other_used for name, ds in dss.items()}
-        for v in self.inv.vms.values():
-            on: list[str] = []
-            for d in v.disks:
-                if d.datastore is not None and d.datastore not in on:
-                    on.append(d.datastore)
-            home = v.home_datastore if v.power == "on" else None
-            for name in on if home is None or home in on else [*on, home]:
-                if name not in used:
-                    continue
-                f = vsan.space_factor(self, v.name, name) if dss[name].type == "vsan" else 1.0
-                used[name] += f * sum(d.allocated for d in v.disks if d.datastore == name)
-                if name == home:
-                    used[name] += f * v.swap_gib
-        snaps = snapshot_chain.space_by_datastore(self)
-        return [used[n] + self.svmotions.held(n) + snaps.get(n, 0.0) for n in dss]
+        """`datastore_used` of every datastore, in inventory order (`vdc.sim.space`)."""
+        return space.datastores_used(self)
 
     def storage_refusal(self, vm: Vm, host: str | None = None) -> str | None:
         """Why `vm` cannot run (on `host`, or anywhere) because of its storage: vSAN data
