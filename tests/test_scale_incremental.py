@@ -250,3 +250,21 @@ def test_the_kept_chain_json_equals_the_chains_encoded_whole():
         assert chain.digest_json(sim) == (json.dumps(whole, sort_keys=True, separators=(",", ":")) if whole else ""), t
         seen = max(seen, len(whole))
     assert seen == len(names) and sim.log.of_kind("snapshot_deleted")
+
+
+def test_globs_matched_by_one_regex_equal_fnmatch_per_pattern():
+    """`names.expand` matches globs with one regex over every name: the same names, in the same
+    order, as a `fnmatchcase` per name and pattern (odd brackets, escapes and exact names too)."""
+    import random
+    from fnmatch import fnmatchcase
+
+    from vdc.scenario.names import expand
+
+    rng = random.Random(1)
+    alpha = "ab1-[]*?!x^\\."
+    names = list(dict.fromkeys("".join(rng.choice(alpha) for _ in range(rng.randint(0, 5))) for _ in range(2000)))
+    names += ["svc-001-web1", "svc-010-db2", "esx-01", "a[1]", "a1", "web\n1"]
+    for _ in range(1500):
+        pats = ["".join(rng.choice(alpha) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(1, 3))]
+        pats.append(rng.choice(["svc-*", "*-web?", "esx-0[1-3]", "a[1]", "*", "[!a]*", "[]]", "a[", "[a-"]))
+        assert expand(pats, names) == [n for n in names if any(n == p or fnmatchcase(n, p) for p in pats)], pats
