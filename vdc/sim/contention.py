@@ -194,7 +194,7 @@ class Sampler(InventoryArrays):
     def _rebuild(self) -> None:
         sim = self.sim
         self.flush()
-        if not sim.reconfigured and self.built_version >= 0 and self.same_shape():
+        if not sim.reconfigured and self.built_version >= 0 and self.same_shape() and self.same_tools():
             self._rebuild_states()
             return
         sim.reconfigured = False

@@ -37,6 +37,7 @@ class InventoryArrays:
     vm_team_cap: np.ndarray
     vm_host_names: tuple[str, ...]
     """Each VM's host by name, in row order (for renderers)."""
+    vm_has_tools: np.ndarray
     paths: dict[str, tuple[tuple[object, ...], bool, float]]
     """Each VM's last worked-out path: (what it was worked out from, reachable, cap)."""
 
@@ -94,6 +95,14 @@ class InventoryArrays:
             and list(inv.vms) == self.vm_names and list(inv.hosts) == self.host_names
             and list(inv.datastores) == self.ds_names
         )
+
+    def same_tools(self) -> bool:
+        """Whether every guest has Tools as when the arrays were loaded: a Tools install takes
+        effect at the next boot, a change of state (a reset, a power-on) that a rebuild of
+        states only does not follow (its drivers, paths and adapters change)."""
+        loaded = self.vm_has_tools.tolist()
+        return all(v.has_tools == loaded[i] for i, v in enumerate(self.sim.inv.vms.values())
+                   if v.tools_installed_at is not None)
 
     def _load_states(self) -> list[int]:
         """Each VM's host, power and boot time (a change of state only); return the rows of the
