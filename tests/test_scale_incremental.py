@@ -15,14 +15,14 @@ from vdc.session.session import Session
 from vdc.sim.engine import Simulation
 
 
-def _busy(size: str, seed: int, storage: str = "vmfs") -> tuple[Session, list]:
+def _busy(size: str, seed: int, storage: str = "vmfs", events: tuple[dict, ...] = ()) -> tuple[Session, list]:
     """The sandbox with HA and DRS full on in every cluster, a snapshot of every fifth VM at
     one minute, deleted (consolidated) at 40 minutes: tasks, vMotions and chains all happen."""
     data = generate(size, seed, storage=storage).model_dump(mode="json")
     for c in data["clusters"]:
         c["ha"] = {"enabled": True, "admission": "percent", "failures": 1}
         c["drs"] = {"enabled": True, "mode": "full", "threshold": 2}
-    data["events"] = [*data.get("events", []), {"at": 1200, "kind": "host_isolated", "host": "esx-04", "duration": 300}]
+    data["events"] = [*data.get("events", []), {"at": 1200, "kind": "host_isolated", "host": "esx-04", "duration": 300}, *events]
     level = schema.Level.model_validate(data)
     names = [v.name for v in level.vms[::5]]
     script = "".join(f"60 snapshot create {v} s\n" for v in names)
@@ -165,3 +165,106 @@ def test_partial_reloads_equal_a_full_load_under_flaps_and_lacp():
         sim.run_until(float(t))
         _equal_to_a_full_network_load(sim)
     assert sim.log.of_kind("team_failover")
+
+
+_KEPT = ("vm_names", "host_names", "ds_names", "vm_host_names", "vm_service_names", "names_hash",
+         "n_tiers", "n_servers", "net_capped", "guest_emulated", "disk_capped", "snap_any",
+         "_snap_rows", "_disk_first", "_thin_rows", "paths", "server_names")
+
+
+def _loaded(s) -> dict[str, object]:
+    """Every array the sampler holds and the loaded values beside them (copies)."""
+    out: dict[str, object] = {k: v.copy() for k, v in vars(s).items() if isinstance(v, np.ndarray)}
+    out.update({k: repr(getattr(s, k)) for k in _KEPT})
+    out["lb_groups"] = repr([(a.tolist(), b.tolist()) for a, b in s.lb_groups])
+    return out
+
+
+def _equal_to_a_full_rebuild(sim: Simulation) -> None:
+    s = sim.sampler.current()
+    got = _loaded(s)
+    sim.reconfigured = True
+    s.rebuild()
+    full = _loaded(s)
+    assert got.keys() == full.keys()
+    for k, v in full.items():
+        a = got[k]
+        same = np.array_equal(a, v, equal_nan=a.dtype.kind == "f") if isinstance(v, np.ndarray) else a == v
+        assert same, (sim.now, k)
+
+
+@pytest.mark.parametrize(("size", "seed"), [("small", 3), ("medium", 2)])
+def test_rebuilds_of_states_only_equal_a_full_rebuild(size: str, seed: int):
+    """Host failures and boots, HA restarts, power changes and DRS cold moves reload the hosts,
+    the VMs' power and placement and the moved VMs' paths only: every array of the sampler is
+    what a full rebuild gives, checked right after each command and at every minute."""
+    fails = ({"at": 700, "kind": "host_failure", "host": "esx-05", "duration": 1500},
+             {"at": 3000, "kind": "host_failure", "host": "esx-06", "duration": 600})
+    busy = _busy(size, seed, events=fails)
+    session, actions = busy
+    light = 0
+    real = type(sim_s := session.sim.sampler)._rebuild_states
+
+    def counting(self) -> None:
+        nonlocal light
+        light += 1
+        real(self)
+
+    type(sim_s)._rebuild_states = counting  # type: ignore[method-assign]
+    try:
+        for sim in _steps(busy, 3 * 3600):
+            _equal_to_a_full_rebuild(sim)
+    finally:
+        type(sim_s)._rebuild_states = real  # type: ignore[method-assign]
+    assert light > 3 and sim.log.of_kind("host_failed") and sim.log.of_kind("ha_restart_started")
+
+
+def test_the_kept_chain_json_equals_the_chains_encoded_whole():
+    """Chains of one to five snapshots taken, reverted, deleted in the middle, at the end and
+    whole, a host failing under some: the state digest's snapshot part, kept per chain, is
+    byte for byte the JSON of every chain encoded again (and so are the digests)."""
+    import json
+
+    from vdc.sim.snapshots import chain
+
+    level = generate("small", 3)
+    names = [v.name for v in level.vms[::7]]
+    lines = []
+    for k, v in enumerate(names):
+        lines += [f"{60 + 30 * k + 5 * j} snapshot create {v} s{j}" for j in range(1 + k % 5)]
+        lines += [f"{1200 + 60 * k} snapshot revert {v} s0"] if k % 3 == 0 else []
+        lines += [f"{2400 + 60 * k} snapshot delete {v} {('--all', 's0', f's{k % 5}')[k % 3]}"]
+    lines.sort(key=lambda line: float(line.split()[0]))
+    actions = list(parse_actions("\n".join(lines) + "\n"))
+    session = Session(Simulation(level))
+    seen = 0
+    for t in range(30, 4 * 3600, 30):
+        while actions and actions[0].t <= t:
+            a = actions.pop(0)
+            session.advance_to(a.t)
+            assert session.submit(a.command).accepted, a
+        session.advance_to(t)
+        sim = session.sim
+        sim.sampler.current()
+        whole = chain.digest_part(sim)
+        assert chain.digest_json(sim) == (json.dumps(whole, sort_keys=True, separators=(",", ":")) if whole else ""), t
+        seen = max(seen, len(whole))
+    assert seen == len(names) and sim.log.of_kind("snapshot_deleted")
+
+
+def test_globs_matched_by_one_regex_equal_fnmatch_per_pattern():
+    """`names.expand` matches globs with one regex over every name: the same names, in the same
+    order, as a `fnmatchcase` per name and pattern (odd brackets, escapes and exact names too)."""
+    import random
+    from fnmatch import fnmatchcase
+
+    from vdc.scenario.names import expand
+
+    rng = random.Random(1)
+    alpha = "ab1-[]*?!x^\\."
+    names = list(dict.fromkeys("".join(rng.choice(alpha) for _ in range(rng.randint(0, 5))) for _ in range(2000)))
+    names += ["svc-001-web1", "svc-010-db2", "esx-01", "a[1]", "a1", "web\n1"]
+    for _ in range(1500):
+        pats = ["".join(rng.choice(alpha) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(1, 3))]
+        pats.append(rng.choice(["svc-*", "*-web?", "esx-0[1-3]", "a[1]", "*", "[!a]*", "[]]", "a[", "[a-"]))
+        assert expand(pats, names) == [n for n in names if any(n == p or fnmatchcase(n, p) for p in pats)], pats

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from fnmatch import fnmatchcase
+from fnmatch import translate
 
 
 def is_glob(pattern: str) -> bool:
     """Whether `pattern` has fnmatch wildcards (`*`, `?`, `[...]`)."""
-    return any(ch in pattern for ch in "*?[")
+    return "*" in pattern or "?" in pattern or "[" in pattern
 
 
 def expand(
@@ -19,7 +20,11 @@ def expand(
     """The names matching any pattern (exact or glob, case-sensitive), each once, in the order
     of `names`. `index` (name -> position in `names`) makes exact names cheap for big lists."""
     if any(is_glob(p) for p in patterns):
-        return [n for n in names if any(n == p or fnmatchcase(n, p) for p in patterns)]
+        # One regex for all the patterns (what `fnmatchcase` matches each by), besides the
+        # exact names: a pass over 32,000 names, not a Python call per name and pattern.
+        exact = set(patterns)
+        match = re.compile("|".join(translate(p) for p in patterns)).match
+        return [n for n in names if n in exact or match(n)]
     if index is None:
         index = {n: i for i, n in enumerate(names)}
     hits = sorted({index[p] for p in patterns if p in index})

@@ -12,12 +12,12 @@ faster. Forward within the same stretch it simply plays on.
 
 from __future__ import annotations
 
-import io
 import math
 import pickle
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from vdc.gcpause import gc_paused
 from vdc.scenario.schema import Level
 from vdc.session.save import Save, SavedCommand, SaveError
 from vdc.session.session import Session
@@ -237,34 +237,24 @@ def _whole_minutes(seconds: float) -> float:
     return float(-(-int(seconds) // 60) * 60)
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles a session without its level (the save holds it; it never changes)."""
-
-    def __init__(self, f: io.BytesIO, level: Level) -> None:
-        super().__init__(f, protocol=pickle.HIGHEST_PROTOCOL)
-        self.level = level
-
-    def persistent_id(self, obj: object) -> str | None:
-        return "level" if obj is self.level else None
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, f: io.BytesIO, level: Level) -> None:
-        super().__init__(f)
-        self.level = level
-
-    def persistent_load(self, pid: object) -> Level:
-        if pid != "level":
-            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
-        return self.level
-
-
 def _dump(session: Session, level: Level) -> bytes:
-    buf = io.BytesIO()
-    _Pickler(buf, level).dump(session)
-    return buf.getvalue()
+    """The session pickled without its level (the save holds it; it never changes): the
+    simulation's one reference to it is left out while pickling (a `persistent_id` hook for
+    it would be a Python call per pickled object, hundreds of thousands at large size)."""
+    sim = session.sim
+    kept = vars(sim)
+    with gc_paused():
+        kept["level"] = None
+        try:
+            return pickle.dumps(session, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            kept["level"] = level
 
 
 def _load(data: bytes, level: Level) -> Session:
-    # Only ever bytes this process pickled itself a moment ago, never read from a file.
-    return _Unpickler(io.BytesIO(data), level).load()
+    # Only ever bytes this process pickled itself a moment ago, never read from a file. No
+    # collections while tens of thousands of lasting objects come back (each would walk them).
+    with gc_paused():
+        session: Session = pickle.loads(data)
+    vars(session.sim)["level"] = level
+    return session

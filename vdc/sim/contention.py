@@ -122,6 +122,9 @@ class Sampler(InventoryArrays):
         self.noise = Noise(sim.streams.np("workload-noise"), float(sim.dt))
         self.spike = np.ones(0)
         self.last_t = 0.0
+        self.chain_json: dict[str, str] = {}
+        """Per VM with a chain, the JSON of its snapshots for the state digest up to its live
+        delta's sizes (`snapshots.chain.digest_json`); dropped when its chain's rows reload."""
         self.samples = 0
         """Samples taken so far (0: nothing measured yet, at t = 0 before the first one)."""
         self._init_results()
@@ -191,6 +194,10 @@ class Sampler(InventoryArrays):
     def _rebuild(self) -> None:
         sim = self.sim
         self.flush()
+        if not sim.reconfigured and self.built_version >= 0 and self.same_shape() and self.same_tools():
+            self._rebuild_states()
+            return
+        sim.reconfigured = False
         self._index_names()
         self._load_hosts()
         pidx = self._load_profiles()
@@ -209,6 +216,27 @@ class Sampler(InventoryArrays):
         self._load_datastores()
         adapters.load(self)
         self.load_snapshots()
+        self._derive()
+        self.built_version = sim.structure_version
+        sim.dirty_parts.clear()
+        sim.placed = []
+
+    def _rebuild_states(self) -> None:
+        """A rebuild after changes of state only (`touch(keeps_hardware=True)`: hosts failing,
+        booting or powered off, VMs powered on or off, reset, restarted or cold-moved): the
+        hosts, the VMs' power and placement, the paths of the VMs that changed host, health and
+        what derives from them are loaded again; the disks, services, guest adapters, snapshot
+        rows and names are what they were. The same arrays as a full rebuild."""
+        sim = self.sim
+        self._load_profiles()
+        self._load_hosts()
+        servers.load(self)
+        moved = self._load_states()
+        self._resize_state(len(self.vm_names))
+        self._load_network(sim.net_hosts, rebuilt=True, moved=moved)
+        self._load_health()
+        self._load_datastores()
+        self.host_overhead_mhz = np.zeros(len(self.host_names))
         self._derive()
         self.built_version = sim.structure_version
         sim.dirty_parts.clear()
@@ -316,6 +344,7 @@ class Sampler(InventoryArrays):
         self.vm_snap_mem = np.zeros(len(vms))
         self.vm_snap_oldest = np.full(len(vms), np.inf)
         self._snap_rows: dict[int, int] = {}  # disk row -> disk index in its VM, rows with a delta
+        self.chain_json = {}
         # Disk rows are laid out VM after VM: a VM's first row is where its index starts.
         self._disk_first = np.searchsorted(self.disk_vm, np.arange(len(vms))).tolist()
         # Thin disks' used space is reloaded too: a merge into a thin base grows it.
@@ -356,6 +385,7 @@ class Sampler(InventoryArrays):
         of one VM instead of all (a batch of snapshot commands reloaded every disk each)."""
         i = self.vm_index[name]
         v = self.sim.inv.vms[name]
+        self.chain_json.pop(name, None)
         first = self._disk_first[i]
         rows = range(first, first + len(v.disks))
         for row in rows:

@@ -53,9 +53,9 @@ def state_digest(sim: Simulation) -> str:
     if sim.tasks.tasks:
         # Only runs with migrations, maintenance or reboots carry these.
         encoded["tasks"] = _tasks_json(sim.tasks)
-    chains = snapshot_chain.digest_part(sim)
+    chains = snapshot_chain.digest_json(sim)
     if chains:  # only runs that took snapshots carry them
-        head["snapshots"] = chains
+        encoded["snapshots"] = chains
     if sim.ha.active:
         head["ha"] = sim.ha.digest_part()  # only runs where HA acted (older saves keep theirs)
     if vsan_datastores(sim):

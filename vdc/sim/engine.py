@@ -20,7 +20,7 @@ from vdc.gcpause import gc_paused
 from vdc.rng import Streams
 from vdc.scenario import schema
 from vdc.scenario.names import expand
-from vdc.sim import assessment, drs, guest, ha, moves, network, provision, snapshots, vsan
+from vdc.sim import assessment, drs, guest, ha, moves, network, provision, snapshots, space, vsan
 from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
 from vdc.sim.compute.alarms import CpuAlarms
@@ -88,6 +88,9 @@ class Simulation:
         self.net_hosts: list[str] | None = []
         """The hosts whose network changed since the sampler last loaded it (`touch("network",
         host)`); None when a change named no host (everything is reloaded)."""
+        self.reconfigured = True
+        """A change since the sampler's last rebuild may have touched more than states
+        (`touch(keeps_hardware=True)`): the next rebuild loads everything."""
         self.spike_version = 0
         self.accepted_commands = 0
         self.edition = str(meta.edition)
@@ -180,7 +183,7 @@ class Simulation:
             self.env.step()
 
     def touch(self, part: str = "all", host: str | None = None, vm: str | None = None,
-              *, keeps_network: bool = False) -> None:
+              *, keeps_network: bool = False, keeps_hardware: bool = False) -> None:
         """Mark the inventory changed so the sampler reloads its arrays before the next sample.
 
         `part` narrows a small change to what it affects: "network" (links, trunks, isolation),
@@ -191,8 +194,12 @@ class Simulation:
         change names its `vm` (a vMotion's): only that VM's host is looked at. A structural
         change that `keeps_network` (a host failing or booting, VMs powered on or off or placed
         anew: no link, trunk, team or VM NIC changed) lets the rebuild keep the network paths
-        of the VMs whose host, place and NICs stayed the same.
+        of the VMs whose host, place and NICs stayed the same. One that also `keeps_hardware`
+        (only hosts' states and VMs' power, boot times or hosts changed: no VM, disk, NIC,
+        adapter, service, size or profile) lets it keep the disks, services and guest adapters.
         """
+        if part == "all" and not keeps_hardware:
+            self.reconfigured = True
         if part in ("all", "network", "placement"):
             self.network_version += 1
         if part == "all" and not keeps_network:
@@ -538,7 +545,7 @@ class Simulation:
             t, "host_failed", name,
             f"{name} failed; {what}: {', '.join(down)}" if down else f"{name} failed (it ran no VMs)",
         )
-        self.touch(keeps_network=True)
+        self.touch(keeps_network=True, keeps_hardware=True)
         for mechanic in MECHANICS:
             mechanic.host_down(self, name, down)
 
@@ -558,7 +565,7 @@ class Simulation:
         h.state = "booting"
         h.ready_at = t + h.boot_s
         self.log.add(t, "host_recovering", name, f"{name} is rebooting ({h.boot_s:g} s)")
-        self.touch(keeps_network=True)
+        self.touch(keeps_network=True, keeps_hardware=True)
         self.start(self._wait_boot, h.name, h.ready_at)
 
     def boot_host(self, name: str) -> None:
@@ -566,7 +573,7 @@ class Simulation:
         h = self.inv.hosts[name]
         h.state = "booting"
         h.ready_at = t + h.boot_s
-        self.touch(keeps_network=True)
+        self.touch(keeps_network=True, keeps_hardware=True)
         self.start(self._wait_boot, name, h.ready_at)
 
     def _wait_boot(self, name: str, at: float) -> None:
@@ -578,7 +585,7 @@ class Simulation:
             h.come_up()  # back in maintenance mode if it was in it (powered off or failed there)
             where = " (in maintenance mode)" if h.maintenance else ""
             self.log.add(at, "host_on", name, f"{name} is up{where}")
-            self.touch(keeps_network=True)
+            self.touch(keeps_network=True, keeps_hardware=True)
             if h.maintenance:
                 ha_agents.host_in_maintenance(self, name)
             else:
@@ -598,40 +605,11 @@ class Simulation:
 
     def datastore_used(self, name: str) -> float:
         """GiB used on a datastore right now: other data, VM disks and running VMs' swap files."""
-        if self.sampler.built_version >= 0:
-            self.sampler.flush()
-        ds = self.inv.datastores[name]
-        used = ds.other_used
-        for v in self.inv.vms.values():
-            # vSAN keeps copies by the VM's policy: raw GiB per GiB (1 elsewhere).
-            f = vsan.space_factor(self, v.name, name) if ds.type == "vsan" else 1.0
-            used += f * sum(d.allocated for d in v.disks if d.datastore == name)
-            if v.power == "on" and v.home_datastore == name:
-                used += f * v.swap_gib
-        return used + self.svmotions.held(name) + snapshot_chain.space_on(self, name)
+        return space.datastore_used(self, name)
 
     def datastores_used(self) -> list[float]:
-        """`datastore_used` of every datastore, in inventory order, in one pass over the VMs
-        (each datastore's sum taken in the same order, so the same floats)."""
-        if self.sampler.built_version >= 0:
-            self.sampler.flush()
-        dss = self.inv.datastores
-        used = {name: ds.other_used for name, ds in dss.items()}
-        for v in self.inv.vms.values():
-            on: list[str] = []
-            for d in v.disks:
-                if d.datastore is not None and d.datastore not in on:
-                    on.append(d.datastore)
-            home = v.home_datastore if v.power == "on" else None
-            for name in on if home is None or home in on else [*on, home]:
-                if name not in used:
-                    continue
-                f = vsan.space_factor(self, v.name, name) if dss[name].type == "vsan" else 1.0
-                used[name] += f * sum(d.allocated for d in v.disks if d.datastore == name)
-                if name == home:
-                    used[name] += f * v.swap_gib
-        snaps = snapshot_chain.space_by_datastore(self)
-        return [used[n] + self.svmotions.held(n) + snaps.get(n, 0.0) for n in dss]
+        """`datastore_used` of every datastore, in inventory order (`vdc.sim.space`)."""
+        return space.datastores_used(self)
 
     def storage_refusal(self, vm: Vm, host: str | None = None) -> str | None:
         """Why `vm` cannot run (on `host`, or anywhere) because of its storage: vSAN data

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from vdc.scenario import schema, vsan_rules
 from vdc.scenario.names import expand
+from vdc.sim.slotstate import quick_pickle
 
 # Host states a level may start in, plus the transitional "booting".
 PARAVIRTUAL_NIC = {"esxi": "vmxnet3", "kvm": "virtio", "none": "vmxnet3"}
@@ -578,3 +579,8 @@ def _add_services(inv: Inventory, level: schema.Level) -> None:
             min_served=float(s.min_served),
             max_latency_ms=float(s.max_latency_ms),
         )
+
+
+for _cls in (Uplink, PortGroup, VSwitch, Host, Rule, HaSettings, DrsSettings, Cluster, Datastore,
+             VmNic, VmDisk, Vm, Tier, Service, Inventory):
+    quick_pickle(_cls)  # checkpoints of the replay viewer restore tens of thousands of these

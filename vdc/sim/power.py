@@ -58,7 +58,7 @@ def _power_on(sim: Simulation, c: Command) -> Apply:
         vm.host = h.name
         vm.power = "on"
         vm.up_at = sim.now + vm.boot_s
-        sim.touch(keeps_network=True)
+        sim.touch(keeps_network=True, keeps_hardware=True)
         where = f"moved to {h.name} while off" if moved else h.name
         if chosen is not None:
             where = f"DRS placed it on {h.name}"
@@ -75,7 +75,7 @@ def _power_off(sim: Simulation, c: Command) -> Apply:
 
     def apply() -> str:
         vm.power = "off"
-        sim.touch(keeps_network=True)
+        sim.touch(keeps_network=True, keeps_hardware=True)
         return f"{vm.name} powered off"
 
     return apply
@@ -89,7 +89,7 @@ def _power_reset(sim: Simulation, c: Command) -> Apply:
 
     def apply() -> str:
         vm.up_at = sim.now + vm.boot_s
-        sim.touch(keeps_network=True)
+        sim.touch(keeps_network=True, keeps_hardware=True)
         return f"{vm.name} reset; up again in {fmt(vm.boot_s)} s"
 
     return apply
@@ -120,7 +120,7 @@ def _host_power_off(sim: Simulation, c: Command) -> Apply:
 
     def apply() -> str:
         h.state = "off"
-        sim.touch(keeps_network=True)
+        sim.touch(keeps_network=True, keeps_hardware=True)
         vsan.host_down(sim, h.name, [])
         return f"{h.name} powered off"
 

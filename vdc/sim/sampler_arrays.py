@@ -35,6 +35,9 @@ class InventoryArrays:
     server_index: dict[str, int]
     vm_reachable: np.ndarray
     vm_team_cap: np.ndarray
+    vm_host_names: tuple[str, ...]
+    """Each VM's host by name, in row order (for renderers)."""
+    vm_has_tools: np.ndarray
     paths: dict[str, tuple[tuple[object, ...], bool, float]]
     """Each VM's last worked-out path: (what it was worked out from, reachable, cap)."""
 
@@ -79,6 +82,45 @@ class InventoryArrays:
         self.vm_cpu_res = np.array([v.cpu_reservation for v in vms], dtype=float)
         self.vm_mem_res = np.array([v.mem_reservation for v in vms], dtype=float)
         self.vm_load = np.array([v.load for v in vms], dtype=float)
+
+    def same_shape(self) -> bool:
+        """Whether the inventory still has the hosts, VMs and datastores the arrays were built
+        on, in that order (what a rebuild of states only needs), and no vSAN datastore (whose
+        space factors follow host states)."""
+        inv = self.sim.inv
+        return (
+            len(inv.vms) == len(self.vm_names) and len(inv.hosts) == len(self.host_names)
+            and len(inv.datastores) == len(self.ds_names)
+            and all(d.type != "vsan" for d in inv.datastores.values())
+            and list(inv.vms) == self.vm_names and list(inv.hosts) == self.host_names
+            and list(inv.datastores) == self.ds_names
+        )
+
+    def same_tools(self) -> bool:
+        """Whether every guest has Tools as when the arrays were loaded: a Tools install takes
+        effect at the next boot, a change of state (a reset, a power-on) that a rebuild of
+        states only does not follow (its drivers, paths and adapters change)."""
+        loaded = self.vm_has_tools.tolist()
+        return all(v.has_tools == loaded[i] for i, v in enumerate(self.sim.inv.vms.values())
+                   if v.tools_installed_at is not None)
+
+    def _load_states(self) -> list[int]:
+        """Each VM's host, power and boot time (a change of state only); return the rows of the
+        VMs whose host changed."""
+        hidx = self.host_index
+        vms = list(self.sim.inv.vms.values())
+        names = tuple(v.host for v in vms)
+        old = self.vm_host_names
+        moved = [i for i, (a, b) in enumerate(zip(names, old, strict=True)) if a != b] if names != old else []
+        if moved:
+            host = self.vm_host.copy()
+            for i in moved:
+                host[i] = hidx[names[i]]
+            self.vm_host = host
+            self.vm_host_names = names
+        self.vm_on = np.array([v.power == "on" for v in vms], dtype=bool)
+        self.vm_up_at = np.array([v.up_at for v in vms], dtype=float)
+        return moved
 
     def _load_services(self) -> None:
         """Tier membership (which VMs serve which tier of which service), each VM's thresholds
@@ -163,13 +205,17 @@ class InventoryArrays:
             dtype=np.int64,
         )
 
-    def _load_network(self, changed: list[str] | None = None, *, rebuilt: bool = False) -> None:
+    def _load_network(
+        self, changed: list[str] | None = None, *, rebuilt: bool = False, moved: list[int] | None = None
+    ) -> None:
         """Uplink capacity per host, reachability per VM and the most each VM can send (links,
         trunks, upstream failures, isolation and NIC teams: `vdc.sim.netpath`). `changed`: only
         these hosts' network changed (`Simulation.touch`), so only their VMs' paths are worked
         out again — what a full load gives them, at their cost. `rebuilt`: the VMs may have
         changed too (a rebuild): each VM whose host, place, NICs' port groups and drivers are
-        what they were at its last path, on a host not in `changed`, keeps that path."""
+        what they were at its last path, on a host not in `changed`, keeps that path. `moved`:
+        after a change of state only, the rows of the VMs that changed host — with the places,
+        NICs and drivers as they were, only those and the VMs on `changed` hosts can differ."""
         sim = self.sim
         inv = sim.inv
         hosts = list(inv.hosts.values())
@@ -178,9 +224,12 @@ class InventoryArrays:
         )
         sim.net_hosts = []
         n = len(inv.vms)
-        if changed is not None and not rebuilt and self.vm_reachable.size == n == self.vm_team_cap.size:
+        if changed is not None and (not rebuilt or moved is not None) and self.vm_reachable.size == n == self.vm_team_cap.size:
             vms = list(inv.vms.values())
-            self._load_paths(vms, [i for i, v in enumerate(vms) if v.host in changed])
+            rows = [i for i, v in enumerate(vms) if v.host in changed] if changed else []
+            if moved:
+                rows = sorted(set(rows).union(moved))
+            self._load_paths(vms, rows)
             return
         prev = self.paths if changed is not None else {}
         paths: dict[str, tuple[tuple[object, ...], bool, float]] = {}

@@ -246,7 +246,7 @@ def _carry_out(sim: Simulation, cluster: str, m: drs_plan.Move | Recommendation,
         vm.host = dst.name
         sim.drs.cold_moves += 1
         sim.drs.by_cluster.setdefault(cluster, []).append(0)
-        sim.touch(keeps_network=True)
+        sim.touch(keeps_network=True, keeps_hardware=True)
         sim.log.add(sim.now, "drs_migration", vm.name,
                     f"{by} moved powered-off {vm.name} {m.src} → {dst.name} ({m.reason})")
         return True

@@ -451,7 +451,7 @@ def power_on_batch(sim: Simulation, cluster: str, names: list[str]) -> None:
         vm.power = "on"
         vm.up_at = now + vm.boot_s
         r.up_at = vm.up_at
-        sim.touch(keeps_network=True)  # placed and powered on: its paths are worked out again
+        sim.touch(keeps_network=True, keeps_hardware=True)  # placed and powered on: its paths are worked out again
         sim.tasks.tasks[r.task - 1].target = h.name
         sim.tasks.start(_task(sim, r), now, vm.up_at, detail=f"booting on {h.name}")
         sim.log.add(now, "ha_restart_started", name,
@@ -553,7 +553,7 @@ def _guest_down(sim: Simulation, cluster: str, host: str, name: str, ep: int) ->
 def _power_off(sim: Simulation, cluster: str, host: str, names: list[str], how: str) -> None:
     for n in names:
         sim.inv.vms[n].power = "off"
-    sim.touch(keeps_network=True)
+    sim.touch(keeps_network=True, keeps_hardware=True)
     sim.log.add(sim.now, "ha_isolation_response", host,
                 f"{host} {how} {', '.join(names)} (isolation response): their locks are released")
     enqueue(sim, sim.ha.clusters[cluster], names, sim.now)

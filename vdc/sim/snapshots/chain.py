@@ -24,6 +24,7 @@ the snapshot instead of keeping it as a side branch of a tree.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vdc.sim import checks, units
+from vdc.sim.slotstate import quick_pickle
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -57,6 +59,7 @@ IO_EFFICIENCY = (1.0, 0.5, 0.35, 0.25)
 (iops_eff = iops × f) [game tuning; sources show 12–85 % drops]."""
 
 
+@quick_pickle
 @dataclass(slots=True)
 class Snapshot:
     """One point in a VM's chain and the delta (per disk) of the changes made since it."""
@@ -391,8 +394,49 @@ def _alarms_every_chain(sim: Simulation, t: float) -> None:
                             or current.get(("snapage", n), "ok") != "ok"]
 
 
+def digest_json(sim: Simulation) -> str:
+    """`digest_part` as the state digest's JSON writes it ("" when no VM has a snapshot), byte
+    for byte, at the cost of the live deltas: each chain's older snapshots and its newest one's
+    name, time and memory file are kept as JSON (`Sampler.chain_json`, dropped when the
+    sampler reloads that chain's rows, as every change to a chain does). The sampler is
+    current (the digest brought it up to date)."""
+    s = sim.sampler
+    if not s.snap_any:
+        return ""
+    sync(sim)
+    vms = sim.inv.vms
+    kept = s.chain_json
+    parts = []
+    for name in sorted([s.vm_names[i] for i in np.flatnonzero(s.vm_snap_depth).tolist()]):
+        chain = vms[name].snapshots
+        head = kept.get(name)
+        if head is None:
+            last = chain[-1]
+            head = kept[name] = "".join(
+                [json.dumps(name), ":["]
+                + [_dumps(_entry(x)) + "," for x in chain[:-1]]
+                + [_dumps([last.name, last.taken_at, last.mem_gib])[:-1], ",["]
+            )
+        # The live delta's sizes, rounded: a finite float's (or an int's) repr is its JSON.
+        sizes = [round(x, 4) for x in chain[-1].sizes]
+        if not all(type(x) is int or (type(x) is float and math.isfinite(x)) for x in sizes):
+            parts.append(head[:-1] + _dumps(sizes) + "]]")
+            continue
+        parts.append(head + ",".join([repr(x) for x in sizes]) + "]]]")
+    return "{" + ",".join(parts) + "}"
+
+
+def _entry(x: Snapshot) -> list[object]:
+    return [x.name, x.taken_at, x.mem_gib, [round(v, 4) for v in x.sizes]]
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
 def digest_part(sim: Simulation) -> dict[str, list[object]]:
-    """The chains for the state digest ({} when no VM has a snapshot)."""
+    """The chains for the state digest ({} when no VM has a snapshot): what `digest_json`
+    writes, as objects."""
     out: dict[str, list[object]] = {}
     if not any(v.snapshots for v in sim.inv.vms.values()):
         return out
