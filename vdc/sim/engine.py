@@ -602,7 +602,7 @@ class Simulation:
             used += f * sum(d.allocated for d in v.disks if d.datastore == name)
             if v.power == "on" and v.home_datastore == name:
                 used += f * v.swap_gib
-        return used + self.svmotions.held(name) + snapshot_chain.space_on(self, name)
+        return used + self.svmotions.held(name) + self.migrations.held(name) + snapshot_chain.space_on(self, name)
 
     def datastores_used(self) -> list[float]:
         """`datastore_used` of every datastore, in inventory order, in one pass over the VMs
@@ -625,7 +625,7 @@ class Simulation:
                 if name == home:
                     used[name] += f * v.swap_gib
         snaps = snapshot_chain.space_by_datastore(self)
-        return [used[n] + self.svmotions.held(n) + snaps.get(n, 0.0) for n in dss]
+        return [used[n] + self.svmotions.held(n) + self.migrations.held(n) + snaps.get(n, 0.0) for n in dss]
 
     def storage_refusal(self, vm: Vm, host: str | None = None) -> str | None:
         """Why `vm` cannot run (on `host`, or anywhere) because of its storage: vSAN data
