@@ -43,7 +43,6 @@ from vdc.sim.moves.vchecks import policy_refusal as policy_refusal
 from vdc.sim.units import GIB, MB
 
 if TYPE_CHECKING:
-    import numpy as np
 
     from vdc.sim.engine import Simulation
     from vdc.sim.model import Datastore
@@ -388,59 +387,3 @@ def host_down(sim: Simulation, host: str) -> None:
     if hit:
         sim.touch()
         _ended(sim, any(m.datastore is not None for m in hit))
-
-
-@dataclass(frozen=True, slots=True)
-class TargetRow:
-    """What moving a VM to one host would do (the vMotion dialog's rows).
-
-    CPU and memory are the host's, as the Hosts panel shows them (CPU used, active memory, %
-    of the host), now and after the move (with the VM's demand and active memory added).
-    """
-
-    host: str
-    cpu_pct: float
-    """After the move."""
-    mem_pct: float
-    """After the move."""
-    refusal: str
-    """"" when compatible, else the reason the move would be refused."""
-    duration_s: float
-    state: str = "on"
-    """The host's state (on, off, maintenance, failed, …)."""
-    maintenance: bool = False
-    """In maintenance mode beside its state (a host powered off in maintenance mode)."""
-    cpu_now_pct: float = 0.0
-    mem_now_pct: float = 0.0
-
-
-def targets(sim: Simulation, vm_name: str) -> list[TargetRow]:
-    """Every other hypervisor host: its state, CPU and memory % now and after the move, the
-    refusal, the expected duration."""
-    vm = sim.inv.vms[vm_name]
-    s = sim.sampler
-    src = sim.inv.hosts[vm.host]
-    i = s.vm_index.get(vm.name) if s.built_version >= 0 else None
-    demand, active = _at(s.vm_cpu_demand, i), _at(s.vm_mem_active, i)
-    rows = []
-    for h in sim.inv.hosts.values():
-        if h.name == vm.host or h.hypervisor == "none":
-            continue
-        j = s.host_index.get(h.name) if s.built_version >= 0 else None
-        cpu, mem = _at(s.host_cpu_pct, j), _at(s.host_mem_pct, j)
-        try:
-            check_vmotion(sim, vm, h)
-            why = ""
-        except Rejected as e:
-            why = str(e)
-        duration = estimate(sim, vm, src, h)[1] if not why else 0.0
-        rows.append(TargetRow(h.name, cpu + 100.0 * demand / h.capacity_mhz,
-                              mem + 100.0 * active / h.memory, why, duration,
-                              state=h.state, cpu_now_pct=cpu, mem_now_pct=mem,
-                              maintenance=h.maintenance))
-    return rows
-
-
-def _at(values: np.ndarray, index: int | None) -> float:
-    """One sampled value (0 before the first sample, or for an object added since)."""
-    return float(values[index]) if index is not None and index < values.size else 0.0
