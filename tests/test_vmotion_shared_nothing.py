@@ -59,7 +59,10 @@ def test_alone_it_copies_the_disks_then_the_memory_over_the_link():
     assert rec.accepted, rec.message
     assert SOLO == pytest.approx(111.0, abs=0.05)
     assert rec.message.endswith("started; expected 111 s")
-    s.advance(30)  # copying the disks: the destination holds their space, both ends carry the I/O
+    s.advance(4)  # the task's overhead: space held, no copy yet
+    assert s.sim.datastore_used("ds-2") == pytest.approx(100)
+    assert s.sim.sampler.ds_util[1] == pytest.approx(0.0, abs=1e-3)
+    s.advance(26)  # copying the disks: the destination holds their space, both ends carry the I/O
     sim = s.sim
     assert sim.datastore_used("ds-2") == pytest.approx(100)
     assert sim.datastore_used("ds-1") == pytest.approx(116)  # disk and swap file still there

@@ -50,7 +50,7 @@ def ds_mbps(sim: Simulation, s: Sampler) -> np.ndarray:
         for d in [*c.sources, c.dst]:
             out[idx[d]] += c.rate_mbps
     for m in sim.migrations.running:  # a shared-nothing vMotion while it copies the disks
-        if m.datastore is not None and links.disk_left_s(m, sim.now) > 0.0:
+        if m.datastore is not None and m.copy_from <= sim.now and links.disk_left_s(m, sim.now) > 0.0:
             mbps = min(m.rate, m.disk_cap) / MB
             for d in [*m.sources, m.datastore]:
                 out[idx[d]] += mbps
