@@ -43,7 +43,6 @@ from vdc.sim.moves.vchecks import policy_refusal as policy_refusal
 from vdc.sim.units import GIB, MB
 
 if TYPE_CHECKING:
-
     from vdc.sim.engine import Simulation
     from vdc.sim.model import Datastore
     from vdc.sim.tasks import Task
