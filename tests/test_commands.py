@@ -581,7 +581,7 @@ def test_help_for_named_commands():
     ]
     # Trailing arguments are ignored; a longer name does not match a shorter one.
     assert help_text(("power", "on", "web-01")).splitlines()[0] == "power on VM [HOST]"
-    assert help_text(("vmotion",)).splitlines()[0] == "vmotion VM HOST"
+    assert help_text(("vmotion",)).splitlines()[0] == "vmotion VM HOST [DATASTORE]"
     assert help_text(("p2v",)).splitlines()[0] == "p2v SERVER HOST DATASTORE"
     assert help_text(("os", "install")).splitlines()[0] == "os install VM [linux|windows]"
     assert (

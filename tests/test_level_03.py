@@ -36,7 +36,8 @@ def test_the_local_vm_cannot_vmotion_and_keeps_the_host_from_maintenance():
     s = Session(Simulation(LEVEL))
     refused = s.submit("vmotion label-01 esx-01")
     assert not refused.accepted
-    assert refused.message == "label-01's disk is on ds-local-02, local to esx-02; move it to shared storage first (svmotion)"
+    assert refused.message == ("label-01's disk is on ds-local-02, local to esx-02; move it to shared storage first "
+                               "(svmotion) or move it with the VM: vmotion label-01 esx-01 ds-shared")
     for cmd in ("vmotion wms-app-02 esx-01", "vmotion wms-db-01 esx-03", "maintenance enter esx-02"):
         assert s.submit(cmd).accepted
     s.advance_to(600)
@@ -44,6 +45,15 @@ def test_the_local_vm_cannot_vmotion_and_keeps_the_host_from_maintenance():
     assert task(s, "maintenance", "esx-02").detail == "waiting for 1 running VM to leave: label-01"
     refused = s.submit("host reboot esx-02")
     assert not refused.accepted and "still runs label-01" in refused.message
+
+
+def test_a_shared_nothing_vmotion_takes_the_label_server_and_its_disks_in_one_move():
+    s = Session(Simulation(LEVEL))
+    assert s.submit("vmotion label-01 esx-01 ds-shared").accepted
+    s.advance_to(400)
+    vm = s.sim.inv.vms["label-01"]
+    assert vm.host == "esx-01" and [d.datastore for d in vm.disks] == ["ds-shared"]
+    assert task(s, "vmotion", "label-01").state == "done"
 
 
 def test_storage_vmotion_moves_the_disks_while_the_label_server_keeps_printing():

@@ -89,8 +89,9 @@ CONCEPTS: dict[str, tuple[str, str]] = {
         "about half a second it stuns the VM and switches over. A 16 GiB VM dirtying 50 MB/s "
         "moves in about 15 s over 10 GbE but about 4 minutes over 1 GbE; a host runs 4 at once "
         "on 1 GbE, 8 on 10 GbE, and each costs a core on both hosts while it copies. It needs "
-        "vCenter, a vMotion VMkernel port on both hosts, shared storage and the same CPU vendor. "
-        "The Tasks panel (8) shows its progress. `vmotion VM HOST` (key `v`).",
+        "vCenter, a vMotion VMkernel port on both hosts and the same CPU vendor; a host without "
+        "the VM's storage takes it if you name a datastore: the disks cross the link first. "
+        "Tasks panel (8). `vmotion VM HOST [DATASTORE]` (`v`).",
     ),
     "cpu-ready": (
         "CPU ready",

@@ -28,7 +28,7 @@ def datastore_used(sim: Simulation, name: str) -> float:
         used += f * sum(d.allocated for d in v.disks if d.datastore == name)
         if v.power == "on" and v.home_datastore == name:
             used += f * v.swap_gib
-    return used + sim.svmotions.held(name) + snapshot_chain.space_on(sim, name)
+    return used + sim.svmotions.held(name) + sim.migrations.held(name) + snapshot_chain.space_on(sim, name)
 
 
 def datastores_used(sim: Simulation) -> list[float]:
@@ -52,4 +52,5 @@ def datastores_used(sim: Simulation) -> list[float]:
             if name == home:
                 used[name] += f * v.swap_gib
     snaps = snapshot_chain.space_by_datastore(sim)
-    return [used[n] + sim.svmotions.held(n) + snaps.get(n, 0.0) for n in dss]
+    return [used[n] + sim.svmotions.held(n) + sim.migrations.held(n) + snaps.get(n, 0.0)
+            for n in dss]

@@ -24,9 +24,9 @@ from vdc.sim.commands import Command, make_command
 from vdc.sim.dispatch import validate
 from vdc.sim.engine import Simulation
 from vdc.sim.events import EventRecord
-from vdc.sim.moves import svmotion, vmotion
+from vdc.sim.moves import svmotion, targets
 from vdc.sim.moves.svmotion import DatastoreRow
-from vdc.sim.moves.vmotion import TargetRow
+from vdc.sim.moves.targets import TargetRow
 from vdc.sim.objectives import ObjectiveStatus
 from vdc.sim.provision import choices
 from vdc.sim.provision.choices import ApplianceChoice, PlaceChoice
@@ -250,7 +250,12 @@ class GameController:
 
     def vmotion_targets(self, vm: str) -> list[TargetRow]:
         """Every other host for `vm`, with what a vMotion there would do (the vMotion dialog)."""
-        return vmotion.targets(self.sim, vm)
+        return targets.targets(self.sim, vm)
+
+    def relocation_targets(self, vm: str, host: str) -> list[DatastoreRow]:
+        """Every datastore `host` mounts, with what moving `vm` there with its disks would do
+        (the second step of the vMotion dialog, for a host that does not see its storage)."""
+        return targets.relocation_targets(self.sim, vm, host)
 
     def svmotion_targets(self, vm: str) -> list[DatastoreRow]:
         """Every datastore for `vm`'s disks, with what a Storage vMotion there would do."""

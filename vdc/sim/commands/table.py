@@ -117,8 +117,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     # ------------------------------------------------------------------ reserved for later
     CommandSpec(
-        "vmotion {vm:vm} {host:host}",
-        "Move a running VM to another host without stopping it.",
+        "vmotion {vm:vm} {host:host} [{datastore:datastore}]",
+        "Move a running VM to another host without stopping it; name a datastore to move its "
+        "disks there too, over the vMotion network (for a host that does not see its storage).",
         "vmotion web-01 esx-02",
     ),
     CommandSpec(

@@ -28,16 +28,20 @@ def _left(sim: Simulation, task: Task) -> float:
 def _vmotion(sim: Simulation, c: Command) -> Apply:
     vm = checks.vm(sim, c.text("vm"))
     dst = checks.host(sim, c.text("host"))
-    vmotion.check_vmotion(sim, vm, dst)
+    name = c.opt_text("datastore")
+    ds = checks.datastore(sim, name) if name is not None else None
+    vmotion.check_vmotion(sim, vm, dst, datastore=ds)
 
     def apply() -> str:
         src = vm.host
-        task = vmotion.submit(sim, vm, dst)
+        task = vmotion.submit(sim, vm, dst, ds)
+        to = f"{dst.name} with its disks to {ds.name}" if ds is not None else dst.name
         if task.state == "queued":
-            return f"vMotion of {vm.name} {src} → {dst.name} queued: no free vMotion slot on its hosts"
+            slot = "vMotion or Storage vMotion slot" if ds is not None else "vMotion slot"
+            return f"vMotion of {vm.name} {src} → {to} queued: no free {slot} on its hosts"
         if task.state == "failed":
             return f"vMotion of {vm.name} failed: {task.detail}"
-        return f"vMotion of {vm.name} {src} → {dst.name} started; expected {fmt(_left(sim, task))} s"
+        return f"vMotion of {vm.name} {src} → {to} started; expected {fmt(_left(sim, task))} s"
 
     return apply
 

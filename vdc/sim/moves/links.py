@@ -38,6 +38,10 @@ class Copy(Protocol):
     since: float
     copy_from: float
     """When its copy began (after the task overhead and the setup)."""
+    disk_bytes: float
+    """Disk bytes it sends first (a shared-nothing vMotion; 0 for a vMotion), then the memory."""
+    disk_cap: float
+    """Bytes/s the datastores at both ends carry: the disk copy runs at min(rate, disk_cap)."""
 
 
 def bandwidth(link_mbps: float, sharing: int = 1, streams: int = 1) -> float:
@@ -97,15 +101,45 @@ def share(sim: Simulation, src: Host, dst: Host, *, joining: bool = False,
 
 
 def progress(c: Copy, now: float) -> None:
-    """Add the bytes sent at the current rate since the last plan."""
+    """Add the bytes sent since the last plan: the disks' first (at the rate the datastores
+    allow), then the memory at the current rate."""
     copying_since = max(c.since, c.copy_from)
     if now > copying_since:
-        c.sent += c.rate * (now - copying_since)
+        dt = now - copying_since
+        left = c.disk_bytes - c.sent
+        if left > 0.0:
+            disk_rate = min(c.rate, c.disk_cap)
+            if left >= disk_rate * dt:
+                c.sent += disk_rate * dt
+                dt = 0.0
+            else:
+                c.sent = c.disk_bytes
+                dt -= left / disk_rate
+        if dt > 0.0:
+            c.sent += c.rate * dt
     c.since = now
 
 
+def disk_left_s(c: Copy, now: float) -> float:
+    """Seconds of disk copy still ahead of a running copy at `now` (0 once in its memory)."""
+    start = max(c.since, c.copy_from)
+    left = c.disk_bytes - c.sent
+    if left <= 0.0:
+        return 0.0
+    disk_rate = min(c.rate, c.disk_cap)
+    return max(0.0, left / disk_rate - max(0.0, now - start))
+
+
 def end_of(c: Copy, now: float, plan_bytes: float, last_round: float, device_s: float) -> float:
-    """When a copy whose new plan (at `c.rate`) sends `plan_bytes` in all ends: the bytes beyond
-    those sent, at least the plan's last round, then the device state."""
-    remaining = max(plan_bytes - c.sent, last_round)
-    return max(now, c.copy_from) + remaining / c.rate + device_s
+    """When a copy whose new plan (at `c.rate`) sends `plan_bytes` of memory ends: the disk
+    bytes not sent yet, then the memory beyond what was sent (at least the plan's last round),
+    then the device state."""
+    t = max(now, c.copy_from)
+    disk_left = c.disk_bytes - c.sent
+    if disk_left > 0.0:
+        t += disk_left / min(c.rate, c.disk_cap)
+        memory_sent = 0.0
+    else:
+        memory_sent = c.sent - c.disk_bytes
+    remaining = max(plan_bytes - memory_sent, last_round)
+    return t + remaining / c.rate + device_s

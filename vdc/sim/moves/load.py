@@ -3,7 +3,7 @@
 A running vMotion: about one core (`STREAM_CORES` × the core clock) on the source and on the
 destination, and the VM's memory reserved on the destination. A running Storage vMotion: its
 copy rate as extra write MB/s on the source and destination datastores (their space is counted by
-`Simulation.datastore_used`).
+`Simulation.datastore_used`); so does a shared-nothing vMotion while it copies the disks.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vdc.sim.moves import links
 from vdc.sim.moves.vmotion import dirty_rate
+from vdc.sim.units import MB
 
 if TYPE_CHECKING:
     from vdc.sim.contention import Sampler
@@ -47,6 +49,11 @@ def ds_mbps(sim: Simulation, s: Sampler) -> np.ndarray:
     for c in sim.svmotions.running:
         for d in [*c.sources, c.dst]:
             out[idx[d]] += c.rate_mbps
+    for m in sim.migrations.running:  # a shared-nothing vMotion while it copies the disks
+        if m.datastore is not None and m.copy_from <= sim.now and links.disk_left_s(m, sim.now) > 0.0:
+            mbps = min(m.rate, m.disk_cap) / MB
+            for d in [*m.sources, m.datastore]:
+                out[idx[d]] += mbps
     return out
 
 
@@ -66,4 +73,4 @@ def slowed(sim: Simulation, s: Sampler) -> tuple[list[int], list[float]]:
 
 
 def ds_held(sim: Simulation, s: Sampler) -> np.ndarray:
-    return np.array([sim.svmotions.held(n) for n in s.ds_names], dtype=float)
+    return np.array([sim.svmotions.held(n) + sim.migrations.held(n) for n in s.ds_names], dtype=float)

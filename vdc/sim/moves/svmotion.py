@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from vdc.sim import checks, vsan
 from vdc.sim.checks import Rejected, fmt
 from vdc.sim.model import Vm
+from vdc.sim.moves import disks, vmotion
+from vdc.sim.moves.disks import moving
 from vdc.sim.moves.slots import SlotQueue
 from vdc.sim.moves.vmotion import TASK_OVERHEAD_S
 from vdc.sim.units import GIB, MB
@@ -28,8 +30,8 @@ COPY_MBPS = 600.0
 """Software data mover rate, MB/s (§6: 500–700 MB/s when offload cannot be used)."""
 SWITCH_S = 0.5
 """Stun when the VM switches to the copied disks [assumption: ≤ 1 s]."""
-SLOTS_PER_HOST = 2
-"""Concurrent Storage vMotions per host (host cost 4 of 8, §5)."""
+SLOTS_PER_HOST = disks.SLOTS_PER_HOST
+"""Concurrent Storage vMotions per host (host cost 4 of 8, §5); shared-nothing vMotions count."""
 
 
 @dataclass(slots=True)
@@ -56,13 +58,6 @@ class CopyBoard(SlotQueue[Copy]):
 
 def new_board() -> CopyBoard:
     return CopyBoard()
-
-
-def moving(vm: Vm, dst: str) -> tuple[list[str], float]:
-    """Source datastores and GiB of the VM's vmdk disks not already on `dst`."""
-    disks = [d for d in vm.disks if d.datastore is not None and d.datastore != dst]
-    sources = list(dict.fromkeys(d.datastore for d in disks if d.datastore is not None))
-    return sources, sum(d.allocated for d in disks)
 
 
 def plan(sim: Simulation, vm: Vm, dst: Datastore) -> tuple[float, float]:
@@ -113,8 +108,16 @@ def submit(sim: Simulation, vm: Vm, dst: Datastore) -> Task:
 def pump(sim: Simulation) -> None:
     """Start queued copies while their host has a free slot."""
     board = sim.svmotions
-    board.pump(lambda c: sum(1 for r in board.running if r.host == c.host) < SLOTS_PER_HOST,
-               partial(_start, sim))
+    board.pump(lambda c: sum(1 for r in board.running if r.host == c.host)
+               + sim.migrations.storage_on(c.host) < SLOTS_PER_HOST, partial(_start, sim))
+
+
+def _freed(sim: Simulation) -> None:
+    """A copy ended: the next queued copies start, and so may a queued shared-nothing vMotion
+    (it needs a Storage vMotion slot too)."""
+    pump(sim)
+    if any(m.datastore is not None for m in sim.migrations.queued):
+        vmotion.pump(sim)
 
 
 def _start(sim: Simulation, c: Copy) -> bool:
@@ -153,7 +156,7 @@ def finish(sim: Simulation, task_id: int) -> None:
     sim.tasks.finish(_task(sim, c), sim.now, detail=detail)
     sim.log.add(sim.now, "svmotion_completed", vm.name, detail)
     sim.touch()
-    pump(sim)
+    _freed(sim)
 
 
 def _fail(sim: Simulation, c: Copy, reason: str) -> None:
@@ -170,7 +173,7 @@ def cancel(sim: Simulation, task_id: int) -> str:
     sim.log.add(sim.now, "svmotion_cancelled", c.vm,
                 f"Storage vMotion of {c.vm} to {c.dst} cancelled; its disks stay on {where}")
     sim.touch("datastores")
-    pump(sim)
+    _freed(sim)
     return f"Storage vMotion of {c.vm} to {c.dst} cancelled; its disks stay on {where}"
 
 
@@ -180,7 +183,7 @@ def host_down(sim: Simulation, host: str) -> None:
         _fail(sim, c, f"{host} failed")
     if hit:
         sim.touch("datastores")
-        pump(sim)
+        _freed(sim)
 
 
 @dataclass(frozen=True, slots=True)

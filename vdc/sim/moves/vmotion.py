@@ -17,29 +17,34 @@ next one queues. While it runs the VM stays on the source, the destination reser
 and each host spends about one core on the stream. Running migrations share their hosts' vMotion
 links fairly: when one starts or ends, every other one whose share changed keeps the bytes it
 sent and re-plans the rest at its new rate (`links`), and its task's expected end moves.
+
+A shared-nothing vMotion (a datastore given: the destination does not see the VM's storage)
+first sends the disks over the same link, no faster than the datastores at both ends carry
+(`disks`), then pre-copies the memory; it also takes a Storage vMotion slot on both hosts, and
+the destination datastore holds the disks' space until the switchover moves them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from vdc.sim import affinity, checks
+from vdc.sim import checks
 from vdc.sim.checks import Rejected
-from vdc.sim.ha.admission import admission_refusal
 from vdc.sim.model import Host, Vm
-from vdc.sim.moves import links
+from vdc.sim.moves import disks, links
 from vdc.sim.moves.links import bandwidth as bandwidth  # re-exported: the model's face
 from vdc.sim.moves.links import vmotion_link
 from vdc.sim.moves.slots import SlotQueue
+from vdc.sim.moves.vchecks import CHECKS as CHECKS  # re-exported: the checks' face
+from vdc.sim.moves.vchecks import check_vmotion as check_vmotion
+from vdc.sim.moves.vchecks import policy_refusal as policy_refusal
 from vdc.sim.units import GIB, MB
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from vdc.sim.engine import Simulation
+    from vdc.sim.model import Datastore
     from vdc.sim.tasks import Task
 
 
@@ -136,6 +141,21 @@ class Migration:
     ends_at: float = 0.0
     epoch: int = 0
     """Bumped by every re-plan: a switchover scheduled before it is stale."""
+    datastore: str | None = None
+    """A shared-nothing vMotion: where its disks go (over the vMotion link, before the memory)."""
+    disk_bytes: float = 0.0
+    """Bytes of disk it copies first (0 for a vMotion)."""
+    disk_cap: float = 0.0
+    """Bytes/s the datastores at both ends carry (the disk copy's ceiling)."""
+    disk_gib: float = 0.0
+    """GiB the destination datastore holds for the copy while it runs."""
+    sources: tuple[str, ...] = ()
+    """The datastores its disks come from."""
+
+    @property
+    def target(self) -> str:
+        """Where it goes, as the Tasks panel shows it: the host, and the datastore if any."""
+        return self.dst if self.datastore is None else f"{self.dst}/{self.datastore}"
 
 
 class MigrationBoard(SlotQueue[Migration]):
@@ -149,6 +169,15 @@ class MigrationBoard(SlotQueue[Migration]):
     def incoming(self, host: str) -> list[Migration]:
         return [m for m in self.running if m.dst == host]
 
+    def held(self, datastore: str) -> float:
+        """GiB held on `datastore` by shared-nothing vMotions copying disks towards it."""
+        return sum(m.disk_gib for m in self.running if m.datastore == datastore)
+
+    def storage_on(self, host: str) -> int:
+        """Shared-nothing vMotions running with `host` as source or destination (each also
+        costs a Storage vMotion slot there)."""
+        return sum(1 for m in self.running if m.datastore is not None and host in (m.src, m.dst))
+
 
 def new_board() -> MigrationBoard:
     return MigrationBoard()
@@ -158,18 +187,29 @@ def _task(sim: Simulation, m: Migration) -> Task:
     return sim.tasks.tasks[m.task_id - 1]
 
 
-def estimate(sim: Simulation, vm: Vm, src: Host, dst: Host) -> tuple[PreCopy, float]:
+def estimate(sim: Simulation, vm: Vm, src: Host, dst: Host,
+             datastore: Datastore | None = None) -> tuple[PreCopy, float]:
     """The pre-copy plan and total seconds if `vm` moved from `src` to `dst` now (sharing the
-    links with the migrations running on them as they stand)."""
-    plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), links.share(sim, src, dst, joining=True))
-    return plan, TASK_OVERHEAD_S + SETUP_S + plan.precopy_s + plan.stun_s
+    links with the migrations running on them as they stand); with a `datastore`, its disks
+    are copied over the same link first, no faster than the datastores at both ends carry."""
+    rate = links.share(sim, src, dst, joining=True)
+    plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), rate)
+    disk_s = 0.0
+    if datastore is not None:
+        sources, gib = disks.moving(vm, datastore.name)
+        disk_s = gib * GIB / min(rate, disks.cap_mbps(sim, sources, datastore) * MB)
+    return plan, TASK_OVERHEAD_S + SETUP_S + disk_s + plan.precopy_s + plan.stun_s
 
 
-def submit(sim: Simulation, vm: Vm, dst: Host) -> Task:
-    """Queue a vMotion of `vm` to `dst` (checked already) and start it if slots allow."""
-    task = sim.tasks.add("vmotion", vm.name, dst.name, sim.now, detail="waiting for a free slot")
-    sim.migrations.submit(Migration(task.id, vm.name, vm.host, dst.name))
-    sim.log.add(sim.now, "vmotion_queued", vm.name, f"vMotion of {vm.name} {vm.host} → {dst.name} queued")
+def submit(sim: Simulation, vm: Vm, dst: Host, datastore: Datastore | None = None) -> Task:
+    """Queue a vMotion of `vm` to `dst` (checked already), with its disks to `datastore` when
+    given (shared-nothing), and start it if slots allow."""
+    m = Migration(0, vm.name, vm.host, dst.name, datastore=datastore.name if datastore else None)
+    task = sim.tasks.add("vmotion", vm.name, m.target, sim.now, detail="waiting for a free slot")
+    m.task_id = task.id
+    sim.migrations.submit(m)
+    disks_to = f" with its disks to {m.datastore}" if m.datastore else ""
+    sim.log.add(sim.now, "vmotion_queued", vm.name, f"vMotion of {vm.name} {vm.host} → {dst.name}{disks_to} queued")
     pump(sim)
     return task
 
@@ -178,11 +218,34 @@ def _free(sim: Simulation, host: str) -> bool:
     return len(sim.migrations.on_host(host)) < slots(sim.inv.hosts[host])
 
 
+def storage_free(sim: Simulation, host: str) -> bool:
+    """Whether `host` has a Storage vMotion slot free (Storage vMotions and shared-nothing
+    vMotions on it count; host cost 4 of 8, §5)."""
+    own = sum(1 for c in sim.svmotions.running if c.host == host)
+    return own + sim.migrations.storage_on(host) < disks.SLOTS_PER_HOST
+
+
+def _may_start(sim: Simulation, m: Migration) -> bool:
+    if not (_free(sim, m.src) and _free(sim, m.dst)):
+        return False
+    return m.datastore is None or (storage_free(sim, m.src) and storage_free(sim, m.dst))
+
+
 def pump(sim: Simulation) -> None:
     """Start queued migrations in order while both of their hosts have a free slot; give every
     running one its share of the links now."""
-    sim.migrations.pump(lambda m: _free(sim, m.src) and _free(sim, m.dst), partial(_start, sim))
+    sim.migrations.pump(partial(_may_start, sim), partial(_start, sim))
     rebalance(sim)
+
+
+def _ended(sim: Simulation, storage: bool) -> None:
+    """After a migration ends: the next queued ones start; a shared-nothing one (`storage`)
+    also frees a Storage vMotion slot on its hosts."""
+    pump(sim)
+    if storage and sim.svmotions.queued:
+        from vdc.sim.moves import svmotion  # noqa: PLC0415 - svmotion imports this module
+
+        svmotion.pump(sim)
 
 
 def rebalance(sim: Simulation) -> None:
@@ -205,7 +268,11 @@ def rebalance(sim: Simulation) -> None:
         task = _task(sim, m)
         task.ends_at = m.ends_at
         sharing = max(counts.get(m.src, 0), counts.get(m.dst, 0))
-        task.detail = (f"pre-copy of {vm.memory:g} GiB at {rate * 8 / 1e6:,.0f} Mbit/s"
+        what = f"pre-copy of {vm.memory:g} GiB"
+        if m.sent < m.disk_bytes:
+            what = (f"disks ({m.disk_bytes / GIB:g} GiB) at {min(rate, m.disk_cap) / MB:,.0f} MB/s, "
+                    f"then {what}")
+        task.detail = (f"{what} at {rate * 8 / 1e6:,.0f} Mbit/s"
                        + (f", link shared by {sharing}" if sharing > 1 else ""))
         sim.tasks.version += 1
         sim.after(m.ends_at - now, switchover, sim, m.task_id, m.epoch)
@@ -214,21 +281,32 @@ def rebalance(sim: Simulation) -> None:
 def _start(sim: Simulation, m: Migration) -> bool:
     """Re-check a migration that waited (what can have changed meanwhile) and start it."""
     vm, dst = sim.inv.vms[m.vm], sim.inv.hosts[m.dst]
+    ds = sim.inv.datastores[m.datastore] if m.datastore is not None else None
     try:
-        check_vmotion(sim, vm, dst, queued=True)
+        check_vmotion(sim, vm, dst, datastore=ds, queued=True)
     except Rejected as e:
         _fail(sim, m, str(e))
         return False
     src = sim.inv.hosts[m.src]
+    detail, disks_to = f"pre-copy of {vm.memory:g} GiB", ""
+    if ds is not None:
+        sources, gib = disks.moving(vm, ds.name)
+        m.sources, m.disk_bytes = tuple(sources), gib * GIB
+        m.disk_cap = disks.cap_mbps(sim, sources, ds) * MB
+        m.disk_gib = disks.held_gib(sim, vm, ds)
+        detail = f"disks ({gib:g} GiB) to {ds.name}, then {detail}"
+        disks_to = f" with its disks ({gib:g} GiB) to {ds.name}"
     m.rate = links.share(sim, src, dst, joining=True)
-    m.plan, m.total_s = estimate(sim, vm, src, dst)
+    m.plan, m.total_s = estimate(sim, vm, src, dst, ds)
     m.sent, m.since = 0.0, sim.now
     m.copy_from = sim.now + TASK_OVERHEAD_S + SETUP_S
     m.ends_at = sim.now + m.total_s
-    sim.tasks.start(_task(sim, m), sim.now, m.ends_at, detail=f"pre-copy of {vm.memory:g} GiB")
+    sim.tasks.start(_task(sim, m), sim.now, m.ends_at, detail=detail)
     sim.log.add(sim.now, "vmotion_started", vm.name,
-                f"vMotion of {vm.name} {m.src} → {m.dst} started; expected {m.total_s:.1f} s")
+                f"vMotion of {vm.name} {m.src} → {m.dst}{disks_to} started; expected {m.total_s:.1f} s")
     sim.touch("placement", vm=m.vm)
+    if ds is not None:
+        sim.touch("datastores")  # the destination holds the copy's space
     sim.after(m.total_s, switchover, sim, m.task_id, m.epoch)
     return True
 
@@ -243,11 +321,21 @@ def switchover(sim: Simulation, task_id: int, epoch: int = 0) -> None:
     # The destination is checked again: it may have begun entering maintenance mode, been cut
     # off or gone down while the memory was copied; the VM then stays on its source.
     why = f"{vm.name} was powered off" if vm.power != "on" else checks.host_refusal(sim, sim.inv.hosts[m.dst], "vmotion")
+    if why is None and m.datastore is not None and m.dst not in sim.inv.datastores[m.datastore].hosts:
+        why = f"{m.dst} no longer mounts {m.datastore}"
     if why is not None:
         _fail(sim, m, why)
         sim.touch()
-        pump(sim)
+        _ended(sim, m.datastore is not None)
         return
+    on_ds = ""
+    if m.datastore is not None:
+        if sim.sampler.built_version >= 0:
+            sim.sampler.flush()  # thin disks' growth back on the objects before they move
+        for disk in vm.disks:
+            if disk.datastore is not None and disk.datastore in m.sources:
+                disk.datastore = m.datastore
+        on_ds = f", disks on {m.datastore}"
     vm.host = m.dst
     sampler = sim.sampler
     if sampler.built_version >= 0 and m.vm in sampler.vm_index:
@@ -255,12 +343,15 @@ def switchover(sim: Simulation, task_id: int, epoch: int = 0) -> None:
     slowed = "; guest slowed (SDPS) to converge" if m.plan.slowed else ""
     rounds = m.plan.rounds
     took = sim.now - (_task(sim, m).started_at or 0.0) if m.epoch else m.total_s
-    detail = (f"{vm.name} now on {m.dst}: {took:.1f} s, {rounds} round{'s' if rounds != 1 else ''}, "
+    detail = (f"{vm.name} now on {m.dst}{on_ds}: {took:.1f} s, {rounds} round{'s' if rounds != 1 else ''}, "
               f"stun {m.plan.stun_s * 1000:.0f} ms{slowed}")
     sim.tasks.finish(_task(sim, m), sim.now, detail=detail)
     sim.log.add(sim.now, "vmotion_completed", vm.name, detail)
-    sim.touch("placement", vm=m.vm)
-    pump(sim)
+    if m.datastore is not None:
+        sim.touch()
+    else:
+        sim.touch("placement", vm=m.vm)
+    _ended(sim, m.datastore is not None)
 
 
 def _fail(sim: Simulation, m: Migration, reason: str) -> None:
@@ -273,11 +364,18 @@ def cancel(sim: Simulation, task_id: int) -> str:
     source, the destination lets go of the memory it held, the slots free up for the next."""
     hit = sim.migrations.drop(lambda m: m.task_id == task_id)
     m = hit[0]
-    sim.tasks.finish(_task(sim, m), sim.now, cancelled=True, detail=f"cancelled; {m.vm} stays on {m.src}")
-    sim.log.add(sim.now, "vmotion_cancelled", m.vm, f"vMotion of {m.vm} to {m.dst} cancelled; it stays on {m.src}")
+    stays = f"{m.vm} stays on {m.src}"
+    if m.datastore is not None:
+        where = ", ".join(m.sources) or "where they were"
+        stays += f", its disks on {where} (the partial copy on {m.datastore} is deleted)"
+    sim.tasks.finish(_task(sim, m), sim.now, cancelled=True, detail=f"cancelled; {stays}")
+    it_stays = f"it stays on {m.src}" if m.datastore is None else stays
+    sim.log.add(sim.now, "vmotion_cancelled", m.vm, f"vMotion of {m.vm} to {m.target} cancelled; {it_stays}")
     sim.touch("placement", vm=m.vm)
-    pump(sim)
-    return f"vMotion of {m.vm} to {m.dst} cancelled; {m.vm} stays on {m.src}"
+    if m.datastore is not None:
+        sim.touch("datastores")
+    _ended(sim, m.datastore is not None)
+    return f"vMotion of {m.vm} to {m.target} cancelled; {stays}"
 
 
 def host_down(sim: Simulation, host: str) -> None:
@@ -287,192 +385,4 @@ def host_down(sim: Simulation, host: str) -> None:
         _fail(sim, m, f"{host} failed")
     if hit:
         sim.touch()
-        pump(sim)
-
-
-def _evc_generation(label: str | None) -> int | None:
-    """The CPU generation of an EVC baseline label such as "intel-gen3" (None without EVC)."""
-    if not label:
-        return None
-    digits = "".join(ch for ch in label.rsplit("-", 1)[-1] if ch.isdigit())
-    return int(digits) if digits else None
-
-
-def _offered_generation(sim: Simulation, h: Host) -> int:
-    """CPU features a host exposes to VMs: its own, masked to its cluster's EVC baseline."""
-    c = sim.inv.clusters.get(h.cluster or "")
-    evc = _evc_generation(c.evc if c is not None else None)
-    return h.cpu_generation if evc is None else min(h.cpu_generation, evc)
-
-
-def policy_refusal(sim: Simulation, vm: Vm, dst: Host) -> str | None:
-    """Placement policy: HA admission control (a dedicated failover host stays empty; a move
-    into another cluster must leave its reserved failover capacity) and the required DRS rules
-    (must-run-on, must-not-run-on, keep-apart)."""
-    why = admission_refusal(sim, vm, dst)
-    return why if why is not None else affinity.refusal(sim, vm, dst)
-
-
-# The vMotion checks, in the order a player is told about them. Each says whether it can change
-# while a submitted vMotion waits for a slot: a queued one re-checks only those when it starts.
-# Licences only go up, datastore types are fixed and a VM with a migration queued gets no
-# Storage vMotion; but the VM can be powered off and on elsewhere meanwhile, so everything that
-# reads its host is checked again.
-
-def _vcenter(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    checks.require_vcenter(sim)
-
-
-def _licence(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    checks.require_feature(sim, "vmotion")
-
-
-def _powered_on(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    if vm.power != "on":
-        raise Rejected(f"{vm.name} is powered off; move it cold with: power on {vm.name} {dst.name}")
-
-
-def _not_busy(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    checks.require_idle(sim, vm, "vmotion")
-
-
-def _other_host(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    if dst.name == src.name:
-        raise Rejected(f"{vm.name} already runs on {dst.name}")
-
-
-def _hosts_ready(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    if src.state == "isolated":
-        raise Rejected(f"{src.name} is cut off from the management network")
-    checks.require_host(sim, dst, "vmotion")
-
-
-def _policy(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    why = policy_refusal(sim, vm, dst)
-    if why is not None:
-        raise Rejected(why)
-
-
-def _links(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    for h in (src, dst):
-        if vmotion_link(h) <= 0:
-            raise Rejected(f"{h.name} has no working vMotion VMkernel port")
-
-
-def _shared_storage(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    for disk in vm.disks:
-        if disk.datastore is None:
-            continue
-        ds = sim.inv.datastores[disk.datastore]
-        if ds.type == "local":
-            raise Rejected(
-                f"{vm.name}'s disk is on {ds.name}, local to {src.name}; move it to shared storage first (svmotion)"
-            )
-
-
-def _reach(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    checks.check_reach(sim, vm, dst)
-
-
-def _cpu_compatible(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    if src.cpu_vendor != dst.cpu_vendor:
-        raise Rejected(
-            f"{vm.name} runs on an {src.cpu_vendor} CPU and {dst.name} has {dst.cpu_vendor}; vMotion cannot cross CPU vendors"
-        )
-    needs, has = _offered_generation(sim, src), _offered_generation(sim, dst)
-    if has < needs:
-        raise Rejected(
-            f"{dst.name} offers CPU generation {has}, {vm.name} uses generation {needs} features "
-            "(set an EVC baseline on the cluster)"
-        )
-
-
-def _room(sim: Simulation, vm: Vm, src: Host, dst: Host) -> None:
-    checks.check_vmotion_room(sim, vm, dst)
-
-
-Check = Callable[["Simulation", Vm, Host, Host], None]
-
-CHECKS: tuple[tuple[Check, bool], ...] = (
-    (_vcenter, True),  # vCenter can go down while a vMotion waits
-    (_licence, False),
-    (_powered_on, True),
-    (_not_busy, False),  # a queued one is itself the VM's migration
-    (_other_host, True),
-    (_hosts_ready, True),
-    (_policy, True),  # rules and HA settings can change
-    (_links, True),  # an uplink can go down
-    (_shared_storage, False),
-    (_reach, True),
-    (_cpu_compatible, True),  # against the VM's host now
-    (_room, True),  # vCPUs (hot add), other VMs and arrivals change
-)
-"""(check, can change while queued), in the order a player is told about them."""
-
-
-def check_vmotion(sim: Simulation, vm: Vm, dst: Host, *, queued: bool = False) -> None:
-    """Raise `Rejected` with the player's reason unless `vm` can vMotion to `dst` now.
-
-    `queued`: the vMotion was checked in full when submitted; re-check only what can have
-    changed while it waited for a slot.
-    """
-    src = sim.inv.hosts[vm.host]
-    for check, can_change in CHECKS:
-        if can_change or not queued:
-            check(sim, vm, src, dst)
-
-
-@dataclass(frozen=True, slots=True)
-class TargetRow:
-    """What moving a VM to one host would do (the vMotion dialog's rows).
-
-    CPU and memory are the host's, as the Hosts panel shows them (CPU used, active memory, %
-    of the host), now and after the move (with the VM's demand and active memory added).
-    """
-
-    host: str
-    cpu_pct: float
-    """After the move."""
-    mem_pct: float
-    """After the move."""
-    refusal: str
-    """"" when compatible, else the reason the move would be refused."""
-    duration_s: float
-    state: str = "on"
-    """The host's state (on, off, maintenance, failed, …)."""
-    maintenance: bool = False
-    """In maintenance mode beside its state (a host powered off in maintenance mode)."""
-    cpu_now_pct: float = 0.0
-    mem_now_pct: float = 0.0
-
-
-def targets(sim: Simulation, vm_name: str) -> list[TargetRow]:
-    """Every other hypervisor host: its state, CPU and memory % now and after the move, the
-    refusal, the expected duration."""
-    vm = sim.inv.vms[vm_name]
-    s = sim.sampler
-    src = sim.inv.hosts[vm.host]
-    i = s.vm_index.get(vm.name) if s.built_version >= 0 else None
-    demand, active = _at(s.vm_cpu_demand, i), _at(s.vm_mem_active, i)
-    rows = []
-    for h in sim.inv.hosts.values():
-        if h.name == vm.host or h.hypervisor == "none":
-            continue
-        j = s.host_index.get(h.name) if s.built_version >= 0 else None
-        cpu, mem = _at(s.host_cpu_pct, j), _at(s.host_mem_pct, j)
-        try:
-            check_vmotion(sim, vm, h)
-            why = ""
-        except Rejected as e:
-            why = str(e)
-        duration = estimate(sim, vm, src, h)[1] if not why else 0.0
-        rows.append(TargetRow(h.name, cpu + 100.0 * demand / h.capacity_mhz,
-                              mem + 100.0 * active / h.memory, why, duration,
-                              state=h.state, cpu_now_pct=cpu, mem_now_pct=mem,
-                              maintenance=h.maintenance))
-    return rows
-
-
-def _at(values: np.ndarray, index: int | None) -> float:
-    """One sampled value (0 before the first sample, or for an object added since)."""
-    return float(values[index]) if index is not None and index < values.size else 0.0
+        _ended(sim, any(m.datastore is not None for m in hit))

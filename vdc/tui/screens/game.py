@@ -7,6 +7,7 @@ the model itself.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from textual import on
@@ -397,8 +398,20 @@ class GameScreen(TimeControls):
 
         sel = self._selection("vm")
         if sel:
-            dialog = vmotion_dialog(sel[1], self.controller.vmotion_targets(sel[1]))
-            self.app.push_screen(dialog, self._dialog_done)
+            rows = self.controller.vmotion_targets(sel[1])
+            disks_move = [r.host for r in rows if r.disks_move]
+            self.app.push_screen(vmotion_dialog(sel[1], rows), partial(self._vmotion_chosen, sel[1], disks_move))
+
+    def _vmotion_chosen(self, vm: str, disks_move: list[str], text: str | None) -> None:
+        """A host that does not see the VM's storage: ask where its disks go, then move."""
+        from vdc.tui.screens.vmotion import relocate_dialog
+
+        host = text.rsplit(" ", 1)[-1] if text else ""
+        if host in disks_move:
+            rows = self.controller.relocation_targets(vm, host)
+            self.app.push_screen(relocate_dialog(vm, host, rows), self._dialog_done)
+        else:
+            self._dialog_done(text)
 
     def action_svmotion(self) -> None:
         from vdc.tui.screens.vmotion import svmotion_dialog

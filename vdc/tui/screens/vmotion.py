@@ -1,6 +1,8 @@
 """Provides the vMotion and Storage vMotion dialogs: one row per target with what the move
 would do, compatible (✔) or the refusal (✖ and why). Enter on a row dismisses with the command
 text (`vmotion VM HOST` / `svmotion VM DATASTORE`), which the game screen submits like any other.
+A host that does not see the VM's storage but could take it with its disks says so; choosing it
+opens the datastore step (`relocate_dialog`), which gives `vmotion VM HOST DATASTORE`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from vdc.sim.moves.svmotion import DatastoreRow
-from vdc.sim.moves.vmotion import TargetRow
+from vdc.sim.moves.targets import TargetRow
 from vdc.tui.format import gib, host_state
 from vdc.tui.widgets.tasks import eta
 
@@ -66,6 +68,8 @@ def vmotion_line(r: TargetRow) -> Hanging:
     else:  # nothing runs there: no load to tell
         load = f"CPU {'—':>8}  mem {'—':>8}"
     head = f"{mark}{r.host:<10} {state:<8} {load}  "
+    if r.disks_move:
+        return Hanging(head, f"disks move too, from {eta(r.duration_s)}")
     return Hanging(head, r.refusal if r.refusal else f"compatible, about {eta(r.duration_s)}")
 
 
@@ -89,7 +93,7 @@ class MoveDialog(ModalScreen[str | None]):
     """
 
     def __init__(self, title: str, verb: str, vm: str, rows: list[tuple[str, Hanging, bool]],
-                 *, legend: str = "") -> None:
+                 *, legend: str = "", host: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.legend = legend
@@ -98,6 +102,8 @@ class MoveDialog(ModalScreen[str | None]):
         self.vm = vm
         self.rows = rows
         """(target name, line, compatible) per row."""
+        self.host = host
+        """The host a datastore step moves the VM to (its command names it before the datastore)."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -109,7 +115,8 @@ class MoveDialog(ModalScreen[str | None]):
             yield Label("Enter: move there   Esc: cancel   ✖: refused (why)")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(f"{self.verb} {self.vm} {event.option.id}")
+        host = f" {self.host}" if self.host else ""
+        self.dismiss(f"{self.verb} {self.vm}{host} {event.option.id}")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -124,3 +131,17 @@ def vmotion_dialog(vm: str, rows: list[TargetRow]) -> MoveDialog:
 def svmotion_dialog(vm: str, rows: list[DatastoreRow]) -> MoveDialog:
     return MoveDialog(f"Storage vMotion {vm}'s disks to…", "svmotion", vm,
                       [(r.datastore, svmotion_line(r), not r.refusal) for r in rows])
+
+
+def relocate_line(r: DatastoreRow) -> Hanging:
+    mark = "✖ " if r.refusal else "✔ "
+    head = f"{mark}{r.datastore:<10} free after {gib(max(r.free_after_gib, 0)):>8}  "
+    return Hanging(head, r.refusal if r.refusal else f"disks, then memory: about {eta(r.duration_s)}")
+
+
+def relocate_dialog(vm: str, host: str, rows: list[DatastoreRow]) -> MoveDialog:
+    """The datastore step of a vMotion to a host that does not see the VM's storage."""
+    return MoveDialog(f"vMotion {vm} to {host} with its disks to…", "vmotion", vm,
+                      [(r.datastore, relocate_line(r), not r.refusal) for r in rows],
+                      legend=f"{host} does not see {vm}'s disks: they move too, over the network",
+                      host=host)
