@@ -13,7 +13,7 @@ import numpy as np
 
 from vdc.scenario.rules import REQUIRED
 from vdc.sim import affinity, netpath
-from vdc.sim.compute.why import starved
+from vdc.sim.compute.why import cut_off, starved
 from vdc.sim.drs.passes import migrations_done
 from vdc.sim.ha.admission import summary as admission_summary
 from vdc.sim.ha.agents import host_role
@@ -288,6 +288,8 @@ def vm_reason(sim: Simulation, i: int) -> str:
         return "no network: its paravirtual NIC needs Tools"
     if not s.vm_reachable[i]:
         return "network cut (VLAN not carried)"
+    if s.vm_rt_cut.size > i and s.vm_rt_cut[i]:
+        return cut_off(sim, i)
     if s.vm_paused[i]:
         return "paused: datastore full"
     if s.vm_served[i] < s.vm_min_served[i]:
