@@ -182,7 +182,7 @@ def test_a_router_on_a_busy_host_holds_back_the_tier_behind_it():
     assert s.vm_served[db_s] == pytest.approx(f)  # db-01 itself is on a quiet host
     assert s.vm_f_cpu[db_s] == pytest.approx(1.0)
     assert not s.vm_healthy[db_s] and not up(starved, "shop") and up(starved, "intranet")
-    assert vm_reason(starved, db_s) == "starved: gets 49 % of its demand, its router"
+    assert vm_reason(starved, db_s) == "starved: gets 49 % of its demand, router"
     from vdc.sim.compute import why
     assert why.running(starved, db_s) == "starved: gets 49 % of its demand: its router r-01 gets 49 % of its demand"
 

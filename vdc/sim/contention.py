@@ -118,6 +118,7 @@ class Sampler(InventoryArrays):
     rt_vm: np.ndarray
     rt_routers: list[np.ndarray]
     rt_need: list[str]
+    rt_for: dict[int, str]
     vm_routed_mbps: np.ndarray
     vm_rt_cut: np.ndarray
     vm_rt_limit: np.ndarray

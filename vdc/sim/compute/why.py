@@ -69,7 +69,7 @@ def cause(sim: Simulation, i: int) -> str:
 
 
 _SHORT = {"saturated": "guest saturated", "cpu": "CPU ready", "network": "network",
-          "memory": "memory", "router": "its router", "": ""}
+          "memory": "memory", "router": "router", "": ""}
 
 
 def routers(sim: Simulation, i: int) -> str:

@@ -84,6 +84,8 @@ def init(s: Sampler) -> None:
     """Per `rt_vm` entry, the rows of the routers that can route it."""
     s.rt_need = []
     """Per `rt_vm` entry, what it needs routed in words ("VLAN 130 to tier app on VLAN 120")."""
+    s.rt_for = {}
+    """Router row → the first service it can route for (the VM table's role of a router)."""
     s.vm_routed_mbps = np.zeros(0)
     """Mbit/s each VM routes now (0 but for routers)."""
     s.vm_rt_cut = np.zeros(0, dtype=bool)
@@ -106,6 +108,7 @@ def load(s: Sampler) -> None:
     rt_vm: list[int] = []
     rt_routers: list[np.ndarray] = []
     rt_need: list[str] = []
+    rt_for: dict[int, str] = {}
     if _appliance_gateways(inv):
         memo: netpath.Memo = {}
         names = s.vm_names
@@ -132,12 +135,24 @@ def load(s: Sampler) -> None:
                     if not vlans or vlans & src_vlans or (upstream and src_upstream):
                         continue
                     via = [r for r in rows if routes[r] & vlans and routes[r] & src_vlans]
+                    for r in via:
+                        rt_for.setdefault(r, svc.name)
                     rt_vm.append(vidx[name])
                     rt_routers.append(np.array(via, dtype=np.int64))
                     rt_need.append(f"{_fmt(vlans)} to tier {up_tier.name} on {_fmt(src_vlans)}")
     s.rt_vm = np.array(rt_vm, dtype=np.int64)
     s.rt_routers = rt_routers
     s.rt_need = rt_need
+    s.rt_for = rt_for
+
+
+def role(s: Sampler, i: int) -> str:
+    """Router i's role and traffic for the VM table ("⇄ shop 600M"; "⇄ idle" routing nothing)."""
+    svc = s.rt_for.get(i)
+    mbps = float(s.vm_routed_mbps[i]) if s.vm_routed_mbps.size > i else 0.0
+    if svc is None:
+        return "⇄ idle"
+    return f"⇄ {svc} {mbps:.0f}M" if mbps < 999.5 else f"⇄ {svc} {mbps / 1000:.1f}G"
 
 
 def _appliance_gateways(inv: Inventory) -> bool:

@@ -19,6 +19,7 @@ from vdc.sim.ha.admission import summary as admission_summary
 from vdc.sim.ha.agents import host_role
 from vdc.sim.memory import STATES, min_free_gib
 from vdc.sim.objectives import yearly_cost
+from vdc.sim.provision import routing
 from vdc.sim.snapshots import chain as snapshots
 from vdc.sim.view import netload
 from vdc.sim.view.cache import ViewCache
@@ -306,6 +307,19 @@ def vm_reason(sim: Simulation, i: int) -> str:
     return "unhealthy"
 
 
+def _services_of_vms(s: Sampler, has: bool) -> tuple[str, ...]:
+    """Each VM's first service; a router in none shows its role and traffic instead."""
+    names = s.vm_service_names
+    fresh = has and not s.rt_stale  # rows of the structure the last sample worked out
+    rows = [r for r in s.rt_rows.tolist() if r < len(names) and not names[r]] if fresh else []
+    if not rows:
+        return names
+    out = list(names)
+    for r in rows:
+        out[r] = routing.role(s, r)
+    return tuple(out)
+
+
 def _guest(sim: Simulation, cache: ViewCache) -> tuple[str, ...]:
     """Each VM's `tools|nic` (see `VmColumns.guest`), read afresh only after a structural
     change (a reboot, an adapter change) or a task change (an install that finished)."""
@@ -352,7 +366,7 @@ def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray,
         latency_ms=col("vm_latency"),
         healthy=healthy,
         downtime_s=col("vm_downtime"),
-        services=s.vm_service_names,
+        services=_services_of_vms(s, has),
         reasons=tuple(reasons),
         snap_count=s.vm_snap_depth.copy() if s.vm_snap_depth.size == n else np.zeros(n, dtype=np.int64),
         snap_gib=vm_snap_gib if vm_snap_gib.size == n else np.zeros(n),
