@@ -24,7 +24,8 @@ def router_level(gateway: str = "appliance") -> dict:
     app-02, both on VLAN 100 (prod)."""
     lv = base_level(duration=3600)
     lv["hosts"].append(dict(lv["hosts"][0], name="esx-02"))
-    lv["networks"][0]["portgroups"] += [{"name": "web", "vlan": 110, "gateway": gateway},
+    lv["networks"][0]["portgroups"] += [{"name": "vMotion", "vlan": 20, "vmkernel": "vmotion"},
+                                        {"name": "web", "vlan": 110, "gateway": gateway},
                                         {"name": "db", "vlan": 130, "gateway": gateway}]
     for name, net in (("webnet", 800), ("dbnet", 600)):
         lv["profiles"].append({"name": name, "cpu": 2000, "mem_active": 0.25, "iops": 10,
@@ -227,3 +228,37 @@ name = "vSwitch0"
 uplinks = ["vmnic0"]
 portgroups = [{ name = "prod", vlan = 100 }]
 """
+
+
+def test_routing_is_the_same_however_time_is_sliced_views_taken_or_the_run_copied():
+    import copy
+
+    plan = ((10, "deploy router r-01 esx-01 ds-1 web"), (10, "vm nic r-01 2 db"),
+            (400, "vmotion r-01 esx-02"), (900, "net trunk esx-02 vmnic0 remove 130"), (1800, ""))
+
+    def play(sim: Simulation, step: float, views: bool, start: int = 0, copy_at: float = -1) -> Simulation | None:
+        """Run `plan` from entry `start`; a copy taken at `copy_at` runs the rest the same way."""
+        twin = None
+        for k in range(start, len(plan)):
+            at, cmd = plan[k]
+            while sim.now < at:
+                sim.run_until(min(at, sim.now + step))
+                if views:
+                    sim.view()
+                if twin is None and sim.now == copy_at:
+                    twin = copy.deepcopy(sim)
+                    play(twin, step, views, start=k)
+            if cmd:
+                run(sim, cmd)
+        return twin
+
+    whole = Simulation(build(busy(router_level())))
+    play(whole, 1000.0, False)
+    sliced = Simulation(build(busy(router_level())))
+    twin = play(sliced, 7.0, True, copy_at=421)
+    assert twin is not None and twin.now == 1800
+    for other in (sliced, twin):
+        assert other.digests == whole.digests
+        assert [r.as_dict() for r in other.log] == [r.as_dict() for r in whole.log]
+    s = whole.sampler
+    assert s.vm_served[row(whole, "db-01")] == pytest.approx(1.0)  # r-01 moved to the quiet host
