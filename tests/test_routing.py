@@ -262,3 +262,15 @@ def test_routing_is_the_same_however_time_is_sliced_views_taken_or_the_run_copie
         assert [r.as_dict() for r in other.log] == [r.as_dict() for r in whole.log]
     s = whole.sampler
     assert s.vm_served[row(whole, "db-01")] == pytest.approx(1.0)  # r-01 moved to the quiet host
+
+
+def test_a_tier_moved_onto_the_vlan_before_it_needs_no_router_any_more():
+    sim = with_router(busy(router_level()), host="esx-01")
+    s = sim.sampler
+    db = row(sim, "db-01")
+    assert s.vm_served[db] == pytest.approx(0.49, abs=0.01) and not up(sim, "shop")
+    run(sim, "net portgroup esx-02 db vlan 110")  # db-01 now shares VLAN 110 with web-01
+    sim.run_until(200)
+    assert s.vm_served[db] == pytest.approx(1.0) and up(sim, "shop")
+    assert s.vm_routed_mbps[row(sim, "r-01")] == 0 and s.vm_cpu_demand[row(sim, "r-01")] == 0
+    assert not s.rt_vm.size and s.vm_rt_limit[db] == float("inf")

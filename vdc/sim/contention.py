@@ -614,7 +614,7 @@ class Sampler(InventoryArrays):
             served, cut = routing.throttle(self, served, running)
         else:
             cut = self._no_pause
-            if self.vm_rt_cut.size != n or self.vm_rt_cut.any():
+            if self.vm_rt_cut.size != n or self.vm_rt_cut.any() or np.isfinite(self.vm_rt_limit).any():
                 self.vm_rt_cut, self.vm_rt_limit = np.zeros(n, dtype=bool), np.full(n, np.inf)
         self.vm_served = served
         return (
