@@ -14,6 +14,7 @@ from tests.tui.conftest import SIZES, level_app, start, until
 from vdc.session.alarms import _first_fix
 from vdc.sim.engine import Simulation
 from vdc.tui.app import VdcApp
+from vdc.tui.widgets.services import ServicesPanel
 from vdc.tui.widgets.vms import VmTable
 
 
@@ -47,6 +48,9 @@ async def test_the_router_shows_what_it_routes_and_the_tier_behind_it_says_when_
         game.step(100)
         await until(pilot, lambda: _cells(table, "r-01")["service"] == "⇄ shop 600M")
         assert _cells(table, "db-01")["health"].startswith("✔")
+        services = game.query_one(ServicesPanel)
+        await until(pilot, lambda: any("web ✔ ⇄ db ✔" in line for line in services.lines))
+        assert any(line.endswith("front ✔ → back ✔") for line in services.lines)  # one VLAN
         assert _cells(table, "web-01")["service"] == "shop"
         game.submit("power off r-01")
         game.step(20)

@@ -119,6 +119,7 @@ class Sampler(InventoryArrays):
     rt_routers: list[np.ndarray]
     rt_need: list[str]
     rt_for: dict[int, str]
+    rt_tiers: frozenset[int]
     vm_routed_mbps: np.ndarray
     vm_rt_cut: np.ndarray
     vm_rt_limit: np.ndarray

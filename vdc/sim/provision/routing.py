@@ -84,6 +84,8 @@ def init(s: Sampler) -> None:
     """Per `rt_vm` entry, the rows of the routers that can route it."""
     s.rt_need = []
     """Per `rt_vm` entry, what it needs routed in words ("VLAN 130 to tier app on VLAN 120")."""
+    s.rt_tiers = frozenset()
+    """Tiers (rows of the sampler's tier arrays) with a routed member."""
     s.rt_for = {}
     """Router row → the first service it can route for (the VM table's role of a router)."""
     s.vm_routed_mbps = np.zeros(0)
@@ -109,6 +111,7 @@ def load(s: Sampler) -> None:
     rt_routers: list[np.ndarray] = []
     rt_need: list[str] = []
     rt_for: dict[int, str] = {}
+    rt_tiers: set[int] = set()
     if _appliance_gateways(inv):
         memo: netpath.Memo = {}
         names = s.vm_names
@@ -120,7 +123,9 @@ def load(s: Sampler) -> None:
                 nets[name] = _nets(inv, inv.vms[name])
             return nets[name]
 
+        first = 0
         for svc in inv.services.values():
+            first += len(svc.tiers)
             for k in range(len(svc.tiers) - 1):
                 up_tier, tier = svc.tiers[k], svc.tiers[k + 1]
                 src = [of(n) for n in up_tier.vms if n in vidx]
@@ -140,10 +145,12 @@ def load(s: Sampler) -> None:
                     rt_vm.append(vidx[name])
                     rt_routers.append(np.array(via, dtype=np.int64))
                     rt_need.append(f"{_fmt(vlans)} to tier {up_tier.name} on {_fmt(src_vlans)}")
+                    rt_tiers.add(first - len(svc.tiers) + k + 1)
     s.rt_vm = np.array(rt_vm, dtype=np.int64)
     s.rt_routers = rt_routers
     s.rt_need = rt_need
     s.rt_for = rt_for
+    s.rt_tiers = frozenset(rt_tiers)
 
 
 def role(s: Sampler, i: int) -> str:

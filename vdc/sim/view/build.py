@@ -221,15 +221,17 @@ def _services(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple
         cache.tiers_version, cache.tiers = sim.structure_version, {}
     tier_views = cache.tiers
     tier_up = s.tier_up.tolist() if measured else []
+    routed = s.rt_tiers if has else frozenset()  # as the last sample found (tiers keep their rows)
     for k, svc in enumerate(inv.services.values()):
         first, tier_j = tier_j, tier_j + len(svc.tiers)
         if measured:
             ups = tuple(bool(u) for u in tier_up[first:tier_j])
-            tiers = tier_views.get((k, ups))
+            via = tuple(j in routed for j in range(first, tier_j)) if routed else ()
+            tiers = tier_views.get((k, ups, via))
             if tiers is None:
-                tiers = tier_views[(k, ups)] = tuple(
-                    TierView(tier.name, up, tuple(tier.vms), tuple(tier.servers))
-                    for tier, up in zip(svc.tiers, ups, strict=True)
+                tiers = tier_views[(k, ups, via)] = tuple(
+                    TierView(tier.name, up, tuple(tier.vms), tuple(tier.servers), bool(via and via[i]))
+                    for i, (tier, up) in enumerate(zip(svc.tiers, ups, strict=True))
                 )
         else:  # not measured yet: up while one of its VMs is on
             tiers = tuple(
