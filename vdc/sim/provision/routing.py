@@ -24,8 +24,9 @@ Per sample a router is up while it runs with a working guest (running, OS and dr
   below its service's `min_served`; with none up, b is cut off — not healthy, like a VM whose
   VLAN is not carried — and a tier of such VMs is down.
 
-Left out: which tier k VM talks to which b (a hop is looked at from tier k + 1's side), routes
-through a chain of routers, routing tables and the router's own latency.
+Left out: which tier k VM talks to which b (a hop is looked at from tier k + 1's side), the
+first tier's own users (they reach it whatever its VLAN), routes through a chain of routers,
+routing tables and the router's own latency.
 """
 
 from __future__ import annotations
@@ -123,9 +124,9 @@ def load(s: Sampler) -> None:
                 nets[name] = _nets(inv, inv.vms[name])
             return nets[name]
 
-        first = 0
+        first = 0  # the service's first row in the sampler's tier arrays
         for svc in inv.services.values():
-            first += len(svc.tiers)
+            first, base = first + len(svc.tiers), first
             for k in range(len(svc.tiers) - 1):
                 up_tier, tier = svc.tiers[k], svc.tiers[k + 1]
                 src = [of(n) for n in up_tier.vms if n in vidx]
@@ -145,7 +146,7 @@ def load(s: Sampler) -> None:
                     rt_vm.append(vidx[name])
                     rt_routers.append(np.array(via, dtype=np.int64))
                     rt_need.append(f"{_fmt(vlans)} to tier {up_tier.name} on {_fmt(src_vlans)}")
-                    rt_tiers.add(first - len(svc.tiers) + k + 1)
+                    rt_tiers.add(base + k + 1)
     s.rt_vm = np.array(rt_vm, dtype=np.int64)
     s.rt_routers = rt_routers
     s.rt_need = rt_need
