@@ -145,3 +145,18 @@ def test_parse_limit():
     from vdc.cli_pack import parse_limit
 
     assert [parse_limit(x) for x in ("90", "90s", "45m", "1.5h", "2 min")] == [90, 90, 2700, 5400, 120]
+
+
+def test_the_same_levels_make_the_same_pack_byte_for_byte(tmp_path: Path):
+    """No clock in a pack: packing twice (a second apart or not) gives identical files, key too."""
+    sol = tmp_path / "sol"
+    sol.mkdir()
+    (sol / "01-first-light.txt").write_text((SOLUTIONS / "01-first-light.txt").read_text())
+    outs = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        out = tmp_path / name / "exam.vdcpack"
+        r = vdc("pack", "01", "-o", str(out), "--reference-solutions", str(sol))
+        assert r.returncode == 0, r.stderr
+        outs.append((out.read_bytes(), p.key_path(out).read_bytes()))
+    assert outs[0] == outs[1]

@@ -93,14 +93,23 @@ def write(out: Path, levels: list[tuple[str, str, int, str]], *, title: str, exa
                            for lid, _, seed, h in levels]}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(MANIFEST, json.dumps(manifest, indent=1) + "\n")
+        _put(z, MANIFEST, json.dumps(manifest, indent=1) + "\n")
         for lid, text, _, _ in levels:
-            z.writestr(f"levels/{lid}.toml", text)
+            _put(z, f"levels/{lid}.toml", text)
         for lid, raw in (references or {}).items():
-            z.writestr(f"reference/{lid}.vdcsave", raw)
+            _put(z, f"reference/{lid}.vdcsave", raw)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(buf.getvalue())
     tmp.replace(out)
+
+
+def _put(z: zipfile.ZipFile, name: str, data: str | bytes) -> None:
+    """One entry with a fixed date and mode: the same levels make the same pack, byte for byte
+    (a trainer can check a pack by its hash)."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    z.writestr(info, data)
 
 
 def read(path: Path) -> Pack:
