@@ -271,6 +271,11 @@ class PortGroup(Strict):
     name: Name
     vlan: Annotated[int, Field(ge=0, le=4094)] = 0
     vmkernel: Literal["management", "vmotion"] | None = None
+    gateway: Literal["physical", "appliance"] = "physical"
+    """Where traffic between this VLAN and the others is routed: "physical" (the default: a
+    layer-3 switch upstream routes it to every other VLAN) or "appliance" (nothing upstream
+    does: a tier on it reaches a tier on another VLAN only through a running router appliance,
+    `routes = true`, with a NIC on both VLANs)."""
 
 
 class Network(Strict):
@@ -501,11 +506,24 @@ class Appliance(Strict):
     """A load balancer: in tier k of a service it spreads tier k + 1's load over that tier's
     members that can take traffic and carries all of its traffic itself (its CPU follows it,
     not `net`)."""
+    routes: bool = False
+    """A router: it joins the VLANs its NICs are on, for the tiers whose VLANs nothing upstream
+    routes (a port group with `gateway = "appliance"`); it carries the traffic it routes (its
+    CPU follows that traffic, not `net`)."""
 
     @model_validator(mode="after")
     def _used(self) -> Appliance:
         if self.disk_used is not None and self.disk_used > self.disk:
             raise ValueError(f"disk_used ({self.disk_used} GiB) is larger than disk ({self.disk} GiB)")
+        if self.routes:
+            if self.balances:
+                raise ValueError("an appliance either balances or routes, not both")
+            if self.nics < 2:
+                raise ValueError(f"a router (routes = true) needs at least 2 NICs, one on each VLAN "
+                                 f"it joins; it has {self.nics}")
+            if self.net <= 0:
+                raise ValueError("a router (routes = true) needs net > 0: its CPU per Mbit/s is "
+                                 "worked out from its baseline traffic")
         return self
 
 

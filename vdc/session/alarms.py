@@ -11,6 +11,7 @@ writes them to its event log). Headless: the TUI draws them, tests read them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -91,8 +92,12 @@ def _first_fix(view: SimView, vm: str, reason: str) -> str:
         return f"start it on a running host (`power on {vm} {other}`){turn_on}"
     if reason.startswith("network cut"):
         return _network_fix(view, vm, row, hosts.get(here), other)
+    if reason.startswith("cut off: no router"):
+        return _router_fix(view, reason, hosts.get(here))
     if reason.startswith("paused"):
         return f"free space: delete old snapshots (`snapshot delete {vm} --all`) or move disks (`svmotion`)"
+    if reason.startswith("starved") and reason.endswith(", router"):
+        return _starved_router_fix(view, row)
     if reason.startswith("starved"):
         return _starved_fix(view, vm, row, others, other, reason)
     if reason.startswith("storage latency"):
@@ -126,6 +131,34 @@ def _network_fix(view: SimView, vm: str, row: int, host: HostView | None, other:
                 return (f"VLAN {pg.vlan} is not trunked on {host.name}/{u}: allow it "
                         f"(`net trunk {host.name} {u} add {pg.vlan}`)")
     return f"move it to a host whose uplinks carry its VLAN (`vmotion {vm} {other}`)"
+
+
+def _router_fix(view: SimView, reason: str, host: HostView | None) -> str:
+    """A VM cut off for want of a router: a router appliance with a NIC on each VLAN (named
+    by the port groups with those VLANs on its host), or the one that is down started."""
+    vlans = [int(x) for x in re.findall(r"VLAN ([0-9]+)", reason)]
+    names = {pg.vlan: pg.name for vs in (host.vswitches if host is not None else ())
+             for pg in vs.portgroups}
+    pgs = [names[v] for v in reversed(vlans) if v in names]
+    if len(pgs) == 2:
+        how = f"`deploy router NAME HOST DATASTORE {pgs[0]}`, then `vm nic NAME 2 {pgs[1]}`"
+    else:
+        how = "`deploy router NAME HOST DATASTORE PORTGROUP`, then `vm nic NAME 2 PORTGROUP`"
+    return f"a router with a NIC on each VLAN joins them ({how}), or start the one that is down"
+
+
+def _starved_router_fix(view: SimView, row: int) -> str:
+    """A VM held back by its starved router: move the router off its busy host."""
+    v = view.vms
+    svc = v.services[row] if 0 <= row < len(v.services) else ""
+    routers = [i for i, s in enumerate(v.services) if s.startswith(f"⇄ {svc} ")]
+    if not routers:
+        return "its router is starved: move it to a quieter host or deploy a second one"
+    r = next((i for i in routers if not bool(v.healthy[i])), routers[0])  # the starved one
+    others = [h for h in view.hosts if h.state == "on" and h.name != v.hosts[r] and not h.bare_metal]
+    to = min(others, key=lambda h: (h.cpu_demand_pct, h.name)).name if others else "HOST"
+    return (f"its router {v.names[r]} is starved on {v.hosts[r]}: move it to a quieter host "
+            f"(`vmotion {v.names[r]} {to}`) or deploy a second one")
 
 
 def _starved_fix(view: SimView, vm: str, row: int, others: list[HostView], other: str,

@@ -53,7 +53,7 @@ from vdc.sim.compute.cpu import cpu_step
 from vdc.sim.guest import adapters
 from vdc.sim.memory import memory_step
 from vdc.sim.moves import load as moveload
-from vdc.sim.provision import nfv, servers
+from vdc.sim.provision import nfv, routing, servers
 from vdc.sim.snapshots import chain as snaps
 from vdc.sim.units import MB_PER_GIB
 from vdc.sim.workload import Noise, Profile, shape_factors
@@ -112,6 +112,17 @@ class Sampler(InventoryArrays):
     server_cap: np.ndarray
     server_min_served: np.ndarray
     server_f: np.ndarray
+    # Set by the routers (vdc/sim/provision/routing.py).
+    rt_stale: bool
+    rt_rows: np.ndarray
+    rt_vm: np.ndarray
+    rt_routers: list[np.ndarray]
+    rt_need: list[str]
+    rt_for: dict[int, str]
+    rt_tiers: frozenset[int]
+    vm_routed_mbps: np.ndarray
+    vm_rt_cut: np.ndarray
+    vm_rt_limit: np.ndarray
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -172,6 +183,7 @@ class Sampler(InventoryArrays):
         self.server_healthy = np.zeros(0, dtype=bool)
         self.lb_groups: list[tuple[np.ndarray, np.ndarray]] = []
         self.lb_mbps = z
+        routing.init(self)
         self.mem_idle: np.ndarray | None = None
         """Tier members with no users of their own (they keep no tier up), None when none."""
         """Mbit/s each VM carries as a load balancer (0 for the others; `provision/nfv.py`)."""
@@ -185,6 +197,14 @@ class Sampler(InventoryArrays):
                      "host_mem_consumed", "host_vm_count", "host_net_demand",
                      "ds_used", "ds_pct", "ds_iops", "ds_latency", "ds_util"):
             setattr(self, name, z)
+
+    def _load_network(self, changed: list[str] | None = None, *, rebuilt: bool = False) -> None:
+        super()._load_network(changed, rebuilt=rebuilt)
+        self.rt_stale = True
+
+    def _load_paths(self, vms: list[Vm], rows: list[int]) -> None:
+        super()._load_paths(vms, rows)
+        self.rt_stale = True
 
     def rebuild(self) -> None:
         """Re-derive every cached array from the inventory objects (after a change)."""
@@ -467,6 +487,8 @@ class Sampler(InventoryArrays):
         """Compute demand, contention and health at time t; account the last `dt` seconds."""
         sim = self.sim
         self.current()
+        if self.rt_stale:
+            routing.load(self)
         self.sampled_version = self.built_version
         running, run_f, mult = self._demand(t)
         moving = moveload.active(sim)  # migrations in progress cost cores, memory and I/O
@@ -502,6 +524,10 @@ class Sampler(InventoryArrays):
         mult = raw * run_f
         if self.lb_groups:  # load balancers spread their tiers' load (provision/nfv.py)
             mult = nfv.spread(self, mult, raw, running)
+        if routing.active(self):  # routers carry what they route (provision/routing.py)
+            mult = routing.carry(self, mult, running)
+        elif self.vm_routed_mbps.size != mult.size or self.vm_routed_mbps.any():
+            self.vm_routed_mbps = np.zeros(mult.size)
         return running, run_f, mult
 
     def _storage_latency(self, mult: np.ndarray, moving: bool) -> np.ndarray:
@@ -614,11 +640,19 @@ class Sampler(InventoryArrays):
             if idx:
                 served = served.copy()
                 served[idx] *= factor
+        n = len(served)
+        if self.rt_vm.size:  # routed VMs get what their routers give (provision/routing.py)
+            served, cut = routing.throttle(self, served, running)
+        else:
+            cut = self._no_pause
+            if self.vm_rt_cut.size != n or self.vm_rt_cut.any() or np.isfinite(self.vm_rt_limit).any():
+                self.vm_rt_cut, self.vm_rt_limit = np.zeros(n, dtype=bool), np.full(n, np.inf)
         self.vm_served = served
         return (
             running
             & self.vm_ok
             & self.vm_reachable
+            & ~cut
             & ~paused
             & (served >= self.vm_min_served - 1e-9)
             & (vm_lat <= self.vm_max_lat + 1e-9)

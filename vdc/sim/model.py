@@ -65,6 +65,9 @@ class PortGroup:
     uplinks: tuple[str, ...] | None = None
     """The team members this port group uses (its failover-order override): the uplinks whose
     trunk carried its VLAN when the VLAN was set; None = the whole team (`vdc.sim.netpath`)."""
+    gateway: str = "physical"
+    """physical | appliance: whether a switch upstream routes this VLAN to the others, or only
+    a router appliance does (`vdc.sim.provision.routing`)."""
 
 
 @dataclass(slots=True)
@@ -486,7 +489,7 @@ def _add_networks(inv: Inventory, level: schema.Level, host_names: list[str], ho
                     uplinks=list(net.uplinks),
                     portgroups={
                         pg.name: PortGroup(pg.name, pg.vlan, pg.vmkernel,
-                                           trunked_on(h, list(net.uplinks), pg.vlan))
+                                           trunked_on(h, list(net.uplinks), pg.vlan), pg.gateway)
                         for pg in net.portgroups
                     },
                     policy=net.policy,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
 
@@ -53,6 +55,9 @@ def cause(sim: Simulation, i: int) -> str:
     f_net = float(s.vm_f_net[i]) if s.vm_f_net.size > i else 1.0
     f_mem = float(s.vm_mem_factor[i]) if s.vm_mem_factor.size > i else 1.0
     worst = min(f_cpu, f_net, f_mem)
+    f_rt = float(s.vm_rt_limit[i]) if s.vm_rt_limit.size > i else np.inf
+    if f_rt < min(worst, 1.0) - 1e-9:
+        return "router"
     if worst >= 1.0 - 1e-9:
         return ""
     if worst == f_cpu:
@@ -64,7 +69,31 @@ def cause(sim: Simulation, i: int) -> str:
 
 
 _SHORT = {"saturated": "guest saturated", "cpu": "CPU ready", "network": "network",
-          "memory": "memory", "": ""}
+          "memory": "memory", "router": "router", "": ""}
+
+
+def routers(sim: Simulation, i: int) -> str:
+    """The routers routed VM i's traffic passes through now, and what they are served
+    ("its router r-01 gets 62 % of its demand")."""
+    s = sim.sampler
+    up = s.vm_running & s.vm_ok
+    rows: list[int] = []
+    for b, via in zip(s.rt_vm.tolist(), s.rt_routers, strict=True):
+        if b == i:
+            rows.extend(r for r in via[up[via]].tolist() if r not in rows)
+    if not rows:
+        return "its router is down"
+    names = ", ".join(s.vm_names[r] for r in rows)
+    pct = 100 * float(np.mean(s.vm_served[rows]))
+    one = len(rows) == 1
+    return f"its router{'' if one else 's'} {names} get{'s' if one else ''} {pct:.0f} % of {'its' if one else 'their'} demand"
+
+
+def cut_off(sim: Simulation, i: int) -> str:
+    """Why routed VM i is cut off ("cut off: no router up for VLAN 130 to tier app on VLAN 120")."""
+    s = sim.sampler
+    need = [w for b, w in zip(s.rt_vm.tolist(), s.rt_need, strict=True) if b == i]
+    return f"cut off: no router up for {need[0]}" if need else "cut off: no router up"
 
 
 def starved(sim: Simulation, i: int, *, long: bool = True) -> str:
@@ -86,6 +115,8 @@ def starved(sim: Simulation, i: int, *, long: bool = True) -> str:
         return f"{head}: its host's uplinks carry {100 * float(s.vm_f_net[i]):.0f} % of the VMs' traffic"
     if kind == "memory":
         return f"{head}: memory overcommitted on its host"
+    if kind == "router":
+        return f"{head}: {routers(sim, i)}"
     return head
 
 
@@ -101,6 +132,8 @@ def running(sim: Simulation, i: int, *, long: bool = True) -> str:
         return "broken by a bad change"
     if not s.vm_reachable[i]:
         return "network cut (VLAN not carried)"
+    if s.vm_rt_cut.size > i and s.vm_rt_cut[i]:
+        return cut_off(sim, i)
     if s.vm_paused[i]:
         return "paused: datastore full"
     if s.vm_served[i] < s.vm_min_served[i]:

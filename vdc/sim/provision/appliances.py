@@ -25,7 +25,7 @@ CATALOGUE: tuple[schema.Appliance, ...] = (
     # HAProxy / F5 VE, VCSA "tiny"); throughput per vCPU of the order of their data sheets.
     # Yearly subscriptions of the order of small commercial editions (open-source routers free).
     schema.Appliance(name="router", vcpu=2, memory=4, disk=8, nics=4, boot_s=60,
-                     mbps_per_vcpu=2000, net=500),
+                     mbps_per_vcpu=2000, net=500, routes=True),
     schema.Appliance(name="firewall", vcpu=2, memory=4, disk=16, disk_used=4, nics=3, boot_s=90,
                      mbps_per_vcpu=1000, net=500, cost=1500),
     schema.Appliance(name="load-balancer", vcpu=2, memory=4, disk=16, disk_used=4, nics=2,

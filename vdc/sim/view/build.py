@@ -13,12 +13,13 @@ import numpy as np
 
 from vdc.scenario.rules import REQUIRED
 from vdc.sim import affinity, netpath
-from vdc.sim.compute.why import starved
+from vdc.sim.compute.why import cut_off, starved
 from vdc.sim.drs.passes import migrations_done
 from vdc.sim.ha.admission import summary as admission_summary
 from vdc.sim.ha.agents import host_role
 from vdc.sim.memory import STATES, min_free_gib
 from vdc.sim.objectives import yearly_cost
+from vdc.sim.provision import routing
 from vdc.sim.snapshots import chain as snapshots
 from vdc.sim.view import netload
 from vdc.sim.view.cache import ViewCache
@@ -220,15 +221,17 @@ def _services(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple
         cache.tiers_version, cache.tiers = sim.structure_version, {}
     tier_views = cache.tiers
     tier_up = s.tier_up.tolist() if measured else []
+    routed = s.rt_tiers if has else frozenset()  # as the last sample found (tiers keep their rows)
     for k, svc in enumerate(inv.services.values()):
         first, tier_j = tier_j, tier_j + len(svc.tiers)
         if measured:
             ups = tuple(bool(u) for u in tier_up[first:tier_j])
-            tiers = tier_views.get((k, ups))
+            via = tuple(j in routed for j in range(first, tier_j)) if routed else ()
+            tiers = tier_views.get((k, ups, via))
             if tiers is None:
-                tiers = tier_views[(k, ups)] = tuple(
-                    TierView(tier.name, up, tuple(tier.vms), tuple(tier.servers))
-                    for tier, up in zip(svc.tiers, ups, strict=True)
+                tiers = tier_views[(k, ups, via)] = tuple(
+                    TierView(tier.name, up, tuple(tier.vms), tuple(tier.servers), bool(via and via[i]))
+                    for i, (tier, up) in enumerate(zip(svc.tiers, ups, strict=True))
                 )
         else:  # not measured yet: up while one of its VMs is on
             tiers = tuple(
@@ -288,6 +291,8 @@ def vm_reason(sim: Simulation, i: int) -> str:
         return "no network: its paravirtual NIC needs Tools"
     if not s.vm_reachable[i]:
         return "network cut (VLAN not carried)"
+    if s.vm_rt_cut.size > i and s.vm_rt_cut[i]:
+        return cut_off(sim, i)
     if s.vm_paused[i]:
         return "paused: datastore full"
     if s.vm_served[i] < s.vm_min_served[i]:
@@ -302,6 +307,19 @@ def vm_reason(sim: Simulation, i: int) -> str:
     if s.vm_latency[i] > s.vm_max_lat[i]:
         return f"storage latency {s.vm_latency[i]:.0f} ms"
     return "unhealthy"
+
+
+def _services_of_vms(s: Sampler, has: bool) -> tuple[str, ...]:
+    """Each VM's first service; a router in none shows its role and traffic instead."""
+    names = s.vm_service_names
+    fresh = has and not s.rt_stale  # rows of the structure the last sample worked out
+    rows = [r for r in s.rt_rows.tolist() if r < len(names) and not names[r]] if fresh else []
+    if not rows:
+        return names
+    out = list(names)
+    for r in rows:
+        out[r] = routing.role(s, r)
+    return tuple(out)
 
 
 def _guest(sim: Simulation, cache: ViewCache) -> tuple[str, ...]:
@@ -350,7 +368,7 @@ def _vm_columns(sim: Simulation, s: Sampler, has: bool, vm_snap_gib: np.ndarray,
         latency_ms=col("vm_latency"),
         healthy=healthy,
         downtime_s=col("vm_downtime"),
-        services=s.vm_service_names,
+        services=_services_of_vms(s, has),
         reasons=tuple(reasons),
         snap_count=s.vm_snap_depth.copy() if s.vm_snap_depth.size == n else np.zeros(n, dtype=np.int64),
         snap_gib=vm_snap_gib if vm_snap_gib.size == n else np.zeros(n),

@@ -39,7 +39,7 @@ class ViewCache:
     nics: NicMap | None = None
     """Where every VM NIC sends, and each VM's port groups (same key as the network views)."""
     tiers_version: int | None = None
-    tiers: dict[tuple[int, tuple[bool, ...]], tuple[TierView, ...]] = field(default_factory=dict)
+    tiers: dict[tuple[int, tuple[bool, ...], tuple[bool, ...]], tuple[TierView, ...]] = field(default_factory=dict)
     """Per service and pattern of tiers up, their views (members change with the structure)."""
     tasks_key: tuple[int, float | None] | None = None
     tasks: tuple[TaskView, ...] = ()

@@ -188,6 +188,9 @@ class TierView:
     vms: tuple[str, ...]
     servers: tuple[str, ...] = ()
     """Bare-metal servers serving it with their own workload."""
+    routed: bool = False
+    """Reached from the tier before through a router appliance (its VLAN is routed only by
+    one: `gateway = "appliance"`)."""
 
 
 @dataclass(frozen=True, slots=True)

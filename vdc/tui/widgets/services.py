@@ -4,7 +4,8 @@ A line reads `shop  ✔ up  99.2%  fw ✔ → lb ✔ → web ✔ → db ✖`: th
 and a word, its uptime so far, then the chain with a symbol per tier (down tiers in the error
 tone). When the panel is narrow the chain is drawn compact (`fw✔›lb✔›web✔›db✖`), narrower still
 as the tiers that are down (`db ✖ +3 up`), and the uptime gives way before the chain does, so a
-line never wraps.
+line never wraps. A tier reached through a router appliance follows `⇄` instead of the arrow
+(`web ✔ ⇄ db ✔`).
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ class ServicesPanel(Panel):
             uptime_text(svc.uptime),
             tuple(t.up for t in svc.tiers),
             tuple(t.name for t in svc.tiers),
+            tuple(t.routed for t in svc.tiers),
             width,
             name_width,
         )
@@ -239,8 +241,9 @@ class ServicesPanel(Panel):
         def draw(sep: str, gap: str) -> Text:
             out = Text(end="")
             for k, tier in enumerate(svc.tiers):
-                if k:
-                    out.append(sep, style=tones("foreground-muted"))
+                if k:  # ⇄: reached through a router appliance
+                    out.append(sep.replace("→", "⇄").replace("›", "⇄") if tier.routed else sep,
+                               style=tones("foreground-muted"))
                 symbol, _word, tone = HEALTH[tier.up]
                 if weak[k]:  # up on fewer VMs than it has: one more failure and it is down
                     out.append(tier.name)

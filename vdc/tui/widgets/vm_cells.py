@@ -102,6 +102,8 @@ def short_reason(reason: str) -> str:
         return "bad change"
     if reason.startswith("network cut"):
         return "VLAN not carried"
+    if reason.startswith("cut off: no router"):
+        return "no router"
     if reason.startswith("paused: "):
         return reason.removeprefix("paused: ")
     if reason.startswith("starved: gets "):

@@ -143,6 +143,9 @@ class VmTable(Panel):
         self._has_costop = False
         self._has_guest = False
         self._guest_src: tuple[str, ...] | None = None
+        self._services_src: tuple[str, ...] | None = None
+        self._service_width = 7
+        """Width of the widest Service cell (a router's role and traffic changes it)."""
         self._guest_odd = False
         """A host co-schedules strictly: the CoStp% column is shown."""
         self._has_reclaim = False
@@ -259,11 +262,16 @@ class VmTable(Panel):
             self._guest_src, self._guest_odd = vms.guest, odd_guests(vms.guest)
         has_guest = self._guest_odd
         net_width = self._portgroup_width(vms)
-        if (vms.names != self._names or has_snaps != self._has_snaps
+        if vms.services is not self._services_src:  # the same tuple until a router's cell changes
+            self._services_src = vms.services
+            self._service_width = _widest(vms.services, LABELS["service"], 16)
+        if (vms.names != self._names or self._service_width != self._text_widths[2]
+                or has_snaps != self._has_snaps
                 or has_reclaim != self._has_reclaim or has_costop != self._has_costop
                 or has_guest != self._has_guest or net_width != self._net_width):
             if vms.names != self._names:
                 self._new_inventory(view)
+            self._text_widths = (*self._text_widths[:2], self._service_width)
             self._has_snaps = has_snaps  # the Snap column comes with the first snapshot
             self._has_reclaim = has_reclaim  # Bal/Swap while a host balloons or swaps
             self._has_costop = has_costop  # CoStp% while a host co-schedules strictly
@@ -377,14 +385,10 @@ class VmTable(Panel):
         self._index = {name: i for i, name in enumerate(vms.names)}
         if self._chosen not in self._index:
             self._chosen = None
-
-        def widest(values: Iterable[str], label: str, cap: int) -> int:
-            return min(cap, max([len(label), *map(len, values)]))
-
         self._text_widths = (
-            widest(vms.names, LABELS["name"], 24),
-            widest([h.name for h in view.hosts] + list(vms.hosts), LABELS["host"], 16),
-            widest(vms.services, LABELS["service"], 16),
+            _widest(vms.names, LABELS["name"], 24),
+            _widest([h.name for h in view.hosts] + list(vms.hosts), LABELS["host"], 16),
+            _widest(vms.services, LABELS["service"], 16),
         )
 
     def _fit(self) -> list[Column]:
@@ -489,3 +493,8 @@ class VmTable(Panel):
         subtitle = " · ".join(parts)
         if subtitle != self.border_subtitle:
             self.border_subtitle = subtitle
+
+
+def _widest(values: Iterable[str], label: str, cap: int) -> int:
+    """Cells for a text column: its widest value or its label, at most `cap`."""
+    return min(cap, max([len(label), *map(len, values)]))
