@@ -563,7 +563,7 @@ def test_help_without_words_lists_available_commands_and_later_verbs():
                                       "install one (os install).")
     # A usage too long for the column has a line of its own, its help below.
     i = lines.index("  net teaming HOST VSWITCH policy POLICY [--active ACTIVE...] [--standby "
-                    "STANDBY...] [--detection link|beacon]")
+                    "STANDBY...] [--detection link|beacon] [--lacp-rate fast|slow]")
     assert lines[i + 1].startswith("      Set how a vSwitch's uplinks share")
     assert "  maintenance enter HOST [--vsan VSAN] [--evacuate-powered-off]" in lines
     assert help_text(()) == text
@@ -638,7 +638,7 @@ def test_complete_choices_flags_and_help():
     team = "net teaming esx-01 vSwitch0 policy port-id "
     assert complete(team + "--detection ", NAMES) == ["beacon", "link"]
     assert complete(team + "--active ", {"active": ["vmnic0"]}) == ["vmnic0"]
-    assert complete(team + "--active vmnic0 --", NAMES) == ["--detection", "--standby"]
+    assert complete(team + "--active vmnic0 --", NAMES) == ["--detection", "--lacp-rate", "--standby"]
     assert complete("snapshot create db-01 s1 ", NAMES, available_only=False) == [
         "--memory",
         "--quiesce",

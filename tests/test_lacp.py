@@ -79,3 +79,77 @@ def test_the_network_panel_names_the_lacp_group_and_its_rate():
     vs = next(h for h in sim.view().hosts if h.name == "esx-01").vswitches[0]
     assert (vs.policy, vs.lacp_rate) == ("lacp", "fast")
     assert team_text(vs) == "team: lacp, fast LACPDUs"
+
+
+# ------------------------------------------------------------------ net teaming --lacp-rate
+def _slow_group_losing_vmnic0_upstream_at_100() -> Session:
+    lv = _lacp("slow")
+    _event(lv, at=100, kind="upstream_down", host="esx-01", uplink="vmnic0")
+    s = Session(Simulation(build(lv)))
+    s.sim.run_until(10)
+    return s
+
+
+def _removed_at(s: Session) -> float:
+    s.sim.run_until(200)
+    return next(e.t for e in s.sim.log if e.kind == "team_failover")
+
+
+def test_lacp_rate_fast_removes_a_member_after_3_s_instead_of_90():
+    s = _slow_group_losing_vmnic0_upstream_at_100()
+    assert _removed_at(s) == 190.0  # slow: 3 × 30 s
+    s = _slow_group_losing_vmnic0_upstream_at_100()
+    rec = s.submit("net teaming esx-01 vSwitch0 policy lacp --lacp-rate fast")
+    assert rec.accepted and rec.message == (
+        "vSwitch0 on esx-01: lacp, active vmnic0, vmnic1, fast LACPDUs "
+        "(a member out after 3 s without them)")
+    assert s.sim.inv.hosts["esx-01"].vswitches[0].lacp_rate == "fast"
+    assert _removed_at(s) == 103.0
+
+
+def test_a_rate_change_while_a_member_goes_quiet_counts_at_the_new_rate():
+    s = _slow_group_losing_vmnic0_upstream_at_100()
+    s.sim.run_until(110)
+    assert s.submit("net teaming esx-01 vSwitch0 policy lacp --lacp-rate fast").accepted
+    assert _removed_at(s) == 113.0
+    lv = _lacp("fast")
+    _event(lv, at=100, kind="upstream_down", host="esx-01", uplink="vmnic0")
+    s = Session(Simulation(build(lv)))
+    s.sim.run_until(101)
+    assert s.submit("net teaming esx-01 vSwitch0 policy lacp --lacp-rate slow").accepted
+    assert _removed_at(s) == 191.0  # the fast removal due at 103 is void
+
+
+@pytest.mark.parametrize(("net", "command", "reason"), [
+    ({}, "policy port-id --lacp-rate fast",
+     "--lacp-rate is for a LACP group on a distributed switch, and vSwitch0 on esx-01 is a "
+     "standard vSwitch"),
+    ({"ether_channel": True}, "policy ip-hash --lacp-rate fast",
+     "--lacp-rate is for a LACP group; ip-hash uses a static EtherChannel, which sends no LACPDUs "
+     "(and LACP needs a distributed switch; vSwitch0 on esx-01 is a standard vSwitch)"),
+    ({"distributed": True}, "policy port-id --lacp-rate fast",
+     "--lacp-rate is for a LACP group: use policy lacp (not port-id)"),
+    ({"distributed": True, "policy": "lacp"}, "policy lacp --lacp-rate slow",
+     "vSwitch0 on esx-01 already has these teaming settings"),
+])
+def test_lacp_rate_refusals(net: dict, command: str, reason: str):
+    s = Session(Simulation(build(_level(standby=False, **net))))
+    s.sim.run_until(10)
+    rec = s.submit(f"net teaming esx-01 vSwitch0 {command}")
+    assert not rec.accepted and rec.message.endswith(reason)
+
+
+def test_the_lacp_rate_is_in_the_save_and_its_replay(tmp_path):
+    from vdc.session.save import load, save
+    from vdc.session.verify import verify
+
+    s = _slow_group_losing_vmnic0_upstream_at_100()
+    s.submit("net teaming esx-01 vSwitch0 policy lacp --lacp-rate fast")
+    s.sim.run_until(200)
+    save(s, tmp_path / "fast.vdcsave")
+    saved = load(tmp_path / "fast.vdcsave")
+    assert [c.text for c in saved.commands] == ["net teaming esx-01 vSwitch0 policy lacp --lacp-rate fast"]
+    again, divergence = verify(saved)
+    assert divergence is None
+    assert again.sim.inv.hosts["esx-01"].vswitches[0].lacp_rate == "fast"
+    assert [e.t for e in again.sim.log if e.kind == "team_failover"] == [103.0]

@@ -48,3 +48,57 @@ def test_the_view_lists_each_vms_port_groups():
     assert dict(zip(view.vms.names, view.vms.portgroups, strict=True)) == {
         "fw-01": "outside, web", "web-01": "web", "app-01": "app", "web-02": "web",
         "db-01": "db", "app-02": "app"}
+
+
+def test_network_views_kept_across_versions_equal_views_built_afresh():
+    """The view cache works out again only the hosts whose network changed and the VM NICs on
+    them or that moved; every 30 s of three busy hours (DRS moving VMs, a trunk pruned and
+    allowed, a port group's VLAN changed, a VM NIC moved, an isolation, the sandbox's own
+    network faults) that equals a view built from scratch."""
+    import numpy as np
+    from test_scale_incremental import _busy, _steps
+
+    from vdc.sim.view import ViewCache
+    from vdc.sim.view.netload import nic_map
+
+    cache = ViewCache()
+    versions = set()
+    for sim in _steps(_busy("small", 3), 3 * 3600, 30.0):
+        kept, fresh = sim.view(cache), sim.view()
+        assert [(h.uplinks, h.vswitches, h.uplink_mbps) for h in kept.hosts] == [
+            (h.uplinks, h.vswitches, h.uplink_mbps) for h in fresh.hosts], sim.now
+        assert kept.vms.portgroups == fresh.vms.portgroups, sim.now
+        m, _ = nic_map(sim)
+        assert cache.nics is not None
+        for a, b in ((cache.nics.vm, m.vm), (cache.nics.slot, m.slot), (cache.nics.weight, m.weight)):
+            assert np.array_equal(a, b), sim.now
+        versions.add(sim.network_version)
+    assert len(versions) > 20 and sim.log.of_kind("vmotion_completed")
+
+
+def test_a_vmotion_works_out_only_the_moved_vms_nics_again(monkeypatch):
+    from vdc.scenario.sandbox import generate
+    from vdc.session.session import Session
+    from vdc.sim.engine import Simulation
+    from vdc.sim.view import ViewCache
+
+    s = Session(Simulation(generate("small", 1)))
+    s.sim.run_until(60)
+    cache = ViewCache()
+    s.sim.view(cache)
+    vm = s.sim.inv.vms["svc-001-web1"]
+    dst = next(h for h in s.sim.inv.hosts if h != vm.host)
+    assert s.submit(f"vmotion svc-001-web1 {dst}").accepted
+    s.sim.run_until(200)
+    assert vm.host == dst
+    calls: list[str] = []
+    real = netpath.nic_path
+
+    def counted(inv, v, k, i, memo=None):
+        calls.append(v.name)
+        return real(inv, v, k, i, memo)
+
+    monkeypatch.setattr(netpath, "nic_path", counted)
+    view = s.sim.view(cache)
+    assert calls == ["svc-001-web1"]  # not the other 99 VMs' NICs
+    assert view.vms.portgroups == s.sim.view().vms.portgroups

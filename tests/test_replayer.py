@@ -162,3 +162,24 @@ def test_a_run_that_ended_early_replays_to_its_end(tmp_path: Path):
     assert not r.session.ended
     r.seek(105)
     assert r.session.ended and r.session.sim.digests == session.sim.digests
+
+
+def test_after_a_seek_one_view_cache_shows_uplink_loads_and_port_groups():
+    """Issue 14's note: the replay viewer showed no uplink load and no port groups after a seek.
+    One `ViewCache` (the viewer keeps one) across seeks of level 13's reference save, forward
+    and back over checkpoints and its faults, gives what a fresh replay to that time gives."""
+    from vdc.sim.view import ViewCache
+
+    saved = load(Path("saves/reference/13-vlan-trouble.vdcsave"))
+    r = Replayer(saved)
+    cache = ViewCache()
+    for t in (615.0, 1810.0, 300.0, 615.0, 2400.0, 1200.5):
+        r.seek(t)
+        v = r.session.sim.view(cache)
+        fresh = Replayer(saved)
+        fresh.advance_to(t)
+        w = fresh.session.sim.view()
+        assert [h.uplink_mbps for h in v.hosts] == [h.uplink_mbps for h in w.hosts], t
+        assert v.vms.portgroups == w.vms.portgroups == (
+            "outside, web", "web", "app", "web", "db", "app"), t
+        assert sum(sum(h.uplink_mbps) for h in v.hosts) > 500, t  # the shop's traffic

@@ -24,23 +24,54 @@ MOST = 0.75
 """The share of seeds that must go the intended way."""
 
 
+REACT_S = 60
+"""How long the operator takes to answer a network fault (its alarm) with a net command."""
+
+
 def good_operator(level: schema.Level) -> str:
     """The action script of a careful operator who knows the announced changes (a snapshot
     may be refused when another tenant has filled its datastore: this operator does not move
-    disks away from a filling datastore)."""
+    disks away from a filling datastore) and answers each network fault a minute after it."""
     lines = []
     for c in level.clusters:
         lines += [f"0 ha enable {c.name}", f"0 drs enable {c.name}", f"0 drs mode {c.name} full"]
     lines += [f"0 ha priority {v.name} high" for v in level.vms
               if any(f"-{tier}" in v.name for tier in ("fw", "lb", "db"))]
-    for a in Simulation(level).timeline:
+    timeline = Simulation(level).timeline
+    for a in timeline:
         if a.op == "bad_change":
             vm, t = a.text("vm"), a.t
             lines += [f"{max(1.0, t - 300):.0f} snapshot create {vm} pre-change --memory",
                       f"{t + 30:.0f} snapshot revert {vm} pre-change",
                       f"{t + 120:.0f} snapshot delete {vm} --all"]
+    lines += network_fixes(level, timeline)
     lines.sort(key=lambda line: float(line.split()[0]))
     return "\n".join(lines) + "\n"
+
+
+def network_fixes(level: schema.Level, timeline: list) -> list[str]:
+    """A minute after each network fault: a black-holed uplink's team switches to beacon
+    probing (once per host), a pruned VLAN is allowed again, a flapping link is pulled and
+    plugged back in a minute after its cable is replaced (its flap's end)."""
+    vswitch = {h.name: "vSwitch0" for h in level.hosts}
+    for n in level.networks:
+        for h in level.hosts:
+            if n.hosts == ["*"] or h.name in n.hosts:
+                vswitch[h.name] = n.name
+    lines, beacon = [], set()
+    for a in timeline:
+        t = a.t + REACT_S
+        if a.op == "upstream_down" and a.text("host") not in beacon:
+            host = a.text("host")
+            beacon.add(host)
+            lines.append(f"{t:.0f} net teaming {host} {vswitch[host]} policy port-id --detection beacon")
+        elif a.op == "trunk_prune":
+            lines.append(f"{t:.0f} net trunk {a.text('host')} {a.text('uplink')} add {a.text('vlan')}")
+        elif a.op == "uplink_flap":
+            lines.append(f"{t:.0f} net uplink {a.text('host')} {a.text('uplink')} down")
+        elif a.op == "uplink_flap_end":
+            lines.append(f"{t:.0f} net uplink {a.text('host')} {a.text('uplink')} up")
+    return lines
 
 
 def _run(level: schema.Level, script: str = "") -> dict:

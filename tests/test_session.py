@@ -68,9 +68,11 @@ def test_command_at_t_lands_before_the_events_at_t():
 
 
 def test_until_stops_and_result_says_incomplete():
-    s = run_level(generate("small", 1), until=900)
+    # (before 0:05:52, when the network beyond esx-03 vmnic0 dies and, left alone, takes three
+    # firewalls' services down long enough to lose the run)
+    s = run_level(generate("small", 1), until=300)
     out = result(s, stopped_early=True)
-    assert out["sim_time"] == 900 and out["outcome"] == "incomplete"
+    assert out["sim_time"] == 300 and out["outcome"] == "incomplete"
 
 
 @pytest.mark.parametrize("size", list(SIZES))

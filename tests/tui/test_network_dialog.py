@@ -108,3 +108,58 @@ async def test_without_a_selection_the_dialog_opens_on_the_host_in_trouble():
         await until(pilot, lambda: pilot.app.screen is game)
         assert game.controller.session.records[-1].text == "net trunk esx-02 vmnic1 add 120"
         assert game.controller.session.records[-1].accepted
+
+
+def _lacp_app():
+    """Two hosts on a distributed switch, vSwitch0 a LACP group (slow LACPDUs) of vmnic0 and
+    vmnic1 (tests/test_network.py's level)."""
+    from tests.conftest import build
+    from tests.test_network import _level
+
+    return level_app(build(_level(standby=False, distributed=True, policy="lacp")))
+
+
+async def _lacp_team(pilot, dialog: NetworkScreen) -> None:
+    dialog.query_one("#net-change", Select).value = "teaming"
+    await until(pilot, lambda: "Teams" in str(dialog.query_one("#net-now", Label).render()))
+
+
+async def test_the_dialog_sets_a_lacp_groups_rate():
+    async with _lacp_app().run_test(size=(80, 24), notifications=True) as pilot:
+        game = await start(pilot, 60)
+        game.selected = ("host", "esx-01")
+        await pilot.press("L")
+        dialog = await screen_of(pilot, NetworkScreen)
+        await _lacp_team(pilot, dialog)
+        rate = dialog.query_one("#net-lacp-rate", Select)
+        assert not rate.has_class("-hidden") and rate.value == "slow"
+        assert str(dialog.query_one("#net-now", Label).render()) == "Teams: vSwitch0: lacp, slow LACPDUs"
+        assert dialog.command() == ("net teaming esx-01 vSwitch0 policy lacp --detection link "
+                                    "--lacp-rate slow")
+        rate.value = "fast"
+        await until(pilot, lambda: dialog.command().endswith("fast"))
+        # Another policy has no LACPDUs: the rate is hidden and left out of the command.
+        dialog.query_one("#net-policy", Select).value = "port-id"
+        await until(pilot, lambda: rate.has_class("-hidden"))
+        assert "--lacp-rate" not in dialog.command()
+        dialog.query_one("#net-policy", Select).value = "lacp"
+        await until(pilot, lambda: not rate.has_class("-hidden"))
+        assert dialog.command().endswith("--lacp-rate fast")
+        await click(pilot, "#net-go")
+        await until(pilot, lambda: pilot.app.screen is game)
+        rec = game.controller.session.records[-1]
+        assert rec.text == "net teaming esx-01 vSwitch0 policy lacp --detection link --lacp-rate fast"
+        assert rec.accepted and "fast LACPDUs" in rec.message
+        assert game.controller.sim.inv.hosts["esx-01"].vswitches[0].lacp_rate == "fast"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_network_dialog_lacp_team(snap_compare, size):
+    """esx-01's LACP group in the dialog: policy lacp, link status, the LACPDU rate."""
+
+    async def run_before(pilot) -> None:
+        await game_at(60, "L", select=("host", "esx-01"), shows=NetworkScreen)(pilot)
+        await _lacp_team(pilot, pilot.app.screen)
+        await pilot.pause()
+
+    assert snap_compare(_lacp_app(), terminal_size=size, run_before=run_before)

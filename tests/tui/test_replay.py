@@ -407,3 +407,35 @@ def test_snapshot_replays_list(snap_compare, size, monkeypatch):
         await pilot.pause()
 
     assert snap_compare(VdcApp(tick_interval=None), terminal_size=size, run_before=run_before)
+
+
+async def test_after_a_seek_the_network_panel_shows_loads_and_the_view_port_groups():
+    """Issue 14's note: after a seek the Network panel showed no uplink load and the VMs no port
+    groups. Level 13's reference save, seeks back and forth over its pruned VLAN (0:10) and
+    black hole (0:30): each uplink's load is there, as a replay played straight to it shows."""
+    import re
+
+    from vdc.session.replayer import Replayer
+    from vdc.session.save import load
+    from vdc.tui.widgets.network import NetworkPanel
+
+    path = Path("saves/reference/13-vlan-trouble.vdcsave")
+    app = VdcApp(replay=path, tick_interval=None)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await _viewer(pilot)
+        panel = screen.query_one(NetworkPanel)
+        panel.details = True  # every host in full, with its uplinks' loads
+        for t, says in ((615.0, "all VLANs but 120"), (300.0, "every VLAN carried"),
+                        (1810.0, "black-holed"), (615.0, "all VLANs but 120")):
+            screen.seek(t)
+            await until(pilot, lambda t=t: panel.view is not None and panel.view.t == t)
+            text = panel.text.plain
+            loads = [int(x) for x in re.findall(r"● up +(\d+) %", text)]
+            straight = Replayer(load(path))
+            straight.advance_to(t)
+            want = straight.session.sim.view()
+            assert says in text, t
+            assert len(loads) == sum(1 for h in want.hosts for u in h.uplinks if u.up), t
+            assert sum(loads) > 0, t
+            assert [h.uplink_mbps for h in panel.view.hosts] == [h.uplink_mbps for h in want.hosts]
+            assert screen.controller.view().vms.portgroups == want.vms.portgroups != ()

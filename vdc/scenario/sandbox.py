@@ -8,7 +8,9 @@ The trouble is tuned to bite when ignored (tests/test_sandbox_balance.py, seeds 
 size): hosts are consolidated so that the office peak runs them near full and a spiking database
 pushes its host into CPU ready; HA and DRS start off, so a failed host's VMs stay down until
 someone acts; bad changes are announced 10 minutes ahead, so a snapshot taken before can be
-reverted; other tenants fill a datastore over an hour, past the 85 % alarm. Idling loses most
+reverted; other tenants fill a datastore over an hour, past the 85 % alarm; the network fails
+in the three ways a team's link-status detection misses or makes worse (upstream, a pruned
+trunk, a flapping link), each until the player acts with a net command. Idling loses most
 seeds; HA with priorities, DRS and a snapshot before each change win most.
 """
 
@@ -71,7 +73,7 @@ def generate(size: str = "small", seed: int = 1, storage: str = "vmfs") -> schem
 
     clusters, hosts, datastores = _clusters(size, n_clusters)
     vms, services = _services(rng, n_services, n_clusters)
-    level = {
+    level: dict[str, Any] = {
         "level": _meta(size, seed, n_hosts, len(vms), n_services),
         "clusters": clusters,
         "hosts": hosts,
@@ -82,6 +84,9 @@ def generate(size: str = "small", seed: int = 1, storage: str = "vmfs") -> schem
         "incidents": _split(_incidents(n_clusters)),
         "objectives": _objectives(),
     }
+    # After the older trouble: each generator draws from a stream named by its place in the
+    # list, so a seed's older trouble stays where it was (vSAN's disk failures come after).
+    level["incidents"] += _split(_network_incidents(n_clusters))
     if storage == "vsan":
         _on_vsan(level, n_clusters)
     with gc_paused():  # 32,000 VMs' models at enterprise size
@@ -224,7 +229,9 @@ def _meta(size: str, seed: int, n_hosts: int, n_vms: int, n_services: int) -> di
         "briefing": (
             f"A generated datacenter: {n_hosts} hosts, {n_vms} VMs in {n_services} services. "
             "Random load spikes, host failures, dead uplinks, filling datastores and bad "
-            "changes arrive at seeded times. Keep the services up."
+            "changes arrive at seeded times, and network faults a NIC team does not see: a "
+            "switch dead beyond a port, a VLAN pruned from a trunk, a flapping link. Keep the "
+            "services up."
         ),
         "duration": SANDBOX_DURATION_S,
         "seed": seed,
@@ -251,6 +258,20 @@ def _incidents(n_clusters: int) -> _Rows:
         {"kind": "datastore_fill", "rate_per_hour": rate(0.2), "gib": 16384, "duration": 3600},
         # Announced 10 minutes ahead: a snapshot before it can be reverted after it breaks.
         {"kind": "bad_change", "rate_per_hour": rate(0.3), "duration": 1800, "warning": 600},
+    ]
+
+
+def _network_incidents(n_clusters: int) -> _Rows:
+    """Faults a team does not fix by itself, each mended with a net command (docs/levels.md):
+    the network beyond a switch port dies with the link up (`--detection beacon`, or pull the
+    uplink so link status fails over), a change window prunes a service's VLAN from one switch
+    port (`net trunk … add`), a cable or SFP fails and the link flaps (pull it). Rarer than a
+    dead uplink, which the team survives on its own."""
+    k = math.sqrt(n_clusters)
+    return [
+        {"kind": "upstream_down", "rate_per_hour": round(0.15 * k, 3), "duration": 1800},
+        {"kind": "trunk_prune", "rate_per_hour": round(0.1 * k, 3)},
+        {"kind": "uplink_flap", "rate_per_hour": round(0.1 * k, 3), "duration": 1800},
     ]
 
 

@@ -117,6 +117,19 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
     host_nics = {h.name: [n.name for n in h.nics] for h in level.hosts}
     host_disks = {h.name: len(h.vsan_disks) for h in level.hosts}
     vlans = sorted({pg.vlan for n in level.networks for pg in n.portgroups if pg.vmkernel is None})
+    host_vlans: dict[str, list[int]] = {}
+
+    def vlans_on(host: str) -> list[int]:
+        """The VLANs a change window would be pruning for a reason: those of the VMs the level
+        places on `host`, else those of the VM port groups of its vSwitches, else any."""
+        if host not in host_vlans:
+            pgs = {pg.name: pg.vlan for n in level.networks if expand(n.hosts, [host])
+                   for pg in n.portgroups if pg.vmkernel is None}
+            used = {pgs[c.portgroup] for v in level.vms if v.host == host for c in v.nics
+                    if c.portgroup in pgs}
+            host_vlans[host] = sorted(used or set(pgs.values()))
+        return host_vlans[host] or vlans
+
     out: list[Action] = []
     for i, inc in enumerate(level.incidents):
         rng = streams.py(f"incident:{i}:{inc.kind}")
@@ -157,8 +170,9 @@ def draw_incidents(level: schema.Level, streams: Streams) -> list[Action]:
                 kw |= {"host": target, "uplink": nics[rng.randrange(len(nics))], "duration": inc.duration}
             elif inc.kind == "trunk_prune":  # one switch port loses one VM VLAN, until fixed
                 nics = host_nics[target]
+                on = vlans_on(target)
                 kw |= {"host": target, "uplink": nics[rng.randrange(len(nics))],
-                       "vlan": vlans[rng.randrange(len(vlans))]}
+                       "vlan": on[rng.randrange(len(on))]}
             else:
                 kw |= {"datastore": target, "gib": inc.gib}
                 if "duration" in inc.model_fields_set:  # spread over it; else all at once

@@ -125,6 +125,7 @@ def _net_teaming(sim: Simulation, c: Command) -> Apply:
     policy = c.text("policy")
     active, standby = list(c.words("active")), list(c.words("standby"))
     detection = c.opt_text("detection") or vs.detection
+    rate = c.opt_text("lacp_rate")
     for u in active + standby:
         if u not in vs.uplinks:
             raise Rejected(f"{u} is not an uplink of {vs.name} on {h.name} (its uplinks: {_names(vs.uplinks)})")
@@ -159,13 +160,21 @@ def _net_teaming(sim: Simulation, c: Command) -> Apply:
             raise Rejected(f"a LACP group sends on every member: {_names(standby)} cannot be standby")
         if detection == "beacon":
             raise Rejected("a LACP group finds failed members by its LACPDUs: use --detection link")
-    if (policy, active, standby, detection) == (vs.policy, vs.active, vs.standby, vs.detection):
+    if rate is not None and policy != "lacp":
+        raise Rejected(_no_lacp_rate(h, vs, policy))
+    rate = rate or vs.lacp_rate
+    if (policy, active, standby, detection, rate) == (
+            vs.policy, vs.active, vs.standby, vs.detection, vs.lacp_rate):
         raise Rejected(f"{vs.name} on {h.name} already has these teaming settings")
 
     def apply() -> str:
-        changed = detection != vs.detection or (policy == "lacp") != (vs.policy == "lacp")
+        changed = (detection != vs.detection or (policy == "lacp") != (vs.policy == "lacp")
+                   or rate != vs.lacp_rate)
         vs.policy, vs.active, vs.standby = policy, active, standby
-        vs.detection = detection
+        if rate != vs.lacp_rate:  # a member's removal pending at the old rate is void
+            for u in vs.uplinks:
+                h.nics[u].changes += 1
+        vs.detection, vs.lacp_rate = detection, rate
         if changed:
             faults.detection_changed(sim, h, vs)
         sim.touch("network", h.name)
@@ -174,10 +183,24 @@ def _net_teaming(sim: Simulation, c: Command) -> Apply:
                    "which one failed (\"shotgun\" mode sends on all of them): use 3 or more"
                    if detection == "beacon" and team < faults.SHOTGUN_BELOW else "")
         spare = f", standby {', '.join(standby)}" if standby else ""
+        how = (f"{rate} LACPDUs (a member out after {faults.LACP_MISSES * faults.LACPDU_S[rate]:g} s "
+               "without them)" if policy == "lacp" else f"{detection} detection")
         return (f"{vs.name} on {h.name}: {policy}, active {', '.join(active)}{spare}, "
-                f"{detection} detection{shotgun}{_effect(sim, h)}")
+                f"{how}{shotgun}{_effect(sim, h)}")
 
     return apply
+
+
+def _no_lacp_rate(h: Host, vs: VSwitch, policy: str) -> str:
+    """Why `--lacp-rate` means nothing for this team."""
+    if policy == "ip-hash":
+        return ("--lacp-rate is for a LACP group; ip-hash uses a static EtherChannel, which sends "
+                "no LACPDUs" + ("" if vs.distributed else
+                                f" (and LACP needs a distributed switch; {vs.name} on {h.name} is a standard vSwitch)"))
+    if not vs.distributed:
+        return (f"--lacp-rate is for a LACP group on a distributed switch, and {vs.name} on {h.name} "
+                "is a standard vSwitch")
+    return f"--lacp-rate is for a LACP group: use policy lacp (not {policy})"
 
 
 def _vm_nic(sim: Simulation, c: Command) -> Apply:

@@ -131,15 +131,27 @@ def _uplinks(h: Host) -> tuple[UplinkView, ...]:
 
 
 def _network(sim: Simulation, cache: ViewCache) -> None:
-    """Network views change only when the network does: rebuilt on a new network version."""
+    """Network views change only when the network does: on a new network version, the hosts
+    whose network changed are built again (all of them after a structural change), and the
+    VM NICs on them or that moved (`netload.nic_map`)."""
     net_key = (sim.structure_version, sim.network_version)
     if cache.net_key == net_key:
         return
     inv = sim.inv
+    same = (cache.net_key is not None and cache.net_key[0] == sim.structure_version
+            and cache.nics is not None and cache.nic_rows is not None)
     cache.net_key = net_key
-    cache.vswitches = {h.name: _vswitches(h) for h in inv.hosts.values()}
-    cache.uplinks = {h.name: _uplinks(h) for h in inv.hosts.values()}
-    cache.nics = netload.nic_map(sim)
+    keys = {h.name: netload.host_key(h) for h in inv.hosts.values()}
+    if not same:
+        cache.vswitches, cache.uplinks = {}, {}
+    changed = {n for n, k in keys.items() if not same or cache.host_keys.get(n) != k}
+    for h in inv.hosts.values():
+        if h.name in changed:
+            cache.vswitches[h.name] = _vswitches(h)
+            cache.uplinks[h.name] = _uplinks(h)
+    cache.host_keys = keys
+    prev = (cache.nics, cache.nic_rows) if same and cache.nics is not None and cache.nic_rows is not None else None
+    cache.nics, cache.nic_rows = netload.nic_map(sim, prev, changed)
 
 
 def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[HostView, ...]:

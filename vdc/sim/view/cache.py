@@ -25,7 +25,7 @@ from vdc.sim.view.types import (
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
-    from vdc.sim.view.netload import NicMap
+    from vdc.sim.view.netload import HostKey, NicMap, NicRows
 
 
 @dataclass
@@ -38,6 +38,10 @@ class ViewCache:
     uplinks: dict[str, tuple[UplinkView, ...]] = field(default_factory=dict)
     nics: NicMap | None = None
     """Where every VM NIC sends, and each VM's port groups (same key as the network views)."""
+    nic_rows: NicRows | None = None
+    """What `nics` was worked out from, per VM (a new version redoes only what changed)."""
+    host_keys: dict[str, HostKey] = field(default_factory=dict)
+    """Each host's network as its views were built from (`netload.host_key`)."""
     tiers_version: int | None = None
     tiers: dict[tuple[int, tuple[bool, ...], tuple[bool, ...]], tuple[TierView, ...]] = field(default_factory=dict)
     """Per service and pattern of tiers up, their views (members change with the structure)."""

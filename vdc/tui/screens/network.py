@@ -33,11 +33,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "trunk": ("net-uplink-label", "net-uplink", "net-trunk-action", "net-trunk-vlan-label",
               "net-trunk-vlan"),
     "portgroup": ("net-pg-label", "net-pg", "net-pg-vlan-label", "net-pg-vlan"),
-    "teaming": ("net-vswitch", "net-policy", "net-detection", "net-active-label", "net-active",
-                "net-standby-label", "net-standby"),
+    "teaming": ("net-vswitch", "net-policy", "net-detection", "net-lacp-rate", "net-active-label",
+                "net-active", "net-standby-label", "net-standby"),
     "nic": ("net-vm", "net-nic-label", "net-nic", "net-vm-pg"),
 }
-"""Which fields each change shows (a row with none of them shown is hidden)."""
+"""Which fields each change shows (a row with none of them shown is hidden; the LACP rate only
+with policy lacp)."""
 
 POLICIES = ("port-id", "mac-hash", "ip-hash", "explicit", "lacp")
 
@@ -67,6 +68,8 @@ def team_line(vs: VSwitchView) -> str:
     """A vSwitch's team now: `vSwitch0: port-id, standby vmnic1, link status`."""
     standby = f", standby {','.join(vs.standby)}" if vs.standby else ""
     detection = "beacon probing" if vs.detection == "beacon" else "link status"
+    if vs.lacp_rate:
+        detection = f"{vs.lacp_rate} LACPDUs"
     return f"{vs.name}: {vs.policy}{standby}, {detection}"
 
 
@@ -153,6 +156,8 @@ class NetworkScreen(CommandDialog):
                              id="net-policy")
                 yield Select([("link status", "link"), ("beacon probing", "beacon")], value="link",
                              allow_blank=False, id="net-detection")
+                yield Select([("LACP slow", "slow"), ("LACP fast", "fast")],
+                             value="slow", allow_blank=False, id="net-lacp-rate")
             with Horizontal(id="net-order-row", classes="net-row net-fields"):
                 yield Label("Active", id="net-active-label")
                 yield Input(placeholder="uplinks", id="net-active", classes="net-words")
@@ -212,11 +217,14 @@ class NetworkScreen(CommandDialog):
             return
         self.query_one("#net-policy", Select).value = vs.policy
         self.query_one("#net-detection", Select).value = vs.detection
+        self.query_one("#net-lacp-rate", Select).value = vs.lacp_rate or "slow"
         self.query_one("#net-active", Input).value = " ".join(u for u in vs.uplinks if u not in vs.standby)
         self.query_one("#net-standby", Input).value = " ".join(vs.standby)
 
     def _show_rows(self) -> None:
         shown = FIELDS.get(self.change, ())
+        if self.value("#net-policy") != "lacp":
+            shown = tuple(f for f in shown if f != "net-lacp-rate")
         for row in self.query(".net-fields"):
             visible = False
             for w in row.children:
@@ -253,6 +261,11 @@ class NetworkScreen(CommandDialog):
         self.query_one("#net-vswitch", Select).set_options(self._vswitches(h))
         self.query_one("#net-vm", Select).set_options(self._vms())
         self._fill_team()
+        self._show_rows()
+
+    @on(Select.Changed, "#net-policy")
+    def _policy_changed(self, event: Select.Changed) -> None:
+        event.stop()
         self._show_rows()
 
     @on(Select.Changed, "#net-vswitch")
@@ -295,7 +308,10 @@ class NetworkScreen(CommandDialog):
                     or standby != list(vs.standby):
                 words += [("--active " + " ".join(active), True)] if active else []
                 words += [("--standby " + " ".join(standby), True)] if standby else []
-            return [*words, ("--detection " + (self.value("#net-detection") or "link"), True)]
+            words.append(("--detection " + (self.value("#net-detection") or "link"), True))
+            if self.value("#net-policy") == "lacp":
+                words.append(("--lacp-rate " + (self.value("#net-lacp-rate") or "slow"), True))
+            return words
         return [("vm nic", True), f("#net-vm", "VM"), f("#net-nic", "N"), f("#net-vm-pg", "PORTGROUP")]
 
     def not_ready(self) -> str | None:
