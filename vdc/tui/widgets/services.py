@@ -9,8 +9,10 @@ line never wraps.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import ClassVar
 
+import numpy as np
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -36,28 +38,37 @@ _MIN_CHAIN = 12
 _BOLD = Style(bold=True)
 
 
-def weak_tiers(svc: ServiceView, healthy: dict[str, bool]) -> tuple[bool, ...]:
-    """Per tier: up, but with some VM of it not healthy (the tier runs on fewer VMs)."""
-    return tuple(t.up and any(not healthy.get(v, True) for v in t.vms) for t in svc.tiers)
+def weak_tiers(svc: ServiceView, sick: AbstractSet[str]) -> tuple[bool, ...]:
+    """Per tier: up, but with some VM of it in `sick` (the tier runs on fewer VMs)."""
+    if not sick:
+        return (False,) * len(svc.tiers)
+    return tuple(t.up and not sick.isdisjoint(t.vms) for t in svc.tiers)
 
 
-def health_rank(svc: ServiceView, healthy: dict[str, bool]) -> int:
+def health_rank(svc: ServiceView, sick: AbstractSet[str]) -> int:
     """0 down, 1 degraded (up, some tier short of a VM), 2 ok: the panel's order."""
     if not svc.up:
         return 0
-    return 1 if any(weak_tiers(svc, healthy)) else 2
+    return 1 if any(weak_tiers(svc, sick)) else 2
 
 
-def vm_health(view: SimView) -> dict[str, bool]:
-    """Each VM's health for the panel: a VM powered off on purpose (a spare) is not trouble."""
+def sick_vms(view: SimView) -> frozenset[str]:
+    """The VMs not healthy, for the panel: a VM powered off on purpose (a spare) is not
+    trouble. (Only the unhealthy ones are looked at: a few among 32,000.)"""
     v = view.vms
-    return {n: bool(h) or r == "powered off" for n, h, r in zip(v.names, v.healthy, v.reasons, strict=False)}
+    bad = np.flatnonzero(~np.asarray(v.healthy, dtype=bool)).tolist()
+    return frozenset(v.names[i] for i in bad if v.reasons[i] != "powered off")
 
 
-def by_health(services: tuple[ServiceView, ...], view: SimView) -> list[ServiceView]:
+def by_health(
+    services: tuple[ServiceView, ...], view: SimView, sick: AbstractSet[str] | None = None
+) -> list[ServiceView]:
     """Services down first, then degraded, then ok; by name within each."""
-    healthy = vm_health(view)
-    return sorted(services, key=lambda s: (health_rank(s, healthy), s.name))
+    if sick is None:
+        sick = sick_vms(view)
+    if not sick and all(s.up for s in services):
+        return sorted(services, key=lambda s: s.name)
+    return sorted(services, key=lambda s: (health_rank(s, sick), s.name))
 
 
 def uptime_text(uptime: float) -> str:
@@ -105,8 +116,10 @@ class ServicesPanel(Panel):
         self._view: SimView | None = None
         self._names: tuple[str, ...] = ()
         self._keys: list[tuple[object, ...]] = []
-        self._healthy: dict[str, bool] = {}
-        """What each line shows (state, uptime, tier states, width) as last drawn."""
+        """What each line shows (state, weak tiers, uptime, its tiers' views, width) as last
+        drawn (tier views are kept by the snapshot while their states stand: compared by
+        identity)."""
+        self._sick: frozenset[str] = frozenset()
 
     def compose(self) -> ComposeResult:
         yield OptionList(compact=True, id="services-list")
@@ -143,8 +156,8 @@ class ServicesPanel(Panel):
     def show(self, view: SimView) -> None:
         """Bring the lines up to date with a new snapshot (only changed lines are redrawn)."""
         self._view = view
-        self._healthy = vm_health(view)
-        services = by_health(view.services, view)  # trouble on top, where it is seen
+        self._sick = sick_vms(view)
+        services = by_health(view.services, view, self._sick)  # trouble on top, where it is seen
         names = tuple(s.name for s in services)
         ol = self.option_list
         width = self._line_width()
@@ -194,15 +207,7 @@ class ServicesPanel(Panel):
         return width if width > 0 else 80
 
     def _key(self, svc: ServiceView, width: int, name_width: int) -> tuple[object, ...]:
-        return (
-            svc.up,
-            weak_tiers(svc, self._healthy),
-            uptime_text(svc.uptime),
-            tuple(t.up for t in svc.tiers),
-            tuple(t.name for t in svc.tiers),
-            width,
-            name_width,
-        )
+        return (svc.up, weak_tiers(svc, self._sick), uptime_text(svc.uptime), svc.tiers, width, name_width)
 
     def _line(self, svc: ServiceView, width: int, name_width: int) -> Text:
         """One service as one line of at most `width` cells.
@@ -234,7 +239,7 @@ class ServicesPanel(Panel):
         """The tiers in order, as wide as fits in `room` cells: full, compact or a summary."""
         tones = self._tones_now()
 
-        weak = weak_tiers(svc, self._healthy)
+        weak = weak_tiers(svc, self._sick)
 
         def draw(sep: str, gap: str) -> Text:
             out = Text(end="")
