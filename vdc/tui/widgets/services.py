@@ -37,6 +37,9 @@ _MIN_CHAIN = 12
 
 _BOLD = Style(bold=True)
 
+LIST_MAX = 200
+"""Services listed one per line at most (trouble first); the rest are counted in one line."""
+
 
 def weak_tiers(svc: ServiceView, sick: AbstractSet[str]) -> tuple[bool, ...]:
     """Per tier: up, but with some VM of it in `sick` (the tier runs on fewer VMs)."""
@@ -149,42 +152,56 @@ class ServicesPanel(Panel):
     def selected_service(self) -> str | None:
         """The service under the highlight, or None."""
         ol = self.option_list
-        if ol.highlighted is None or ol.highlighted >= ol.option_count:
+        if ol.highlighted is None or ol.highlighted >= len(self._names):
             return None
-        return ol.get_option_at_index(ol.highlighted).id
+        return self._names[ol.highlighted]
 
     def show(self, view: SimView) -> None:
-        """Bring the lines up to date with a new snapshot (only changed lines are redrawn)."""
+        """Bring the lines up to date with a new snapshot (only changed lines are redrawn).
+
+        Lines keep their place in the list: when the order changes (a service falls into
+        trouble and goes to the top), the lines whose service changed are redrawn in place.
+        Above `LIST_MAX` services the healthy ones past it are counted in a last line.
+        """
         self._view = view
         self._sick = sick_vms(view)
-        services = by_health(view.services, view, self._sick)  # trouble on top, where it is seen
+        ranked = by_health(view.services, view, self._sick)  # trouble on top, where it is seen
+        services, rest = ranked[:LIST_MAX], ranked[LIST_MAX:]
         names = tuple(s.name for s in services)
         ol = self.option_list
         width = self._line_width()
-        name_width = min(16, max((len(n) for n in names), default=0))
-        if names != self._names:
-            picked = self.selected_service
+        name_width = min(16, max((len(s.name) for s in view.services), default=0))
+        picked = self.selected_service
+        if len(names) != len(self._names) or not names:
             self._names = names
             self._keys = [self._key(s, width, name_width) for s in services]
-            ol.set_options(
-                Option(self._line(s, width, name_width), id=s.name) for s in services
-            )
-            if picked in names:
-                ol.highlighted = names.index(picked)
+            ol.set_options([
+                *(Option(self._line(s, width, name_width)) for s in services),
+                *([Option(self._rest_line(rest), disabled=True)] if rest else []),
+            ])
         else:
+            moved = names != self._names
+            self._names = names
             for i, svc in enumerate(services):
                 key = self._key(svc, width, name_width)
                 if key != self._keys[i]:
                     self._keys[i] = key
                     ol.replace_option_prompt_at_index(i, self._line(svc, width, name_width))
-        down = sum(not s.up for s in services)
+            if rest:
+                tail = self._rest_line(rest)
+                if str(ol.get_option_at_index(len(names)).prompt) != tail.plain:
+                    ol.replace_option_prompt_at_index(len(names), tail)
+            if moved and picked in names:  # the highlight stays on the service it was on
+                ol.highlighted = names.index(picked)
+        down = sum(not s.up for s in view.services)
         self.set_class(down > 0, "-down")
-        if not services:
+        total = len(view.services)
+        if not total:
             subtitle = "no services"
         elif down:
-            subtitle = f"{HEALTH[False][0]} {down} of {len(services)} down"
+            subtitle = f"{HEALTH[False][0]} {down:,} of {total:,} down"
         else:
-            subtitle = f"{HEALTH[True][0]} all {len(services)} up"
+            subtitle = f"{HEALTH[True][0]} all {total:,} up"
         if subtitle != self.border_subtitle:  # setting it repaints the whole panel
             self.border_subtitle = subtitle
 
@@ -192,8 +209,18 @@ class ServicesPanel(Panel):
     @on(OptionList.OptionSelected, "#services-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Selected(self, "service", event.option.id))
+        if event.option_index < len(self._names):
+            self.post_message(self.Selected(self, "service", self._names[event.option_index]))
+
+    def _rest_line(self, rest: list[ServiceView]) -> Text:
+        """The services past `LIST_MAX`, counted ("… 3,000 more services, all up")."""
+        down = sum(not s.up for s in rest)
+        weak = sum(1 for s in rest if s.up and any(weak_tiers(s, self._sick)))
+        parts = [f"{down:,} down" if down else "", f"{weak:,} degraded" if weak else ""]
+        words = ", ".join(p for p in parts if p) or "all up"
+        return self._tones_now().text(
+            f"… {len(rest):,} more services, {words} (the VMs panel filters by service: /)",
+            "foreground-muted")
 
     def _redraw(self) -> None:
         if self._view is not None and self.is_mounted:
