@@ -164,6 +164,7 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
     ready, counts, watts = ready_max.tolist(), vm_count.tolist(), power_w.tolist()
     history = sim.history.series_of([f"host_cpu:{h}" for h in sim.inv.hosts])
     entering = {e.host for e in sim.maintenance.entering}
+    min_free = {m: float(min_free_gib(m)) for m in {h.memory for h in sim.inv.hosts.values()}}
     return tuple(
         HostView(
             name=h.name,
@@ -188,7 +189,7 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             co_scheduling=h.co_scheduling,
             mem_state=STATES[int(mem_shown[i])] if mem_shown is not None else "high",
             mem_free=mem_free[i] if mem_free is not None else h.memory,
-            min_free=float(min_free_gib(h.memory)),
+            min_free=min_free[h.memory],
             bare_metal=h.hypervisor == "none",
             workload=h.workload or "",
             rack_units=h.rack_units,

@@ -276,6 +276,8 @@ class HostsPanel(Panel):
         self._vm_pos = np.zeros(0, dtype=np.int64)
         """Each VM's host position in `view.hosts`."""
         self._hosts_for: tuple[str, ...] = ()
+        self._groups_for: tuple[str, ...] = ()
+        self._groups: list[tuple[str, list[int]]] | None = None
 
     def compose(self) -> ComposeResult:
         yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
@@ -365,15 +367,17 @@ class HostsPanel(Panel):
             pos = {h: k for k, h in enumerate(host_names)}
             self._vm_pos = np.fromiter((pos.get(h, 0) for h in vms.hosts), dtype=np.int64, count=len(vms.hosts))
             self._cluster_of = {h.name: h.cluster or STANDALONE for h in view.hosts}
-        grouped = groups(view.hosts)
+        if self._groups_for != host_names:  # (clusters change with the inventory only)
+            self._groups_for, self._groups = host_names, groups(view.hosts)
+        grouped = self._groups
         # Widths come from what is listed (hosts, and the VMs of expanded hosts), so that
         # the layout only changes when the player expands a host or the panel is resized.
         hosts_w = max([2 + len(h) for h in host_names] + [4]
                       + [2 + len(name) for name, _ in grouped or ()])
         vms_w = max([3 + len(vms.names[i]) for h in self._expanded
                      for i in self._vms_of.get(h, ())] + [0])
-        state_w = max([STATE_W, *(_state_width(h.state, h.maintenance, h.entering_maintenance)
-                                  for h in view.hosts),
+        states = {(h.state, h.maintenance, h.entering_maintenance) for h in view.hosts}
+        state_w = max([STATE_W, *(_state_width(*state) for state in states),
                        *(4 + 2 * len(str(len(members))) for _, members in grouped or ())])
         layout = choose_layout(self._available_width(), state_w, max(hosts_w, vms_w), hosts_w,
                                ha=any(h.ha for h in view.hosts),
