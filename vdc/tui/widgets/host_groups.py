@@ -113,12 +113,12 @@ def totals(name: str, hosts: Sequence[HostView], members: Sequence[int], down: n
 
 
 def trouble_text(tones: Tones, t: ClusterTotals) -> Text:
-    """What is wrong in a cluster, in a few words ("✖ 1 failed · 12 VMs down · 2 hot")."""
+    """What is wrong in a cluster, in a few words ("12 VMs down, 1 failed, 2 hot")."""
     parts: list[tuple[str, str]] = []
+    if t.vms_down:  # first: the hosts up are in the state cell already
+        parts.append((f"{t.vms_down} {'VM' if t.vms_down == 1 else 'VMs'} down", "error"))
     if t.failed:
         parts.append((f"{t.failed} failed", "error"))
-    if t.vms_down:
-        parts.append((f"{t.vms_down} {'VM' if t.vms_down == 1 else 'VMs'} down", "error"))
     if t.hot:
         parts.append((f"{t.hot} hot", "warning"))
     if t.entering:
@@ -129,12 +129,10 @@ def trouble_text(tones: Tones, t: ClusterTotals) -> Text:
         parts.append((f"{t.off} off", "foreground-muted"))
     if not parts:
         return tones.text("✔ no alarms", "success")
-    bad = t.failed or t.vms_down
-    text = tones.text("✖ " if bad else "▲ " if t.problem else "· ",
-                      "error" if bad else "warning" if t.problem else "foreground-muted")
+    text = Text(end="")  # (the state cell before it has the symbol)
     for k, (words, tone) in enumerate(parts):
         if k:
-            text.append(" · ", tones("foreground-muted"))
+            text.append(", ", tones("foreground-muted"))
         text.append_text(tones.text(words, tone))
     return text
 

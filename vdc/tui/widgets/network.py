@@ -194,8 +194,9 @@ def summary_lines(
     return lines
 
 
-def host_lines(host: HostView, tones: Tones, width: int) -> list[Text]:
-    """The lines of one host, none wider than `width` where that can be helped."""
+def host_lines(host: HostView, tones: Tones, width: int, *, count_ok: bool = False) -> list[Text]:
+    """The lines of one host, none wider than `width` where that can be helped (`count_ok`:
+    its VM port groups that are carried are counted, not listed)."""
     symbol, word, tone = host_state(host.state, host.maintenance)
     head = Text(end="")
     head.append(symbol, tones(tone) + Style(bold=True))
@@ -226,16 +227,16 @@ def host_lines(host: HostView, tones: Tones, width: int) -> list[Text]:
     lines = [head]
     load = loads(host)
     for vs in host.vswitches:
-        lines.extend(vswitch_lines(vs, links, tones, width, load))
+        lines.extend(vswitch_lines(vs, links, tones, width, load, count_ok=count_ok))
     return lines
 
 
 def vswitch_lines(
     vs: VSwitchView, links: dict[str, UplinkView], tones: Tones, width: int,
-    load: dict[str, int] | None = None,
+    load: dict[str, int] | None = None, *, count_ok: bool = False,
 ) -> list[Text]:
     """A vSwitch: its name, then its uplinks (speed, link, load in % of the speed), then its
-    port groups (one per line)."""
+    port groups (one per line; with `count_ok`, the VM port groups carried in one line)."""
     load = load or {}
     uplinks = [links[n] for n in vs.uplinks if n in links]
     head = Text(f"  {vs.name}", style="bold")
@@ -265,7 +266,11 @@ def vswitch_lines(
                              optional=u.vlans is None and not u.pruned))
     vlan_w = max(len(vlan_name(p.vlan)) for p in vs.portgroups)
     role_w = max([len(VMKERNEL.get(p.vmkernel or "", "")) for p in vs.portgroups])
+    counted = 0
     for pg in vs.portgroups:
+        if count_ok and pg.carried and not pg.cut_on and not pg.vmkernel:
+            counted += 1
+            continue
         line = (
             Text(f"    {pg.name:<{name_w}}") if pg.carried
             else tones.text(f"    {pg.name:<{name_w}}", "error", bold=True)
@@ -286,6 +291,9 @@ def vswitch_lines(
             why = lost_on(pg, links) if pg.cut_on else cut_reason(pg, uplinks)
             reason = tones.text(f"✖ {why}", "error", bold=True)
             lines.extend(_beside(line, reason, width))
+    if counted:
+        lines.append(Text("    ", end="") + tones.text(
+            f"✔ {_n(counted, 'more port group')} carried", "success"))
     return lines
 
 
@@ -462,7 +470,7 @@ class NetworkPanel(Panel):
                           width)
             cached = self._full.get(host.name)
             if cached is None or cached[0] != drawn_from:
-                host_text = host_lines(host, tones, width)
+                host_text = host_lines(host, tones, width, count_ok=many)
                 cached = (drawn_from, Text("\n", end="").join(host_text), host_text[0],
                           healthy[host.name])
                 self._full[host.name] = cached

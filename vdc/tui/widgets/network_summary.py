@@ -106,7 +106,7 @@ def group_lines(
         line.append(f"{g.hosts} {'host' if g.hosts == 1 else 'hosts'} · {uplinks} up · "
                     f"{pgs} port groups carried", tones("foreground-muted"))
         if more:
-            line.append_text(tones.text(f" · {more} listed above", "warning"))
+            line.append_text(tones.text(f" · {more} above", "warning"))
         if g.team and line.cell_len + 2 + len(g.team) <= width:
             line.append_text(tones.text(f"  {g.team}", "foreground-muted"))
         lines.append(line)
