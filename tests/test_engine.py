@@ -233,3 +233,16 @@ def test_a_view_at_0_00_00_before_any_sample_shows_what_runs_and_what_is_down():
     assert off.power_w == 0
     up, down = view.services
     assert (up.up, up.uptime) == (True, 1.0) and (down.up, down.uptime) == (False, 0.0)
+
+
+def test_a_service_down_from_the_start_is_logged_at_the_first_sample():
+    """Level 01 starts with the intranet's VMs off: the log says so at 0:00:00, naming both tiers."""
+    from vdc.scenario.loader import load_level
+    from vdc.scenario.paths import find_level
+
+    sim = Simulation(load_level(find_level("01-first-light")).level)
+    sim.run_until(1)
+    down = [r for r in sim.log if r.kind == "service_down"]
+    assert [(r.t, r.subject) for r in down] == [(0.0, "intranet")]
+    assert down[0].detail.endswith("tiers web and db have no healthy VM")
+    assert not [r for r in sim.log if r.kind == "service_down" and r.subject != "intranet"]

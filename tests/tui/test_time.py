@@ -130,12 +130,28 @@ async def test_skip_goes_to_just_before_the_next_event():
         assert game.controller.now == 55
 
 
+async def test_skip_stops_before_a_timed_hint():
+    """Level 01 shows a hint at 0:00:30: with nothing else scheduled, `>` stops just before it
+    (and says so), then the hint shows as the clock passes it."""
+    async with level_app("01").run_test(size=(120, 36)) as pilot:
+        game = await start(pilot)
+        await pilot.press("greater_than_sign")
+        await until(pilot, lambda: game.controller.now > 0)
+        assert game.controller.now == 30 - SKIP_LEAD_S
+        assert any("a hint" in t for t in toasts(pilot.app))
+        game.step(10)
+        await until(pilot, lambda: any("power on intranet-web-01" in t for t in toasts(pilot.app)))
+
+
 async def test_skip_replays_like_normal_play():
     """A skip is time passing through the same stepping: the run's digest does not change."""
     async with level_app(TROUBLE).run_test(size=(120, 36)) as pilot:
         game = await start(pilot)
-        await pilot.press("greater_than_sign")  # the uplink goes down at 100 s
+        await pilot.press("greater_than_sign")  # a hint at 30 s
         await until(pilot, lambda: game.controller.now > 0)
+        assert game.controller.now == 30 - SKIP_LEAD_S
+        await pilot.press("greater_than_sign")  # the uplink goes down at 100 s
+        await until(pilot, lambda: game.controller.now > 30)
         assert game.controller.now == 100 - SKIP_LEAD_S
         game.step(200 - game.controller.now)
         digest = game.controller.sim.digest()

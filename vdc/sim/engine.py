@@ -268,8 +268,10 @@ class Simulation:
         up = s.service_up
         if dt > 0:
             m.service_down += dt * ~m.service_now
-        if m.samples > 1:
-            for i in np.flatnonzero(up != m.service_now).tolist():
+        # The first sample tells every service that starts down (nothing to compare it with).
+        changed = up != m.service_now if m.samples > 1 else ~up
+        if changed.any():
+            for i in np.flatnonzero(changed).tolist():
                 name = s.service_names[i]
                 if up[i]:
                     self.log.add(t, "service_up", name, f"service {name} is up again")
@@ -376,7 +378,11 @@ class Simulation:
             for j in range(len(s.tier_up))
             if s.tier_service[j] == service_index and not s.tier_up[j]
         ]
-        return f"tier {', '.join(down)} has no healthy VM" if down else "no healthy VM"
+        if not down:
+            return "no healthy VM"
+        if len(down) == 1:
+            return f"tier {down[0]} has no healthy VM"
+        return f"tiers {', '.join(down[:-1])} and {down[-1]} have no healthy VM"
 
     def _tier_offset(self, service_index: int) -> int:
         return int(np.searchsorted(self.sampler.tier_service, service_index))

@@ -175,8 +175,8 @@ class GameController:
 
     def next_event(self) -> tuple[float, str] | None:
         """The time of the next scheduled thing worth watching, and what it is: a timeline
-        event or incident, a task's end, a host or VM finishing its boot; None if nothing is
-        scheduled before the level's end. Only what is more than `SKIP_LEAD_S` away counts."""
+        event or incident, a task's end, a host or VM finishing its boot, a timed hint still to
+        show (when hints are on); None if nothing is scheduled before the level's end. Only what is more than `SKIP_LEAD_S` away counts."""
         sim = self.sim
         after = sim.now + SKIP_LEAD_S
         found: list[tuple[float, str]] = []
@@ -192,6 +192,10 @@ class GameController:
         for vm in sim.inv.vms.values():
             if vm.power == "on" and vm.up_at > after:
                 found.append((vm.up_at, f"{vm.name} finishes booting"))
+        # A timed hint still to come is worth stopping for too (after the rest: a tie keeps
+        # the other thing's name).
+        found.extend((float(h.at), "a hint") for h in self._hints_left
+                     if h.trigger == "time" and h.at is not None and h.at > after)
         found = [f for f in found if f[0] < sim.duration]
         return min(found, key=lambda f: f[0]) if found else None
 
@@ -210,7 +214,9 @@ class GameController:
             self.step(min(target, self.now + self.sim.dt) - self.now)
             fresh = self.sim.log.since(seen)
             seen += len(fresh)
-            stopped = next((r for r in fresh if r.severity == "critical"), None)
+            # What was already true when the skip began (a service down from the first
+            # sample, logged at 0:00:00) does not stop it.
+            stopped = next((r for r in fresh if r.severity == "critical" and r.t > start), None)
         return Skip(start, self.now, what, stopped)
 
     def standing(self, statuses: list[ObjectiveStatus] | None = None) -> Standing:
