@@ -5,6 +5,7 @@ dozen lines and the hosts in trouble are listed in full above them."""
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -94,19 +95,35 @@ def group_lines(
     if not groups:
         return []
     name_w = max(len(f"{c} {v}") for c, v in groups)
+    cluster_w = max(len(c) for c, _ in groups)
+    # Clusters of one vSwitch: a narrow panel may name only the cluster.
+    per_cluster = Counter(c for c, _ in groups)
+    alone = {c for c, n in per_cluster.items() if n == 1}
     lines = []
     seen: set[str] = set()
     for (cluster, vswitch), g in groups.items():
         more = listed.get(cluster, 0) if cluster not in seen else 0
         seen.add(cluster)
-        line = tones.text("▲ " if more else "✔ ", "warning" if more else "success")
-        line.append(f"{cluster + ' ' + vswitch:<{name_w}}  ", tones("foreground"))
         uplinks = " or ".join(_speeds(u) for u in sorted(g.uplinks, reverse=True))
         pgs = "–".join(str(n) for n in sorted(g.portgroups)[:: max(1, len(g.portgroups) - 1)])
-        line.append(f"{g.hosts} {'host' if g.hosts == 1 else 'hosts'} · {uplinks} up · "
-                    f"{pgs} port groups carried", tones("foreground-muted"))
-        if more:
-            line.append_text(tones.text(f" · {more} above", "warning"))
+        count = f"{g.hosts} {'host' if g.hosts == 1 else 'hosts'}"
+        tail = f" · {more} above" if more else ""
+        line = Text()
+        # The words as long as fit in `width`, shorter when they do not (a vSwitch per cluster
+        # makes long names: `cl-01 vSwitch0-cl-01`).
+        name = f"{cluster + ' ' + vswitch:<{name_w}}"
+        short = f"{cluster:<{cluster_w}}" if cluster in alone else name
+        for named, words in ((name, f"{count} · {uplinks} up · {pgs} port groups carried"),
+                             (name, f"{count} · {uplinks} up · {pgs} port groups"),
+                             (name, f"{count} · {uplinks} · {pgs} PGs"),
+                             (short, f"{count} · {uplinks} · {pgs} PGs")):
+            line = tones.text("▲ " if more else "✔ ", "warning" if more else "success")
+            line.append(f"{named}  ", tones("foreground"))
+            line.append(words, tones("foreground-muted"))
+            if more:
+                line.append_text(tones.text(tail, "warning"))
+            if line.cell_len <= width:
+                break
         if g.team and line.cell_len + 2 + len(g.team) <= width:
             line.append_text(tones.text(f"  {g.team}", "foreground-muted"))
         lines.append(line)
@@ -126,7 +143,7 @@ def busiest(hosts: Iterable[HostView], n: int = 3) -> tuple[tuple[int, str, str]
 def busiest_line(top: tuple[tuple[int, str, str], ...], tones: Tones, width: int) -> Text | None:
     """"busiest uplinks: esx-07 vmnic0 34 %, …", as many as fit in `width` (None before any
     traffic was measured)."""
-    if not top:
+    if not top or top[0][0] <= 0:  # (nothing measured yet, paused at 0:00:00)
         return None
     line = tones.text("busiest uplinks: ", "foreground-muted")
     for k, (pct, host, uplink) in enumerate(top):
