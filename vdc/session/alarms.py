@@ -63,10 +63,72 @@ class AlarmRecord(EventRecord):
         return self.level
 
 
+_INDEX: list[object] = [None, {}, {}]
+"""The last view indexed (held, so its identity stands), its VM rows by name, its hosts by
+name: the alarms of one view look VMs up by name many times (32,000 VMs at enterprise size)."""
+
+
+def _index(view: SimView) -> tuple[dict[str, int], dict[str, HostView]]:
+    """VM rows and hosts of `view` by name, made once per view."""
+    if _INDEX[0] is not view:
+        _INDEX[:] = [view, {n: i for i, n in enumerate(view.vms.names)}, {h.name: h for h in view.hosts}]
+    return _INDEX[1], _INDEX[2]  # type: ignore[return-value]
+
+
+_NET: dict[str, tuple[object, object, str, list[tuple[str, int, str, str, str]]]] = {}
+"""Host -> (its uplink and vSwitch views, its state class, its network alarms): the views are
+kept by the snapshot while the network stands, so a host's alarms are worked out again only
+when its network or state changed (1,024 hosts × their port groups every tick otherwise)."""
+
+
+def _network_alarms(h: HostView) -> list[tuple[str, int, str, str, str]]:
+    """(severity, group, text, fix, key) of a host's uplinks, teams and VLANs."""
+    state = "down" if h.state in ("failed", "off") else "up"
+    kept = _NET.get(h.name)
+    if kept is not None and kept[0] is h.uplinks and kept[1] is h.vswitches and kept[2] == state:
+        return kept[3]
+    out: list[tuple[str, int, str, str, str]] = []
+
+    def add(severity: str, group: int, text: str, fix: str = "", key: str = "") -> None:
+        out.append((severity, group, text, fix, key or text))
+
+    if state == "up":  # a host that is down has no network to speak of
+        for up in h.uplinks:
+            if up.flapping:
+                add("warning", 4, f"uplink {h.name}/{up.name} flapping: its team fails over and back",
+                    f"pull it until its cable is replaced (`net uplink {h.name} {up.name} down`)",
+                    f"uplink:{h.name}:{up.name}")
+            elif not up.up:
+                add("warning", 4, f"uplink {h.name}/{up.name} down", "", f"uplink:{h.name}:{up.name}")
+        links = {u.name: u for u in h.uplinks}
+        for vs in h.vswitches:
+            for u in vs.uplinks:
+                if u in links and links[u].black_holed:
+                    add("critical", 4, f"uplink {h.name}/{u} black-holed: link up, traffic lost "
+                        "beyond the switch", f"beacon probing (`net teaming {h.name} {vs.name} "
+                        f"policy {vs.policy} --detection beacon`) or pull it (`net uplink {h.name} "
+                        f"{u} down`)", f"hole:{h.name}:{u}")
+            for pg in vs.portgroups:
+                pruned = [u for u in pg.cut_on if u in links and not links[u].black_holed]
+                if not pg.carried and not pg.cut_on:
+                    add("critical", 4, f"VLAN {pg.vlan} ({pg.name}) not carried on {h.name}",
+                        f"move its VMs to a host that carries VLAN {pg.vlan} (`vmotion VM HOST`)",
+                        f"vlan:{h.name}:{pg.vlan}")
+                elif pruned:
+                    add("critical", 4, f"VLAN {pg.vlan} ({pg.name}) not trunked on {h.name}/"
+                        f"{', '.join(pruned)}: VMs sending there cut off",
+                        f"allow it on the switch port (`net trunk {h.name} {pruned[0]} add {pg.vlan}`)",
+                        f"vlan:{h.name}:{pg.vlan}")
+    if len(_NET) > 8192:  # hosts of many runs (a replay browser): start over
+        _NET.clear()
+    _NET[h.name] = (h.uplinks, h.vswitches, state, out)
+    return out
+
+
 def _first_fix(view: SimView, vm: str, reason: str) -> str:
     """The first thing to try for a VM that is not healthy, by why."""
-    hosts = {h.name: h for h in view.hosts}
-    row = view.vms.names.index(vm) if vm in view.vms.names else -1
+    rows, hosts = _index(view)
+    row = rows.get(vm, -1)
     here = view.vms.hosts[row] if row >= 0 else ""
     cluster = hosts[here].cluster if here in hosts else None
     others = [h for h in view.hosts if h.state == "on" and h.name != here
@@ -211,7 +273,7 @@ def _host_cpu_fix(view: SimView, host: HostView) -> str:
 def _tier_vm(view: SimView, vms: tuple[str, ...]) -> tuple[str, str] | None:
     """The first VM of a tier that is not healthy and why."""
     v = view.vms
-    rows = {n: i for i, n in enumerate(v.names)}
+    rows = _index(view)[0]
     for vm in vms:
         i = rows.get(vm)
         if i is not None and not bool(v.healthy[i]):
@@ -223,10 +285,12 @@ def keep_apart_hints(view: SimView) -> list[Alarm]:
     """A service tier whose running VMs (two or more) all sit on one host of a DRS cluster,
     with no keep-apart rule covering them: one host failure takes the tier down."""
     out: list[Alarm] = []
-    v = view.vms
-    rows = {n: i for i, n in enumerate(v.names)}
-    cluster_of = {h.name: h.cluster for h in view.hosts}
     drs = {c.name: c for c in view.drs if c.enabled}
+    if not drs:
+        return out
+    v = view.vms
+    rows = _index(view)[0]
+    cluster_of = {h.name: h.cluster for h in view.hosts}
     for svc in view.services:
         for tier in svc.tiers:
             running = [n for n in tier.vms if n in rows and v.power[rows[n]] == "on"]
@@ -342,34 +406,8 @@ def active_alarms(view: SimView, unhealthy_since: dict[str, float] | None = None
             add("warning", 3, f"datastore {ds.name} {ds.pct:.0f}% full", fix, f"ds:{ds.name}:warn")
         _vsan_alarms(ds, add)
     for h in view.hosts:
-        if h.state in ("failed", "off"):
-            continue  # a host that is down has no network to speak of
-        for up in h.uplinks:
-            if up.flapping:
-                add("warning", 4, f"uplink {h.name}/{up.name} flapping: its team fails over and back",
-                    f"pull it until its cable is replaced (`net uplink {h.name} {up.name} down`)",
-                    f"uplink:{h.name}:{up.name}")
-            elif not up.up:
-                add("warning", 4, f"uplink {h.name}/{up.name} down", "", f"uplink:{h.name}:{up.name}")
-        links = {u.name: u for u in h.uplinks}
-        for vs in h.vswitches:
-            for u in vs.uplinks:
-                if u in links and links[u].black_holed:
-                    add("critical", 4, f"uplink {h.name}/{u} black-holed: link up, traffic lost "
-                        "beyond the switch", f"beacon probing (`net teaming {h.name} {vs.name} "
-                        f"policy {vs.policy} --detection beacon`) or pull it (`net uplink {h.name} "
-                        f"{u} down`)", f"hole:{h.name}:{u}")
-            for pg in vs.portgroups:
-                pruned = [u for u in pg.cut_on if u in links and not links[u].black_holed]
-                if not pg.carried and not pg.cut_on:
-                    add("critical", 4, f"VLAN {pg.vlan} ({pg.name}) not carried on {h.name}",
-                        f"move its VMs to a host that carries VLAN {pg.vlan} (`vmotion VM HOST`)",
-                        f"vlan:{h.name}:{pg.vlan}")
-                elif pruned:
-                    add("critical", 4, f"VLAN {pg.vlan} ({pg.name}) not trunked on {h.name}/"
-                        f"{', '.join(pruned)}: VMs sending there cut off",
-                        f"allow it on the switch port (`net trunk {h.name} {pruned[0]} add {pg.vlan}`)",
-                        f"vlan:{h.name}:{pg.vlan}")
+        for alarm in _network_alarms(h):
+            add(*alarm)
     for name, chain in view.snapshots.items():  # snapshot depth and age (sim-facts §7)
         if len(chain) > snapshots.DEPTH_ALARM:
             add("warning", 5, f"VM {name} has a chain of {len(chain)} snapshots",
@@ -419,12 +457,13 @@ class AlarmWatch:
             self._keys = set()
         self.t = view.t
         v = view.vms
-        now_bad = {n for n, h in zip(v.names, v.healthy, strict=False) if not bool(h)}
+        bad = [v.names[i] for i in np.flatnonzero(~np.asarray(v.healthy, dtype=bool)).tolist()]
+        now_bad = set(bad)
         for n in list(self.since):
             if n not in now_bad:
                 del self.since[n]
-        for n in v.names:  # inventory order: deterministic
-            if n in now_bad and n not in self.since:
+        for n in bad:  # inventory order: deterministic
+            if n not in self.since:
                 self.since[n] = view.t
         self.alarms = active_alarms(view, self.since)
         keys = {a.key for a in self.alarms}

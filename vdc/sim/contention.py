@@ -198,8 +198,10 @@ class Sampler(InventoryArrays):
                      "ds_used", "ds_pct", "ds_iops", "ds_latency", "ds_util"):
             setattr(self, name, z)
 
-    def _load_network(self, changed: list[str] | None = None, *, rebuilt: bool = False) -> None:
-        super()._load_network(changed, rebuilt=rebuilt)
+    def _load_network(
+        self, changed: list[str] | None = None, *, rebuilt: bool = False, moved: list[int] | None = None
+    ) -> None:
+        super()._load_network(changed, rebuilt=rebuilt, moved=moved)
         self.rt_stale = True
 
     def _load_paths(self, vms: list[Vm], rows: list[int]) -> None:

@@ -51,3 +51,15 @@ class TableRing:
         if self._n < self._cap:
             return self._buf[: self._n, col].tolist()
         return np.concatenate([self._buf[self._head :, col], self._buf[: self._head, col]]).tolist()
+
+    def series_of(self, names: list[str]) -> list[tuple[float, ...]]:
+        """`series` of each name (as tuples), read in one pass over the ring (1,024 hosts'
+        sparklines per view)."""
+        cols = [self._col.get(n, -1) for n in names]
+        if not cols:
+            return []
+        rows = self._buf[: self._n] if self._n < self._cap \
+            else np.concatenate([self._buf[self._head :], self._buf[: self._head]])
+        known = [c for c in cols if c >= 0]
+        block = iter(map(tuple, rows[:, known].T.tolist()))
+        return [next(block) if c >= 0 else () for c in cols]

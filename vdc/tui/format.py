@@ -67,9 +67,16 @@ HOST_STATES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def host_state(state: str, maintenance: bool = False) -> tuple[str, str, str]:
+ENTERING = ("◇", "→maint", "warning")
+"""A running host on its way into maintenance mode (its VMs leaving)."""
+
+
+def host_state(state: str, maintenance: bool = False, entering: bool = False) -> tuple[str, str, str]:
     """(symbol, word, tone) of a host's state; a host off, booting or failed in maintenance
-    mode says so beside its state (`○ off ◆`)."""
+    mode says so beside its state (`○ off ◆`); a running host `entering` maintenance mode says
+    that (`◇ →maint`)."""
+    if entering and state == "on" and not maintenance:
+        return ENTERING
     symbol, word, tone = HOST_STATES.get(state, ("?", state, "warning"))
     return symbol, word + (" ◆" if maintenance and state != "maintenance" else ""), tone
 

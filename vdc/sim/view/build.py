@@ -155,17 +155,29 @@ def _network(sim: Simulation, cache: ViewCache) -> None:
 
 
 def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[HostView, ...]:
-    ready_max = np.zeros(len(s.host_names))
+    n = len(s.host_names)
+    ready_max = np.zeros(n)
     if has and len(s.vm_names):
         np.maximum.at(ready_max, s.vm_host, s.vm_ready_avg)
     if has:
         vm_count, power_w = s.host_vm_count, s.host_power_w
     else:  # before the first sample (paused at 0:00:00): what runs there, at idle power
-        vm_count = np.bincount(s.vm_host[s.vm_on], minlength=len(s.host_names))
+        vm_count = np.bincount(s.vm_host[s.vm_on], minlength=n)
         power_w = s.host_powered * s.host_idle_w
     _network(sim, cache)
     assert cache.nics is not None
     load = netload.uplink_mbps(cache.nics, s, has)
+    # Plain lists, read once: a host's numbers are then list items, not numpy scalars.
+    zero = [0.0] * n
+    cpu = s.host_cpu_pct.tolist() if has else zero
+    demand = s.host_cpu_demand_pct.tolist() if has else zero
+    mem = s.host_mem_pct.tolist() if has else zero
+    mem_shown = s.host_mem_shown.tolist() if has and s.host_mem_shown.size else None
+    mem_free = s.host_mem_free.tolist() if has and s.host_mem_free.size else None
+    ready, counts, watts = ready_max.tolist(), vm_count.tolist(), power_w.tolist()
+    history = sim.history.series_of([f"host_cpu:{h}" for h in sim.inv.hosts])
+    entering = {e.host for e in sim.maintenance.entering}
+    min_free = {m: float(min_free_gib(m)) for m in {h.memory for h in sim.inv.hosts.values()}}
     return tuple(
         HostView(
             name=h.name,
@@ -174,23 +186,23 @@ def _hosts(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[Ho
             cores=h.cores,
             mhz=h.mhz,
             memory=h.memory,
-            cpu_pct=float(s.host_cpu_pct[i]) if has else 0.0,
-            cpu_demand_pct=float(s.host_cpu_demand_pct[i]) if has else 0.0,
-            mem_pct=float(s.host_mem_pct[i]) if has else 0.0,
-            ready_pct=float(ready_max[i]),
-            vm_count=int(vm_count[i]),
-            power_w=float(power_w[i]),
+            cpu_pct=cpu[i],
+            cpu_demand_pct=demand[i],
+            mem_pct=mem[i],
+            ready_pct=ready[i],
+            vm_count=int(counts[i]),
+            power_w=float(watts[i]),
             uplinks=cache.uplinks[h.name],
             uplink_mbps=load.get(h.name, ()),
             vswitches=cache.vswitches[h.name],
-            cpu_history=tuple(sim.history.series(f"host_cpu:{h.name}")),
+            cpu_history=history[i],
             ha=host_role(sim, h.name),
-            entering_maintenance=sim.maintenance.entering_of(h.name) is not None,
+            entering_maintenance=h.name in entering,
             maintenance=h.maintenance,
             co_scheduling=h.co_scheduling,
-            mem_state=STATES[int(s.host_mem_shown[i])] if has and s.host_mem_shown.size else "high",
-            mem_free=float(s.host_mem_free[i]) if has and s.host_mem_free.size else h.memory,
-            min_free=float(min_free_gib(h.memory)),
+            mem_state=STATES[int(mem_shown[i])] if mem_shown is not None else "high",
+            mem_free=mem_free[i] if mem_free is not None else h.memory,
+            min_free=min_free[h.memory],
             bare_metal=h.hypervisor == "none",
             workload=h.workload or "",
             rack_units=h.rack_units,
@@ -222,7 +234,13 @@ def _datastores(sim: Simulation, s: Sampler, has: bool, ds_snap: np.ndarray) -> 
 
 def _services(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple[ServiceView, ...]:
     inv = sim.inv
-    down = sim.metrics.service_down_s
+    m = sim.metrics
+    # Seconds down per service, from the metrics' array (same order as the inventory's).
+    if list(m.service_names) == list(inv.services):
+        down_s = m.service_down.tolist()
+    else:
+        down_by_name = m.service_down_s
+        down_s = [down_by_name.get(name, 0.0) for name in inv.services]
     services = []
     tier_j = 0
     n_tiers = sum(len(svc.tiers) for svc in inv.services.values())
@@ -232,12 +250,15 @@ def _services(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple
     if cache.tiers_version != sim.structure_version:
         cache.tiers_version, cache.tiers = sim.structure_version, {}
     tier_views = cache.tiers
-    tier_up = s.tier_up.tolist() if measured else []
+    kept = cache.services
+    tier_up = s.tier_up.astype(bool).tolist() if measured else []
+    service_up = s.service_up.astype(bool).tolist() if has else []
+    last_t = s.last_t
     routed = s.rt_tiers if has else frozenset()  # as the last sample found (tiers keep their rows)
     for k, svc in enumerate(inv.services.values()):
         first, tier_j = tier_j, tier_j + len(svc.tiers)
         if measured:
-            ups = tuple(bool(u) for u in tier_up[first:tier_j])
+            ups = tuple(tier_up[first:tier_j])
             via = tuple(j in routed for j in range(first, tier_j)) if routed else ()
             tiers = tier_views.get((k, ups, via))
             if tiers is None:
@@ -257,16 +278,14 @@ def _services(sim: Simulation, s: Sampler, has: bool, cache: ViewCache) -> tuple
                 )
                 for j, tier in enumerate(svc.tiers, first)
             )
-        up = bool(s.service_up[k]) if has else all(t.up for t in tiers)
-        services.append(
-            ServiceView(
-                name=svc.name,
-                up=up,
-                # Before any time has passed, the uptime so far is the state now.
-                uptime=1.0 - down.get(svc.name, 0.0) / s.last_t if s.last_t > 0 else float(up),
-                tiers=tiers,
-            )
-        )
+        up = service_up[k] if has else all(t.up for t in tiers)
+        # Before any time has passed, the uptime so far is the state now.
+        uptime = 1.0 - down_s[k] / last_t if last_t > 0 else float(up)
+        view = kept.get(k)  # (a service that stays up keeps its view: 3,200 at enterprise)
+        if view is None or view.tiers is not tiers or view.up != up or view.uptime != uptime \
+                or view.name != svc.name:
+            view = kept[k] = ServiceView(name=svc.name, up=up, uptime=uptime, tiers=tiers)
+        services.append(view)
     return tuple(services)
 
 

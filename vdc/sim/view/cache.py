@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from vdc.sim.view.types import (
     ClusterDrsView,
     ClusterHaView,
+    ServiceView,
     TaskView,
     TierView,
     UplinkView,
@@ -45,6 +46,8 @@ class ViewCache:
     tiers_version: int | None = None
     tiers: dict[tuple[int, tuple[bool, ...], tuple[bool, ...]], tuple[TierView, ...]] = field(default_factory=dict)
     """Per service and pattern of tiers up, their views (members change with the structure)."""
+    services: dict[int, ServiceView] = field(default_factory=dict)
+    """Per service position, its last view (reused while nothing in it changed)."""
     tasks_key: tuple[int, float | None] | None = None
     tasks: tuple[TaskView, ...] = ()
     ha_key: tuple[int, int, int] | None = None

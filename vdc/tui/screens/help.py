@@ -56,6 +56,8 @@ def keys_markdown() -> str:
     lines += [
         "| `Tab` / `Shift+Tab` | move between panels |",
         "| `s` / `r` / `/` | in the VMs panel: sort by the next column / reverse / filter |",
+        "| `Enter` | in the Hosts panel: on a host, list its VMs or fold them; on a cluster's "
+        "row (with several clusters), fold its hosts or list them |",
         "| `Ctrl+P` | command palette (fuzzy search over every command) |",
         "",
         "## Commands (`:` line, palette, action scripts)",

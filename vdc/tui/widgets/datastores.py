@@ -200,10 +200,21 @@ class DatastoresPanel(Panel):
         self._layout: DatastoresLayout | None = None
         self._announced: str | None = None
         self._tones: tuple[str, Tones] | None = None
+        self._row_cache: dict[str, list[Text]] = {}
+        self._row_cache_for: object = None
 
     def compose(self) -> ComposeResult:
         yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
         yield Static(id="vsan")
+
+    def on_mount(self) -> None:
+        # (Textual also runs Panel.on_mount, which draws the view.)
+        self.watch(self.table, "scroll_y", self._scrolled, init=False)
+
+    def _scrolled(self, _old: float, _new: float) -> None:
+        """Rows that come into view get their current cells."""
+        if self.view is not None:
+            self._draw()
 
     @property
     def table(self) -> InPlaceTable:
@@ -245,13 +256,20 @@ class DatastoresPanel(Panel):
         tones = self._tones_now()
         columns = layout.columns()
         rows = []
-        for ds in stores:
-            cells = self._cells(tones, ds, layout)
-            rows.append((
-                f"ds:{ds.name}",
-                [fit(cells.get(key, Text("")), w, j, gutter=key != "name")
-                 for key, _, w, j in columns],
-            ))
+        # Rows out of view keep their last cells (256 datastores at enterprise size, about ten
+        # in view): they are made again when they scroll into view (see `_scrolled`).
+        top = int(table.scroll_y)
+        bottom = top + table.size.height
+        if self._row_cache_for != (tones, layout):
+            self._row_cache, self._row_cache_for = {}, (tones, layout)
+        for k, ds in enumerate(stores):
+            key = f"ds:{ds.name}"
+            row = self._row_cache.get(key)
+            if row is None or top <= k <= bottom:
+                cells = self._cells(tones, ds, layout)
+                row = [fit(cells.get(c, Text("")), w, j, gutter=c != "name") for c, _, w, j in columns]
+                self._row_cache[key] = row
+            rows.append((key, row))
         sync_rows(table, rows)
         if before is not None:
             move_cursor_to(table, before)

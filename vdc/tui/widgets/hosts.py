@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Self
 
+import numpy as np
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -24,6 +25,17 @@ from vdc.tui.format import (
     level_tone,
 )
 from vdc.tui.widgets.gauges import NUM_W, history, meter, ready_text
+from vdc.tui.widgets.host_groups import (
+    FOLD_ABOVE,
+    STANDALONE,
+    ClusterTotals,
+    groups,
+    power_words,
+    state_words,
+    totals,
+    trouble_text,
+    vms_down,
+)
 from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.rows import Justify, cursor_key, fit, focus_inside, move_cursor_to, sync_rows
 from vdc.tui.widgets.table import InPlaceTable
@@ -214,6 +226,10 @@ class HostsPanel(Panel):
     Up / Down move the cursor; the host (or VM) under it is the player's selection and is posted
     as `Panel.Selected` (kind "host" or "vm") while the panel has focus.
     Enter (or a click on the selected row) expands a host to list its VMs, or folds it again.
+    With more than one cluster, each cluster has a row of its totals (hosts up, CPU and memory
+    in use, highest ready, VMs, power, what is wrong) above its hosts; Enter on it folds the
+    cluster to that row or opens it. Above `FOLD_ABOVE` hosts, clusters with nothing wrong
+    start folded and a cluster in trouble opens by itself (until the player folds it).
     Call `show(view)` with each new `SimView`; cells change in place, rows only when the set
     of rows does.
     """
@@ -244,11 +260,24 @@ class HostsPanel(Panel):
         self._expanded: list[str] = []
         self._layout: HostsLayout | None = None
         self._announced: str | None = None
+        self._auto: dict[str, bool] = {}
+        """Per cluster, open by itself: few hosts, or something wrong there."""
         self._vm_host: dict[str, str] = {}
         self._placement: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self._tones: tuple[str, Tones] | None = None
         self._row_cache: dict[str, tuple[bool, list[Text], tuple[object, ...]]] = {}
         self._row_cache_for: object = None
+        self._opened: dict[str, bool] = {}
+        """Clusters the player opened (True) or folded (False); the others follow
+        `_auto_open`."""
+        self._cluster_of: dict[str, str] = {}
+        self._vms_of: dict[str, list[int]] = {}
+        """Host -> positions of its VMs (made again when a VM moves or the list changes)."""
+        self._vm_pos = np.zeros(0, dtype=np.int64)
+        """Each VM's host position in `view.hosts`."""
+        self._hosts_for: tuple[str, ...] = ()
+        self._groups_for: tuple[str, ...] = ()
+        self._groups: list[tuple[str, list[int]]] | None = None
 
     def compose(self) -> ComposeResult:
         yield InPlaceTable(cursor_type="row", cell_padding=0, show_row_labels=False)
@@ -289,6 +318,23 @@ class HostsPanel(Panel):
             self._draw()
         return self
 
+    @property
+    def selected_cluster(self) -> str | None:
+        """The cluster whose row is under the cursor, if the cursor is on a cluster row."""
+        key = self._cursor_key()
+        return key[8:] if key and key.startswith("cluster:") else None
+
+    def is_open(self, cluster: str) -> bool:
+        """Whether `cluster`'s hosts are listed under its row now."""
+        return self._opened.get(cluster, self._auto.get(cluster, True))
+
+    def toggle_cluster(self, cluster: str) -> Self:
+        """Fold `cluster` to its row, or list its hosts again (the player's choice sticks)."""
+        self._opened[cluster] = not self.is_open(cluster)
+        if self.view is not None and self.is_mounted:
+            self._draw()
+        return self
+
     def focus(self, scroll_visible: bool = True) -> Self:
         """Focus the table inside (the panel itself takes no focus)."""
         return focus_inside(self, DataTable, scroll_visible)
@@ -310,16 +356,29 @@ class HostsPanel(Panel):
         vms = view.vms
         before = (self._cursor_key(), self.selected_host)
         placement = (vms.names, vms.hosts)
-        if placement != self._placement:  # (2,000 VMs: only when one moves or the list changes)
-            self._placement = placement
+        host_names = tuple(h.name for h in view.hosts)
+        if placement != self._placement or host_names != self._hosts_for:
+            # (32,000 VMs: only when one moves or the list changes)
+            self._placement, self._hosts_for = placement, host_names
             self._vm_host = dict(zip(vms.names, vms.hosts, strict=False))
+            self._vms_of = {}
+            for i, runs_on in enumerate(vms.hosts):
+                self._vms_of.setdefault(runs_on, []).append(i)
+            pos = {h: k for k, h in enumerate(host_names)}
+            self._vm_pos = np.fromiter((pos.get(h, 0) for h in vms.hosts), dtype=np.int64, count=len(vms.hosts))
+            self._cluster_of = {h.name: h.cluster or STANDALONE for h in view.hosts}
+        if self._groups_for != host_names:  # (clusters change with the inventory only)
+            self._groups_for, self._groups = host_names, groups(view.hosts)
+        grouped = self._groups
         # Widths come from what is listed (hosts, and the VMs of expanded hosts), so that
         # the layout only changes when the player expands a host or the panel is resized.
-        hosts_w = max([2 + len(h.name) for h in view.hosts] + [4])
-        listed = set(self._expanded)
-        vms_w = max([3 + len(n) for n, h in zip(vms.names, vms.hosts, strict=False)
-                     if h in listed] + [0]) if listed else 0
-        state_w = max([STATE_W, *(_state_width(h.state, h.maintenance) for h in view.hosts)])
+        hosts_w = max([2 + len(h) for h in host_names] + [4]
+                      + [2 + len(name) for name, _ in grouped or ()])
+        vms_w = max([3 + len(vms.names[i]) for h in self._expanded
+                     for i in self._vms_of.get(h, ())] + [0])
+        states = {(h.state, h.maintenance, h.entering_maintenance) for h in view.hosts}
+        state_w = max([STATE_W, *(_state_width(*state) for state in states),
+                       *(4 + 2 * len(str(len(members))) for _, members in grouped or ())])
         layout = choose_layout(self._available_width(), state_w, max(hosts_w, vms_w), hosts_w,
                                ha=any(h.ha for h in view.hosts),
                                memst=any(h.mem_state != "high" for h in view.hosts))
@@ -329,7 +388,7 @@ class HostsPanel(Panel):
             for key, label, width, justify in layout.columns():
                 table.add_column(fit(label, width, justify, gutter=key != "state"),
                                  width=width, key=key)
-        sync_rows(table, self._rows(view, layout))
+        sync_rows(table, self._rows(view, layout, grouped))
         self._restore_cursor(*before)
         # With physical servers, what consolidating them saves says more than the default
         # (relaxed) co-scheduling; a strict host is still named.
@@ -345,13 +404,12 @@ class HostsPanel(Panel):
         width = self.content_size.width
         return (width if width > 0 else 80) - 1
 
-    def _rows(self, view: SimView, layout: HostsLayout) -> list[tuple[str, list[Text]]]:
+    def _rows(
+        self, view: SimView, layout: HostsLayout, grouped: list[tuple[str, list[int]]] | None
+    ) -> list[tuple[str, list[Text]]]:
         tones = self._tones_now()
         columns = layout.columns()
-        vms_of: dict[str, list[int]] = {}
-        if self._expanded:
-            for i, runs_on in enumerate(view.vms.hosts):
-                vms_of.setdefault(runs_on, []).append(i)
+        vms_of = self._vms_of
         rows: list[tuple[str, list[Text]]] = []
         # Rows out of view keep their last cells (a 64-host table shows ~15): they are built
         # again as soon as they scroll into view (see `_scrolled`).
@@ -362,33 +420,82 @@ class HostsPanel(Panel):
         if self._row_cache_for != fresh:
             self._row_cache.clear()
             self._row_cache_for = fresh
-        for host in view.hosts:
-            open_ = host.name in self._expanded
-            key = f"host:{host.name}"
-            cached = self._row_cache.get(key)
-            if top <= len(rows) <= bottom or cached is None or cached[0] != open_:
-                # Most rows show the same text as last tick: rebuilt only if it would differ.
-                shows = host_shows(host, layout, open_)
-                if cached is None or cached[0] != open_ or cached[2] != shows:
-                    cells = self._host_cells(tones, host, layout, open_)
-                    cached = (open_, _fit_row(cells, columns), shows)
-                    self._row_cache[key] = cached
-            rows.append((key, cached[1]))
-            if not open_:
-                continue
-            members = vms_of.get(host.name, [])
-            for j, i in enumerate(members):
-                cells = self._vm_cells(tones, view, i, layout, last=j == len(members) - 1)
-                rows.append((f"vm:{view.vms.names[i]}", _fit_row(cells, columns)))
-            if not members:
-                empty = {"name": tones.text(" └ no VMs", "foreground-muted")}
-                rows.append((f"none:{host.name}", _fit_row(empty, columns)))
+        in_view = range(top, bottom + 1)
+        listing: list[tuple[ClusterTotals | None, list[int]]]
+        if grouped is None:
+            listing = [(None, list(range(len(view.hosts))))]
+        else:
+            down = vms_down(view.vms, self._vm_pos, len(view.hosts))
+            many = len(view.hosts) > FOLD_ABOVE
+            listing = []
+            for name, members in grouped:
+                t = totals(name, view.hosts, members, down)
+                self._auto[name] = not many or t.problem
+                listing.append((t, members))
+        for cluster, members in listing:
+            if cluster is not None:
+                open_ = self.is_open(cluster.name)
+                key = f"cluster:{cluster.name}"
+                cached = self._row_cache.get(key)
+                if len(rows) in in_view or cached is None or cached[0] != open_:
+                    shows = cluster_shows(cluster, layout, open_)
+                    if cached is None or cached[2] != shows:
+                        cells = self._cluster_cells(tones, cluster, layout, open_)
+                        cached = (open_, _fit_row(cells, columns), shows)
+                        self._row_cache[key] = cached
+                rows.append((key, cached[1]))
+                if not open_:
+                    continue
+            for h in members:
+                host = view.hosts[h]
+                open_ = host.name in self._expanded
+                key = f"host:{host.name}"
+                cached = self._row_cache.get(key)
+                if len(rows) in in_view or cached is None or cached[0] != open_:
+                    # Most rows show the same text as last tick: rebuilt only if it would differ.
+                    shows = host_shows(host, layout, open_)
+                    if cached is None or cached[0] != open_ or cached[2] != shows:
+                        cells = self._host_cells(tones, host, layout, open_)
+                        cached = (open_, _fit_row(cells, columns), shows)
+                        self._row_cache[key] = cached
+                rows.append((key, cached[1]))
+                if not open_:
+                    continue
+                vms = vms_of.get(host.name, [])
+                for j, i in enumerate(vms):
+                    cells = self._vm_cells(tones, view, i, layout, last=j == len(vms) - 1)
+                    rows.append((f"vm:{view.vms.names[i]}", _fit_row(cells, columns)))
+                if not vms:
+                    empty = {"name": tones.text(" └ no VMs", "foreground-muted")}
+                    rows.append((f"none:{host.name}", _fit_row(empty, columns)))
         return rows
+
+    def _cluster_cells(
+        self, tones: Tones, t: ClusterTotals, layout: HostsLayout, open_: bool
+    ) -> dict[str, Text]:
+        words, tone = state_words(t)
+        bad = tone == "error"
+        cells = {
+            "state": tones.text(words, tone, bold=bad),
+            "name": tones.text(("▾ " if open_ else "▸ ") + t.name, "error" if bad else "accent",
+                               bold=True),
+            "hist": trouble_text(tones, t),
+            "vms": Text(str(t.vms)),
+        }
+        if not t.up:
+            dash = tones.text("—", "foreground-muted")
+            return cells | {"cpu": dash, "mem": dash, "ready": dash, "power": dash}
+        return cells | {
+            "cpu": meter(tones, t.cpu_pct, layout.bar, level_tone(t.cpu_pct, 75, 90)),
+            "mem": meter(tones, t.mem_pct, layout.bar, level_tone(t.mem_pct, 80, 95)),
+            "ready": ready_text(tones, t.ready_pct),
+            "power": Text(power_words(t.power_w)),
+        }
 
     def _host_cells(
         self, tones: Tones, host: HostView, layout: HostsLayout, open_: bool
     ) -> dict[str, Text]:
-        symbol, word, tone = host_state(host.state, host.maintenance)
+        symbol, word, tone = host_state(host.state, host.maintenance, host.entering_maintenance)
         alarm = host.state in ("failed", "isolated")
         cells = {
             "state": tones.text(f"{symbol} {word}", tone, bold=alarm),
@@ -470,11 +577,12 @@ class HostsPanel(Panel):
         return cursor_key(self.table)
 
     def _restore_cursor(self, key: str | None, host: str | None) -> None:
-        """After rows moved: back to the same row, or to the host it was listed under."""
+        """After rows moved: back to the same row, or to the host it was listed under, or to
+        that host's cluster row (folded)."""
         if key is None or move_cursor_to(self.table, key):
             return
-        if host is not None:
-            move_cursor_to(self.table, f"host:{host}")
+        if host is not None and not move_cursor_to(self.table, f"host:{host}"):
+            move_cursor_to(self.table, f"cluster:{self._cluster_of.get(host, STANDALONE)}")
 
     def _announce(self, *, force: bool = False) -> None:
         """Post the selection under the cursor (once per change unless `force`)."""
@@ -502,6 +610,8 @@ class HostsPanel(Panel):
         kind, name = str(event.row_key.value).split(":", 1)
         if kind == "host":
             self.toggle(name)
+        elif kind == "cluster":
+            self.toggle_cluster(name)
         self._announce(force=kind == "vm")
 
     def on_descendant_focus(self, _: events.DescendantFocus) -> None:
@@ -532,7 +642,7 @@ def host_shows(host: HostView, layout: HostsLayout, open_: bool) -> tuple[object
 
     ready = host.ready_pct
     return (
-        host.state, host.name, open_, hist,
+        host.state, host.entering_maintenance, host.name, open_, hist,
         meter_shows(host.cpu_pct, 75, 90), meter_shows(host.mem_pct, 80, 95),
         level_tone(ready, 5.0, 10.0), f"{ready:.1f}" if ready < 10 else f"{ready:.0f}",
         host.vm_count, f"{host.power_w:.0f}", host.mem_state,
@@ -603,9 +713,24 @@ def short_reason(reason: str) -> str:
     return {"being converted (P2V)": "P2V copy", "installing its guest OS": "installing OS"}.get(reason, reason)
 
 
-def _state_width(state: str, maintenance: bool = False) -> int:
-    _, word, _ = host_state(state, maintenance)
+def _state_width(state: str, maintenance: bool = False, entering: bool = False) -> int:
+    _, word, _ = host_state(state, maintenance, entering)
     return 2 + len(word)
+
+
+def cluster_shows(t: ClusterTotals, layout: HostsLayout, open_: bool) -> tuple[object, ...]:
+    """What a cluster row shows, cheaply (see `host_shows`)."""
+
+    def meter_shows(value: float, warn: float, bad: float) -> tuple[str, str, str]:
+        drawn = bar(value / 100.0, layout.bar) if layout.bar > 0 else ""
+        return drawn, f"{value:.0f}", level_tone(value, warn, bad)
+
+    return (
+        open_, t.name, t.hosts, t.up, t.vms, t.failed, t.off, t.maint, t.entering, t.hot, t.vms_down,
+        meter_shows(t.cpu_pct, 75, 90), meter_shows(t.mem_pct, 80, 95),
+        level_tone(t.ready_pct, 5.0, 10.0), f"{t.ready_pct:.1f}" if t.ready_pct < 10 else f"{t.ready_pct:.0f}",
+        power_words(t.power_w),
+    )
 
 
 def _fit_row(cells: dict[str, Text], columns: list[tuple[str, str, int, Justify]]) -> list[Text]:

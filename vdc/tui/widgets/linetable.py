@@ -230,6 +230,12 @@ class LineTable(ScrollView, can_focus=True):
         if dropped:
             self._refresh_changed()
 
+    @property
+    def cached_rows(self) -> list[str]:
+        """Keys of the rows whose cells are made and kept (about the rows drawn): the only
+        ones `invalidate` has anything to drop for."""
+        return [key for key in self._bodies if key != "\0header"]
+
     def invalidate_all(self) -> None:
         self._bodies.clear()
         self._lines.clear()

@@ -15,6 +15,15 @@ from textual.widgets import Static
 
 from vdc.sim.view import HostView, PortGroupView, SimView, UplinkView, VSwitchView
 from vdc.tui.format import Tones, host_state
+from vdc.tui.widgets.network_summary import (
+    SUMMARISE_ABOVE,
+    busiest,
+    busiest_line,
+    group_lines,
+    load_text,
+    speed,
+    team_text,
+)
 from vdc.tui.widgets.panel import Panel
 from vdc.tui.widgets.rows import focus_inside
 
@@ -23,14 +32,10 @@ VMKERNEL = {"management": "mgmt", "vmotion": "vmotion"}
 
 COLUMN_MIN = 50
 """Cells a host needs side by side with others; narrower panels stack the hosts."""
+GROUPS = "\0groups"
+"""The block key of the lines counting healthy hosts (above SUMMARISE_ABOVE hosts)."""
 
 
-def speed(mbit: int) -> str:
-    """Link speed for people: 10G, 2.5G, 100M."""
-    if mbit >= 1000:
-        g = mbit / 1000
-        return f"{g:.0f}G" if g == int(g) else f"{g:.1f}G"
-    return f"{mbit}M"
 
 
 def vlan_name(vlan: int) -> str:
@@ -64,16 +69,6 @@ def lost_on(pg: PortGroupView, links: dict[str, UplinkView]) -> str:
     return "; ".join(parts)
 
 
-def team_text(vs: VSwitchView) -> str:
-    """A team that is not the default (all active, port-id, link status), in a few words."""
-    parts = [vs.policy]
-    if vs.standby:
-        parts.append("standby " + ",".join(vs.standby))
-    if vs.lacp_rate:
-        parts.append(f"{vs.lacp_rate} LACPDUs")
-    else:
-        parts.append("beacon probing" if vs.detection == "beacon" else "link status")
-    return "team: " + ", ".join(parts)
 
 
 def uplink_state(u: UplinkView, tones: Tones) -> Text:
@@ -110,10 +105,6 @@ def loads(host: HostView) -> dict[str, int]:
             for u, mbps in zip(host.uplinks, host.uplink_mbps, strict=False) if u.up}
 
 
-def load_text(pct: int, tones: Tones) -> Text:
-    """An uplink's load: muted while light, a warning from 70 %, an error from 90 %."""
-    tone = "error" if pct >= 90 else "warning" if pct >= 70 else "foreground-muted"
-    return tones.text(f"{pct:>3d} %", tone)
 
 
 def host_problems(host: HostView) -> tuple[int, int, int]:
@@ -141,10 +132,13 @@ def is_down(host: HostView) -> bool:
     return host.state in ("failed", "off")
 
 
-def summary_lines(view: SimView, tones: Tones) -> list[Text]:
-    """One line per host in trouble (so that a small panel shows it without scrolling)."""
+def summary_lines(
+    view: SimView, tones: Tones, hosts: Sequence[HostView] | None = None
+) -> list[Text]:
+    """One line per host in trouble (so that a small panel shows it without scrolling);
+    `hosts`: the ones to look at, when the others are known to be healthy."""
     lines: list[Text] = []
-    for host in view.hosts:
+    for host in view.hosts if hosts is None else hosts:
         if host.state == "failed":  # its network went down with it: trouble, said first
             lines.append(tones.text(f"✖ {host.name}: ", "error", bold=True)
                          + tones.text("FAILED, no network while the host is down", "error"))
@@ -193,14 +187,16 @@ def summary_lines(view: SimView, tones: Tones) -> list[Text]:
     if not lines:
         off = [h.name for h in view.hosts if is_down(h)]
         if off:  # a host switched off has no network: do not claim every uplink is up
+            named = ", ".join(off) if len(off) <= 3 else f"{len(off)} hosts"
             return [tones.text("✔ every running host's uplinks up, every VLAN carried", "success")
-                    + tones.text(f" ({', '.join(off)} off)", "foreground-muted")]
+                    + tones.text(f" ({named} off)", "foreground-muted")]
         return [tones.text("✔ every uplink up, every VLAN carried", "success")]
     return lines
 
 
-def host_lines(host: HostView, tones: Tones, width: int) -> list[Text]:
-    """The lines of one host, none wider than `width` where that can be helped."""
+def host_lines(host: HostView, tones: Tones, width: int, *, count_ok: bool = False) -> list[Text]:
+    """The lines of one host, none wider than `width` where that can be helped (`count_ok`:
+    its VM port groups that are carried are counted, not listed)."""
     symbol, word, tone = host_state(host.state, host.maintenance)
     head = Text(end="")
     head.append(symbol, tones(tone) + Style(bold=True))
@@ -231,16 +227,16 @@ def host_lines(host: HostView, tones: Tones, width: int) -> list[Text]:
     lines = [head]
     load = loads(host)
     for vs in host.vswitches:
-        lines.extend(vswitch_lines(vs, links, tones, width, load))
+        lines.extend(vswitch_lines(vs, links, tones, width, load, count_ok=count_ok))
     return lines
 
 
 def vswitch_lines(
     vs: VSwitchView, links: dict[str, UplinkView], tones: Tones, width: int,
-    load: dict[str, int] | None = None,
+    load: dict[str, int] | None = None, *, count_ok: bool = False,
 ) -> list[Text]:
     """A vSwitch: its name, then its uplinks (speed, link, load in % of the speed), then its
-    port groups (one per line)."""
+    port groups (one per line; with `count_ok`, the VM port groups carried in one line)."""
     load = load or {}
     uplinks = [links[n] for n in vs.uplinks if n in links]
     head = Text(f"  {vs.name}", style="bold")
@@ -270,7 +266,11 @@ def vswitch_lines(
                              optional=u.vlans is None and not u.pruned))
     vlan_w = max(len(vlan_name(p.vlan)) for p in vs.portgroups)
     role_w = max([len(VMKERNEL.get(p.vmkernel or "", "")) for p in vs.portgroups])
+    counted = 0
     for pg in vs.portgroups:
+        if count_ok and pg.carried and not pg.cut_on and not pg.vmkernel:
+            counted += 1
+            continue
         line = (
             Text(f"    {pg.name:<{name_w}}") if pg.carried
             else tones.text(f"    {pg.name:<{name_w}}", "error", bold=True)
@@ -291,6 +291,9 @@ def vswitch_lines(
             why = lost_on(pg, links) if pg.cut_on else cut_reason(pg, uplinks)
             reason = tones.text(f"✖ {why}", "error", bold=True)
             lines.extend(_beside(line, reason, width))
+    if counted:
+        lines.append(Text("    ", end="") + tones.text(
+            f"✔ {_n(counted, 'more port group')} carried", "success"))
     return lines
 
 
@@ -316,7 +319,9 @@ class NetworkPanel(Panel):
 
     A summary on top names the trouble so it shows even in a small panel, and when not all
     fits, healthy hosts fold to one line (Enter shows them in full); the rest scrolls (Up /
-    Down, Page Up / Page Down). Wide panels put the hosts side by side. Call
+    Down, Page Up / Page Down). Wide panels put the hosts side by side. Above
+    `SUMMARISE_ABOVE` hosts only the hosts in trouble are listed (in full); the healthy ones are
+    counted in one line per cluster and vSwitch, and the summary names the busiest uplinks. Call
     `show(view)` with each new `SimView`: a host's text is only redrawn when its network (or
     the panel's width) changed.
     """
@@ -358,7 +363,7 @@ class NetworkPanel(Panel):
     """
     | Key(s) | Description |
     | :- | :- |
-    | enter | Show every host in full, or fold healthy hosts again when space is short. |
+    | enter | Show every host in full, or fold healthy hosts again when space is short (up to 16 hosts; above, healthy hosts are counted per cluster). |
     """
 
     def __init__(
@@ -379,11 +384,17 @@ class NetworkPanel(Panel):
         self._summary: Text | None = None
         self._hosts: dict[str, tuple[Text, Static]] = {}
         """Host name -> (the text it shows, its Static)."""
-        self._full: dict[str, tuple[object, Text, bool]] = {}
-        """Host name -> (what it was drawn from, its full text, whether it is healthy)."""
+        self._full: dict[str, tuple[object, Text, Text, bool]] = {}
+        """Host name -> (what it was drawn from, its full text, its first line, whether it is
+        healthy)."""
         self._shape: tuple[tuple[str, ...], int] | None = None
         self._tones: tuple[str, Tones] | None = None
         self._last_key: object = None
+        self._busiest: tuple[tuple[int, str, str], ...] = ()
+        self._healthy: dict[str, tuple[object, object, str, bool]] = {}
+        """Host name -> (uplinks, vSwitches, state it was judged on, network healthy)."""
+        self._groups: tuple[object, Text] | None = None
+        """(what they were counted from, the lines counting healthy hosts per cluster)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -406,64 +417,94 @@ class NetworkPanel(Panel):
         self._hosts.clear()  # redraw in the new theme's tones
         self._full.clear()
         self._summary = None
+        self._groups = None
+
+    def _health(self, view: SimView) -> dict[str, bool]:
+        """Host name -> its network is healthy (running, every uplink up and in use, every
+        port group carried), worked out again only for hosts whose network changed."""
+        out: dict[str, bool] = {}
+        known = self._healthy
+        for h in view.hosts:
+            cached = known.get(h.name)
+            if cached is None or cached[0] is not h.uplinks or cached[1] is not h.vswitches \
+                    or cached[2] != h.state:
+                down, _, cut = host_problems(h)
+                ok = not (down or cut or failed_over(h)) and not is_down(h)
+                cached = known[h.name] = (h.uplinks, h.vswitches, h.state, ok)
+            out[h.name] = cached[3]
+        return out
 
     def _draw(self) -> None:
         view = self.view
         assert view is not None
         tones = self._tones_now()
+        many = len(view.hosts) > SUMMARISE_ABOVE
+        healthy = self._health(view)
+        # Above SUMMARISE_ABOVE hosts only those in trouble are listed; the rest are counted.
+        listed = [h for h in view.hosts if not healthy[h.name]] if many else list(view.hosts)
         # The network changes rarely: skip everything while nothing it shows has changed.
+        network = tuple((h.name, h.state, h.uplinks, h.vswitches) for h in view.hosts)
         key = (
-            tuple((h.name, h.state, h.uplinks, h.vswitches, tuple(loads(h).values()))
-                  for h in view.hosts),
+            network, tuple(tuple(loads(h).values()) for h in listed),
             self.content_size, self.details, self.app.theme,
         )
-        if key == self._last_key:
+        top = busiest(view.hosts) if many else ()
+        if key == self._last_key and top == self._busiest:
             return
-        self._last_key = key
+        self._last_key, self._busiest = key, top
         inner = max(20, (self.content_size.width or 80) - 3)  # less a scrollbar and a margin
-        columns = max(1, min(len(view.hosts), inner // COLUMN_MIN))
+        columns = 1 if many else max(1, min(len(view.hosts), inner // COLUMN_MIN))
         width = inner // columns - 2  # less the padding of each host
 
-        summary = Text("\n", end="").join(summary_lines(view, tones))
+        lines = summary_lines(view, tones, listed if many else None)
+        load_line = busiest_line(top, tones, inner - 1)
+        summary = Text("\n", end="").join([*lines, load_line] if load_line else lines)
         if summary != self._summary:
             self._summary = summary
             self.query_one("#network-summary", Static).update(summary)
 
         # A host's full text is only rebuilt when its network (or the width) changed.
-        full: dict[str, tuple[Text, bool]] = {}
-        for host in view.hosts:
+        full: dict[str, tuple[Text, Text, bool]] = {}
+        for host in listed:
             drawn_from = (host.state, host.uplinks, host.vswitches, tuple(loads(host).values()),
                           width)
             cached = self._full.get(host.name)
             if cached is None or cached[0] != drawn_from:
-                down, _, cut = host_problems(host)
-                text = Text("\n", end="").join(host_lines(host, tones, width))
-                cached = (drawn_from, text,
-                          not (down or cut or failed_over(host)) and not is_down(host))
+                host_text = host_lines(host, tones, width, count_ok=many)
+                cached = (drawn_from, Text("\n", end="").join(host_text), host_text[0],
+                          healthy[host.name])
                 self._full[host.name] = cached
-            full[host.name] = (cached[1], cached[2])
+            full[host.name] = cached[1:]
         # When it all does not fit, healthy hosts shrink to their first line, so that the
         # hosts in trouble come into view without scrolling.
-        per_column = -(-len(view.hosts) // columns)
+        per_column = -(-len(listed) // columns)
         needed = summary.plain.count("\n") + 2 + per_column * (
-            1 + max([t.plain.count("\n") + 1 for t, _ in full.values()] + [0])
+            1 + max([t.plain.count("\n") + 1 for t, _, _ in full.values()] + [0])
         )
-        fold = not self.details and needed > (self.content_size.height or 24)
+        fold = not many and not self.details and needed > (self.content_size.height or 24)
 
-        texts: list[Text] = []
-        changed: list[tuple[Static, Text]] = []
-        for host in view.hosts:
-            text, healthy = full[host.name]
-            if fold and healthy:
+        blocks: list[tuple[str, Text]] = []
+        for host in listed:
+            text, first, ok = full[host.name]
+            if fold and ok:
                 hint = tones.text("(Enter: details)", "foreground-muted")
-                text = _beside(text.split("\n")[0], hint, width, optional=True)[0]
-            known = self._hosts.get(host.name)
-            texts.append(text)
+                text = _beside(first, hint, width, optional=True)[0]
+            blocks.append((host.name, text))
+        if many:
+            if self._groups is None or self._groups[0] != (network, width):
+                grouped = Text("\n", end="").join(group_lines(view.hosts, healthy, tones, width))
+                self._groups = ((network, width), grouped)
+            if self._groups[1].plain:
+                blocks.append((GROUPS, self._groups[1]))
+        changed: list[tuple[Static, Text]] = []
+        for name, text in blocks:
+            known = self._hosts.get(name)
             if known is not None and known[0] == text:
                 continue
             static = known[1] if known is not None else Static(classes="network-host")
-            self._hosts[host.name] = (text, static)
+            self._hosts[name] = (text, static)
             changed.append((static, text))
+        texts = [text for _, text in blocks]
         self.text = Text("\n", end="").join([summary, *texts])
         # Blank lines between hosts only while they fit.
         tall = summary.plain.count("\n") + 2 + max(
@@ -472,26 +513,27 @@ class NetworkPanel(Panel):
         )
         self.set_class(tall > (self.content_size.height or 24), "-tight")
 
-        shape = (tuple(h.name for h in view.hosts), columns)
+        shape = (tuple(name for name, _ in blocks), columns)
         if shape != self._shape:
             self._shape = shape
-            self._arrange(view, columns)
+            self._arrange(shape[0], columns)
         else:
             for static, text in changed:
                 static.update(text)
 
-    def _arrange(self, view: SimView, columns: int) -> None:
-        """(Re)mount the hosts' blocks in `columns` side-by-side columns, in order."""
+    def _arrange(self, names: tuple[str, ...], columns: int) -> None:
+        """(Re)mount the blocks (hosts, and the counted hosts) in `columns` side-by-side
+        columns, in order."""
         box = self.query_one("#network-hosts", Horizontal)
         box.remove_children()
-        per_column = -(-len(view.hosts) // columns)
+        per_column = max(1, -(-len(names) // columns))
         groups: list[Vertical] = []
         for c in range(columns):
             blocks = []
-            for host in view.hosts[c * per_column : (c + 1) * per_column]:
-                text = self._hosts[host.name][0]
+            for name in names[c * per_column : (c + 1) * per_column]:
+                text = self._hosts[name][0]
                 static = Static(text, classes="network-host")
-                self._hosts[host.name] = (text, static)
+                self._hosts[name] = (text, static)
                 blocks.append(static)
             groups.append(Vertical(*blocks, classes="network-column"))
         box.mount_all(groups)

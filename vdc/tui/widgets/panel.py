@@ -77,9 +77,11 @@ class Panel(Widget):
     _tones: tuple[str, Tones] | None = None
 
     def show(self, view: SimView) -> None:
-        """Draw `view`: called on every sim tick with a fresh snapshot."""
+        """Draw `view`: called on every sim tick with a fresh snapshot. A panel the game hides
+        (the swapped-out ones, the infra panels at 80×24) only keeps it: it is drawn when the
+        panel shows again (its Resize, see `on_resize`)."""
         self.view = view
-        if self.is_mounted:
+        if self.is_mounted and self.display:
             self._draw()
 
     def _draw(self) -> None:

@@ -10,8 +10,10 @@ line never wraps. A tier reached through a router appliance follows `⇄` instea
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import ClassVar
 
+import numpy as np
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -36,29 +38,41 @@ _MIN_CHAIN = 12
 
 _BOLD = Style(bold=True)
 
-
-def weak_tiers(svc: ServiceView, healthy: dict[str, bool]) -> tuple[bool, ...]:
-    """Per tier: up, but with some VM of it not healthy (the tier runs on fewer VMs)."""
-    return tuple(t.up and any(not healthy.get(v, True) for v in t.vms) for t in svc.tiers)
+LIST_MAX = 200
+"""Services listed one per line at most (trouble first); the rest are counted in one line."""
 
 
-def health_rank(svc: ServiceView, healthy: dict[str, bool]) -> int:
+def weak_tiers(svc: ServiceView, sick: AbstractSet[str]) -> tuple[bool, ...]:
+    """Per tier: up, but with some VM of it in `sick` (the tier runs on fewer VMs)."""
+    if not sick:
+        return (False,) * len(svc.tiers)
+    return tuple(t.up and not sick.isdisjoint(t.vms) for t in svc.tiers)
+
+
+def health_rank(svc: ServiceView, sick: AbstractSet[str]) -> int:
     """0 down, 1 degraded (up, some tier short of a VM), 2 ok: the panel's order."""
     if not svc.up:
         return 0
-    return 1 if any(weak_tiers(svc, healthy)) else 2
+    return 1 if any(weak_tiers(svc, sick)) else 2
 
 
-def vm_health(view: SimView) -> dict[str, bool]:
-    """Each VM's health for the panel: a VM powered off on purpose (a spare) is not trouble."""
+def sick_vms(view: SimView) -> frozenset[str]:
+    """The VMs not healthy, for the panel: a VM powered off on purpose (a spare) is not
+    trouble. (Only the unhealthy ones are looked at: a few among 32,000.)"""
     v = view.vms
-    return {n: bool(h) or r == "powered off" for n, h, r in zip(v.names, v.healthy, v.reasons, strict=False)}
+    bad = np.flatnonzero(~np.asarray(v.healthy, dtype=bool)).tolist()
+    return frozenset(v.names[i] for i in bad if v.reasons[i] != "powered off")
 
 
-def by_health(services: tuple[ServiceView, ...], view: SimView) -> list[ServiceView]:
+def by_health(
+    services: tuple[ServiceView, ...], view: SimView, sick: AbstractSet[str] | None = None
+) -> list[ServiceView]:
     """Services down first, then degraded, then ok; by name within each."""
-    healthy = vm_health(view)
-    return sorted(services, key=lambda s: (health_rank(s, healthy), s.name))
+    if sick is None:
+        sick = sick_vms(view)
+    if not sick and all(s.up for s in services):
+        return sorted(services, key=lambda s: s.name)
+    return sorted(services, key=lambda s: (health_rank(s, sick), s.name))
 
 
 def uptime_text(uptime: float) -> str:
@@ -106,8 +120,10 @@ class ServicesPanel(Panel):
         self._view: SimView | None = None
         self._names: tuple[str, ...] = ()
         self._keys: list[tuple[object, ...]] = []
-        self._healthy: dict[str, bool] = {}
-        """What each line shows (state, uptime, tier states, width) as last drawn."""
+        """What each line shows (state, weak tiers, uptime, its tiers' views, width) as last
+        drawn (tier views are kept by the snapshot while their states stand: compared by
+        identity)."""
+        self._sick: frozenset[str] = frozenset()
 
     def compose(self) -> ComposeResult:
         yield OptionList(compact=True, id="services-list")
@@ -137,42 +153,56 @@ class ServicesPanel(Panel):
     def selected_service(self) -> str | None:
         """The service under the highlight, or None."""
         ol = self.option_list
-        if ol.highlighted is None or ol.highlighted >= ol.option_count:
+        if ol.highlighted is None or ol.highlighted >= len(self._names):
             return None
-        return ol.get_option_at_index(ol.highlighted).id
+        return self._names[ol.highlighted]
 
     def show(self, view: SimView) -> None:
-        """Bring the lines up to date with a new snapshot (only changed lines are redrawn)."""
+        """Bring the lines up to date with a new snapshot (only changed lines are redrawn).
+
+        Lines keep their place in the list: when the order changes (a service falls into
+        trouble and goes to the top), the lines whose service changed are redrawn in place.
+        Above `LIST_MAX` services the healthy ones past it are counted in a last line.
+        """
         self._view = view
-        self._healthy = vm_health(view)
-        services = by_health(view.services, view)  # trouble on top, where it is seen
+        self._sick = sick_vms(view)
+        ranked = by_health(view.services, view, self._sick)  # trouble on top, where it is seen
+        services, rest = ranked[:LIST_MAX], ranked[LIST_MAX:]
         names = tuple(s.name for s in services)
         ol = self.option_list
         width = self._line_width()
-        name_width = min(16, max((len(n) for n in names), default=0))
-        if names != self._names:
-            picked = self.selected_service
+        name_width = min(16, max((len(s.name) for s in view.services), default=0))
+        picked = self.selected_service
+        if len(names) != len(self._names) or not names:
             self._names = names
             self._keys = [self._key(s, width, name_width) for s in services]
-            ol.set_options(
-                Option(self._line(s, width, name_width), id=s.name) for s in services
-            )
-            if picked in names:
-                ol.highlighted = names.index(picked)
+            ol.set_options([
+                *(Option(self._line(s, width, name_width)) for s in services),
+                *([Option(self._rest_line(rest), disabled=True)] if rest else []),
+            ])
         else:
+            moved = names != self._names
+            self._names = names
             for i, svc in enumerate(services):
                 key = self._key(svc, width, name_width)
                 if key != self._keys[i]:
                     self._keys[i] = key
                     ol.replace_option_prompt_at_index(i, self._line(svc, width, name_width))
-        down = sum(not s.up for s in services)
+            if rest:
+                tail = self._rest_line(rest)
+                if str(ol.get_option_at_index(len(names)).prompt) != tail.plain:
+                    ol.replace_option_prompt_at_index(len(names), tail)
+            if moved and picked in names:  # the highlight stays on the service it was on
+                ol.highlighted = names.index(picked)
+        down = sum(not s.up for s in view.services)
         self.set_class(down > 0, "-down")
-        if not services:
+        total = len(view.services)
+        if not total:
             subtitle = "no services"
         elif down:
-            subtitle = f"{HEALTH[False][0]} {down} of {len(services)} down"
+            subtitle = f"{HEALTH[False][0]} {down:,} of {total:,} down"
         else:
-            subtitle = f"{HEALTH[True][0]} all {len(services)} up"
+            subtitle = f"{HEALTH[True][0]} all {total:,} up"
         if subtitle != self.border_subtitle:  # setting it repaints the whole panel
             self.border_subtitle = subtitle
 
@@ -180,8 +210,18 @@ class ServicesPanel(Panel):
     @on(OptionList.OptionSelected, "#services-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Selected(self, "service", event.option.id))
+        if event.option_index < len(self._names):
+            self.post_message(self.Selected(self, "service", self._names[event.option_index]))
+
+    def _rest_line(self, rest: list[ServiceView]) -> Text:
+        """The services past `LIST_MAX`, counted ("… 3,000 more services, all up")."""
+        down = sum(not s.up for s in rest)
+        weak = sum(1 for s in rest if s.up and any(weak_tiers(s, self._sick)))
+        parts = [f"{down:,} down" if down else "", f"{weak:,} degraded" if weak else ""]
+        words = ", ".join(p for p in parts if p) or "all up"
+        return self._tones_now().text(
+            f"… {len(rest):,} more services, {words} (the VMs panel filters by service: /)",
+            "foreground-muted")
 
     def _redraw(self) -> None:
         if self._view is not None and self.is_mounted:
@@ -195,16 +235,7 @@ class ServicesPanel(Panel):
         return width if width > 0 else 80
 
     def _key(self, svc: ServiceView, width: int, name_width: int) -> tuple[object, ...]:
-        return (
-            svc.up,
-            weak_tiers(svc, self._healthy),
-            uptime_text(svc.uptime),
-            tuple(t.up for t in svc.tiers),
-            tuple(t.name for t in svc.tiers),
-            tuple(t.routed for t in svc.tiers),
-            width,
-            name_width,
-        )
+        return (svc.up, weak_tiers(svc, self._sick), uptime_text(svc.uptime), svc.tiers, width, name_width)
 
     def _line(self, svc: ServiceView, width: int, name_width: int) -> Text:
         """One service as one line of at most `width` cells.
@@ -236,7 +267,7 @@ class ServicesPanel(Panel):
         """The tiers in order, as wide as fits in `room` cells: full, compact or a summary."""
         tones = self._tones_now()
 
-        weak = weak_tiers(svc, self._healthy)
+        weak = weak_tiers(svc, self._sick)
 
         def draw(sep: str, gap: str) -> Text:
             out = Text(end="")
