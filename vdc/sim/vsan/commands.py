@@ -88,7 +88,7 @@ def _policy(sim: Simulation, c: Command) -> Apply:
         for o, data, _ in plans:
             ds = sim.inv.datastores[o.datastore]
             o.pending = (ftt, raid)
-            comps = lay_out(sim, ds, ftt, raid, "rebuilding")
+            comps = lay_out(sim, ds, ftt, raid, "rebuilding", data)
             for comp in comps:
                 comp.gen, comp.task = o.gen + 1, task.id
                 o.components.append(comp)
