@@ -36,26 +36,28 @@ def plain(view: SimView, width: int) -> str:
 
 def test_the_lines_count_down_the_repair_delay_then_show_the_resync():
     v = vsan_view(1000).datastores[1].vsan
-    # Every object had a component on esx-01 (three a copy of 108 GiB, three a witness).
-    assert v is not None and v.objects == 6 and v.absent == 6 and v.repair_in_s == 2700
+    # Five objects had a component on esx-01 (three a copy of 108 GiB, two a witness): the
+    # objects spread over the four hosts, three copies on each.
+    assert v is not None and v.objects == 6 and v.absent == 5 and v.repair_in_s == 2700
     text = plain(vsan_view(1000), 100)
     assert text.splitlines() == [
         "vsan-ds FTT 1 RAID-1 · hosts 3/4 up: esx-01 ✖ away, esx-02 324 GiB/2.0 TiB, "
         "esx-03 324 GiB/2.0 TiB, esx-04 324 GiB/2.0 TiB",
-        "  objects ✓ 0/6 compliant · ▲ 6 reduced · 6 absent",
+        "  objects ✓ 1/6 compliant · ▲ 5 reduced · 5 absent",
         "  rebuild in 45:00",
     ]
     # The game's 40-column panel: three short lines.
     assert plain(vsan_view(1000), 40).splitlines() == [
         "vsan-ds FTT 1 RAID-1 · 3/4 hosts up",
-        "  ✓ 0/6 ok · ▲ 6 reduced · 6 absent",
+        "  ✓ 1/6 ok · ▲ 5 reduced · 5 absent",
         "  rebuild in 45:00",
     ]
-    # At 3,800 s the witnesses (0 GiB) are rebuilt; esx-04 writes the three copies in turn.
+    # At 3,800 s the witnesses (0 GiB) are rebuilt; the three copies are written to hosts
+    # that share the work.
     assert plain(vsan_view(3800), 80).splitlines() == [
         "vsan-ds FTT 1 RAID-1 · hosts 3/4 up: esx-01 ✖ away",
         "  objects ✓ 3/6 compliant · ▲ 3 reduced · 3 absent",
-        "  resync 3: 21%, 12:50 left",
+        "  resync 3: 29%, 8:00 left",
     ]
     assert plain(vsan_view(5000), 40).splitlines() == [
         "vsan-ds FTT 1 RAID-1 · 3/4 hosts up", "  ✓ 6/6 ok", "  esx-01 ✖ away"]
@@ -65,7 +67,7 @@ def test_several_vsan_datastores_in_a_narrow_panel_take_a_line_each():
     view = vsan_view(1000)
     two = (*view.datastores, replace(view.datastores[1], name="vsan-b"))
     assert vsan_lines(Tones({}), two, 40).plain.splitlines() == [
-        "vsan-ds ▲ 6 reduced · rebuild in 45:00", "vsan-b ▲ 6 reduced · rebuild in 45:00"]
+        "vsan-ds ▲ 5 reduced · rebuild in 45:00", "vsan-b ▲ 5 reduced · rebuild in 45:00"]
 
 
 def test_no_vsan_no_lines():
@@ -89,7 +91,7 @@ async def test_the_panel_shows_the_lines_under_the_table() -> None:
 def test_vsan_rebuild_80x24(snap_compare) -> None:
     """Under the two datastore rows: `vsan-ds FTT 1 RAID-1 · hosts 3/4 up: esx-01 ✖ away`
     (away in error tone), `objects ✓ 3/6 compliant · ▲ 3 reduced · 3 absent`, and `resync 3:
-    21%, 12:50 left`."""
+    29%, 8:00 left`."""
     app = PanelApp(DatastoresPanel(), vsan_view(3800), focus="panel")
     assert snap_compare(app, terminal_size=(80, 24))
 
@@ -101,7 +103,7 @@ def test_vsan_rebuild_160x50(snap_compare) -> None:
 
 
 def test_vsan_repair_delay_in_a_small_panel(snap_compare) -> None:
-    """The game's 40×9 panel: the two rows, then `vsan-ds FTT 1 RAID-1 · 3/4 hosts up`, `✓ 0/6
-    ok · ▲ 6 reduced · 6 absent` and `rebuild in 45:00`."""
+    """The game's 40×9 panel: the two rows, then `vsan-ds FTT 1 RAID-1 · 3/4 hosts up`, `✓ 1/6
+    ok · ▲ 5 reduced · 5 absent` and `rebuild in 45:00`."""
     app = PanelApp(DatastoresPanel(), vsan_view(1000), box=(40, 9), focus="panel")
     assert snap_compare(app, terminal_size=(80, 24))
