@@ -805,3 +805,31 @@ async def test_the_port_group_column_comes_with_a_cut_vm_or_with_p():
         await pilot.press("P")
         await pilot.pause()
         assert "net" not in table.columns
+
+
+async def test_p_makes_room_for_the_port_groups_in_a_crowded_table():
+    """Level 13 in the game's 85-cell VM panel (160×50): the table is full, so the Net column
+    does not show by itself; `P` puts it right after the service (memory gives way), and says
+    when there is no room at all."""
+    sim = Simulation(load_level(find_level("13-vlan-trouble")).level)
+    sim.run_until(60)
+    app = PanelApp(VmTable(), sim.view(), box=(85, 20), focus="panel")
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.pause()
+        table = app.panel
+        assert isinstance(table, VmTable)
+        assert "net" not in table.columns
+        table.table.focus()
+        await pilot.press("P")
+        await pilot.pause()
+        cols = table.columns
+        assert "net" in cols and "service" in cols
+        assert not [n for n in app._notifications if "No room" in str(n.message)]
+    narrow = PanelApp(VmTable(), sim.view(), box=(40, 12), focus="panel")
+    async with narrow.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        narrow.panel.table.focus()
+        await pilot.press("P")
+        await pilot.pause()
+        assert "net" not in narrow.panel.columns
+        assert [n for n in narrow._notifications if "No room for the Net column" in str(n.message)]

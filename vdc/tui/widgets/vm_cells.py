@@ -78,7 +78,8 @@ co-schedules strictly) comes after the memory, so it never pushes one of them ou
 (only while a VM runs without Tools or on an emulated NIC: `✖ e1000`) comes before the
 service: while it shows, it is what the level is about. "net" (the VMs' port groups: while a
 VM's network is cut, or when the player asks with `P`) comes after the snapshots: a cut VM never
-pushes one of the table's own columns out, nor the snapshot the player just took."""
+pushes one of the table's own columns out, nor the snapshot the player just took. Asked for with
+`P`, it comes right after the service instead: the player wants it more than the memory."""
 
 
 def odd_guests(guest: tuple[str, ...]) -> bool:
@@ -123,7 +124,7 @@ _SHORT = {"being converted (P2V)": "P2V copy", "installing its guest OS": "insta
 
 def fit_columns(
     width: int, name: int, host: int, service: int, snap: bool = False, reclaim: bool = False,
-    costop: bool = False, guest: bool = False, net: int = 0,
+    costop: bool = False, guest: bool = False, net: int = 0, net_first: bool = False,
 ) -> list[Column]:
     """The columns that fit `width` cells, in display order, most useful kept first.
 
@@ -135,13 +136,20 @@ def fit_columns(
         width: Cells available for the table (without its scrollbar).
         name: Widest VM name. host: widest host name. service: widest service name.
         net: widest port groups of a VM, 0 to leave the column out.
+        net_first: the player asked for the port groups (`P`): they come right after the
+            service, before the memory and the other optional columns.
     """
     full = FIXED_WIDTHS | {"name": name, "host": host, "service": service, "net": net}
 
     def keep(health: int, floor: int) -> tuple[dict[str, int], int, int]:
         kept = {"name": name}
         used = name + health + 2 * _PAD
-        for key in KEEP_ORDER[2:]:
+        order = KEEP_ORDER[2:]
+        if net_first:
+            order = tuple(k for k in order if k != "net")
+            at = order.index("service") + 1
+            order = (*order[:at], "net", *order[at:])
+        for key in order:
             if ((key == "snap" and not snap) or (key == "reclaim" and not reclaim)
                     or (key == "costop" and not costop) or (key == "guest" and not guest)
                     or (key == "net" and not net)):

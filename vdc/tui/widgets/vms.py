@@ -301,6 +301,13 @@ class VmTable(Panel):
         self._net_asked = not self._net_asked
         if self._view is not None:
             self.show(self._view)
+        shown = any(c.key == "net" for c in self._columns)
+        if self._net_asked and not shown:
+            self.notify("No room for the Net column here: zoom the VMs panel (z) or widen "
+                        "the terminal.", title="Port groups", severity="warning", timeout=4)
+        elif not self._net_asked and shown:
+            self.notify("The Net column stays while a VM's network is cut.", title="Port groups",
+                        timeout=4)
 
     def _portgroup_width(self, vms: VmColumns) -> int:
         """Width of the Port group column: shown while a VM's network is cut (where it plugs
@@ -399,7 +406,8 @@ class VmTable(Panel):
         # Without a size yet, lay out for a wide panel; on_resize re-fits.
         room = width - 1 if width > 0 else 200  # always leave the scrollbar its cell
         return fit_columns(room, *self._text_widths, snap=self._has_snaps, reclaim=self._has_reclaim,
-                           costop=self._has_costop, guest=self._has_guest, net=self._net_width)
+                           costop=self._has_costop, guest=self._has_guest, net=self._net_width,
+                           net_first=self._net_asked)
 
     def _relayout(self, vms: VmColumns) -> None:
         """Re-create the columns (first show, new inventory, new width) and re-add the rows."""
