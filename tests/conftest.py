@@ -65,6 +65,23 @@ def build(lv: dict[str, Any]) -> Level:
     return Level.model_validate(copy.deepcopy(lv))
 
 
+def run_ok(sim: Any, text: str) -> str:
+    """Give one command to `sim`; its message, or `Rejected` with the refusal's words."""
+    from vdc.sim import dispatch
+    from vdc.sim.checks import Rejected
+    from vdc.sim.commands import parse
+
+    v = dispatch.execute(sim, parse(text))
+    if not v.accepted:
+        raise Rejected(v.message)
+    return v.message
+
+
+def vm_row(sim: Any, vm: str) -> int:
+    """The sampler's row of `vm`."""
+    return int(sim.sampler.vm_index[vm])
+
+
 def lost_early_level() -> Level:
     """One VM serving a shop that must stay up 90 %: powering web-01 off at 10 s fails the
     required objective for good at 105 s, and the level ends there (end_on_fail)."""

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 from conftest import add_vm, base_level, build
+from conftest import run_ok as run
+from conftest import vm_row as row
 
-from vdc.sim import dispatch
 from vdc.sim.checks import Rejected
-from vdc.sim.commands import parse
 from vdc.sim.engine import Simulation
 
 
@@ -29,15 +29,6 @@ def lb_level(lb_tier: bool = True) -> dict:
     return lv
 
 
-def run(sim: Simulation, text: str) -> str:
-    v = dispatch.execute(sim, parse(text))
-    if not v.accepted:
-        raise Rejected(v.message)
-    return v.message
-
-
-def row(sim: Simulation, vm: str) -> int:
-    return sim.sampler.vm_index[vm]
 
 
 def with_lb(host: str = "esx-02", lv: dict | None = None) -> Simulation:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 from conftest import add_vm, base_level, build
+from conftest import run_ok as run
+from conftest import vm_row as row
 
 from vdc.scenario.loader import LevelError, load_level_text
-from vdc.sim import dispatch
-from vdc.sim.checks import Rejected
-from vdc.sim.commands import parse
 from vdc.sim.engine import Simulation
 from vdc.sim.view.build import vm_reason
 
@@ -50,15 +49,6 @@ def busy(lv: dict) -> dict:
     return lv
 
 
-def run(sim: Simulation, text: str) -> str:
-    v = dispatch.execute(sim, parse(text))
-    if not v.accepted:
-        raise Rejected(v.message)
-    return v.message
-
-
-def row(sim: Simulation, vm: str) -> int:
-    return sim.sampler.vm_index[vm]
 
 
 def up(sim: Simulation, service: str) -> bool:
