@@ -51,6 +51,11 @@ class CopyBoard(SlotQueue[Copy]):
 
     __slots__ = ()
 
+    def wake(self, sim: Simulation) -> None:
+        """Start queued copies that have a slot now (a shared-nothing vMotion that held one
+        ended: `vmotion` calls this through the board, as this module imports `vmotion`)."""
+        pump(sim)
+
     def held(self, datastore: str) -> float:
         """GiB held on `datastore` by copies in progress towards it."""
         return sum(c.gib for c in self.running if c.dst == datastore)

@@ -243,9 +243,7 @@ def _ended(sim: Simulation, storage: bool) -> None:
     also frees a Storage vMotion slot on its hosts."""
     pump(sim)
     if storage and sim.svmotions.queued:
-        from vdc.sim.moves import svmotion  # noqa: PLC0415 - svmotion imports this module
-
-        svmotion.pump(sim)
+        sim.svmotions.wake(sim)
 
 
 def rebalance(sim: Simulation) -> None:
