@@ -115,6 +115,8 @@ class Sampler(InventoryArrays):
     # Set by the routers (vdc/sim/provision/routing.py).
     rt_stale: bool
     rt_rows: np.ndarray
+    rt_rows_version: int
+    rt_gateways: bool | None
     rt_vm: np.ndarray
     rt_routers: list[np.ndarray]
     rt_need: list[str]

@@ -79,6 +79,10 @@ def init(s: Sampler) -> None:
     """Worked out again at the next sample (after any network or placement load)."""
     s.rt_rows = np.zeros(0, dtype=np.int64)
     """Rows of the VMs deployed from a router appliance."""
+    s.rt_rows_version = -1
+    """The sampler's `built_version` `rt_rows` was worked out for."""
+    s.rt_gateways = None
+    """Whether any port group has `gateway = "appliance"` (None: not looked at yet)."""
     s.rt_vm = np.zeros(0, dtype=np.int64)
     """Rows of the routed tier members, one per hop (a row may repeat)."""
     s.rt_routers = []
@@ -103,17 +107,22 @@ def load(s: Sampler) -> None:
     sim = s.sim
     inv = sim.inv
     s.rt_stale = False
-    cat = appliances.catalogue(sim)
     vidx = s.vm_index
-    rows = [i for i, v in enumerate(inv.vms.values())
-            if v.appliance is not None and v.appliance in cat and cat[v.appliance].routes]
-    s.rt_rows = np.array(rows, dtype=np.int64)
+    if s.rt_rows_version != s.built_version:  # the router VMs change only with the structure
+        cat = appliances.catalogue(sim)
+        s.rt_rows = np.array([i for i, v in enumerate(inv.vms.values())
+                              if v.appliance is not None and v.appliance in cat and cat[v.appliance].routes],
+                             dtype=np.int64)
+        s.rt_rows_version = s.built_version
+    rows: list[int] = s.rt_rows.tolist()
     rt_vm: list[int] = []
     rt_routers: list[np.ndarray] = []
     rt_need: list[str] = []
     rt_for: dict[int, str] = {}
     rt_tiers: set[int] = set()
-    if _appliance_gateways(inv):
+    if s.rt_gateways is None:  # port groups are set when the datacenter is built
+        s.rt_gateways = _appliance_gateways(inv)
+    if s.rt_gateways:
         memo: netpath.Memo = {}
         names = s.vm_names
         routes = {i: _routed_vlans(inv, inv.vms[names[i]], i, memo) for i in rows}
