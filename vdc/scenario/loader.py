@@ -32,6 +32,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from vdc.gcpause import gc_paused
 from vdc.scenario import checks
 from vdc.scenario.checks import CheckError, Loc, format_loc, num
 from vdc.scenario.schema import Level
@@ -189,11 +190,15 @@ def load_level_text(text: str, source: str) -> LoadedLevel:
 def level_from_model(level: Level) -> LoadedLevel:
     """Cross-check a level built in code (e.g. the sandbox generator) and hash it."""
     source = f"<{level.level.id}>"
-    try:
-        checks.check_level(level)
-    except CheckError as e:
-        raise LevelError(e.message, file=source, path=e.path) from None
-    return LoadedLevel(level=level, path=None, content_hash=content_hash(level), source_text=None)
+    # No collections meanwhile: the checks and the hash make hundreds of thousands of
+    # short-lived objects at enterprise size, and each collection walked the level again.
+    with gc_paused():
+        try:
+            checks.check_level(level)
+        except CheckError as e:
+            raise LevelError(e.message, file=source, path=e.path) from None
+        digest = content_hash(level)
+    return LoadedLevel(level=level, path=None, content_hash=digest, source_text=None)
 
 
 def canonical_data(level: Level) -> dict:

@@ -15,6 +15,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 
+from vdc.gcpause import Lasting
 from vdc.scenario.loader import LevelError, LoadedLevel, level_from_model, load_level
 from vdc.scenario.paths import find_level, list_levels
 from vdc.session.pack import Exam
@@ -35,6 +36,9 @@ class VdcApp(App[None]):
                         key_display=WEB_DOWNLOAD_KEY.upper(),
                         tooltip="Download the game's save (to keep it, or hand it in)")]
 
+    big_game_vms = 5_000
+    """From this many VMs a game's objects are kept out of the collector's sight while it is
+    played (`Lasting`): below it a full collection takes a few ms and nothing is gained."""
     served = False
     """Played in a browser (`vdc serve`, `ServedApp`): the player names themselves first,
     saves go to their own folder, and keys the browser keeps for itself have alternatives."""
@@ -74,6 +78,10 @@ class VdcApp(App[None]):
         self.tick_interval = tick_interval
         self.controller: GameController | None = None
         self._current: tuple[LoadedLevel, int | None] | None = None
+        self.lasting = Lasting()
+        """The collector's view of the big level and game being played (see `opening`)."""
+        if level is not None:
+            self._level_lasts(level)
 
     def on_mount(self) -> None:
         if self.served and self.player is None:
@@ -95,6 +103,28 @@ class VdcApp(App[None]):
         except SavesDirError as e:
             self.notify(str(e), title="Saves", severity="error", markup=False)
         self._open()
+
+    def on_unmount(self) -> None:
+        self.lasting.release()
+
+    def _level_lasts(self, loaded: LoadedLevel) -> None:
+        """A big level was built (its briefing comes next): its objects are set aside."""
+        if len(loaded.level.vms) >= self.big_game_vms:
+            self.lasting.set_aside(game=False)
+
+    def opening(self, controller: GameController) -> None:
+        """A game was built for `controller` and its screen comes next: a big one is held out
+        of collections until its first screen is drawn, then set aside (`Lasting`; the game
+        screen calls `opened`)."""
+        if len(controller.sim.inv.vms) >= self.big_game_vms:
+            self.lasting.hold()
+        else:
+            self.lasting.release()
+
+    def opened(self) -> None:
+        """The game screen has drawn its first view: a held game's objects are set aside."""
+        if self.lasting.held:
+            self.lasting.set_aside(game=True)
 
     def _open(self) -> None:
         from vdc.tui.screens.title import TitleScreen
@@ -172,6 +202,7 @@ class VdcApp(App[None]):
         loaded = LoadedLevel(saved.level, None, saved.level_hash, None)
         self._current = (loaded, saved.seed)
         self.controller = controller
+        self.opening(controller)
         self.push_screen(GameScreen(controller, tick_interval=self.tick_interval))
 
     def open_replay(self, path: Path) -> None:
@@ -186,6 +217,7 @@ class VdcApp(App[None]):
             self.notify(str(e), title="Cannot replay", severity="error", markup=False)
             return
         self.controller = controller
+        self.opening(controller)
         self.push_screen(ReplayScreen(controller, tick_interval=self.tick_interval))
 
     # ------------------------------------------------------------------ navigation
@@ -205,6 +237,7 @@ class VdcApp(App[None]):
     def open_loaded(self, loaded: LoadedLevel, *, seed: int | None = None) -> None:
         from vdc.tui.screens.briefing import BriefingScreen
 
+        self._level_lasts(loaded)
         self.push_screen(BriefingScreen(loaded, seed=seed))
 
     def start_level(self, loaded: LoadedLevel, *, seed: int | None = None, hints: bool = True) -> None:
@@ -222,6 +255,7 @@ class VdcApp(App[None]):
             self.controller.speeds = exam_speeds(self.exam)
         self.controller.pause_while_typing = settings.load().pause_while_typing
         self.controller.session.player = self.player_name()
+        self.opening(self.controller)
         self.switch_screen(GameScreen(self.controller, tick_interval=self.tick_interval))
 
     def restart_level(self) -> None:
@@ -274,6 +308,7 @@ class VdcApp(App[None]):
         from vdc.tui.screens.title import TitleScreen
 
         self.controller = None
+        self.lasting.release()
         while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
             self.pop_screen()
 

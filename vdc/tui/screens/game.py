@@ -147,6 +147,7 @@ class GameScreen(TimeControls):
                 self.set_interval(1.0, self.exam_tick, name="exam-countdown")
         self._apply_layout()
         self.refresh_view()
+        self.call_after_refresh(app.opened)
         if self.tick_interval:
             self.set_interval(self.tick_interval, self._on_tick, name="sim-tick")
         first = self.controller.level.level.first_panel
@@ -207,6 +208,7 @@ class GameScreen(TimeControls):
             self._refresh_topbar()
         if not c.tick():
             return
+        vdc_app(self).lasting.tend()
         if c.changed_since_last_view():
             self.refresh_view()
         else:  # between two samples only the clock moves
