@@ -5,10 +5,24 @@ enterprise sandbox (`big_game_vms` lowered: what a big game does, a small one do
 from __future__ import annotations
 
 import gc
+import json
+import os
+import threading
 import weakref
+from pathlib import Path
 
-from tests.tui.conftest import level_app, screen_of, start, until
+from tests.tui.conftest import level_app, screen_of, start, toasts, until
+from vdc.scenario.loader import load_level
+from vdc.scenario.paths import find_level
+from vdc.session import save_writer
+from vdc.session.save import load
 from vdc.tui.screens.title import TitleScreen
+
+
+def save_of(level_id: str, kind: str) -> Path:
+    """The one `kind` save of `level_id`'s game, or a path that does not exist."""
+    found = sorted(Path(os.environ["VDC_SAVES_DIR"]).glob(f"{level_id}-*.{kind}.vdcsave"))
+    return found[0] if found else Path(os.environ["VDC_SAVES_DIR"]) / "none.vdcsave"
 
 
 async def test_a_big_game_is_set_aside_once_drawn_and_released_when_left() -> None:
@@ -57,3 +71,73 @@ async def test_a_small_game_changes_nothing() -> None:
         await pilot.pause()
         assert not app.lasting.frozen and not app.lasting.held and gc.isenabled()
         assert gc.get_freeze_count() == 0
+
+
+def _hold_writer() -> threading.Event:
+    """Keep the save writer busy until the event is set (what a slow disk would do)."""
+    go = threading.Event()
+    save_writer._pool().submit(go.wait, 30)
+    return go
+
+
+async def test_an_autosave_is_taken_at_once_and_written_while_the_game_goes_on() -> None:
+    async with level_app("01").run_test(size=(100, 30)) as pilot:
+        game = await start(pilot, 299)
+        go = _hold_writer()
+        game.step(10)  # past 300 s: the autosave is taken now, the writer is busy
+        await pilot.pause()
+        assert not save_of("01-first-light", "autosave").exists() and len(game._writing) == 1
+        game.step(60)  # the game goes on meanwhile
+        assert game.controller.now == 369.0
+        go.set()
+        save_writer.flush()
+        game.controller.paused = False
+        game._on_tick()  # the next tick sees it written
+        auto = save_of("01-first-light", "autosave")
+        assert not game._writing and game.controller.last_save == auto
+    assert load(auto).sim_time == 309.0  # what the game was when it was taken
+
+
+async def test_autosaves_handed_over_are_written_before_the_title_reads_the_saves() -> None:
+    app = level_app("01")
+    async with app.run_test(size=(100, 30)) as pilot:
+        game = await start(pilot, 299)
+        go = _hold_writer()
+        game.step(10)
+        await pilot.pause()
+        threading.Timer(0.2, go.set).start()
+        app.leave_level()  # waits for the writer
+        title = await screen_of(pilot, TitleScreen)
+        await until(pilot, lambda: title.latest is not None)  # looked for as the title shows
+        assert title.latest == save_of("01-first-light", "autosave")
+
+
+async def test_an_autosave_that_cannot_be_written_is_told(monkeypatch) -> None:
+    def full(path: Path, pending: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(save_writer, "write_pending", full)
+    app = level_app("01")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        game = await start(pilot, 299)
+        game.step(10)
+        save_writer.flush()
+        game.controller.paused = False
+        game._on_tick()
+        await until(pilot, lambda: "Save failed" in toasts(app, "title"))
+        assert any("No space left on device" in m for m in toasts(app, "message"))
+        assert game.controller.last_save is None
+
+
+def test_a_save_taken_then_written_is_the_text_of_one_written_at_once() -> None:
+    from vdc.session.save import encode, snapshot, to_data
+    from vdc.session.session import Session
+    from vdc.sim.engine import Simulation
+
+    session = Session(Simulation(load_level(find_level("01")).level))
+    session.submit("host power on esx-02")
+    session.advance(120)
+    taken = snapshot(session)
+    whole = json.dumps(to_data(session), indent=1, ensure_ascii=False)
+    session.advance(60)  # the run goes on: what was taken stays
+    assert encode(taken) == whole and json.loads(whole)["sim_time"] == 120.0

@@ -305,8 +305,10 @@ class VdcApp(App[None]):
 
     def leave_level(self) -> None:
         """Back to the title screen, dropping the running level."""
+        from vdc.session import save_writer
         from vdc.tui.screens.title import TitleScreen
 
+        save_writer.flush()  # the autosaves handed over are there when the title looks
         self.controller = None
         self.lasting.release()
         while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):

@@ -7,6 +7,7 @@ the model itself.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from vdc.scenario.event_kinds import label as kind_label
+from vdc.session import save_writer
 from vdc.session.alarms import TOASTED, TOLD, AlarmWatch
 from vdc.session.session import CommandRecord
 from vdc.sim.commands import CommandSyntaxError
@@ -101,6 +103,8 @@ class GameScreen(TimeControls):
         self._held_shown = False
         self._next_autosave = float(AUTOSAVE_EVERY_S)
         self._saved_records = 0
+        self._writing: list[Future[Path]] = []
+        """Autosaves handed to the save writer, not yet seen written."""
         self.shown: SimView | None = None
         """The last view drawn (what the player sees now)."""
         self.alarm_watch = AlarmWatch()
@@ -148,6 +152,8 @@ class GameScreen(TimeControls):
         self._apply_layout()
         self.refresh_view()
         self.call_after_refresh(app.opened)
+        if self.autosaves and not self.controller.over_when_opened:
+            self.call_after_refresh(self.controller.prepare_saves)
         if self.tick_interval:
             self.set_interval(self.tick_interval, self._on_tick, name="sim-tick")
         first = self.controller.level.level.first_panel
@@ -206,6 +212,7 @@ class GameScreen(TimeControls):
         if self._held_shown:
             self._held_shown = False
             self._refresh_topbar()
+        self._check_writes()
         if not c.tick():
             return
         vdc_app(self).lasting.tend()
@@ -264,7 +271,7 @@ class GameScreen(TimeControls):
             view.t >= self._next_autosave or important or (ended and not self._ended_shown)
         ):
             self._next_autosave = (view.t // AUTOSAVE_EVERY_S + 1) * AUTOSAVE_EVERY_S
-            self._save("autosave", quiet=True)
+            self._save("autosave", quiet=True, wait=ended)  # the last one before the debrief
         if ended and not self._ended_shown:
             self._ended_shown = True
             self.on_level_end()
@@ -585,9 +592,12 @@ class GameScreen(TimeControls):
         """Save the game now (as Ctrl+S does, without the toast); the file, or None (said why)."""
         return self._save("save", quiet=True, counts=True)
 
-    def _save(self, kind: str, *, quiet: bool = False, counts: bool = False) -> Path | None:
+    def _save(self, kind: str, *, quiet: bool = False, counts: bool = False,
+              wait: bool = True) -> Path | None:
         """Write the game's save into the saves directory; say where (or why not). The file,
-        or None when it could not be written."""
+        or None when it could not be written. Not `wait`: the save is taken now and written
+        on the save writer's thread (an autosave: the screen goes on meanwhile); the file, or
+        a failure, is told at a later tick (`_check_writes`)."""
         from vdc.session.paths import new_game, save_path
 
         c = self.controller
@@ -597,9 +607,14 @@ class GameScreen(TimeControls):
                 c.save_game = new_game(directory, c.level.level.id, c.started,
                                        c.session.player or "")
             path = save_path(directory, c.save_game, kind)
-            c.save(path)
+            written = c.save_later(path)
+            if wait:
+                written.result()
+            else:
+                self._writing.append(written)
+                return path
         except (OSError, ValueError) as e:
-            self.notify(f"Could not save: {e}", title="Save failed", severity="error", markup=False)
+            self._save_failed(e)
             return None
         c.last_save = path
         if counts or not quiet:
@@ -607,6 +622,31 @@ class GameScreen(TimeControls):
         if not quiet:
             self.notify(f"Saved at {clock(self.controller.now)} to {path}", title="Saved", markup=False)
         return path
+
+    def _save_failed(self, e: BaseException) -> None:
+        self.notify(f"Could not save: {e}", title="Save failed", severity="error", markup=False)
+
+    def _check_writes(self) -> None:
+        """Autosaves written since: the file is the game's last save; a failure is told."""
+        if not self._writing:
+            return
+        done = [f for f in self._writing if f.done()]
+        self._writing = [f for f in self._writing if not f.done()]
+        for f in done:
+            e = f.exception()
+            if e is None:
+                self.controller.last_save = f.result()
+            elif isinstance(e, (OSError, ValueError)):
+                self._save_failed(e)
+            else:
+                raise e
+
+    def on_unmount(self) -> None:
+        """The game is left: the autosaves handed over are written before anything reads the
+        saves directory again (the title's Continue)."""
+        if self._writing:
+            save_writer.flush()
+            self._check_writes()
 
     def action_quit_level(self) -> None:
         """Leave the level; with commands given since the last save, ask first."""
