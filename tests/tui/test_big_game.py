@@ -5,6 +5,7 @@ enterprise sandbox (`big_game_vms` lowered: what a big game does, a small one do
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
 import threading
@@ -141,3 +142,28 @@ def test_a_save_taken_then_written_is_the_text_of_one_written_at_once() -> None:
     whole = json.dumps(to_data(session), indent=1, ensure_ascii=False)
     session.advance(60)  # the run goes on: what was taken stays
     assert encode(taken) == whole and json.loads(whole)["sim_time"] == 120.0
+
+
+async def test_an_alarm_storm_lists_the_worst_and_counts_the_rest() -> None:
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from tests.tui.conftest import PanelApp
+    from vdc.session.alarms import Alarm
+    from vdc.tui.widgets.alarms import LIST_MAX, AlarmsPanel
+
+    storm = [Alarm("critical", f"host esx-{i:04d} failed", "`host power on`") for i in range(70)]
+    storm += [Alarm("warning", f"VM vm-{i:05d} CPU ready 20.0%") for i in range(930)]
+    app = PanelApp(AlarmsPanel())
+    async with app.run_test(size=(160, 50)) as pilot:
+        panel = app.panel
+        assert isinstance(panel, AlarmsPanel)
+        panel.show(None, storm)  # type: ignore[arg-type] - the alarms are given
+        await pilot.pause()
+        console = Console(width=150, record=True, file=io.StringIO())
+        console.print(panel.query_one("#alarms-text", Static).content)
+        text = console.export_text()
+        assert panel.border_title == "Alarms (1000)" and len(panel.alarms) == 1000
+        assert "host esx-0059 failed" in text and "host esx-0060 failed" not in text
+        assert "940 more alarms, 10 of them critical: deal with those above first" in text
+        assert LIST_MAX == 60

@@ -26,6 +26,11 @@ from vdc.tui.widgets.panel import Panel
 
 __all__ = ["AlarmsPanel", "active_alarms"]
 
+LIST_MAX = 60
+"""Alarms listed at most (worst first); the rest are counted in one line. At enterprise size
+a storm raises a thousand, and drawing them all (a grid measured, then drawn) took 0.1 s a
+refresh."""
+
 
 class AlarmsPanel(Panel):
     """The active alarms, one per line (severity symbol + short text), critical first.
@@ -91,7 +96,10 @@ class AlarmsPanel(Panel):
         self._draw()
 
     def _draw(self) -> None:
-        drawn = [(s, t, f) for (s, t), f in zip(self.alarms, self.fixes, strict=True)]
+        drawn = [(s, t, f) for (s, t), f in zip(self.alarms[:LIST_MAX], self.fixes, strict=False)]
+        rest = [sev for sev, _ in self.alarms[LIST_MAX:]]
+        if rest:
+            drawn.append(("", f"{len(rest)}", f"{rest.count('critical')}"))
         if self._drawn == drawn or not self.is_mounted:
             return
         self._drawn = drawn
@@ -110,7 +118,7 @@ class AlarmsPanel(Panel):
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(no_wrap=True, width=1)
         grid.add_column(ratio=1)
-        for (severity, message), fix in zip(self.alarms, self.fixes, strict=True):
+        for (severity, message), fix in zip(self.alarms[:LIST_MAX], self.fixes, strict=False):
             symbol, tone = SEVERITY[severity]
             cell = Text(message)
             if fix:
@@ -118,4 +126,10 @@ class AlarmsPanel(Panel):
                 for k, part in enumerate(fix.split("`")):  # commands in the accent
                     cell.append(part, style=tones("accent") if k % 2 else tones("foreground-muted"))
             grid.add_row(Text(symbol, style=tones(tone)), cell)
+        if rest:
+            critical = rest.count("critical")
+            worse = f", {critical:,} of them critical" if critical else ""
+            grid.add_row(Text("…", style=tones("foreground-muted")),
+                         tones.text(f"{len(rest):,} more alarms{worse}: deal with those above first",
+                                    "foreground-muted"))
         self.query_one("#alarms-text", Static).update(grid)
