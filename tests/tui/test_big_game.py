@@ -29,11 +29,13 @@ def save_of(level_id: str, kind: str) -> Path:
 async def test_a_big_game_is_set_aside_once_drawn_and_released_when_left() -> None:
     app = level_app("01")
     app.big_game_vms = 1
+    before = gc.get_threshold()
     assert app.lasting.frozen is False  # built before it was told: nothing set aside
     async with app.run_test(size=(100, 30)) as pilot:
         game = await start(pilot)
         await until(pilot, lambda: app.lasting.game_frozen)
         assert app.lasting.game_frozen and gc.isenabled() and gc.get_freeze_count() > 0
+        assert gc.get_threshold()[2] == 10 * app.lasting.thresholds[2]
         game.controller.paused = False
         gc.collect()  # a full collection: what survived it is set aside at the next tick
         assert app.lasting.survivors
@@ -42,6 +44,7 @@ async def test_a_big_game_is_set_aside_once_drawn_and_released_when_left() -> No
         app.leave_level()
         await screen_of(pilot, TitleScreen)
         assert not app.lasting.frozen and gc.get_freeze_count() == 0 and gc.isenabled()
+        assert gc.get_threshold() == before
     assert app.lasting._collected not in gc.callbacks
 
 
