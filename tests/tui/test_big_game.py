@@ -12,7 +12,7 @@ import threading
 import weakref
 from pathlib import Path
 
-from tests.tui.conftest import level_app, screen_of, start, toasts, until
+from tests.tui.conftest import TROUBLE, level_app, screen_of, start, toasts, until
 from vdc.scenario.loader import load_level
 from vdc.scenario.paths import find_level
 from vdc.session import save_writer
@@ -102,6 +102,23 @@ async def test_an_autosave_is_taken_at_once_and_written_while_the_game_goes_on()
     assert load(auto).sim_time == 309.0  # what the game was when it was taken
 
 
+async def test_autosaves_due_while_one_is_written_make_one_more_after_it() -> None:
+    async with level_app(TROUBLE).run_test(size=(100, 30)) as pilot:
+        game = await start(pilot, 90)
+        go = _hold_writer()
+        game.step(20)  # at 100 an uplink dies: critical, autosave (the writer is busy)
+        game.step(100)  # at 200 a host fails: critical again, due
+        game.step(40)
+        assert len(game._writing) == 1 and game._autosave_due
+        go.set()
+        save_writer.flush()
+        game.controller.paused = False
+        game._on_tick()  # sees the first written, takes the one due
+        assert len(game._writing) == 1 and not game._autosave_due
+        save_writer.flush()
+    assert load(save_of("tui-trouble", "autosave")).sim_time == 250.0  # taken before the tick
+
+
 async def test_autosaves_handed_over_are_written_before_the_title_reads_the_saves() -> None:
     app = level_app("01")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -133,8 +150,8 @@ async def test_an_autosave_that_cannot_be_written_is_told(monkeypatch) -> None:
         assert game.controller.last_save is None
 
 
-def test_a_save_taken_then_written_is_the_text_of_one_written_at_once() -> None:
-    from vdc.session.save import encode, snapshot, to_data
+def test_a_save_taken_then_written_is_the_text_of_one_written_at_once(tmp_path: Path) -> None:
+    from vdc.session.save import encode, snapshot, to_data, write_pending
     from vdc.session.session import Session
     from vdc.sim.engine import Simulation
 
@@ -145,6 +162,8 @@ def test_a_save_taken_then_written_is_the_text_of_one_written_at_once() -> None:
     whole = json.dumps(to_data(session), indent=1, ensure_ascii=False)
     session.advance(60)  # the run goes on: what was taken stays
     assert encode(taken) == whole and json.loads(whole)["sim_time"] == 120.0
+    written = write_pending(tmp_path / "s.vdcsave", taken)
+    assert written.read_bytes() == whole.encode("utf-8")
 
 
 async def test_an_alarm_storm_lists_the_worst_and_counts_the_rest() -> None:

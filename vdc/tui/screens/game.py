@@ -105,6 +105,9 @@ class GameScreen(TimeControls):
         self._saved_records = 0
         self._writing: list[Future[Path]] = []
         """Autosaves handed to the save writer, not yet seen written."""
+        self._autosave_due = False
+        """An autosave came due while another was being written (an incident storm makes a
+        critical event every tick): it is taken when that one is written, at a later tick."""
         self.shown: SimView | None = None
         """The last view drawn (what the player sees now)."""
         self.alarm_watch = AlarmWatch()
@@ -271,7 +274,10 @@ class GameScreen(TimeControls):
             view.t >= self._next_autosave or important or (ended and not self._ended_shown)
         ):
             self._next_autosave = (view.t // AUTOSAVE_EVERY_S + 1) * AUTOSAVE_EVERY_S
-            self._save("autosave", quiet=True, wait=ended)  # the last one before the debrief
+            if self._writing and not ended:  # one at a time: this one once that is written
+                self._autosave_due = True
+            else:
+                self._save("autosave", quiet=True, wait=ended)  # the last one before the debrief
         if ended and not self._ended_shown:
             self._ended_shown = True
             self.on_level_end()
@@ -627,7 +633,8 @@ class GameScreen(TimeControls):
         self.notify(f"Could not save: {e}", title="Save failed", severity="error", markup=False)
 
     def _check_writes(self) -> None:
-        """Autosaves written since: the file is the game's last save; a failure is told."""
+        """Autosaves written since: the file is the game's last save; a failure is told; an
+        autosave that came due meanwhile is taken now."""
         if not self._writing:
             return
         done = [f for f in self._writing if f.done()]
@@ -640,6 +647,9 @@ class GameScreen(TimeControls):
                 self._save_failed(e)
             else:
                 raise e
+        if self._autosave_due and not self._writing and not self.controller.ended:
+            self._autosave_due = False
+            self._save("autosave", quiet=True, wait=False)
 
     def on_unmount(self) -> None:
         """The game is left: the autosaves handed over are written before anything reads the
