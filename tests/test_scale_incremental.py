@@ -54,11 +54,12 @@ def test_partial_network_and_placement_reloads_equal_a_full_network_load(size: s
     moved = cut = 0
     for sim in _steps(_busy(size, seed), 3 * 3600):
         s = sim.sampler.current()
-        got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.vm_host_names)
+        got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.vm_host_names, s.host_net_cap.copy())
         s.paths = {}
         s._load_network()
         s._load_placement(None)
         assert np.array_equal(got[0], s.vm_reachable) and np.array_equal(got[1], s.vm_team_cap), sim.now
+        assert np.array_equal(got[4], s.host_net_cap), sim.now
         assert np.array_equal(got[2], s.vm_host) and got[3] == s.vm_host_names, sim.now
         moved = max(moved, len(sim.log.of_kind("vmotion_completed")))
         cut = max(cut, int((~s.vm_reachable).sum()))
@@ -126,13 +127,14 @@ def test_snapshot_alarms_by_rows_equal_the_pass_over_every_chain(monkeypatch):
 
 def _equal_to_a_full_network_load(sim: Simulation) -> None:
     s = sim.sampler.current()
-    got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy())
+    got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.host_net_cap.copy())
     s.paths = {}
     s._load_network()
     s._load_placement(None)
     assert np.array_equal(got[0], s.vm_reachable), sim.now
     assert np.array_equal(got[1], s.vm_team_cap), sim.now
     assert np.array_equal(got[2], s.vm_host), sim.now
+    assert np.array_equal(got[3], s.host_net_cap), sim.now
 
 
 @pytest.mark.parametrize("level", ["09-consolidation", "10-appliance-day", "13-vlan-trouble"])

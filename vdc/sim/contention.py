@@ -168,6 +168,8 @@ class Sampler(InventoryArrays):
         self._pending = False
         """Thin disks or live deltas grew in a sample since the last `flush`."""
         self.vm_snap_depth = np.zeros(0, dtype=np.int64)
+        self.snap_rows_version = 0
+        """Bumped at every load of snapshot rows (what the snapshot alarms compare with)."""
         self.vm_snap_oldest = np.zeros(0)
         """When each VM's oldest snapshot was taken (inf without a chain): the age alarm."""
         self.host_min_free = z
@@ -307,6 +309,7 @@ class Sampler(InventoryArrays):
             ):
                 setattr(self, name, np.delete(value, i))
         self.noise.drop(i)
+        self.snap_rows_version += 1
 
     def refresh(self, parts: list[str]) -> None:
         """Reload only the parts a small change touched (cheaper than a rebuild)."""
@@ -366,6 +369,7 @@ class Sampler(InventoryArrays):
         self.snap_any = any(depth)
         nd, D = len(self.disks), len(self.ds_names)
         self.vm_snap_depth = np.array(depth, dtype=np.int64)
+        self.snap_rows_version += 1
         self.snap_live = np.zeros(nd)
         self.snap_frozen = np.zeros(nd)
         self.snap_has = np.zeros(nd, dtype=bool)
@@ -430,6 +434,7 @@ class Sampler(InventoryArrays):
         self.vm_snap_mem[i] = 0.0
         self.vm_snap_oldest[i] = np.inf
         self.vm_snap_depth[i] = len(v.snapshots)
+        self.snap_rows_version += 1
         if v.snapshots:
             self._load_chain(i, v, bool(self.sim.tasks.active_of(name, "consolidate")))
         self.snap_any = bool(self.vm_snap_depth.any())
