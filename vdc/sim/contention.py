@@ -195,6 +195,8 @@ class Sampler(InventoryArrays):
         self._team_seen: np.ndarray | None = None
         self._team_least = np.inf
         self._mult_d = z
+        self._delta_key = (-1, -1)
+        self._delta = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), z, z, z)
         self.mem_idle: np.ndarray | None = None
         """Tier members with no users of their own (they keep no tier up), None when none."""
         """Mbit/s each VM carries as a load balancer (0 for the others; `provision/nfv.py`)."""
@@ -717,24 +719,36 @@ class Sampler(InventoryArrays):
 
     def _grow_deltas(self, ds_used: np.ndarray, write_d: np.ndarray, dt: float, D: int) -> np.ndarray:
         """Grow the live deltas by the last `dt` s of writes (never past the free space);
-        return the datastores' used space including every delta and memory file."""
-        sd, has = self.snap_sd, self.snap_has
-        ds_used = ds_used + np.bincount(
-            sd, weights=(self.snap_live + self.snap_frozen) * has, minlength=D
-        ) + self.ds_snapfiles
+        return the datastores' used space including every delta and memory file. Worked on the
+        disk rows with a delta only: the other rows add zeros, in the same order."""
+        rows, sd, base, w, frozen = self._delta_rows()
+        live = self.snap_live[rows]
+        ds_used = ds_used + np.bincount(sd, weights=live + frozen, minlength=D) + self.ds_snapfiles
         if dt > 0:
-            base = np.maximum(self.disk_size, 1e-9)
-            dw = write_d * self.disk_w * (dt / MB_PER_GIB) * has
-            live = self.snap_live
+            dw = write_d[rows] * w * (dt / MB_PER_GIB)
             inc = (base - live) * -np.expm1(-dw / base)
             inc_ds = np.bincount(sd, weights=inc, minlength=D)
             free = np.maximum(self.ds_cap - ds_used, 0.0)
             scale = np.where(inc_ds > free, free / np.maximum(inc_ds, 1e-300), 1.0)
             inc = inc * scale[sd]
-            self.snap_live = live + inc
+            grown = self.snap_live.copy()
+            grown[rows] = live + inc
+            self.snap_live = grown
             self._pending = True
             ds_used = ds_used + np.bincount(sd, weights=inc, minlength=D)
         return ds_used
+
+    def _delta_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The disk rows with a live delta and, on them, the delta's datastore, the disk's size
+        (at least 1e-9), its share of its VM's writes and the frozen deltas under it; kept until
+        the snapshot rows or the structure change."""
+        key = (self.built_version, self.snap_rows_version)
+        if self._delta_key != key:
+            rows = np.flatnonzero(self.snap_has)
+            self._delta = (rows, self.snap_sd[rows], np.maximum(self.disk_size[rows], 1e-9),
+                           self.disk_w[rows], self.snap_frozen[rows])
+            self._delta_key = key
+        return self._delta
 
 
 def _grow(a: np.ndarray, n: int, fill: float) -> np.ndarray:
