@@ -495,6 +495,7 @@ class Sampler(InventoryArrays):
         self.disk_base_write = self.base_write[self.disk_vm]
         self.disk_all_on = bool(self.disk_on_ds.all())
         self.cpu_cap_safe = np.maximum(self.cpu_cap_vm, 1e-9)
+        self.any_cpu_res = bool(self.vm_cpu_res.any())
         self._min_served_lo = self.vm_min_served - 1e-9
         self._max_lat_hi = self.vm_max_lat + 1e-9
 
