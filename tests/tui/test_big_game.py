@@ -12,6 +12,8 @@ import threading
 import weakref
 from pathlib import Path
 
+import pytest
+
 from tests.tui.conftest import TROUBLE, level_app, screen_of, start, toasts, until
 from vdc.scenario.loader import load_level
 from vdc.scenario.paths import find_level
@@ -102,7 +104,8 @@ async def test_an_autosave_is_taken_at_once_and_written_while_the_game_goes_on()
     assert load(auto).sim_time == 309.0  # what the game was when it was taken
 
 
-async def test_autosaves_due_while_one_is_written_make_one_more_after_it() -> None:
+@pytest.mark.parametrize("leave", [False, True], ids=["tick", "leave"])
+async def test_autosaves_due_while_one_is_written_make_one_more_after_it(leave: bool) -> None:
     async with level_app(TROUBLE).run_test(size=(100, 30)) as pilot:
         game = await start(pilot, 90)
         go = _hold_writer()
@@ -110,13 +113,17 @@ async def test_autosaves_due_while_one_is_written_make_one_more_after_it() -> No
         game.step(100)  # at 200 a host fails: critical again, due
         game.step(40)
         assert len(game._writing) == 1 and game._autosave_due
+        if leave:  # the one due is written too, before the game is gone
+            threading.Timer(0.2, go.set).start()
+            return
         go.set()
         save_writer.flush()
         game.controller.paused = False
         game._on_tick()  # sees the first written, takes the one due
         assert len(game._writing) == 1 and not game._autosave_due
         save_writer.flush()
-    assert load(save_of("tui-trouble", "autosave")).sim_time == 250.0  # taken before the tick
+    # taken before the tick, or as the game is left
+    assert load(save_of("tui-trouble", "autosave")).sim_time == 250.0
 
 
 async def test_autosaves_handed_over_are_written_before_the_title_reads_the_saves() -> None:
@@ -131,6 +138,16 @@ async def test_autosaves_handed_over_are_written_before_the_title_reads_the_save
         title = await screen_of(pilot, TitleScreen)
         await until(pilot, lambda: title.latest is not None)  # looked for as the title shows
         assert title.latest == save_of("01-first-light", "autosave")
+
+
+async def test_autosaves_handed_over_are_written_before_the_app_is_gone() -> None:
+    async with level_app("01").run_test(size=(100, 30)) as pilot:
+        game = await start(pilot, 299)
+        go = _hold_writer()
+        game.step(10)
+        await pilot.pause()
+        threading.Timer(0.3, go.set).start()
+    assert load(save_of("01-first-light", "autosave")).sim_time == 309.0
 
 
 async def test_an_autosave_that_cannot_be_written_is_told(monkeypatch) -> None:

@@ -105,6 +105,10 @@ class VdcApp(App[None]):
         self._open()
 
     def on_unmount(self) -> None:
+        """The app ends: the autosaves handed over are written before it is gone."""
+        from vdc.session import save_writer
+
+        save_writer.flush()
         self.lasting.release()
 
     def _level_lasts(self, loaded: LoadedLevel) -> None:
@@ -306,9 +310,13 @@ class VdcApp(App[None]):
     def leave_level(self) -> None:
         """Back to the title screen, dropping the running level."""
         from vdc.session import save_writer
+        from vdc.tui.screens.game import GameScreen
         from vdc.tui.screens.title import TitleScreen
 
-        save_writer.flush()  # the autosaves handed over are there when the title looks
+        for screen in self.screen_stack:  # the autosaves are there when the title looks
+            if isinstance(screen, GameScreen):
+                screen.finish_writes()
+        save_writer.flush()
         self.controller = None
         self.lasting.release()
         while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):

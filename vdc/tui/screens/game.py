@@ -651,12 +651,17 @@ class GameScreen(TimeControls):
             self._autosave_due = False
             self._save("autosave", quiet=True, wait=False)
 
+    def finish_writes(self) -> None:
+        """Wait until the autosaves handed over are written, and the one due after them."""
+        for _ in range(2):  # the second time: the due one, handed over by the first check
+            if self._writing or self._autosave_due:
+                save_writer.flush()
+                self._check_writes()
+
     def on_unmount(self) -> None:
-        """The game is left: the autosaves handed over are written before anything reads the
-        saves directory again (the title's Continue)."""
-        if self._writing:
-            save_writer.flush()
-            self._check_writes()
+        """The game is left: its autosaves are written before anything reads the saves
+        directory again (the title's Continue)."""
+        self.finish_writes()
 
     def action_quit_level(self) -> None:
         """Leave the level; with commands given since the last save, ask first."""
