@@ -54,11 +54,12 @@ def test_partial_network_and_placement_reloads_equal_a_full_network_load(size: s
     moved = cut = 0
     for sim in _steps(_busy(size, seed), 3 * 3600):
         s = sim.sampler.current()
-        got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.vm_host_names)
+        got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.vm_host_names, s.host_net_cap.copy())
         s.paths = {}
         s._load_network()
         s._load_placement(None)
         assert np.array_equal(got[0], s.vm_reachable) and np.array_equal(got[1], s.vm_team_cap), sim.now
+        assert np.array_equal(got[4], s.host_net_cap), sim.now
         assert np.array_equal(got[2], s.vm_host) and got[3] == s.vm_host_names, sim.now
         moved = max(moved, len(sim.log.of_kind("vmotion_completed")))
         cut = max(cut, int((~s.vm_reachable).sum()))
@@ -126,13 +127,14 @@ def test_snapshot_alarms_by_rows_equal_the_pass_over_every_chain(monkeypatch):
 
 def _equal_to_a_full_network_load(sim: Simulation) -> None:
     s = sim.sampler.current()
-    got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy())
+    got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.host_net_cap.copy())
     s.paths = {}
     s._load_network()
     s._load_placement(None)
     assert np.array_equal(got[0], s.vm_reachable), sim.now
     assert np.array_equal(got[1], s.vm_team_cap), sim.now
     assert np.array_equal(got[2], s.vm_host), sim.now
+    assert np.array_equal(got[3], s.host_net_cap), sim.now
 
 
 @pytest.mark.parametrize("level", ["09-consolidation", "10-appliance-day", "13-vlan-trouble"])
@@ -250,6 +252,28 @@ def test_the_kept_chain_json_equals_the_chains_encoded_whole():
         assert chain.digest_json(sim) == (json.dumps(whole, sort_keys=True, separators=(",", ":")) if whole else ""), t
         seen = max(seen, len(whole))
     assert seen == len(names) and sim.log.of_kind("snapshot_deleted")
+
+
+def test_the_digest_cache_gives_what_a_cold_digest_gives():
+    """Hosts failing, isolated and back, links cut, services down and up, snapshots growing:
+    at every minute the digest written with what the last one cached is the digest written
+    from nothing; and a copy of the cache (a replay checkpoint) starts empty."""
+    import pickle
+
+    from vdc.sim.digest import DigestCache, state_digest
+
+    hit = 0
+    for sim in _steps(_busy("small", 3), 2 * 3600):
+        warm = sim.digest_cache
+        kept = (dict(warm.hosts), list(warm.service_json), len(warm.arrays))
+        got = state_digest(sim)
+        hit += sum(1 for k, (key, js) in warm.hosts.items() if kept[0].get(k) == (key, js))
+        sim.digest_cache = DigestCache()
+        assert state_digest(sim) == got, sim.now
+        sim.digest_cache = warm
+    assert hit > 0 and sim.metrics.service_down.any() and sim.log.of_kind("host_isolated")
+    copy = pickle.loads(pickle.dumps(sim.digest_cache))
+    assert copy.hosts == {} and copy.arrays == [] and copy.service_json == []
 
 
 def test_globs_matched_by_one_regex_equal_fnmatch_per_pattern():

@@ -25,7 +25,7 @@ from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
 from vdc.sim.compute.alarms import CpuAlarms
 from vdc.sim.contention import Sampler
-from vdc.sim.digest import state_digest
+from vdc.sim.digest import DigestCache, state_digest
 from vdc.sim.drs import passes as drs_passes
 from vdc.sim.events import EventLog
 from vdc.sim.ha import agents as ha_agents
@@ -119,9 +119,10 @@ class Simulation:
         """The level of each alarm now ("ok" when absent), by (kind, subject)."""
         self.snapshot_alarmed: list[str] = []
         """VMs with a snapshot depth or age alarm raised (checked until it clears)."""
-        self.snapshot_alarm_rows: tuple[int, np.ndarray, np.ndarray] | None = None
-        """The sampler structure and, per VM row, whether its depth and age alarms are raised
-        (`snapshots.chain.alarms` compares with it instead of every chain per sample)."""
+        self.snapshot_alarm_rows: tuple[tuple[int, int], np.ndarray, np.ndarray, float] | None = None
+        """The sampler structure and chain rows, per VM row whether its depth and age alarms are
+        raised, and the time before which no chain comes of age (`snapshots.chain.alarms`
+        compares with it instead of every chain per sample)."""
         self._ds_level = np.zeros(0, dtype=int)
         self._cpu_high = np.zeros(0, dtype=bool)
         self.cpu_alarms = CpuAlarms()
@@ -129,6 +130,8 @@ class Simulation:
         """vSAN objects, rebuilds and storage path faults (`vdc.sim.vsan`)."""
         self.timeline: list[Action] = build_timeline(level, self.streams)
         self.sampler = Sampler(self)
+        self.digest_cache = DigestCache()
+        """What the last state digest wrote of its seldom-changing parts (`vdc.sim.digest`)."""
         self.history = TableRing(FINE_HISTORY, [])
         """Per-sample series: `host_cpu:NAME`, `ds_pct:NAME`."""
         self.coarse = TableRing(self.duration // DIGEST_EVERY_S + 2, [])
@@ -292,8 +295,8 @@ class Simulation:
         m.energy_kwh += kw * dt / 3600.0
         # Datastores: used space back on the objects, alarms at 75 / 85 / 100 %.
         pct = s.ds_pct
-        for i, ds in enumerate(self.inv.datastores.values()):
-            ds.used = float(s.ds_used[i])
+        for ds, used in zip(self.inv.datastores.values(), s.ds_used.tolist(), strict=True):
+            ds.used = used
         if m.ds_peak.size != pct.size:
             m.ds_names = list(s.ds_names)
             m.ds_peak = np.concatenate([m.ds_peak, np.zeros(pct.size - m.ds_peak.size)])

@@ -333,13 +333,17 @@ def alarms(sim: Simulation, t: float) -> None:
 
     The levels wanted per VM row are numpy comparisons of the sampler's chain arrays; only
     rows whose level differs from the one raised last time are looked at, in the order the
-    full pass (`_alarms_every_chain`, used after a rebuild) takes them, with its words."""
+    full pass (`_alarms_every_chain`, used after a rebuild) takes them, with its words. While
+    no chain changed and none comes of age (a second's margin), the levels are the same."""
     s = sim.sampler
+    prev = sim.snapshot_alarm_rows
+    key = (s.built_version, s.snap_rows_version)
+    if prev is not None and prev[0] == key and t < prev[3]:
+        return
     depth = s.vm_snap_depth
     deep = depth > DEPTH_ALARM
     old = (depth > 0) & (t - s.vm_snap_oldest > AGE_ALARM_S)
-    prev = sim.snapshot_alarm_rows
-    if prev is None or prev[0] != s.built_version or prev[1].size != depth.size:
+    if prev is None or prev[0][0] != s.built_version or prev[1].size != depth.size:
         _alarms_every_chain(sim, t)
     else:
         changed = np.flatnonzero((deep != prev[1]) | (old != prev[2])).tolist()
@@ -355,7 +359,8 @@ def alarms(sim: Simulation, t: float) -> None:
                 for name in dict.fromkeys(order):
                     _alarm_vm(sim, t, name)
             sim.snapshot_alarmed = [s.vm_names[i] for i in np.flatnonzero(deep | old).tolist()]
-    sim.snapshot_alarm_rows = (s.built_version, deep, old)
+    young = s.vm_snap_oldest[(depth > 0) & ~old]
+    sim.snapshot_alarm_rows = (key, deep, old, float(young.min(initial=np.inf)) + AGE_ALARM_S - 1.0)
 
 
 def _alarm_vm(sim: Simulation, t: float, name: str) -> None:
