@@ -323,3 +323,24 @@ def test_when_the_arrays_are_written_back_changes_no_result():
     plain, viewed = play(False), play(True)
     assert plain == viewed
     assert [k for k, state, _ in plain[1] if state == "done"][-2:] == ["vmotion", "svmotion"]
+
+
+def test_the_passes_of_a_tick_share_entitlements_worked_out_once(monkeypatch):
+    """Every cluster's DRS pass of one tick reads the same entitlements; they are worked out
+    once per tick, not once per cluster, and the passes plan what they planned alone."""
+    from vdc.sim.drs import passes, plan
+
+    calls = []
+    real = plan.entitlements
+    monkeypatch.setattr(plan, "entitlements", lambda *a: calls.append(1) or real(*a))
+    session, actions = _busy("medium", 2)
+    sim = session.sim
+    session.advance_to(601)
+    ticks = sim.log.of_kind("drs_pass")
+    assert len({e.t for e in ticks}) == 2 and len(calls) == 2  # two ticks, one each
+    shared = passes.Shared()
+    for c in sim.inv.clusters:
+        alone = passes.plan_for(sim, c)
+        together = passes.plan_for(sim, c, shared)
+        assert [(m.vm, m.dst) for m in alone.moves] == [(m.vm, m.dst) for m in together.moves]
+    assert len(calls) == 2 + len(sim.inv.clusters) + 1
