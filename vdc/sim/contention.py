@@ -448,7 +448,10 @@ class Sampler(InventoryArrays):
             self.ds_snapfiles[home] = total
 
     def flush(self) -> None:
-        """Write array-held state (thin disk growth, live deltas) back to the inventory objects."""
+        """Write array-held state (thin disk growth, live deltas) back to the inventory objects.
+        Whatever reads a thin disk's `used` or a live delta's size flushes first (the moves'
+        sizes, vSAN's data, a delete, the chains' commands, the views), so when flushes happen
+        changes no result; the state digest reads the arrays and flushes nothing."""
         if self.built_version < 0 or not self._pending:
             return  # nothing grew since the last flush: the objects are current
         self._pending = False

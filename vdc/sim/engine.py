@@ -659,6 +659,13 @@ class Simulation:
             return "running"
         return "won" if all(s.met for s in statuses if s.required) else "lost"
 
+    def flush_disks(self) -> None:
+        """The sampler's thin-disk and live-delta growth written back onto the objects, for
+        whatever reads them next (nothing to write while it is not built)."""
+        sampler: Sampler | None = getattr(self, "sampler", None)  # not yet while building
+        if sampler is not None:
+            sampler.flush()
+
     def digest(self) -> str:
         """SHA-256 over a canonical form of the state (see `vdc.sim.digest`)."""
         return state_digest(self)

@@ -234,8 +234,13 @@ class InventoryArrays:
         sim.net_hosts = []
         if partial:
             vms = list(inv.vms.values())
-            vidx = self.vm_index
-            rows = sorted({vidx[v.name] for h in changed or () for v in inv.vms_on(h)} | set(moved or ()))
+            on = np.zeros(len(self.host_names), dtype=bool)  # the named hosts' rows
+            on[[self.host_index[h] for h in changed or () if h in self.host_index]] = True
+            # The VMs on them by the arrays' placement: a VM that moved since is in the
+            # placement reload this one is part of (`moved`, or a "placement" part after it).
+            rows = np.flatnonzero(on[self.vm_host]).tolist()
+            if moved:
+                rows = sorted(set(rows).union(moved))
             self._load_paths(vms, rows)
             return
         prev = self.paths if changed is not None else {}

@@ -404,12 +404,16 @@ def digest_json(sim: Simulation) -> str:
     for byte, at the cost of the live deltas: each chain's older snapshots and its newest one's
     name, time and memory file are kept as JSON (`Sampler.chain_json`, dropped when the
     sampler reloads that chain's rows, as every change to a chain does). The sampler is
-    current (the digest brought it up to date)."""
+    current (the digest brought it up to date). The live deltas' sizes are read from the
+    sampler's rows, what a flush would write on the chains: the digest writes nothing back."""
     s = sim.sampler
     if not s.snap_any:
         return ""
-    sync(sim)
     vms = sim.inv.vms
+    live = s.snap_live.tolist()
+    rows = s._snap_rows
+    first = s._disk_first
+    vidx = s.vm_index
     kept = s.chain_json
     parts = []
     for name in sorted([s.vm_names[i] for i in np.flatnonzero(s.vm_snap_depth).tolist()]):
@@ -423,7 +427,12 @@ def digest_json(sim: Simulation) -> str:
                 + [_dumps([last.name, last.taken_at, last.mem_gib])[:-1], ",["]
             )
         # The live delta's sizes, rounded: a finite float's (or an int's) repr is its JSON.
-        sizes = [round(x, 4) for x in chain[-1].sizes]
+        raw = list(chain[-1].sizes)
+        at = first[vidx[name]]
+        for j in range(len(raw)):
+            if rows.get(at + j) == j:
+                raw[j] = live[at + j]
+        sizes = [round(x, 4) for x in raw]
         if not all(type(x) is int or (type(x) is float and math.isfinite(x)) for x in sizes):
             parts.append(head[:-1] + _dumps(sizes) + "]]")
             continue
