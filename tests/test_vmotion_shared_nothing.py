@@ -241,3 +241,59 @@ def test_a_copy_mid_move_goes_on_identically():
     s.advance(400)
     Session(twin).advance(400)
     assert twin.digest() == s.sim.digest()
+
+
+def _failed_at_switchover(events: list[dict], target: str) -> Session:
+    """vm-0 moves to esx-02 with its disks to `target` while `events` happen; run past its end."""
+    lv = _lv()
+    lv["events"] = events
+    s = _session(lv)
+    assert s.submit(f"vmotion vm-0 esx-02 {target}").accepted
+    s.advance(SOLO - 1)
+    assert s.sim.tasks.tasks[0].state == "running"  # the copy runs to its end, then fails
+    s.advance(2)
+    task = s.sim.tasks.tasks[0]
+    assert task.state == "failed" and task.finished_at == pytest.approx(SOLO, abs=0.01)
+    vm = s.sim.inv.vms["vm-0"]
+    assert vm.host == "esx-01" and vm.disks[0].datastore == "ds-1"  # nothing moved
+    assert s.sim.datastore_used("ds-1") == pytest.approx(116)  # its disk and swap file
+    assert task.detail.endswith("; vm-0 stays on esx-01, its disks on ds-1 "
+                                f"(the partial copy on {target} is deleted)")
+    (line,) = [e.detail for e in s.sim.log if e.kind == "vmotion_failed"]
+    assert line == f"vMotion of vm-0 to esx-02 failed: {task.detail}"
+    assert not s.sim.migrations.running and s.submit("vmotion mover esx-02").accepted  # slots free
+    return s
+
+
+def test_a_destination_filled_up_during_the_copy_fails_it_at_the_switchover():
+    # ds-small (150 GiB) takes the 100 GiB disk and the 16 GiB swap file, until another tenant
+    # puts 40 GiB there mid-copy: 10 GiB are left for the swap file's 16 at the switchover.
+    s = _failed_at_switchover([{"at": 40, "kind": "datastore_fill", "datastore": "ds-small", "gib": 40}],
+                              "ds-small")
+    assert s.sim.tasks.tasks[0].detail.startswith(
+        "ds-small filled up while vm-0's disks were copying: 110 GiB left, its disks and swap file need 116 GiB")
+    assert s.sim.datastore_used("ds-small") == pytest.approx(40)  # the partial copy is freed
+
+
+def test_a_smaller_fill_that_leaves_room_lets_it_finish():
+    lv = _lv()
+    lv["events"] = [{"at": 40, "kind": "datastore_fill", "datastore": "ds-small", "gib": 34}]
+    s = _session(lv)
+    assert s.submit("vmotion vm-0 esx-02 ds-small").accepted
+    s.advance(200)
+    assert _took(s, 1) == pytest.approx(SOLO, abs=0.01)
+    assert s.sim.datastore_used("ds-small") == pytest.approx(150)  # full to the GiB
+
+
+def test_a_destination_lost_during_the_copy_fails_it_at_the_switchover():
+    s = _failed_at_switchover([{"at": 40, "kind": "datastore_pdl", "datastore": "ds-2"}], "ds-2")
+    assert s.sim.tasks.tasks[0].detail.startswith(
+        "ds-2 became unreachable while the disks were copying: ds-2 is permanently lost on esx-02 (PDL)")
+    assert s.sim.datastore_used("ds-2") == pytest.approx(0)
+
+
+def test_a_destination_without_paths_at_the_switchover_fails_it():
+    s = _failed_at_switchover([{"at": 40, "kind": "datastore_apd", "datastore": "ds-2", "host": "esx-02",
+                                "duration": 300}], "ds-2")
+    assert s.sim.tasks.tasks[0].detail.startswith(
+        "ds-2 became unreachable while the disks were copying: esx-02 has no path to ds-2 (all paths down)")

@@ -318,9 +318,13 @@ def switchover(sim: Simulation, task_id: int, epoch: int = 0) -> None:
     vm = sim.inv.vms[m.vm]
     # The destination is checked again: it may have begun entering maintenance mode, been cut
     # off or gone down while the memory was copied; the VM then stays on its source.
+    # A shared-nothing one checks its destination datastore again too (`disks.switchover_refusal`).
     why = f"{vm.name} was powered off" if vm.power != "on" else checks.host_refusal(sim, sim.inv.hosts[m.dst], "vmotion")
-    if why is None and m.datastore is not None and m.dst not in sim.inv.datastores[m.datastore].hosts:
-        why = f"{m.dst} no longer mounts {m.datastore}"
+    if why is None and m.datastore is not None:
+        why = disks.switchover_refusal(sim, vm, m.dst, sim.inv.datastores[m.datastore], m.disk_gib, m.sources)
+        if why is not None:
+            where = ", ".join(m.sources) or "where they were"
+            why += f"; {vm.name} stays on {m.src}, its disks on {where} (the partial copy on {m.datastore} is deleted)"
     if why is not None:
         _fail(sim, m, why)
         sim.touch()
