@@ -252,6 +252,28 @@ def test_the_kept_chain_json_equals_the_chains_encoded_whole():
     assert seen == len(names) and sim.log.of_kind("snapshot_deleted")
 
 
+def test_the_digest_cache_gives_what_a_cold_digest_gives():
+    """Hosts failing, isolated and back, links cut, services down and up, snapshots growing:
+    at every minute the digest written with what the last one cached is the digest written
+    from nothing; and a copy of the cache (a replay checkpoint) starts empty."""
+    import pickle
+
+    from vdc.sim.digest import DigestCache, state_digest
+
+    hit = 0
+    for sim in _steps(_busy("small", 3), 2 * 3600):
+        warm = sim.digest_cache
+        kept = (dict(warm.hosts), list(warm.service_json), len(warm.arrays))
+        got = state_digest(sim)
+        hit += sum(1 for k, (key, js) in warm.hosts.items() if kept[0].get(k) == (key, js))
+        sim.digest_cache = DigestCache()
+        assert state_digest(sim) == got, sim.now
+        sim.digest_cache = warm
+    assert hit > 0 and sim.metrics.service_down.any() and sim.log.of_kind("host_isolated")
+    copy = pickle.loads(pickle.dumps(sim.digest_cache))
+    assert copy.hosts == {} and copy.arrays == [] and copy.service_json == []
+
+
 def test_globs_matched_by_one_regex_equal_fnmatch_per_pattern():
     """`names.expand` matches globs with one regex over every name: the same names, in the same
     order, as a `fnmatchcase` per name and pattern (odd brackets, escapes and exact names too)."""

@@ -25,7 +25,7 @@ from vdc.sim import objectives as obj
 from vdc.sim.clock import Environment, call
 from vdc.sim.compute.alarms import CpuAlarms
 from vdc.sim.contention import Sampler
-from vdc.sim.digest import state_digest
+from vdc.sim.digest import DigestCache, state_digest
 from vdc.sim.drs import passes as drs_passes
 from vdc.sim.events import EventLog
 from vdc.sim.ha import agents as ha_agents
@@ -129,6 +129,8 @@ class Simulation:
         """vSAN objects, rebuilds and storage path faults (`vdc.sim.vsan`)."""
         self.timeline: list[Action] = build_timeline(level, self.streams)
         self.sampler = Sampler(self)
+        self.digest_cache = DigestCache()
+        """What the last state digest wrote of its seldom-changing parts (`vdc.sim.digest`)."""
         self.history = TableRing(FINE_HISTORY, [])
         """Per-sample series: `host_cpu:NAME`, `ds_pct:NAME`."""
         self.coarse = TableRing(self.duration // DIGEST_EVERY_S + 2, [])
