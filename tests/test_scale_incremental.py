@@ -54,11 +54,12 @@ def test_partial_network_and_placement_reloads_equal_a_full_network_load(size: s
     moved = cut = 0
     for sim in _steps(_busy(size, seed), 3 * 3600):
         s = sim.sampler.current()
-        got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.vm_host_names)
+        got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.vm_host_names, s.host_net_cap.copy())
         s.paths = {}
         s._load_network()
         s._load_placement(None)
         assert np.array_equal(got[0], s.vm_reachable) and np.array_equal(got[1], s.vm_team_cap), sim.now
+        assert np.array_equal(got[4], s.host_net_cap), sim.now
         assert np.array_equal(got[2], s.vm_host) and got[3] == s.vm_host_names, sim.now
         moved = max(moved, len(sim.log.of_kind("vmotion_completed")))
         cut = max(cut, int((~s.vm_reachable).sum()))
@@ -126,13 +127,14 @@ def test_snapshot_alarms_by_rows_equal_the_pass_over_every_chain(monkeypatch):
 
 def _equal_to_a_full_network_load(sim: Simulation) -> None:
     s = sim.sampler.current()
-    got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy())
+    got = (s.vm_reachable.copy(), s.vm_team_cap.copy(), s.vm_host.copy(), s.host_net_cap.copy())
     s.paths = {}
     s._load_network()
     s._load_placement(None)
     assert np.array_equal(got[0], s.vm_reachable), sim.now
     assert np.array_equal(got[1], s.vm_team_cap), sim.now
     assert np.array_equal(got[2], s.vm_host), sim.now
+    assert np.array_equal(got[3], s.host_net_cap), sim.now
 
 
 @pytest.mark.parametrize("level", ["09-consolidation", "10-appliance-day", "13-vlan-trouble"])
@@ -290,3 +292,55 @@ def test_globs_matched_by_one_regex_equal_fnmatch_per_pattern():
         pats = ["".join(rng.choice(alpha) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(1, 3))]
         pats.append(rng.choice(["svc-*", "*-web?", "esx-0[1-3]", "a[1]", "*", "[!a]*", "[]]", "a[", "[a-"]))
         assert expand(pats, names) == [n for n in names if any(n == p or fnmatchcase(n, p) for p in pats)], pats
+
+
+def test_when_the_arrays_are_written_back_changes_no_result():
+    """A thin disk growing under a writer, a snapshot elsewhere, then a shared-nothing vMotion
+    and a Storage vMotion of the writer: played as the headless runner does, and again with a
+    view built every sample (the TUI's refresh writes the sampler's arrays back onto the
+    objects), the copies are sized alike and every digest is the same. The state digest
+    itself writes nothing back."""
+    from conftest import add_vm, build
+    from test_vmotion_shared_nothing import _lv
+
+    def play(views: bool) -> tuple[list, list]:
+        lv = _lv()
+        lv["profiles"].append({"name": "writer", "cpu": 500, "mem_active": 0.0, "iops": 100,
+                               "write_mbps": 40, "net": 1, "shape": "flat", "peak": 0, "noise": 0})
+        add_vm(lv, "writer", memory=4, profile="writer", disks=[{"datastore": "ds-1", "size": 100, "thin": True, "used": 10}])
+        add_vm(lv, "other", memory=4, profile="still", host="esx-02", disks=[{"datastore": "ds-2", "size": 10}])
+        s = Session(Simulation(build(lv)))
+        for t, cmd in ((30, "snapshot create other s"), (607, "vmotion writer esx-02 ds-2"),
+                       (1213, "svmotion writer ds-shared")):
+            while s.sim.now < t:
+                s.advance(min(5.0, t - s.sim.now))
+                if views:
+                    s.sim.view()
+            assert s.submit(cmd).accepted, cmd
+        s.advance(600)
+        return s.sim.digests, [(k.kind, k.state, k.detail) for k in s.sim.tasks.tasks]
+
+    plain, viewed = play(False), play(True)
+    assert plain == viewed
+    assert [k for k, state, _ in plain[1] if state == "done"][-2:] == ["vmotion", "svmotion"]
+
+
+def test_the_passes_of_a_tick_share_entitlements_worked_out_once(monkeypatch):
+    """Every cluster's DRS pass of one tick reads the same entitlements; they are worked out
+    once per tick, not once per cluster, and the passes plan what they planned alone."""
+    from vdc.sim.drs import passes, plan
+
+    calls = []
+    real = plan.entitlements
+    monkeypatch.setattr(plan, "entitlements", lambda *a: calls.append(1) or real(*a))
+    session, actions = _busy("medium", 2)
+    sim = session.sim
+    session.advance_to(601)
+    ticks = sim.log.of_kind("drs_pass")
+    assert len({e.t for e in ticks}) == 2 and len(calls) == 2  # two ticks, one each
+    shared = passes.Shared()
+    for c in sim.inv.clusters:
+        alone = passes.plan_for(sim, c)
+        together = passes.plan_for(sim, c, shared)
+        assert [(m.vm, m.dst) for m in alone.moves] == [(m.vm, m.dst) for m in together.moves]
+    assert len(calls) == 2 + len(sim.inv.clusters) + 1

@@ -119,7 +119,8 @@ def test_snapshot_hosts_reclaiming_160x50(snap_compare) -> None:
 
 
 def test_snapshot_hosts_reclaiming_80x24(snap_compare) -> None:
-    """At 80 columns the Reclaim column keeps its words; bars shorten to make room."""
+    """At 80 columns the Reclaim column keeps its words; the bars give way (to numbers) so the
+    VMs' health (why they are down) stays."""
     app = PanelApp(HostsPanel(), memory_view(), setup=lambda p: p.toggle("esx-02"), focus="panel")
     assert snap_compare(app, terminal_size=(80, 24))
 

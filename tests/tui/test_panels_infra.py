@@ -611,7 +611,7 @@ def test_the_ha_column_shortens_before_it_pushes_out_a_column(width: int) -> Non
     ha = choose_layout(width, 8, 8, 8, ha=True)
     assert ha.ha in (HA_W, HA_SHORT_W) and ha.width <= width
     if plain.hist:
-        assert ha.hist and ha.power and ha.vms
+        assert ha.hist and ha.power == plain.power and ha.vms
 
 
 async def test_hosts_a_host_off_in_maintenance_says_so_beside_its_state() -> None:

@@ -4,16 +4,18 @@ commands given through the one command language. Pilot tests and SVG snapshots a
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from textual.widgets import Input, OptionList, Select
+from textual.widgets import Input, Label, OptionList, Select
 
 from tests.conftest import add_vm, base_level, build
 from tests.tui.conftest import SIZES, click, game_at, level_app, screen_of, start, until
 from vdc.tui.app import VdcApp
-from vdc.tui.screens.provision import DeployScreen, NewVmScreen
+from vdc.tui.screens.provision import DeployScreen, NewVmScreen, role_text
 
 
-def _app() -> VdcApp:
+def _level() -> dict[str, Any]:
     """esx-01 (ds-1, port group prod) and esx-02 (ds-1 and its own ds-2, no port group), a shop
     served by web-01."""
     lv = base_level(duration=3600, title="Provisioning")
@@ -22,7 +24,12 @@ def _app() -> VdcApp:
     lv["datastores"].append({"name": "ds-2", "capacity": 500, "hosts": ["esx-02"]})
     add_vm(lv, "web-01")
     lv["services"] = [{"name": "shop", "tiers": [{"name": "web", "vms": ["web-01"]}]}]
-    return level_app(build(lv))
+    return lv
+
+
+def _app() -> VdcApp:
+    """The app at `_level`'s briefing."""
+    return level_app(build(_level()))
 
 
 async def test_new_vm_dialog_builds_vm_create_and_the_game_gives_it():
@@ -94,6 +101,52 @@ async def test_a_refused_command_is_told_and_a_nameless_one_not_given():
         await click(pilot, "#prov-go")
         await until(pilot, lambda: len(records) == 1)
         assert not records[-1].accepted and records[-1].message == "a VM named web-01 exists already"
+
+
+async def test_deploy_dialog_says_each_appliances_role():
+    """A router joins VLANs, a load balancer spreads a tier; the others carry their own traffic:
+    said in the list and, for the highlighted one, in a sentence (with its licence by the
+    button). A level's own router (`routes = true`) under another name is called a router too."""
+    lv = _level()
+    lv["appliances"] = [{"name": "edge-gw", "nics": 2, "routes": True, "cost": 800}]
+    async with level_app(build(lv)).run_test(size=(80, 24), notifications=True) as pilot:
+        await start(pilot, 30)
+        await pilot.press("d")
+        dialog = await screen_of(pilot, DeployScreen)
+        options = dialog.query_one(OptionList)
+        lines = {str(o.id): str(o.prompt).split() for o in options.options}
+        assert {name: words[1] for name, words in lines.items()} == {
+            "router": "router", "firewall": "—", "load-balancer": "balancer", "vcenter": "—",
+            "edge-gw": "router"}
+        role, cost = dialog.query_one("#prov-role", Label), dialog.query_one("#prov-cost", Label)
+        said = {}
+        for i, name in enumerate(lines):
+            options.highlighted = i
+            await until(pilot, lambda i=i: str(role.render()) == role_text(dialog.catalogue[i]))
+            said[name] = (str(role.render()), str(cost.render()))
+        assert said["router"][0].startswith("Router: joins the VLANs its NICs are on")
+        assert said["load-balancer"][0].startswith("Load balancer: put in a service's tier, it spreads")
+        assert said["firewall"][0] == ("Neither routes nor balances: it carries only its own traffic "
+                                       "(500 Mbit/s at baseline).")
+        assert said["edge-gw"][0] == said["router"][0]
+        assert [said[n][1] for n in lines] == [
+            "it powers on at once · no licence cost", "it powers on at once · licence 1,500 a year",
+            "it powers on at once · licence 2,000 a year", "it powers on at once · no licence cost",
+            "it powers on at once · licence 800 a year"]
+        # Two lines at most at 80 columns: the dialog keeps its command line on screen.
+        assert role.size.height <= 2 and dialog.query_one("#prov-command").region.bottom <= 24
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_deploy_dialog_on_a_load_balancer(snap_compare, size):
+    """The load balancer highlighted: "balancer" in the list, what it spreads under it."""
+
+    async def run_before(pilot) -> None:
+        await game_at(30, "d", shows=DeployScreen)(pilot)
+        pilot.app.screen.query_one(OptionList).highlighted = 2
+        await pilot.pause()
+
+    assert snap_compare(_app(), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)

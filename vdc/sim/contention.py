@@ -168,6 +168,8 @@ class Sampler(InventoryArrays):
         self._pending = False
         """Thin disks or live deltas grew in a sample since the last `flush`."""
         self.vm_snap_depth = np.zeros(0, dtype=np.int64)
+        self.snap_rows_version = 0
+        """Bumped at every load of snapshot rows (what the snapshot alarms compare with)."""
         self.vm_snap_oldest = np.zeros(0)
         """When each VM's oldest snapshot was taken (inf without a chain): the age alarm."""
         self.host_min_free = z
@@ -186,6 +188,15 @@ class Sampler(InventoryArrays):
         self.lb_groups: list[tuple[np.ndarray, np.ndarray]] = []
         self.lb_mbps = z
         routing.init(self)
+        # What the samples compare with by identity (each is replaced, never changed in place):
+        # the all-zero routed traffic and cut flags when nothing is routed, the NICs' caps seen.
+        self._zero_routed = self.vm_routed_mbps
+        self._zero_cut = self.vm_rt_cut
+        self._team_seen: np.ndarray | None = None
+        self._team_least = np.inf
+        self._mult_d = z
+        self._delta_key = (-1, -1)
+        self._delta = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), z, z, z)
         self.mem_idle: np.ndarray | None = None
         """Tier members with no users of their own (they keep no tier up), None when none."""
         """Mbit/s each VM carries as a load balancer (0 for the others; `provision/nfv.py`)."""
@@ -300,6 +311,7 @@ class Sampler(InventoryArrays):
             ):
                 setattr(self, name, np.delete(value, i))
         self.noise.drop(i)
+        self.snap_rows_version += 1
 
     def refresh(self, parts: list[str]) -> None:
         """Reload only the parts a small change touched (cheaper than a rebuild)."""
@@ -359,6 +371,7 @@ class Sampler(InventoryArrays):
         self.snap_any = any(depth)
         nd, D = len(self.disks), len(self.ds_names)
         self.vm_snap_depth = np.array(depth, dtype=np.int64)
+        self.snap_rows_version += 1
         self.snap_live = np.zeros(nd)
         self.snap_frozen = np.zeros(nd)
         self.snap_has = np.zeros(nd, dtype=bool)
@@ -423,6 +436,7 @@ class Sampler(InventoryArrays):
         self.vm_snap_mem[i] = 0.0
         self.vm_snap_oldest[i] = np.inf
         self.vm_snap_depth[i] = len(v.snapshots)
+        self.snap_rows_version += 1
         if v.snapshots:
             self._load_chain(i, v, bool(self.sim.tasks.active_of(name, "consolidate")))
         self.snap_any = bool(self.vm_snap_depth.any())
@@ -434,7 +448,10 @@ class Sampler(InventoryArrays):
             self.ds_snapfiles[home] = total
 
     def flush(self) -> None:
-        """Write array-held state (thin disk growth, live deltas) back to the inventory objects."""
+        """Write array-held state (thin disk growth, live deltas) back to the inventory objects.
+        Whatever reads a thin disk's `used` or a live delta's size flushes first (the moves'
+        sizes, vSAN's data, a delete, the chains' commands, the views), so when flushes happen
+        changes no result; the state digest reads the arrays and flushes nothing."""
         if self.built_version < 0 or not self._pending:
             return  # nothing grew since the last flush: the objects are current
         self._pending = False
@@ -476,6 +493,14 @@ class Sampler(InventoryArrays):
         self.ds_swap = np.bincount(np.maximum(self.vm_home, 0), weights=swap, minlength=D)
         self._mem_key: tuple[int, bytes, int] | None = None
         self._no_pause = np.zeros(len(self.vm_names), dtype=bool)
+        # Per-disk baselines and per-VM bounds the samples would otherwise gather or clip anew.
+        self.disk_base_iops = self.base_iops[self.disk_vm]
+        self.disk_base_write = self.base_write[self.disk_vm]
+        self.disk_all_on = bool(self.disk_on_ds.all())
+        self.cpu_cap_safe = np.maximum(self.cpu_cap_vm, 1e-9)
+        self.any_cpu_res = bool(self.vm_cpu_res.any())
+        self._min_served_lo = self.vm_min_served - 1e-9
+        self._max_lat_hi = self.vm_max_lat + 1e-9
 
     def current(self) -> Sampler:
         """Bring the arrays up to the inventory now: rebuilt after a structural change,
@@ -530,8 +555,8 @@ class Sampler(InventoryArrays):
             mult = nfv.spread(self, mult, raw, running)
         if routing.active(self):  # routers carry what they route (provision/routing.py)
             mult = routing.carry(self, mult, running)
-        elif self.vm_routed_mbps.size != mult.size or self.vm_routed_mbps.any():
-            self.vm_routed_mbps = np.zeros(mult.size)
+        elif self.vm_routed_mbps is not self._zero_routed or self.vm_routed_mbps.size != mult.size:
+            self.vm_routed_mbps = self._zero_routed = np.zeros(mult.size)
         return running, run_f, mult
 
     def _storage_latency(self, mult: np.ndarray, moving: bool) -> np.ndarray:
@@ -540,12 +565,15 @@ class Sampler(InventoryArrays):
         sim = self.sim
         D = len(self.ds_names)
         dvm, dds, w_on = self.disk_vm, self.dds, self.w_on
-        mult_d = mult[dvm] * w_on
+        self._mult_d = m_d = mult[dvm]  # each disk's VM's multiplier (`_storage_space` too)
+        mult_d = m_d * w_on
         snap_any = self.snap_any
         # Snapshots: each guest I/O costs 1 / f(depth) back-end I/Os (snapshots.py).
-        iops_d = self.base_iops[dvm] * mult_d * (self.disk_io_mult if snap_any else 1.0)
+        iops_d = self.disk_base_iops * mult_d
+        if snap_any:
+            iops_d = iops_d * self.disk_io_mult
         ds_iops = np.bincount(dds, weights=iops_d, minlength=D)
-        ds_mbps = np.bincount(dds, weights=self.base_write[dvm] * mult_d, minlength=D)
+        ds_mbps = np.bincount(dds, weights=self.disk_base_write * mult_d, minlength=D)
         if moving:
             ds_mbps = ds_mbps + moveload.ds_mbps(sim, self)
         if sim.vsan.busy_until:  # vSAN rebuilds and resyncs write beside the guests
@@ -553,7 +581,7 @@ class Sampler(InventoryArrays):
         if D:
             util = np.maximum(ds_iops / self.ds_iops_cap, ds_mbps / self.ds_mbps_cap)
             ds_lat = self.ds_base_lat * latency_factor(util)
-            disk_lat = np.where(self.disk_on_ds, ds_lat[dds], RDM_LATENCY_MS)
+            disk_lat = ds_lat[dds] if self.disk_all_on else np.where(self.disk_on_ds, ds_lat[dds], RDM_LATENCY_MS)
             if snap_any:
                 disk_lat = disk_lat * self.disk_io_mult
         else:
@@ -583,10 +611,10 @@ class Sampler(InventoryArrays):
         ds_used = self.ds_other + np.bincount(dds, weights=alloc, minlength=D) + self.ds_swap
         if moving:
             ds_used = ds_used + moveload.ds_held(sim, self)
-        write = self.base_write * mult
+        write_d = self.disk_base_write * self._mult_d  # MB/s each disk's VM writes now
         growing = self.disk_thin & self.disk_on_ds & (self.disk_used < self.disk_size)
         if snap_any and D:
-            ds_used = self._grow_deltas(ds_used, write, dt, D)
+            ds_used = self._grow_deltas(ds_used, write_d, dt, D)
             growing &= ~self.snap_has  # a base under a snapshot is read-only
         ds_full = ds_used >= self.ds_cap - 1e-9
         if D and ds_full.any():
@@ -594,13 +622,13 @@ class Sampler(InventoryArrays):
             if snap_any:
                 blocked |= self.snap_has & ds_full[self.snap_sd]
             paused = np.bincount(dvm, weights=blocked, minlength=len(self.vm_names)) > 0
-            paused &= running & (write > 0)
+            paused &= running & (self.base_write * mult > 0)
             growing = growing & ~blocked
         else:
             paused = self._no_pause
         self.vm_paused = paused
         if dt > 0 and D:
-            grow = write[dvm] * self.disk_w * (dt / MB_PER_GIB * NEW_BLOCK_FRACTION)
+            grow = write_d * self.disk_w * (dt / MB_PER_GIB * NEW_BLOCK_FRACTION)
             self.disk_used = np.minimum(self.disk_size, self.disk_used + grow * growing)
             self._pending = True
         self.ds_used = ds_used
@@ -612,8 +640,14 @@ class Sampler(InventoryArrays):
         vm_host = self.vm_host
         net = self.base_net * mult
         sent = np.minimum(net, self.vm_net_cap) if self.net_capped else net  # e1000 NICs
-        sent = np.minimum(sent, self.vm_team_cap)  # a pinned NIC gets one uplink (netpath)
-        capped = self.net_capped or bool((sent < net - 1e-9).any())
+        team = self.vm_team_cap
+        if team is not self._team_seen:  # the least any VM's NICs can send (a new array each load)
+            self._team_seen, self._team_least = team, float(team.min(initial=np.inf))
+        if self.net_capped or float(net.max(initial=0.0)) > self._team_least:
+            sent = np.minimum(sent, team)  # a pinned NIC gets one uplink (netpath)
+            capped = self.net_capped or bool((sent < net - 1e-9).any())
+        else:  # no VM sends what its NICs cap: nothing to clip
+            capped = False
         nh = np.bincount(vm_host, weights=sent, minlength=len(self.host_names))
         nf_h = np.minimum(1.0, self.host_net_cap / np.maximum(nh, 1e-9))
         f_net = nf_h[vm_host]
@@ -649,18 +683,19 @@ class Sampler(InventoryArrays):
             served, cut = routing.throttle(self, served, running)
         else:
             cut = self._no_pause
-            if self.vm_rt_cut.size != n or self.vm_rt_cut.any() or np.isfinite(self.vm_rt_limit).any():
+            if self.vm_rt_cut is not self._zero_cut or self.vm_rt_cut.size != n:
                 self.vm_rt_cut, self.vm_rt_limit = np.zeros(n, dtype=bool), np.full(n, np.inf)
+                self._zero_cut = self.vm_rt_cut
         self.vm_served = served
-        return (
-            running
-            & self.vm_ok
-            & self.vm_reachable
-            & ~cut
-            & ~paused
-            & (served >= self.vm_min_served - 1e-9)
-            & (vm_lat <= self.vm_max_lat + 1e-9)
-        )
+        ok = running & self.vm_ok
+        ok &= self.vm_reachable
+        if cut is not self._no_pause:  # (the all-false flags need no mask)
+            ok &= ~cut
+        if paused is not self._no_pause:
+            ok &= ~paused
+        ok &= served >= self._min_served_lo
+        ok &= vm_lat <= self._max_lat_hi
+        return ok
 
     def _services(self, healthy: np.ndarray) -> None:
         """Which tiers and services are up: a tier while one of its members that serves users
@@ -686,26 +721,38 @@ class Sampler(InventoryArrays):
         self.last_t = t
         self.samples += 1
 
-    def _grow_deltas(self, ds_used: np.ndarray, write: np.ndarray, dt: float, D: int) -> np.ndarray:
+    def _grow_deltas(self, ds_used: np.ndarray, write_d: np.ndarray, dt: float, D: int) -> np.ndarray:
         """Grow the live deltas by the last `dt` s of writes (never past the free space);
-        return the datastores' used space including every delta and memory file."""
-        sd, has = self.snap_sd, self.snap_has
-        ds_used = ds_used + np.bincount(
-            sd, weights=(self.snap_live + self.snap_frozen) * has, minlength=D
-        ) + self.ds_snapfiles
+        return the datastores' used space including every delta and memory file. Worked on the
+        disk rows with a delta only: the other rows add zeros, in the same order."""
+        rows, sd, base, w, frozen = self._delta_rows()
+        live = self.snap_live[rows]
+        ds_used = ds_used + np.bincount(sd, weights=live + frozen, minlength=D) + self.ds_snapfiles
         if dt > 0:
-            base = np.maximum(self.disk_size, 1e-9)
-            dw = write[self.disk_vm] * self.disk_w * (dt / MB_PER_GIB) * has
-            live = self.snap_live
+            dw = write_d[rows] * w * (dt / MB_PER_GIB)
             inc = (base - live) * -np.expm1(-dw / base)
             inc_ds = np.bincount(sd, weights=inc, minlength=D)
             free = np.maximum(self.ds_cap - ds_used, 0.0)
             scale = np.where(inc_ds > free, free / np.maximum(inc_ds, 1e-300), 1.0)
             inc = inc * scale[sd]
-            self.snap_live = live + inc
+            grown = self.snap_live.copy()
+            grown[rows] = live + inc
+            self.snap_live = grown
             self._pending = True
             ds_used = ds_used + np.bincount(sd, weights=inc, minlength=D)
         return ds_used
+
+    def _delta_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The disk rows with a live delta and, on them, the delta's datastore, the disk's size
+        (at least 1e-9), its share of its VM's writes and the frozen deltas under it; kept until
+        the snapshot rows or the structure change."""
+        key = (self.built_version, self.snap_rows_version)
+        if self._delta_key != key:
+            rows = np.flatnonzero(self.snap_has)
+            self._delta = (rows, self.snap_sd[rows], np.maximum(self.disk_size[rows], 1e-9),
+                           self.disk_w[rows], self.snap_frozen[rows])
+            self._delta_key = key
+        return self._delta
 
 
 def _grow(a: np.ndarray, n: int, fill: float) -> np.ndarray:

@@ -119,9 +119,10 @@ class Simulation:
         """The level of each alarm now ("ok" when absent), by (kind, subject)."""
         self.snapshot_alarmed: list[str] = []
         """VMs with a snapshot depth or age alarm raised (checked until it clears)."""
-        self.snapshot_alarm_rows: tuple[int, np.ndarray, np.ndarray] | None = None
-        """The sampler structure and, per VM row, whether its depth and age alarms are raised
-        (`snapshots.chain.alarms` compares with it instead of every chain per sample)."""
+        self.snapshot_alarm_rows: tuple[tuple[int, int], np.ndarray, np.ndarray, float] | None = None
+        """The sampler structure and chain rows, per VM row whether its depth and age alarms are
+        raised, and the time before which no chain comes of age (`snapshots.chain.alarms`
+        compares with it instead of every chain per sample)."""
         self._ds_level = np.zeros(0, dtype=int)
         self._cpu_high = np.zeros(0, dtype=bool)
         self.cpu_alarms = CpuAlarms()
@@ -294,8 +295,8 @@ class Simulation:
         m.energy_kwh += kw * dt / 3600.0
         # Datastores: used space back on the objects, alarms at 75 / 85 / 100 %.
         pct = s.ds_pct
-        for i, ds in enumerate(self.inv.datastores.values()):
-            ds.used = float(s.ds_used[i])
+        for ds, used in zip(self.inv.datastores.values(), s.ds_used.tolist(), strict=True):
+            ds.used = used
         if m.ds_peak.size != pct.size:
             m.ds_names = list(s.ds_names)
             m.ds_peak = np.concatenate([m.ds_peak, np.zeros(pct.size - m.ds_peak.size)])
@@ -657,6 +658,13 @@ class Simulation:
         if not self.ended:
             return "running"
         return "won" if all(s.met for s in statuses if s.required) else "lost"
+
+    def flush_disks(self) -> None:
+        """The sampler's thin-disk and live-delta growth written back onto the objects, for
+        whatever reads them next (nothing to write while it is not built)."""
+        sampler: Sampler | None = getattr(self, "sampler", None)  # not yet while building
+        if sampler is not None:
+            sampler.flush()
 
     def digest(self) -> str:
         """SHA-256 over a canonical form of the state (see `vdc.sim.digest`)."""

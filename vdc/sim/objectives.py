@@ -320,7 +320,7 @@ def account(sim: Simulation, t: float, dt: float) -> None:
             if dt > 0 and m.ready_over_now.get(o.id, False):
                 m.ready_over_s[o.id] = m.ready_over_s.get(o.id, 0.0) + dt
             picked = ready[_vm_rows(sim, o)]
-            m.ready_over_now[o.id] = bool((picked > ready_threshold(o) + 1e-9).any())
+            m.ready_over_now[o.id] = bool(picked.max(initial=-np.inf) > ready_threshold(o) + 1e-9)
         elif k == "host_state_by":
             if o.id not in m.state_at_deadline and t >= (o.by or 0):
                 m.state_at_deadline[o.id] = sim.inv.hosts[o.host or ""].state

@@ -19,6 +19,9 @@ class TableRing:
         self._buf = np.zeros((capacity, len(self.names)))
         self._n = 0
         self._head = 0
+        self._seen: list[str] | None = None
+        """The names list of the last `append` (its columns in `_cols`; None: a prefix)."""
+        self._cols: list[int] | None = None
 
     def _ensure(self, names: list[str]) -> None:
         if names == self.names:
@@ -31,12 +34,18 @@ class TableRing:
                 self.names.append(n)
 
     def append(self, names: list[str], row) -> None:
-        """Append one row; `names` says which series the values of `row` belong to."""
-        self._ensure(names)
-        if names == self.names[: len(names)]:
+        """Append one row; `names` says which series the values of `row` belong to. The same
+        list object as the last call (callers keep theirs while the series stay) is not
+        compared again."""
+        if names is not self._seen:
+            self._ensure(names)
+            prefix = names == self.names[: len(names)]
+            self._cols = None if prefix else [self._col[n] for n in names]
+            self._seen = names
+        if self._cols is None:
             self._buf[self._head, : len(names)] = row
         else:
-            self._buf[self._head, [self._col[n] for n in names]] = row
+            self._buf[self._head, self._cols] = row
         self._head = (self._head + 1) % self._cap
         self._n = min(self._n + 1, self._cap)
 

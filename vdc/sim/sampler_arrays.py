@@ -35,6 +35,7 @@ class InventoryArrays:
     server_index: dict[str, int]
     vm_reachable: np.ndarray
     vm_team_cap: np.ndarray
+    host_net_cap: np.ndarray
     vm_host_names: tuple[str, ...]
     """Each VM's host by name, in row order (for renderers)."""
     vm_has_tools: np.ndarray
@@ -218,15 +219,26 @@ class InventoryArrays:
         NICs and drivers as they were, only those and the VMs on `changed` hosts can differ."""
         sim = self.sim
         inv = sim.inv
-        hosts = list(inv.hosts.values())
-        self.host_net_cap = np.array(
-            [0.0 if h.state == "isolated" else netpath.host_capacity(h) for h in hosts], dtype=float
-        )
-        sim.net_hosts = []
         n = len(inv.vms)
-        if changed is not None and (not rebuilt or moved is not None) and self.vm_reachable.size == n == self.vm_team_cap.size:
+        partial = changed is not None and (not rebuilt or moved is not None) and self.vm_reachable.size == n == self.vm_team_cap.size
+        if partial and not rebuilt and self.host_net_cap.size == len(inv.hosts) and all(h in self.host_index for h in changed or ()):
+            host_cap = self.host_net_cap.copy()  # only the named hosts' network changed
+            for name in changed or ():
+                h = inv.hosts[name]
+                host_cap[self.host_index[name]] = 0.0 if h.state == "isolated" else netpath.host_capacity(h)
+            self.host_net_cap = host_cap
+        else:
+            self.host_net_cap = np.array(
+                [0.0 if h.state == "isolated" else netpath.host_capacity(h) for h in inv.hosts.values()], dtype=float
+            )
+        sim.net_hosts = []
+        if partial:
             vms = list(inv.vms.values())
-            rows = [i for i, v in enumerate(vms) if v.host in changed] if changed else []
+            on = np.zeros(len(self.host_names), dtype=bool)  # the named hosts' rows
+            on[[self.host_index[h] for h in changed or () if h in self.host_index]] = True
+            # The VMs on them by the arrays' placement: a VM that moved since is in the
+            # placement reload this one is part of (`moved`, or a "placement" part after it).
+            rows = np.flatnonzero(on[self.vm_host]).tolist()
             if moved:
                 rows = sorted(set(rows).union(moved))
             self._load_paths(vms, rows)

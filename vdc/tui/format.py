@@ -192,3 +192,14 @@ HA_STATES: dict[str, tuple[str, str, str]] = {
     "maintenance": ("▫", "maint", "foreground-muted"),
 }
 """vSphere HA role of a host: symbol, word, tone (no entry: the cluster has no HA)."""
+
+
+def squeeze(name: str, room: int) -> str:
+    """`name` in `room` cells, cut in the middle when longer (`esx-prod-01` in 9: `esx-…d-01`):
+    names in a datacenter differ most at their end (the number), so the end is kept."""
+    if len(name) <= room:
+        return name
+    if room <= 2:
+        return name[-room:] if room > 0 else ""
+    head = (room - 1) // 2
+    return f"{name[:head]}…{name[len(name) - (room - 1 - head):]}"

@@ -31,6 +31,8 @@ class CpuAlarms:
         self.ready_warn = np.zeros(0, dtype=bool)
         self.episode = np.zeros(0, dtype=bool)
         self.calm_since = np.zeros(0)
+        self.warned = False
+        """Whether any ready warning is up (else a sample below 5 % everywhere changes none)."""
 
     def _fit(self, n: int) -> None:
         if self.ready_warn.size != n:
@@ -45,6 +47,7 @@ class CpuAlarms:
         """Forget row i (a deleted VM)."""
         if i < self.ready_warn.size:
             self.ready_warn = np.delete(self.ready_warn, i)
+            self.warned = bool(self.ready_warn.any())
             self.episode = np.delete(self.episode, i)
             self.calm_since = np.delete(self.calm_since, i)
 
@@ -53,6 +56,9 @@ class CpuAlarms:
         s = sim.sampler
         self._fit(len(s.vm_names))
         ready = s.vm_ready_avg
+        if not self.warned and float(ready.max(initial=0.0)) < READY_WARN_PCT:
+            self._unhealthy(sim, t)  # no warning up and none to raise
+            return
         warn = np.where(self.ready_warn, ready >= READY_CLEAR_PCT, ready >= READY_WARN_PCT)
         for i in np.flatnonzero(warn != self.ready_warn).tolist():
             name = s.vm_names[i]
@@ -62,9 +68,19 @@ class CpuAlarms:
                 sim.log.add(t, "alarm_cleared", name,
                             f"{name}: {ready[i]:.1f} % ready per vCPU (alarm cleared)")
         self.ready_warn = warn
-        # Unhealthy for a reason no other event names: starved (CPU, saturation, network,
-        # memory) or slow storage — a bad change, a cut VLAN, a full datastore log their own.
-        sick = s.vm_running & ~s.vm_healthy & s.vm_ok & s.vm_reachable & ~s.vm_paused
+        self.warned = bool(warn.any())
+        self._unhealthy(sim, t)
+
+    def _unhealthy(self, sim: Simulation, t: float) -> None:
+        """Log the VMs that turned unhealthy for a reason no other event names: starved (CPU,
+        saturation, network, memory) or slow storage — a bad change, a cut VLAN, a full
+        datastore log their own."""
+        s = sim.sampler
+        sick = s.vm_running & ~s.vm_healthy
+        if sick.any():
+            sick &= s.vm_ok
+            sick &= s.vm_reachable
+            sick &= ~s.vm_paused
         if self.episode.any():
             # Calm since the sample it became calm; an episode ends after CALM_S of calm.
             calm = ~sick

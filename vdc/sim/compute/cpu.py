@@ -87,18 +87,24 @@ def cpu_step(s: Sampler, mult: np.ndarray, dt: float, extra_mhz: np.ndarray | fl
     cap = s.cpu_cap_vm
     want = s.base_cpu * mult
     d = np.minimum(want, cap)
-    r = np.minimum(d, s.vm_cpu_res)
     dh = np.bincount(vm_host, weights=d, minlength=H)
-    rh = np.bincount(vm_host, weights=r, minlength=H)
-    spare = np.maximum(0.0, s.host_cap - extra_mhz - rh)
-    g_rel = np.minimum(1.0, spare / np.maximum(dh - rh, 1e-9))
-    busy = d / np.maximum(cap, 1e-9)
+    if s.any_cpu_res:
+        r = np.minimum(d, s.vm_cpu_res)
+        rh = np.bincount(vm_host, weights=r, minlength=H)
+        spare = np.maximum(0.0, s.host_cap - extra_mhz - rh)
+        g_rel = np.minimum(1.0, spare / np.maximum(dh - rh, 1e-9))
+    else:  # no reservations: r and its sums are zeros (demand is never negative)
+        r = 0.0
+        spare = np.maximum(0.0, s.host_cap - extra_mhz)
+        g_rel = np.minimum(1.0, spare / np.maximum(dh, 1e-9))
+    cap_safe = s.cpu_cap_safe  # max(cap, 1e-9), kept with the caps
+    busy = d / cap_safe
     strict = s.any_strict
     if strict:
         g = np.minimum(g_rel, strict_share(vm_host, s.vm_vcpu, busy, s.host_strict_cores, H))
     else:
         g = g_rel
-    served = r + (d - r) * g[vm_host]
+    served = r + (d - r) * g[vm_host] if s.any_cpu_res else d * g[vm_host]
     d_safe = np.maximum(d, 1e-9)
     f = np.where(d <= 1e-9, 1.0, served / d_safe)
     ready = 100.0 * busy * (1.0 - f)
@@ -111,7 +117,8 @@ def cpu_step(s: Sampler, mult: np.ndarray, dt: float, extra_mhz: np.ndarray | fl
         s.vm_costop_avg += alpha * (costop - s.vm_costop_avg)
     elif s.costop_any:
         s.vm_costop_avg *= 1.0 - alpha  # a host that was strict fades out its co-stop
-    s.costop_any = strict or bool(s.vm_costop_avg.max(initial=0.0) > 1e-6)
+    # Co-stop only fades once no host is strict: while it is below 1e-6 it stays there.
+    s.costop_any = strict or (s.costop_any and bool(s.vm_costop_avg.max(initial=0.0) > 1e-6))
 
     host_used = np.bincount(vm_host, weights=served, minlength=H) + extra_mhz
     s.host_cpu_pct = 100.0 * host_used / s.host_cap
@@ -122,7 +129,7 @@ def cpu_step(s: Sampler, mult: np.ndarray, dt: float, extra_mhz: np.ndarray | fl
     s.vm_cpu_want = want
     s.vm_cpu_demand = d
     s.vm_cpu_served = served
-    s.vm_saturation = want / np.maximum(cap, 1e-9)
+    s.vm_saturation = want / cap_safe
     s.vm_ready = ready
     # The guest's work: what it wanted, not what its vCPUs could take.
     f_work = np.where(want <= 1e-9, 1.0, served / np.maximum(want, 1e-9))

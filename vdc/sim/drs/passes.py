@@ -134,8 +134,9 @@ def _tick(sim: Simulation) -> None:
     if sim.ended:
         return
     on = [c for c in sim.inv.clusters if enabled(sim, c)]
+    shared = Shared()  # the entitlements, worked out once for every cluster of this tick
     for c in on:
-        run_pass(sim, c)
+        run_pass(sim, c, shared)
     st.acc_cpu = np.zeros(0)
     st.acc_mem = np.zeros(0)
     st.acc_n = 0
@@ -168,9 +169,35 @@ def _current(sim: Simulation) -> Sampler:
     return sim.sampler.current()
 
 
-def plan_for(sim: Simulation, cluster: str) -> drs_plan.Plan:
-    """The moves a pass of `cluster` would make now."""
+class Shared:
+    """What the passes of one tick share: every VM's entitlements, for as long as the sampler's
+    arrays they come from are the same objects (a pass's cold move rebuilds them)."""
+
+    __slots__ = ("key", "ent")
+
+    def __init__(self) -> None:
+        self.key: tuple[object, ...] | None = None
+        self.ent: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _entitlements(sim: Simulation, shared: Shared | None) -> tuple[np.ndarray, np.ndarray]:
+    s = sim.sampler
+    key = (s.built_version, s.samples, s.vm_on, s.cpu_cap_vm, s.vm_cpu_demand, s.vm_mem_active,
+           s.base_cpu, s.base_mem, s.vm_cpu_res, s.vm_mem_res)
+    old = shared.key if shared is not None else None
+    if shared is not None and shared.ent is not None and old is not None and key[:2] == old[:2] and all(
+        a is b for a, b in zip(key[2:], old[2:], strict=True)
+    ):
+        return shared.ent
     ent = drs_plan.entitlements(sim, *_averages(sim))
+    if shared is not None:
+        shared.key, shared.ent = key, ent
+    return ent
+
+
+def plan_for(sim: Simulation, cluster: str, shared: Shared | None = None) -> drs_plan.Plan:
+    """The moves a pass of `cluster` would make now."""
+    ent = _entitlements(sim, shared)
     plan = drs_plan.new_plan(sim, cluster, ent)
     drs_plan.evacuations(sim, cluster, plan)
     drs_plan.mend_rules(sim, cluster, plan)
@@ -179,7 +206,7 @@ def plan_for(sim: Simulation, cluster: str) -> drs_plan.Plan:
     return plan
 
 
-def run_pass(sim: Simulation, cluster: str) -> None:
+def run_pass(sim: Simulation, cluster: str, shared: Shared | None = None) -> None:
     """One DRS pass of `cluster`: measure, plan, then act as its mode says (module doc)."""
     st = sim.drs
     cd = st.clusters[cluster]
@@ -195,7 +222,7 @@ def run_pass(sim: Simulation, cluster: str) -> None:
     cd.skipped = ""
     _current(sim)
     threshold = cl.drs.threshold
-    plan = plan_for(sim, cluster)
+    plan = plan_for(sim, cluster, shared)
     n = len(plan.hosts)
     cd.last_pass = now
     cd.imbalance = drs_plan.imbalance(plan.start_cpu, plan.start_mem)

@@ -23,8 +23,10 @@ SLOTS_PER_HOST = 2
 """Concurrent Storage vMotions per host, shared-nothing vMotions included (host cost 4 of 8, §5)."""
 
 
-def moving(vm: Vm, dst: str) -> tuple[list[str], float]:
-    """Source datastores and GiB of the VM's vmdk disks not already on `dst`."""
+def moving(sim: Simulation, vm: Vm, dst: str) -> tuple[list[str], float]:
+    """Source datastores and GiB of the VM's vmdk disks not already on `dst` (thin disks as
+    they have grown up to now)."""
+    sim.flush_disks()
     disks = [d for d in vm.disks if d.datastore is not None and d.datastore != dst]
     sources = list(dict.fromkeys(d.datastore for d in disks if d.datastore is not None))
     return sources, sum(d.allocated for d in disks)
@@ -32,7 +34,7 @@ def moving(vm: Vm, dst: str) -> tuple[list[str], float]:
 
 def held_gib(sim: Simulation, vm: Vm, dst: Datastore) -> float:
     """GiB the destination holds for `vm`'s moving disks (vSAN keeps copies by its policy)."""
-    gib = moving(vm, dst.name)[1]
+    gib = moving(sim, vm, dst.name)[1]
     return gib * vsan.space_factor(sim, vm.name, dst.name) if dst.type == "vsan" else gib
 
 
@@ -54,7 +56,7 @@ def check_relocation(sim: Simulation, vm: Vm, src: Host, dst: Host, ds: Datastor
         others = [d for d in sim.inv.mounted(dst.name) if d != ds.name]
         hint = f" (it mounts {', '.join(others)})" if others else ""
         raise Rejected(f"{dst.name} does not mount {ds.name}{hint}")
-    sources, _ = moving(vm, ds.name)
+    sources, _ = moving(sim, vm, ds.name)
     if not sources:
         raise Rejected(f"{vm.name}'s disks are already on {ds.name}; move the VM alone: vmotion {vm.name} {dst.name}")
     for d in vm.disks:

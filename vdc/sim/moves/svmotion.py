@@ -67,7 +67,7 @@ def new_board() -> CopyBoard:
 
 def plan(sim: Simulation, vm: Vm, dst: Datastore) -> tuple[float, float]:
     """(rate MB/s, total seconds) of copying `vm`'s disks to `dst`."""
-    sources, gib = moving(vm, dst.name)
+    sources, gib = moving(sim, vm, dst.name)
     rate = min([COPY_MBPS, dst.mbps] + [sim.inv.datastores[s].mbps for s in sources])
     return rate, TASK_OVERHEAD_S + gib * GIB / (rate * MB) + SWITCH_S
 
@@ -82,7 +82,7 @@ def check(sim: Simulation, vm: Vm, dst: Datastore, *, queued: bool = False) -> N
     if not queued:
         checks.require_feature(sim, "svmotion")
         checks.require_idle(sim, vm, "svmotion")
-    sources, gib = moving(vm, dst.name)
+    sources, gib = moving(sim, vm, dst.name)
     if not sources:
         raise Rejected(f"{vm.name}'s disks are already on {dst.name}")
     h = sim.inv.hosts[vm.host]
@@ -103,7 +103,7 @@ def _task(sim: Simulation, c: Copy) -> Task:
 
 def submit(sim: Simulation, vm: Vm, dst: Datastore) -> Task:
     """Queue a copy of `vm`'s disks to `dst` (checked already) and start it if a slot is free."""
-    sources, gib = moving(vm, dst.name)
+    sources, gib = moving(sim, vm, dst.name)
     task = sim.tasks.add("svmotion", vm.name, dst.name, sim.now, detail="waiting for a free slot")
     sim.svmotions.submit(Copy(task.id, vm.name, vm.host, dst.name, sources, gib))
     pump(sim)
@@ -133,7 +133,7 @@ def _start(sim: Simulation, c: Copy) -> bool:
     except Rejected as e:
         _fail(sim, c, str(e))
         return False
-    c.sources, c.gib = moving(vm, dst.name)
+    c.sources, c.gib = moving(sim, vm, dst.name)
     c.rate_mbps, c.total_s = plan(sim, vm, dst)
     sim.tasks.start(_task(sim, c), sim.now, sim.now + c.total_s,
                     detail=f"copying {fmt(c.gib)} GiB at {c.rate_mbps:.0f} MB/s")
@@ -206,7 +206,7 @@ def targets(sim: Simulation, vm_name: str) -> list[DatastoreRow]:
     vm = sim.inv.vms[vm_name]
     rows = []
     for ds in sim.inv.datastores.values():
-        _, gib = moving(vm, ds.name)
+        _, gib = moving(sim, vm, ds.name)
         try:
             check(sim, vm, ds)
             why = ""

@@ -199,7 +199,7 @@ def estimate(sim: Simulation, vm: Vm, src: Host, dst: Host,
     plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), rate)
     disk_s = 0.0
     if datastore is not None:
-        sources, gib = disks.moving(vm, datastore.name)
+        sources, gib = disks.moving(sim, vm, datastore.name)
         disk_s = gib * GIB / min(rate, disks.cap_mbps(sim, sources, datastore) * MB)
     return plan, TASK_OVERHEAD_S + SETUP_S + disk_s + plan.precopy_s + plan.stun_s
 
@@ -308,7 +308,7 @@ def _start(sim: Simulation, m: Migration) -> bool:
     src = sim.inv.hosts[m.src]
     detail, disks_to = f"pre-copy of {vm.memory:g} GiB", ""
     if ds is not None:
-        sources, gib = disks.moving(vm, ds.name)
+        sources, gib = disks.moving(sim, vm, ds.name)
         m.sources, m.disk_bytes = tuple(sources), gib * GIB
         m.disk_cap = disks.cap_mbps(sim, sources, ds) * MB
         m.disk_gib = disks.held_gib(sim, vm, ds)

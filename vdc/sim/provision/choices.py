@@ -38,6 +38,14 @@ class ApplianceChoice:
     nics: int
     boot_s: float
     mbps_per_vcpu: float
+    net: float = 0.0
+    """Mbit/s it carries at its baseline (a router's or balancer's follows what passes through)."""
+    cost: float = 0.0
+    """A year's licence of one deployed copy."""
+    routes: bool = False
+    """A router: joins the VLANs its NICs are on, for tiers nothing upstream routes."""
+    balances: bool = False
+    """A load balancer: spreads the next tier's load over that tier's members."""
 
 
 def places(sim: Simulation) -> list[PlaceChoice]:
@@ -54,8 +62,9 @@ def places(sim: Simulation) -> list[PlaceChoice]:
 
 
 def catalogue(sim: Simulation) -> list[ApplianceChoice]:
+    """The appliances this level can deploy, with what each does (its role), in catalogue order."""
     return [
         ApplianceChoice(a.name, a.vcpu, float(a.memory), float(a.disk), a.nics, float(a.boot_s),
-                        float(a.mbps_per_vcpu))
+                        float(a.mbps_per_vcpu), float(a.net), float(a.cost), a.routes, a.balances)
         for a in appliances.catalogue(sim).values()
     ]

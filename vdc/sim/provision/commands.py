@@ -105,6 +105,7 @@ def _vm_delete(sim: Simulation, c: Command) -> Apply:
         targets = a.params.get("targets")
         if a.t >= sim.now and (a.params.get("vm") == vm.name or (isinstance(targets, list) and vm.name in targets)):
             raise Rejected(f"the level still needs {vm.name} (something happens to it at t = {fmt(a.t)} s)")
+    sim.flush_disks()  # thin disks as they have grown up to now
     freed = sum(d.allocated for d in vm.disks if d.datastore is not None)
 
     def apply() -> str:

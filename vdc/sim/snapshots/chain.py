@@ -333,13 +333,17 @@ def alarms(sim: Simulation, t: float) -> None:
 
     The levels wanted per VM row are numpy comparisons of the sampler's chain arrays; only
     rows whose level differs from the one raised last time are looked at, in the order the
-    full pass (`_alarms_every_chain`, used after a rebuild) takes them, with its words."""
+    full pass (`_alarms_every_chain`, used after a rebuild) takes them, with its words. While
+    no chain changed and none comes of age (a second's margin), the levels are the same."""
     s = sim.sampler
+    prev = sim.snapshot_alarm_rows
+    key = (s.built_version, s.snap_rows_version)
+    if prev is not None and prev[0] == key and t < prev[3]:
+        return
     depth = s.vm_snap_depth
     deep = depth > DEPTH_ALARM
     old = (depth > 0) & (t - s.vm_snap_oldest > AGE_ALARM_S)
-    prev = sim.snapshot_alarm_rows
-    if prev is None or prev[0] != s.built_version or prev[1].size != depth.size:
+    if prev is None or prev[0][0] != s.built_version or prev[1].size != depth.size:
         _alarms_every_chain(sim, t)
     else:
         changed = np.flatnonzero((deep != prev[1]) | (old != prev[2])).tolist()
@@ -355,7 +359,8 @@ def alarms(sim: Simulation, t: float) -> None:
                 for name in dict.fromkeys(order):
                     _alarm_vm(sim, t, name)
             sim.snapshot_alarmed = [s.vm_names[i] for i in np.flatnonzero(deep | old).tolist()]
-    sim.snapshot_alarm_rows = (s.built_version, deep, old)
+    young = s.vm_snap_oldest[(depth > 0) & ~old]
+    sim.snapshot_alarm_rows = (key, deep, old, float(young.min(initial=np.inf)) + AGE_ALARM_S - 1.0)
 
 
 def _alarm_vm(sim: Simulation, t: float, name: str) -> None:
@@ -399,12 +404,16 @@ def digest_json(sim: Simulation) -> str:
     for byte, at the cost of the live deltas: each chain's older snapshots and its newest one's
     name, time and memory file are kept as JSON (`Sampler.chain_json`, dropped when the
     sampler reloads that chain's rows, as every change to a chain does). The sampler is
-    current (the digest brought it up to date)."""
+    current (the digest brought it up to date). The live deltas' sizes are read from the
+    sampler's rows, what a flush would write on the chains: the digest writes nothing back."""
     s = sim.sampler
     if not s.snap_any:
         return ""
-    sync(sim)
     vms = sim.inv.vms
+    live = s.snap_live.tolist()
+    rows = s._snap_rows
+    first = s._disk_first
+    vidx = s.vm_index
     kept = s.chain_json
     parts = []
     for name in sorted([s.vm_names[i] for i in np.flatnonzero(s.vm_snap_depth).tolist()]):
@@ -418,7 +427,12 @@ def digest_json(sim: Simulation) -> str:
                 + [_dumps([last.name, last.taken_at, last.mem_gib])[:-1], ",["]
             )
         # The live delta's sizes, rounded: a finite float's (or an int's) repr is its JSON.
-        sizes = [round(x, 4) for x in chain[-1].sizes]
+        raw = list(chain[-1].sizes)
+        at = first[vidx[name]]
+        for j in range(len(raw)):
+            if rows.get(at + j) == j:
+                raw[j] = live[at + j]
+        sizes = [round(x, 4) for x in raw]
         if not all(type(x) is int or (type(x) is float and math.isfinite(x)) for x in sizes):
             parts.append(head[:-1] + _dumps(sizes) + "]]")
             continue

@@ -171,6 +171,7 @@ def refresh_capacity(sim: Simulation, ds: Datastore) -> None:
 def data_gib(sim: Simulation, vm: Vm, ds: str) -> float:
     """GiB of the VM's data on `ds`: its disks there, and its swap file while it runs from
     there (before any copies)."""
+    sim.flush_disks()  # thin disks as they have grown up to now
     gib = sum(d.allocated for d in vm.disks if d.datastore == ds)
     if vm.power == "on" and vm.home_datastore == ds:
         gib += vm.swap_gib

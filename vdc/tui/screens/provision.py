@@ -42,6 +42,7 @@ DIALOG_CSS = """
 {name} Select {{ width: 1fr; }}
 {name} Button {{ margin: 0 1 0 0; min-width: 10; }}
 {name} #prov-command {{ color: $accent; padding: 0 0 0 1; }}
+{name} #prov-role {{ width: 100%; padding: 0 0 0 1; }}
 {name} OptionList {{ height: auto; max-height: 6; border: none; }}
 """
 
@@ -140,14 +141,38 @@ class NewVmScreen(PlacementDialog):
         return f"vm create {self.placement()} cpu {cpu} mem {mem} disk {disk}{self.portgroup()}"
 
 
-APPLIANCE_HEADER = f"{'appliance':<14}{'vCPU':>4}{'memory':>9}{'disk':>9}{'NICs':>6}{'boot':>8}  Mbit/s per vCPU"
+APPLIANCE_HEADER = (f"{'appliance':<14}{'role':<10}{'vCPU':>4}{'memory':>8}{'disk':>8}{'NICs':>6}"
+                    f"{'boot':>7}{'Mbit/s/vCPU':>12}")
 """The columns of the deploy dialog's list."""
 
 
 def appliance_line(a: ApplianceChoice) -> str:
     """One catalogue entry in the deploy dialog's list (under `APPLIANCE_HEADER`)."""
-    return (f"{a.name:<14}{a.vcpu:>4}{gib(a.memory):>9}{gib(a.disk):>9}{a.nics:>6}"
-            f"{a.boot_s:>6g} s  {a.mbps_per_vcpu:>6g}")
+    return (f"{a.name:<14}{role_word(a):<10}{a.vcpu:>4}{gib(a.memory):>8}{gib(a.disk):>8}{a.nics:>6}"
+            f"{a.boot_s:>5g} s{a.mbps_per_vcpu:>12g}")
+
+
+def role_word(a: ApplianceChoice) -> str:
+    """What the appliance is, in the list: a router and a load balancer change how a
+    service's traffic flows; any other carries only its own (—)."""
+    return "router" if a.routes else "balancer" if a.balances else "—"
+
+
+def role_text(a: ApplianceChoice) -> str:
+    """What deploying `a` brings, in a sentence under the list (two lines at most)."""
+    if a.routes:
+        return ("Router: joins the VLANs its NICs are on, for tiers on VLANs nothing upstream "
+                "routes; its CPU follows what it routes.")
+    if a.balances:
+        return ("Load balancer: put in a service's tier, it spreads the next tier's load over "
+                "that tier's running VMs; all that traffic goes through it.")
+    return f"Neither routes nor balances: it carries only its own traffic ({a.net:g} Mbit/s at baseline)."
+
+
+def cost_text(a: ApplianceChoice) -> str:
+    """The note by the Deploy button: it starts at once, and its licence."""
+    cost = f"licence {a.cost:,.0f} a year" if a.cost > 0 else "no licence cost"
+    return f"it powers on at once · {cost}"
 
 
 class DeployScreen(PlacementDialog):
@@ -166,10 +191,11 @@ class DeployScreen(PlacementDialog):
             yield Label(" " + APPLIANCE_HEADER, classes="prov-note")
             yield OptionList(*(Option(appliance_line(a), id=a.name) for a in self.catalogue),
                              id="prov-appliance")
+            yield Label("", id="prov-role", markup=False)
             yield from self.placement_rows()
             with Horizontal(classes="prov-row"):
                 yield Button("Deploy", id="prov-go", variant="primary")
-                yield Label("it powers on at once", classes="prov-note")
+                yield Label("it powers on at once", classes="prov-note", id="prov-cost")
             yield Label("", id="prov-command")
 
     def on_mount(self) -> None:
@@ -179,6 +205,10 @@ class DeployScreen(PlacementDialog):
     @on(OptionList.OptionHighlighted)
     def _picked(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        i = event.option_index
+        if 0 <= i < len(self.catalogue):
+            self.query_one("#prov-role", Label).update(role_text(self.catalogue[i]))
+            self.query_one("#prov-cost", Label).update(cost_text(self.catalogue[i]))
         self.show_command()
 
     @property

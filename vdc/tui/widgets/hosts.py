@@ -6,6 +6,7 @@ with the shared row helpers (`vdc.tui.widgets.rows`) and gauges (`vdc.tui.widget
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Self
 
@@ -23,6 +24,7 @@ from vdc.tui.format import (
     bar,
     host_state,
     level_tone,
+    squeeze,
 )
 from vdc.tui.widgets.gauges import NUM_W, history, meter, ready_text
 from vdc.tui.widgets.host_groups import (
@@ -50,6 +52,9 @@ VMS_W = 3
 POWER_W = 6
 """`1040 W`."""
 HIST_MIN = 10
+NAME_LEAST = 10
+"""Cells a name column keeps when nothing else can give way: `▸ ` and 8 characters of a host's
+name, cut in the middle (`▸ esx…d-01`)."""
 HA_W = 12
 """`◇ secondary` with its gutter."""
 HA_SHORT_W = 7
@@ -141,13 +146,16 @@ def _choose_layout(
 ) -> HostsLayout:
     """The richest layout that fits `width` cells.
 
-    What goes first as the panel narrows: the history column, the power column, the bars
-    (down to 3 cells, then numbers only), the VM count, then the end of long VM names (down
-    to `name_min`, the widest host name). State, name, CPU %, memory % and ready % stay.
+    What goes first as the panel narrows: the bars (down to 4 cells), the power column (the
+    bars down to 3; `_keep_history`), then the history column (power and wider bars come
+    back), the power column, the bars (down to 3 cells, then numbers only), the VM count,
+    then the middle of long VM names (down to `name_min`, the widest host name), then of
+    long host names (down to `NAME_LEAST`). State, name, CPU %, memory % and ready % stay.
 
     `ha`: the cluster has HA, and the role of each host gets a column. It takes its room from
     the bars (down to 3 cells, then numbers only) and says its role in short before it takes
-    any column the panel shows without it (the history, the power, the VM count).
+    any column the panel shows without it (the history, the power, the VM count); it goes
+    before a host's name would be cut.
     """
     plain = _layout(width, state, name, name_min)
     if not ha:
@@ -161,7 +169,9 @@ def _choose_layout(
     # else in short.
     for ha_w, keep_bars in ((HA_W, True), (HA_SHORT_W, False)):
         with_ha = _layout(width - ha_w, state, name, name_min)
-        if (with_ha.bar > 0) if keep_bars else with_ha.name >= (name_min or name):
+        if (with_ha.bar > 0) if keep_bars else (
+            with_ha.name >= (name_min or name) and with_ha.width <= width - ha_w
+        ):
             return replace(with_ha, ha=ha_w)
     return plain
 
@@ -205,6 +215,9 @@ def _layout(width: int, state: int, name: int, name_min: int | None = None) -> H
         while spare >= 2 and bar_w < 24:
             bar_w, spare = bar_w + 1, spare - 2
         return make(bar_w, True, True, hist + min(spare, 40))
+    kept = _keep_history(width, make)
+    if kept is not None:
+        return kept
     for power, smallest in ((True, 4), (False, 3)):
         bar_w = min(12, (width - make(0, True, power, 0).width) // 2 - 1)
         if bar_w >= smallest:
@@ -213,8 +226,22 @@ def _layout(width: int, state: int, name: int, name_min: int | None = None) -> H
         if make(0, vms, False, 0).width <= width:
             return make(0, vms, False, 0)
     least = make(0, False, False, 0)
-    name = max(name_min or name, name - (least.width - width))
+    name = max(min(name_min or name, NAME_LEAST), name - (least.width - width))
     return HostsLayout(state, name, 0, False, False, 0)
+
+
+def _keep_history(width: int, make: Callable[..., HostsLayout]) -> HostsLayout | None:
+    """Short of room for every column: the history (a host's CPU, a VM's health) stays while
+    the bars narrow (to 4 cells), then while the power column goes (the bars to 3 cells);
+    None if even that does not fit. So long host names (`esx-prod-01`) and the VMs of an
+    expanded host keep it at 160×50; names are not cut while another column can give way."""
+    for power, smallest in ((True, 4), (False, 3)):
+        room = width - make(0, True, power, HIST_MIN).width
+        bar_w = min(6, room // 2 - 1)
+        if bar_w >= smallest:
+            layout = make(bar_w, True, power, HIST_MIN)
+            return replace(layout, hist=HIST_MIN + width - layout.width)
+    return None
 
 
 # --------------------------------------------------------------------------- the panel
@@ -477,8 +504,8 @@ class HostsPanel(Panel):
         bad = tone == "error"
         cells = {
             "state": tones.text(words, tone, bold=bad),
-            "name": tones.text(("▾ " if open_ else "▸ ") + t.name, "error" if bad else "accent",
-                               bold=True),
+            "name": tones.text(("▾ " if open_ else "▸ ") + squeeze(t.name, layout.name - 2),
+                               "error" if bad else "accent", bold=True),
             "hist": trouble_text(tones, t),
             "vms": Text(str(t.vms)),
         }
@@ -500,7 +527,7 @@ class HostsPanel(Panel):
         cells = {
             "state": tones.text(f"{symbol} {word}", tone, bold=alarm),
             "name": tones.text(
-                ("▪ " if host.bare_metal else "▾ " if open_ else "▸ ") + host.name,
+                ("▪ " if host.bare_metal else "▾ " if open_ else "▸ ") + squeeze(host.name, layout.name - 2),
                 "error" if alarm else "foreground",
                 bold=alarm,
             ),
@@ -553,7 +580,7 @@ class HostsPanel(Panel):
             health = tones.text(f"✖ {short_reason(reason)}", "error")
         cells = {
             "state": state,
-            "name": Text((" └ " if last else " ├ ") + vms.names[i]),
+            "name": Text((" └ " if last else " ├ ") + squeeze(vms.names[i], layout.name - 3)),
             "hist": health,
         }
         if power == "off":
