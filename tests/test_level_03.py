@@ -56,6 +56,22 @@ def test_a_shared_nothing_vmotion_takes_the_label_server_and_its_disks_in_one_mo
     assert task(s, "vmotion", "label-01").state == "done"
 
 
+def test_the_one_step_route_the_hint_names_wins_as_the_reference_does():
+    # `vmotion label-01 esx-01 ds-shared` beside the two other vMotions: the disks cross esx-02's
+    # shared vMotion link (181 s), esx-02 is in maintenance at 215 s, patched at 520 s.
+    one_step = ("30 vmotion wms-app-02 esx-01\n30 vmotion wms-db-01 esx-03\n"
+                "30 vmotion label-01 esx-01 ds-shared\n30 maintenance enter esx-02\n"
+                "220 host reboot esx-02\n525 maintenance exit esx-02\n")
+    s = run_to(one_step, 216)
+    assert s.sim.inv.hosts["esx-02"].state == "maintenance"
+    assert task(s, "vmotion", "label-01").finished_at == pytest.approx(211.1, abs=0.1)
+    run = play("03", one_step)
+    assert run.rejected == []
+    assert (run.outcome, run.score, run.stars) == ("won", 100.0, 3)
+    hint = next(h.text for h in LEVEL.level.hints if h.event == "command_rejected")
+    assert "`svmotion VM DATASTORE`" in hint and "`vmotion VM HOST DATASTORE`" in hint
+
+
 def test_storage_vmotion_moves_the_disks_while_the_label_server_keeps_printing():
     s = run_to(REFERENCE, 215)
     copy = task(s, "svmotion", "label-01")

@@ -264,3 +264,33 @@ def test_a_tier_moved_onto_the_vlan_before_it_needs_no_router_any_more():
     assert s.vm_served[db] == pytest.approx(1.0) and up(sim, "shop")
     assert s.vm_routed_mbps[row(sim, "r-01")] == 0 and s.vm_cpu_demand[row(sim, "r-01")] == 0
     assert not s.rt_vm.size and s.vm_rt_limit[db] == float("inf")
+
+
+def test_a_change_of_reason_from_cut_off_to_starved_by_its_router_is_logged_once_each_way():
+    sim = with_router(busy(router_level()), host="esx-01")  # cut off until r-01 is up, then starved
+    sim.run_until(400)
+    run(sim, "power off r-01")
+    sim.run_until(600)
+
+    def told() -> list[tuple[float, str]]:
+        return [(e.t, e.detail) for e in sim.log if e.kind == "vm_unhealthy" and e.subject == "db-01"]
+
+    assert told() == [
+        (0.0, "db-01: cut off: no router up for VLAN 130 to tier web on VLAN 110"),
+        (70.0, "db-01: starved: gets 49 % of its demand: its router r-01 gets 49 % "
+                                   "of its demand (was cut off: no router up)"),
+        (400.0, "db-01: cut off: no router up for VLAN 130 to tier web on VLAN 110 "
+                                    "(was starved by its router)"),
+    ]
+
+
+def test_a_starved_routers_own_ready_is_its_busy_share_times_what_it_waits():
+    # The router wants 600 of its 4,000 MHz (15 % busy per vCPU) and is served 49 % of it:
+    # it waits 51 % of its busy time, 7.6 % ready per vCPU (compute/cpu.py's %RDY), while the
+    # busy batch VMs beside it (100 % busy) wait 51 % of the time.
+    sim = with_router(busy(router_level()), host="esx-01")
+    s = sim.sampler
+    r = row(sim, "r-01")
+    f = float(s.vm_f_cpu[r])
+    assert float(s.vm_ready[r]) == pytest.approx(100 * 0.15 * (1 - f)) == pytest.approx(7.6, abs=0.2)
+    assert float(s.vm_ready[row(sim, "batch-01")]) == pytest.approx(100 * (1 - f), abs=0.5)

@@ -131,3 +131,27 @@ def test_a_copy_mid_shared_migration_goes_on_identically():
     Session(twin).advance(200)
     assert twin.digest() == s.sim.digest()
     assert [t.finished_at for t in twin.tasks.tasks] == [t.finished_at for t in s.sim.tasks.tasks]
+
+
+def test_water_filling_gives_what_one_cannot_use_to_the_others():
+    from vdc.sim.moves.links import INF, fill
+    cap = {"a": 1000.0, "b": 100.0, "c": 1000.0}
+    # a→b is held to 100 by b's slow link: a→c gets the other 900 of a's link (not 500).
+    assert fill([("a", "b"), ("a", "c")], [INF, INF], cap) == ([100.0, 900.0], [False, False])
+    # A limit below the equal share: it uses its 300, the other 700.
+    assert fill([("a", "c"), ("a", "c")], [300.0, INF], cap) == ([300.0, 700.0], [True, False])
+    # Nobody held back: an exact equal split, as before.
+    assert fill([("a", "c")] * 3, [INF] * 3, cap)[0] == [1000.0 / 3] * 3
+
+
+def test_a_vmotion_held_by_a_slow_host_leaves_the_rest_of_the_fast_link_to_the_other():
+    lv = _level(speed=10000, hosts=3)
+    lv["hosts"][2]["nics"] = [{"name": "vmnic0", "speed": 1000}, {"name": "vmnic1", "speed": 1000}]
+    lv["profiles"].append(STILL)
+    for i in range(2):
+        add_vm(lv, f"vm-{i}", memory=16, profile="still")
+    s = Session(Simulation(build(lv)))
+    assert s.submit("vmotion vm-0 esx-03").accepted  # 1 GbE at esx-03: 117.5 MB/s
+    assert s.submit("vmotion vm-1 esx-02").accepted
+    assert [m.rate for m in s.sim.migrations.running] == pytest.approx(
+        [bandwidth(1000), bandwidth(10000) - bandwidth(1000)])  # 117.5 and 1,057.5 MB/s

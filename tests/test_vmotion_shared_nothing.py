@@ -241,3 +241,98 @@ def test_a_copy_mid_move_goes_on_identically():
     s.advance(400)
     Session(twin).advance(400)
     assert twin.digest() == s.sim.digest()
+
+
+def _failed_at_switchover(events: list[dict], target: str) -> Session:
+    """vm-0 moves to esx-02 with its disks to `target` while `events` happen; run past its end."""
+    lv = _lv()
+    lv["events"] = events
+    s = _session(lv)
+    assert s.submit(f"vmotion vm-0 esx-02 {target}").accepted
+    s.advance(SOLO - 1)
+    assert s.sim.tasks.tasks[0].state == "running"  # the copy runs to its end, then fails
+    s.advance(2)
+    task = s.sim.tasks.tasks[0]
+    assert task.state == "failed" and task.finished_at == pytest.approx(SOLO, abs=0.01)
+    vm = s.sim.inv.vms["vm-0"]
+    assert vm.host == "esx-01" and vm.disks[0].datastore == "ds-1"  # nothing moved
+    assert s.sim.datastore_used("ds-1") == pytest.approx(116)  # its disk and swap file
+    assert task.detail.endswith("; vm-0 stays on esx-01, its disks on ds-1 "
+                                f"(the partial copy on {target} is deleted)")
+    (line,) = [e.detail for e in s.sim.log if e.kind == "vmotion_failed"]
+    assert line == f"vMotion of vm-0 to esx-02 failed: {task.detail}"
+    assert not s.sim.migrations.running and s.submit("vmotion mover esx-02").accepted  # slots free
+    return s
+
+
+def test_a_destination_filled_up_during_the_copy_fails_it_at_the_switchover():
+    # ds-small (150 GiB) takes the 100 GiB disk and the 16 GiB swap file, until another tenant
+    # puts 40 GiB there mid-copy: 10 GiB are left for the swap file's 16 at the switchover.
+    s = _failed_at_switchover([{"at": 40, "kind": "datastore_fill", "datastore": "ds-small", "gib": 40}],
+                              "ds-small")
+    assert s.sim.tasks.tasks[0].detail.startswith(
+        "ds-small filled up while vm-0's disks were copying: 110 GiB left, its disks and swap file need 116 GiB")
+    assert s.sim.datastore_used("ds-small") == pytest.approx(40)  # the partial copy is freed
+
+
+def test_a_smaller_fill_that_leaves_room_lets_it_finish():
+    lv = _lv()
+    lv["events"] = [{"at": 40, "kind": "datastore_fill", "datastore": "ds-small", "gib": 34}]
+    s = _session(lv)
+    assert s.submit("vmotion vm-0 esx-02 ds-small").accepted
+    s.advance(200)
+    assert _took(s, 1) == pytest.approx(SOLO, abs=0.01)
+    assert s.sim.datastore_used("ds-small") == pytest.approx(150)  # full to the GiB
+
+
+def test_a_destination_lost_during_the_copy_fails_it_at_the_switchover():
+    s = _failed_at_switchover([{"at": 40, "kind": "datastore_pdl", "datastore": "ds-2"}], "ds-2")
+    assert s.sim.tasks.tasks[0].detail.startswith(
+        "ds-2 became unreachable while the disks were copying: ds-2 is permanently lost on esx-02 (PDL)")
+    assert s.sim.datastore_used("ds-2") == pytest.approx(0)
+
+
+def test_a_destination_without_paths_at_the_switchover_fails_it():
+    s = _failed_at_switchover([{"at": 40, "kind": "datastore_apd", "datastore": "ds-2", "host": "esx-02",
+                                "duration": 300}], "ds-2")
+    assert s.sim.tasks.tasks[0].detail.startswith(
+        "ds-2 became unreachable while the disks were copying: esx-02 has no path to ds-2 (all paths down)")
+
+
+SLOW = 500 * MB  # ds-slow: a disk copy to it is held to 500 MB/s, less than half the link
+
+
+def test_link_a_datastore_held_copy_cannot_use_goes_to_the_move_beside_it():
+    s = _session(n=2)
+    assert s.submit("vmotion vm-0 esx-02 ds-slow").accepted
+    assert s.submit("vmotion vm-1 esx-02 ds-2").accepted
+    sim = s.sim
+    m0, m1 = sim.migrations.running
+    # Water-filling: vm-0's copy uses its 500 MB/s, vm-1 gets the other 675 (not half, 587.5).
+    assert min(m0.rate, m0.disk_cap) == pytest.approx(SLOW)
+    assert m1.rate == pytest.approx(LINK - SLOW)
+    assert min(m0.rate, m0.disk_cap) + min(m1.rate, m1.disk_cap) == pytest.approx(LINK)  # adds up
+    s.advance(30)
+    assert list(sim.sampler.ds_util[[0, 1, 3]]) == pytest.approx([LINK / MB / 4000, (LINK - SLOW) / MB / 4000, 1.0])
+    s.advance(400)
+    rest = LINK - SLOW
+    assert _took(s, 2) == pytest.approx(OVERHEAD + (100 + 16) * GIB / rest + vmotion.DEVICE_STATE_S, abs=0.01)
+    # vm-0 copied its disks at 500 MB/s throughout, then its memory on the link alone.
+    assert _took(s, 1) == pytest.approx(OVERHEAD + 100 * GIB / SLOW + MEM_S + vmotion.DEVICE_STATE_S, abs=0.01)
+
+
+def test_a_held_copy_that_finishes_its_disks_takes_its_share_back():
+    s = _session()
+    assert s.submit("vmotion vm-0 esx-02 ds-slow").accepted
+    s.advance(200)
+    assert s.submit("vmotion mover esx-02").accepted  # vMotion beside it: 675 MB/s at first
+    assert [m.rate for m in s.sim.migrations.running] == pytest.approx([LINK / 2, LINK - SLOW])
+    s.advance(300)
+    disks_done = OVERHEAD + 100 * GIB / SLOW  # 219.7 s: vm-0's memory now wants its half
+    first = (LINK - SLOW) * (disks_done - 205)
+    mover_copied = disks_done + (16 * GIB - first) / (LINK / 2)
+    mover_end = mover_copied + vmotion.DEVICE_STATE_S
+    assert _took(s, 2) == pytest.approx(mover_end - 200, abs=0.01)
+    vm0_half = (LINK / 2) * (mover_end - disks_done)  # memory sent beside the mover
+    vm0_end = mover_end + (16 * GIB - vm0_half) / LINK + vmotion.DEVICE_STATE_S
+    assert _took(s, 1) == pytest.approx(vm0_end, abs=0.01)

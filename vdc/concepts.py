@@ -141,10 +141,11 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "local-storage": (
         "Local storage",
         "A datastore on a host's own disks is cheap and quick, but only that host can reach "
-        "it. Its VMs cannot be vMotioned (no other host sees their disks), and when the host "
-        "fails HA cannot restart them anywhere else. The Datastores panel (2) shows its type, "
-        "local; a vMotion of its VMs is refused with the reason. Move the disks to shared "
-        "storage first, at roughly 600 MB/s: `svmotion VM SHARED-DATASTORE`.",
+        "it. Its VMs cannot be vMotioned alone (no other host sees their disks), and when the "
+        "host fails HA cannot restart them anywhere else. The Datastores panel (2) shows its "
+        "type, local; a vMotion of its VMs is refused with the reason. Move the disks to shared "
+        "storage first, at roughly 600 MB/s: `svmotion VM SHARED-DATASTORE`; or move the VM "
+        "and its disks in one step over the vMotion network: `vmotion VM HOST DATASTORE`.",
     ),
     "ha": (
         "vSphere HA",

@@ -65,7 +65,9 @@ async def test_a_starved_router_is_named_by_the_vm_behind_it():
         assert _cells(table, "db-01")["health"] == "✖ DOWN starved 49 %"
         log = game.controller.sim.log.of_kind("vm_unhealthy")
         assert [r.detail for r in log if r.subject == "db-01"] == [  # one episode: cut, then starved
-            "db-01: cut off: no router up for VLAN 130 to tier web on VLAN 110"]
+            "db-01: cut off: no router up for VLAN 130 to tier web on VLAN 110",
+            "db-01: starved: gets 49 % of its demand: its router r-01 gets 49 % of its demand "
+            "(was cut off: no router up)"]
 
 
 @pytest.mark.parametrize("size", SIZES)

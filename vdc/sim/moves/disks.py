@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vdc.sim import checks, vsan
-from vdc.sim.checks import Rejected
+from vdc.sim.checks import Rejected, fmt
+from vdc.sim.vsan import paths
 
 if TYPE_CHECKING:
     from vdc.sim.engine import Simulation
@@ -70,7 +71,37 @@ def check_relocation(sim: Simulation, vm: Vm, src: Host, dst: Host, ds: Datastor
     if ds.type == "vsan" and not queued:
         checks.require_feature(sim, "vsan")
     need, what = held_gib(sim, vm, ds), f"{vm.name}'s disks need"
-    if vm.power == "on" and vm.home_datastore in sources and vm.swap_gib > 0:
-        need += vm.swap_gib * (vsan.space_factor(sim, vm.name, ds.name) if ds.type == "vsan" else 1.0)
-        what = f"{vm.name}'s disks and swap file need"  # the swap file moves with its home
+    swap = swap_gib(sim, vm, ds, sources)  # the swap file moves with its home
+    if swap > 0:
+        need += swap
+        what = f"{vm.name}'s disks and swap file need"
     checks.check_space(sim, ds, need, what)
+
+
+def swap_gib(sim: Simulation, vm: Vm, ds: Datastore, sources: list[str] | tuple[str, ...]) -> float:
+    """GiB of `vm`'s swap file that moves to `ds` with its home (0 when it stays or is off)."""
+    if vm.power != "on" or vm.home_datastore not in sources or vm.swap_gib <= 0:
+        return 0.0
+    return vm.swap_gib * (vsan.space_factor(sim, vm.name, ds.name) if ds.type == "vsan" else 1.0)
+
+
+def switchover_refusal(sim: Simulation, vm: Vm, dst: str, ds: Datastore, held: float,
+                       sources: tuple[str, ...]) -> str | None:
+    """Why a shared-nothing vMotion's copy cannot be switched to at its end (None when it
+    can): its destination datastore went away, became unreachable from the destination host
+    or filled up while the disks were copying (the copy's `held` GiB, taken off the
+    datastore already: the migration has left the board), as vSphere checks the destination
+    again before it switches the VM over."""
+    if dst not in ds.hosts:
+        return f"{dst} no longer mounts {ds.name}"
+    lost = paths.lost_on(sim, ds.name, dst)
+    if lost is not None:
+        return f"{ds.name} became unreachable while the disks were copying: {lost}"
+    room = checks.free_gib(sim, ds)  # what is left for this move beside the others
+    swap = swap_gib(sim, vm, ds, sources)
+    need = held + swap
+    if need > room + 1e-9:
+        what = "its disks and swap file need" if swap > 0 else "its disks need"
+        return (f"{ds.name} filled up while {vm.name}'s disks were copying: "
+                f"{fmt(max(room, 0.0))} GiB left, {what} {fmt(need)} GiB")
+    return None

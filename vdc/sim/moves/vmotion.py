@@ -151,6 +151,8 @@ class Migration:
     """GiB the destination datastore holds for the copy while it runs."""
     sources: tuple[str, ...] = ()
     """The datastores its disks come from."""
+    disk_wake: int = -1
+    """The epoch for which a wake-up at the end of its datastore-held disk copy is due."""
 
     @property
     def target(self) -> str:
@@ -192,7 +194,8 @@ def estimate(sim: Simulation, vm: Vm, src: Host, dst: Host,
     """The pre-copy plan and total seconds if `vm` moved from `src` to `dst` now (sharing the
     links with the migrations running on them as they stand); with a `datastore`, its disks
     are copied over the same link first, no faster than the datastores at both ends carry."""
-    rate = links.share(sim, src, dst, joining=True)
+    running = sim.migrations.running
+    rate = links.rates(sim, running, [(m.src, m.dst) for m in running], joining=(src.name, dst.name))[-1]
     plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), rate)
     disk_s = 0.0
     if datastore is not None:
@@ -248,32 +251,49 @@ def _ended(sim: Simulation, storage: bool) -> None:
 
 def rebalance(sim: Simulation) -> None:
     """Re-plan every running migration whose share of the links changed: the bytes it sent are
-    kept, the rest is planned at the new rate, its switchover and its task's end move."""
+    kept, the rest is planned at the new rate, its switchover and its task's end move. A disk
+    copy held back by its datastores gets woken when its disks are done (`_disks_done`): it
+    then takes its whole share, and the others give back what they had of its link."""
     now = sim.now
+    running = sim.migrations.running
     counts = links.running_counts(sim)  # nothing below changes who runs where
-    speeds: dict[str, float] = {}
-    for m in sim.migrations.running:
-        rate = links.share(sim, sim.inv.hosts[m.src], sim.inv.hosts[m.dst], counts=counts, speeds=speeds)
-        if rate <= 0.0 or rate == m.rate:
-            continue  # unchanged, or its link lost mid-copy (the copy keeps its rate)
-        links.progress(m, now)
-        m.rate = rate
-        vm = sim.inv.vms[m.vm]
-        m.plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), rate)
-        last_round = (m.plan.stun_s - DEVICE_STATE_S) * rate
-        m.ends_at = links.end_of(m, now, m.plan.sent_bytes, last_round, DEVICE_STATE_S)
-        m.epoch += 1
-        task = _task(sim, m)
-        task.ends_at = m.ends_at
-        sharing = max(counts.get(m.src, 0), counts.get(m.dst, 0))
-        what = f"pre-copy of {vm.memory:g} GiB"
-        if m.sent < m.disk_bytes:
-            what = (f"disks ({m.disk_bytes / GIB:g} GiB) at {min(rate, m.disk_cap) / MB:,.0f} MB/s, "
-                    f"then {what}")
-        task.detail = (f"{what} at {rate * 8 / 1e6:,.0f} Mbit/s"
-                       + (f", link shared by {sharing}" if sharing > 1 else ""))
-        sim.tasks.version += 1
-        sim.after(m.ends_at - now, switchover, sim, m.task_id, m.epoch)
+    rates = links.rates(sim, running, [(m.src, m.dst) for m in running])
+    for m, rate in zip(running, rates, strict=True):
+        if rate > 0.0 and rate != m.rate:  # else unchanged, or its link lost mid-copy (it keeps its rate)
+            _replan(sim, m, rate, max(counts.get(m.src, 0), counts.get(m.dst, 0)))
+        if m.disk_wake != m.epoch and links.limit(m, now) < m.rate:
+            m.disk_wake = m.epoch
+            sim.after(max(0.0, links.disks_done_at(m) - now), _disks_done, sim, m.task_id, m.epoch)
+
+
+def _replan(sim: Simulation, m: Migration, rate: float, sharing: int) -> None:
+    """Plan the rest of `m`'s copy at `rate` (bytes sent so far kept); move its switchover."""
+    now = sim.now
+    links.progress(m, now)
+    m.rate = rate
+    vm = sim.inv.vms[m.vm]
+    m.plan = precopy(vm.memory * GIB, dirty_rate(sim, vm), rate)
+    last_round = (m.plan.stun_s - DEVICE_STATE_S) * rate
+    m.ends_at = links.end_of(m, now, m.plan.sent_bytes, last_round, DEVICE_STATE_S)
+    m.epoch += 1
+    task = _task(sim, m)
+    task.ends_at = m.ends_at
+    what = f"pre-copy of {vm.memory:g} GiB"
+    if m.sent < m.disk_bytes:
+        what = (f"disks ({m.disk_bytes / GIB:g} GiB) at {min(rate, m.disk_cap) / MB:,.0f} MB/s, "
+                f"then {what}")
+    task.detail = (f"{what} at {rate * 8 / 1e6:,.0f} Mbit/s"
+                   + (f", link shared by {sharing}" if sharing > 1 else ""))
+    sim.tasks.version += 1
+    sim.after(m.ends_at - now, switchover, sim, m.task_id, m.epoch)
+
+
+def _disks_done(sim: Simulation, task_id: int, epoch: int) -> None:
+    """A shared-nothing vMotion held back by its datastores sent its disks: the link share it
+    left unused goes back to it, and the others re-plan with what is left to them."""
+    m = next((j for j in sim.migrations.running if j.task_id == task_id), None)
+    if m is not None and m.epoch == epoch:
+        rebalance(sim)
 
 
 def _start(sim: Simulation, m: Migration) -> bool:
@@ -294,7 +314,8 @@ def _start(sim: Simulation, m: Migration) -> bool:
         m.disk_gib = disks.held_gib(sim, vm, ds)
         detail = f"disks ({gib:g} GiB) to {ds.name}, then {detail}"
         disks_to = f" with its disks ({gib:g} GiB) to {ds.name}"
-    m.rate = links.share(sim, src, dst, joining=True)
+    running = sim.migrations.running
+    m.rate = links.rates(sim, running, [(j.src, j.dst) for j in running], joining=(src.name, dst.name))[-1]
     m.plan, m.total_s = estimate(sim, vm, src, dst, ds)
     m.sent, m.since = 0.0, sim.now
     m.copy_from = sim.now + TASK_OVERHEAD_S + SETUP_S
@@ -318,9 +339,13 @@ def switchover(sim: Simulation, task_id: int, epoch: int = 0) -> None:
     vm = sim.inv.vms[m.vm]
     # The destination is checked again: it may have begun entering maintenance mode, been cut
     # off or gone down while the memory was copied; the VM then stays on its source.
+    # A shared-nothing one checks its destination datastore again too (`disks.switchover_refusal`).
     why = f"{vm.name} was powered off" if vm.power != "on" else checks.host_refusal(sim, sim.inv.hosts[m.dst], "vmotion")
-    if why is None and m.datastore is not None and m.dst not in sim.inv.datastores[m.datastore].hosts:
-        why = f"{m.dst} no longer mounts {m.datastore}"
+    if why is None and m.datastore is not None:
+        why = disks.switchover_refusal(sim, vm, m.dst, sim.inv.datastores[m.datastore], m.disk_gib, m.sources)
+        if why is not None:
+            where = ", ".join(m.sources) or "where they were"
+            why += f"; {vm.name} stays on {m.src}, its disks on {where} (the partial copy on {m.datastore} is deleted)"
     if why is not None:
         _fail(sim, m, why)
         sim.touch()

@@ -23,6 +23,9 @@ Per sample a router is up while it runs with a working guest (running, OS and dr
   share), so a router starved by a busy host holds back everything behind it and the tier falls
   below its service's `min_served`; with none up, b is cut off — not healthy, like a VM whose
   VLAN is not carried — and a tier of such VMs is down.
+- A routed VM's unhealthy episode is logged once, with its first reason (`vm_unhealthy`,
+  compute/alarms.py); when within it the reason turns from cut off to starved by its router, or
+  back, `throttle` logs the change once (`_tell`), not at every sample.
 
 Left out: which tier k VM talks to which b (a hop is looked at from tier k + 1's side), the
 first tier's own users (they reach it whatever its VLAN), routes through a chain of routers,
@@ -221,5 +224,65 @@ def throttle(s: Sampler, served: np.ndarray, running: np.ndarray) -> tuple[np.nd
         out[b] = min(out[b], f)
     s.vm_rt_cut = cut
     s.vm_rt_limit = limit
+    _tell(s, served, out, running)
     return out, cut
+
+
+WAS = {"cut": "was cut off: no router up", "router": "was starved by its router"}
+"""A routing reason the player was told before, in a few words."""
+
+
+def _told(s: Sampler) -> dict[str, str]:
+    """VM name → the routing reason ("cut" or "router") it was last unhealthy for (kept on the
+    sampler, so copies and checkpoints carry it)."""
+    told = s.__dict__.get("rt_told")
+    if told is None:
+        told = s.__dict__["rt_told"] = {}
+    return told
+
+
+def _tell(s: Sampler, own: np.ndarray, out: np.ndarray, running: np.ndarray) -> None:
+    """Log a routed VM's change of reason within one unhealthy episode: cut off (no router up)
+    → starved by its router, or back. The episode's first reason is the alarm's
+    (`vm_unhealthy` when it turns unhealthy); this says when the reason changes, once."""
+    sim = s.sim
+    told = _told(s)
+    episode = sim.cpu_alarms.episode  # as of the last sample
+    sick = running & s.vm_ok & s.vm_reachable
+    for b in dict.fromkeys(s.rt_vm.tolist()):  # a row may repeat (one per hop)
+        if not sick[b]:
+            continue
+        if s.vm_rt_cut[b]:
+            kind = "cut"
+        elif s.vm_rt_limit[b] < own[b] - 1e-9 and out[b] < s.vm_min_served[b] - 1e-9:
+            kind = "router"
+        else:
+            continue
+        name = s.vm_names[b]
+        before = told.get(name)
+        told[name] = kind
+        if before is None or before == kind or not (b < episode.size and episode[b]):
+            continue  # the alarm tells the first reason of an episode
+        words = _cut_words(s, b) if kind == "cut" else _starved_words(s, b, own, out)
+        sim.log.add(sim.now, "vm_unhealthy", name, f"{name}: {words} ({WAS[before]})")
+
+
+def _cut_words(s: Sampler, b: int) -> str:
+    need = [w for v, w in zip(s.rt_vm.tolist(), s.rt_need, strict=True) if v == b]
+    return f"cut off: no router up for {need[0]}" if need else "cut off: no router up"
+
+
+def _starved_words(s: Sampler, b: int, own: np.ndarray, out: np.ndarray) -> str:
+    """"starved: gets 49 % of its demand: its router r-01 gets 49 % of its demand" (this
+    sample's shares, as the VM table's reason will show them)."""
+    up = s.vm_running & s.vm_ok
+    rows: list[int] = []
+    for v, via in zip(s.rt_vm.tolist(), s.rt_routers, strict=True):
+        if v == b:
+            rows.extend(r for r in via[up[via]].tolist() if r not in rows)
+    names = ", ".join(s.vm_names[r] for r in rows)
+    pct = 100 * float(np.mean(own[rows]))
+    one = len(rows) == 1
+    return (f"starved: gets {100 * float(out[b]):.0f} % of its demand: its router{'' if one else 's'} "
+            f"{names} get{'s' if one else ''} {pct:.0f} % of {'its' if one else 'their'} demand")
 
