@@ -116,6 +116,7 @@ class Sampler(InventoryArrays):
     rt_stale: bool
     rt_rows: np.ndarray
     rt_rows_version: int
+    rt_told: dict[str, str]
     rt_gateways: bool | None
     rt_vm: np.ndarray
     rt_routers: list[np.ndarray]

@@ -5,7 +5,8 @@
 every sample. `vm_unhealthy`: a running VM stopped being healthy because it is starved or its storage is slow
 (a bad change, a cut VLAN or a full datastore have events of their own); the detail says why in
 words (`why.py`). One record per episode: a new one only after the VM has been healthy (or not
-running) for `CALM_S` seconds.
+running) for `CALM_S` seconds — except that a routed VM whose reason changes within its
+episode (cut off ↔ starved by its router) is told once per change (`provision/routing.py`).
 """
 
 from __future__ import annotations

@@ -82,6 +82,9 @@ def init(s: Sampler) -> None:
     """Worked out again at the next sample (after any network or placement load)."""
     s.rt_rows = np.zeros(0, dtype=np.int64)
     """Rows of the VMs deployed from a router appliance."""
+    s.rt_told = {}
+    """VM name → the routing reason ("cut" or "router") it was last unhealthy for (kept on the
+    sampler, so copies and checkpoints carry it)."""
     s.rt_rows_version = -1
     """The sampler's `built_version` `rt_rows` was worked out for."""
     s.rt_gateways = None
@@ -232,21 +235,12 @@ WAS = {"cut": "was cut off: no router up", "router": "was starved by its router"
 """A routing reason the player was told before, in a few words."""
 
 
-def _told(s: Sampler) -> dict[str, str]:
-    """VM name → the routing reason ("cut" or "router") it was last unhealthy for (kept on the
-    sampler, so copies and checkpoints carry it)."""
-    told = s.__dict__.get("rt_told")
-    if told is None:
-        told = s.__dict__["rt_told"] = {}
-    return told
-
-
 def _tell(s: Sampler, own: np.ndarray, out: np.ndarray, running: np.ndarray) -> None:
     """Log a routed VM's change of reason within one unhealthy episode: cut off (no router up)
     → starved by its router, or back. The episode's first reason is the alarm's
     (`vm_unhealthy` when it turns unhealthy); this says when the reason changes, once."""
     sim = s.sim
-    told = _told(s)
+    told = s.rt_told
     episode = sim.cpu_alarms.episode  # as of the last sample
     sick = running & s.vm_ok & s.vm_reachable
     for b in dict.fromkeys(s.rt_vm.tolist()):  # a row may repeat (one per hop)
