@@ -18,6 +18,7 @@ from textual.dom import DOMNode
 from vdc.gcpause import Lasting
 from vdc.scenario.loader import LevelError, LoadedLevel, level_from_model, load_level
 from vdc.scenario.paths import find_level, list_levels
+from vdc.session import save_writer
 from vdc.session.pack import Exam
 from vdc.tui.actions import WEB_DOWNLOAD_KEY, WEB_PALETTE_KEY, show_web_keys
 from vdc.tui.controller import TICK_S, GameController
@@ -106,8 +107,6 @@ class VdcApp(App[None]):
 
     def on_unmount(self) -> None:
         """The app ends: the autosaves handed over are written before it is gone."""
-        from vdc.session import save_writer
-
         save_writer.flush()
         self.lasting.release()
 
@@ -309,7 +308,6 @@ class VdcApp(App[None]):
 
     def leave_level(self) -> None:
         """Back to the title screen, dropping the running level."""
-        from vdc.session import save_writer
         from vdc.tui.screens.game import GameScreen
         from vdc.tui.screens.title import TitleScreen
 
