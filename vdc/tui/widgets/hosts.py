@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Self
 
 import numpy as np
@@ -463,29 +464,20 @@ class HostsPanel(Panel):
             if cluster is not None:
                 open_ = self.is_open(cluster.name)
                 key = f"cluster:{cluster.name}"
-                cached = self._row_cache.get(key)
-                if len(rows) in in_view or cached is None or cached[0] != open_:
-                    shows = cluster_shows(cluster, layout, open_)
-                    if cached is None or cached[2] != shows:
-                        cells = self._cluster_cells(tones, cluster, layout, open_)
-                        cached = (open_, _fit_row(cells, columns), shows)
-                        self._row_cache[key] = cached
-                rows.append((key, cached[1]))
+                rows.append((key, self._cached_row(
+                    key, open_, len(rows) in in_view, columns,
+                    partial(cluster_shows, cluster, layout, open_),
+                    partial(self._cluster_cells, tones, cluster, layout, open_))))
                 if not open_:
                     continue
             for h in members:
                 host = view.hosts[h]
                 open_ = host.name in self._expanded
                 key = f"host:{host.name}"
-                cached = self._row_cache.get(key)
-                if len(rows) in in_view or cached is None or cached[0] != open_:
-                    # Most rows show the same text as last tick: rebuilt only if it would differ.
-                    shows = host_shows(host, layout, open_)
-                    if cached is None or cached[0] != open_ or cached[2] != shows:
-                        cells = self._host_cells(tones, host, layout, open_)
-                        cached = (open_, _fit_row(cells, columns), shows)
-                        self._row_cache[key] = cached
-                rows.append((key, cached[1]))
+                rows.append((key, self._cached_row(
+                    key, open_, len(rows) in in_view, columns,
+                    partial(host_shows, host, layout, open_),
+                    partial(self._host_cells, tones, host, layout, open_))))
                 if not open_:
                     continue
                 vms = vms_of.get(host.name, [])
@@ -496,6 +488,21 @@ class HostsPanel(Panel):
                     empty = {"name": tones.text(" └ no VMs", "foreground-muted")}
                     rows.append((f"none:{host.name}", _fit_row(empty, columns)))
         return rows
+
+    def _cached_row(
+        self, key: str, open_: bool, visible: bool, columns: list[tuple[str, str, int, Justify]],
+        shows: Callable[[], tuple[object, ...]], cells: Callable[[], dict[str, Text]],
+    ) -> list[Text]:
+        """A row's fitted cells, kept from the last tick: looked at again when it is in view or
+        opened or closed, and drawn again only if what it shows differs (`shows` includes
+        whether it is open)."""
+        cached = self._row_cache.get(key)
+        if visible or cached is None or cached[0] != open_:
+            now = shows()
+            if cached is None or cached[2] != now:
+                cached = (open_, _fit_row(cells(), columns), now)
+                self._row_cache[key] = cached
+        return cached[1]
 
     def _cluster_cells(
         self, tones: Tones, t: ClusterTotals, layout: HostsLayout, open_: bool
